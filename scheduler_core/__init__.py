@@ -1,0 +1,20 @@
+"""The unconference scheduling engine: instance in, timetable out. No Discord, no database."""
+
+from scheduler_core.models import (
+    Assignment,
+    Instance,
+    Interest,
+    InvalidInstance,
+    Move,
+    Placement,
+    Result,
+    Room,
+    Session,
+    Slot,
+    Unplaced,
+)
+
+__all__ = [
+    "Assignment", "Instance", "Interest", "InvalidInstance", "Move", "Placement", "Result",
+    "Room", "Session", "Slot", "Unplaced",
+]

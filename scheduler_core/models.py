@@ -1,0 +1,186 @@
+"""The engine's contract: instance in, result out (see DESIGN.md §2).
+
+Validation lives here so that every consumer (CLI, bot, tests) refuses bad input with the same
+messages, each naming the offending item.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+MAX_LEVEL = 100
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Slot(_Model):
+    id: str = Field(min_length=1)
+    start: datetime | None = None
+    end: datetime | None = None
+    is_break: bool = False
+    locked: bool = False
+
+
+class Room(_Model):
+    id: str = Field(min_length=1)
+    name: str = ""
+    capacity: int = Field(default=1_000_000, ge=0)
+
+
+class Session(_Model):
+    id: str = Field(min_length=1)
+    title: str = ""
+    proposers: list[str] = Field(default_factory=list)
+    allowed_slots: list[str] | None = None
+
+
+class Interest(_Model):
+    attendee: str = Field(min_length=1)
+    session: str
+    level: int
+
+
+class Placement(_Model):
+    session: str
+    slot: str
+    room: str
+
+
+class InvalidInstance(ValueError):
+    """The instance breaks a rule of the contract; the message names every offending item."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+class Instance(_Model):
+    slots: list[Slot]
+    rooms: list[Room]
+    sessions: list[Session]
+    interest: list[Interest] = Field(default_factory=list)
+    fixed: list[Placement] = Field(default_factory=list)
+    previous: list[Placement] | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Instance:
+        problems = instance_problems(self)
+        if problems:
+            raise InvalidInstance(problems)
+        return self
+
+
+def _duplicates(ids: list[str]) -> list[str]:
+    return sorted(i for i, n in Counter(ids).items() if n > 1)
+
+
+def instance_problems(inst: Instance) -> list[str]:
+    """Every rule the instance breaks, as sentences a person can act on."""
+    out: list[str] = []
+    for kind, items in (("slot", inst.slots), ("room", inst.rooms), ("session", inst.sessions)):
+        for dup in _duplicates([x.id for x in items]):
+            out.append(f"duplicate {kind} id {dup!r}")
+    slots = {s.id: s for s in inst.slots}
+    rooms = {r.id for r in inst.rooms}
+    sessions = {s.id for s in inst.sessions}
+
+    for s in inst.slots:
+        if s.start and s.end and s.end <= s.start:
+            out.append(f"slot {s.id!r} ends before it starts")
+    for s in inst.sessions:
+        for sl in s.allowed_slots or []:
+            if sl not in slots:
+                out.append(f"session {s.id!r} allows unknown slot {sl!r}")
+        for dup in _duplicates(s.proposers):
+            out.append(f"session {s.id!r} lists proposer {dup!r} twice")
+
+    seen_pairs: set[tuple[str, str]] = set()
+    for i, it in enumerate(inst.interest):
+        where = f"interest[{i}] (attendee {it.attendee!r}, session {it.session!r})"
+        if it.session not in sessions:
+            out.append(f"{where}: unknown session {it.session!r}")
+        if not 0 <= it.level <= MAX_LEVEL:
+            out.append(f"{where}: level {it.level} is outside 0..{MAX_LEVEL}")
+        if (it.attendee, it.session) in seen_pairs:
+            out.append(f"{where}: this attendee already rated this session")
+        seen_pairs.add((it.attendee, it.session))
+
+    out += _placement_problems("fixed", inst.fixed, slots, rooms, sessions)
+    by_slot_room = Counter((p.slot, p.room) for p in inst.fixed)
+    for (slot, room), n in sorted(by_slot_room.items()):
+        if n > 1:
+            out.append(f"fixed: {n} sessions in slot {slot!r}, room {room!r}")
+    for dup in _duplicates([p.session for p in inst.fixed]):
+        out.append(f"fixed: session {dup!r} is fixed twice")
+    allowed = {s.id: s.allowed_slots for s in inst.sessions}
+    for p in inst.fixed:
+        ok = allowed.get(p.session)
+        if ok is not None and p.slot not in ok:
+            out.append(f"fixed: session {p.session!r} is fixed in slot {p.slot!r}, "
+                       "which it does not allow")
+        if p.slot in slots and slots[p.slot].is_break:
+            out.append(f"fixed: session {p.session!r} is fixed in break slot {p.slot!r}")
+    proposers = {s.id: s.proposers for s in inst.sessions}
+    owners: dict[tuple[str, str], str] = {}
+    for p in inst.fixed:
+        for who in proposers.get(p.session, []):
+            other = owners.setdefault((p.slot, who), p.session)
+            if other != p.session:
+                out.append(f"fixed: proposer {who!r} would be in {other!r} and {p.session!r} "
+                           f"at once in slot {p.slot!r}")
+    if inst.previous is not None:
+        out += _placement_problems("previous", inst.previous, slots, rooms, sessions,
+                                   check_unknown_session=False)
+    return out
+
+
+def _placement_problems(name: str, placements: list[Placement], slots: dict[str, Slot],
+                        rooms: set[str], sessions: set[str],
+                        check_unknown_session: bool = True) -> list[str]:
+    out = []
+    for p in placements:
+        if check_unknown_session and p.session not in sessions:
+            out.append(f"{name}: unknown session {p.session!r}")
+        if p.slot not in slots:
+            out.append(f"{name}: session {p.session!r} placed in unknown slot {p.slot!r}")
+        if p.room not in rooms:
+            out.append(f"{name}: session {p.session!r} placed in unknown room {p.room!r}")
+    return out
+
+
+class Assignment(_Model):
+    session: str
+    slot: str
+    room: str
+    expected_attendance: int
+    overflow: int = 0
+
+
+class Unplaced(_Model):
+    session: str
+    reason: str
+
+
+class Move(_Model):
+    session: str
+    from_slot: str | None
+    to_slot: str | None
+
+
+class Result(_Model):
+    status: Literal["optimal", "feasible"]
+    utility: int
+    upper_bound: int
+    seed_heuristic_utility: int
+    solve_seconds: float
+    assignments: list[Assignment]
+    unplaced: list[Unplaced] = Field(default_factory=list)
+    moved: int = 0
+    moves: list[Move] = Field(default_factory=list)
+    move_weight: int = 0
