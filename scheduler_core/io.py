@@ -23,8 +23,9 @@ __all__ = ["load_instance", "parse_instance", "write_json", "format_location"]
 def load_instance(source: str | os.PathLike[str] | bytes) -> Instance:
     """An `Instance` from a file path or from JSON text.
 
-    A `str` whose first non-blank character is ``{`` or ``[`` is read as JSON text, any other `str` or
-    path-like as a file name; `bytes` are JSON text. Raises `InvalidInstance` on any problem.
+    A `str` whose first non-blank character is ``{`` or ``[`` is read as JSON text, any other
+    `str` or path-like as a file name; `bytes` are JSON text. Raises `InvalidInstance` on any
+    problem.
     """
     if isinstance(source, bytes):
         return parse_instance(source.decode("utf-8", errors="replace"))
@@ -109,7 +110,8 @@ def _describe_item(data: Any, loc: tuple[int | str, ...]) -> str:
             item = node
     if not isinstance(item, dict):
         return ""
-    keys = [k for k in ("id", "attendee", "session", "slot", "room") if isinstance(item.get(k), str)]
+    names = ("id", "attendee", "session", "slot", "room")
+    keys = [k for k in names if isinstance(item.get(k), str)]
     if not keys:
         return ""
     return " (" + ", ".join(f"{k} {item[k]!r}" for k in keys) + ")"
