@@ -77,10 +77,10 @@ def _measure(job: dict) -> dict:
     import resource
 
     from scheduler_core.bounds import topk_bound
-    from scheduler_core.cli import progress_fields
     from scheduler_core.engine import SolveOptions, solve
     from scheduler_core.evaluate import utility_of
     from scheduler_core.heuristic import seed_heuristic
+    from scheduler_core.problem import UNPLACED, compile_problem
 
     if "path" in job:
         from scheduler_core.io import load_instance
@@ -91,19 +91,24 @@ def _measure(job: dict) -> dict:
 
         instance = generate(job["size"], job["seed"])
 
-    heuristic = utility_of(instance, seed_heuristic(instance))
+    problem = compile_problem(instance)
+    timetable = seed_heuristic(problem)
+    heuristic = utility_of(instance, [
+        (problem.session_ids[s], problem.slot_ids[t])
+        for s, t in enumerate(timetable.placement()) if t != UNPLACED])
+    problems = []
+    if timetable.utility != heuristic:
+        problems.append(f"seed heuristic reports {timetable.utility}, recomputed {heuristic}")
     first: list[float] = []
     t0 = time.monotonic()
 
     def on_progress(p) -> None:
-        best = progress_fields(p)[0]
-        if not first and best is not None and best >= heuristic:
+        if not first and p.utility >= heuristic:
             first.append(time.monotonic() - t0)
 
     result = solve(instance, SolveOptions(time_limit=job["time_limit"], seed=ENGINE_SEED),
                    progress=on_progress)
     seconds = time.monotonic() - t0
-    problems = []
     recomputed = utility_of(instance, result.assignments)
     if recomputed != result.utility:
         problems.append(f"reported utility {result.utility} but the assignments give {recomputed}")
@@ -112,7 +117,7 @@ def _measure(job: dict) -> dict:
     if result.seed_heuristic_utility != heuristic:
         problems.append(f"result says seed heuristic {result.seed_heuristic_utility}, "
                         f"the heuristic gives {heuristic}")
-    topk = topk_bound(instance)
+    topk = topk_bound(problem)
     if result.upper_bound > topk:
         problems.append(f"upper bound {result.upper_bound} above the top-k bound {topk}")
     if result.upper_bound < result.utility:

@@ -34,20 +34,6 @@ def _fail(message: str, problems: list[str] | None = None) -> int:
 # --------------------------------------------------------------------------------------- solve
 
 
-def progress_fields(p: object) -> tuple[int | None, int | None, float | None]:
-    """(best utility, bound, elapsed seconds) of an engine progress report."""
-
-    def pick(*names):
-        for n in names:
-            v = getattr(p, n, None)
-            if v is not None:
-                return v
-        return None
-
-    return (pick("best_utility", "utility", "best"), pick("bound", "upper_bound"),
-            pick("elapsed", "elapsed_seconds", "seconds"))
-
-
 class ProgressPrinter:
     """Progress callback that writes ``best / bound / elapsed`` to a stream.
 
@@ -62,8 +48,8 @@ class ProgressPrinter:
         self._lock = threading.Lock()
         self._dirty = False
 
-    def __call__(self, p: object) -> None:
-        best, bound, elapsed = progress_fields(p)
+    def __call__(self, p) -> None:  # p: scheduler_core.engine.Progress
+        best, bound, elapsed = p.utility, p.upper_bound, p.elapsed
         now = time.monotonic()
         improved = best != self._last_best
         with self._lock:
