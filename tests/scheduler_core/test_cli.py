@@ -516,3 +516,30 @@ def test_bot_cli_offers_the_engine_commands(tmp_path, capsys):
     assert bot_cli.main(["generate", "--size", "xen-like", "--seed", "2", "-o", str(path)]) == 0
     assert load_instance(path) == generate("xen-like", 2)
     assert bot_cli.main(["solve", str(tmp_path / "missing.json")]) == 2
+
+
+def test_fixed_and_moved_sessions_are_marked(tmp_path, capsys):
+    data = tiny()
+    data["fixed"] = [{"session": "s-e", "slot": "mon-3", "room": "r2"}]
+    # A previous timetable that puts the two most wanted sessions together: a good solve
+    # separates them, so something moves (move weight 0: utility first).
+    data["previous"] = [{"session": "s-big", "slot": "mon-1", "room": "r1"},
+                        {"session": "s-c", "slot": "mon-1", "room": "r2"},
+                        {"session": "s-b", "slot": "mon-2", "room": "r1"}]
+    out_path = tmp_path / "result.json"
+    code = cli.main(["solve", str(write(tmp_path, data)), "--time-limit", TIME_LIMIT,
+                     "--move-weight", "0", "-o", str(out_path), "--no-progress"])
+    out = capsys.readouterr().out
+    assert code == 0
+    result = Result.model_validate_json(out_path.read_text())
+    instance = load_instance(write(tmp_path, data, "again.json"))
+    check_hard_constraints(instance, result)
+    assert result.utility == recompute_utility(instance, result)
+    lines = out.splitlines()
+    fixed_line = next(ln for ln in lines if " s-e " in ln)
+    assert "fixed" in fixed_line and "Cupboard" in fixed_line
+    assert f"moved           {result.moved}" in out
+    for m in result.moves:
+        if m.from_slot is not None and m.to_slot is not None:
+            assert f"moved from {m.from_slot}" in next(ln for ln in lines if f" {m.session} " in ln)
+    assert result.moved >= 1
