@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from collections.abc import AsyncIterator
 
 import discord
 import pytest
@@ -25,6 +26,15 @@ class InterestView(discord.ui.View):
     @discord.ui.button(label="Very", custom_id="interest:very", style=discord.ButtonStyle.primary)
     async def very(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
         await interaction.response.send_message(f"{interaction.user.name}: very", ephemeral=True)
+
+    @discord.ui.button(label="Close", custom_id="interest:close")
+    async def close(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        await interaction.response.edit_message(content="Board closed", view=None)  # type 7
+
+    @discord.ui.button(label="Remove", custom_id="interest:remove")
+    async def remove(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        await interaction.response.defer()  # type 6 for a component
+        await interaction.delete_original_response()  # @original is the board message
 
 
 class ProposeModal(discord.ui.Modal, title="Propose a session"):
@@ -145,15 +155,20 @@ class StandInBot(discord.Client):
                 await interaction.response.send_message("Organisers only", ephemeral=True)
                 return
             await interaction.response.defer(thinking=True)
-            await interaction.followup.send(f"Solved in {seconds}s")
+            progress = await interaction.followup.send(f"Solving for {seconds}s", wait=True)
+            await progress.edit(content=f"Solved in {seconds}s")
+            original = await interaction.original_response()
+            await interaction.followup.send(f"Preview: {original.content}", ephemeral=True)
 
         tree.add_command(admin, guild=guild)
 
 
 @pytest.fixture
-async def bot(fake_discord: FakeDiscord) -> StandInBot:
+async def bot(fake_discord: FakeDiscord) -> AsyncIterator[StandInBot]:
     fake_discord.add_role("attendee")
-    return await fake_discord.connect(StandInBot(fake_discord.guild.id))  # type: ignore
+    client = StandInBot(fake_discord.guild.id)
+    yield await fake_discord.connect(client)  # type: ignore[misc]
+    assert client.errors == []  # command errors would otherwise only be logged
 
 
 async def test_login_ready_and_sync(fake_discord: FakeDiscord, bot: StandInBot) -> None:
@@ -213,21 +228,26 @@ async def test_autocomplete_returns_choices(fake_discord: FakeDiscord, bot: Stan
         await fake_discord.autocomplete("interest", "level", "v")
 
 
-async def test_subcommand_group_defer_then_followup(
+async def test_subcommand_group_defer_then_followups(
     fake_discord: FakeDiscord, bot: StandInBot
 ) -> None:
     fake = fake_discord
     ix = await fake.slash("admin schedule run", {"seconds": 30}, user=fake.owner)
     assert ix.payload["data"]["options"][0]["options"][0]["name"] == "run"
     defer = await fake.wait_for_response(ix.id)
-    assert defer.type == 5
-    followup = await fake.wait_until(lambda: fake.responses(ix.id), what="followup")
-    assert followup[0].content == "Solved in 30s"
+    assert defer.type == 5 and not defer.ephemeral
+    sent = await fake.wait_until(lambda: len(fake.responses(ix.id)) == 3 and fake.responses(ix.id))
+    progress, edit, preview = sent
     # The first followup after a defer replaces the "thinking" message, as on Discord.
-    assert followup[0].message_id == ix.original_message_id
-    assert not followup[0].flags & 128
+    assert progress.kind == "followup" and progress.message_id == ix.original_message_id
+    assert progress.content == "Solving for 30s" and not progress.flags & 128
+    assert edit.kind == "edit" and edit.message_id == progress.message_id
+    assert preview.content == "Preview: Solved in 30s" and preview.ephemeral
+    assert preview.message_id != progress.message_id
     with pytest.raises(InteractionRejected, match="outside"):
         await fake.slash("admin schedule run", {"seconds": 0}, user=fake.owner)
+    with pytest.raises(InteractionRejected, match="needs a subcommand"):
+        await fake.slash("admin schedule", user=fake.owner)
 
 
 async def test_default_member_permissions_and_bypass(
@@ -279,6 +299,36 @@ async def test_persistent_button_works_after_restart(
     assert len(fake.ops(2)) == 2 and new_bot.is_ready()
 
 
+async def test_button_updates_and_deletes_its_message(
+    fake_discord: FakeDiscord, bot: StandInBot
+) -> None:
+    fake = fake_discord
+    for _ in range(2):
+        await fake.wait_for_response((await fake.slash("board")).id)
+    first, second = [s.message_id for s in fake.sent if s.kind == "create"]
+
+    press = await fake.click("interest:close", message=first)
+    assert (await fake.wait_for_response(press.id)).type == 7
+    closed = fake.state.find_message(first)
+    assert closed["content"] == "Board closed" and closed["components"] == []
+    with pytest.raises(InteractionRejected, match="no component"):
+        await fake.click("interest:very", message=first)
+
+    press = await fake.click("interest:remove", message=second)
+    assert (await fake.wait_for_response(press.id)).type == 6
+    await fake.wait_until(lambda: fake.state.find_message(second) is None, what="deleted")
+    assert fake.responses(press.id)[-1].kind == "delete"
+
+
+async def test_global_command_in_dm(fake_discord: FakeDiscord, bot: StandInBot) -> None:
+    fake = fake_discord
+    ix = await fake.slash("ping", user=fake.member.user)
+    assert "member" not in ix.payload and ix.payload["context"] == 1
+    assert (await fake.wait_for_response(ix.id)).content == "pong"
+    with pytest.raises(InteractionRejected, match="not synced"):
+        await fake.slash("verify", {"code": "x"}, user=fake.member.user)
+
+
 async def test_verify_adds_role_and_cache_follows(
     fake_discord: FakeDiscord, bot: StandInBot
 ) -> None:
@@ -313,7 +363,20 @@ async def test_late_callback_is_refused(fake_discord: FakeDiscord, bot: StandInB
     ix = await fake.slash("slow")
     await fake.wait_until(lambda: bot.errors, what="bot error")
     assert ix.callback is None and ix.rejected_callbacks == [(4, "10062 too late")]
-    assert isinstance(bot.errors[0].__cause__ or bot.errors[0], discord.NotFound)
+    error = bot.errors.pop()
+    assert isinstance(error.__cause__ or error, discord.NotFound)
+
+
+async def test_concurrent_presses_are_all_answered(
+    fake_discord: FakeDiscord, bot: StandInBot
+) -> None:
+    fake = fake_discord
+    await fake.wait_for_response((await fake.slash("board")).id)
+    users = [fake.add_member(f"attendee{i}") for i in range(50)]
+    presses = await asyncio.gather(*(fake.click("interest:very", user=u) for u in users))
+    replies = await asyncio.gather(*(fake.wait_for_response(p.id) for p in presses))
+    assert sorted(r.content for r in replies) == sorted(f"{u.user.username}: very" for u in users)
+    assert all(p.latency is not None for p in presses)
 
 
 async def test_resume_replays_missed_events(fake_discord: FakeDiscord, bot: StandInBot) -> None:
