@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import io
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import discord
 import pytest
@@ -390,6 +391,15 @@ async def test_resume_replays_missed_events(fake_discord: FakeDiscord, bot: Stan
     assert resume.data["session_id"] == fake.session.id
 
 
+async def test_reconnect_request_resumes(fake_discord: FakeDiscord, bot: StandInBot) -> None:
+    fake = fake_discord
+    await fake.request_reconnect()
+    await fake.wait_live()
+    assert len(fake.ops(6)) == 1 and len(fake.ops(2)) == 1
+    ix = await fake.slash("ping")
+    assert (await fake.wait_for_response(ix.id)).content == "pong"
+
+
 async def test_invalid_session_forces_identify(fake_discord: FakeDiscord, bot: StandInBot) -> None:
     fake = fake_discord
     await fake.invalidate_session()
@@ -423,7 +433,9 @@ async def test_guild_rest_surface(fake_discord: FakeDiscord, bot: StandInBot) ->
     assert private.type is discord.ChannelType.private_thread
 
     role = await guild.create_role(name="speakers")
-    announcements = await guild.create_text_channel("announcements")
+    hidden = {guild.default_role: discord.PermissionOverwrite(view_channel=False)}
+    announcements = await guild.create_text_channel("announcements", overwrites=hidden)
+    assert fake.guild.channel_by_name("announcements").permission_overwrites[0]["deny"] == "1024"
     await fake.wait_until(
         lambda: guild.get_role(role.id) and guild.get_channel(announcements.id),
         what="role and channel in cache",
@@ -439,11 +451,11 @@ async def test_guild_rest_surface(fake_discord: FakeDiscord, bot: StandInBot) ->
     with pytest.raises(discord.Forbidden):
         await member.send("again")
 
-    start = discord.utils.utcnow() + __import__("datetime").timedelta(days=1)
+    start = discord.utils.utcnow() + timedelta(days=1)
     event = await guild.create_scheduled_event(
         name="Unconference day 1",
         start_time=start,
-        end_time=start + start.resolution * 10**9,
+        end_time=start + timedelta(hours=8),
         entity_type=discord.EntityType.external,
         location="Main hall",
         privacy_level=discord.PrivacyLevel.guild_only,
@@ -461,6 +473,7 @@ async def test_guild_rest_surface(fake_discord: FakeDiscord, bot: StandInBot) ->
         await member.add_roles(discord.Object(top.id))
 
     await msg.delete()
+    assert ("POST", "/guilds/{guild_id}/roles") in [(r.method, r.route) for r in fake.requests]
     kinds = [s.kind for s in fake.sent]
     assert kinds[:2] == ["create", "edit"] and kinds[-1] == "delete"
 

@@ -74,7 +74,7 @@ class Request:
 
     method: str
     path: str
-    #: The route template, e.g. ``/api/v10/channels/{channel_id}/messages`` (None if unknown).
+    #: The route template, e.g. ``/channels/{channel_id}/messages`` (None if unknown).
     route: str | None
     query: dict[str, str]
     json: Any
@@ -789,7 +789,7 @@ class FakeDiscord:
         body, files = await self._read_body(request)
         route = None
         if request.match_info.http_exception is None:
-            route = request.match_info.route.resource.canonical  # type: ignore[union-attr]
+            route = request.match_info.route.resource.canonical[len(API) :]  # type: ignore
         record = Request(
             request.method, request.path[len(API) :], route, dict(request.query), body, files, at
         )
@@ -813,7 +813,7 @@ class FakeDiscord:
 
     def _auth_ok(self, request: web.Request, route: str) -> bool:
         # Interaction callbacks and webhooks authenticate by their token in the path.
-        if route.startswith(API + "/interactions/") or route.startswith(API + "/webhooks/"):
+        if route.startswith(("/interactions/", "/webhooks/")):
             return True
         return request.headers.get("Authorization") == f"Bot {self.token}"
 
@@ -1365,9 +1365,17 @@ class FakeDiscord:
         channel = self.state.add_channel(
             guild, name, type=kind, parent_id=parent, topic=body.get("topic")
         )
+        # Discord answers with ids and bitfields as strings, whatever the request used.
+        channel.permission_overwrites = [
+            {
+                "id": str(o["id"]),
+                "type": int(o.get("type", 0)),
+                "allow": str(o.get("allow", 0)),
+                "deny": str(o.get("deny", 0)),
+            }
+            for o in body.get("permission_overwrites") or []
+        ]
         data = channel.payload()
-        if body.get("permission_overwrites") and "permission_overwrites" in data:
-            data["permission_overwrites"] = body["permission_overwrites"]
         self.dispatch("CHANNEL_CREATE", data)
         return json_response(data)
 

@@ -163,6 +163,8 @@ class Channel:
     owner_id: int | None = None
     # DMs only.
     recipient: User | None = None
+    #: Stored and returned as sent; the stand-in computes guild-level permissions only.
+    permission_overwrites: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def is_thread(self) -> bool:
@@ -183,7 +185,7 @@ class Channel:
             "guild_id": str(self.guild_id),
             "name": self.name,
             "position": self.position,
-            "permission_overwrites": [],
+            "permission_overwrites": self.permission_overwrites,
             "parent_id": str(self.parent_id) if self.parent_id else None,
             "nsfw": False,
             "flags": 0,
