@@ -635,11 +635,8 @@ class FakeDiscord:
     ) -> tuple[str, list[str], Guild | None, Channel, Member | User]:
         name, *path = command.lstrip("/").split()
         if channel is None:
-            channel = (
-                self.state.dm_channel(user.user if isinstance(user, Member) else user)
-                if isinstance(user, User)
-                else self.channel
-            )
+            # A bare User (not a Member) means "in a DM with the bot".
+            channel = self.state.dm_channel(user) if isinstance(user, User) else self.channel
         guild = self.state.guild_of_channel(channel.id)
         return name, path, guild, channel, self._resolve_user(user, channel)
 
