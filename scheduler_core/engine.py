@@ -1,0 +1,192 @@
+"""solve(): the one entry point that turns an Instance into a Result.
+
+Pipeline: compile → seed heuristic (warm start and baseline) → simulated annealing → exact CP-SAT
+re-optimisation of slot pairs (large-neighbourhood search) → rooms and figures. On instances small
+enough, a full CP-SAT model then proves optimality. The result is never worse than the seed
+heuristic: the heuristic's timetable is the search's starting point and the best is kept.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pydantic import BaseModel, Field
+
+from scheduler_core import exact, lns
+from scheduler_core.bounds import upper_bound
+from scheduler_core.evaluate import assign_rooms, expected_attendance
+from scheduler_core.heuristic import seed_heuristic
+from scheduler_core.models import Assignment, Instance, Move, Result, Unplaced
+from scheduler_core.problem import UNPLACED, Problem, compile_problem
+from scheduler_core.search import Annealer, Budget, objective
+from scheduler_core.state import Timetable
+
+
+class SolveOptions(BaseModel):
+    time_limit: float = Field(default=10.0, gt=0)
+    seed: int = 0
+    move_weight: int = Field(default=100, ge=0)
+    iterations: int | None = Field(default=None, ge=0)
+
+
+@dataclass(frozen=True)
+class Progress:
+    utility: int
+    upper_bound: int
+    elapsed: float
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+class _Reporter:
+    """Forwards improvements to the caller's callback, at most a few times a second."""
+
+    def __init__(self, callback: ProgressCallback | None, bound: int, started: float):
+        self.callback, self.bound, self.started = callback, bound, started
+        self.last_sent = -1.0
+
+    def __call__(self, utility: int, force: bool = False) -> None:
+        if self.callback is None:
+            return
+        now = time.monotonic()
+        if force or now - self.last_sent >= 0.2:
+            self.last_sent = now
+            self.callback(Progress(utility, self.bound, round(now - self.started, 3)))
+
+
+def solve(instance: Instance, options: SolveOptions | None = None, *,
+          progress: ProgressCallback | None = None,
+          cancel: threading.Event | None = None) -> Result:
+    options = options or SolveOptions()
+    started = time.monotonic()
+    deadline = started + options.time_limit
+    problem = compile_problem(instance)
+    weight = options.move_weight if instance.previous is not None else 0
+    rng = random.Random(options.seed)
+    cancelled = cancel.is_set if cancel is not None else (lambda: False)
+
+    seed = seed_heuristic(problem)
+    seed_utility = seed.utility
+    bound = upper_bound(problem)
+    report = _Reporter(progress, bound, started)
+    start = _best_start(problem, seed, weight)
+    start_objective = objective(problem, start, weight)
+    start_placement = start.placement()
+    report(start.utility, force=True)
+
+    annealer = Annealer(problem, start, rng, weight,
+                        on_improve=lambda _obj, _placement: report(start.utility))
+    if options.iterations is not None:
+        sa_budget = Budget(iterations=options.iterations, cancelled=cancelled)
+    else:
+        sa_budget = Budget(deadline=started + 0.9 * options.time_limit, cancelled=cancelled)
+    annealer.run(sa_budget)
+    best = Timetable.from_placement(problem, annealer.best_placement)
+
+    if not cancelled():
+        lns_deadline = deadline if options.iterations is None else None
+        best = lns.improve(problem, best, weight, rng, lns_deadline, cancelled,
+                           rounds=None if options.iterations is None else 2,
+                           on_improve=lambda tt: report(tt.utility))
+    proven_optimal = False
+    if weight == 0 and not cancelled() and exact.small_enough(problem):
+        outcome = exact.solve_exact(problem, best, max(0.5, deadline - time.monotonic()))
+        if outcome is not None:
+            best, exact_bound, proven_optimal = outcome
+            bound = min(bound, exact_bound)
+    _fill_free_places(problem, best)
+    if objective(problem, best, weight) < start_objective:
+        best = Timetable.from_placement(problem, start_placement)  # never worse than the start
+    bound = max(bound, best.utility)
+    report.bound = bound
+    report(best.utility, force=True)
+    return _result(problem, best, seed_utility, bound, proven_optimal or best.utility == bound,
+                   weight, time.monotonic() - started)
+
+
+def _best_start(problem: Problem, seed: Timetable, weight: int) -> Timetable:
+    """The heuristic's timetable, or the previous one when keeping it scores better."""
+    if not weight:
+        return seed
+    prev = Timetable(problem)
+    for s in range(problem.n_sessions):
+        t = problem.previous_slot[s]
+        if (problem.movable(s) and t != UNPLACED and t in problem.allowed[s]
+                and prev.free[t] > 0 and prev.proposer_free(s, t)):
+            prev.place(s, t)
+    _fill_free_places(problem, prev)
+    if objective(problem, prev, weight) >= objective(problem, seed, weight):
+        return prev
+    return Timetable.from_placement(problem, seed.placement())
+
+
+def _fill_free_places(problem: Problem, tt: Timetable) -> None:
+    """Seat any unplaced session that still fits: it can only add utility."""
+    for s in range(problem.n_sessions):
+        if tt.slot_of[s] != UNPLACED or not problem.movable(s):
+            continue
+        options = [t for t in problem.allowed[s] if tt.free[t] > 0 and tt.proposer_free(s, t)]
+        if options:
+            tt.place(s, max(options, key=lambda t: tt.gain_if_added(s, t)))
+
+
+def unplaced_reason(problem: Problem, tt: Timetable, s: int) -> str:
+    sess = problem.instance.sessions[s]
+    if not problem.allowed[s]:
+        if sess.allowed_slots is not None:
+            return "none of the slots it allows is open: they are breaks or taken by fixed sessions"
+        return "there is no slot open for sessions"
+    places = sum(problem.capacity)
+    movable = sum(1 for x in range(problem.n_sessions) if problem.movable(x))
+    open_slots = [t for t in problem.allowed[s] if tt.free[t] > 0]
+    if not open_slots:
+        if movable > places:
+            return (f"more sessions than slot×room places ({movable} sessions, {places} places); "
+                    "the placed ones drew more interest")
+        return "every slot it allows is full"
+    return ("its proposer already has a session in every slot it allows that has a free room")
+
+
+def _result(problem: Problem, tt: Timetable, seed_utility: int, bound: int, optimal: bool,
+            weight: int, seconds: float) -> Result:
+    inst = problem.instance
+    pairs = [(problem.session_ids[s], problem.slot_ids[t])
+             for s, t in enumerate(tt.slot_of) if t != UNPLACED]
+    attendance = expected_attendance(inst, pairs)
+    room_of = assign_rooms(inst, pairs, attendance)
+    capacity = {r.id: r.capacity for r in inst.rooms}
+    slot_order = {sid: i for i, sid in enumerate(problem.slot_ids)}
+    room_order = {rid: i for i, rid in enumerate(problem.room_ids)}
+    assignments = sorted(
+        (Assignment(session=s, slot=t, room=room_of[s], expected_attendance=attendance[s],
+                    overflow=max(0, attendance[s] - capacity[room_of[s]]))
+         for s, t in pairs),
+        key=lambda a: (slot_order[a.slot], room_order[a.room]))
+    unplaced = [Unplaced(session=problem.session_ids[s], reason=unplaced_reason(problem, tt, s))
+                for s, t in enumerate(tt.slot_of) if t == UNPLACED]
+    moves = []
+    if inst.previous is not None:
+        for s in range(problem.n_sessions):
+            before, after = problem.previous_slot[s], tt.slot_of[s]
+            if problem.in_previous[s] and before != after:
+                moves.append(Move(
+                    session=problem.session_ids[s],
+                    from_slot=problem.slot_ids[before] if before != UNPLACED else None,
+                    to_slot=problem.slot_ids[after] if after != UNPLACED else None))
+    return Result(
+        status="optimal" if optimal else "feasible",
+        utility=tt.utility,
+        upper_bound=bound,
+        seed_heuristic_utility=seed_utility,
+        solve_seconds=round(seconds, 3),
+        assignments=assignments,
+        unplaced=unplaced,
+        moved=len(moves),
+        moves=moves,
+        move_weight=weight,
+    )

@@ -1,0 +1,142 @@
+"""Simulated annealing over relocations and swaps, priced exactly by the Timetable.
+
+The objective is utility minus `move_weight` for every session that left its slot in the previous
+published timetable. Cooling follows either the clock (time-limited runs) or an iteration
+budget; with a budget the run is fully reproducible for a given seed.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from scheduler_core.problem import UNPLACED, Problem
+from scheduler_core.state import Timetable
+
+CHECK_EVERY = 256
+
+
+@dataclass
+class Budget:
+    """When to stop: a wall-clock deadline and/or an iteration count, and a cancel probe."""
+
+    deadline: float | None = None
+    iterations: int | None = None
+    cancelled: Callable[[], bool] = lambda: False
+
+    def fraction(self, started: float, done: int) -> float:
+        if self.iterations is not None:
+            return done / max(1, self.iterations)
+        if self.deadline is None:
+            return 1.0
+        span = self.deadline - started
+        return 1.0 if span <= 0 else (time.monotonic() - started) / span
+
+
+def penalty(problem: Problem, s: int, t: int, weight: int) -> int:
+    if weight and problem.in_previous[s] and t != problem.previous_slot[s]:
+        return weight
+    return 0
+
+
+def objective(problem: Problem, tt: Timetable, weight: int) -> int:
+    return tt.utility - sum(penalty(problem, s, t, weight) for s, t in enumerate(tt.slot_of))
+
+
+class Annealer:
+    def __init__(self, problem: Problem, tt: Timetable, rng: random.Random, weight: int,
+                 on_improve: Callable[[int, list[int]], None] | None = None):
+        self.p, self.tt, self.rng, self.weight = problem, tt, rng, weight
+        self.movable = [s for s in range(problem.n_sessions)
+                        if problem.movable(s) and problem.allowed[s]]
+        self.on_improve = on_improve
+        self.current = objective(problem, tt, weight)
+        self.best = self.current
+        self.best_placement = tt.placement()
+
+    # -- one proposal ----------------------------------------------------------------------
+    def propose(self) -> tuple[int, int, int, int] | None:
+        """A random neighbour as (delta, s1, t2, s2); s2 = UNPLACED means a plain relocation."""
+        p, tt, rng = self.p, self.tt, self.rng
+        s1 = self.movable[rng.randrange(len(self.movable))]
+        t1 = tt.slot_of[s1]
+        allowed = p.allowed[s1]
+        t2 = allowed[rng.randrange(len(allowed))]
+        if t2 == t1:
+            return None
+        w = self.weight
+        if tt.free[t2] > 0 and tt.proposer_free(s1, t2):
+            delta = tt.gain_if_added(s1, t2) - tt.loss_if_removed(s1)
+            if w:
+                delta += penalty(p, s1, t1, w) - penalty(p, s1, t2, w)
+            return delta, s1, t2, UNPLACED
+        members = tt.members[t2]
+        s2 = members[rng.randrange(len(members))]
+        if not p.movable(s2):
+            return None
+        if t1 != UNPLACED and (t1 not in p.allowed[s2] or not tt.proposer_free(s2, t1, s1)):
+            return None
+        if not tt.proposer_free(s1, t2, s2):
+            return None
+        delta = tt.exchange_delta(s2, s1, t2)
+        if t1 != UNPLACED:
+            delta += tt.exchange_delta(s1, s2, t1)
+        if w:
+            delta += (penalty(p, s1, t1, w) - penalty(p, s1, t2, w)
+                      + penalty(p, s2, t2, w) - penalty(p, s2, t1, w))
+        return delta, s1, t2, s2
+
+    def apply(self, s1: int, t2: int, s2: int, delta: int) -> None:
+        tt = self.tt
+        if s2 == UNPLACED:
+            tt.move(s1, t2)
+        else:
+            t1 = tt.slot_of[s1]
+            tt.remove(s2)
+            tt.move(s1, t2)
+            if t1 != UNPLACED:
+                tt.place(s2, t1)
+        self.current += delta
+        if self.current > self.best:
+            self.best = self.current
+            self.best_placement = tt.placement()
+            if self.on_improve:
+                self.on_improve(self.best, self.best_placement)
+
+    # -- temperature ---------------------------------------------------------------------
+    def initial_temperature(self, samples: int = 400) -> float:
+        worse = []
+        for _ in range(samples):
+            m = self.propose()
+            if m is not None and m[0] < 0:
+                worse.append(-m[0])
+        if not worse:
+            return 1.0
+        worse.sort()
+        return max(1.0, worse[len(worse) // 2] / -math.log(0.2))
+
+    def run(self, budget: Budget, t_end: float = 0.5) -> int:
+        if not self.movable:
+            return 0
+        rng, started = self.rng, time.monotonic()
+        t0 = self.initial_temperature()
+        t_end = min(t_end, t0)
+        temp, done = t0, 0
+        ratio = t_end / t0
+        while True:
+            if done % CHECK_EVERY == 0:
+                frac = budget.fraction(started, done)
+                if frac >= 1.0 or budget.cancelled():
+                    break
+                temp = t0 * ratio ** frac
+            done += 1
+            m = self.propose()
+            if m is None:
+                continue
+            delta = m[0]
+            if delta >= 0 or rng.random() < math.exp(delta / temp):
+                self.apply(m[1], m[2], m[3], delta)
+        return done
