@@ -802,8 +802,8 @@ class EventService:
     async def run_schedule(self, guild_id: int, actor: Actor, *,
                            progress: ProgressCallback | None = None,
                            cancel: asyncio.Event | threading.Event | None = None,
-                           time_limit: float = 10.0, seed: int = 0,
-                           move_weight: int = 100) -> ScheduleVersion:
+                           time_limit: float = 10.0, seed: int = 0, move_weight: int = 100,
+                           iterations: int | None = None) -> ScheduleVersion:
         """Solve (in a worker process) and store the result as a new, unpublished version.
 
         One run per guild at a time (Conflict otherwise). The snapshot holds public sessions;
@@ -820,7 +820,7 @@ class EventService:
         try:
             instance = await self.db.read(lambda conn: self._snapshot(conn, guild_id))
             options = {"time_limit": float(time_limit), "seed": int(seed),
-                       "move_weight": int(move_weight)}
+                       "move_weight": int(move_weight), "iterations": iterations}
             try:
                 result = await solve_in_process(instance, options, progress, cancel,
                                                 target=self._solver_target)

@@ -1,7 +1,7 @@
 """Running the engine in a worker process, so the bot keeps answering while it solves.
 
 The engine (`scheduler_core.engine.solve`) is synchronous and CPU-bound; a thread would hold
-the GIL for seconds. A spawned process gets the instance as JSON, sends progress and the result
+the GIL for seconds. A worker process gets the instance as JSON, sends progress and the result
 back through a queue, and watches a process-safe Event for cancellation.
 """
 
@@ -33,7 +33,7 @@ class SolverFailed(RuntimeError):
 
 
 def engine_worker(instance_json: str, options: dict[str, Any], out: Any, cancel: Any) -> None:
-    """Entry point of the worker process (top-level so that `spawn` can import it)."""
+    """Entry point of the worker process (top-level so that the child can import it)."""
     try:
         from scheduler_core.engine import SolveOptions, solve
 
@@ -51,12 +51,22 @@ def engine_worker(instance_json: str, options: dict[str, Any], out: Any, cancel:
 ProgressCallback = Callable[[SolveProgress], Any]
 
 
+def _context() -> Any:
+    """`forkserver` where available: the engine's imports (OR-Tools) are paid once, not per run;
+    never plain `fork`, which would copy the database threads' locks into the child."""
+    if "forkserver" in mp.get_all_start_methods():
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["scheduler_core.engine", "bot.event.solving"])
+        return ctx
+    return mp.get_context("spawn")
+
+
 async def solve_in_process(instance: Instance, options: dict[str, Any],
                            progress: ProgressCallback | None = None,
                            cancel: asyncio.Event | threading.Event | None = None,
                            target: Callable[..., None] = engine_worker) -> Result:
-    """Solve in a fresh spawned process; `cancel.set()` asks the engine to stop early."""
-    ctx = mp.get_context("spawn")
+    """Solve in a fresh worker process; `cancel.set()` asks the engine to stop early."""
+    ctx = _context()
     out = ctx.Queue()
     stop = ctx.Event()
     proc = ctx.Process(target=target, args=(instance.model_dump_json(), options, out, stop),
