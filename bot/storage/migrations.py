@@ -144,7 +144,28 @@ CREATE TABLE verify_failures (
 CREATE INDEX verify_failures_by_user ON verify_failures (guild_id, user_id, at);
 """
 
-MIGRATIONS: list[str] = [_V1]
+# Messages the bot posted that it edits later (the published timetable, one per day), and
+# announcements already sent (so a restart neither loses nor doubles one).
+_V2 = """
+CREATE TABLE posted_messages (
+    guild_id   INTEGER NOT NULL REFERENCES events(guild_id) ON DELETE CASCADE,
+    kind       TEXT    NOT NULL,
+    key        TEXT    NOT NULL,
+    channel_id INTEGER NOT NULL,
+    message_id INTEGER NOT NULL,
+    PRIMARY KEY (guild_id, kind, key)
+);
+
+CREATE TABLE sent_announcements (
+    guild_id INTEGER NOT NULL REFERENCES events(guild_id) ON DELETE CASCADE,
+    key      TEXT    NOT NULL,
+    kind     TEXT    NOT NULL,
+    sent_at  TEXT    NOT NULL,
+    PRIMARY KEY (guild_id, key, kind)
+);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

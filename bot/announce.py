@@ -1,0 +1,134 @@
+"""Announcements from the published timetable, as APScheduler jobs (no Discord import here).
+
+- "up next": `lead` minutes before each slot that holds sessions;
+- "agenda": at a configured local time on each day of the event.
+
+Jobs are rebuilt from the database at start and on every publish. Each announcement is
+*claimed* in the database before it is sent (PostingStore.claim_announcement), so a restart
+never doubles one; at start, those missed by at most `catch_up` are sent once.
+
+The clock is injectable: times are computed with `clock()` and the jobs are armed `delay`
+seconds from now (real time), so a test can set the clock just before an announcement.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from datetime import time as dtime
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
+
+from bot.event import EventService
+from bot.event.errors import EventError
+from bot.event.models import Actor, PublishedDay, PublishedSlot
+from bot.event.posting import PostingStore
+from bot.event.times import zone
+
+log = logging.getLogger(__name__)
+SYSTEM = Actor(user_id=1, display_name="announcer", is_admin=True)
+
+# send(guild_id, kind, payload) posts one announcement; payload is a PublishedSlot ("up-next")
+# or a PublishedDay ("agenda"). It returns False when there is nowhere to post.
+Sender = Callable[[int, str, Any], Awaitable[bool]]
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    guild_id: int
+    key: str
+    kind: str
+    at: float  # epoch seconds
+    payload: Any
+
+    @property
+    def job_id(self) -> str:
+        return f"{self.guild_id}:{self.kind}:{self.key}"
+
+
+class Announcer:
+    def __init__(self, service: EventService, posting: PostingStore, send: Sender, *,
+                 lead_minutes: int = 10, agenda_time: dtime | None = dtime(8, 0),
+                 catch_up_minutes: int = 15, clock: Callable[[], float] = time.time):
+        self.service, self.posting, self.send = service, posting, send
+        self.lead = lead_minutes * 60
+        self.agenda_time = agenda_time
+        self.catch_up = catch_up_minutes * 60
+        self.clock = clock
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+        self.sent: list[Planned] = []  # what this process sent, for logs and tests
+
+    async def start(self) -> None:
+        self.scheduler.start()
+        for guild_id in await self.posting.published_guilds():
+            await self.rebuild(guild_id)
+
+    def stop(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+
+    async def plan(self, guild_id: int) -> list[Planned]:
+        """Every announcement of the guild's published timetable (past ones included)."""
+        try:
+            tt = await self.service.published_timetable(guild_id, SYSTEM)
+        except EventError:
+            return []
+        tz = zone(tt.timezone)
+        out: list[Planned] = []
+        for day in tt.days:
+            if self.agenda_time is not None and any(s.entries for s in day.slots):
+                at = datetime.combine(day.date, self.agenda_time, tzinfo=tz).timestamp()
+                out.append(Planned(guild_id, f"day:{day.date.isoformat()}", "agenda", at, day))
+            for ps in day.slots:
+                if ps.slot.is_break or not ps.entries:
+                    continue
+                at = ps.slot.start.timestamp() - self.lead
+                out.append(Planned(guild_id, f"slot:{ps.slot.id}", "up-next", at, ps))
+        return out
+
+    async def rebuild(self, guild_id: int) -> list[Planned]:
+        """Re-arm the guild's jobs; fire at once those due within the catch-up window.
+        Returns the announcements fired now."""
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith(f"{guild_id}:"):
+                job.remove()
+        now = self.clock()
+        fired = []
+        for p in await self.plan(guild_id):
+            if p.at > now:
+                run_at = datetime.now(UTC) + timedelta(seconds=p.at - now)
+                self.scheduler.add_job(self.fire, DateTrigger(run_date=run_at), args=[p],
+                                       id=p.job_id, replace_existing=True,
+                                       misfire_grace_time=max(60, self.catch_up))
+            elif now - p.at <= self.catch_up and await self.fire(p):
+                fired.append(p)
+        return fired
+
+    async def fire(self, p: Planned) -> bool:
+        """Send one announcement unless it was already sent (by this or an earlier process)."""
+        if not await self.posting.claim_announcement(p.guild_id, p.key, p.kind):
+            return False
+        try:
+            # the timetable may have changed since the job was armed: send the current one
+            fresh = {q.job_id: q for q in await self.plan(p.guild_id)}.get(p.job_id, p)
+            if not await self.send(p.guild_id, p.kind, fresh.payload):
+                await self.posting.release_announcement(p.guild_id, p.key, p.kind)
+                return False
+        except Exception:
+            log.exception("announcement %s failed; it will be retried at the next rebuild",
+                          p.job_id)
+            await self.posting.release_announcement(p.guild_id, p.key, p.kind)
+            return False
+        self.sent.append(p)
+        return True
+
+    def pending_jobs(self) -> list[str]:
+        return sorted(j.id for j in self.scheduler.get_jobs())
+
+
+__all__ = ["Announcer", "Planned", "PublishedDay", "PublishedSlot", "SYSTEM"]

@@ -1,0 +1,82 @@
+"""Bot settings: `config.toml` (see config.example.toml), validated by pydantic.
+
+The token may come from the file or the `DISCORD_TOKEN` environment variable (which wins). It
+is held as a `SecretStr`, so it never shows up in logs or reprs.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from datetime import time
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+from bot.storage import DEFAULT_DATABASE_PATH
+
+TOKEN_HELP = (
+    "No Discord bot token. Create an application at https://discord.com/developers/applications, "
+    "open Bot → Reset Token, copy the token, and set it in the DISCORD_TOKEN environment variable "
+    "(or `token` in config.toml)."
+)
+
+
+class ConfigError(ValueError):
+    """The configuration is unusable; the message names the bad key."""
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    token: SecretStr | None = None
+    database: Path = Path(DEFAULT_DATABASE_PATH)
+    guild_ids: list[int] = Field(default_factory=list)
+    announce_minutes_before: int = Field(default=10, ge=0, le=24 * 60)
+    daily_agenda_time: time | None = time(8, 0)
+    announce_catch_up_minutes: int = Field(default=15, ge=0, le=24 * 60)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    backup_dir: Path = Path("backups")
+
+    @field_validator("guild_ids")
+    @classmethod
+    def _positive(cls, v: list[int]) -> list[int]:
+        if any(g <= 0 for g in v):
+            raise ValueError("guild ids are positive numbers")
+        return v
+
+    @field_validator("daily_agenda_time", mode="before")
+    @classmethod
+    def _agenda(cls, v: object) -> object:
+        if v in ("", "off", None):
+            return None
+        return v
+
+
+def load_settings(path: str | Path | None = None, env: dict[str, str] | None = None,
+                  **overrides: object) -> Settings:
+    """Read `path` (a missing file means all defaults), then apply DISCORD_TOKEN and overrides."""
+    env = os.environ if env is None else env
+    data: dict[str, object] = {}
+    if path is not None:
+        p = Path(path)
+        if p.exists():
+            try:
+                data = tomllib.loads(p.read_text(encoding="utf-8"))
+            except tomllib.TOMLDecodeError as e:
+                raise ConfigError(f"{p}: not valid TOML: {e}") from None
+        elif Path(path) != Path("config.toml"):
+            raise ConfigError(f"{p}: no such file (copy config.example.toml to start).")
+    if env.get("DISCORD_TOKEN"):
+        data["token"] = env["DISCORD_TOKEN"]
+    data.update(overrides)
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as e:
+        problems = []
+        for err in e.errors():
+            key = ".".join(str(x) for x in err["loc"]) or "(file)"
+            msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+            problems.append(f"{key}: {msg}")
+        raise ConfigError("Bad configuration: " + "; ".join(problems)) from None

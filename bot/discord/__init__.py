@@ -1,0 +1,1 @@
+"""The Discord layer: thin glue between interactions and the EventService."""

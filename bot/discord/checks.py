@@ -1,0 +1,65 @@
+"""Who is acting, and the Discord-side gates (admin rights, attendee role)."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.discord.errors import Refused
+from bot.event.models import Actor, EventSettings
+
+ADMIN_REFUSAL = ("Only organisers can do this: it needs the Manage Server permission or the "
+                 "event's organiser role.")
+ROLE_REFUSAL = ("This event asks attendees to verify first: enter the event's code with "
+                "/verify code:<code> (the organisers share it).")
+
+
+def guild_id_of(interaction: discord.Interaction) -> int:
+    if interaction.guild_id is None:
+        raise Refused("This works in the event's server, not in direct messages.")
+    return interaction.guild_id
+
+
+def _role_ids(interaction: discord.Interaction) -> set[int]:
+    user = interaction.user
+    return {r.id for r in getattr(user, "roles", [])}
+
+
+def has_manage_guild(interaction: discord.Interaction) -> bool:
+    """Discord's own computation for this interaction (not the command's default permission,
+    which a server can override): the member's permissions in the channel."""
+    return bool(interaction.permissions.manage_guild or interaction.permissions.administrator)
+
+
+def actor_of(interaction: discord.Interaction, *, admin: bool | None = None) -> Actor:
+    user = interaction.user
+    is_admin = has_manage_guild(interaction) if admin is None else admin
+    return Actor(user_id=user.id, display_name=user.display_name, is_admin=is_admin)
+
+
+async def admin_actor(interaction: discord.Interaction) -> tuple[int, Actor]:
+    """The acting organiser, or a private refusal: Manage Server, or the organiser role."""
+    guild_id = guild_id_of(interaction)
+    if has_manage_guild(interaction):
+        return guild_id, actor_of(interaction, admin=True)
+    service = interaction.client.service  # type: ignore[attr-defined]
+    try:
+        settings = await service.settings(guild_id, actor_of(interaction, admin=False))
+    except Exception:
+        settings = None
+    if settings and settings.organiser_role_id and settings.organiser_role_id in _role_ids(
+            interaction):
+        return guild_id, actor_of(interaction, admin=True)
+    raise Refused(ADMIN_REFUSAL)
+
+
+async def attendee_actor(interaction: discord.Interaction) -> tuple[int, Actor, EventSettings]:
+    """The acting attendee; with verification required, the attendee role is needed."""
+    guild_id = guild_id_of(interaction)
+    actor = actor_of(interaction)
+    service = interaction.client.service  # type: ignore[attr-defined]
+    settings = await service.settings(guild_id, actor)
+    if (settings.verification_required and not actor.is_admin
+            and settings.verified_role_id is not None
+            and settings.verified_role_id not in _role_ids(interaction)):
+        raise Refused(ROLE_REFUSAL)
+    return guild_id, actor, settings

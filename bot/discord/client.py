@@ -1,0 +1,146 @@
+"""The bot object: the same one `session-scheduler run` starts and the end-to-end tests drive."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from bot.announce import SYSTEM, Announcer
+from bot.config import Settings
+from bot.discord import embeds, errors
+from bot.discord.cogs.admin import Admin
+from bot.discord.cogs.attendee import Attendee
+from bot.discord.views import InterestButton, interest_view
+from bot.event import EventService
+from bot.event.models import EventSettings, PublishedDay, PublishedSlot, SessionView
+from bot.event.posting import PostingStore
+
+log = logging.getLogger(__name__)
+NO_MENTIONS = discord.AllowedMentions.none()
+TIMETABLE = "timetable"
+
+
+class SchedulerBot(commands.Bot):
+    """Slash commands only (no message content intent, no members intent)."""
+
+    def __init__(self, settings: Settings, *, clock: Callable[[], float] = time.time,
+                 service_options: dict[str, Any] | None = None, **client_options: Any):
+        client_options.setdefault("intents", discord.Intents.default())
+        super().__init__(command_prefix=commands.when_mentioned, help_command=None,
+                         allowed_mentions=NO_MENTIONS, **client_options)
+        self.settings = settings
+        self.clock = clock
+        self._service_options = service_options or {}
+        self.service: EventService = None  # type: ignore[assignment]  # opened in setup_hook
+        self.posting: PostingStore = None  # type: ignore[assignment]
+        self.announcer: Announcer = None  # type: ignore[assignment]
+        self.synced: list[discord.app_commands.AppCommand] = []
+
+    async def setup_hook(self) -> None:
+        self.settings.database.parent.mkdir(parents=True, exist_ok=True)
+        self.service = await EventService.open(self.settings.database, clock=self.clock,
+                                               **self._service_options)
+        self.posting = PostingStore(self.service.db)
+        await self.add_cog(Attendee(self))
+        await self.add_cog(Admin(self))
+        self.add_dynamic_items(InterestButton)
+        self.tree.on_error = errors.on_app_command_error
+        if self.settings.guild_ids:
+            for gid in self.settings.guild_ids:
+                guild = discord.Object(gid)
+                self.tree.copy_global_to(guild=guild)
+                self.synced += await self.tree.sync(guild=guild)
+        else:
+            self.synced = await self.tree.sync()
+        self.announcer = Announcer(
+            self.service, self.posting, self.announce,
+            lead_minutes=self.settings.announce_minutes_before,
+            agenda_time=self.settings.daily_agenda_time,
+            catch_up_minutes=self.settings.announce_catch_up_minutes, clock=self.clock)
+        await self.announcer.start()
+
+    async def close(self) -> None:
+        if self.announcer is not None:
+            self.announcer.stop()
+        await super().close()
+        if self.service is not None:
+            await self.service.close()
+            self.service = None  # type: ignore[assignment]
+
+    # ------------------------------------------------------------------ posting to channels
+
+    def _text_channel(self, channel_id: int | None) -> discord.abc.Messageable | None:
+        if channel_id is None:
+            return None
+        channel = self.get_channel(channel_id)
+        return channel if isinstance(channel, discord.abc.Messageable) else None
+
+    async def post_session(self, settings: EventSettings, s: SessionView) -> None:
+        """A public session in the proposals channel, with its interest buttons."""
+        channel = self._text_channel(settings.proposals_channel_id)
+        if channel is None or s.status != "public":
+            return
+        try:
+            await channel.send(embed=embeds.session_embed(s), view=interest_view(s.id),
+                               allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException as e:
+            log.warning("could not post session %s: %s", s.id, e)
+
+    async def post_timetable(self, guild_id: int) -> tuple[int, int]:
+        """The published timetable in the announcements channel, one message per day; messages
+        posted before are edited in place. Returns (posted, edited)."""
+        settings = await self.service.settings(guild_id, SYSTEM)
+        channel = self._text_channel(settings.announcements_channel_id)
+        if channel is None:
+            return 0, 0
+        tt = await self.service.published_timetable(guild_id, SYSTEM)
+        before = await self.posting.posted_messages(guild_id, TIMETABLE)
+        after: dict[str, tuple[int, int]] = {}
+        posted = edited = 0
+        for key, day_embeds in embeds.timetable_messages(tt):
+            day_embeds = embeds.fit_message(day_embeds)
+            old = before.get(key)
+            if old is not None and old[0] == channel.id:
+                try:
+                    await channel.get_partial_message(old[1]).edit(embeds=day_embeds)
+                    after[key] = old
+                    edited += 1
+                    continue
+                except discord.NotFound:
+                    pass
+            msg = await channel.send(embeds=day_embeds, allowed_mentions=NO_MENTIONS)
+            after[key] = (channel.id, msg.id)
+            posted += 1
+        for key, (cid, mid) in before.items():  # days no longer in the timetable
+            if key not in after and cid == channel.id:
+                try:
+                    await channel.get_partial_message(mid).delete()
+                except discord.HTTPException:
+                    pass
+        await self.posting.set_posted_messages(guild_id, TIMETABLE, after)
+        return posted, edited
+
+    async def announce(self, guild_id: int, kind: str, payload: Any) -> bool:
+        """The announcer's sender: "up next" for a slot, or the day's agenda."""
+        settings = await self.service.settings(guild_id, SYSTEM)
+        channel = self._text_channel(settings.announcements_channel_id)
+        if channel is None:
+            return False
+        if kind == "up-next" and isinstance(payload, PublishedSlot):
+            found = [embeds.up_next_embed(payload)]
+        elif kind == "agenda" and isinstance(payload, PublishedDay):
+            found = embeds.agenda_embeds(payload)
+        else:
+            return False
+        await channel.send(embeds=found, allowed_mentions=NO_MENTIONS)
+        return True
+
+
+def create_bot(settings: Settings, **options: Any) -> SchedulerBot:
+    """The bot `session-scheduler run` starts (tests pass a small guild_ready_timeout)."""
+    return SchedulerBot(settings, **options)

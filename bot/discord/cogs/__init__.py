@@ -1,0 +1,1 @@
+"""Command modules (one per area), loaded by the client's setup_hook."""

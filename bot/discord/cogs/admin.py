@@ -1,0 +1,328 @@
+"""Organiser commands under /admin. Hidden by default from members without Manage Server
+(default_permissions) and checked again here for every call (admin_actor)."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import time
+from datetime import UTC, datetime
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord import embeds
+from bot.discord.checks import admin_actor
+from bot.discord.cogs.attendee import _session_id
+from bot.event.errors import InvalidInput
+from bot.event.solving import SolveProgress
+
+NO_MENTIONS = discord.AllowedMentions.none()
+MAX_TOML_BYTES = 200_000
+PROGRESS_EVERY = 1.0  # seconds between edits of the progress message
+
+
+async def _say(interaction: discord.Interaction, text: str = "", **kwargs) -> None:
+    if interaction.response.is_done():
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS,
+                                        **kwargs)
+    else:
+        await interaction.response.send_message(text, ephemeral=True,
+                                                allowed_mentions=NO_MENTIONS, **kwargs)
+
+
+def _on_off(v: bool) -> str:
+    return "on" if v else "off"
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class Admin(commands.GroupCog, group_name="admin", group_description="Run the event"):
+    def __init__(self, bot):
+        self.bot = bot
+        super().__init__()
+
+    @property
+    def service(self):
+        return self.bot.service
+
+    # ------------------------------------------------------------------------------ setup
+
+    @app_commands.command(name="setup", description="Create the event, choose roles and "
+                                                     "channels")
+    async def setup_(self, interaction: discord.Interaction,
+                     name: app_commands.Range[str, 1, 100] | None = None,
+                     timezone: str | None = None,
+                     attendee_role: discord.Role | None = None,
+                     organiser_role: discord.Role | None = None,
+                     proposals_channel: discord.TextChannel | None = None,
+                     announcements_channel: discord.TextChannel | None = None,
+                     verification_required: bool | None = None) -> None:
+        guild_id, actor = await admin_actor(interaction)
+        settings = await self.service.setup_event(guild_id, actor, name=name or "Unconference",
+                                                  timezone=timezone or "UTC")
+        changes: dict[str, object] = {}
+        if name is not None:
+            changes["name"] = name
+        if timezone is not None:
+            changes["timezone"] = timezone
+        if attendee_role is not None:
+            changes["verified_role_id"] = attendee_role.id
+        elif settings.verified_role_id is None:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            role = await interaction.guild.create_role(name="Attendee",
+                                                       reason="session-scheduler setup")
+            changes["verified_role_id"] = role.id
+        if organiser_role is not None:
+            changes["organiser_role_id"] = organiser_role.id
+        if proposals_channel is not None:
+            changes["proposals_channel_id"] = proposals_channel.id
+        if announcements_channel is not None:
+            changes["announcements_channel_id"] = announcements_channel.id
+        if verification_required is not None:
+            changes["verification_required"] = verification_required
+        if changes:
+            settings = await self.service.update_settings(guild_id, actor, **changes)
+
+        def mention(kind: str, i: int | None) -> str:
+            return "not set" if i is None else (f"<#{i}>" if kind == "c" else f"<@&{i}>")
+        text = (f"**{settings.name}** ({settings.timezone})\n"
+                f"Attendee role: {mention('r', settings.verified_role_id)}\n"
+                f"Organiser role: {mention('r', settings.organiser_role_id)}\n"
+                f"Proposals channel: {mention('c', settings.proposals_channel_id)}\n"
+                f"Announcements channel: {mention('c', settings.announcements_channel_id)}\n"
+                f"Verification required: {_on_off(settings.verification_required)}\n"
+                f"Verification code: ||{settings.verification_code}||")
+        await _say(interaction, text)
+
+    # ------------------------------------------------------------------------------- code
+
+    code = app_commands.Group(name="code", description="The verification code")
+
+    @code.command(name="show", description="Show the verification code (only to you)")
+    async def code_show(self, interaction: discord.Interaction) -> None:
+        guild_id, actor = await admin_actor(interaction)
+        await _say(interaction, f"The code is `{await self.service.show_code(guild_id, actor)}`.")
+
+    @code.command(name="rotate", description="A new random code; the old one stops working")
+    async def code_rotate(self, interaction: discord.Interaction) -> None:
+        guild_id, actor = await admin_actor(interaction)
+        code = await self.service.rotate_code(guild_id, actor)
+        await _say(interaction, f"New code: `{code}`.")
+
+    @code.command(name="set", description="Choose the code yourself")
+    async def code_set(self, interaction: discord.Interaction,
+                       code: app_commands.Range[str, 4, 32]) -> None:
+        guild_id, actor = await admin_actor(interaction)
+        code = await self.service.set_code(guild_id, actor, code)
+        await _say(interaction, f"The code is now `{code}`.")
+
+    @code.command(name="required", description="Whether attendees must verify to take part")
+    async def code_required(self, interaction: discord.Interaction, on: bool) -> None:
+        guild_id, actor = await admin_actor(interaction)
+        s = await self.service.update_settings(guild_id, actor, verification_required=on)
+        await _say(interaction, f"Verification required: {_on_off(s.verification_required)}.")
+
+    # -------------------------------------------------------------------- days, slots, rooms
+
+    day = app_commands.Group(name="day", description="Days of the event")
+
+    @day.command(name="add", description="Add a day (YYYY-MM-DD)")
+    async def day_add(self, interaction: discord.Interaction, date: str,
+                      label: str | None = None) -> None:
+        guild_id, actor = await admin_actor(interaction)
+        d = await self.service.add_day(guild_id, actor, date, label or "")
+        await _say(interaction, f"Added day #{d.id}: {d.label or d.date.isoformat()}.")
+
+    @day.command(name="remove", description="Remove a day and its slots")
+    async def day_remove(self, interaction: discord.Interaction, day: int,
+                         force: bool = False) -> None:
+        guild_id, actor = await admin_actor(interaction)
+        await self.service.remove_day(guild_id, actor, day, force)
+        await _say(interaction, f"Removed day #{day}.")
+
+    slot = app_commands.Group(name="slot", description="Slots and breaks")
+
+    @slot.command(name="add", description="Add a slot or break (times HH:MM, local)")
+    async def slot_add(self, interaction: discord.Interaction, day: int, start: str, end: str,
+                       is_break: bool = False, label: str | None = None) -> None:
+        guild_id, actor = await admin_actor(interaction)
+        s = await self.service.add_slot(guild_id, actor, day, start, end, is_break, label or "")
+        kind = "break" if s.is_break else "slot"
+        await _say(interaction, f"Added {kind} #{s.id}: {embeds.ts(s.start, 'F')}–"
+                   f"{embeds.ts(s.end)}.")
+
+    @slot.command(name="remove", description="Remove a slot or break")
+    async def slot_remove(self, interaction: discord.Interaction, slot: int,
+                          force: bool = False) -> None:
+        guild_id, actor = await admin_actor(interaction)
+        await self.service.remove_slot(guild_id, actor, slot, force)
+        await _say(interaction, f"Removed slot #{slot}.")
+
+    @slot.command(name="lock", description="Keep this slot's sessions in place on re-runs")
+    async def slot_lock(self, interaction: discord.Interaction, slot: int) -> None:
+        guild_id, actor = await admin_actor(interaction)
+        s = await self.service.lock_slot(guild_id, actor, slot)
+        await _say(interaction, f"Slot #{s.id} is locked.")
+
+    @slot.command(name="unlock", description="Let the scheduler move this slot's sessions")
+    async def slot_unlock(self, interaction: discord.Interaction, slot: int) -> None:
+        guild_id, actor = await admin_actor(interaction)
+        s = await self.service.unlock_slot(guild_id, actor, slot)
+        await _say(interaction, f"Slot #{s.id} is unlocked.")
+
+    room = app_commands.Group(name="room", description="Rooms")
+
+    @room.command(name="add", description="Add a room")
+    async def room_add(self, interaction: discord.Interaction,
+                       name: app_commands.Range[str, 1, 100],
+                       capacity: app_commands.Range[int, 1, 100_000],
+                       link: str | None = None) -> None:
+        guild_id, actor = await admin_actor(interaction)
+        r = await self.service.add_room(guild_id, actor, name, capacity, link)
+        await _say(interaction, f"Added room #{r.id}: {r.name} ({r.capacity} seats).")
+
+    @room.command(name="remove", description="Remove a room")
+    async def room_remove(self, interaction: discord.Interaction, room: int,
+                          force: bool = False) -> None:
+        guild_id, actor = await admin_actor(interaction)
+        await self.service.remove_room(guild_id, actor, room, force)
+        await _say(interaction, f"Removed room #{room}.")
+
+    timetable = app_commands.Group(name="timetable", description="The whole timetable")
+
+    @timetable.command(name="import", description="Replace days, slots and rooms by a TOML file")
+    async def timetable_import(self, interaction: discord.Interaction,
+                               file: discord.Attachment, force: bool = False) -> None:
+        guild_id, actor = await admin_actor(interaction)
+        if file.size > MAX_TOML_BYTES:
+            raise InvalidInput("The file is too large for a timetable (200 kB at most).")
+        try:
+            text = (await file.read()).decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidInput("The file is not UTF-8 text.") from None
+        r = await self.service.import_timetable_toml(guild_id, actor, text, force)
+        await _say(interaction, f"Imported {r.days} day(s), {r.slots} slot(s) of which "
+                   f"{r.breaks} break(s), and {r.rooms} room(s).")
+
+    @timetable.command(name="show", description="Days, slots and rooms with their ids")
+    async def timetable_show(self, interaction: discord.Interaction) -> None:
+        guild_id, actor = await admin_actor(interaction)
+        tv = await self.service.timetable(guild_id, actor)
+        lines = [f"Timezone: {tv.timezone}"]
+        for d in tv.days:
+            lines.append(f"**Day #{d.id}** {d.label or ''} {d.date.isoformat()}")
+            for s in d.slots:
+                flags = (" break" if s.is_break else "") + (" 🔒" if s.locked else "")
+                lines.append(f"  slot #{s.id}: {embeds.ts(s.start)}–{embeds.ts(s.end)}{flags}")
+        lines += [f"Room #{r.id}: {r.name} ({r.capacity})" for r in tv.rooms]
+        text = "\n".join(lines)
+        await _say(interaction, text[:1990] + ("…" if len(text) > 1990 else ""))
+
+    # ------------------------------------------------------------------------ moderation
+
+    proposal = app_commands.Group(name="proposal", description="Pending proposals")
+
+    async def _pending(self, interaction: discord.Interaction, current: str):
+        try:
+            guild_id, actor = await admin_actor(interaction)
+            queue = await self.service.moderation_queue(guild_id, actor)
+        except Exception:
+            return []
+        return [app_commands.Choice(name=s.title[:100], value=str(s.id)) for s in queue
+                if current.casefold() in s.title.casefold()][:25]
+
+    @proposal.command(name="approve", description="Make a pending proposal public")
+    @app_commands.autocomplete(session=_pending)
+    async def approve(self, interaction: discord.Interaction, session: str) -> None:
+        guild_id, actor = await admin_actor(interaction)
+        s = await self.service.approve(guild_id, actor, _session_id(session))
+        await _say(interaction, f"Approved **{s.title}** (#{s.id}).")
+        settings = await self.service.settings(guild_id, actor)
+        await self.bot.post_session(settings, s)
+
+    @proposal.command(name="reject", description="Refuse a pending proposal")
+    @app_commands.autocomplete(session=_pending)
+    async def reject(self, interaction: discord.Interaction, session: str) -> None:
+        guild_id, actor = await admin_actor(interaction)
+        s = await self.service.reject(guild_id, actor, _session_id(session))
+        await _say(interaction, f"Rejected **{s.title}** (#{s.id}).")
+
+    # -------------------------------------------------------------------------- schedule
+
+    schedule = app_commands.Group(name="schedule", description="Compute and publish")
+
+    @schedule.command(name="run", description="Compute a timetable (a preview; publish after)")
+    async def schedule_run(self, interaction: discord.Interaction,
+                           seconds: app_commands.Range[int, 1, 600] = 30) -> None:
+        guild_id, actor = await admin_actor(interaction)
+        await interaction.response.defer(thinking=True)
+        message = await interaction.followup.send(
+            f"Scheduling for up to {seconds}s…", wait=True, allowed_mentions=NO_MENTIONS)
+        loop = asyncio.get_running_loop()
+        last = [0.0]
+
+        async def progress(p: SolveProgress) -> None:
+            now = loop.time()
+            if now - last[0] < PROGRESS_EVERY:
+                return
+            last[0] = now
+            try:
+                await message.edit(content=embeds.progress_text(p))
+            except discord.HTTPException:
+                pass
+
+        try:
+            version = await self.service.run_schedule(guild_id, actor, progress=progress,
+                                                      time_limit=float(seconds))
+        except Exception:
+            await message.edit(content="Scheduling failed (see below).")
+            raise
+        over = await self.bot.posting.over_capacity(guild_id, version.id)
+        await message.edit(content=f"Done in {version.solve_seconds:.1f}s.",
+                           embed=embeds.preview_embed(version, over))
+
+    @schedule.command(name="publish", description="Publish a computed timetable (default: the "
+                                                  "latest)")
+    async def schedule_publish(self, interaction: discord.Interaction,
+                               version: app_commands.Range[int, 1] | None = None) -> None:
+        guild_id, actor = await admin_actor(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        if version is None:
+            versions = await self.service.schedule_versions(guild_id, actor)
+            if not versions:
+                raise InvalidInput("Nothing to publish yet: run /admin schedule run first.")
+            version = versions[-1].id
+        v = await self.service.publish(guild_id, actor, version)
+        posted, edited = await self.bot.post_timetable(guild_id)
+        await self.bot.announcer.rebuild(guild_id)
+        where = (f" Posted {posted} and updated {edited} message(s) in the announcements channel."
+                 if posted or edited else
+                 " (No announcements channel: set one with /admin setup.)")
+        await _say(interaction, f"Published version #{v.id}.{where}")
+
+    # ------------------------------------------------------------------ export and backup
+
+    @app_commands.command(name="export", description="The whole event as a JSON file")
+    async def export(self, interaction: discord.Interaction) -> None:
+        guild_id, actor = await admin_actor(interaction)
+        text = await self.service.export_event_json(guild_id, actor)
+        name = f"event-{guild_id}-{datetime.now(UTC):%Y%m%d-%H%M%S}.json"
+        await _say(interaction, "The event's data:",
+                   file=discord.File(io.BytesIO(text.encode()), filename=name))
+
+    @app_commands.command(name="backup", description="A copy of the database on the bot's "
+                                                     "machine")
+    async def backup(self, interaction: discord.Interaction) -> None:
+        guild_id, actor = await admin_actor(interaction)
+        await self.service.settings(guild_id, actor)  # the event exists
+        target = self.bot.settings.backup_dir / (
+            f"session-scheduler-{time.strftime('%Y%m%d-%H%M%S')}-{interaction.id}.sqlite")
+        path = await self.service.backup(target)
+        await _say(interaction, f"Backup written on the bot's machine: `{path}`. Use "
+                   "/admin export for a copy of this event you can download.")
+
+
+async def setup(bot) -> None:
+    await bot.add_cog(Admin(bot))

@@ -1,0 +1,192 @@
+"""Attendee commands: /verify, /propose, /sessions, /interest, /edit, /withdraw, /schedule,
+/myschedule. Each: parse → check → one EventService call → render."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord import embeds
+from bot.discord.checks import actor_of, attendee_actor, guild_id_of
+from bot.discord.errors import Refused
+from bot.discord.views import ProposeModal, interest_view
+from bot.event.errors import InvalidInput
+from bot.event.models import LEVEL_NAMES, Level, SessionView
+
+log = logging.getLogger(__name__)
+NO_MENTIONS = discord.AllowedMentions.none()
+LEVEL_CHOICES = [app_commands.Choice(name=LEVEL_NAMES[lv], value=int(lv)) for lv in Level]
+
+
+def _session_id(raw: str) -> int:
+    """Autocomplete sends the id; a typed "#12" or "12" works too."""
+    raw = raw.strip().lstrip("#")
+    if not raw.isdigit():
+        raise InvalidInput("Pick a session from the list (start typing its title).")
+    return int(raw)
+
+
+async def _say(interaction: discord.Interaction, text: str = "", *, ephemeral: bool = True,
+               **kwargs) -> None:
+    await interaction.response.send_message(text, ephemeral=ephemeral,
+                                            allowed_mentions=NO_MENTIONS, **kwargs)
+
+
+class Attendee(commands.Cog):
+    def __init__(self, bot):
+        self.bot = bot
+
+    @property
+    def service(self):
+        return self.bot.service
+
+    # ----------------------------------------------------------------------------- verify
+
+    @app_commands.command(description="Enter the event's code to join as an attendee")
+    @app_commands.describe(code="The code the organisers shared")
+    @app_commands.guild_only()
+    async def verify(self, interaction: discord.Interaction,
+                     code: app_commands.Range[str, 1, 64]) -> None:
+        guild_id, actor = guild_id_of(interaction), actor_of(interaction)
+        result = await self.service.verify(guild_id, actor, code)
+        settings = await self.service.settings(guild_id, actor)
+        role_note = ""
+        if settings.verified_role_id and isinstance(interaction.user, discord.Member):
+            role = interaction.guild.get_role(settings.verified_role_id)
+            if role is not None and role not in interaction.user.roles:
+                try:
+                    await interaction.user.add_roles(role, reason="verified with the event code")
+                    role_note = f" You now have the {role.name} role."
+                except discord.HTTPException as e:
+                    log.warning("could not add role %s: %s", role.id, e)
+                    role_note = (" (I could not give you the attendee role: an organiser should "
+                                 "check my role is above it.)")
+        text = "You were already verified." if result.already_verified else "You are verified!"
+        await _say(interaction, text + role_note)
+
+    # ---------------------------------------------------------------------------- propose
+
+    @app_commands.command(description="Propose a session (a form opens if you give no title)")
+    @app_commands.guild_only()
+    async def propose(self, interaction: discord.Interaction,
+                      title: app_commands.Range[str, 1, 100] | None = None,
+                      description: app_commands.Range[str, 0, 1500] | None = None) -> None:
+        await attendee_actor(interaction)
+        if title is None:
+            await interaction.response.send_modal(ProposeModal(self._proposed))
+            return
+        await self._proposed(interaction, title, description or "")
+
+    async def _proposed(self, interaction: discord.Interaction, title: str,
+                        description: str) -> None:
+        guild_id, actor, settings = await attendee_actor(interaction)
+        s = await self.service.propose(guild_id, actor, title, description)
+        if s.status == "public":
+            await _say(interaction, f"Proposed **{s.title}** (#{s.id}). It is public: people "
+                       "can now say they are interested.")
+            await self.bot.post_session(settings, s)
+        else:
+            await _say(interaction, f"Proposed **{s.title}** (#{s.id}). It waits for an "
+                       "organiser's approval.")
+
+    # --------------------------------------------------------------------------- sessions
+
+    @app_commands.command(description="The sessions, with your interest in each")
+    @app_commands.guild_only()
+    async def sessions(self, interaction: discord.Interaction,
+                       page: app_commands.Range[int, 1, 1000] = 1) -> None:
+        guild_id, actor = guild_id_of(interaction), actor_of(interaction)
+        found = await self.service.list_sessions(guild_id, actor)
+        embed, _ = embeds.sessions_page(found, page)
+        await _say(interaction, embed=embed)
+
+    async def _public_titles(self, interaction: discord.Interaction, current: str,
+                             own: bool = False) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        try:
+            found: list[SessionView] = await self.service.list_sessions(
+                interaction.guild_id, actor_of(interaction))
+        except Exception:
+            return []
+        needle = current.casefold().lstrip("#")
+        out = []
+        for s in found:
+            if own and s.owner_id != interaction.user.id and not actor_of(interaction).is_admin:
+                continue
+            if not own and s.status != "public":
+                continue
+            if needle in s.title.casefold() or needle == str(s.id):
+                out.append(app_commands.Choice(name=s.title[:100], value=str(s.id)))
+            if len(out) == 25:
+                break
+        return out
+
+    async def _any_public(self, interaction, current):
+        return await self._public_titles(interaction, current)
+
+    async def _own(self, interaction, current):
+        return await self._public_titles(interaction, current, own=True)
+
+    @app_commands.command(description="Say how much you want to attend a session")
+    @app_commands.guild_only()
+    @app_commands.choices(level=LEVEL_CHOICES)
+    @app_commands.autocomplete(session=_any_public)
+    async def interest(self, interaction: discord.Interaction, session: str,
+                       level: app_commands.Choice[int]) -> None:
+        guild_id, actor, _ = await attendee_actor(interaction)
+        sid = _session_id(session)
+        result = await self.service.set_interest(guild_id, actor, sid, level.value)
+        await _say(interaction, f"Your interest in #{sid} is now "
+                   f"**{LEVEL_NAMES[Level(result.level)]}**.")
+
+    @app_commands.command(description="Change the title or description of your session")
+    @app_commands.guild_only()
+    @app_commands.autocomplete(session=_own)
+    async def edit(self, interaction: discord.Interaction, session: str,
+                   title: app_commands.Range[str, 1, 100] | None = None,
+                   description: app_commands.Range[str, 0, 1500] | None = None) -> None:
+        guild_id, actor = guild_id_of(interaction), actor_of(interaction)
+        s = await self.service.edit_session(guild_id, actor, _session_id(session),
+                                            title=title, description=description)
+        note = " It waits for an organiser's approval again." if s.status == "pending" else ""
+        await _say(interaction, f"Updated **{s.title}** (#{s.id}).{note}",
+                   embed=embeds.session_embed(s))
+
+    @app_commands.command(description="Withdraw a session you proposed")
+    @app_commands.guild_only()
+    @app_commands.autocomplete(session=_own)
+    async def withdraw(self, interaction: discord.Interaction, session: str) -> None:
+        guild_id, actor = guild_id_of(interaction), actor_of(interaction)
+        s = await self.service.withdraw_session(guild_id, actor, _session_id(session))
+        await _say(interaction, f"Withdrew **{s.title}** (#{s.id}).")
+
+    # --------------------------------------------------------------------------- schedule
+
+    @app_commands.command(description="The published timetable, your choices marked")
+    @app_commands.guild_only()
+    async def schedule(self, interaction: discord.Interaction) -> None:
+        guild_id, actor = guild_id_of(interaction), actor_of(interaction)
+        tt = await self.service.published_timetable(guild_id, actor)
+        mine = {s.id: s.my_level for s in await self.service.list_sessions(guild_id, actor)}
+        all_embeds = [e for _, day in embeds.timetable_messages(tt, mine) for e in day]
+        fitted = embeds.fit_message(all_embeds)
+        more = "" if len(fitted) == len(all_embeds) else " (more days in the announcements)"
+        await _say(interaction, f"★★ very · ★ yes · ☆ a little{more}", embeds=fitted)
+
+    @app_commands.command(description="Your own itinerary through the published timetable")
+    @app_commands.guild_only()
+    async def myschedule(self, interaction: discord.Interaction) -> None:
+        guild_id, actor = guild_id_of(interaction), actor_of(interaction)
+        items = await self.service.itinerary(guild_id, actor)
+        await _say(interaction, embed=embeds.itinerary_embed(items))
+
+
+async def setup(bot) -> None:
+    await bot.add_cog(Attendee(bot))
+
+
+__all__ = ["Attendee", "Refused", "interest_view"]

@@ -1,0 +1,174 @@
+"""All rendering: result objects of the rules → embeds and text. Times are Discord timestamps,
+so every reader sees them in their own time zone."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import discord
+
+from bot.event.models import (
+    LEVEL_NAMES,
+    ItineraryItem,
+    Level,
+    PublishedDay,
+    PublishedSlot,
+    PublishedTimetable,
+    ScheduleVersion,
+    SessionView,
+)
+from bot.event.solving import SolveProgress
+
+COLOUR = discord.Colour.blurple()
+MAX_FIELDS = 25
+MAX_EMBED_CHARS = 5800  # Discord: 6000 per message; keep room for titles and footers
+FIELD_VALUE = 1024
+MARKS = {Level.VERY: "★★", Level.YES: "★", Level.A_LITTLE: "☆"}
+
+
+def ts(dt: datetime, style: str = "t") -> str:
+    return f"<t:{int(dt.timestamp())}:{style}>"
+
+
+def level_name(level: int) -> str:
+    return LEVEL_NAMES.get(Level(level), str(level)) if level in set(Level) else str(level)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def session_embed(s: SessionView) -> discord.Embed:
+    e = discord.Embed(title=_cut(s.title, 256), description=_cut(s.description or "", 4000),
+                      colour=COLOUR)
+    e.set_footer(text=_cut(f"Session #{s.id} · proposed by {s.owner_name or s.owner_id}", 2048))
+    return e
+
+
+def sessions_page(sessions: list[SessionView], page: int, per_page: int = 10
+                  ) -> tuple[discord.Embed, int]:
+    pages = max(1, -(-len(sessions) // per_page))
+    page = min(max(1, page), pages)
+    chunk = sessions[(page - 1) * per_page: page * per_page]
+    e = discord.Embed(title="Sessions", colour=COLOUR)
+    if not chunk:
+        e.description = "No sessions yet: propose one with /propose."
+    for s in chunk:
+        status = "" if s.status == "public" else f" ({s.status})"
+        e.add_field(name=_cut(f"#{s.id} {s.title}{status}", 256),
+                    value=_cut(f"your interest: **{level_name(s.my_level)}** · "
+                               f"{s.interested} interested\n{s.description}", FIELD_VALUE),
+                    inline=False)
+    e.set_footer(text=f"Page {page}/{pages} · /sessions page:<n> · /interest to rate")
+    return e, pages
+
+
+def _slot_heading(ps: PublishedSlot) -> str:
+    s = ps.slot
+    label = f" · {s.label}" if s.label else ""
+    return _cut(f"{ts(s.start)}–{ts(s.end)}{label}", 256)
+
+
+def _slot_lines(ps: PublishedSlot, mine: dict[int, int] | None) -> str:
+    if ps.slot.is_break:
+        return "Break"
+    if not ps.entries:
+        return "—"
+    lines = []
+    for e in sorted(ps.entries, key=lambda e: e.room_name):
+        mark = ""
+        if mine is not None:
+            lvl = mine.get(e.session_id, 0)
+            mark = MARKS.get(Level(lvl), "") + " " if lvl in set(Level) and lvl else ""
+        lines.append(f"{mark}**{e.room_name}**: {e.title} (~{e.expected_attendance})")
+    return _cut("\n".join(lines), FIELD_VALUE)
+
+
+def day_embeds(day: PublishedDay, mine: dict[int, int] | None = None) -> list[discord.Embed]:
+    """One day as embeds, each within Discord's limits (25 fields, ~6000 characters)."""
+    title = _cut(f"{day.label or day.date.strftime('%A')} · {day.date.isoformat()}", 256)
+    embeds: list[discord.Embed] = []
+    current = discord.Embed(title=title, colour=COLOUR)
+    for ps in day.slots:
+        name, value = _slot_heading(ps), _slot_lines(ps, mine)
+        if len(current.fields) >= MAX_FIELDS or len(current) + len(name) + len(value) > 5500:
+            embeds.append(current)
+            current = discord.Embed(title=_cut(title + " (continued)", 256), colour=COLOUR)
+        current.add_field(name=name, value=value, inline=False)
+    if not day.slots:
+        current.description = "No slots."
+    embeds.append(current)
+    return embeds
+
+
+def timetable_messages(tt: PublishedTimetable, mine: dict[int, int] | None = None
+                       ) -> list[tuple[str, list[discord.Embed]]]:
+    """(day key, embeds) per day: one message per day."""
+    return [(d.date.isoformat(), day_embeds(d, mine)[:10]) for d in tt.days]
+
+
+def fit_message(embeds: Iterable[discord.Embed]) -> list[discord.Embed]:
+    """As many embeds as fit in one message (10 and 6000 characters)."""
+    out, total = [], 0
+    for e in embeds:
+        if len(out) == 10 or total + len(e) > 6000:
+            break
+        out.append(e)
+        total += len(e)
+    return out
+
+
+def itinerary_embed(items: list[ItineraryItem]) -> discord.Embed:
+    e = discord.Embed(title="My schedule", colour=COLOUR)
+    lines = []
+    for it in items:
+        when = f"{ts(it.slot.start, 'f')}"
+        if it.expected is None:
+            lines.append(f"{when}: free")
+            continue
+        alt = ""
+        if it.alternatives:
+            alt = " (also: " + ", ".join(x.title for x, _ in it.alternatives[:3]) + ")"
+        lines.append(f"{when}: **{it.expected.title}** in {it.expected.room_name}{alt}")
+    e.description = _cut("\n".join(lines) or "Nothing scheduled.", 4000)
+    return e
+
+
+def progress_text(p: SolveProgress, started: bool = True) -> str:
+    pct = 100 * p.utility / p.upper_bound if p.upper_bound else 100.0
+    return (f"Scheduling… utility {p.utility:,} ({pct:.1f}% of the bound {p.upper_bound:,}) "
+            f"after {p.elapsed:.0f}s")
+
+
+def preview_embed(v: ScheduleVersion, over: list[tuple[str, str, int, int]]) -> discord.Embed:
+    pct = 100 * v.utility / v.upper_bound if v.upper_bound else 100.0
+    gain = v.utility - v.seed_heuristic_utility
+    gain_pct = 100 * gain / v.seed_heuristic_utility if v.seed_heuristic_utility else 0.0
+    e = discord.Embed(title=f"Schedule version #{v.id} ({v.status})", colour=COLOUR)
+    e.add_field(name="Utility", value=f"{v.utility:,}")
+    e.add_field(name="Of the bound", value=f"{pct:.1f}% of {v.upper_bound:,}")
+    e.add_field(name="Gain over the seed heuristic", value=f"{gain:+,} ({gain_pct:+.1f}%)")
+    e.add_field(name="Sessions placed", value=str(v.placed))
+    e.add_field(name="Sessions moved", value=str(v.moved))
+    e.add_field(name="Solve time", value=f"{v.solve_seconds:.1f}s")
+    unplaced = "\n".join(f"{u.title or u.session_id}: {u.reason}" for u in v.unplaced) or "none"
+    e.add_field(name="Unplaced", value=_cut(unplaced, FIELD_VALUE), inline=False)
+    crowded = "\n".join(f"{t} in {r}: ~{n} for {c} seats" for t, r, n, c in over) or "none"
+    e.add_field(name="Rooms over capacity", value=_cut(crowded, FIELD_VALUE), inline=False)
+    e.set_footer(text=f"Publish with /admin schedule publish version:{v.id}")
+    return e
+
+
+def up_next_embed(ps: PublishedSlot) -> discord.Embed:
+    e = discord.Embed(title="Up next", colour=COLOUR,
+                      description=_cut(f"Starts {ts(ps.slot.start, 'R')}\n"
+                                       + _slot_lines(ps, None), 4000))
+    e.add_field(name="When", value=_slot_heading(ps))
+    return e
+
+
+def agenda_embeds(day: PublishedDay) -> list[discord.Embed]:
+    embeds = day_embeds(day)
+    embeds[0].title = _cut("Today: " + (embeds[0].title or ""), 256)
+    return fit_message(embeds)

@@ -1,0 +1,61 @@
+"""One place that turns refusals into private (ephemeral) replies."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+
+from bot.event.errors import EventError
+
+log = logging.getLogger(__name__)
+NO_MENTIONS = discord.AllowedMentions.none()
+GENERIC = "Something went wrong on our side; the organisers can find the details in the bot's log."
+
+
+class Refused(EventError):
+    """A refusal decided in the Discord layer (permission, role): shown privately as is."""
+
+
+async def reply_private(interaction: discord.Interaction, text: str) -> None:
+    """An ephemeral message, as the first response or as a followup."""
+    text = text[:2000]
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        else:
+            await interaction.response.send_message(text, ephemeral=True,
+                                                    allowed_mentions=NO_MENTIONS)
+    except discord.HTTPException:
+        log.warning("could not deliver a refusal to interaction %s", interaction.id)
+
+
+def user_message(error: BaseException) -> str | None:
+    """The message to show for a known refusal; None for a bug."""
+    if isinstance(error, app_commands.CommandInvokeError):
+        error = error.original
+    if isinstance(error, EventError):
+        return error.user_message
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "This command works in the event's server, not in direct messages."
+    if isinstance(error, app_commands.MissingPermissions | app_commands.CheckFailure):
+        return "You do not have permission to do this."
+    if isinstance(error, app_commands.TransformerError):
+        return f"“{error.value}” is not a valid value here."
+    return None
+
+
+async def handle_error(interaction: discord.Interaction, error: BaseException) -> None:
+    """Refusals become private replies; anything else is logged and answered generically."""
+    message = user_message(error)
+    if message is None:
+        original = getattr(error, "original", error)
+        log.error("interaction %s failed", interaction.id, exc_info=original)
+        message = GENERIC
+    await reply_private(interaction, message)
+
+
+async def on_app_command_error(interaction: discord.Interaction,
+                               error: app_commands.AppCommandError) -> None:
+    await handle_error(interaction, error)

@@ -1,0 +1,74 @@
+"""Persistent interest buttons and the propose modal.
+
+The buttons are `DynamicItem`s with custom_id `interest:{session_id}:{level}`: registered once
+in `setup_hook`, they answer presses on any message, also those posted before a restart.
+"""
+
+from __future__ import annotations
+
+import re
+
+import discord
+
+from bot.discord import errors
+from bot.discord.checks import attendee_actor
+from bot.event.models import LEVEL_NAMES, Level
+
+NO_MENTIONS = discord.AllowedMentions.none()
+BUTTON_STYLES = {Level.NONE: discord.ButtonStyle.secondary,
+                 Level.A_LITTLE: discord.ButtonStyle.secondary,
+                 Level.YES: discord.ButtonStyle.primary,
+                 Level.VERY: discord.ButtonStyle.success}
+
+
+class InterestButton(discord.ui.DynamicItem[discord.ui.Button],
+                     template=r"interest:(?P<session>[0-9]{1,20}):(?P<level>[0-9]{1,3})"):
+    def __init__(self, session_id: int, level: int):
+        self.session_id, self.level = session_id, level
+        label = LEVEL_NAMES[Level(level)].capitalize() if level in set(Level) else str(level)
+        super().__init__(discord.ui.Button(
+            label=label, style=BUTTON_STYLES.get(Level(level), discord.ButtonStyle.secondary)
+            if level in set(Level) else discord.ButtonStyle.secondary,
+            custom_id=f"interest:{session_id}:{level}"))
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
+                             match: re.Match[str]) -> InterestButton:
+        return cls(int(match["session"]), int(match["level"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            guild_id, actor, _ = await attendee_actor(interaction)
+            result = await interaction.client.service.set_interest(  # type: ignore[attr-defined]
+                guild_id, actor, self.session_id, self.level)
+        except Exception as e:  # refusals become private messages
+            await errors.handle_error(interaction, e)
+            return
+        await interaction.response.send_message(
+            f"Your interest is now **{LEVEL_NAMES[Level(result.level)]}**.", ephemeral=True,
+            allowed_mentions=NO_MENTIONS)
+
+
+def interest_view(session_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for level in Level:
+        view.add_item(InterestButton(session_id, int(level)))
+    return view
+
+
+class ProposeModal(discord.ui.Modal, title="Propose a session"):
+    session_title = discord.ui.TextInput(label="Title", custom_id="propose:title",
+                                         max_length=100)
+    description = discord.ui.TextInput(label="Description", custom_id="propose:description",
+                                       style=discord.TextStyle.paragraph, required=False,
+                                       max_length=1500)
+
+    def __init__(self, on_submit_cb):
+        super().__init__(timeout=15 * 60)
+        self._cb = on_submit_cb
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await self._cb(interaction, self.session_title.value, self.description.value or "")
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+        await errors.handle_error(interaction, error)
