@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -107,7 +108,8 @@ class SchedulerBot(commands.Bot):
             old = before.get(key)
             if old is not None and old[0] == channel.id:
                 try:
-                    await channel.get_partial_message(old[1]).edit(embeds=day_embeds)
+                    await channel.get_partial_message(old[1]).edit(
+                        embeds=day_embeds, allowed_mentions=NO_MENTIONS)
                     after[key] = old
                     edited += 1
                     continue
@@ -118,10 +120,8 @@ class SchedulerBot(commands.Bot):
             posted += 1
         for key, (cid, mid) in before.items():  # days no longer in the timetable
             if key not in after and cid == channel.id:
-                try:
+                with contextlib.suppress(discord.HTTPException):
                     await channel.get_partial_message(mid).delete()
-                except discord.HTTPException:
-                    pass
         await self.posting.set_posted_messages(guild_id, TIMETABLE, after)
         return posted, edited
 

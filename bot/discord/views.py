@@ -60,12 +60,14 @@ class ProposeModal(discord.ui.Modal, title="Propose a session"):
     session_title = discord.ui.TextInput(label="Title", custom_id="propose:title",
                                          max_length=100)
     description = discord.ui.TextInput(label="Description", custom_id="propose:description",
-                                       style=discord.TextStyle.paragraph, required=False,
+                                       style=discord.TextStyle.paragraph, required=True,
                                        max_length=1500)
 
-    def __init__(self, on_submit_cb):
+    def __init__(self, on_submit_cb, title: str | None = None):
         super().__init__(timeout=15 * 60)
         self._cb = on_submit_cb
+        if title:
+            self.session_title.default = title
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await self._cb(interaction, self.session_title.value, self.description.value or "")

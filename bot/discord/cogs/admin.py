@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import time
 from datetime import UTC, datetime
@@ -268,20 +269,21 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Run the ev
             if now - last[0] < PROGRESS_EVERY:
                 return
             last[0] = now
-            try:
-                await message.edit(content=embeds.progress_text(p))
-            except discord.HTTPException:
-                pass
+            with contextlib.suppress(discord.HTTPException):
+                await message.edit(content=embeds.progress_text(p),
+                                   allowed_mentions=NO_MENTIONS)
 
         try:
             version = await self.service.run_schedule(guild_id, actor, progress=progress,
                                                       time_limit=float(seconds))
         except Exception:
-            await message.edit(content="Scheduling failed (see below).")
+            await message.edit(content="Scheduling failed (see below).",
+                               allowed_mentions=NO_MENTIONS)
             raise
         over = await self.bot.posting.over_capacity(guild_id, version.id)
         await message.edit(content=f"Done in {version.solve_seconds:.1f}s.",
-                           embed=embeds.preview_embed(version, over))
+                           embed=embeds.preview_embed(version, over),
+                           allowed_mentions=NO_MENTIONS)
 
     @schedule.command(name="publish", description="Publish a computed timetable (default: the "
                                                   "latest)")
@@ -295,6 +297,8 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Run the ev
                 raise InvalidInput("Nothing to publish yet: run /admin schedule run first.")
             version = versions[-1].id
         v = await self.service.publish(guild_id, actor, version)
+        # publishing shows the schedule to everyone (/schedule, /myschedule)
+        await self.service.update_settings(guild_id, actor, schedule_visible=True)
         posted, edited = await self.bot.post_timetable(guild_id)
         await self.bot.announcer.rebuild(guild_id)
         where = (f" Posted {posted} and updated {edited} message(s) in the announcements channel."

@@ -69,16 +69,16 @@ class Attendee(commands.Cog):
 
     # ---------------------------------------------------------------------------- propose
 
-    @app_commands.command(description="Propose a session (a form opens if you give no title)")
+    @app_commands.command(description="Propose a session (a form opens for what you leave out)")
     @app_commands.guild_only()
     async def propose(self, interaction: discord.Interaction,
                       title: app_commands.Range[str, 1, 100] | None = None,
                       description: app_commands.Range[str, 0, 1500] | None = None) -> None:
         await attendee_actor(interaction)
-        if title is None:
-            await interaction.response.send_modal(ProposeModal(self._proposed))
+        if title is None or not description:
+            await interaction.response.send_modal(ProposeModal(self._proposed, title))
             return
-        await self._proposed(interaction, title, description or "")
+        await self._proposed(interaction, title, description)
 
     async def _proposed(self, interaction: discord.Interaction, title: str,
                         description: str) -> None:

@@ -1,0 +1,40 @@
+"""Building the real bot against the stand-in, and driving a small event through it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bot.config import load_settings
+from bot.discord.client import SchedulerBot, create_bot
+from tests.e2e.fake_discord import FakeDiscord
+
+CODE = "ABCD2345"
+EXAMPLE_TOML = Path(__file__).resolve().parents[2] / "data" / "examples" / "timetable.toml"
+
+
+class Clock:
+    """A clock the tests set by hand (epoch seconds); the announcer reads it."""
+
+    def __init__(self, now: float):
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def make_bot(fake: FakeDiscord, db: Path, clock: Clock | None = None,
+             **settings: Any) -> SchedulerBot:
+    """The same object `session-scheduler run` builds, on a temporary database."""
+    config = load_settings(None, env={}, token="unused", database=db,
+                           guild_ids=[fake.guild.id], **settings)
+    options: dict[str, Any] = {"guild_ready_timeout": 0.05}
+    if clock is not None:
+        options["clock"] = clock
+    return create_bot(config, service_options={"code_factory": lambda: CODE}, **options)
+
+
+async def answer(fake: FakeDiscord, command: str, options: dict | None = None, **kw: Any):
+    """Run a slash command and return the bot's callback."""
+    ix = await fake.slash(command, options, **kw)
+    return await fake.wait_for_response(ix.id)

@@ -1,0 +1,189 @@
+"""A whole small event through the real bot and the Discord stand-in: setup, verification,
+proposals (options and modal), interest (command, autocomplete, buttons, after a restart),
+a solve, publish and re-publish, /schedule, /myschedule."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.discord.checks import ROLE_REFUSAL
+from tests.e2e.bot_harness import CODE, EXAMPLE_TOML, answer, make_bot
+from tests.e2e.fake_discord import FakeDiscord, Upload
+
+NONE = {"parse": []}
+
+
+async def setup_event(fake: FakeDiscord) -> tuple:
+    proposals = fake.add_channel("proposals")
+    announcements = fake.add_channel("announcements")
+    ix = await fake.slash("admin setup", {"name": "Camp", "timezone": "Europe/Brussels",
+                                          "proposals_channel": proposals,
+                                          "announcements_channel": announcements},
+                          user=fake.owner)
+    await fake.wait_for_response(ix.id)
+    reply = await fake.wait_until(lambda: [s for s in fake.responses(ix.id) if s.content],
+                                  what="setup reply")
+    assert reply[-1].ephemeral and CODE in reply[-1].content
+    cb = await answer(fake, "admin timetable import",
+                      {"file": Upload("timetable.toml", EXAMPLE_TOML.read_bytes())},
+                      user=fake.owner)
+    assert cb.ephemeral and "Imported 2 day(s)" in cb.content, cb.content
+    return proposals, announcements
+
+
+async def verify(fake: FakeDiscord, member) -> None:
+    cb = await answer(fake, "verify", {"code": CODE.lower()}, user=member)
+    assert cb.ephemeral and "verified" in cb.content, cb.content
+
+
+def assert_no_pings(fake: FakeDiscord) -> None:
+    for s in fake.sent:
+        if s.kind == "delete":
+            continue
+        assert s.allowed_mentions == NONE, (s.kind, s.body)
+        assert not s.pings
+
+
+async def test_whole_event(fake_discord: FakeDiscord, tmp_path) -> None:
+    fake = fake_discord
+    db = tmp_path / "event.sqlite"
+    bot = await fake.connect(make_bot(fake, db))
+    proposals, announcements = await setup_event(fake)
+    attendee = fake.guild.role_by_name("Attendee")
+    assert attendee is not None  # created by setup
+
+    # verification: wrong code refused privately, right code gives the role
+    cb = await answer(fake, "verify", {"code": "WRONG999"})
+    assert cb.ephemeral and "not right" in cb.content and "4 more attempts" in cb.content
+    assert attendee.id not in fake.member.roles
+    await verify(fake, fake.member)
+    assert attendee.id in fake.member.roles
+
+    # unverified users may not propose while verification is required
+    other = fake.add_member("other")
+    cb = await answer(fake, "propose", {"title": "Sneaky", "description": "x"}, user=other)
+    assert cb.ephemeral and cb.content == ROLE_REFUSAL
+    await verify(fake, other)
+    await fake.wait_until(lambda: attendee.id in other.roles)
+
+    # propose with options; user text with @everyone stays inert
+    cb = await answer(fake, "propose", {"title": "Live patching @everyone",
+                                        "description": f"hi <@&{attendee.id}>"})
+    assert cb.ephemeral and "is public" in cb.content
+    post = await fake.wait_until(lambda: fake.messages_in(proposals), what="proposal post")
+    first_id = int(re.search(r"#(\d+)", cb.content)[1])
+    buttons = [c["custom_id"] for c in post[0]["components"][0]["components"]]
+    assert buttons == [f"interest:{first_id}:{lv}" for lv in (0, 25, 75, 100)]
+    assert post[0]["embeds"][0]["title"] == "Live patching @everyone"
+
+    # propose by modal
+    ix = await fake.slash("propose", user=other)
+    opened = await fake.wait_for_response(ix.id)
+    assert opened.type == 9
+    sub = await fake.submit_modal(ix, {"propose:title": "CP-SAT for fun",
+                                       "propose:description": "constraint programming"})
+    cb = await fake.wait_for_response(sub.id)
+    assert cb.ephemeral and "CP-SAT for fun" in cb.content
+    second_id = int(re.search(r"#(\d+)", cb.content)[1])
+    for title in ("Rust in anger", "Lightning talks"):
+        cb = await answer(fake, "propose", {"title": title, "description": "talk"},
+                          user=fake.owner)
+        assert "is public" in cb.content, cb.content
+    await fake.wait_until(lambda: len(fake.messages_in(proposals)) == 4)
+
+    # interest by command, with autocomplete on public titles
+    ix = await fake.autocomplete("interest", "session", "cp-", {"level": 100})
+    choices = (await fake.wait_for_response(ix.id)).choices
+    assert choices == [{"name": "CP-SAT for fun", "value": str(second_id)}]
+    cb = await answer(fake, "interest", {"session": str(second_id), "level": 75})
+    assert cb.ephemeral and "**yes**" in cb.content
+
+    # interest by button, by a third attendee
+    third = fake.add_member("third")
+    await verify(fake, third)
+    press = await fake.click(f"interest:{first_id}:100", user=third)
+    cb = await fake.wait_for_response(press.id)
+    assert cb.ephemeral and "**very**" in cb.content
+    sessions = await bot.service.list_sessions(fake.guild.id, _actor(third))
+    assert {s.id: s.my_level for s in sessions}[first_id] == 100
+
+    # /sessions shows my own levels
+    cb = await answer(fake, "sessions", user=third)
+    assert cb.ephemeral and "your interest: **very**" in str(cb.embeds)
+
+    # the solve: deferred, a progress message edited into a preview
+    ix = await fake.slash("admin schedule run", {"seconds": 1}, user=fake.owner)
+    assert (await fake.wait_for_response(ix.id)).type == 5
+    done = await fake.wait_until(
+        lambda: [s for s in fake.responses(ix.id) if s.embeds], timeout=30, what="preview")
+    preview = done[-1].embeds[0]
+    names = [f["name"] for f in preview["fields"]]
+    assert {"Utility", "Of the bound", "Gain over the seed heuristic", "Sessions moved",
+            "Unplaced", "Rooms over capacity"} <= set(names)
+
+    # /schedule before publishing
+    cb = await answer(fake, "schedule")
+    assert cb.ephemeral and "not public yet" in cb.content
+
+    # publish: one message per day in the announcements channel
+    ix = await fake.slash("admin schedule publish", user=fake.owner)
+    reply = await fake.wait_until(lambda: [s for s in fake.responses(ix.id) if s.content],
+                                  what="publish reply")
+    assert "Posted 2" in reply[-1].content and reply[-1].ephemeral
+    days = fake.messages_in(announcements)
+    assert len(days) == 2 and days[0]["embeds"][0]["title"].startswith("Monday")
+    text = str(days)
+    assert "<t:" in text and "Live patching @everyone" in text
+    ids = [m["id"] for m in days]
+
+    # re-publish: the same messages are edited, none posted anew
+    ix = await fake.slash("admin schedule publish", user=fake.owner)
+    reply = await fake.wait_until(lambda: [s for s in fake.responses(ix.id) if s.content])
+    assert "updated 2" in reply[-1].content
+    assert [m["id"] for m in fake.messages_in(announcements)] == ids
+    edits = [s for s in fake.sent if s.kind == "edit" and s.channel_id == announcements.id]
+    assert len(edits) == 2
+
+    # /schedule marks my choices; /myschedule lists my itinerary
+    cb = await answer(fake, "schedule", user=third)
+    assert cb.ephemeral and len(cb.embeds) == 2 and "★★" in str(cb.embeds)
+    cb = await answer(fake, "myschedule", user=third)
+    assert cb.ephemeral and "Live patching @everyone" in cb.embeds[0]["description"]
+
+    # a button press after a restart still works (persistent buttons)
+    new_bot = make_bot(fake, db)
+    await fake.restart(bot, new_bot)
+    press = await fake.click(f"interest:{second_id}:25", user=third)
+    cb = await fake.wait_for_response(press.id)
+    assert cb.ephemeral and "**a little**" in cb.content
+
+    assert_no_pings(fake)
+
+
+def _actor(member):
+    from bot.event.models import Actor
+    return Actor(user_id=member.id)
+
+
+async def test_wrong_codes_hit_the_limit(fake_discord: FakeDiscord, tmp_path) -> None:
+    fake = fake_discord
+    await fake.connect(make_bot(fake, tmp_path / "e.sqlite"))
+    await setup_event(fake)
+    for left in (4, 3, 2, 1):
+        cb = await answer(fake, "verify", {"code": "NOPE2345"})
+        assert f"{left} more attempt" in cb.content
+    cb = await answer(fake, "verify", {"code": "NOPE2345"})
+    assert "No attempts left" in cb.content
+    cb = await answer(fake, "verify", {"code": CODE})
+    assert cb.ephemeral and "Try again in" in cb.content
+    assert fake.guild.role_by_name("Attendee").id not in fake.member.roles
+
+
+async def test_dm_is_refused(fake_discord: FakeDiscord, tmp_path) -> None:
+    fake = fake_discord
+    await fake.connect(make_bot(fake, tmp_path / "e.sqlite"))
+    from tests.e2e.fake_discord import InteractionRejected
+    with pytest.raises(InteractionRejected):
+        await fake.slash("sessions", user=fake.member.user)
