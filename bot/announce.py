@@ -13,6 +13,7 @@ seconds from now (real time), so a test can set the clock just before an announc
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -62,11 +63,15 @@ class Announcer:
         self.clock = clock
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.sent: list[Planned] = []  # what this process sent, for logs and tests
+        self.started = asyncio.Event()  # set once the jobs are armed after start
 
     async def start(self) -> None:
         self.scheduler.start()
-        for guild_id in await self.posting.published_guilds():
-            await self.rebuild(guild_id)
+        try:
+            for guild_id in await self.posting.published_guilds():
+                await self.rebuild(guild_id)
+        finally:
+            self.started.set()
 
     def stop(self) -> None:
         if self.scheduler.running:

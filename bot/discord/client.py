@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import time
@@ -63,9 +64,20 @@ class SchedulerBot(commands.Bot):
             lead_minutes=self.settings.announce_minutes_before,
             agenda_time=self.settings.daily_agenda_time,
             catch_up_minutes=self.settings.announce_catch_up_minutes, clock=self.clock)
-        await self.announcer.start()
+        # channels are known once the gateway is ready; missed announcements go out then
+        self._announcer_task = asyncio.create_task(self._start_announcer())
+
+    async def _start_announcer(self) -> None:
+        await self.wait_until_ready()
+        try:
+            await self.announcer.start()
+        except Exception:
+            log.exception("the announcer could not start")
 
     async def close(self) -> None:
+        task = getattr(self, "_announcer_task", None)
+        if task is not None and not task.done():
+            task.cancel()
         if self.announcer is not None:
             self.announcer.stop()
         await super().close()

@@ -1,0 +1,106 @@
+"""Permission matrix: every /admin command is refused to a member without Manage Server, even
+when Discord's default_member_permissions gate is bypassed; attendee actions need the attendee
+role while verification is required."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.discord.checks import ADMIN_REFUSAL, ROLE_REFUSAL
+from tests.e2e.bot_harness import answer, make_bot
+from tests.e2e.fake_discord import FakeDiscord, InteractionRejected, Perm, Upload
+from tests.e2e.test_bot_event import setup_event, verify
+
+
+def admin_leaves(fake: FakeDiscord) -> list[tuple[str, list[dict[str, Any]]]]:
+    (admin,) = [c for c in fake.state.commands[fake.guild.id] if c["name"] == "admin"]
+    out = []
+    for opt in admin["options"]:
+        if opt["type"] == 1:
+            out.append((f"admin {opt['name']}", opt.get("options", [])))
+        elif opt["type"] == 2:
+            for sub in opt["options"]:
+                out.append((f"admin {opt['name']} {sub['name']}", sub.get("options", [])))
+    return out
+
+
+def required_values(fake: FakeDiscord, options: list[dict[str, Any]]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for o in options:
+        if not o.get("required"):
+            continue
+        values[o["name"]] = {
+            3: "2026-07-06" if o["name"] == "date" else "09:00" if o["name"] in
+            ("start", "end") else "1234abcd",
+            4: max(1, o.get("min_value", 1)), 5: True, 7: fake.channel,
+            8: fake.bot_role, 11: Upload("t.toml", b"")}[o["type"]]
+    return values
+
+
+@pytest.fixture
+async def event(fake_discord: FakeDiscord, tmp_path):
+    bot = await fake_discord.connect(make_bot(fake_discord, tmp_path / "p.sqlite"))
+    await setup_event(fake_discord)
+    return bot
+
+
+async def test_every_admin_command_is_refused_to_members(fake_discord: FakeDiscord,
+                                                         event) -> None:
+    fake = fake_discord
+    leaves = admin_leaves(fake)
+    assert len(leaves) >= 20
+    names = {n for n, _ in leaves}
+    assert {"admin setup", "admin schedule run", "admin schedule publish", "admin export",
+            "admin backup", "admin code show", "admin timetable import", "admin slot lock",
+            "admin proposal approve"} <= names
+    (admin,) = [c for c in fake.state.commands[fake.guild.id] if c["name"] == "admin"]
+    assert int(admin["default_member_permissions"]) == Perm.MANAGE_GUILD
+    with pytest.raises(InteractionRejected, match="needs permissions"):
+        await fake.slash("admin code show", user=fake.member)
+    before = len(fake.sent)
+    for name, options in leaves:
+        cb = await answer(fake, name, required_values(fake, options), user=fake.member,
+                          bypass_permissions=True)
+        assert cb.type == 4 and cb.ephemeral and cb.content == ADMIN_REFUSAL, name
+    # nothing but the refusals reached Discord
+    assert all(s.ephemeral for s in fake.sent[before:])
+    assert not [r for r in fake.requests[-len(leaves):] if "/channels/" in r.path]
+
+
+async def test_organiser_role_and_manage_guild_pass(fake_discord: FakeDiscord, event) -> None:
+    fake = fake_discord
+    organisers = fake.add_role("organisers", permissions=Perm.MANAGE_GUILD)
+    organiser = fake.add_member("organiser", roles=[organisers])
+    cb = await answer(fake, "admin code show", user=organiser)
+    assert cb.ephemeral and "The code is" in cb.content
+    # an organiser role without Manage Server, configured at setup, passes too
+    helpers = fake.add_role("helpers")
+    helper = fake.add_member("helper", roles=[helpers])
+    cb = await answer(fake, "admin setup", {"organiser_role": helpers}, user=fake.owner)
+    cb = await answer(fake, "admin code show", user=helper, bypass_permissions=True)
+    assert cb.ephemeral and "The code is" in cb.content
+
+
+async def test_attendee_actions_need_the_role(fake_discord: FakeDiscord, event) -> None:
+    fake = fake_discord
+    cb = await answer(fake, "propose", {"title": "Mine", "description": "d"}, user=fake.owner)
+    sid = int(cb.content.split("#")[1].split(")")[0])
+    for command, options in [("propose", {"title": "T", "description": "d"}),
+                             ("propose", {}),
+                             ("interest", {"session": str(sid), "level": 100})]:
+        cb = await answer(fake, command, options)
+        assert cb.type == 4 and cb.ephemeral and cb.content == ROLE_REFUSAL, command
+    press = await fake.click(f"interest:{sid}:100")
+    cb = await fake.wait_for_response(press.id)
+    assert cb.ephemeral and cb.content == ROLE_REFUSAL
+    # once verified, the same actions work
+    await verify(fake, fake.member)
+    press = await fake.click(f"interest:{sid}:100")
+    assert "**very**" in (await fake.wait_for_response(press.id)).content
+    # verification off: no role needed
+    cb = await answer(fake, "admin code required", {"on": False}, user=fake.owner)
+    newcomer = fake.add_member("newcomer")
+    cb = await answer(fake, "interest", {"session": str(sid), "level": 25}, user=newcomer)
+    assert "**a little**" in cb.content
