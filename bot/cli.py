@@ -13,7 +13,10 @@ from scheduler_core.cli import add_commands, dispatch
 
 
 def add_bot_commands(subparsers) -> None:
-    """Register the bot's own subcommands (none yet; `run` will go here)."""
+    """Register the bot's own subcommands: `run` (bot.runner)."""
+    from bot.runner import add_run_command
+
+    add_run_command(subparsers)
 
 
 def build_parser() -> argparse.ArgumentParser:

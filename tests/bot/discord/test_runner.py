@@ -1,0 +1,88 @@
+"""`session-scheduler run`: configuration errors, the missing token, the single-instance lock."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+from bot.runner import AlreadyRunning, instance_lock
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def run_cli(tmp_path: Path, *args: str, env: dict[str, str] | None = None
+            ) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
+    base["PYTHONPATH"] = str(ROOT)
+    return subprocess.run([sys.executable, "-m", "bot.cli", "run", *args], cwd=tmp_path,
+                          env={**base, **(env or {})}, capture_output=True, text=True,
+                          timeout=60)
+
+
+def test_without_token_says_how_to_get_one(tmp_path: Path) -> None:
+    r = run_cli(tmp_path)
+    assert r.returncode == 2
+    assert "Reset Token" in r.stderr and "DISCORD_TOKEN" in r.stderr
+
+
+def test_bad_key_is_named(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text("announce_minutes_before = -5\ncolour = 'red'\n")
+    r = run_cli(tmp_path, env={"DISCORD_TOKEN": "x"})
+    assert r.returncode == 2
+    assert "announce_minutes_before" in r.stderr and "colour: unknown key" in r.stderr
+
+
+def test_missing_explicit_config(tmp_path: Path) -> None:
+    r = run_cli(tmp_path, "--config", "nope.toml")
+    assert r.returncode == 2 and "nope.toml" in r.stderr
+
+
+def test_env_token_wins_and_is_never_shown(tmp_path: Path) -> None:
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('token = "from-file"\nguild_ids = [42]\n')
+    s = load_settings(cfg, env={"DISCORD_TOKEN": "from-env-secret"})
+    assert s.token.get_secret_value() == "from-env-secret" and s.guild_ids == [42]
+    assert "from-env-secret" not in repr(s) and "from-env-secret" not in str(s.model_dump())
+    with pytest.raises(ConfigError, match="guild_ids"):
+        load_settings(None, env={}, guild_ids=[-1])
+
+
+def test_example_config_is_valid() -> None:
+    s = load_settings(ROOT / "config.example.toml", env={})
+    assert s.token is None and str(s.database) == "data/session-scheduler.sqlite"
+
+
+HOLDER = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from bot.runner import instance_lock
+    with instance_lock(Path(sys.argv[1])):
+        print("locked", flush=True)
+        time.sleep(60)
+""")
+
+
+def test_second_instance_refuses(tmp_path: Path) -> None:
+    db = tmp_path / "data" / "bot.sqlite"
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db)], stdout=subprocess.PIPE,
+                              text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        (tmp_path / "config.toml").write_text(f'database = "{db}"\n')
+        r = run_cli(tmp_path, env={"DISCORD_TOKEN": "x"})
+        assert r.returncode == 3 and f"pid {holder.pid}" in r.stderr
+        r = run_cli(tmp_path, "--if-running", "quit", env={"DISCORD_TOKEN": "x"})
+        assert r.returncode == 0 and "quitting" in r.stderr
+        with pytest.raises(AlreadyRunning), instance_lock(db, "wait", poll=0.05, timeout=0.2):
+            pass
+    finally:
+        holder.kill()
+        holder.wait()
+    with instance_lock(db, "wait", poll=0.05, timeout=5) as held:  # free again once it died
+        assert held is not None
