@@ -56,8 +56,7 @@ async def attendee_actor(interaction: discord.Interaction) -> tuple[int, Actor, 
     """The acting attendee; with verification required, the attendee role is needed."""
     guild_id = guild_id_of(interaction)
     actor = actor_of(interaction)
-    service = interaction.client.service  # type: ignore[attr-defined]
-    settings = await service.settings(guild_id, actor)
+    settings = await interaction.client.gate_settings(guild_id)  # type: ignore[attr-defined]
     if (settings.verification_required and not actor.is_admin
             and settings.verified_role_id is not None
             and settings.verified_role_id not in _role_ids(interaction)):

@@ -19,12 +19,14 @@ from bot.discord.cogs.admin import Admin
 from bot.discord.cogs.attendee import Attendee
 from bot.discord.views import InterestButton, interest_view
 from bot.event import EventService
-from bot.event.models import EventSettings, PublishedDay, PublishedSlot, SessionView
+from bot.event.models import Actor, EventSettings, PublishedDay, PublishedSlot, SessionView
 from bot.event.posting import PostingStore
 
 log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
 TIMETABLE = "timetable"
+SETTINGS_TTL = 30.0  # seconds; a safety net, admin commands clear the cache at once
+GATE_ACTOR = Actor(user_id=1, display_name="gate", is_admin=False)
 
 
 class SchedulerBot(commands.Bot):
@@ -42,6 +44,7 @@ class SchedulerBot(commands.Bot):
         self.posting: PostingStore = None  # type: ignore[assignment]
         self.announcer: Announcer = None  # type: ignore[assignment]
         self.synced: list[discord.app_commands.AppCommand] = []
+        self._settings_cache: dict[int, tuple[float, EventSettings]] = {}
 
     async def setup_hook(self) -> None:
         self.settings.database.parent.mkdir(parents=True, exist_ok=True)
@@ -84,6 +87,28 @@ class SchedulerBot(commands.Bot):
         if self.service is not None:
             await self.service.close()
             self.service = None  # type: ignore[assignment]
+
+    # ------------------------------------------------------------------ settings for gates
+
+    async def gate_settings(self, guild_id: int) -> EventSettings:
+        """The event's settings (without the code) for the per-press gates, cached briefly:
+        every /admin command clears the guild's entry when it completes."""
+        hit = self._settings_cache.get(guild_id)
+        now = time.monotonic()
+        if hit is not None and now - hit[0] < SETTINGS_TTL:
+            return hit[1]
+        settings = await self.service.settings(guild_id, GATE_ACTOR)
+        self._settings_cache[guild_id] = (now, settings)
+        return settings
+
+    def forget_settings(self, guild_id: int | None) -> None:
+        if guild_id is not None:
+            self._settings_cache.pop(guild_id, None)
+
+    async def on_app_command_completion(self, interaction: discord.Interaction,
+                                        command: Any) -> None:
+        if command.qualified_name.startswith("admin"):
+            self.forget_settings(interaction.guild_id)
 
     # ------------------------------------------------------------------ posting to channels
 

@@ -1,0 +1,58 @@
+"""The Discord stand-in in its own process, for benchmarks: on a real deployment Discord is on
+another machine, so its work must not share the bot's event loop.
+
+Protocol (JSON lines): prints {"port", "token", "guild", "proposals", "members"}; then reads
+commands from stdin: {"press": N, "rounds": R, "board": {session_id: message_id}} → prints
+{"latencies": [...], "bad": k}; {"quit": true} ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.e2e.fake_discord import FakeDiscord  # noqa: E402
+
+
+async def main(members: int) -> None:
+    async with FakeDiscord() as fake:
+        proposals = fake.add_channel("proposals")
+        people = [fake.add_member(f"a{i}") for i in range(members)]
+        print(json.dumps({"port": fake.port, "token": fake.token, "guild": fake.guild.id,
+                          "proposals": proposals.id, "members": [m.id for m in people]}),
+              flush=True)
+        loop = asyncio.get_running_loop()
+        while True:
+            line = await loop.run_in_executor(None, sys.stdin.readline)
+            if not line:
+                return
+            cmd = json.loads(line)
+            if cmd.get("quit"):
+                return
+            if cmd.get("messages"):
+                print(json.dumps([int(m["id"]) for m in fake.messages_in(proposals)]),
+                      flush=True)
+                continue
+            board = [(int(s), int(m)) for s, m in cmd["board"]]
+            latencies, bad = [], 0
+            for r in range(cmd["rounds"]):
+                presses = await asyncio.gather(*(
+                    fake.click(f"interest:{board[(i + r) % len(board)][0]}:"
+                               f"{(25, 75, 100)[i % 3]}",
+                               message=board[(i + r) % len(board)][1], user=m)
+                    for i, m in enumerate(people[:cmd["press"]])))
+                await asyncio.gather(*(fake.wait_for_response(p.id, timeout=30)
+                                       for p in presses))
+                bad += sum(1 for p in presses if p.rejected_callbacks
+                           or "interest is now" not in (p.callback.content or ""))
+                latencies += [p.latency for p in presses]
+                await asyncio.sleep(0.2)
+            print(json.dumps({"latencies": latencies, "bad": bad}), flush=True)
+
+
+if __name__ == "__main__":
+    asyncio.run(main(int(sys.argv[1])))

@@ -1,0 +1,168 @@
+"""Interest-button presses through the loopback Discord stand-in and the real bot.
+
+N verified attendees press interest buttons at the same moment; the latency of each press is
+the time from the stand-in writing INTERACTION_CREATE to receiving the bot's callback (the
+figure Discord's 3-second window is about). The stand-in runs in its own process, as Discord
+would be on another machine; `--same-process` runs it on the bot's event loop instead.
+
+    python benchmarks/button_presses.py            # N = 50 and 200, 3 rounds each
+    python benchmarks/button_presses.py -n 500 --rounds 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import discord
+import yarl
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.config import load_settings  # noqa: E402
+from bot.discord.client import create_bot  # noqa: E402
+from bot.event.models import Actor  # noqa: E402
+
+SESSIONS = 20
+CODE = "ABCD2345"
+
+
+def pct(values: list[float], q: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, max(0, round(q / 100 * len(s)) - 1))]
+
+
+class Child:
+    def __init__(self, members: int):
+        self.proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "benchmarks" / "_stand_in_process.py"), str(members)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.info = self.read()
+
+    def read(self):
+        return json.loads(self.proc.stdout.readline())
+
+    async def ask(self, cmd: dict):
+        self.proc.stdin.write(json.dumps(cmd) + "\n")
+        self.proc.stdin.flush()
+        return await asyncio.to_thread(self.read)
+
+    def close(self) -> None:
+        try:
+            self.proc.stdin.write('{"quit": true}\n')
+            self.proc.stdin.flush()
+            self.proc.wait(10)
+        finally:
+            self.proc.kill()
+
+
+async def bench(counts: list[int], rounds: int) -> list[tuple[int, int, float, float, float]]:
+    child = Child(max(counts))
+    info = child.info
+    discord.http.Route.BASE = f"http://127.0.0.1:{info['port']}/api/v10"
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(
+        f"ws://127.0.0.1:{info['port']}/gateway")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        config = load_settings(None, env={}, token=info["token"],
+                               database=Path(tmp) / "bench.sqlite", guild_ids=[info["guild"]])
+        bot = create_bot(config, service_options={"code_factory": lambda: CODE},
+                         guild_ready_timeout=0.05)
+        task = asyncio.create_task(bot.start(info["token"]))
+        try:
+            await asyncio.wait_for(bot.wait_until_ready(), 30)
+            guild, svc = info["guild"], bot.service
+            owner = Actor(1, "owner", is_admin=True)
+            await svc.setup_event(guild, owner, "Bench")
+            settings = await svc.update_settings(guild, owner,
+                                                 proposals_channel_id=info["proposals"])
+            ids = []
+            for i in range(SESSIONS):
+                s = await svc.propose(guild, owner, f"Session {i}", "d")
+                await bot.post_session(settings, s)
+                ids.append(s.id)
+            board = list(zip(ids, await child.ask({"messages": True}), strict=True))
+            for m in info["members"]:  # verified in the database, as /verify does
+                await svc.verify(guild, Actor(m, f"a{m}"), CODE)
+            for n in counts:
+                out = await child.ask({"press": n, "rounds": rounds, "board": board})
+                assert out["bad"] == 0, out["bad"]
+                ms = [x * 1000 for x in out["latencies"]]
+                rows.append((n, len(ms), statistics.median(ms), pct(ms, 99), max(ms)))
+        finally:
+            await bot.close()
+            await asyncio.gather(task, return_exceptions=True)
+            child.close()
+    return rows
+
+
+async def bench_same_process(counts: list[int], rounds: int):
+    from tests.e2e.bot_harness import make_bot
+    from tests.e2e.fake_discord import FakeDiscord
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        async with FakeDiscord() as fake:
+            bot = await fake.connect(make_bot(fake, Path(tmp) / "bench.sqlite"))
+            guild, svc = fake.guild.id, bot.service
+            owner = Actor(fake.owner.id, "owner", is_admin=True)
+            await svc.setup_event(guild, owner, "Bench")
+            proposals = fake.add_channel("proposals")
+            settings = await svc.update_settings(guild, owner,
+                                                 proposals_channel_id=proposals.id)
+            await fake.wait_until(lambda: bot.get_channel(proposals.id))
+            ids = []
+            for i in range(SESSIONS):
+                s = await svc.propose(guild, owner, f"Session {i}", "d")
+                await bot.post_session(settings, s)
+                ids.append(s.id)
+            board = [int(m["id"]) for m in fake.messages_in(proposals)]
+            members = [fake.add_member(f"a{i}") for i in range(max(counts))]
+            for m in members:
+                await svc.verify(guild, Actor(m.id, m.user.username), CODE)
+            for n in counts:
+                latencies: list[float] = []
+                for r in range(rounds):
+                    presses = await asyncio.gather(*(
+                        fake.click(f"interest:{ids[(i + r) % SESSIONS]}:{(25, 75, 100)[i % 3]}",
+                                   message=board[(i + r) % SESSIONS], user=m)
+                        for i, m in enumerate(members[:n])))
+                    await asyncio.gather(*(fake.wait_for_response(p.id, timeout=30)
+                                           for p in presses))
+                    assert not [p for p in presses if p.rejected_callbacks]
+                    latencies += [p.latency for p in presses]
+                ms = [x * 1000 for x in latencies]
+                rows.append((n, len(ms), statistics.median(ms), pct(ms, 99), max(ms)))
+            await fake.disconnect(bot)
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("-n", type=int, action="append", help="attendees (repeatable)")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--same-process", action="store_true",
+                    help="run the stand-in on the bot's own event loop")
+    args = ap.parse_args()
+    logging.basicConfig(level=logging.ERROR)
+    run = bench_same_process if args.same_process else bench
+    rows = asyncio.run(run(args.n or [50, 200], args.rounds))
+    where = "same process" if args.same_process else "stand-in in its own process"
+    print(f"Interest-button presses, INTERACTION_CREATE → callback ({where})\n")
+    print("| concurrent attendees | presses | p50 (ms) | p99 (ms) | max (ms) |")
+    print("|---:|---:|---:|---:|---:|")
+    for n, count, p50, p99, worst in rows:
+        print(f"| {n} | {count} | {p50:.1f} | {p99:.1f} | {worst:.1f} |")
+
+
+if __name__ == "__main__":
+    main()
