@@ -1,0 +1,34 @@
+"""The ``session-scheduler`` console script.
+
+Offers the engine's commands (solve, generate, bench) from `scheduler_core.cli`. Bot commands
+are added in `add_bot_commands`, e.g. ``run``: register a subparser there with
+``set_defaults(func=handler)``, where ``handler(args) -> int`` is the exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from scheduler_core.cli import add_commands, dispatch
+
+
+def add_bot_commands(subparsers) -> None:
+    """Register the bot's own subcommands (none yet; `run` will go here)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="session-scheduler",
+        description="A Discord bot for unconferences, with a CP-SAT timetable engine.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add_bot_commands(sub)
+    add_commands(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    return dispatch(build_parser(), argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

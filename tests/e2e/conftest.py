@@ -1,0 +1,18 @@
+"""Fixtures for end-to-end tests against the loopback Discord stand-in."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from tests.e2e.fake_discord import FakeDiscord
+
+
+@pytest.fixture
+async def fake_discord() -> AsyncIterator[FakeDiscord]:
+    """A started stand-in with discord.py patched to use it; connected clients are closed at
+    teardown, and the test fails if the bot hit unknown routes or the stand-in crashed."""
+    async with FakeDiscord() as fake:
+        yield fake
+    fake.assert_clean()

@@ -1,0 +1,90 @@
+"""Gateway sessions: sequence numbers, the replay log for RESUME, and ordered writes.
+
+Events go through one writer task per socket so they reach the client in dispatch order, and
+the time each is written is known (the start of an interaction's latency).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+
+@dataclass
+class Frame:
+    payload: dict[str, Any]
+    written: asyncio.Future[float]
+
+
+class Connection:
+    """One websocket from the client; writes frames in order from a queue."""
+
+    def __init__(self, ws: web.WebSocketResponse, path: str) -> None:
+        self.ws = ws
+        self.path = path
+        self.queue: asyncio.Queue[Frame | None] = asyncio.Queue()
+        self.session: Session | None = None
+        self.writer = asyncio.create_task(self._write())
+
+    def send(self, payload: dict[str, Any]) -> asyncio.Future[float]:
+        frame = Frame(payload, asyncio.get_running_loop().create_future())
+        self.queue.put_nowait(frame)
+        return frame.written
+
+    async def _write(self) -> None:
+        while (frame := await self.queue.get()) is not None:
+            try:
+                await self.ws.send_str(json.dumps(frame.payload))
+            except (ConnectionError, RuntimeError):
+                # The socket went away: leave the future pending; a RESUME replays the event.
+                continue
+            if not frame.written.done():
+                frame.written.set_result(time.perf_counter())
+
+    async def close(self, code: int) -> None:
+        self.queue.put_nowait(None)
+        await self.ws.close(code=code)
+        await asyncio.gather(self.writer, return_exceptions=True)
+
+
+@dataclass
+class Session:
+    """A gateway session; outlives its connection so a RESUME can replay missed events."""
+
+    id: str = field(default_factory=lambda: secrets.token_hex(16))
+    seq: int = 0
+    log: list[tuple[int, dict[str, Any], asyncio.Future[float]]] = field(default_factory=list)
+    connection: Connection | None = None
+
+    def dispatch(self, event: str, data: dict[str, Any]) -> asyncio.Future[float]:
+        """Number the event, keep it for replay, and write it if a socket is attached."""
+        self.seq += 1
+        payload = {"op": 0, "t": event, "s": self.seq, "d": data}
+        written: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        self.log.append((self.seq, payload, written))
+        if self.connection is not None:
+            _chain(self.connection.send(payload), written)
+        return written
+
+    def replay_after(self, seq: int, connection: Connection) -> int:
+        """Send every event after ``seq`` on a new connection; returns how many."""
+        count = 0
+        for s, payload, written in self.log:
+            if s > seq:
+                _chain(connection.send(payload), written)
+                count += 1
+        return count
+
+
+def _chain(source: asyncio.Future[float], target: asyncio.Future[float]) -> None:
+    def copy(f: asyncio.Future[float]) -> None:
+        if not target.done() and not f.cancelled():
+            target.set_result(f.result())
+
+    source.add_done_callback(copy)

@@ -1,0 +1,488 @@
+"""The stand-in works with the real discord.py: a small bot logs in, syncs, and answers
+slash commands, autocomplete, buttons and modals; what it sends is what Discord would receive."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import discord
+import pytest
+from discord import app_commands
+
+from tests.e2e.fake_discord import FakeDiscord, InteractionRejected, Perm, Upload
+
+LEVELS = [("none", 0), ("a little", 25), ("yes", 75), ("very", 100)]
+SESSIONS = ["Live patching", "Lightning talks", "Linear programming", "Rust in anger"]
+
+
+class InterestView(discord.ui.View):
+    """Persistent: custom_ids are fixed, so presses work after a restart."""
+
+    def __init__(self) -> None:
+        super().__init__(timeout=None)
+
+    @discord.ui.button(label="Very", custom_id="interest:very", style=discord.ButtonStyle.primary)
+    async def very(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        await interaction.response.send_message(f"{interaction.user.name}: very", ephemeral=True)
+
+    @discord.ui.button(label="Close", custom_id="interest:close")
+    async def close(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        await interaction.response.edit_message(content="Board closed", view=None)  # type 7
+
+    @discord.ui.button(label="Remove", custom_id="interest:remove")
+    async def remove(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        await interaction.response.defer()  # type 6 for a component
+        await interaction.delete_original_response()  # @original is the board message
+
+
+class ProposeModal(discord.ui.Modal, title="Propose a session"):
+    session_title = discord.ui.TextInput(label="Title", custom_id="propose:title", max_length=80)
+    description = discord.ui.TextInput(
+        label="Description",
+        custom_id="propose:description",
+        style=discord.TextStyle.paragraph,
+        required=False,
+    )
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(
+            f"Proposed: {self.session_title.value}", ephemeral=True
+        )
+
+
+class StandInBot(discord.Client):
+    """A miniature of the real bot: one of each interaction kind it will use."""
+
+    def __init__(self, guild_id: int) -> None:
+        intents = discord.Intents.default()
+        intents.members = True
+        super().__init__(
+            intents=intents,
+            guild_ready_timeout=0.05,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+        self.tree = app_commands.CommandTree(self)
+        self.guild_obj = discord.Object(guild_id)
+        self.errors: list[BaseException] = []
+        self.synced: list[app_commands.AppCommand] = []
+        self._add_commands()
+
+    async def setup_hook(self) -> None:
+        self.add_view(InterestView())
+        self.synced = await self.tree.sync()
+        self.synced += await self.tree.sync(guild=self.guild_obj)
+
+    def _add_commands(self) -> None:
+        tree, guild = self.tree, self.guild_obj
+
+        @tree.error
+        async def on_error(interaction: discord.Interaction, error: Exception) -> None:
+            self.errors.append(error)
+
+        @tree.command(description="Check the bot is alive")  # global
+        async def ping(interaction: discord.Interaction) -> None:
+            await interaction.response.send_message("pong", ephemeral=True)
+
+        async def session_autocomplete(
+            interaction: discord.Interaction, current: str
+        ) -> list[app_commands.Choice[str]]:
+            return [
+                app_commands.Choice(name=s, value=s)
+                for s in SESSIONS
+                if current.lower() in s.lower()
+            ]
+
+        @tree.command(description="Say how much you want a session", guild=guild)
+        @app_commands.autocomplete(session=session_autocomplete)
+        @app_commands.choices(level=[app_commands.Choice(name=n, value=v) for n, v in LEVELS])
+        async def interest(
+            interaction: discord.Interaction, session: str, level: app_commands.Choice[int]
+        ) -> None:
+            await interaction.response.send_message(
+                f"{interaction.user.mention} set {session} to {level.name}"
+            )
+
+        @tree.command(description="Propose a session", guild=guild)
+        async def propose(interaction: discord.Interaction, title: str | None = None) -> None:
+            if title is None:
+                await interaction.response.send_modal(ProposeModal())
+            else:
+                await interaction.response.send_message(f"Proposed: {title}", ephemeral=True)
+
+        @tree.command(description="Post the interest board", guild=guild)
+        async def board(interaction: discord.Interaction) -> None:
+            await interaction.channel.send("Interest board", view=InterestView())
+            await interaction.response.send_message("posted", ephemeral=True)
+
+        @tree.command(description="Verify with the event code", guild=guild)
+        async def verify(interaction: discord.Interaction, code: str) -> None:
+            if code != "open-sesame":
+                await interaction.response.send_message("Wrong code", ephemeral=True)
+                return
+            role = discord.utils.get(interaction.guild.roles, name="attendee")
+            await interaction.user.add_roles(role, reason="verified")
+            await interaction.response.send_message("Verified", ephemeral=True)
+
+        @tree.command(name="import", description="Import a timetable file", guild=guild)
+        async def import_(interaction: discord.Interaction, file: discord.Attachment) -> None:
+            data = await file.read()
+            await interaction.response.send_message(
+                f"{file.filename}: {len(data)} bytes",
+                ephemeral=True,
+                file=discord.File(io.BytesIO(data.upper()), filename="echo.txt"),
+            )
+
+        @tree.command(description="Answers too late", guild=guild)
+        async def slow(interaction: discord.Interaction) -> None:
+            await asyncio.sleep(0.5)
+            await interaction.response.send_message("late")
+
+        admin = app_commands.Group(
+            name="admin",
+            description="Organiser commands",
+            default_permissions=discord.Permissions(manage_guild=True),
+            guild_only=True,
+        )
+        schedule = app_commands.Group(name="schedule", description="The timetable", parent=admin)
+
+        @schedule.command(name="run", description="Compute a timetable")
+        async def run(
+            interaction: discord.Interaction, seconds: app_commands.Range[int, 1, 60] = 10
+        ) -> None:
+            if not interaction.permissions.manage_guild:  # re-checked server-side
+                await interaction.response.send_message("Organisers only", ephemeral=True)
+                return
+            await interaction.response.defer(thinking=True)
+            progress = await interaction.followup.send(f"Solving for {seconds}s", wait=True)
+            await progress.edit(content=f"Solved in {seconds}s")
+            original = await interaction.original_response()
+            await interaction.followup.send(f"Preview: {original.content}", ephemeral=True)
+
+        tree.add_command(admin, guild=guild)
+
+
+@pytest.fixture
+async def bot(fake_discord: FakeDiscord) -> AsyncIterator[StandInBot]:
+    fake_discord.add_role("attendee")
+    client = StandInBot(fake_discord.guild.id)
+    yield await fake_discord.connect(client)  # type: ignore[misc]
+    assert client.errors == []  # command errors would otherwise only be logged
+
+
+async def test_login_ready_and_sync(fake_discord: FakeDiscord, bot: StandInBot) -> None:
+    fake = fake_discord
+    (identify,) = fake.ops(2)
+    assert identify.data["token"] == fake.token
+    assert identify.data["intents"] & 2  # members intent asked for
+    guild = bot.get_guild(fake.guild.id)
+    assert guild is not None and guild.chunked
+    assert {m.name for m in guild.members} == {"owner", "member", "scheduler-bot"}
+    assert guild.get_channel(fake.channel.id).name == "general"
+    assert guild.me.guild_permissions.manage_roles
+    assert [c["name"] for c in fake.state.commands[None]] == ["ping"]
+    names = {c["name"] for c in fake.state.commands[fake.guild.id]}
+    assert names == {"interest", "propose", "board", "verify", "import", "slow", "admin"}
+    admin = next(c for c in bot.synced if c.name == "admin")
+    assert admin.default_member_permissions.manage_guild
+
+
+async def test_ping_is_ephemeral_and_latency_is_recorded(
+    fake_discord: FakeDiscord, bot: StandInBot
+) -> None:
+    ix = await fake_discord.slash("ping")
+    reply = await fake_discord.wait_for_response(ix.id)
+    assert reply.type == 4 and reply.content == "pong" and reply.ephemeral
+    assert ix.latency is not None and 0 <= ix.latency < fake_discord.callback_deadline
+    (sent,) = fake_discord.responses(ix.id)
+    assert sent.ephemeral and sent.allowed_mentions == {"parse": []}
+
+
+async def test_choices_are_validated_and_mentions_stay_inert(
+    fake_discord: FakeDiscord, bot: StandInBot
+) -> None:
+    fake = fake_discord
+    with pytest.raises(InteractionRejected, match="not one of"):
+        await fake.slash("interest", {"session": "Live patching", "level": 50})
+    with pytest.raises(InteractionRejected, match="required"):
+        await fake.slash("interest", {"level": 100})
+    ix = await fake.slash("interest", {"session": "@everyone party", "level": 100})
+    reply = await fake.wait_for_response(ix.id)
+    assert reply.content == f"{fake.member.mention} set @everyone party to very"
+    assert not reply.ephemeral
+    (sent,) = fake.responses(ix.id)
+    assert not sent.pings  # neither @everyone nor the user mention notifies anyone
+
+
+async def test_autocomplete_returns_choices(fake_discord: FakeDiscord, bot: StandInBot) -> None:
+    ix = await fake_discord.autocomplete("interest", "session", "li")
+    result = await fake_discord.wait_for_response(ix.id)
+    assert result.type == 8
+    assert [c["value"] for c in result.choices] == [
+        "Live patching",
+        "Lightning talks",
+        "Linear programming",
+    ]
+    with pytest.raises(InteractionRejected, match="does not autocomplete"):
+        await fake_discord.autocomplete("interest", "level", "v")
+
+
+async def test_subcommand_group_defer_then_followups(
+    fake_discord: FakeDiscord, bot: StandInBot
+) -> None:
+    fake = fake_discord
+    ix = await fake.slash("admin schedule run", {"seconds": 30}, user=fake.owner)
+    assert ix.payload["data"]["options"][0]["options"][0]["name"] == "run"
+    defer = await fake.wait_for_response(ix.id)
+    assert defer.type == 5 and not defer.ephemeral
+    sent = await fake.wait_until(lambda: len(fake.responses(ix.id)) == 3 and fake.responses(ix.id))
+    progress, edit, preview = sent
+    # The first followup after a defer replaces the "thinking" message, as on Discord.
+    assert progress.kind == "followup" and progress.message_id == ix.original_message_id
+    assert progress.content == "Solving for 30s" and not progress.flags & 128
+    assert edit.kind == "edit" and edit.message_id == progress.message_id
+    assert preview.content == "Preview: Solved in 30s" and preview.ephemeral
+    assert preview.message_id != progress.message_id
+    with pytest.raises(InteractionRejected, match="outside"):
+        await fake.slash("admin schedule run", {"seconds": 0}, user=fake.owner)
+    with pytest.raises(InteractionRejected, match="needs a subcommand"):
+        await fake.slash("admin schedule", user=fake.owner)
+
+
+async def test_default_member_permissions_and_bypass(
+    fake_discord: FakeDiscord, bot: StandInBot
+) -> None:
+    fake = fake_discord
+    with pytest.raises(InteractionRejected, match="needs permissions"):
+        await fake.slash("admin schedule run", user=fake.member)
+    # Bypassing Discord's gate proves the bot checks again itself.
+    ix = await fake.slash("admin schedule run", user=fake.member, bypass_permissions=True)
+    reply = await fake.wait_for_response(ix.id)
+    assert reply.content == "Organisers only" and reply.ephemeral
+    # A role with Manage Server passes the gate.
+    organisers = fake.add_role("organisers", permissions=Perm.MANAGE_GUILD)
+    organiser = fake.add_member("organiser", roles=[organisers])
+    ix = await fake.slash("admin schedule run", user=organiser)
+    assert (await fake.wait_for_response(ix.id)).type == 5
+
+
+async def test_modal_opened_then_submitted(fake_discord: FakeDiscord, bot: StandInBot) -> None:
+    fake = fake_discord
+    ix = await fake.slash("propose")
+    opened = await fake.wait_for_response(ix.id)
+    assert opened.type == 9 and opened.data["title"] == "Propose a session"
+    with pytest.raises(InteractionRejected, match="required"):
+        await fake.submit_modal(ix, {"propose:description": "no title"})
+    submit = await fake.submit_modal(ix, {"propose:title": "CP-SAT for fun"})
+    reply = await fake.wait_for_response(submit.id)
+    assert reply.content == "Proposed: CP-SAT for fun" and reply.ephemeral
+
+
+async def test_persistent_button_works_after_restart(
+    fake_discord: FakeDiscord, bot: StandInBot
+) -> None:
+    fake = fake_discord
+    ix = await fake.slash("board")
+    await fake.wait_for_response(ix.id)
+    (board,) = [s for s in fake.sent if s.kind == "create"]
+    assert board.components[0]["components"][0]["custom_id"] == "interest:very"
+
+    press = await fake.click("interest:very")
+    reply = await fake.wait_for_response(press.id)
+    assert reply.content == "member: very" and reply.ephemeral
+
+    new_bot = await fake.restart(bot, StandInBot(fake.guild.id))
+    press = await fake.click("interest:very", message=board.message_id)
+    reply = await fake.wait_for_response(press.id)
+    assert reply.content == "member: very"
+    assert len(fake.ops(2)) == 2 and new_bot.is_ready()
+
+
+async def test_button_updates_and_deletes_its_message(
+    fake_discord: FakeDiscord, bot: StandInBot
+) -> None:
+    fake = fake_discord
+    for _ in range(2):
+        await fake.wait_for_response((await fake.slash("board")).id)
+    first, second = [s.message_id for s in fake.sent if s.kind == "create"]
+
+    press = await fake.click("interest:close", message=first)
+    assert (await fake.wait_for_response(press.id)).type == 7
+    closed = fake.state.find_message(first)
+    assert closed["content"] == "Board closed" and closed["components"] == []
+    with pytest.raises(InteractionRejected, match="no component"):
+        await fake.click("interest:very", message=first)
+
+    press = await fake.click("interest:remove", message=second)
+    assert (await fake.wait_for_response(press.id)).type == 6
+    await fake.wait_until(lambda: fake.state.find_message(second) is None, what="deleted")
+    assert fake.responses(press.id)[-1].kind == "delete"
+
+
+async def test_global_command_in_dm(fake_discord: FakeDiscord, bot: StandInBot) -> None:
+    fake = fake_discord
+    ix = await fake.slash("ping", user=fake.member.user)
+    assert "member" not in ix.payload and ix.payload["context"] == 1
+    assert (await fake.wait_for_response(ix.id)).content == "pong"
+    with pytest.raises(InteractionRejected, match="not synced"):
+        await fake.slash("verify", {"code": "x"}, user=fake.member.user)
+
+
+async def test_verify_adds_role_and_cache_follows(
+    fake_discord: FakeDiscord, bot: StandInBot
+) -> None:
+    fake = fake_discord
+    ix = await fake.slash("verify", {"code": "wrong"})
+    assert (await fake.wait_for_response(ix.id)).content == "Wrong code"
+    ix = await fake.slash("verify", {"code": "open-sesame"})
+    assert (await fake.wait_for_response(ix.id)).content == "Verified"
+    attendee = fake.guild.role_by_name("attendee")
+    assert attendee.id in fake.member.roles
+    (put,) = [r for r in fake.requests if r.method == "PUT" and "/roles/" in r.path]
+    assert put.path == f"/guilds/{fake.guild.id}/members/{fake.member.id}/roles/{attendee.id}"
+    member = bot.get_guild(fake.guild.id).get_member(fake.member.id)
+    await fake.wait_until(lambda: attendee.id in [r.id for r in member.roles], what="cache")
+
+
+async def test_attachment_option_download_and_upload(
+    fake_discord: FakeDiscord, bot: StandInBot
+) -> None:
+    fake = fake_discord
+    ix = await fake.slash("import", {"file": Upload("timetable.toml", b"[[slot]]\n")})
+    reply = await fake.wait_for_response(ix.id)
+    assert reply.content == "timetable.toml: 9 bytes"
+    assert reply.files[0].data == b"[[SLOT]]\n"
+    (sent,) = fake.responses(ix.id)
+    assert fake.file_bytes(sent.message["attachments"][0]) == b"[[SLOT]]\n"
+
+
+async def test_late_callback_is_refused(fake_discord: FakeDiscord, bot: StandInBot) -> None:
+    fake = fake_discord
+    fake.callback_deadline = 0.2  # the command sleeps 0.5 s
+    ix = await fake.slash("slow")
+    await fake.wait_until(lambda: bot.errors, what="bot error")
+    assert ix.callback is None and ix.rejected_callbacks == [(4, "10062 too late")]
+    error = bot.errors.pop()
+    assert isinstance(error.__cause__ or error, discord.NotFound)
+
+
+async def test_concurrent_presses_are_all_answered(
+    fake_discord: FakeDiscord, bot: StandInBot
+) -> None:
+    fake = fake_discord
+    await fake.wait_for_response((await fake.slash("board")).id)
+    users = [fake.add_member(f"attendee{i}") for i in range(50)]
+    presses = await asyncio.gather(*(fake.click("interest:very", user=u) for u in users))
+    replies = await asyncio.gather(*(fake.wait_for_response(p.id) for p in presses))
+    assert sorted(r.content for r in replies) == sorted(f"{u.user.username}: very" for u in users)
+    assert all(p.latency is not None for p in presses)
+
+
+async def test_resume_replays_missed_events(fake_discord: FakeDiscord, bot: StandInBot) -> None:
+    fake = fake_discord
+    await fake.drop_gateway()
+    # Dispatched while the client is away: replayed after its RESUME.
+    ix = await fake.slash("ping")
+    assert (await fake.wait_for_response(ix.id)).content == "pong"
+    (resume,) = fake.ops(6)
+    assert resume.path == "/resume-gateway"
+    assert resume.data["session_id"] == fake.session.id
+
+
+async def test_reconnect_request_resumes(fake_discord: FakeDiscord, bot: StandInBot) -> None:
+    fake = fake_discord
+    await fake.request_reconnect()
+    await fake.wait_live()
+    assert len(fake.ops(6)) == 1 and len(fake.ops(2)) == 1
+    ix = await fake.slash("ping")
+    assert (await fake.wait_for_response(ix.id)).content == "pong"
+
+
+async def test_invalid_session_forces_identify(fake_discord: FakeDiscord, bot: StandInBot) -> None:
+    fake = fake_discord
+    await fake.invalidate_session()
+    await fake.wait_live()
+    assert len(fake.ops(2)) == 2 and not fake.ops(6)
+    ix = await fake.slash("ping")
+    assert (await fake.wait_for_response(ix.id)).content == "pong"
+
+
+async def test_guild_rest_surface(fake_discord: FakeDiscord, bot: StandInBot) -> None:
+    """The REST calls a bot makes outside interactions, through discord.py's own methods."""
+    fake = fake_discord
+    guild = bot.get_guild(fake.guild.id)
+    channel = guild.get_channel(fake.channel.id)
+
+    msg = await channel.send(
+        "hello <@&1>",
+        embed=discord.Embed(title="Day 1"),
+        file=discord.File(io.BytesIO(b"x,y\n"), filename="t.csv"),
+    )
+    assert msg.attachments[0].filename == "t.csv" and await msg.attachments[0].read() == b"x,y\n"
+    await msg.edit(content="edited")
+    fetched = await channel.fetch_message(msg.id)
+    assert fetched.content == "edited" and fetched.embeds[0].title == "Day 1"
+    assert [m.id async for m in channel.history(limit=5)] == [msg.id]
+
+    thread = await msg.create_thread(name="Day 1 chat")
+    await thread.send("in thread")
+    assert thread.id == msg.id and fake.messages_in(thread.id)[0]["content"] == "in thread"
+    private = await channel.create_thread(name="orga", type=discord.ChannelType.private_thread)
+    assert private.type is discord.ChannelType.private_thread
+
+    role = await guild.create_role(name="speakers")
+    hidden = {guild.default_role: discord.PermissionOverwrite(view_channel=False)}
+    announcements = await guild.create_text_channel("announcements", overwrites=hidden)
+    assert fake.guild.channel_by_name("announcements").permission_overwrites[0]["deny"] == "1024"
+    await fake.wait_until(
+        lambda: guild.get_role(role.id) and guild.get_channel(announcements.id),
+        what="role and channel in cache",
+    )
+    member = guild.get_member(fake.member.id)
+    await member.add_roles(role)
+    await member.remove_roles(role)
+    assert fake.member.roles == []
+
+    dm = await member.send("your itinerary")
+    assert dm.channel.type is discord.ChannelType.private
+    fake.dms_closed.add(fake.member.id)
+    with pytest.raises(discord.Forbidden):
+        await member.send("again")
+
+    start = discord.utils.utcnow() + timedelta(days=1)
+    event = await guild.create_scheduled_event(
+        name="Unconference day 1",
+        start_time=start,
+        end_time=start + timedelta(hours=8),
+        entity_type=discord.EntityType.external,
+        location="Main hall",
+        privacy_level=discord.PrivacyLevel.guild_only,
+    )
+    event = await event.edit(name="Day 1")
+    assert [e.name for e in await guild.fetch_scheduled_events()] == ["Day 1"]
+    await event.delete()
+    assert fake.guild.scheduled_events == {}
+
+    with pytest.raises(discord.HTTPException) as too_long:
+        await channel.send(embed=discord.Embed(title="x" * 300))
+    assert too_long.value.code == 50035
+    top = fake.add_role("above the bot", position=99)
+    with pytest.raises(discord.Forbidden):
+        await member.add_roles(discord.Object(top.id))
+
+    await msg.delete()
+    assert ("POST", "/guilds/{guild_id}/roles") in [(r.method, r.route) for r in fake.requests]
+    kinds = [s.kind for s in fake.sent]
+    assert kinds[:2] == ["create", "edit"] and kinds[-1] == "delete"
+
+
+async def test_unknown_routes_are_recorded(fake_discord: FakeDiscord, bot: StandInBot) -> None:
+    fake = fake_discord
+    with pytest.raises(discord.NotFound):
+        await bot.get_guild(fake.guild.id).fetch_emojis()
+    assert [(r.method, r.path) for r in fake.unknown_routes] == [
+        ("GET", f"/guilds/{fake.guild.id}/emojis")
+    ]
+    fake.allow_unknown_routes = True  # otherwise teardown fails the test

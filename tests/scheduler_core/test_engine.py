@@ -1,0 +1,157 @@
+"""Property tests of solve(): constraints, figures, optimality on tiny instances, stability."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from scheduler_core.engine import SolveOptions, solve
+from scheduler_core.evaluate import utility_of
+from scheduler_core.heuristic import seed_heuristic
+from scheduler_core.models import Instance, Placement
+from scheduler_core.problem import compile_problem
+from tests.scheduler_core.instances import (
+    brute_force_optimum,
+    feasibility_errors,
+    small_instances,
+)
+
+QUICK = SolveOptions(time_limit=5, iterations=3000, seed=1)
+ORBEL = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "orbel"
+PROPERTY = settings(max_examples=60, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+def seating(result):
+    return [(a.session, a.slot) for a in result.assignments]
+
+
+@PROPERTY
+@given(small_instances())
+def test_every_hard_constraint_holds(inst):
+    result = solve(inst, QUICK)
+    assert feasibility_errors(inst, seating(result)) == []
+    rooms = [(a.slot, a.room) for a in result.assignments]
+    assert len(rooms) == len(set(rooms)), "two sessions share a room"
+    fixed = {p.session: (p.slot, p.room) for p in inst.fixed}
+    for a in result.assignments:
+        if a.session in fixed:
+            assert (a.slot, a.room) == fixed[a.session]
+    placed = {a.session for a in result.assignments} | {u.session for u in result.unplaced}
+    assert placed == {s.id for s in inst.sessions}
+
+
+@PROPERTY
+@given(small_instances())
+def test_utility_matches_recomputation_and_beats_heuristic(inst):
+    result = solve(inst, QUICK)
+    assert result.utility == utility_of(inst, result.assignments)
+    heuristic = seed_heuristic(compile_problem(inst)).utility
+    assert result.seed_heuristic_utility == heuristic
+    assert result.utility >= heuristic
+    assert result.utility <= result.upper_bound
+
+
+@PROPERTY
+@given(small_instances(max_sessions=6, max_slots=3))
+def test_tiny_instances_reach_the_brute_force_optimum(inst):
+    result = solve(inst, QUICK)
+    assert result.utility == brute_force_optimum(inst)
+    assert result.status == "optimal"
+
+
+@PROPERTY
+@given(small_instances())
+def test_unchanged_interest_means_no_moves(inst):
+    first = solve(inst, QUICK)
+    previous = [Placement(session=a.session, slot=a.slot, room=a.room)
+                for a in first.assignments]
+    again = solve(inst.model_copy(update={"previous": previous}), QUICK)
+    assert again.moved == 0
+    assert again.moves == []
+    assert again.utility == first.utility
+
+
+def test_expected_attendance_counts_each_attendee_once_per_slot():
+    inst = Instance.model_validate({
+        "slots": [{"id": "t1"}], "rooms": [{"id": "big", "capacity": 1},
+                                           {"id": "small", "capacity": 50}],
+        "sessions": [{"id": "a"}, {"id": "b"}],
+        "interest": [{"attendee": f"u{i}", "session": "a", "level": 100} for i in range(3)]
+        + [{"attendee": "u0", "session": "b", "level": 75},
+           {"attendee": "u9", "session": "b", "level": 25}],
+    })
+    result = solve(inst, QUICK)
+    by_session = {a.session: a for a in result.assignments}
+    assert by_session["a"].expected_attendance == 3
+    assert by_session["b"].expected_attendance == 1
+    # Largest attendance goes to the largest room; overflow is reported, not hidden.
+    assert by_session["a"].room == "small"
+    assert by_session["b"].overflow == 0
+    assert sum(a.expected_attendance for a in result.assignments) == 4
+
+
+def test_move_weight_trades_utility_for_stability():
+    people = [f"u{i}" for i in range(4)]
+    base = {
+        "slots": [{"id": "t1"}, {"id": "t2"}], "rooms": [{"id": "r1"}],
+        "sessions": [{"id": "a"}, {"id": "b"}],
+        "interest": [{"attendee": p, "session": "a", "level": 100} for p in people[:2]]
+        + [{"attendee": p, "session": "b", "level": 100} for p in people[2:]],
+        # Both sessions were in t1 and t2 before; a fixed session now takes a's old place.
+    }
+    inst = Instance.model_validate({
+        **base,
+        "sessions": [*base["sessions"], {"id": "c"}],
+        "interest": base["interest"] + [{"attendee": p, "session": "c", "level": 100}
+                                        for p in people],
+        "fixed": [],
+        "previous": [{"session": "a", "slot": "t1", "room": "r1"},
+                     {"session": "b", "slot": "t2", "room": "r1"}],
+    })
+    # Three sessions, two places: keeping a and b costs the 4 people who want c. With a
+    # small weight the engine moves (unplaces) one of them; with a huge one it keeps both.
+    cheap = solve(inst, SolveOptions(time_limit=5, iterations=2000, move_weight=1))
+    dear = solve(inst, SolveOptions(time_limit=5, iterations=2000, move_weight=10_000))
+    assert cheap.moved == 1 and cheap.utility == 600
+    assert dear.moved == 0 and dear.utility == 400
+    assert {m.session for m in cheap.moves} <= {"a", "b"}
+
+
+def test_progress_is_reported_and_cancel_stops_early():
+    inst = _orbel(2017)
+    cancel = threading.Event()
+    seen = []
+
+    def on_progress(p):
+        seen.append(p)
+        if len(seen) >= 2:
+            cancel.set()
+
+    result = solve(inst, SolveOptions(time_limit=60), progress=on_progress, cancel=cancel)
+    assert result.solve_seconds < 30
+    assert seen and all(p.upper_bound >= p.utility for p in seen)
+    assert result.utility >= result.seed_heuristic_utility
+
+
+def test_same_seed_and_iteration_budget_give_the_same_timetable():
+    inst = _orbel(2017)
+    opts = SolveOptions(time_limit=60, iterations=20_000, seed=7)
+    first, second = solve(inst, opts), solve(inst, opts)
+    assert seating(first) == seating(second)
+
+
+def _orbel(year: int) -> Instance:
+    path = ORBEL / f"orbel{year}.json"
+    if not path.exists():
+        pytest.skip(f"{path} not present")
+    return Instance.model_validate(json.loads(path.read_text()))
+
+
+@pytest.mark.parametrize("year,heuristic", [(2017, 107_200), (2026, 124_500)])
+def test_heuristic_reproduces_the_reference_figures_on_real_data(year, heuristic):
+    assert seed_heuristic(compile_problem(_orbel(year))).utility == heuristic
