@@ -1,0 +1,41 @@
+"""Rendering stays within Discord's limits, whatever the size of a day."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from bot.discord import embeds
+from bot.event.models import Entry, PublishedDay, PublishedSlot, PublishedTimetable, SlotView
+
+
+def _day(n_slots: int, rooms: int) -> PublishedDay:
+    start = datetime(2026, 7, 6, 7, tzinfo=UTC)
+    slots = []
+    for i in range(n_slots):
+        sv = SlotView(i + 1, 1, start + timedelta(minutes=30 * i),
+                      start + timedelta(minutes=30 * i + 25), False, False, "")
+        slots.append(PublishedSlot(sv, tuple(
+            Entry(100 * i + r, "A long title @everyone " * 4, 1, r, f"Room {r}", 12)
+            for r in range(rooms))))
+    return PublishedDay(date(2026, 7, 6), "Monday", tuple(slots))
+
+
+def test_a_big_day_is_split_within_limits() -> None:
+    day = _day(40, 12)
+    out = embeds.day_embeds(day)
+    assert len(out) >= 2
+    assert sum(len(e.fields) for e in out) == 40
+    for e in out:
+        assert len(e.fields) <= 25 and len(e) <= 6000
+        assert all(len(f.value) <= 1024 for f in e.fields)
+    msg = embeds.fit_message(out)
+    assert len(msg) <= 10 and sum(len(e) for e in msg) <= 6000
+
+
+def test_timestamps_and_marks() -> None:
+    day = _day(2, 2)
+    tt = PublishedTimetable(1, "UTC", (day,))
+    ((key, es),) = embeds.timetable_messages(tt, {1: 100, 100: 25})
+    assert key == "2026-07-06"
+    text = str(es[0].to_dict())
+    assert "<t:" in text and "★★" in text and "☆" in text

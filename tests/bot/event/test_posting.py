@@ -1,0 +1,56 @@
+"""PostingStore: the bot's records of messages to edit and announcements already sent."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.event.posting import PostingStore
+from tests.bot.conftest import ADMIN, GUILD, OTHER_GUILD
+
+SMALL = """
+[[rooms]]
+name = "Closet"
+capacity = 10
+
+[[days]]
+date = 2026-07-06
+slots = [{ start = "09:00", end = "10:00" }]
+"""
+
+
+async def test_posted_messages_replace_per_guild_and_kind(event) -> None:
+    store = PostingStore(event.db)
+    await event.setup_event(OTHER_GUILD, ADMIN)
+    assert await store.posted_messages(GUILD, "timetable") == {}
+    await store.set_posted_messages(GUILD, "timetable", {"2026-07-06": (1, 10),
+                                                         "2026-07-07": (1, 11)})
+    await store.set_posted_messages(OTHER_GUILD, "timetable", {"2026-07-06": (2, 20)})
+    await store.set_posted_messages(GUILD, "timetable", {"2026-07-06": (1, 10)})
+    assert await store.posted_messages(GUILD, "timetable") == {"2026-07-06": (1, 10)}
+    assert await store.posted_messages(OTHER_GUILD, "timetable") == {"2026-07-06": (2, 20)}
+    assert await store.posted_messages(GUILD, "other") == {}
+
+
+async def test_an_announcement_is_claimed_once_even_concurrently(event) -> None:
+    store = PostingStore(event.db)
+    claims = await asyncio.gather(*(store.claim_announcement(GUILD, "slot:1", "up-next")
+                                    for _ in range(20)))
+    assert claims.count(True) == 1
+    assert await store.claim_announcement(GUILD, "slot:1", "agenda")
+    await store.release_announcement(GUILD, "slot:1", "up-next")
+    assert await store.claim_announcement(GUILD, "slot:1", "up-next")
+
+
+async def test_published_guilds_and_over_capacity(event) -> None:
+    store = PostingStore(event.db)
+    assert await store.published_guilds() == []
+    await event.import_timetable_toml(GUILD, ADMIN, SMALL, force=True)
+    s = await event.propose(GUILD, ADMIN, "Packed talk", "d")
+    for u in range(30):
+        from bot.event.models import Actor
+        await event.set_interest(GUILD, Actor(100 + u, is_admin=True), s.id, 100)
+    v = await event.run_schedule(GUILD, ADMIN, time_limit=1, iterations=50)
+    await event.publish(GUILD, ADMIN, v.id)
+    assert await store.published_guilds() == [GUILD]
+    over = await store.over_capacity(GUILD, v.id)
+    assert over == [("Packed talk", "Closet", 31, 10)]

@@ -1,0 +1,72 @@
+"""Organiser flows: moderation (approve/reject with autocomplete), edit/withdraw by the
+proposer, slot lock, export as a JSON attachment, backup on the bot's machine."""
+
+from __future__ import annotations
+
+import json
+
+from tests.e2e.bot_harness import answer, make_bot
+from tests.e2e.fake_discord import FakeDiscord
+from tests.e2e.test_bot_event import assert_no_pings, setup_event
+
+
+async def test_moderation_edit_withdraw_export_backup(fake_discord: FakeDiscord,
+                                                      tmp_path) -> None:
+    fake = fake_discord
+    bot = await fake.connect(make_bot(fake, tmp_path / "adm.sqlite",
+                                      backup_dir=tmp_path / "backups"))
+    proposals, _ = await setup_event(fake)
+    # an organiser gave the role by hand, without the code: proposals wait for approval
+    fake.set_roles(fake.member, [fake.guild.role_by_name("Attendee")])
+    cb = await answer(fake, "propose", {"title": "Waiting room", "description": "d"})
+    assert "approval" in cb.content, cb.content
+    cb = await answer(fake, "propose", {"title": "Spam <@&1>", "description": "d"})
+    assert fake.messages_in(proposals) == []
+
+    ix = await fake.autocomplete("admin proposal approve", "session", "wait", user=fake.owner)
+    (choice,) = (await fake.wait_for_response(ix.id)).choices
+    cb = await answer(fake, "admin proposal approve", {"session": choice["value"]},
+                      user=fake.owner)
+    assert cb.ephemeral and "Approved **Waiting room**" in cb.content
+    await fake.wait_until(lambda: fake.messages_in(proposals), what="posted after approval")
+    ix = await fake.autocomplete("admin proposal reject", "session", "", user=fake.owner)
+    (spam,) = (await fake.wait_for_response(ix.id)).choices
+    cb = await answer(fake, "admin proposal reject", {"session": spam["value"]},
+                      user=fake.owner)
+    assert "Rejected" in cb.content
+
+    # the proposer edits and withdraws; someone else may not
+    sid = choice["value"]
+    other = fake.add_member("other")
+    cb = await answer(fake, "edit", {"session": sid, "title": "Not yours"}, user=other)
+    assert cb.ephemeral and "Only the session's proposer" in cb.content
+    cb = await answer(fake, "edit", {"session": sid, "description": "better"})
+    assert cb.ephemeral and "Updated" in cb.content
+    cb = await answer(fake, "withdraw", {"session": sid})
+    assert cb.ephemeral and "Withdrew" in cb.content
+
+    # lock a slot; timetable show lists it
+    tv = await bot.service.timetable(fake.guild.id, _admin(fake))
+    slot = tv.days[0].slots[0].id
+    cb = await answer(fake, "admin slot lock", {"slot": slot}, user=fake.owner)
+    assert f"Slot #{slot} is locked" in cb.content
+    cb = await answer(fake, "admin timetable show", user=fake.owner)
+    assert "🔒" in cb.content and "Room #" in cb.content
+
+    # export: a JSON attachment, privately
+    cb = await answer(fake, "admin export", user=fake.owner)
+    assert cb.ephemeral and cb.files[0].filename.endswith(".json")
+    doc = json.loads(cb.files[0].data)
+    assert "sessions" in json.dumps(doc)
+
+    # backup: written on the bot's machine, never sent
+    cb = await answer(fake, "admin backup", user=fake.owner)
+    assert cb.ephemeral and not cb.files
+    (copy,) = (tmp_path / "backups").iterdir()
+    assert copy.stat().st_size > 0 and str(copy) in cb.content
+    assert_no_pings(fake)
+
+
+def _admin(fake):
+    from bot.event.models import Actor
+    return Actor(fake.owner.id, is_admin=True)
