@@ -47,7 +47,8 @@ def session_embed(s: SessionView) -> discord.Embed:
 
 
 def sessions_page(sessions: list[SessionView], page: int, per_page: int = 10
-                  ) -> tuple[discord.Embed, int]:
+                  ) -> tuple[discord.Embed, int, int]:
+    """(embed, page shown, number of pages)."""
     pages = max(1, -(-len(sessions) // per_page))
     page = min(max(1, page), pages)
     chunk = sessions[(page - 1) * per_page: page * per_page]
@@ -60,8 +61,9 @@ def sessions_page(sessions: list[SessionView], page: int, per_page: int = 10
                     value=_cut(f"your interest: **{level_name(s.my_level)}** · "
                                f"{s.interested} interested\n{s.description}", FIELD_VALUE),
                     inline=False)
-    e.set_footer(text=f"Page {page}/{pages} · /sessions page:<n> · /interest to rate")
-    return e, pages
+    e.set_footer(text=f"Page {page}/{pages} · /interest or the buttons in the proposals "
+                      "channel to rate")
+    return e, page, pages
 
 
 def _slot_heading(ps: PublishedSlot) -> str:

@@ -74,3 +74,34 @@ class ProposeModal(discord.ui.Modal, title="Propose a session"):
 
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
         await errors.handle_error(interaction, error)
+
+
+class SessionPages(discord.ui.View):
+    """◀ ▶ under an ephemeral /sessions page (only its reader sees it; 10 minutes)."""
+
+    def __init__(self, render, page: int, pages: int):
+        super().__init__(timeout=10 * 60)
+        self.render, self.page, self.pages = render, page, pages
+        self._sync()
+
+    def _sync(self) -> None:
+        self.previous.disabled = self.page <= 1
+        self.next.disabled = self.page >= self.pages
+
+    async def _show(self, interaction: discord.Interaction, page: int) -> None:
+        embed, self.page, self.pages = await self.render(page)
+        self._sync()
+        await interaction.response.edit_message(embed=embed, view=self,
+                                                allowed_mentions=NO_MENTIONS)
+
+    @discord.ui.button(label="◀", style=discord.ButtonStyle.secondary)
+    async def previous(self, interaction: discord.Interaction, button: discord.ui.Button):
+        await self._show(interaction, self.page - 1)
+
+    @discord.ui.button(label="▶", style=discord.ButtonStyle.secondary)
+    async def next(self, interaction: discord.Interaction, button: discord.ui.Button):
+        await self._show(interaction, self.page + 1)
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception,
+                       item: discord.ui.Item) -> None:
+        await errors.handle_error(interaction, error)

@@ -70,3 +70,23 @@ async def test_moderation_edit_withdraw_export_backup(fake_discord: FakeDiscord,
 def _admin(fake):
     from bot.event.models import Actor
     return Actor(fake.owner.id, is_admin=True)
+
+
+async def test_sessions_are_paginated(fake_discord: FakeDiscord, tmp_path) -> None:
+    fake = fake_discord
+    bot = await fake.connect(make_bot(fake, tmp_path / "pages.sqlite"))
+    await setup_event(fake)
+    admin = _admin(fake)
+    for i in range(12):
+        await bot.service.propose(fake.guild.id, admin, f"Session {i:02}", "d")
+    ix = await fake.slash("sessions")
+    cb = await fake.wait_for_response(ix.id)
+    assert cb.ephemeral and "Page 1/2" in cb.embeds[0]["footer"]["text"]
+    assert len(cb.embeds[0]["fields"]) == 10
+    prev, nxt = cb.data["components"][0]["components"]
+    assert prev["disabled"] and not nxt.get("disabled")
+    (page,) = fake.responses(ix.id)
+    press = await fake.click(nxt["custom_id"], message=page.message_id)
+    upd = await fake.wait_for_response(press.id)
+    assert upd.type == 7 and "Page 2/2" in upd.data["embeds"][0]["footer"]["text"]
+    assert len(upd.data["embeds"][0]["fields"]) == 2

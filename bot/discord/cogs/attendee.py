@@ -11,8 +11,7 @@ from discord.ext import commands
 
 from bot.discord import embeds
 from bot.discord.checks import actor_of, attendee_actor, guild_id_of
-from bot.discord.errors import Refused
-from bot.discord.views import ProposeModal, interest_view
+from bot.discord.views import ProposeModal, SessionPages
 from bot.event.errors import InvalidInput
 from bot.event.models import LEVEL_NAMES, Level, SessionView
 
@@ -99,9 +98,15 @@ class Attendee(commands.Cog):
     async def sessions(self, interaction: discord.Interaction,
                        page: app_commands.Range[int, 1, 1000] = 1) -> None:
         guild_id, actor = guild_id_of(interaction), actor_of(interaction)
-        found = await self.service.list_sessions(guild_id, actor)
-        embed, _ = embeds.sessions_page(found, page)
-        await _say(interaction, embed=embed)
+
+        async def render(n: int):
+            return embeds.sessions_page(await self.service.list_sessions(guild_id, actor), n)
+
+        embed, page, pages = await render(page)
+        if pages > 1:
+            await _say(interaction, embed=embed, view=SessionPages(render, page, pages))
+        else:
+            await _say(interaction, embed=embed)
 
     async def _public_titles(self, interaction: discord.Interaction, current: str,
                              own: bool = False) -> list[app_commands.Choice[str]]:
@@ -188,5 +193,3 @@ class Attendee(commands.Cog):
 async def setup(bot) -> None:
     await bot.add_cog(Attendee(bot))
 
-
-__all__ = ["Attendee", "Refused", "interest_view"]
