@@ -2,7 +2,7 @@
 another machine, so its work must not share the bot's event loop.
 
 Protocol (JSON lines): prints {"port", "token", "guild", "proposals", "members"}; then reads
-commands from stdin: {"press": N, "rounds": R, "board": {session_id: message_id}} → prints
+commands from stdin: {"press": N, "rounds": R, "spread": S, "board": [[session, message]]} → prints
 {"latencies": [...], "bad": k}; {"quit": true} ends.
 """
 
@@ -10,12 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.e2e.fake_discord import FakeDiscord  # noqa: E402
+
+
+async def _press(fake: FakeDiscord, target: tuple[int, int], level: int, member,
+                 delay: float):
+    if delay:
+        await asyncio.sleep(delay)
+    session, message = target
+    return await fake.click(f"interest:{session}:{level}", message=message, user=member)
 
 
 async def main(members: int) -> None:
@@ -38,12 +47,14 @@ async def main(members: int) -> None:
                       flush=True)
                 continue
             board = [(int(s), int(m)) for s, m in cmd["board"]]
+            spread = float(cmd.get("spread", 0))
+            rng = random.Random(len(board))
             latencies, bad = [], 0
+
             for r in range(cmd["rounds"]):
                 presses = await asyncio.gather(*(
-                    fake.click(f"interest:{board[(i + r) % len(board)][0]}:"
-                               f"{(25, 75, 100)[i % 3]}",
-                               message=board[(i + r) % len(board)][1], user=m)
+                    _press(fake, board[(i + r) % len(board)], (25, 75, 100)[i % 3], m,
+                           rng.uniform(0, spread))
                     for i, m in enumerate(people[:cmd["press"]])))
                 await asyncio.gather(*(fake.wait_for_response(p.id, timeout=30)
                                        for p in presses))

@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.discord import embeds, errors
 from bot.discord.cogs.admin import Admin
 from bot.discord.cogs.attendee import Attendee
+from bot.discord.errors import Refused
 from bot.discord.views import InterestButton, interest_view
 from bot.event import EventService
 from bot.event.models import Actor, EventSettings, PublishedDay, PublishedSlot, SessionView
@@ -152,7 +153,13 @@ class SchedulerBot(commands.Bot):
                     continue
                 except discord.NotFound:
                     pass
-            msg = await channel.send(embeds=day_embeds, allowed_mentions=NO_MENTIONS)
+            try:
+                msg = await channel.send(embeds=day_embeds, allowed_mentions=NO_MENTIONS)
+            except discord.Forbidden:
+                await self.posting.set_posted_messages(guild_id, TIMETABLE, {**before, **after})
+                raise Refused(f"The schedule is published, but I cannot post in <#{channel.id}>"
+                              ": give me View Channel, Send Messages and Embed Links there, "
+                              "then publish again.") from None
             after[key] = (channel.id, msg.id)
             posted += 1
         for key, (cid, mid) in before.items():  # days no longer in the timetable

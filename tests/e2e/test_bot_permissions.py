@@ -104,3 +104,18 @@ async def test_attendee_actions_need_the_role(fake_discord: FakeDiscord, event) 
     newcomer = fake.add_member("newcomer")
     cb = await answer(fake, "interest", {"session": str(sid), "level": 25}, user=newcomer)
     assert "**a little**" in cb.content
+
+
+async def test_setup_without_manage_roles_says_what_to_do(fake_discord: FakeDiscord,
+                                                          tmp_path) -> None:
+    fake = fake_discord
+    fake.bot_role.permissions &= ~Perm.MANAGE_ROLES
+    await fake.connect(make_bot(fake, tmp_path / "nr.sqlite"))
+    ix = await fake.slash("admin setup", user=fake.owner)
+    reply = await fake.wait_until(lambda: [s for s in fake.responses(ix.id) if s.content])
+    assert reply[-1].ephemeral and "Manage Roles" in reply[-1].content
+    # choosing an existing role works without it
+    role = fake.add_role("Badge holders")
+    cb = await answer(fake, "admin setup", {"attendee_role": role}, user=fake.owner)
+    assert cb.ephemeral and f"<@&{role.id}>" in cb.content
+    assert not [s for s in fake.sent if s.pings]

@@ -16,6 +16,7 @@ from discord.ext import commands
 from bot.discord import embeds
 from bot.discord.checks import admin_actor
 from bot.discord.cogs.attendee import _session_id
+from bot.discord.errors import Refused
 from bot.event.errors import InvalidInput
 from bot.event.solving import SolveProgress
 
@@ -72,8 +73,13 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Run the ev
             changes["verified_role_id"] = attendee_role.id
         elif settings.verified_role_id is None:
             await interaction.response.defer(ephemeral=True, thinking=True)
-            role = await interaction.guild.create_role(name="Attendee",
-                                                       reason="session-scheduler setup")
+            try:
+                role = await interaction.guild.create_role(name="Attendee",
+                                                           reason="session-scheduler setup")
+            except discord.Forbidden:
+                raise Refused("I cannot create the attendee role: give me the Manage Roles "
+                              "permission, or choose an existing role with attendee_role.") \
+                    from None
             changes["verified_role_id"] = role.id
         if organiser_role is not None:
             changes["organiser_role_id"] = organiser_role.id
