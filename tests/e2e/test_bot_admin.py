@@ -16,6 +16,11 @@ async def test_moderation_edit_withdraw_export_backup(fake_discord: FakeDiscord,
     bot = await fake.connect(make_bot(fake, tmp_path / "adm.sqlite",
                                       backup_dir=tmp_path / "backups"))
     proposals, _ = await setup_event(fake)
+    ix = await fake.autocomplete("admin setup", "timezone", "brus", user=fake.owner)
+    assert (await fake.wait_for_response(ix.id)).choices == [
+        {"name": "Europe/Brussels", "value": "Europe/Brussels"}]
+    cb = await answer(fake, "admin setup", {"timezone": "Mars/Olympus"}, user=fake.owner)
+    assert cb.ephemeral and "Mars/Olympus" in cb.content
     # an organiser gave the role by hand, without the code: proposals wait for approval
     fake.set_roles(fake.member, [fake.guild.role_by_name("Attendee")])
     cb = await answer(fake, "propose", {"title": "Waiting room", "description": "d"})

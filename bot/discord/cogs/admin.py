@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import io
 import time
+import zoneinfo
 from datetime import UTC, datetime
 
 import discord
@@ -22,6 +23,7 @@ from bot.event.solving import SolveProgress
 
 NO_MENTIONS = discord.AllowedMentions.none()
 MAX_TOML_BYTES = 200_000
+_ZONES = sorted(zoneinfo.available_timezones())
 PROGRESS_EVERY = 1.0  # seconds between edits of the progress message
 
 
@@ -51,8 +53,14 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Run the ev
 
     # ------------------------------------------------------------------------------ setup
 
+    async def _zones(self, interaction: discord.Interaction, current: str):
+        needle = current.casefold().replace(" ", "_")
+        return [app_commands.Choice(name=z, value=z) for z in _ZONES
+                if needle in z.casefold()][:25]
+
     @app_commands.command(name="setup", description="Create the event, choose roles and "
                                                      "channels")
+    @app_commands.autocomplete(timezone=_zones)
     async def setup_(self, interaction: discord.Interaction,
                      name: app_commands.Range[str, 1, 100] | None = None,
                      timezone: str | None = None,
