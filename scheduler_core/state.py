@@ -56,18 +56,17 @@ class Timetable:
         """Utility change in slot t when session `out` leaves it and `into` enters it."""
         row = self.best1[t]
         if out == UNPLACED:
-            base = row
-            loss = 0
-        else:
-            who, lv = self.who[out], self.lv[out]
-            top = row[who]
-            after = np.where(lv == top, self.best2[t][who], top)
-            loss = int((top - after).sum())
-            base = row.copy()
-            base[who] = after
+            d = self.lv[into] - row[self.who[into]]
+            return int(d[d > 0].sum())
+        who, lv = self.who[out], self.lv[out]
+        top = row[who]
+        after = np.where(lv == top, self.best2[t][who], top)
+        loss = int((top - after).sum())
         if into == UNPLACED:
             return -loss
-        d = self.lv[into] - base[self.who[into]]
+        row[who] = after  # price `into` against the slot without `out`, then restore
+        d = self.lv[into] - row[self.who[into]]
+        row[who] = top
         return int(d[d > 0].sum()) - loss
 
     def proposer_free(self, s: int, t: int, ignoring: int = UNPLACED) -> bool:
