@@ -1,0 +1,39 @@
+"""Typed errors of the rules: each carries a `user_message` fit to show to a person as is."""
+
+from __future__ import annotations
+
+import math
+
+
+class EventError(Exception):
+    """Base of every refusal by the rules. `user_message` is safe to show to the actor."""
+
+    def __init__(self, user_message: str):
+        super().__init__(user_message)
+        self.user_message = user_message
+
+
+class NotFound(EventError):
+    """The thing does not exist in this guild's event (or belongs to another guild)."""
+
+
+class Forbidden(EventError):
+    """The actor may not do this (not the owner, not an admin, not verified, closed...)."""
+
+
+class InvalidInput(EventError):
+    """The input breaks a rule (empty, too long, bad characters, out of range...)."""
+
+
+class Conflict(EventError):
+    """The request clashes with the current state (duplicate title, run in progress...)."""
+
+
+class RateLimited(EventError):
+    """Too many attempts; `retry_after` is the number of seconds to wait."""
+
+    def __init__(self, retry_after: float, what: str = "Too many wrong attempts"):
+        self.retry_after = retry_after
+        minutes = max(1, math.ceil(retry_after / 60))
+        unit = "minute" if minutes == 1 else "minutes"
+        super().__init__(f"{what}. Try again in {minutes} {unit}.")

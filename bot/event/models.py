@@ -1,0 +1,188 @@
+"""Typed inputs and results of the rules; plain data the Discord layer renders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import IntEnum
+from typing import Literal
+
+SessionStatus = Literal["pending", "public", "withdrawn"]
+
+
+class Level(IntEnum):
+    """Interest levels, as the attendee sees them: none, a little, yes, very."""
+
+    NONE = 0
+    A_LITTLE = 25
+    YES = 75
+    VERY = 100
+
+
+LEVEL_NAMES = {Level.NONE: "none", Level.A_LITTLE: "a little", Level.YES: "yes",
+               Level.VERY: "very"}
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who acts. `is_admin` comes from Discord (Manage Server); the rules check it themselves."""
+
+    user_id: int
+    display_name: str = ""
+    is_admin: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class EventSettings:
+    guild_id: int
+    name: str
+    timezone: str
+    verification_required: bool
+    proposals_open: bool
+    interest_open: bool
+    schedule_visible: bool
+    announcements_channel_id: int | None
+    proposals_channel_id: int | None
+    moderation_channel_id: int | None
+    verified_role_id: int | None
+    organiser_role_id: int | None
+    published_version_id: int | None
+    verification_code: str | None = None  # only filled for admins
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyResult:
+    verified: bool
+    already_verified: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SessionView:
+    id: int
+    title: str
+    description: str
+    owner_id: int
+    owner_name: str
+    status: SessionStatus
+    my_level: int
+    interested: int
+    allowed_slot_ids: tuple[int, ...] | None  # None: any slot
+
+
+@dataclass(frozen=True, slots=True)
+class InterestResult:
+    session_id: int
+    level: int
+    previous_level: int
+
+
+@dataclass(frozen=True, slots=True)
+class SlotView:
+    id: int
+    day_id: int
+    start: datetime  # aware, UTC
+    end: datetime
+    is_break: bool
+    locked: bool
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class DayView:
+    id: int
+    date: date
+    label: str
+    slots: tuple[SlotView, ...]
+
+    @property
+    def final(self) -> bool:
+        """A day whose slots are all locked will not change when the scheduler runs again."""
+        return bool(self.slots) and all(s.locked for s in self.slots if not s.is_break)
+
+
+@dataclass(frozen=True, slots=True)
+class RoomView:
+    id: int
+    name: str
+    capacity: int
+    link: str | None
+    voice_channel_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class TimetableView:
+    timezone: str
+    days: tuple[DayView, ...]
+    rooms: tuple[RoomView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TimetableImport:
+    days: int
+    slots: int
+    breaks: int
+    rooms: int
+
+
+@dataclass(frozen=True, slots=True)
+class Unscheduled:
+    session_id: int
+    title: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleVersion:
+    id: int
+    created_at: str
+    status: str
+    utility: int
+    upper_bound: int
+    seed_heuristic_utility: int
+    solve_seconds: float
+    moved: int
+    placed: int
+    unplaced: tuple[Unscheduled, ...]
+    published: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One session in one room of one slot."""
+
+    session_id: int
+    title: str
+    owner_id: int
+    room_id: int
+    room_name: str
+    expected_attendance: int
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedSlot:
+    slot: SlotView
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedDay:
+    date: date
+    label: str
+    slots: tuple[PublishedSlot, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedTimetable:
+    version_id: int
+    timezone: str
+    days: tuple[PublishedDay, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ItineraryItem:
+    """In one slot: the session the attendee is expected at, and the others they care about."""
+
+    slot: SlotView
+    expected: Entry | None
+    expected_level: int
+    alternatives: tuple[tuple[Entry, int], ...] = field(default=())

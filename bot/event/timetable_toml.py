@@ -1,0 +1,150 @@
+"""Reading a whole timetable (days, slots, breaks, rooms) from TOML.
+
+Format (times are local to `timezone`, which defaults to the event's timezone)::
+
+    timezone = "Europe/Brussels"          # optional, IANA name
+
+    [[rooms]]
+    name = "Main hall"
+    capacity = 80                         # at least 1
+    link = "https://meet.example/main"    # optional
+    voice_channel_id = 1234567890         # optional
+
+    [[days]]
+    date = 2026-07-06                     # TOML date (or "2026-07-06")
+    label = "Monday"                      # optional
+    slots = [
+      { start = "09:00", end = "09:45" },
+      { start = "09:45", end = "10:15", break = true, label = "Coffee" },
+      { start = 10:15:00, end = 11:00:00 },  # TOML local times work too
+    ]
+
+See data/examples/timetable.toml. Importing replaces the event's whole timetable.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+
+from bot.event.errors import InvalidInput
+from bot.event.text import clean_title
+from bot.event.times import parse_date, parse_time, to_utc_text, zone
+
+MAX_TOML_CHARS = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedSlot:
+    start_utc: str
+    end_utc: str
+    is_break: bool
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedDay:
+    date: date
+    label: str
+    slots: tuple[ParsedSlot, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedRoom:
+    name: str
+    capacity: int
+    link: str | None
+    voice_channel_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedTimetable:
+    timezone: str
+    days: tuple[ParsedDay, ...]
+    rooms: tuple[ParsedRoom, ...]
+
+
+def _table_list(doc: dict, key: str) -> list[dict]:
+    items = doc.get(key, [])
+    if not isinstance(items, list) or not all(isinstance(x, dict) for x in items):
+        raise InvalidInput(f"`{key}` must be a list of tables ([[{key}]]).")
+    return items
+
+
+def _check_keys(item: dict, allowed: set[str], where: str) -> None:
+    extra = sorted(set(item) - allowed)
+    if extra:
+        raise InvalidInput(f"{where}: unknown key(s) {', '.join(extra)}; "
+                           f"allowed: {', '.join(sorted(allowed))}.")
+
+
+def parse_room(item: dict, where: str) -> ParsedRoom:
+    _check_keys(item, {"name", "capacity", "link", "voice_channel_id"}, where)
+    name = clean_title(item.get("name"), field=f"name of {where}")
+    cap = item.get("capacity")
+    if not isinstance(cap, int) or isinstance(cap, bool) or not 1 <= cap <= 1_000_000:
+        raise InvalidInput(f"{where} ({name}): capacity must be a whole number of at least 1.")
+    link = item.get("link")
+    if link is not None:
+        link = clean_title(link, field=f"link of {where}", limit=500)
+    vc = item.get("voice_channel_id")
+    if vc is not None and (not isinstance(vc, int) or isinstance(vc, bool) or vc <= 0):
+        raise InvalidInput(f"{where} ({name}): voice_channel_id must be a positive number.")
+    return ParsedRoom(name, cap, link, vc)
+
+
+def parse_timetable(text: str, default_timezone: str) -> ParsedTimetable:
+    """Parse and check the TOML; raise InvalidInput naming the first problem found."""
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidInput("The timetable file is empty.")
+    if len(text) > MAX_TOML_CHARS:
+        raise InvalidInput("The timetable file is too large.")
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise InvalidInput(f"The timetable is not valid TOML: {e}.") from None
+    _check_keys(doc, {"timezone", "rooms", "days"}, "the timetable")
+    tz_name = doc.get("timezone", default_timezone)
+    tz = zone(tz_name)
+    rooms = tuple(parse_room(r, f"room {i + 1}")
+                  for i, r in enumerate(_table_list(doc, "rooms")))
+    days: list[ParsedDay] = []
+    seen_dates: set[date] = set()
+    for i, d in enumerate(_table_list(doc, "days")):
+        where = f"day {i + 1}"
+        _check_keys(d, {"date", "label", "slots"}, where)
+        day = parse_date(d.get("date"), f"date of {where}")
+        if day in seen_dates:
+            raise InvalidInput(f"{where}: the date {day} appears twice.")
+        seen_dates.add(day)
+        label = clean_title(d["label"], field=f"label of {where}") if "label" in d else ""
+        raw_slots = d.get("slots", [])
+        if not isinstance(raw_slots, list):
+            raise InvalidInput(f"{where}: `slots` must be a list.")
+        slots = []
+        for j, s in enumerate(raw_slots):
+            sw = f"{where} ({day}), slot {j + 1}"
+            if not isinstance(s, dict):
+                raise InvalidInput(f"{sw}: must be a table like {{ start = \"09:00\", "
+                                   "end = \"09:45\" }.")
+            _check_keys(s, {"start", "end", "break", "label"}, sw)
+            start = to_utc_text(day, parse_time(s.get("start"), f"start of {sw}"), tz)
+            end = to_utc_text(day, parse_time(s.get("end"), f"end of {sw}"), tz)
+            if end <= start:
+                raise InvalidInput(f"{sw}: ends before it starts.")
+            is_break = s.get("break", False)
+            if not isinstance(is_break, bool):
+                raise InvalidInput(f"{sw}: `break` must be true or false.")
+            slabel = clean_title(s["label"], field=f"label of {sw}") if "label" in s else ""
+            slots.append(ParsedSlot(start, end, is_break, slabel))
+        ordered = sorted(slots, key=lambda x: x.start_utc)
+        for a, b in zip(ordered, ordered[1:], strict=False):
+            if b.start_utc < a.end_utc:
+                raise InvalidInput(f"{where} ({day}): two slots overlap.")
+        days.append(ParsedDay(day, label, tuple(ordered)))
+    all_slots = sorted((s for d in days for s in d.slots), key=lambda x: x.start_utc)
+    for a, b in zip(all_slots, all_slots[1:], strict=False):
+        if b.start_utc < a.end_utc:
+            raise InvalidInput("Two slots on different days overlap.")
+    return ParsedTimetable(tz_name, tuple(days), rooms)

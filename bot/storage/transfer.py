@@ -1,0 +1,94 @@
+"""SQL for exporting one guild's whole event as plain data and importing it back.
+
+Row ids are database-wide, so an import gives every row a new id and rewrites the references;
+everything else (texts, times, levels, figures, the published version) comes back as it was.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+FORMAT = "session-scheduler/event"
+FORMAT_VERSION = 1
+
+# table -> (columns exported besides guild_id, {column: table the id refers to})
+_TABLES: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
+    "attendees": (("user_id", "display_name", "verified", "is_admin"), {}),
+    "days": (("id", "date", "label"), {}),
+    "slots": (("id", "day_id", "start_utc", "end_utc", "is_break", "locked", "label"),
+              {"day_id": "days"}),
+    "rooms": (("id", "name", "name_key", "capacity", "link", "voice_channel_id"), {}),
+    "sessions": (("id", "title", "title_key", "description", "owner_id", "status", "created_at",
+                  "updated_at"), {}),
+    "session_allowed_slots": (("session_id", "slot_id"),
+                              {"session_id": "sessions", "slot_id": "slots"}),
+    "interest": (("session_id", "user_id", "level", "updated_at"), {"session_id": "sessions"}),
+    "schedule_versions": (("id", "created_at", "created_by", "status", "utility", "upper_bound",
+                           "seed_heuristic_utility", "solve_seconds", "moved", "unplaced_json",
+                           "published_at"), {}),
+    "placements": (("version_id", "session_id", "slot_id", "room_id", "expected_attendance"),
+                   {"version_id": "schedule_versions", "session_id": "sessions",
+                    "slot_id": "slots", "room_id": "rooms"}),
+}
+_EVENT_COLUMNS = ("name", "timezone", "verification_code", "verification_required",
+                  "proposals_open", "interest_open", "schedule_visible",
+                  "announcements_channel_id", "proposals_channel_id", "moderation_channel_id",
+                  "verified_role_id", "organiser_role_id", "published_version_id", "created_at")
+# tables without a guild_id column are reached through the row they belong to
+_SCOPE = {
+    "session_allowed_slots": "session_id IN (SELECT id FROM sessions WHERE guild_id = ?)",
+    "placements": "version_id IN (SELECT id FROM schedule_versions WHERE guild_id = ?)",
+}
+
+
+def export_event(conn: sqlite3.Connection, guild_id: int) -> dict[str, Any]:
+    event = conn.execute(f"SELECT {', '.join(_EVENT_COLUMNS)} FROM events WHERE guild_id = ?",
+                         (guild_id,)).fetchone()
+    doc: dict[str, Any] = {"format": FORMAT, "format_version": FORMAT_VERSION,
+                           "event": dict(event)}
+    for table, (cols, _refs) in _TABLES.items():
+        where = _SCOPE.get(table, "guild_id = ?")
+        rows = conn.execute(f"SELECT {', '.join(cols)} FROM {table} WHERE {where} "
+                            f"ORDER BY {', '.join(cols[:2])}", (guild_id,)).fetchall()
+        doc[table] = [dict(r) for r in rows]
+    return doc
+
+
+def import_event(conn: sqlite3.Connection, guild_id: int, doc: dict[str, Any]) -> dict[str, int]:
+    """Replace the guild's event by `doc`; return how many rows of each table were written.
+
+    Raises KeyError, TypeError or ValueError (or sqlite3.IntegrityError) on a malformed document.
+    """
+    if doc.get("format") != FORMAT or doc.get("format_version") != FORMAT_VERSION:
+        raise ValueError("not a session-scheduler event export (format or version differs)")
+    from bot.storage.events import delete_event
+    delete_event(conn, guild_id)
+    event = {c: doc["event"][c] for c in _EVENT_COLUMNS}
+    published = event.pop("published_version_id")
+    conn.execute(f"INSERT INTO events (guild_id, {', '.join(event)}) VALUES "
+                 f"(?, {', '.join('?' for _ in event)})", (guild_id, *event.values()))
+    new_ids: dict[str, dict[int, int]] = {}
+    counts: dict[str, int] = {}
+    for table, (cols, refs) in _TABLES.items():
+        ids = new_ids.setdefault(table, {})
+        has_guild = table not in _SCOPE
+        rows = doc[table]
+        if not isinstance(rows, list):
+            raise TypeError(f"{table} must be a list")
+        for row in rows:
+            values = {c: row[c] for c in cols}
+            old_id = values.pop("id", None)
+            for col, target in refs.items():
+                values[col] = new_ids[target][values[col]]
+            names = (["guild_id"] if has_guild else []) + list(values)
+            params = ([guild_id] if has_guild else []) + list(values.values())
+            cur = conn.execute(f"INSERT INTO {table} ({', '.join(names)}) VALUES "
+                               f"({', '.join('?' for _ in names)})", params)
+            if old_id is not None:
+                ids[old_id] = cur.lastrowid
+        counts[table] = len(rows)
+    if published is not None:
+        conn.execute("UPDATE events SET published_version_id = ? WHERE guild_id = ?",
+                     (new_ids["schedule_versions"][published], guild_id))
+    return counts

@@ -1,0 +1,173 @@
+"""Scheduling through the rules: snapshot, worker process, versions, publishing, queries."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+
+from bot.event import Actor, Conflict, EventService, Forbidden, InvalidInput, NotFound
+from tests.bot.conftest import ADMIN, GUILD, verified
+
+FAST = {"time_limit": 0.5, "iterations": 2000}
+PEOPLE = [Actor(100 + i, f"Person {i}") for i in range(6)]
+
+
+@pytest.fixture
+async def proposals(event: EventService) -> dict[str, int]:
+    """Six verified people, eight public talks, one pending talk, and some interest."""
+    for p in PEOPLE:
+        await verified(event, p)
+    ids = {}
+    for i in range(8):
+        s = await event.propose(GUILD, PEOPLE[i % 6], f"Talk {i}", "x")
+        ids[f"t{i}"] = s.id
+    ids["pending"] = (await event.propose(GUILD, Actor(999, "New"), "Pending", "x")).id
+    for i, p in enumerate(PEOPLE):
+        for j in range(8):
+            level = (0, 25, 75, 100)[(i + j) % 4]
+            if level and PEOPLE[j % 6] != p:
+                await event.set_interest(GUILD, p, ids[f"t{j}"], level)
+    return ids
+
+
+async def _placements(svc: EventService, version_id: int) -> dict[int, tuple[int, int]]:
+    rows = await svc.db.read(lambda c: c.execute(
+        "SELECT session_id, slot_id, room_id FROM placements WHERE version_id = ?",
+        (version_id,)).fetchall())
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
+async def test_run_store_publish_and_query(event, proposals):
+    seen = []
+    version = await event.run_schedule(GUILD, ADMIN, progress=seen.append, **FAST)
+    assert seen and all(p.upper_bound >= p.utility for p in seen)
+    assert version.placed == 8 and version.unplaced == ()
+    assert 0 < version.utility <= version.upper_bound
+    assert version.utility >= version.seed_heuristic_utility
+    assert not version.published
+    placed = await _placements(event, version.id)
+    assert proposals["pending"] not in placed
+    tt = await event.timetable(GUILD, ADMIN)
+    breaks = {s.id for d in tt.days for s in d.slots if s.is_break}
+    assert not breaks & {slot for slot, _ in placed.values()}
+    assert len(set(placed.values())) == len(placed)  # one session per room and slot
+
+    with pytest.raises(NotFound, match="No schedule"):
+        await event.published_timetable(GUILD, ADMIN)
+    assert (await event.publish(GUILD, ADMIN, version.id)).published
+    with pytest.raises(Forbidden, match="not public yet"):
+        await event.published_timetable(GUILD, PEOPLE[0])
+    await event.update_settings(GUILD, ADMIN, schedule_visible=True)
+    published = await event.published_timetable(GUILD, PEOPLE[0])
+    entries = [(e.session_id, s.slot.id, e.room_id)
+               for d in published.days for s in d.slots for e in s.entries]
+    assert sorted(entries) == sorted((k, *v) for k, v in placed.items())
+    assert published.days[0].slots[2].slot.is_break
+
+    # itinerary: own session first, otherwise the highest level in the slot
+    me = PEOPLE[0]
+    levels = {s.id: s.my_level for s in await event.list_sessions(GUILD, me)}
+    items = await event.itinerary(GUILD, me)
+    assert len(items) == 7  # non-break slots
+    by_slot = {}
+    for sid, (slot, _room) in placed.items():
+        by_slot.setdefault(slot, []).append(sid)
+    for item in items:
+        here = by_slot.get(item.slot.id, [])
+        mine = [s for s in here if s in (proposals["t0"], proposals["t6"])]
+        if mine:
+            assert item.expected.session_id in mine
+        elif any(levels.get(s, 0) for s in here):
+            assert item.expected_level == max(levels.get(s, 0) for s in here)
+        else:
+            assert item.expected is None
+        assert all(lv <= item.expected_level or item.expected.owner_id == me.user_id
+                   for _e, lv in item.alternatives)
+
+
+async def test_locked_slots_keep_their_sessions_on_rerun(event, proposals):
+    v1 = await event.run_schedule(GUILD, ADMIN, **FAST)
+    await event.publish(GUILD, ADMIN, v1.id)
+    first = await _placements(event, v1.id)
+    session, (slot, room) = sorted(first.items())[0]
+    await event.lock_slot(GUILD, ADMIN, slot)
+    in_slot = {s: p for s, p in first.items() if p[0] == slot}
+    # change the interest so that a free re-run would like to move things
+    for p in PEOPLE:
+        await event.set_interest(GUILD, p, session, 0)
+    v2 = await event.run_schedule(GUILD, ADMIN, seed=3, **FAST)
+    second = await _placements(event, v2.id)
+    for s, p in in_slot.items():
+        assert second[s] == p
+
+
+async def test_second_concurrent_run_is_refused_and_loop_stays_responsive(event, proposals):
+    started = asyncio.Event()
+    cancel = threading.Event()
+    run = asyncio.create_task(event.run_schedule(
+        GUILD, ADMIN, progress=lambda p: started.set(), cancel=cancel, time_limit=30))
+    await asyncio.wait_for(started.wait(), 60)
+    with pytest.raises(Conflict, match="already running"):
+        await event.run_schedule(GUILD, ADMIN, **FAST)
+    # the bot keeps answering while the engine works
+    r = await event.set_interest(GUILD, PEOPLE[1], proposals["t0"], 100)
+    assert r.level == 100
+    assert not run.done()
+    cancel.set()
+    version = await asyncio.wait_for(run, 60)
+    assert version.placed == 8
+    assert version.solve_seconds < 30
+
+
+async def test_removing_a_published_slot_or_room_needs_force(event, proposals):
+    v = await event.run_schedule(GUILD, ADMIN, **FAST)
+    await event.publish(GUILD, ADMIN, v.id)
+    placed = await _placements(event, v.id)
+    session, (slot, room) = sorted(placed.items())[0]
+    with pytest.raises(Conflict, match="force"):
+        await event.remove_slot(GUILD, ADMIN, slot)
+    with pytest.raises(Conflict, match="force"):
+        await event.remove_room(GUILD, ADMIN, room)
+    with pytest.raises(Conflict, match="force"):
+        await event.edit_slot(GUILD, ADMIN, slot, is_break=True)
+    with pytest.raises(Conflict, match="force"):
+        await event.import_timetable_toml(GUILD, ADMIN, '[[rooms]]\nname="A"\ncapacity=1')
+    await event.remove_slot(GUILD, ADMIN, slot, force=True)
+    published = await event.published_timetable(GUILD, ADMIN)
+    shown = {e.session_id for d in published.days for s in d.slots for e in s.entries}
+    assert session not in shown and len(shown) == len(placed) - sum(
+        1 for p in placed.values() if p[0] == slot)
+
+
+async def test_nothing_to_schedule(service):
+    await service.setup_event(GUILD, ADMIN)
+    with pytest.raises(InvalidInput, match="slots and rooms"):
+        await service.run_schedule(GUILD, ADMIN, **FAST)
+    with pytest.raises(Forbidden):
+        await service.run_schedule(GUILD, PEOPLE[0], **FAST)
+
+
+async def test_export_import_keeps_versions_and_the_published_one(event, proposals, tmp_path):
+    from tests.bot.event.test_transfer import canonical
+    v = await event.run_schedule(GUILD, ADMIN, **FAST)
+    await event.run_schedule(GUILD, ADMIN, seed=1, **FAST)
+    await event.publish(GUILD, ADMIN, v.id)
+    exported = await event.export_event_json(GUILD, ADMIN)
+    other = await EventService.open(tmp_path / "other.sqlite")
+    try:
+        await other.setup_event(GUILD, ADMIN)
+        await other.propose(GUILD, ADMIN, "Filler", "so that ids differ")
+        await other.import_event_json(GUILD, ADMIN, exported)
+        assert canonical(await other.export_event_json(GUILD, ADMIN)) == canonical(exported)
+        theirs = await other.published_timetable(GUILD, ADMIN)
+        versions = await other.schedule_versions(GUILD, ADMIN)
+    finally:
+        await other.close()
+    ours = await event.published_timetable(GUILD, ADMIN)
+    titles = [[[(e.title, e.room_name, e.expected_attendance) for e in s.entries]
+               for s in d.slots] for d in ours.days]
+    assert titles == [[[(e.title, e.room_name, e.expected_attendance) for e in s.entries]
+                       for s in d.slots] for d in theirs.days]
+    assert [x.published for x in versions] == [True, False]
