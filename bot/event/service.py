@@ -107,10 +107,23 @@ def _event(conn: Tx, guild_id: int) -> sqlite3.Row:
     return row
 
 
-def _touch(conn: Tx, guild_id: int, actor: Actor) -> sqlite3.Row:
-    """The event row and the acting attendee (recorded on first contact)."""
-    return events.upsert_attendee(conn, guild_id, actor.user_id,
-                                  clean_display_name(actor.display_name), actor.is_admin)
+def _touch(conn: Tx, guild_id: int, actor: Actor) -> None:
+    """Record the acting attendee (on first contact, or when their name or admin flag changed)."""
+    events.upsert_attendee(conn, guild_id, actor.user_id, clean_display_name(actor.display_name),
+                           actor.is_admin)
+
+
+def _enter(conn: Tx, guild_id: int, actor: Actor) -> tuple[sqlite3.Row, bool]:
+    """The event row and whether the actor is verified; records the actor, writing only if
+    something changed (most calls then read one row and write nothing more)."""
+    row = events.event_with_attendee(conn, guild_id, actor.user_id)
+    if row is None:
+        _event(conn, guild_id)  # raises NotFound
+    name = clean_display_name(actor.display_name)
+    if (row["a_user_id"] is None or (name and name != row["a_display_name"])
+            or bool(row["a_is_admin"]) != actor.is_admin):
+        events.upsert_attendee(conn, guild_id, actor.user_id, name, actor.is_admin)
+    return row, bool(row["a_verified"])
 
 
 def _session_view(conn: Tx, guild_id: int, session_id: int, user_id: int) -> SessionView:
@@ -249,9 +262,8 @@ class EventService:
         now = self._clock()
 
         def tx(conn: Tx) -> tuple[str, float]:
-            ev = _event(conn, guild_id)
-            me = _touch(conn, guild_id, actor)
-            if me["verified"]:
+            ev, verified = _enter(conn, guild_id, actor)
+            if verified:
                 return "already", 0.0
             fails = events.recent_failures(conn, guild_id, actor.user_id,
                                            now - codes.FAILURE_WINDOW_SECONDS)
@@ -290,8 +302,7 @@ class EventService:
         key = title_key(title)
 
         def tx(conn: Tx) -> SessionView:
-            ev = _event(conn, guild_id)
-            me = _touch(conn, guild_id, actor)
+            ev, verified = _enter(conn, guild_id, actor)
             if not ev["proposals_open"] and not actor.is_admin:
                 raise Forbidden("Proposals are closed.")
             if sessions.title_taken(conn, guild_id, key):
@@ -303,7 +314,7 @@ class EventService:
                 if limit and owned >= limit:
                     raise Conflict(f"You already propose {owned} session(s), as many as there "
                                    "are slots: withdraw one to propose another.")
-            trusted = actor.is_admin or me["verified"] or not ev["verification_required"]
+            trusted = actor.is_admin or verified or not ev["verification_required"]
             now = now_text()
             sid = sessions.insert_session(conn, guild_id, title, key, description,
                                           actor.user_id, "public" if trusted else "pending", now)
@@ -335,8 +346,7 @@ class EventService:
             raise InvalidInput("Nothing to change: give a new title, description or owner.")
 
         def tx(conn: Tx) -> SessionView:
-            ev = _event(conn, guild_id)
-            me = _touch(conn, guild_id, actor)
+            ev, verified = _enter(conn, guild_id, actor)
             row = _visible_session(conn, guild_id, session_id, actor)
             _own_or_admin(row, actor, "edit")
             if row["status"] == "withdrawn":
@@ -351,7 +361,7 @@ class EventService:
                 changes["owner_id"] = owner_id
                 sessions.set_level(conn, guild_id, session_id, owner_id, Level.VERY, now)
             if (row["status"] == "public" and (changes.keys() & {"title", "description"})
-                    and ev["verification_required"] and not me["verified"]
+                    and ev["verification_required"] and not verified
                     and not actor.is_admin):
                 changes["status"] = "pending"
             changes["updated_at"] = now
@@ -381,8 +391,7 @@ class EventService:
         session_id = _check_id(session_id, "session")
 
         def tx(conn: Tx) -> SessionView:
-            _event(conn, guild_id)
-            _touch(conn, guild_id, actor)
+            _enter(conn, guild_id, actor)
             row = _visible_session(conn, guild_id, session_id, actor)
             _own_or_admin(row, actor, "withdraw")
             if required and row["status"] != required:
@@ -403,8 +412,7 @@ class EventService:
         ids = sorted({_check_id(s, "slot") for s in slot_ids or []})
 
         def tx(conn: Tx) -> SessionView:
-            _event(conn, guild_id)
-            _touch(conn, guild_id, actor)
+            _enter(conn, guild_id, actor)
             row = _visible_session(conn, guild_id, session_id, actor)
             _own_or_admin(row, actor, "restrict")
             for sl in ids:
@@ -459,18 +467,20 @@ class EventService:
         level = _check_level(level)
 
         def tx(conn: Tx) -> InterestResult:
-            ev = _event(conn, guild_id)
-            me = _touch(conn, guild_id, actor)
+            ev, verified = _enter(conn, guild_id, actor)
             if not actor.is_admin:
                 if not ev["interest_open"]:
                     raise Forbidden("Interest is closed for now.")
-                if ev["verification_required"] and not me["verified"]:
+                if ev["verification_required"] and not verified:
                     raise Forbidden("Enter the event's code with /verify first.")
-            row = _visible_session(conn, guild_id, session_id, actor)
+            row = sessions.get_session_with_level(conn, guild_id, session_id, actor.user_id)
+            if row is None or (row["status"] != "public" and row["owner_id"] != actor.user_id
+                               and not actor.is_admin):
+                raise NotFound("There is no such session.")
             if row["status"] != "public":
                 raise Conflict("Only public sessions take interest; this one is "
                                f"{row['status']}.")
-            before = sessions.get_level(conn, session_id, actor.user_id)
+            before = row["my_level"]
             sessions.set_level(conn, guild_id, session_id, actor.user_id, level, now_text())
             return InterestResult(session_id, level, before)
         return await self.db.write(tx)
@@ -497,8 +507,7 @@ class EventService:
         _require_admin(_check_actor(actor))
 
         def tx(conn: Tx) -> Any:
-            ev = _event(conn, guild_id)
-            _touch(conn, guild_id, actor)
+            ev, _ = _enter(conn, guild_id, actor)
             return fn(conn, ev)
         return await self.db.write(tx)
 

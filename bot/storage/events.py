@@ -39,9 +39,20 @@ def delete_event(conn: sqlite3.Connection, guild_id: int) -> None:
     conn.execute("DELETE FROM events WHERE guild_id = ?", (guild_id,))
 
 
+def event_with_attendee(conn: sqlite3.Connection, guild_id: int,
+                        user_id: int) -> sqlite3.Row | None:
+    """The event row plus the attendee's fields (`a_*`, NULL if unknown): one query per call."""
+    return conn.execute(
+        "SELECT e.*, a.user_id AS a_user_id, a.display_name AS a_display_name, "
+        "a.verified AS a_verified, a.is_admin AS a_is_admin FROM events e "
+        "LEFT JOIN attendees a ON a.guild_id = e.guild_id AND a.user_id = ? "
+        "WHERE e.guild_id = ?", (user_id, guild_id)).fetchone()
+
+
 def upsert_attendee(conn: sqlite3.Connection, guild_id: int, user_id: int, display_name: str,
-                    is_admin: bool | None) -> sqlite3.Row:
-    """Record the attendee (creating them on first contact) and return their row."""
+                    is_admin: bool | None) -> None:
+    """Record the attendee (creating them on first contact); an empty name keeps the old one,
+    `is_admin=None` keeps the old flag."""
     conn.execute(
         "INSERT INTO attendees (guild_id, user_id, display_name, is_admin) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (guild_id, user_id) DO UPDATE SET "
@@ -49,7 +60,6 @@ def upsert_attendee(conn: sqlite3.Connection, guild_id: int, user_id: int, displ
         "ELSE attendees.display_name END, "
         "is_admin = CASE WHEN ? IS NULL THEN attendees.is_admin ELSE excluded.is_admin END",
         (guild_id, user_id, display_name, int(bool(is_admin)), is_admin))
-    return get_attendee(conn, guild_id, user_id)
 
 
 def get_attendee(conn: sqlite3.Connection, guild_id: int, user_id: int) -> sqlite3.Row | None:

@@ -13,6 +13,15 @@ def get_session(conn: sqlite3.Connection, guild_id: int, session_id: int) -> sql
                         (guild_id, session_id)).fetchone()
 
 
+def get_session_with_level(conn: sqlite3.Connection, guild_id: int, session_id: int,
+                           user_id: int) -> sqlite3.Row | None:
+    """The session row plus `my_level`, the user's current level in it (0 if none)."""
+    return conn.execute(
+        "SELECT s.*, coalesce(i.level, 0) AS my_level FROM sessions s "
+        "LEFT JOIN interest i ON i.session_id = s.id AND i.user_id = ? "
+        "WHERE s.guild_id = ? AND s.id = ?", (user_id, guild_id, session_id)).fetchone()
+
+
 def title_taken(conn: sqlite3.Connection, guild_id: int, key: str,
                 exclude_id: int | None = None) -> bool:
     row = conn.execute(
