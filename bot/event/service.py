@@ -792,12 +792,16 @@ class EventService:
             return counts
         return await self.db.write(tx)
 
-    async def backup(self, path: str | Path) -> Path:
+    async def backup(self, path: str | Path | None = None) -> Path:
         """A consistent copy of the whole database (all guilds) via VACUUM INTO.
 
+        Default: `backups/<name>-<UTC time>.sqlite` next to the database (data/backups/).
         Operator-only: the file holds every guild's event, so never send it to a guild (give a
         guild admin `export_event_json` instead).
         """
+        if path is None:
+            stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+            path = self.db.path.parent / "backups" / f"{self.db.path.stem}-{stamp}.sqlite"
         target = Path(path)
         if target.exists():
             raise Conflict(f"{target} already exists; choose a new file name.")

@@ -14,6 +14,7 @@ Decisions (tested in tests/bot/event/test_text.py):
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 from bot.event.errors import InvalidInput
@@ -78,6 +79,7 @@ def clean_description(raw: object, field: str = "description",
     return text
 
 
+@functools.lru_cache(maxsize=4096)  # called on every rules call, with few distinct names
 def clean_display_name(raw: object) -> str:
     """A display name from Discord: never refused, only tidied (it is not typed for us)."""
     if not isinstance(raw, str):

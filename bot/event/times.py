@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time as time_module
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -51,5 +52,13 @@ def parse_date(raw: object, field: str = "date") -> date:
     raise InvalidInput(f"The {field} must be a date such as 2026-07-06.")
 
 
+_now_cache: tuple[int, str] = (0, "")
+
+
 def now_text() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    """The current UTC time to the second, as stored in `created_at`/`updated_at` columns."""
+    global _now_cache
+    second = int(time_module.time())
+    if _now_cache[0] != second:
+        _now_cache = (second, datetime.fromtimestamp(second, UTC).isoformat())
+    return _now_cache[1]

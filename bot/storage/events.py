@@ -62,9 +62,6 @@ def upsert_attendee(conn: sqlite3.Connection, guild_id: int, user_id: int, displ
         (guild_id, user_id, display_name, int(bool(is_admin)), is_admin))
 
 
-def get_attendee(conn: sqlite3.Connection, guild_id: int, user_id: int) -> sqlite3.Row | None:
-    return conn.execute("SELECT * FROM attendees WHERE guild_id = ? AND user_id = ?",
-                        (guild_id, user_id)).fetchone()
 
 
 def set_verified(conn: sqlite3.Connection, guild_id: int, user_id: int) -> None:

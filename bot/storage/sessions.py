@@ -96,10 +96,6 @@ def set_allowed_slots(conn: sqlite3.Connection, session_id: int,
                      (session_id, sl))
 
 
-def get_level(conn: sqlite3.Connection, session_id: int, user_id: int) -> int:
-    row = conn.execute("SELECT level FROM interest WHERE session_id = ? AND user_id = ?",
-                       (session_id, user_id)).fetchone()
-    return row[0] if row else 0
 
 
 def set_level(conn: sqlite3.Connection, guild_id: int, session_id: int, user_id: int,

@@ -9,6 +9,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from bot.storage.events import delete_event
+
 FORMAT = "session-scheduler/event"
 FORMAT_VERSION = 1
 
@@ -62,7 +64,6 @@ def import_event(conn: sqlite3.Connection, guild_id: int, doc: dict[str, Any]) -
     """
     if doc.get("format") != FORMAT or doc.get("format_version") != FORMAT_VERSION:
         raise ValueError("not a session-scheduler event export (format or version differs)")
-    from bot.storage.events import delete_event
     delete_event(conn, guild_id)
     event = {c: doc["event"][c] for c in _EVENT_COLUMNS}
     published = event.pop("published_version_id")

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from bot.event import EventService, Forbidden, InvalidInput
+from bot.event import Conflict, EventService, Forbidden, InvalidInput
 from tests.bot.conftest import ADMIN, ALICE, BOB, GUILD, OTHER_GUILD, verified
 
 _REFS = {"day_id": "days", "session_id": "sessions", "slot_id": "slots", "room_id": "rooms",
@@ -98,5 +98,7 @@ async def test_backup_is_a_consistent_openable_copy(event, tmp_path):
         assert ok == "ok"
     finally:
         await copy.close()
-    with pytest.raises(Exception, match="already exists"):
+    with pytest.raises(Conflict, match="already exists"):
         await event.backup(target)
+    default = await event.backup()
+    assert default.parent == event.db.path.parent / "backups" and default.exists()

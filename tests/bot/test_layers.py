@@ -1,0 +1,32 @@
+"""Imports point down only: storage and rules never import Discord (DESIGN.md §1)."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+BOT = Path(__file__).resolve().parents[2] / "bot"
+FORBIDDEN = {
+    "storage": ("discord", "bot.discord", "bot.event"),
+    "event": ("discord", "bot.discord"),
+}
+
+
+def _imports(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("layer", sorted(FORBIDDEN))
+def test_layer_imports_point_down(layer):
+    files = sorted((BOT / layer).rglob("*.py"))
+    assert files
+    for f in files:
+        for name in _imports(f):
+            for bad in FORBIDDEN[layer]:
+                assert name != bad and not name.startswith(bad + "."), f"{f} imports {name}"
