@@ -1,9 +1,9 @@
 """solve(): the one entry point that turns an Instance into a Result.
 
-Pipeline: compile → seed heuristic (warm start and baseline) → simulated annealing → exact CP-SAT
-re-optimisation of slot pairs (large-neighbourhood search) → rooms and figures. On instances small
-enough, a full CP-SAT model then proves optimality. The result is never worse than the seed
-heuristic: the heuristic's timetable is the search's starting point and the best is kept.
+Pipeline: compile → seed heuristic (warm start and baseline) → on instances small enough, a full
+CP-SAT model warm-started by the heuristic, which usually proves optimality → otherwise simulated
+annealing with exact incremental pricing → rooms and figures. The result is never worse than the
+seed heuristic: the heuristic's timetable is the search's starting point and the best is kept.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
 
-from scheduler_core import exact, lns
+from scheduler_core import exact
 from scheduler_core.bounds import upper_bound
 from scheduler_core.evaluate import assign_rooms, expected_attendance
 from scheduler_core.heuristic import seed_heuristic
@@ -79,30 +79,30 @@ def solve(instance: Instance, options: SolveOptions | None = None, *,
     start_placement = start.placement()
     report(start.utility, force=True)
 
-    annealer = Annealer(problem, start, rng, weight,
-                        on_improve=lambda _obj, _placement: report(start.utility))
-    if options.iterations is not None:
-        sa_budget = Budget(iterations=options.iterations, cancelled=cancelled)
-    else:
-        sa_budget = Budget(deadline=started + 0.9 * options.time_limit, cancelled=cancelled)
-    annealer.run(sa_budget)
-    best = Timetable.from_placement(problem, annealer.best_placement)
-
-    if not cancelled():
-        lns_deadline = deadline if options.iterations is None else None
-        best = lns.improve(problem, best, weight, rng, lns_deadline, cancelled,
-                           rounds=None if options.iterations is None else 2,
-                           on_improve=lambda tt: report(tt.utility))
     proven_optimal = False
-    if weight == 0 and not cancelled() and exact.small_enough(problem):
-        outcome = exact.solve_exact(problem, best, max(0.5, deadline - time.monotonic()))
+    best = start
+    if weight == 0 and exact.small_enough(problem):
+        # Small enough to prove: CP-SAT on the whole instance, warm-started by the heuristic.
+        limit = options.time_limit if options.iterations is not None else 0.5 * options.time_limit
+        outcome = exact.solve_exact(problem, start, limit)
         if outcome is not None:
             best, exact_bound, proven_optimal = outcome
             bound = min(bound, exact_bound)
+            report.bound = bound
+            report(best.utility, force=True)
+    if not proven_optimal and best.utility < bound:
+        annealer = Annealer(problem, best, rng, weight,
+                            on_improve=lambda _obj, _placement: report(annealer.tt.utility),
+                            target=bound if weight == 0 else None)
+        if options.iterations is not None:
+            budget = Budget(iterations=options.iterations, cancelled=cancelled)
+        else:
+            budget = Budget(deadline=deadline, cancelled=cancelled)
+        annealer.run(budget)
+        best = Timetable.from_placement(problem, annealer.best_placement)
     _fill_free_places(problem, best)
     if objective(problem, best, weight) < start_objective:
         best = Timetable.from_placement(problem, start_placement)  # never worse than the start
-    bound = max(bound, best.utility)
     report.bound = bound
     report(best.utility, force=True)
     return _result(problem, best, seed_utility, bound, proven_optimal or best.utility == bound,

@@ -1,25 +1,37 @@
 """A timetable under construction, with exact incremental utility deltas.
 
-For every attendee and slot we keep the levels of the rated sessions placed there; an attendee's
-utility in a slot is the largest of them. Changing one session touches only its raters, so a
-move is priced in time proportional to how many people rated the sessions involved.
+For every slot and attendee we keep the two highest levels (counting repeats) among the
+sessions placed there: an attendee's utility in a slot is the highest, and what is left when a
+session leaves is the second. A move touches only the raters of the sessions involved, priced
+with a few numpy operations on their index arrays, so a popular session costs little more
+than an obscure one. The full multiset of levels per cell is kept too, for exact updates when
+a session really leaves.
 """
 
 from __future__ import annotations
 
+import numpy as np
+
 from scheduler_core.problem import UNPLACED, Problem
+
+LEVEL = np.int32
 
 
 class Timetable:
     def __init__(self, problem: Problem):
         self.p = problem
-        n_t = problem.n_slots
+        n_t, n_a = problem.n_slots, problem.n_attendees
         self.n_t = n_t
         self.slot_of = [UNPLACED] * problem.n_sessions
         self.members: list[list[int]] = [[] for _ in range(n_t)]
         self.free = list(problem.capacity)
-        # levels[a * n_t + t]: levels attendee a gave to sessions placed in slot t
-        self.levels: list[list[int]] = [[] for _ in range(problem.n_attendees * n_t)]
+        self.best1 = np.zeros((n_t, n_a), dtype=LEVEL)
+        self.best2 = np.zeros((n_t, n_a), dtype=LEVEL)
+        self.cells: dict[tuple[int, int], list[int]] = {}  # (slot, attendee) -> levels there
+        self.who = [np.fromiter((a for a, _ in r), dtype=np.intp, count=len(r))
+                    for r in problem.raters]
+        self.lv = [np.fromiter((lv for _, lv in r), dtype=LEVEL, count=len(r))
+                   for r in problem.raters]
         self.utility = 0
         for s in range(problem.n_sessions):
             t = problem.fixed_slot[s]
@@ -29,49 +41,33 @@ class Timetable:
 
     # -- pricing -------------------------------------------------------------------------------
     def gain_if_added(self, s: int, t: int) -> int:
-        levels, n_t, gain = self.levels, self.n_t, 0
-        for a, lv in self.p.raters[s]:
-            cell = levels[a * n_t + t]
-            best = max(cell) if cell else 0
-            if lv > best:
-                gain += lv - best
-        return gain
+        d = self.lv[s] - self.best1[t][self.who[s]]
+        return int(d[d > 0].sum())
 
     def loss_if_removed(self, s: int) -> int:
         t = self.slot_of[s]
         if t == UNPLACED:
             return 0
-        levels, n_t, loss = self.levels, self.n_t, 0
-        for a, lv in self.p.raters[s]:
-            cell = levels[a * n_t + t]
-            if lv == max(cell) and cell.count(lv) == 1:
-                rest = [x for x in cell if x != lv]
-                loss += lv - (max(rest) if rest else 0)
-        return loss
+        who, lv = self.who[s], self.lv[s]
+        top = self.best1[t][who]
+        return int((top - self.best2[t][who])[lv == top].sum())
 
     def exchange_delta(self, out: int, into: int, t: int) -> int:
         """Utility change in slot t when session `out` leaves it and `into` enters it."""
-        levels, n_t = self.levels, self.n_t
-        after: dict[int, int] = {}
-        delta = 0
-        if out != UNPLACED:
-            for a, lv in self.p.raters[out]:
-                cell = levels[a * n_t + t]
-                best = max(cell)
-                if lv == best and cell.count(lv) == 1:
-                    rest = [x for x in cell if x != lv]
-                    nb = max(rest) if rest else 0
-                    delta -= lv - nb
-                    after[a] = nb
-        if into != UNPLACED:
-            for a, lv in self.p.raters[into]:
-                nb = after.get(a)
-                if nb is None:
-                    cell = levels[a * n_t + t]
-                    nb = max(cell) if cell else 0
-                if lv > nb:
-                    delta += lv - nb
-        return delta
+        row = self.best1[t]
+        if out == UNPLACED:
+            d = self.lv[into] - row[self.who[into]]
+            return int(d[d > 0].sum())
+        who, lv = self.who[out], self.lv[out]
+        top = row[who]
+        after = np.where(lv == top, self.best2[t][who], top)
+        loss = int((top - after).sum())
+        if into == UNPLACED:
+            return -loss
+        row[who] = after  # price `into` against the slot without `out`, then restore
+        d = self.lv[into] - row[self.who[into]]
+        row[who] = top
+        return int(d[d > 0].sum()) - loss
 
     def proposer_free(self, s: int, t: int, ignoring: int = UNPLACED) -> bool:
         slot_of = self.slot_of
@@ -86,18 +82,28 @@ class Timetable:
     def remove(self, s: int) -> None:
         t = self.slot_of[s]
         self.utility -= self.loss_if_removed(s)
-        levels, n_t = self.levels, self.n_t
+        cells, b1, b2 = self.cells, self.best1[t], self.best2[t]
         for a, lv in self.p.raters[s]:
-            levels[a * n_t + t].remove(lv)
+            cell = cells[t, a]
+            cell.remove(lv)
+            if lv >= b2[a]:  # one of the top two left: recompute them from the cell
+                top = sorted(cell, reverse=True)[:2]
+                b1[a] = top[0] if top else 0
+                b2[a] = top[1] if len(top) > 1 else 0
         self.members[t].remove(s)
         self.free[t] += 1
         self.slot_of[s] = UNPLACED
 
     def _enter(self, s: int, t: int) -> None:
         self.utility += self.gain_if_added(s, t)
-        levels, n_t = self.levels, self.n_t
-        for a, lv in self.p.raters[s]:
-            levels[a * n_t + t].append(lv)
+        who, lv = self.who[s], self.lv[s]
+        b1, b2 = self.best1[t], self.best2[t]
+        top, second = b1[who], b2[who]
+        b2[who] = np.where(lv >= top, top, np.maximum(second, lv))
+        b1[who] = np.maximum(top, lv)
+        cells = self.cells
+        for a, level in self.p.raters[s]:
+            cells.setdefault((t, a), []).append(level)
         self.slot_of[s] = t
 
     def move(self, s: int, t: int) -> None:

@@ -1,7 +1,7 @@
 """An exact CP-SAT model of re-seating some sessions within some slots, the rest held still.
 
-It serves both the large-neighbourhood search (a few slots at a time) and the exact solve of
-small instances (all slots, all sessions). Per attendee and slot at most one session is
+The exact solve of small instances uses it with all slots and all sessions; it is written for
+any subset so that a neighbourhood search can reuse it. Per attendee and slot at most one session is
 "attended" (z); a z may only be set where its session is seated (x); the objective sums the
 levels of attended sessions above what the slot already gives the attendee through sessions
 that stay put.
@@ -120,6 +120,7 @@ def reseat(problem: Problem, tt: Timetable, slots: list[int], sessions: list[int
     solver.parameters.max_time_in_seconds = max(0.05, time_limit)
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = 0
+    solver.parameters.catch_sigint_signal = False  # the caller owns Ctrl-C (cancel event)
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None

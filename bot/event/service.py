@@ -955,15 +955,8 @@ class EventService:
             raise Forbidden("The schedule is not public yet.")
         if ev["published_version_id"] is None:
             raise NotFound("No schedule has been published yet.")
-        by_slot: dict[int, list[Entry]] = {}
-        for p in schedules.placements(conn, ev["published_version_id"]):
-            if p["status"] == "withdrawn":
-                continue
-            by_slot.setdefault(p["slot_id"], []).append(Entry(
-                session_id=p["session_id"], title=p["title"], owner_id=p["owner_id"],
-                room_id=p["room_id"], room_name=p["room_name"],
-                expected_attendance=p["expected_attendance"]))
-        return ev, timetable.slots(conn, guild_id), by_slot
+        return ev, timetable.slots(conn, guild_id), _entries_by_slot(
+            conn, ev["published_version_id"])
 
     async def published_timetable(self, guild_id: int, actor: Actor) -> PublishedTimetable:
         """The published schedule by day, slot and room, with expected attendance."""
@@ -972,12 +965,7 @@ class EventService:
 
         def tx(conn: Tx) -> PublishedTimetable:
             ev, slot_rows, by_slot = self._published(conn, guild_id, actor)
-            days = []
-            for d in timetable.days(conn, guild_id):
-                dv = _views.day(d, slot_rows)
-                days.append(PublishedDay(dv.date, dv.label, tuple(
-                    PublishedSlot(s, tuple(by_slot.get(s.id, ()))) for s in dv.slots)))
-            return PublishedTimetable(ev["published_version_id"], ev["timezone"], tuple(days))
+            return _laid_out(conn, guild_id, ev, ev["published_version_id"], slot_rows, by_slot)
         return await self.db.read(tx)
 
     async def itinerary(self, guild_id: int, actor: Actor) -> list[ItineraryItem]:
@@ -1009,3 +997,62 @@ class EventService:
                     alternatives=tuple((e, mine.get(e.session_id, 0)) for e in ranked[1:])))
             return items
         return await self.db.read(tx)
+
+    # --------------------------------------------------- inputs of change notices (admins)
+
+    async def version_timetable(self, guild_id: int, actor: Actor,
+                                version_id: int) -> PublishedTimetable:
+        """Any stored version laid out like the published timetable (admins), so a preview can
+        be compared with the published version (see bot/event/changes.py)."""
+        guild_id = _check_id(guild_id, "server")
+        _require_admin(_check_actor(actor))
+        version_id = _check_id(version_id, "schedule version")
+
+        def tx(conn: Tx) -> PublishedTimetable:
+            ev = _event(conn, guild_id)
+            if schedules.get_version(conn, guild_id, version_id) is None:
+                raise NotFound("There is no such schedule version.")
+            return _laid_out(conn, guild_id, ev, version_id, timetable.slots(conn, guild_id),
+                             _entries_by_slot(conn, version_id))
+        return await self.db.read(tx)
+
+    async def interest_levels(self, guild_id: int, actor: Actor,
+                              session_ids: list[int] | None = None) -> dict[int, dict[int, int]]:
+        """session id → {user id → level} for these sessions, or all (admins): who to tell
+        when sessions move."""
+        guild_id = _check_id(guild_id, "server")
+        _require_admin(_check_actor(actor))
+        ids = None if session_ids is None else [_check_id(s, "session") for s in session_ids]
+
+        def tx(conn: Tx) -> dict[int, dict[int, int]]:
+            _event(conn, guild_id)
+            out: dict[int, dict[int, int]] = {}
+            for r in sessions.interest_in(conn, guild_id, ids):
+                out.setdefault(r["session_id"], {})[r["user_id"]] = r["level"]
+            return out
+        return await self.db.read(tx)
+
+
+def _entries_by_slot(conn: Tx, version_id: int) -> dict[int, list[Entry]]:
+    """A version's placements (withdrawn sessions left out), grouped by slot."""
+    by_slot: dict[int, list[Entry]] = {}
+    for p in schedules.placements(conn, version_id):
+        if p["status"] == "withdrawn":
+            continue
+        by_slot.setdefault(p["slot_id"], []).append(Entry(
+            session_id=p["session_id"], title=p["title"], owner_id=p["owner_id"],
+            room_id=p["room_id"], room_name=p["room_name"],
+            expected_attendance=p["expected_attendance"]))
+    return by_slot
+
+
+def _laid_out(conn: Tx, guild_id: int, ev: sqlite3.Row, version_id: int,
+              slot_rows: list[sqlite3.Row],
+              by_slot: dict[int, list[Entry]]) -> PublishedTimetable:
+    """A version's placements by day and slot, the shape every view of a timetable uses."""
+    days = []
+    for d in timetable.days(conn, guild_id):
+        dv = _views.day(d, slot_rows)
+        days.append(PublishedDay(dv.date, dv.label, tuple(
+            PublishedSlot(s, tuple(by_slot.get(s.id, ()))) for s in dv.slots)))
+    return PublishedTimetable(version_id, ev["timezone"], tuple(days))

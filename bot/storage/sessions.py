@@ -136,3 +136,19 @@ def get_session_full(conn: sqlite3.Connection, guild_id: int, session_id: int,
     """One session with its owner's name, the user's level and the interested count."""
     return conn.execute(_LIST.format(where="s.id = :sid"),
                         {"guild": guild_id, "user": user_id, "sid": session_id}).fetchone()
+
+
+def interest_in(conn: sqlite3.Connection, guild_id: int,
+                session_ids: list[int] | None) -> list[sqlite3.Row]:
+    """Everyone's level in these sessions (all the guild's sessions when None), any status."""
+    if session_ids is None:
+        return conn.execute("SELECT session_id, user_id, level FROM interest WHERE guild_id = ? "
+                            "ORDER BY session_id, user_id", (guild_id,)).fetchall()
+    rows: list[sqlite3.Row] = []
+    for i in range(0, len(session_ids), 500):
+        chunk = session_ids[i:i + 500]
+        rows += conn.execute(
+            "SELECT session_id, user_id, level FROM interest WHERE guild_id = ? AND session_id "
+            f"IN ({','.join('?' * len(chunk))}) ORDER BY session_id, user_id",
+            (guild_id, *chunk)).fetchall()
+    return rows

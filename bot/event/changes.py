@@ -1,0 +1,146 @@
+"""What changed between two timetable versions, and who to tell (one message per person).
+
+Pure functions over the rules' result objects: the Discord layer fetches the two versions
+(`EventService.version_timetable` / `published_timetable`) and the interest
+(`EventService.interest_levels`), calls these, and sends the texts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from bot.event.models import Level, PublishedTimetable, SlotView
+
+MoveKind = Literal["moved", "room", "unscheduled", "scheduled"]
+Reason = Literal["proposer", "very", "yes"]
+TELL = ("moved", "room", "unscheduled")  # a newly scheduled session bothers nobody
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    slot: SlotView
+    room_id: int
+    room_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """One session whose slot or room differs between the versions (None: not placed)."""
+
+    session_id: int
+    title: str
+    owner_id: int
+    before: Placement | None
+    after: Placement | None
+
+    @property
+    def kind(self) -> MoveKind:
+        if self.after is None:
+            return "unscheduled"
+        if self.before is None:
+            return "scheduled"
+        return "room" if self.before.slot.id == self.after.slot.id else "moved"
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeItem:
+    move: Move
+    reason: Reason
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Everything one person should hear about, for one message."""
+
+    user_id: int
+    items: tuple[NoticeItem, ...]
+
+
+def _placements(tt: PublishedTimetable) -> dict[int, tuple[Placement, str, int]]:
+    return {e.session_id: (Placement(ps.slot, e.room_id, e.room_name), e.title, e.owner_id)
+            for d in tt.days for ps in d.slots for e in ps.entries}
+
+
+def moves(old: PublishedTimetable, new: PublishedTimetable) -> list[Move]:
+    """Every session placed differently in `new` than in `old`, in the old version's time
+    order (then newly scheduled ones in the new order)."""
+    before, after = _placements(old), _placements(new)
+    out = []
+    for sid in [*before, *(s for s in after if s not in before)]:
+        b, a = before.get(sid), after.get(sid)
+        if b and a and (b[0].slot.id, b[0].room_id) == (a[0].slot.id, a[0].room_id):
+            continue
+        title, owner = (a or b)[1], (a or b)[2]
+        out.append(Move(sid, title, owner, b[0] if b else None, a[0] if a else None))
+    return out
+
+
+def notices(changes: list[Move], interest: Mapping[int, Mapping[int, int]], *,
+            kinds: tuple[MoveKind, ...] = TELL) -> list[Notice]:
+    """Proposers of changed sessions and people who rated them yes or very, one `Notice` each
+    listing all their affected sessions (by user id; items in the order of `changes`)."""
+    by_user: dict[int, list[NoticeItem]] = {}
+    for move in changes:
+        if move.kind not in kinds:
+            continue
+        told = {move.owner_id: "proposer"}
+        for user, level in interest.get(move.session_id, {}).items():
+            if level >= Level.YES and user not in told:
+                told[user] = "very" if level >= Level.VERY else "yes"
+        for user, reason in told.items():
+            by_user.setdefault(user, []).append(NoticeItem(move, reason))
+    return [Notice(u, tuple(items)) for u, items in sorted(by_user.items())]
+
+
+# ------------------------------------------------------------------------------ wording
+
+TimeFormat = Callable[[datetime], str]
+
+
+def local_time(timezone: str) -> TimeFormat:
+    """"Mon 6 Jul 09:30" in the event's timezone (the Discord layer may pass its own format,
+    e.g. Discord timestamps that show each reader their local time)."""
+    tz = ZoneInfo(timezone)
+
+    def fmt(t: datetime) -> str:
+        local = t.astimezone(tz)
+        return f"{local:%a} {local.day} {local:%b %H:%M}"
+    return fmt
+
+
+def _where(p: Placement, fmt: TimeFormat) -> str:
+    return f"{fmt(p.slot.start)} in {p.room_name}"
+
+
+def describe(move: Move, fmt: TimeFormat) -> str:
+    """One line, e.g. "“Rust in Xen” moved from Mon 6 Jul 09:30 in Garden to Tue 7 Jul 10:30
+    in Main hall"."""
+    t = f"“{move.title}”"
+    if move.kind == "unscheduled":
+        assert move.before is not None
+        return f"{t} is no longer in the timetable (it was at {_where(move.before, fmt)})"
+    assert move.after is not None
+    if move.kind == "scheduled":
+        return f"{t} is now in the timetable at {_where(move.after, fmt)}"
+    assert move.before is not None
+    if move.kind == "room":
+        return (f"{t} at {fmt(move.after.slot.start)} changed room from {move.before.room_name}"
+                f" to {move.after.room_name}")
+    return f"{t} moved from {_where(move.before, fmt)} to {_where(move.after, fmt)}"
+
+
+_WHY = {"proposer": "you propose it", "very": "you rated it very", "yes": "you rated it yes"}
+
+
+def notice_text(notice: Notice, fmt: TimeFormat, event_name: str = "") -> str:
+    """The whole message for one person."""
+    n = len(notice.items)
+    where = f" of {event_name}" if event_name else ""
+    head = (f"The timetable{where} changed: {n} session{'s' if n != 1 else ''} you care about "
+            f"{'have' if n != 1 else 'has'} moved.")
+    lines = [f"- {describe(i.move, fmt)} ({_WHY[i.reason]})." for i in notice.items]
+    return "\n".join([head, *lines])

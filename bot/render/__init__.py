@@ -1,0 +1,1 @@
+"""Pictures of the event (no Discord import): the Discord layer attaches the bytes."""

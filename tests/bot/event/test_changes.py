@@ -1,0 +1,114 @@
+"""Moves between two versions, and one notice per person who should hear about them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from bot.event import Forbidden, NotFound
+from bot.event.changes import describe, local_time, moves, notice_text, notices
+from bot.event.models import PublishedDay, PublishedSlot, PublishedTimetable
+from tests.bot.conftest import ADMIN, ALICE, GUILD, OTHER_GUILD, verified
+from tests.bot.timetables import build
+
+FMT = local_time("Europe/Brussels")
+
+
+def _shuffle(tt: PublishedTimetable, *, swap: tuple[int, int] | None = None,
+             room_swap: tuple[int, int] | None = None, drop: int | None = None,
+             version_id: int = 2) -> PublishedTimetable:
+    """A new version: swap two sessions' slots/rooms, swap two rooms' occupants, drop one."""
+    flat = {e.session_id: (ps.slot.id, e) for d in tt.days for ps in d.slots for e in ps.entries}
+    place = {sid: (slot, e.room_id, e.room_name) for sid, (slot, e) in flat.items()}
+    for pair in (swap, room_swap):
+        if pair:
+            a, b = pair
+            place[a], place[b] = place[b], place[a]
+    days = []
+    for d in tt.days:
+        slots = []
+        for ps in d.slots:
+            entries = tuple(replace(flat[sid][1], room_id=r, room_name=n)
+                            for sid, (slot, r, n) in sorted(place.items())
+                            if slot == ps.slot.id and sid != drop)
+            slots.append(PublishedSlot(ps.slot, entries))
+        days.append(PublishedDay(d.date, d.label, tuple(slots)))
+    return PublishedTimetable(version_id, tt.timezone, tuple(days))
+
+
+def test_same_version_has_no_moves():
+    tt = build()
+    assert moves(tt, tt) == []
+
+
+def test_every_kind_of_change_is_found_in_time_order():
+    old = build(days=1, slots_per_day=3, rooms=3)  # sessions 1-3 at 09:30, 4-6, 7-9
+    new = _shuffle(old, swap=(1, 8), room_swap=(4, 5), drop=9)
+    found = {m.session_id: m for m in moves(old, new)}
+    assert set(found) == {1, 8, 4, 5, 9}
+    assert found[1].kind == "moved" and found[8].kind == "moved"
+    assert found[1].before.slot.id != found[1].after.slot.id
+    assert found[4].kind == "room" and found[4].after.room_name == "Workshop room"
+    assert found[9].kind == "unscheduled" and found[9].after is None
+    assert [m.session_id for m in moves(old, new)] == [1, 4, 5, 8, 9]
+    back = {m.session_id: m.kind for m in moves(new, old)}
+    assert back[9] == "scheduled"
+
+
+def test_one_notice_per_person_with_all_their_sessions():
+    old = build(days=1, slots_per_day=3, rooms=3)
+    new = _shuffle(old, swap=(1, 8), room_swap=(4, 5))
+    interest = {
+        1: {50: 100, 51: 75, 52: 25, 1001: 100},  # 1001 proposes session 1 (owner 1000+sid)
+        8: {50: 75, 53: 0},
+        4: {50: 100},
+        2: {54: 100},                               # session 2 did not move
+    }
+    found = notices(moves(old, new), interest)
+    by_user = {n.user_id: n for n in found}
+    assert [n.user_id for n in found] == sorted(by_user)
+    assert set(by_user) == {50, 51, 1001, 1008, 1004, 1005}  # not 52 (a little), 53, 54
+    assert [(i.move.session_id, i.reason) for i in by_user[50].items] == [
+        (1, "very"), (4, "very"), (8, "yes")]
+    assert [(i.move.session_id, i.reason) for i in by_user[1001].items] == [(1, "proposer")]
+    text = notice_text(by_user[50], FMT, "Test camp")
+    assert text.startswith("The timetable of Test camp changed: 3 sessions you care about")
+    assert text.count("\n- ") == 3
+    assert "“Session 1” moved from Mon 6 Jul 09:30 in Main hall to Mon 6 Jul 12:00 in " \
+           "Workshop room (you rated it very)." in text
+
+
+def test_unscheduled_told_scheduled_not():
+    old = build(days=1, slots_per_day=2, rooms=2)
+    new = _shuffle(old, drop=3)
+    interest = {3: {60: 100}}
+    [a, b] = notices(moves(old, new), interest)
+    assert (a.user_id, b.user_id) == (60, 1003)
+    assert "is no longer in the timetable (it was at Mon 6 Jul 10:30 in Main hall)" in \
+        describe(a.items[0].move, FMT)
+    assert notices(moves(new, old), interest) == []
+
+
+async def test_service_gives_the_inputs(event):
+    """`version_timetable` lays out any version like the published one; `interest_levels`
+    gives everyone's levels; both are for admins of this guild only."""
+    await verified(event, ALICE)
+    a = await event.propose(GUILD, ALICE, "Talk A", "x")
+    b = await event.propose(GUILD, ADMIN, "Talk B", "x")
+    await event.set_interest(GUILD, ADMIN, a.id, 75)
+    version = await event.run_schedule(GUILD, ADMIN, time_limit=0.5, iterations=500)
+    await event.publish(GUILD, ADMIN, version.id)
+    assert await event.version_timetable(GUILD, ADMIN, version.id) == \
+        await event.published_timetable(GUILD, ADMIN)
+    assert await event.interest_levels(GUILD, ADMIN) == {a.id: {11: 100, 1: 75},
+                                                          b.id: {1: 100}}
+    assert await event.interest_levels(GUILD, ADMIN, [b.id]) == {b.id: {1: 100}}
+    with pytest.raises(Forbidden):
+        await event.version_timetable(GUILD, ALICE, version.id)
+    with pytest.raises(Forbidden):
+        await event.interest_levels(GUILD, ALICE)
+    await event.setup_event(OTHER_GUILD, ADMIN)
+    with pytest.raises(NotFound):
+        await event.version_timetable(OTHER_GUILD, ADMIN, version.id)
+    assert await event.interest_levels(OTHER_GUILD, ADMIN) == {}

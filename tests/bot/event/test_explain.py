@@ -1,0 +1,76 @@
+"""Explanations in plain sentences: clashes in an attendee's wishes, capacity, unplaced."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.event.changes import local_time
+from bot.event.explain import clashes, over_capacity, unplaced
+from bot.event.models import (
+    PublishedDay,
+    PublishedSlot,
+    PublishedTimetable,
+    RoomView,
+    ScheduleVersion,
+    Unscheduled,
+)
+from tests.bot.timetables import build
+
+FMT = local_time("Europe/Brussels")
+ME = 77
+
+
+def test_no_clash_when_wishes_are_in_different_slots():
+    tt = build(days=1, slots_per_day=3, rooms=3)  # slots: 1-3, 4-6, 7-9
+    assert clashes(tt, {1: 100, 4: 75, 7: 100, 2: 25}, FMT, user_id=ME) == []
+
+
+def test_clash_names_both_sessions_the_likely_choice_and_the_scheduler_reason():
+    tt = build(days=1, slots_per_day=3, rooms=3)
+    [c] = clashes(tt, {1: 75, 2: 100, 3: 25, 4: 100}, FMT, user_id=ME)
+    assert [(e.session_id, level) for e, level in c.sessions] == [(2, 100), (1, 75)]
+    assert c.text.startswith("“Session 2” and “Session 1” are both at Mon 6 Jul 09:30.")
+    assert "You rated “Session 2” very, so your timetable sends you there; " \
+           "“Session 1” is yes." in c.text
+    assert "Why: the scheduler places sessions so that, over all attendees" in c.text
+    assert "“Session 2” draws about 14 people" in c.text
+
+
+def test_own_session_locked_slot_few_allowed_slots_and_too_many_wishes():
+    tt = build(days=1, slots_per_day=2, rooms=3, break_after=None)
+    day = tt.days[0]
+    locked = PublishedSlot(replace(day.slots[0].slot, locked=True),
+                           tuple(replace(e, owner_id=ME) if e.session_id == 3 else e
+                                 for e in day.slots[0].entries))
+    tt = PublishedTimetable(1, tt.timezone, (PublishedDay(day.date, day.label,
+                                                          (locked, day.slots[1])),))
+    wants = {1: 100, 2: 75, 4: 75, 5: 75}
+    out = clashes(tt, wants, FMT, user_id=ME, allowed_slots={2: (1,), 4: None})
+    assert len(out) == 2
+    first = out[0].text
+    assert first.startswith("“Session 3”, “Session 1” and “Session 2” are all at")
+    assert "You present “Session 3”, so that is where you will be." in first
+    assert "the organisers locked this slot" in first
+    assert "“Session 2” may only take place in 1 slot" in first
+    assert "you want 5 sessions and there are only 2 slots" in first
+    assert "draws about" not in first
+
+
+def test_a_little_interest_is_not_a_clash_unless_asked():
+    tt = build(days=1, slots_per_day=1, rooms=2)
+    assert clashes(tt, {1: 25, 2: 100}, FMT) == []
+    [c] = clashes(tt, {1: 25, 2: 100}, FMT, min_level=25)
+    assert "“Session 1” is a little" in c.text
+
+
+def test_over_capacity_and_unplaced_sentences():
+    tt = build(days=1, slots_per_day=1, rooms=3)  # attendance 7, 14, 21
+    rooms = [RoomView(1, "Main hall", 80, None, None), RoomView(2, "Workshop room", 10, None,
+                                                                None)]
+    assert over_capacity(tt, rooms, FMT) == [
+        "“Session 2” at Mon 6 Jul 09:30 expects about 14 people, but Workshop room holds 10. "
+        "Consider a larger room for it."]
+    version = ScheduleVersion(3, "", "optimal", 1, 1, 1, 0.1, 0, 2, (
+        Unscheduled(9, "Late talk", "more sessions than slot×room places"),), False)
+    assert unplaced(version) == [
+        "“Late talk” is not in the timetable: more sessions than slot×room places."]
