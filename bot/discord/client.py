@@ -18,6 +18,7 @@ from bot.discord import embeds, errors
 from bot.discord.cogs.admin import Admin
 from bot.discord.cogs.attendee import Attendee
 from bot.discord.errors import Refused
+from bot.discord.publishing import Published, Publisher
 from bot.discord.views import InterestButton, interest_view
 from bot.event import EventService
 from bot.event.models import Actor, EventSettings, PublishedDay, PublishedSlot, SessionView
@@ -44,6 +45,7 @@ class SchedulerBot(commands.Bot):
         self.service: EventService = None  # type: ignore[assignment]  # opened in setup_hook
         self.posting: PostingStore = None  # type: ignore[assignment]
         self.announcer: Announcer = None  # type: ignore[assignment]
+        self.publisher: Publisher = None  # type: ignore[assignment]
         self.synced: list[discord.app_commands.AppCommand] = []
         self._settings_cache: dict[int, tuple[float, EventSettings]] = {}
 
@@ -52,6 +54,9 @@ class SchedulerBot(commands.Bot):
         self.service = await EventService.open(self.settings.database, clock=self.clock,
                                                **self._service_options)
         self.posting = PostingStore(self.service.db)
+        self.publisher = Publisher(self.service)
+        self.publisher.add_step("timetable posts", self._publish_timetable)
+        self.publisher.add_step("announcements", self._publish_announcements)
         await self.add_cog(Attendee(self))
         await self.add_cog(Admin(self))
         self.add_dynamic_items(InterestButton)
@@ -168,6 +173,16 @@ class SchedulerBot(commands.Bot):
                     await channel.get_partial_message(mid).delete()
         await self.posting.set_posted_messages(guild_id, TIMETABLE, after)
         return posted, edited
+
+    async def _publish_timetable(self, done: Published) -> str:
+        posted, edited = await self.post_timetable(done.guild_id)
+        if posted or edited:
+            return (f"Posted {posted} and updated {edited} message(s) in the announcements "
+                    "channel.")
+        return "(No announcements channel: set one with /admin setup.)"
+
+    async def _publish_announcements(self, done: Published) -> None:
+        await self.announcer.rebuild(done.guild_id)
 
     async def announce(self, guild_id: int, kind: str, payload: Any) -> bool:
         """The announcer's sender: "up next" for a slot, or the day's agenda."""

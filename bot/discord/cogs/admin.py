@@ -310,15 +310,8 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Run the ev
             if not versions:
                 raise InvalidInput("Nothing to publish yet: run /admin schedule run first.")
             version = versions[-1].id
-        v = await self.service.publish(guild_id, actor, version)
-        # publishing shows the schedule to everyone (/schedule, /myschedule)
-        await self.service.update_settings(guild_id, actor, schedule_visible=True)
-        posted, edited = await self.bot.post_timetable(guild_id)
-        await self.bot.announcer.rebuild(guild_id)
-        where = (f" Posted {posted} and updated {edited} message(s) in the announcements channel."
-                 if posted or edited else
-                 " (No announcements channel: set one with /admin setup.)")
-        await _say(interaction, f"Published version #{v.id}.{where}")
+        lines = await self.bot.publisher.publish(guild_id, actor, version)
+        await _say(interaction, " ".join(lines))
 
     # ------------------------------------------------------------------ export and backup
 
