@@ -18,7 +18,10 @@ from bot.discord import embeds, errors
 from bot.discord.cogs.admin import Admin
 from bot.discord.cogs.attendee import Attendee
 from bot.discord.errors import Refused
+from bot.discord.mirror import EventMirror
+from bot.discord.picture import TimetablePictures
 from bot.discord.publishing import Published, Publisher
+from bot.discord.threads import SessionThreads
 from bot.discord.views import InterestButton, interest_view
 from bot.event import EventService
 from bot.event.models import Actor, EventSettings, PublishedDay, PublishedSlot, SessionView
@@ -46,6 +49,9 @@ class SchedulerBot(commands.Bot):
         self.posting: PostingStore = None  # type: ignore[assignment]
         self.announcer: Announcer = None  # type: ignore[assignment]
         self.publisher: Publisher = None  # type: ignore[assignment]
+        self.mirror: EventMirror = None  # type: ignore[assignment]
+        self.threads: SessionThreads = None  # type: ignore[assignment]
+        self.pictures: TimetablePictures = None  # type: ignore[assignment]
         self.synced: list[discord.app_commands.AppCommand] = []
         self._settings_cache: dict[int, tuple[float, EventSettings]] = {}
 
@@ -57,6 +63,11 @@ class SchedulerBot(commands.Bot):
         self.publisher = Publisher(self.service)
         self.publisher.add_step("timetable posts", self._publish_timetable)
         self.publisher.add_step("announcements", self._publish_announcements)
+        self.threads = SessionThreads(self)
+        self.pictures = TimetablePictures(self)
+        self.publisher.add_step("timetable picture", self.pictures.step)
+        self.mirror = EventMirror(self)
+        self.publisher.add_step("Discord events", self.mirror.step)
         await self.add_cog(Attendee(self))
         await self.add_cog(Admin(self))
         self.add_dynamic_items(InterestButton)
@@ -124,16 +135,23 @@ class SchedulerBot(commands.Bot):
         channel = self.get_channel(channel_id)
         return channel if isinstance(channel, discord.abc.Messageable) else None
 
-    async def post_session(self, settings: EventSettings, s: SessionView) -> None:
-        """A public session in the proposals channel, with its interest buttons."""
+    async def post_session(self, settings: EventSettings, s: SessionView) -> str | None:
+        """A public session in the proposals channel, with its interest buttons and its
+        discussion thread (opened once). Returns a line for an organiser when Discord refused
+        the thread."""
         channel = self._text_channel(settings.proposals_channel_id)
         if channel is None or s.status != "public":
-            return
+            return None
+        thread_id = await self.threads.thread_id(settings.guild_id, s.id)
         try:
-            await channel.send(embed=embeds.session_embed(s), view=interest_view(s.id),
-                               allowed_mentions=NO_MENTIONS)
+            msg = await channel.send(embed=embeds.session_embed(s, thread_id),
+                                     view=interest_view(s.id), allowed_mentions=NO_MENTIONS)
         except discord.HTTPException as e:
             log.warning("could not post session %s: %s", s.id, e)
+            return None
+        if thread_id is None:
+            return await self.threads.open(settings.guild_id, s, msg)
+        return None
 
     async def post_timetable(self, guild_id: int) -> tuple[int, int]:
         """The published timetable in the announcements channel, one message per day; messages
@@ -146,7 +164,8 @@ class SchedulerBot(commands.Bot):
         before = await self.posting.posted_messages(guild_id, TIMETABLE)
         after: dict[str, tuple[int, int]] = {}
         posted = edited = 0
-        for key, day_embeds in embeds.timetable_messages(tt):
+        threads = await self.threads.thread_ids(guild_id)
+        for key, day_embeds in embeds.timetable_messages(tt, threads=threads):
             day_embeds = embeds.fit_message(day_embeds)
             old = before.get(key)
             if old is not None and old[0] == channel.id:

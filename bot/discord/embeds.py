@@ -39,9 +39,11 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def session_embed(s: SessionView) -> discord.Embed:
+def session_embed(s: SessionView, thread_id: int | None = None) -> discord.Embed:
     e = discord.Embed(title=_cut(s.title, 256), description=_cut(s.description or "", 4000),
                       colour=COLOUR)
+    if thread_id is not None:
+        e.add_field(name="Discussion", value=f"<#{thread_id}>")
     e.set_footer(text=_cut(f"Session #{s.id} · proposed by {s.owner_name or s.owner_id}", 2048))
     return e
 
@@ -72,7 +74,8 @@ def _slot_heading(ps: PublishedSlot) -> str:
     return _cut(f"{ts(s.start)}–{ts(s.end)}{label}", 256)
 
 
-def _slot_lines(ps: PublishedSlot, mine: dict[int, int] | None) -> str:
+def _slot_lines(ps: PublishedSlot, mine: dict[int, int] | None,
+                threads: dict[int, int] | None = None) -> str:
     if ps.slot.is_break:
         return "Break"
     if not ps.entries:
@@ -83,17 +86,20 @@ def _slot_lines(ps: PublishedSlot, mine: dict[int, int] | None) -> str:
         if mine is not None:
             lvl = mine.get(e.session_id, 0)
             mark = MARKS.get(Level(lvl), "") + " " if lvl in set(Level) and lvl else ""
-        lines.append(f"{mark}**{e.room_name}**: {e.title} (~{e.expected_attendance})")
+        thread = (threads or {}).get(e.session_id)
+        link = f" · <#{thread}>" if thread is not None else ""
+        lines.append(f"{mark}**{e.room_name}**: {e.title} (~{e.expected_attendance}){link}")
     return _cut("\n".join(lines), FIELD_VALUE)
 
 
-def day_embeds(day: PublishedDay, mine: dict[int, int] | None = None) -> list[discord.Embed]:
+def day_embeds(day: PublishedDay, mine: dict[int, int] | None = None,
+               threads: dict[int, int] | None = None) -> list[discord.Embed]:
     """One day as embeds, each within Discord's limits (25 fields, ~6000 characters)."""
     title = _cut(f"{day.label or day.date.strftime('%A')} · {day.date.isoformat()}", 256)
     embeds: list[discord.Embed] = []
     current = discord.Embed(title=title, colour=COLOUR)
     for ps in day.slots:
-        name, value = _slot_heading(ps), _slot_lines(ps, mine)
+        name, value = _slot_heading(ps), _slot_lines(ps, mine, threads)
         if len(current.fields) >= MAX_FIELDS or len(current) + len(name) + len(value) > 5500:
             embeds.append(current)
             current = discord.Embed(title=_cut(title + " (continued)", 256), colour=COLOUR)
@@ -104,10 +110,12 @@ def day_embeds(day: PublishedDay, mine: dict[int, int] | None = None) -> list[di
     return embeds
 
 
-def timetable_messages(tt: PublishedTimetable, mine: dict[int, int] | None = None
+def timetable_messages(tt: PublishedTimetable, mine: dict[int, int] | None = None,
+                       threads: dict[int, int] | None = None
                        ) -> list[tuple[str, list[discord.Embed]]]:
-    """(day key, embeds) per day: one message per day."""
-    return [(d.date.isoformat(), day_embeds(d, mine)[:10]) for d in tt.days]
+    """(day key, embeds) per day: one message per day; `threads`: session id → its
+    discussion thread, linked after the session."""
+    return [(d.date.isoformat(), day_embeds(d, mine, threads)[:10]) for d in tt.days]
 
 
 def fit_message(embeds: Iterable[discord.Embed]) -> list[discord.Embed]:

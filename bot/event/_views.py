@@ -28,7 +28,8 @@ def settings(row: sqlite3.Row, with_code: bool) -> EventSettings:
         moderation_channel_id=row["moderation_channel_id"],
         verified_role_id=row["verified_role_id"], organiser_role_id=row["organiser_role_id"],
         published_version_id=row["published_version_id"],
-        verification_code=row["verification_code"] if with_code else None)
+        verification_code=row["verification_code"] if with_code else None,
+        mirror_events=bool(row["mirror_events"]))
 
 
 def session(row: sqlite3.Row, allowed: list[int] | None) -> SessionView:

@@ -48,6 +48,7 @@ class EventSettings:
     organiser_role_id: int | None
     published_version_id: int | None
     verification_code: str | None = None  # only filled for admins
+    mirror_events: bool = True  # publishing mirrors sessions as Discord scheduled events
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,7 +57,7 @@ MAX_ID = 2**63 - 1
 MAX_JSON_CHARS = 20_000_000
 _UNSET: Any = object()
 _BOOL_SETTINGS = ("verification_required", "proposals_open", "interest_open",
-                  "schedule_visible")
+                  "schedule_visible", "mirror_events")
 _ID_SETTINGS = ("announcements_channel_id", "proposals_channel_id", "moderation_channel_id",
                 "verified_role_id", "organiser_role_id")
 _LEVELS = frozenset(int(x) for x in Level)
@@ -201,6 +201,7 @@ class EventService:
                               timezone: str = _UNSET, verification_required: bool = _UNSET,
                               proposals_open: bool = _UNSET, interest_open: bool = _UNSET,
                               schedule_visible: bool = _UNSET,
+                              mirror_events: bool = _UNSET,
                               announcements_channel_id: int | None = _UNSET,
                               proposals_channel_id: int | None = _UNSET,
                               moderation_channel_id: int | None = _UNSET,

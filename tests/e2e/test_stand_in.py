@@ -461,6 +461,9 @@ async def test_guild_rest_surface(fake_discord: FakeDiscord, bot: StandInBot) ->
         privacy_level=discord.PrivacyLevel.guild_only,
     )
     event = await event.edit(name="Day 1")
+    with pytest.raises(discord.HTTPException) as in_past:  # Discord refuses past start times
+        await event.edit(start_time=start - timedelta(days=2))
+    assert in_past.value.code == 50035
     assert [e.name for e in await guild.fetch_scheduled_events()] == ["Day 1"]
     await event.delete()
     assert fake.guild.scheduled_events == {}

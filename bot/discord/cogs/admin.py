@@ -205,6 +205,19 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Run the ev
         await self.service.remove_room(guild_id, actor, room, force)
         await _say(interaction, f"Removed room #{room}.")
 
+    @room.command(name="voice", description="The voice or stage channel where a room's "
+                                            "sessions happen (leave out to clear)")
+    async def room_voice(self, interaction: discord.Interaction, room: int,
+                         channel: discord.VoiceChannel | discord.StageChannel | None = None
+                         ) -> None:
+        guild_id, actor = await admin_actor(interaction)
+        r = await self.service.edit_room(guild_id, actor, room,
+                                         voice_channel_id=None if channel is None else channel.id)
+        where = (f"<#{r.voice_channel_id}>" if r.voice_channel_id else
+                 "no channel (Discord events show the room's name as their location)")
+        await _say(interaction, f"Room #{r.id} {r.name}: {where}. Publish again to move its "
+                   "Discord events.")
+
     timetable = app_commands.Group(name="timetable", description="The whole timetable")
 
     @timetable.command(name="import", description="Replace days, slots and rooms by a TOML file")
@@ -255,7 +268,9 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Run the ev
         s = await self.service.approve(guild_id, actor, _session_id(session))
         await _say(interaction, f"Approved **{s.title}** (#{s.id}).")
         settings = await self.service.settings(guild_id, actor)
-        await self.bot.post_session(settings, s)
+        problem = await self.bot.post_session(settings, s)
+        if problem:
+            await _say(interaction, problem)
 
     @proposal.command(name="reject", description="Refuse a pending proposal")
     @app_commands.autocomplete(session=_pending)
@@ -312,6 +327,20 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Run the ev
             version = versions[-1].id
         lines = await self.bot.publisher.publish(guild_id, actor, version)
         await _say(interaction, " ".join(lines))
+
+    @app_commands.command(name="events", description="Mirror the published sessions as "
+                                                     "Discord scheduled events (on/off)")
+    async def events(self, interaction: discord.Interaction, on: bool) -> None:
+        guild_id, actor = await admin_actor(interaction)
+        s = await self.service.update_settings(guild_id, actor, mirror_events=on)
+        if not s.mirror_events:
+            await _say(interaction, "Discord events mirror: off. Publishing no longer creates, "
+                       "moves or removes Discord events; the ones already there stay.")
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        line = (await self.bot.mirror.sync(guild_id)) if s.published_version_id else None
+        await _say(interaction, "Discord events mirror: on." + (f" {line}" if line else
+                   " The next publish creates them."))
 
     # ------------------------------------------------------------------ export and backup
 

@@ -6,6 +6,7 @@ The limits below are Discord's documented ones; a bot that exceeds them gets the
 
 from __future__ import annotations
 
+import mimetypes
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -321,9 +322,12 @@ class MessageFactory:
         by_index = {str(a.get("id")): a for a in listed or []}
         for index, upload in enumerate(files):
             meta = by_index.get(str(index), {})
-            stored: FakeFile = self.state.add_file(
-                meta.get("filename") or upload.filename, upload.data, upload.content_type
-            )
+            filename = meta.get("filename") or upload.filename
+            content_type = upload.content_type
+            if not content_type or content_type == "application/octet-stream":
+                # Discord names the type from the file name (discord.py sends octet-stream)
+                content_type = mimetypes.guess_type(filename)[0] or content_type
+            stored: FakeFile = self.state.add_file(filename, upload.data, content_type)
             url = self.file_url(stored)
             new.append(
                 {

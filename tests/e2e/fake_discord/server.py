@@ -1486,6 +1486,7 @@ class FakeDiscord:
             "recurrence_rule": body.get("recurrence_rule"),
         }
         _validate_event(event)
+        _not_in_past(event["scheduled_start_time"])
         guild.scheduled_events[int(event["id"])] = event
         self._dispatch_event("GUILD_SCHEDULED_EVENT_CREATE", event)
         return json_response(event)
@@ -1496,6 +1497,8 @@ class FakeDiscord:
         body = request[RECORD].json or {}
         updated = {**event, **{k: v for k, v in body.items() if k in event}}
         _validate_event(updated)
+        if updated["scheduled_start_time"] != event["scheduled_start_time"]:
+            _not_in_past(updated["scheduled_start_time"])
         event.update(updated)
         self._dispatch_event("GUILD_SCHEDULED_EVENT_UPDATE", event)
         return json_response(event)
@@ -1562,3 +1565,21 @@ def _validate_event(event: dict[str, Any]) -> None:
             raise invalid("external events need entity_metadata.location and scheduled_end_time")
     elif not event.get("channel_id"):
         raise invalid("stage/voice events need channel_id")
+    end = event.get("scheduled_end_time")
+    if end and _parse_time(end) <= _parse_time(event["scheduled_start_time"]):
+        raise invalid("scheduled_end_time must be after scheduled_start_time")
+
+
+def _parse_time(text: str) -> float:
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(text).timestamp()
+    except (TypeError, ValueError):
+        raise invalid(f"not an ISO8601 timestamp: {text!r}") from None
+
+
+def _not_in_past(start: str) -> None:
+    """Discord refuses to schedule (or move) an event to a start time that has passed."""
+    if _parse_time(start) < time.time():
+        raise invalid("Cannot schedule event in the past.")

@@ -1,0 +1,71 @@
+"""The timetable as a picture: a publish step that posts the PNG(s) in the announcements
+channel, in one message that re-publishing edits with the new attachment (replacing the old)."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+
+import discord
+
+from bot.announce import SYSTEM
+from bot.discord.errors import Refused
+from bot.discord.publishing import Published
+from bot.render.timetable_png import TimetablePicture, render_timetable
+
+NO_MENTIONS = discord.AllowedMentions.none()
+PICTURE = "timetable-picture"
+KEY = "all"
+MAX_FILES = 10  # Discord: attachments per message
+
+
+class TimetablePictures:
+    def __init__(self, bot):
+        self.bot = bot
+        self._lock = asyncio.Lock()
+
+    async def render(self, guild_id: int) -> list[TimetablePicture]:
+        """The published timetable drawn off the event loop (Pillow holds the GIL little)."""
+        service = self.bot.service
+        settings = await service.settings(guild_id, SYSTEM)
+        tt = await service.published_timetable(guild_id, SYSTEM)
+        rooms = (await service.timetable(guild_id, SYSTEM)).rooms
+        return await asyncio.to_thread(render_timetable, tt, event_name=settings.name,
+                                       rooms=rooms)
+
+    @staticmethod
+    def files(pictures: list[TimetablePicture]) -> list[discord.File]:
+        many = len(pictures) > 1
+        return [discord.File(io.BytesIO(p.png),
+                             filename=f"timetable-{i + 1}.png" if many else "timetable.png",
+                             description="The timetable: days as columns, rooms as lanes")
+                for i, p in enumerate(pictures[:MAX_FILES])]
+
+    async def step(self, done: Published) -> str | None:
+        async with self._lock:
+            return await self._post(done.guild_id, done.version.id)
+
+    async def _post(self, guild_id: int, version_id: int) -> str | None:
+        settings = await self.bot.service.settings(guild_id, SYSTEM)
+        channel = self.bot._text_channel(settings.announcements_channel_id)
+        if channel is None:
+            return None
+        files = self.files(await self.render(guild_id))
+        content = f"The timetable as a picture (version #{version_id})."
+        old = (await self.bot.posting.posted_messages(guild_id, PICTURE)).get(KEY)
+        if old is not None and old[0] == channel.id:
+            try:
+                await channel.get_partial_message(old[1]).edit(
+                    content=content, attachments=files, allowed_mentions=NO_MENTIONS)
+                return "Replaced the timetable picture."
+            except discord.NotFound:
+                for f in files:
+                    f.reset()
+        try:
+            msg = await channel.send(content, files=files, allowed_mentions=NO_MENTIONS)
+        except discord.Forbidden:
+            raise Refused(f"I cannot post the timetable picture in <#{channel.id}>: give me "
+                          "Attach Files there, then publish again.") from None
+        await self.bot.posting.set_posted_messages(guild_id, PICTURE,
+                                                   {KEY: (channel.id, msg.id)})
+        return "Posted the timetable picture."

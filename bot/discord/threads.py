@@ -1,0 +1,64 @@
+"""A discussion thread per session, opened on the session's message in the proposals channel
+when the session becomes public; stored, so a restart or a re-post never opens a second one."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+import discord
+
+from bot.discord import embeds
+from bot.event.mirroring import MirrorStore, SessionThread
+from bot.event.models import SessionView
+
+log = logging.getLogger(__name__)
+NO_MENTIONS = discord.AllowedMentions.none()
+ARCHIVE_MINUTES = 10080  # a week without messages before Discord hides the thread
+
+
+def _cut(text: str, limit: int) -> str:
+    text = " ".join(text.split()) or "Session"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class SessionThreads:
+    def __init__(self, bot):
+        self.bot = bot
+        self.store = MirrorStore(bot.service.db)
+
+    async def thread_ids(self, guild_id: int) -> dict[int, int]:
+        """session id → thread id, for the timetable's links."""
+        return await self.store.threads(guild_id)
+
+    async def thread_id(self, guild_id: int, session_id: int) -> int | None:
+        found = await self.store.thread_of(guild_id, session_id)
+        return None if found is None else found.thread_id
+
+    async def open(self, guild_id: int, s: SessionView, message: discord.Message) -> str | None:
+        """Open the session's thread on its freshly posted message, and show its link in the
+        message's embed. Returns a line for an organiser when Discord refused."""
+        if await self.store.thread_of(guild_id, s.id) is not None:
+            return None
+        try:
+            thread = await message.create_thread(name=_cut(s.title, 100),
+                                                 auto_archive_duration=ARCHIVE_MINUTES,
+                                                 reason=f"discussion of session #{s.id}")
+        except discord.Forbidden:
+            return (f"I could not open a discussion thread for **{s.title}**: give me the "
+                    f"**Create Public Threads** permission in <#{message.channel.id}>.")
+        except discord.HTTPException as e:
+            log.warning("could not open a thread for session %s: %s", s.id, e)
+            return None
+        added = await self.store.add_thread(
+            guild_id, SessionThread(s.id, message.channel.id, message.id, thread.id))
+        if not added:  # another post of the same session won the race: keep the first thread
+            with contextlib.suppress(discord.HTTPException):
+                await thread.delete()
+            return None
+        try:
+            await message.edit(embed=embeds.session_embed(s, thread.id),
+                               allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException as e:
+            log.warning("could not add the thread link to session %s: %s", s.id, e)
+        return None
