@@ -19,13 +19,17 @@ from bot.discord.cogs.admin import Admin
 from bot.discord.cogs.attendee import Attendee
 from bot.discord.errors import Refused
 from bot.discord.mirror import EventMirror
+from bot.discord.notices import NoticesCog
 from bot.discord.picture import TimetablePictures
 from bot.discord.publishing import Published, Publisher
+from bot.discord.reminders import RemindersCog
 from bot.discord.threads import SessionThreads
 from bot.discord.views import InterestButton, interest_view
 from bot.event import EventService
 from bot.event.models import Actor, EventSettings, PublishedDay, PublishedSlot, SessionView
+from bot.event.personal import PersonalStore
 from bot.event.posting import PostingStore
+from bot.remind import Reminders
 
 log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -52,6 +56,8 @@ class SchedulerBot(commands.Bot):
         self.mirror: EventMirror = None  # type: ignore[assignment]
         self.threads: SessionThreads = None  # type: ignore[assignment]
         self.pictures: TimetablePictures = None  # type: ignore[assignment]
+        self.personal: PersonalStore = None  # type: ignore[assignment]
+        self.reminders: Reminders = None  # type: ignore[assignment]  # set by RemindersCog
         self.synced: list[discord.app_commands.AppCommand] = []
         self._settings_cache: dict[int, tuple[float, EventSettings]] = {}
 
@@ -70,6 +76,9 @@ class SchedulerBot(commands.Bot):
         self.publisher.add_step("Discord events", self.mirror.step)
         await self.add_cog(Attendee(self))
         await self.add_cog(Admin(self))
+        self.personal = PersonalStore(self.service.db)  # reminders, notices, closed DMs
+        await self.add_cog(RemindersCog(self))
+        await self.add_cog(NoticesCog(self))
         self.add_dynamic_items(InterestButton)
         self.tree.on_error = errors.on_app_command_error
         if self.settings.guild_ids:

@@ -50,7 +50,8 @@ from bot.event.solving import ProgressCallback, SolverFailed, engine_worker, sol
 from bot.event.text import clean_description, clean_display_name, clean_title, title_key
 from bot.event.times import now_text, parse_date, parse_time, to_utc_text, zone
 from bot.event.timetable_toml import parse_room, parse_timetable
-from bot.storage import Database, events, schedules, sessions, timetable, transfer
+from bot.storage import Database, events, personal, schedules, sessions, timetable, transfer
+from scheduler_core.evaluate import utility_of
 from scheduler_core.models import Instance, InvalidInstance, Result
 
 MAX_ID = 2**63 - 1
@@ -840,8 +841,12 @@ class EventService:
                                                 target=self._solver_target)
             except SolverFailed as e:
                 raise EventError(f"The scheduler failed: {e}") from e
+            # what keeping the published timetable is worth for the same snapshot: the preview
+            # says how much the moves buy (new utility minus this)
+            kept = (None if instance.previous is None
+                    else utility_of(instance, [(p.session, p.slot) for p in instance.previous]))
             return await self.db.write(
-                lambda conn: self._store_result(conn, guild_id, actor, result))
+                lambda conn: self._store_result(conn, guild_id, actor, result, kept))
         finally:
             self._running.discard(guild_id)
 
@@ -889,7 +894,8 @@ class EventService:
                                + "; ".join(problems)) from None
 
     @staticmethod
-    def _store_result(conn: Tx, guild_id: int, actor: Actor, result: Result) -> ScheduleVersion:
+    def _store_result(conn: Tx, guild_id: int, actor: Actor, result: Result,
+                      kept: int | None = None) -> ScheduleVersion:
         ev = _event(conn, guild_id)
         unplaced = [{"session_id": int(u.session), "reason": u.reason} for u in result.unplaced]
         keep = []
@@ -910,6 +916,8 @@ class EventService:
                                        json.dumps(unplaced))
         for sid, sl, rm, att in keep:
             schedules.insert_placement(conn, vid, sid, sl, rm, att)
+        if kept is not None and ev["published_version_id"] is not None:
+            personal.set_baseline(conn, vid, ev["published_version_id"], kept)
         return EventService._version_view(conn, guild_id, vid, ev["published_version_id"])
 
     @staticmethod

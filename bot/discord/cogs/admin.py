@@ -18,7 +18,10 @@ from bot.discord import embeds
 from bot.discord.checks import admin_actor
 from bot.discord.cogs.attendee import _session_id
 from bot.discord.errors import Refused
+from bot.discord.itinerary import discord_time, timetable_file
+from bot.discord.preview import preview_message
 from bot.event.errors import InvalidInput
+from bot.event.preview import build_preview
 from bot.event.solving import SolveProgress
 
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -309,9 +312,12 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Run the ev
             await message.edit(content="Scheduling failed (see below).",
                                allowed_mentions=NO_MENTIONS)
             raise
-        over = await self.bot.posting.over_capacity(guild_id, version.id)
-        await message.edit(content=f"Done in {version.solve_seconds:.1f}s.",
-                           embed=embeds.preview_embed(version, over),
+        # figures, every move against the published version and what it buys, explanations
+        found = await build_preview(self.service, self.bot.personal, guild_id, actor, version,
+                                    discord_time)
+        shown, moves_file = preview_message(found)
+        await message.edit(content=f"Done in {version.solve_seconds:.1f}s.", embeds=shown,
+                           attachments=[moves_file] if moves_file else [],
                            allowed_mentions=NO_MENTIONS)
 
     @schedule.command(name="publish", description="Publish a computed timetable (default: the "
@@ -351,6 +357,13 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Run the ev
         name = f"event-{guild_id}-{datetime.now(UTC):%Y%m%d-%H%M%S}.json"
         await _say(interaction, "The event's data:",
                    file=discord.File(io.BytesIO(text.encode()), filename=name))
+
+    @app_commands.command(name="export-calendar", description="The published timetable as "
+                                                               "an .ics calendar file")
+    async def export_calendar(self, interaction: discord.Interaction) -> None:
+        guild_id, actor = await admin_actor(interaction)
+        await _say(interaction, "The published timetable (import it into a calendar app):",
+                   file=await timetable_file(self.bot, guild_id, actor))
 
     @app_commands.command(name="backup", description="A copy of the database on the bot's "
                                                      "machine")

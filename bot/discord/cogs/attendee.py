@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from bot.discord import embeds
 from bot.discord.checks import actor_of, attendee_actor, guild_id_of
+from bot.discord.itinerary import myschedule_reply
 from bot.discord.views import ProposeModal, SessionPages
 from bot.event.errors import InvalidInput
 from bot.event.models import LEVEL_NAMES, Level, SessionView
@@ -186,8 +187,7 @@ class Attendee(commands.Cog):
     @app_commands.guild_only()
     async def myschedule(self, interaction: discord.Interaction) -> None:
         guild_id, actor = guild_id_of(interaction), actor_of(interaction)
-        items = await self.service.itinerary(guild_id, actor)
-        await _say(interaction, embed=embeds.itinerary_embed(items))
+        await myschedule_reply(self.bot, interaction, guild_id, actor)  # with clashes and .ics
 
 
 async def setup(bot) -> None:

@@ -1,0 +1,46 @@
+"""Direct messages to one user, with Discord's "cannot send messages to this user" (50007)
+told apart from passing failures: the callers record closed DMs and stop trying."""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+import discord
+
+log = logging.getLogger(__name__)
+NO_MENTIONS = discord.AllowedMentions.none()
+CANNOT_DM = 50007
+Outcome = Literal["sent", "closed", "failed"]
+CLOSED_NOTE = ("I could not send you a direct message: your DMs are closed to me. I stopped "
+               "trying. To get reminders and timetable-change messages, allow direct messages "
+               "from this server's members (Privacy Settings of the server), then run "
+               "/remind on.")
+
+
+def fit(lines: list[str], limit: int = 2000) -> str:
+    """Lines joined, as many as fit in one message; the rest counted in a last line."""
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        rest = len(lines) - i
+        tail = f"…and {rest} more." if rest else ""
+        if len("\n".join([*out, line])) + len(tail) + 1 > limit:
+            out.append(tail)
+            break
+        out.append(line)
+    return "\n".join(out)[:limit]
+
+
+async def send_dm(client: discord.Client, user_id: int, content: str) -> Outcome:
+    try:
+        channel = await client.create_dm(discord.Object(id=user_id))
+        await channel.send(content[:2000], allowed_mentions=NO_MENTIONS)
+    except discord.Forbidden as e:
+        if e.code == CANNOT_DM:
+            return "closed"
+        log.warning("could not DM user %s: %s", user_id, e)
+        return "failed"
+    except discord.HTTPException as e:
+        log.warning("could not DM user %s: %s", user_id, e)
+        return "failed"
+    return "sent"

@@ -1,0 +1,58 @@
+"""Calendar files and explanations for /myschedule and /admin export-calendar."""
+
+from __future__ import annotations
+
+import io
+
+import discord
+
+from bot.discord import embeds
+from bot.discord.direct import CLOSED_NOTE
+from bot.event import calendar, explain
+from bot.event.models import Actor
+
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+def discord_time(t) -> str:
+    return embeds.ts(t, "f")
+
+
+async def myschedule_reply(bot, interaction: discord.Interaction, guild_id: int,
+                           actor: Actor) -> None:
+    """The itinerary embed, the clashes among the attendee's wishes with the reason, and the
+    itinerary as an .ics file."""
+    service = bot.service
+    items = await service.itinerary(guild_id, actor)
+    tt = await service.published_timetable(guild_id, actor)
+    settings = await service.settings(guild_id, actor)
+    mine = await service.list_sessions(guild_id, actor)
+    levels = {s.id: s.my_level for s in mine}
+    found = explain.clashes(tt, levels, discord_time, user_id=actor.user_id,
+                            allowed_slots={s.id: s.allowed_slot_ids for s in mine})
+    shown = [embeds.itinerary_embed(items)]
+    if found:
+        text = "\n\n".join(c.text for c in found)
+        shown.append(discord.Embed(title="Clashes among the sessions you want",
+                                   colour=embeds.COLOUR, description=embeds._cut(text, 4000)))
+    ics = calendar.itinerary_ics(items, guild_id=guild_id, event_name=settings.name,
+                                 version_id=tt.version_id,
+                                 descriptions={s.id: s.description for s in mine},
+                                 timezone=tt.timezone)
+    note = "Your schedule is attached as a calendar file (import it into your calendar app)."
+    if await bot.personal.dms_closed(guild_id, actor.user_id):
+        note += "\n" + CLOSED_NOTE
+    await interaction.response.send_message(
+        note, embeds=embeds.fit_message(shown), ephemeral=True, allowed_mentions=NO_MENTIONS,
+        file=discord.File(io.BytesIO(ics), filename="my-schedule.ics"))
+
+
+async def timetable_file(bot, guild_id: int, actor: Actor) -> discord.File:
+    """The whole published timetable as an .ics file (admins)."""
+    service = bot.service
+    tt = await service.published_timetable(guild_id, actor)
+    settings = await service.settings(guild_id, actor)
+    descriptions = {s.id: s.description for s in await service.list_sessions(guild_id, actor)}
+    ics = calendar.timetable_ics(tt, guild_id=guild_id, event_name=settings.name,
+                                 descriptions=descriptions)
+    return discord.File(io.BytesIO(ics), filename=f"timetable-v{tt.version_id}.ics")

@@ -1,0 +1,83 @@
+"""After a publish: one direct message per person whose sessions moved (proposers of moved
+sessions, and attendees who rated them yes or very), listing all their affected sessions.
+
+A Publisher step. Each notice is claimed in the database per (previous version, new version,
+person) before it is sent, so publishing again or restarting never sends it twice; people
+whose DMs are closed are recorded and skipped."""
+
+from __future__ import annotations
+
+import logging
+
+from discord.ext import commands
+
+from bot.announce import SYSTEM
+from bot.discord.direct import fit, send_dm
+from bot.discord.embeds import ts
+from bot.discord.publishing import Published
+from bot.event import changes
+from bot.event.errors import NotFound
+
+log = logging.getLogger(__name__)
+
+
+def discord_time(t) -> str:
+    return ts(t, "f")
+
+
+class NoticesCog(commands.Cog):
+    def __init__(self, bot):
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.bot.publisher.add_step("change notices", self.tell_moves)
+
+    async def tell_moves(self, done: Published) -> str | None:
+        before, after = done.previous_version_id, done.version.id
+        if before is None or before == after:
+            return None
+        service, store, guild_id = self.bot.service, self.bot.personal, done.guild_id
+        try:
+            old = await service.version_timetable(guild_id, SYSTEM, before)
+        except NotFound:
+            return None
+        new = await service.version_timetable(guild_id, SYSTEM, after)
+        found = [m for m in changes.moves(old, new) if m.kind in changes.TELL]
+        if not found:
+            return "No session moved, so nobody was told anything."
+        interest = await service.interest_levels(guild_id, SYSTEM,
+                                                 [m.session_id for m in found])
+        settings = await service.settings(guild_id, SYSTEM)
+        sent = closed = failed = 0
+        for notice in changes.notices(found, interest):
+            user = notice.user_id
+            if not await store.claim_notice(guild_id, before, after, user):
+                continue  # told already (a retried publish, or before a restart)
+            if await store.dms_closed(guild_id, user):
+                await store.notice_done(guild_id, before, after, user, "dms-closed")
+                closed += 1
+                continue
+            text = changes.notice_text(notice, discord_time, settings.name)
+            outcome = await send_dm(self.bot, user, fit(text.split("\n")))
+            if outcome == "failed":
+                await store.release_notice(guild_id, before, after, user)
+                failed += 1
+            elif outcome == "closed":
+                await store.mark_dms_closed(guild_id, user)
+                await store.notice_done(guild_id, before, after, user, "dms-closed")
+                closed += 1
+            else:
+                await store.notice_done(guild_id, before, after, user, "sent")
+                sent += 1
+        n = len(found)
+        line = (f"{n} session{'s' if n != 1 else ''} moved: told {sent} "
+                f"{'person' if sent == 1 else 'people'} by direct message")
+        if closed:
+            line += f" ({closed} with closed DMs not told)"
+        if failed:
+            line += f"; {failed} message(s) failed, publish again to retry them"
+        return line + "."
+
+
+async def setup(bot) -> None:
+    await bot.add_cog(NoticesCog(bot))

@@ -1,0 +1,67 @@
+"""The organiser's preview of a computed version: the figures (bot/discord/embeds.py), every move
+against the published version with what the moves buy, and explanations of the sessions left
+out and of rooms too small."""
+
+from __future__ import annotations
+
+import io
+
+import discord
+
+from bot.discord import embeds
+from bot.event.preview import Preview
+
+DESCRIPTION = 4000
+
+
+def _field(e: discord.Embed, name: str, value: str) -> None:
+    for i, f in enumerate(e.fields):
+        if f.name == name:
+            e.set_field_at(i, name=name, value=value, inline=False)
+            return
+    e.add_field(name=name, value=value, inline=False)
+
+
+def _chunks(lines: list[str], limit: int = DESCRIPTION) -> list[str]:
+    out, cur = [], ""
+    for line in lines:
+        line = line[:limit]
+        if cur and len(cur) + 1 + len(line) > limit:
+            out.append(cur)
+            cur = ""
+        cur = f"{cur}\n{line}" if cur else line
+    if cur:
+        out.append(cur)
+    return out
+
+
+def preview_message(p: Preview) -> tuple[list[discord.Embed], discord.File | None]:
+    """The preview embeds, and a text file with every move when they do not all fit."""
+    v = p.version
+    main = embeds.preview_embed(v, [])
+    _field(main, "Unplaced", embeds._cut("\n".join(p.unplaced) or "none", embeds.FIELD_VALUE))
+    _field(main, "Rooms over capacity",
+           embeds._cut("\n".join(p.over_capacity) or "none", embeds.FIELD_VALUE))
+    if p.based_on is None:
+        return [main], None
+    if p.gain is not None:
+        _field(main, "What the moves buy",
+               f"{p.gain:+,} utility: {v.utility:,} against {p.kept_utility:,} for keeping "
+               f"version #{p.based_on} as it is (same interest).")
+    lines = [f"• {line}" for line in p.move_lines]
+    title = f"Changes against the published version #{p.based_on}: {len(lines)}"
+    if not lines:
+        return [main, discord.Embed(title=title, colour=embeds.COLOUR,
+                                    description="Nothing moves.")], None
+    found = [discord.Embed(title=title if i == 0 else f"{title} (continued)",
+                           colour=embeds.COLOUR, description=chunk)
+             for i, chunk in enumerate(_chunks(lines))]
+    fitted = embeds.fit_message([main, *found])
+    if len(fitted) == 1 + len(found):
+        return fitted, None
+    # too many to show: the first part here, every move in the attached file
+    note = discord.Embed(title=title, colour=embeds.COLOUR,
+                         description=_chunks(lines, 2500)[0] + "\n… every move is in the "
+                         f"attached moves-v{v.id}.txt.")
+    text = "\n".join([title, *lines]) + "\n"
+    return [main, note], discord.File(io.BytesIO(text.encode()), filename=f"moves-v{v.id}.txt")

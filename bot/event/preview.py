@@ -1,0 +1,64 @@
+"""What a computed schedule version would change, in words, for the organiser's preview:
+every move against the published version, what the moves buy in utility, the sessions left
+out and the rooms too small (with explanations from bot/event/explain.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.event import changes, explain
+from bot.event.changes import Move, TimeFormat
+from bot.event.errors import NotFound
+from bot.event.models import Actor, PublishedTimetable, RoomView, ScheduleVersion
+from bot.event.personal import Baseline, PersonalStore
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    version: ScheduleVersion
+    based_on: int | None            # the published version the moves are counted against
+    moves: tuple[Move, ...]
+    move_lines: tuple[str, ...]     # one sentence per move, in time order
+    kept_utility: int | None        # keeping the published timetable, same snapshot as the run
+    unplaced: tuple[str, ...]       # one explanation per session left out
+    over_capacity: tuple[str, ...]  # one explanation per session expected to overflow its room
+
+    @property
+    def gain(self) -> int | None:
+        """How much utility the moves buy: the new utility minus keeping the published one."""
+        return None if self.kept_utility is None else self.version.utility - self.kept_utility
+
+
+def preview(version: ScheduleVersion, version_tt: PublishedTimetable,
+            published_tt: PublishedTimetable | None, baseline: Baseline | None,
+            rooms: Sequence[RoomView], fmt: TimeFormat) -> Preview:
+    found: list[Move] = []
+    kept = None
+    based_on = None
+    if published_tt is not None and published_tt.version_id != version.id:
+        based_on = published_tt.version_id
+        found = changes.moves(published_tt, version_tt)
+        if baseline is not None and baseline.based_on == based_on:
+            kept = baseline.kept_utility
+    return Preview(version, based_on, tuple(found),
+                   tuple(changes.describe(m, fmt) for m in found), kept,
+                   tuple(explain.unplaced(version)),
+                   tuple(explain.over_capacity(version_tt, rooms, fmt)))
+
+
+async def build_preview(service, store: PersonalStore, guild_id: int, actor: Actor,
+                        version: ScheduleVersion, fmt: TimeFormat) -> Preview:
+    """The preview of a stored version against the version published now (admins)."""
+    version_tt = await service.version_timetable(guild_id, actor, version.id)
+    settings = await service.settings(guild_id, actor)
+    published_tt = None
+    if settings.published_version_id is not None:
+        try:
+            published_tt = await service.version_timetable(guild_id, actor,
+                                                           settings.published_version_id)
+        except NotFound:
+            published_tt = None
+    rooms = (await service.timetable(guild_id, actor)).rooms
+    baseline = await store.baseline(guild_id, version.id)
+    return preview(version, version_tt, published_tt, baseline, rooms, fmt)

@@ -1,0 +1,154 @@
+"""Personal reminders as APScheduler jobs (no Discord import here): for every attendee who
+turned reminders on, one DM `minutes` before each session of their itinerary (the session they
+present in the slot, else the one they rated highest; as /myschedule shows).
+
+Like the announcer: jobs are rebuilt from the database at start, on every publish and when
+someone changes their reminders; each reminder is *claimed* in the database before it is sent
+(PersonalStore.claim_reminder), so a restart never doubles one; at start, reminders missed while
+the bot was down are sent once if their session has not started yet.
+
+When a DM fails because the user's DMs are closed, that is recorded: their jobs are dropped and
+no reminder is tried again until they run /remind on again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
+
+from bot.event import EventService
+from bot.event.errors import EventError
+from bot.event.models import Actor, Entry, EventSettings, SlotView
+from bot.event.personal import PersonalStore
+
+log = logging.getLogger(__name__)
+SYSTEM = Actor(user_id=1, display_name="reminders", is_admin=True)
+Outcome = Literal["sent", "closed", "failed"]
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    guild_id: int
+    user_id: int
+    slot: SlotView
+    entry: Entry
+    minutes: int
+
+    @property
+    def at(self) -> float:
+        return self.slot.start.timestamp() - 60 * self.minutes
+
+    @property
+    def job_id(self) -> str:
+        return f"{self.guild_id}:{self.user_id}:{self.slot.id}"
+
+
+# send(reminder, event settings) DMs one reminder and says how it went
+Sender = Callable[[Reminder, EventSettings], Awaitable[Outcome]]
+
+
+class Reminders:
+    def __init__(self, service: EventService, store: PersonalStore, send: Sender, *,
+                 clock: Callable[[], float] = time.time):
+        self.service, self.store, self.send = service, store, send
+        self.clock = clock
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+        self.sent: list[Reminder] = []  # what this process sent, for logs and tests
+        self.started = asyncio.Event()
+
+    async def start(self, guild_ids: list[int]) -> None:
+        self.scheduler.start()
+        try:
+            for guild_id in guild_ids:
+                await self.rebuild(guild_id)
+        finally:
+            self.started.set()
+
+    def stop(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+
+    async def plan_user(self, guild_id: int, user_id: int, minutes: int) -> list[Reminder]:
+        """The user's reminders over the published timetable (past ones included)."""
+        try:
+            items = await self.service.itinerary(guild_id, Actor(user_id=user_id, is_admin=True))
+        except EventError:
+            return []
+        return [Reminder(guild_id, user_id, it.slot, it.expected, minutes)
+                for it in items if it.expected is not None and not it.slot.is_break]
+
+    async def plan(self, guild_id: int) -> list[Reminder]:
+        out = []
+        for user_id, minutes in (await self.store.reminder_users(guild_id)).items():
+            out += await self.plan_user(guild_id, user_id, minutes)
+        return sorted(out, key=lambda r: (r.at, r.user_id))
+
+    def _drop(self, prefix: str) -> None:
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith(prefix):
+                job.remove()
+
+    async def rebuild(self, guild_id: int, user_id: int | None = None) -> list[Reminder]:
+        """Re-arm the guild's jobs (or one user's); send at once those whose time has passed
+        but whose session has not started. Returns the reminders sent now."""
+        if user_id is None:
+            self._drop(f"{guild_id}:")
+            planned = await self.plan(guild_id)
+        else:
+            self._drop(f"{guild_id}:{user_id}:")
+            minutes = (await self.store.reminder_users(guild_id)).get(user_id)
+            planned = [] if minutes is None else await self.plan_user(guild_id, user_id, minutes)
+        now = self.clock()
+        fired = []
+        for r in planned:
+            if r.at > now:
+                if not self.scheduler.running:
+                    continue
+                run_at = datetime.now(UTC) + timedelta(seconds=r.at - now)
+                self.scheduler.add_job(self.fire, DateTrigger(run_date=run_at), args=[r],
+                                       id=r.job_id, replace_existing=True,
+                                       misfire_grace_time=60 * r.minutes)
+            elif now < r.slot.start.timestamp() and await self.fire(r):
+                fired.append(r)
+        return fired
+
+    async def fire(self, r: Reminder) -> bool:
+        """Send one reminder unless it was sent already, the user turned reminders off, their
+        DMs are closed, or the timetable changed so that they are elsewhere in that slot."""
+        minutes = (await self.store.reminder_users(r.guild_id)).get(r.user_id)
+        if minutes is None:
+            return False
+        fresh = {x.slot.id: x for x in await self.plan_user(r.guild_id, r.user_id, minutes)}
+        r = fresh.get(r.slot.id)  # type: ignore[assignment]
+        if r is None:
+            return False
+        if not await self.store.claim_reminder(r.guild_id, r.user_id, r.slot.id,
+                                               r.entry.session_id):
+            return False
+        try:
+            settings = await self.service.settings(r.guild_id, SYSTEM)
+            outcome = await self.send(r, settings)
+        except Exception:
+            log.exception("reminder %s failed", r.job_id)
+            outcome = "failed"
+        if outcome == "failed":  # tried again at the next rebuild while the session is ahead
+            await self.store.release_reminder(r.guild_id, r.user_id, r.slot.id)
+            return False
+        await self.store.reminder_done(r.guild_id, r.user_id, r.slot.id, outcome)
+        if outcome == "closed":
+            await self.store.mark_dms_closed(r.guild_id, r.user_id)
+            self._drop(f"{r.guild_id}:{r.user_id}:")
+            return False
+        self.sent.append(r)
+        return True
+
+    def pending_jobs(self) -> list[str]:
+        return sorted(j.id for j in self.scheduler.get_jobs())
