@@ -168,8 +168,9 @@ async def _scenario(fake: FakeDiscord, db, clock: Clock) -> None:
     # ---- timetable import from a TOML attachment ---------------------------------------------
     cb = await answer(fake, "admin timetable import",
                       {"file": Upload("camp.toml", timetable_toml(voice.id))}, user=fake.owner)
-    assert cb.ephemeral and cb.content == ("Imported 2 day(s), 5 slot(s) of which 2 break(s), "
-                                           "and 3 room(s)."), cb.content
+    assert cb.ephemeral and cb.content == ("Imported 2 days, 5 slots (2 of them breaks) and 3 "
+                                           "rooms. Check it with /admin timetable show."), \
+        cb.content
     tv = await bot.service.timetable(guild, SYSTEM)
     room = {r.name: r for r in tv.rooms}
     assert room["Main hall"].voice_channel_id == voice.id
@@ -305,7 +306,9 @@ async def _scenario(fake: FakeDiscord, db, clock: Clock) -> None:
     # ---- publish ---------------------------------------------------------------------------
     mark = len(fake.requests)
     reply = await publish(fake)
-    assert reply.ephemeral and reply.content.startswith(f"Published version #{v1.id}.")
+    lines = reply.content.split("\n")  # one line per thing publishing did
+    assert reply.ephemeral and lines[0] == f"Published version #{v1.id}."
+    assert f"Timetable in <#{announcements.id}>: 2 days posted." in lines
     where = placements(vtt)
     assert len(where) == 9
     assert f"Discord events: {len(where)} created" in reply.content, reply.content
@@ -315,8 +318,9 @@ async def _scenario(fake: FakeDiscord, db, clock: Clock) -> None:
     day_ids = [m["id"] for m in days]
     threads = await bot.threads.thread_ids(guild)
     day_text = json.dumps([m["embeds"] for m in days], ensure_ascii=False)
-    for sid in where:
-        assert title[sid] in day_text and f"<#{threads[sid]}>" in day_text
+    for sid in where:  # the title links to the session's thread
+        link = f"https://discord.com/channels/{guild}/{threads[sid]}"
+        assert f"[{title[sid]}]({link}) (≈" in day_text
     assert "<t:" in day_text and "Coffee" in day_text and "Lunch" in day_text
     pictures = [m for m in fake.messages_in(announcements) if m["attachments"]]
     assert len(pictures) == 1
@@ -411,6 +415,9 @@ async def _scenario(fake: FakeDiscord, db, clock: Clock) -> None:
     changes = done.embeds[1]
     assert changes["title"] == f"Changes against the published version #{v1.id}: {len(changed)}"
     assert len(changes["description"].split("\n")) == len(changed)
+    # "Sessions moved" counts the same changes as the list, by kind
+    summary = field(done.embeds[0], "Sessions moved")
+    assert sum(int(n) for n in re.findall(r"(\d+) ", summary)) == len(changed), summary
     buys = field(done.embeds[0], "What the moves buy")
     gain = int(re.match(r"([+-][\d,]+)", buys)[1].replace(",", ""))
     assert gain > 0
@@ -419,7 +426,8 @@ async def _scenario(fake: FakeDiscord, db, clock: Clock) -> None:
     mark, sent_before = len(fake.requests), len(fake.sent)
     event_of = {sid: m.event_id for sid, m in (await bot.mirror.store.mirrored(guild)).items()}
     reply = await publish(fake)
-    assert reply.content.startswith(f"Published version #{v2.id}.")
+    assert reply.content.startswith(f"Published version #{v2.id}.\n")
+    assert f"Timetable in <#{announcements.id}>: 2 days updated in place." in reply.content
     assert [m["id"] for m in day_messages(fake, announcements)] == day_ids  # edited in place
     new_posts = [s for s in fake.sent[sent_before:]
                  if s.kind == "create" and s.channel_id == announcements.id]
@@ -441,7 +449,7 @@ async def _scenario(fake: FakeDiscord, db, clock: Clock) -> None:
                 told.setdefault(user, set()).add(sid)
     everyone = {m.id: m for m in (fake.owner, alice, bob, carol, dave, erin, *fans)}
     for uid, member in everyone.items():
-        notices = [t for t in dms(fake, member) if "timetable of" in t]
+        notices = [t for t in dms(fake, member) if "timetable of Camp 2026 changed for" in t]
         if uid in told and uid != fans[-1].id:
             assert len(notices) == 1, (member.user.username, notices)
             for sid in told[uid]:
