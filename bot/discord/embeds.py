@@ -104,21 +104,27 @@ def _slot_lines(ps: PublishedSlot, mine: dict[int, int] | None,
         return "Break"
     if not ps.entries:
         return "—"
-    lines = []
-    for e in sorted(ps.entries, key=lambda e: e.room_name):
-        mark = ""
-        if mine is not None:
-            lvl = mine.get(e.session_id, 0)
-            mark = MARKS.get(Level(lvl), "") + " " if lvl in set(Level) and lvl else ""
-        name = discord.utils.escape_markdown(e.title)
-        thread = (threads or {}).get(e.session_id)
-        if thread is not None and guild_id is not None:
-            name = f"[{name}]({thread_url(guild_id, thread)})"
-        elif thread is not None:
-            name = f"{name} · <#{thread}>"
-        lines.append(f"{mark}**{discord.utils.escape_markdown(e.room_name)}**: {name} "
-                     f"(≈{e.expected_attendance} expected)")
-    return _fit_lines(lines, FIELD_VALUE)
+    def lines(linked: bool) -> list[str]:
+        out = []
+        for e in sorted(ps.entries, key=lambda e: e.room_name):
+            mark = ""
+            if mine is not None:
+                lvl = mine.get(e.session_id, 0)
+                mark = MARKS.get(Level(lvl), "") + " " if lvl in set(Level) and lvl else ""
+            name = discord.utils.escape_markdown(e.title)
+            thread = (threads or {}).get(e.session_id) if linked else None
+            if thread is not None and guild_id is not None:
+                name = f"[{name}]({thread_url(guild_id, thread)})"
+            elif thread is not None:
+                name = f"{name} · <#{thread}>"
+            out.append(f"{mark}**{discord.utils.escape_markdown(e.room_name)}**: {name} "
+                       f"(≈{e.expected_attendance} expected)")
+        return out
+
+    found = lines(linked=True)
+    if threads and len("\n".join(found)) > FIELD_VALUE:
+        found = lines(linked=False)  # every session rather than links (threads: proposals)
+    return _fit_lines(found, FIELD_VALUE)
 
 
 def day_embeds(day: PublishedDay, mine: dict[int, int] | None = None,

@@ -68,3 +68,12 @@ def test_a_crowded_slot_is_cut_between_lines_and_says_how_many_more() -> None:
 def test_plural() -> None:
     assert embeds.plural(1, "day") == "1 day" and embeds.plural(3, "day") == "3 days"
     assert embeds.plural(2, "person", "people") == "2 people"
+
+
+def test_a_slot_too_full_for_links_lists_every_session_without_them() -> None:
+    day = _day(1, 8)
+    threads = {e.session_id: 10**18 + e.session_id for e in day.slots[0].entries}
+    value = embeds.day_embeds(day, threads=threads, guild_id=10**18)[0].fields[0].value
+    assert "more" not in value and value.count("\n") == 7 and "discord.com" not in value
+    (small,) = embeds.day_embeds(_day(1, 2), threads=threads, guild_id=10**18)
+    assert small.fields[0].value.count("](https://discord.com/channels/") == 2
