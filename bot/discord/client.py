@@ -174,7 +174,8 @@ class SchedulerBot(commands.Bot):
         after: dict[str, tuple[int, int]] = {}
         posted = edited = 0
         threads = await self.threads.thread_ids(guild_id)
-        for key, day_embeds in embeds.timetable_messages(tt, threads=threads):
+        for key, day_embeds in embeds.timetable_messages(tt, threads=threads,
+                                                         guild_id=guild_id):
             day_embeds = embeds.fit_message(day_embeds)
             old = before.get(key)
             if old is not None and old[0] == channel.id:
@@ -205,8 +206,10 @@ class SchedulerBot(commands.Bot):
     async def _publish_timetable(self, done: Published) -> str:
         posted, edited = await self.post_timetable(done.guild_id)
         if posted or edited:
-            return (f"Posted {posted} and updated {edited} message(s) in the announcements "
-                    "channel.")
+            settings = await self.service.settings(done.guild_id, SYSTEM)
+            did = [f"{embeds.plural(n, 'day')} {verb}" for n, verb in
+                   ((posted, "posted"), (edited, "updated in place")) if n]
+            return f"Timetable in <#{settings.announcements_channel_id}>: {', '.join(did)}."
         return "(No announcements channel: set one with /admin setup.)"
 
     async def _publish_announcements(self, done: Published) -> None:

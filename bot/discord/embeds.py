@@ -74,32 +74,68 @@ def _slot_heading(ps: PublishedSlot) -> str:
     return _cut(f"{ts(s.start)}–{ts(s.end)}{label}", 256)
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """"1 slot", "3 slots" (no "slot(s)")."""
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
+def thread_url(guild_id: int, thread_id: int) -> str:
+    return f"https://discord.com/channels/{guild_id}/{thread_id}"
+
+
+def _fit_lines(lines: list[str], limit: int) -> str:
+    """Whole lines up to `limit` characters, then "… and N more" (never a line cut in two)."""
+    text = "\n".join(lines)
+    if len(text) <= limit:
+        return text
+    kept: list[str] = []
+    for i, line in enumerate(lines):
+        rest = f"\n… and {len(lines) - i} more"
+        if len("\n".join([*kept, line])) + len(rest) > limit:
+            return "\n".join(kept) + rest if kept else _cut(line, limit)
+        kept.append(line)
+    return "\n".join(kept)
+
+
 def _slot_lines(ps: PublishedSlot, mine: dict[int, int] | None,
-                threads: dict[int, int] | None = None) -> str:
+                threads: dict[int, int] | None = None, guild_id: int | None = None) -> str:
+    """One line per session: room, title (linked to its discussion thread), people expected."""
     if ps.slot.is_break:
         return "Break"
     if not ps.entries:
         return "—"
-    lines = []
-    for e in sorted(ps.entries, key=lambda e: e.room_name):
-        mark = ""
-        if mine is not None:
-            lvl = mine.get(e.session_id, 0)
-            mark = MARKS.get(Level(lvl), "") + " " if lvl in set(Level) and lvl else ""
-        thread = (threads or {}).get(e.session_id)
-        link = f" · <#{thread}>" if thread is not None else ""
-        lines.append(f"{mark}**{e.room_name}**: {e.title} (~{e.expected_attendance}){link}")
-    return _cut("\n".join(lines), FIELD_VALUE)
+    def lines(linked: bool) -> list[str]:
+        out = []
+        for e in sorted(ps.entries, key=lambda e: e.room_name):
+            mark = ""
+            if mine is not None:
+                lvl = mine.get(e.session_id, 0)
+                mark = MARKS.get(Level(lvl), "") + " " if lvl in set(Level) and lvl else ""
+            name = discord.utils.escape_markdown(e.title)
+            thread = (threads or {}).get(e.session_id) if linked else None
+            if thread is not None and guild_id is not None:
+                name = f"[{name}]({thread_url(guild_id, thread)})"
+            elif thread is not None:
+                name = f"{name} · <#{thread}>"
+            out.append(f"{mark}**{discord.utils.escape_markdown(e.room_name)}**: {name} "
+                       f"(≈{e.expected_attendance} expected)")
+        return out
+
+    found = lines(linked=True)
+    if threads and len("\n".join(found)) > FIELD_VALUE:
+        found = lines(linked=False)  # every session rather than links (threads: proposals)
+    return _fit_lines(found, FIELD_VALUE)
 
 
 def day_embeds(day: PublishedDay, mine: dict[int, int] | None = None,
-               threads: dict[int, int] | None = None) -> list[discord.Embed]:
+               threads: dict[int, int] | None = None, guild_id: int | None = None
+               ) -> list[discord.Embed]:
     """One day as embeds, each within Discord's limits (25 fields, ~6000 characters)."""
     title = _cut(f"{day.label or day.date.strftime('%A')} · {day.date.isoformat()}", 256)
     embeds: list[discord.Embed] = []
     current = discord.Embed(title=title, colour=COLOUR)
     for ps in day.slots:
-        name, value = _slot_heading(ps), _slot_lines(ps, mine, threads)
+        name, value = _slot_heading(ps), _slot_lines(ps, mine, threads, guild_id)
         if len(current.fields) >= MAX_FIELDS or len(current) + len(name) + len(value) > 5500:
             embeds.append(current)
             current = discord.Embed(title=_cut(title + " (continued)", 256), colour=COLOUR)
@@ -111,11 +147,12 @@ def day_embeds(day: PublishedDay, mine: dict[int, int] | None = None,
 
 
 def timetable_messages(tt: PublishedTimetable, mine: dict[int, int] | None = None,
-                       threads: dict[int, int] | None = None
+                       threads: dict[int, int] | None = None, guild_id: int | None = None
                        ) -> list[tuple[str, list[discord.Embed]]]:
     """(day key, embeds) per day: one message per day; `threads`: session id → its
-    discussion thread, linked after the session."""
-    return [(d.date.isoformat(), day_embeds(d, mine, threads)[:10]) for d in tt.days]
+    discussion thread, the session's title links to it (with `guild_id`)."""
+    return [(d.date.isoformat(), day_embeds(d, mine, threads, guild_id)[:10])
+            for d in tt.days]
 
 
 def fit_message(embeds: Iterable[discord.Embed]) -> list[discord.Embed]:

@@ -14,12 +14,24 @@ from bot.event.preview import Preview
 DESCRIPTION = 4000
 
 
-def _field(e: discord.Embed, name: str, value: str) -> None:
+def _field(e: discord.Embed, name: str, value: str, inline: bool = False) -> None:
     for i, f in enumerate(e.fields):
         if f.name == name:
-            e.set_field_at(i, name=name, value=value, inline=False)
+            e.set_field_at(i, name=name, value=value, inline=inline)
             return
-    e.add_field(name=name, value=value, inline=False)
+    e.add_field(name=name, value=value, inline=inline)
+
+
+KIND_WORDS = (("moved", "to another time"), ("room", "to another room"),
+              ("unscheduled", "left out"), ("scheduled", "newly placed"))
+
+
+def moved_summary(p: Preview) -> str:
+    """The changes against the published version by kind, e.g. "1 to another time, 2 to
+    another room, 1 left out" (the same count as the list of changes)."""
+    kinds = [m.kind for m in p.moves]
+    parts = [f"{kinds.count(k)} {words}" for k, words in KIND_WORDS if kinds.count(k)]
+    return ", ".join(parts) or "none"
 
 
 def _chunks(lines: list[str], limit: int = DESCRIPTION) -> list[str]:
@@ -44,6 +56,8 @@ def preview_message(p: Preview) -> tuple[list[discord.Embed], discord.File | Non
            embeds._cut("\n".join(p.over_capacity) or "none", embeds.FIELD_VALUE))
     if p.based_on is None:
         return [main], None
+    # against the published version, count what the list below shows (not only slot changes)
+    _field(main, "Sessions moved", moved_summary(p), inline=True)
     if p.gain is not None:
         _field(main, "What the moves buy",
                f"{p.gain:+,} utility: {v.utility:,} against {p.kept_utility:,} for keeping "

@@ -133,14 +133,15 @@ def describe(move: Move, fmt: TimeFormat) -> str:
     return f"{t} moved from {_where(move.before, fmt)} to {_where(move.after, fmt)}"
 
 
-_WHY = {"proposer": "you propose it", "very": "you rated it very", "yes": "you rated it yes"}
+_WHY = {"proposer": "your session", "very": "you rated it very", "yes": "you rated it yes"}
 
 
 def notice_text(notice: Notice, fmt: TimeFormat, event_name: str = "") -> str:
     """The whole message for one person."""
     n = len(notice.items)
     where = f" of {event_name}" if event_name else ""
-    head = (f"The timetable{where} changed: {n} session{'s' if n != 1 else ''} you care about "
-            f"{'have' if n != 1 else 'has'} moved.")
-    lines = [f"- {describe(i.move, fmt)} ({_WHY[i.reason]})." for i in notice.items]
+    head = (f"📅 The timetable{where} changed for {n} session{'s' if n != 1 else ''} you care "
+            "about:")
+    lines = [f"- {describe(i.move, fmt)} · _{_WHY[i.reason]}_" for i in notice.items]
+    lines.append("-# Your updated schedule: /myschedule in the server.")
     return "\n".join([head, *lines])

@@ -55,7 +55,7 @@ async def start_event(fake: FakeDiscord, tmp_path):
                  user=fake.owner)
     cb = await answer(fake, "admin timetable import",
                       {"file": Upload("t.toml", future_toml())}, user=fake.owner)
-    assert "Imported 1 day(s)" in cb.content, cb.content
+    assert "Imported 1 day, 4 slots (1 of them a break)" in cb.content, cb.content
     await answer(fake, "admin code required", {"on": False}, user=fake.owner)
     ids = {}
     people = [fake.owner, fake.member] + [fake.add_member(f"p{i}") for i in range(3)]
@@ -253,8 +253,8 @@ async def test_threads_and_picture(fake_discord: FakeDiscord, tmp_path) -> None:
     where = await placed(bot, gid)
     day_text = str([m["embeds"] for m in fake.messages_in(announcements) if m["embeds"]])
     threads = await bot.threads.thread_ids(gid)
-    for sid in where:
-        assert f"<#{threads[sid]}>" in day_text
+    for sid in where:  # each title links to its thread
+        assert f"](https://discord.com/channels/{gid}/{threads[sid]})" in day_text
 
     pictures = [m for m in fake.messages_in(announcements) if m["attachments"]]
     assert len(pictures) == 1 and len(pictures[0]["attachments"]) == 1

@@ -29,7 +29,7 @@ async def setup_event(fake: FakeDiscord) -> tuple:
     cb = await answer(fake, "admin timetable import",
                       {"file": Upload("timetable.toml", EXAMPLE_TOML.read_bytes())},
                       user=fake.owner)
-    assert cb.ephemeral and "Imported 2 day(s)" in cb.content, cb.content
+    assert cb.ephemeral and "Imported 2 days, 10 slots (3 of them breaks)" in cb.content, cb.content
     return proposals, announcements
 
 
@@ -131,7 +131,7 @@ async def test_whole_event(fake_discord: FakeDiscord, tmp_path) -> None:
     ix = await fake.slash("admin schedule publish", user=fake.owner)
     reply = await fake.wait_until(lambda: [s for s in fake.responses(ix.id) if s.content],
                                   what="publish reply")
-    assert "Posted 2" in reply[-1].content and reply[-1].ephemeral
+    assert "2 days posted." in reply[-1].content and reply[-1].ephemeral
     days = [m for m in fake.messages_in(announcements) if m["embeds"]]  # and the picture
     assert len(days) == 2 and days[0]["embeds"][0]["title"].startswith("Monday")
     text = str(days)
@@ -141,7 +141,7 @@ async def test_whole_event(fake_discord: FakeDiscord, tmp_path) -> None:
     # re-publish: the same messages are edited, none posted anew
     ix = await fake.slash("admin schedule publish", user=fake.owner)
     reply = await fake.wait_until(lambda: [s for s in fake.responses(ix.id) if s.content])
-    assert "updated 2" in reply[-1].content
+    assert "2 days updated in place." in reply[-1].content
     assert [m["id"] for m in fake.messages_in(announcements) if m["embeds"]] == ids
     edits = [s for s in fake.sent if s.kind == "edit" and s.channel_id == announcements.id
              and s.embeds]

@@ -70,7 +70,7 @@ async def test_reschedule_preview_moves_and_one_notice_each(fake_discord: FakeDi
     await open_event(fake)
     cb = await answer(fake, "admin timetable import",
                       {"file": Upload("small.toml", SMALL), "force": True}, user=fake.owner)
-    assert "Imported 1 day(s), 3 slot(s)" in cb.content, cb.content
+    assert "Imported 1 day, 3 slots and 2 rooms." in cb.content, cb.content
     guild = fake.guild.id
     u1, u2, u3, u4 = (fake.add_member(f"u{i}") for i in range(1, 5))
     people = {m.id: m for m in (fake.owner, u1, u2, u3, u4)}
@@ -161,7 +161,7 @@ async def test_reschedule_preview_moves_and_one_notice_each(fake_discord: FakeDi
             assert len(got) == 1, (member.user.username, got)
             named = {sid for sid in title if f"“{title[sid]}”" in got[0]}
             assert named == reached[uid], (member.user.username, got[0])
-            assert re.search(r"changed: \d+ sessions? you care about", got[0])
+            assert re.search(r"changed for \d+ sessions? you care about", got[0])
         else:
             assert got == [], (member.user.username, got)
     assert dm_attempts(fake, closed) == 1

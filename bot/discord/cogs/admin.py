@@ -234,8 +234,11 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Run the ev
         except UnicodeDecodeError:
             raise InvalidInput("The file is not UTF-8 text.") from None
         r = await self.service.import_timetable_toml(guild_id, actor, text, force)
-        await _say(interaction, f"Imported {r.days} day(s), {r.slots} slot(s) of which "
-                   f"{r.breaks} break(s), and {r.rooms} room(s).")
+        n = embeds.plural
+        breaks = (f" ({r.breaks} of them {'a break' if r.breaks == 1 else 'breaks'})"
+                  if r.breaks else "")
+        await _say(interaction, f"Imported {n(r.days, 'day')}, {n(r.slots, 'slot')}{breaks} "
+                   f"and {n(r.rooms, 'room')}. Check it with /admin timetable show.")
 
     @timetable.command(name="show", description="Days, slots and rooms with their ids")
     async def timetable_show(self, interaction: discord.Interaction) -> None:
@@ -332,7 +335,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Run the ev
                 raise InvalidInput("Nothing to publish yet: run /admin schedule run first.")
             version = versions[-1].id
         lines = await self.bot.publisher.publish(guild_id, actor, version)
-        await _say(interaction, " ".join(lines))
+        await _say(interaction, "\n".join(lines))
 
     @app_commands.command(name="events", description="Mirror the published sessions as "
                                                      "Discord scheduled events (on/off)")

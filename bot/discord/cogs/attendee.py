@@ -146,7 +146,8 @@ class Attendee(commands.Cog):
         guild_id, actor, _ = await attendee_actor(interaction)
         sid = _session_id(session)
         result = await self.service.set_interest(guild_id, actor, sid, level.value)
-        await _say(interaction, f"Your interest in #{sid} is now "
+        s = await self.service.get_session(guild_id, actor, sid)
+        await _say(interaction, f"Your interest in “{s.title}” is now "
                    f"**{LEVEL_NAMES[Level(result.level)]}**.")
 
     @app_commands.command(description="Change the title or description of your session")

@@ -73,10 +73,14 @@ def test_one_notice_per_person_with_all_their_sessions():
         (1, "very"), (4, "very"), (8, "yes")]
     assert [(i.move.session_id, i.reason) for i in by_user[1001].items] == [(1, "proposer")]
     text = notice_text(by_user[50], FMT, "Test camp")
-    assert text.startswith("The timetable of Test camp changed: 3 sessions you care about")
+    assert text.startswith("📅 The timetable of Test camp changed for 3 sessions you care "
+                           "about:")
     assert text.count("\n- ") == 3
     assert "“Session 1” moved from Mon 6 Jul 09:30 in Main hall to Mon 6 Jul 12:00 in " \
-           "Workshop room (you rated it very)." in text
+           "Workshop room · _you rated it very_\n" in text
+    assert text.endswith("\n-# Your updated schedule: /myschedule in the server.")
+    assert "((" not in text and ") (" not in text  # one pair of brackets at most per line
+    assert notice_text(by_user[1001], FMT).count("_your session_") == 1
 
 
 def test_unscheduled_told_scheduled_not():
