@@ -36,6 +36,9 @@ class Settings(BaseModel):
     announce_minutes_before: int = Field(default=10, ge=0, le=24 * 60)
     daily_agenda_time: time | None = time(8, 0)
     announce_catch_up_minutes: int = Field(default=15, ge=0, le=24 * 60)
+    # Slots that have started, or start within this many minutes, are left alone by a re-run
+    # (their sessions were announced and reminded); None leaves only locked slots alone.
+    freeze_minutes_before: int | None = Field(default=15, ge=0, le=24 * 60)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     backup_dir: Path = Path("backups")
 

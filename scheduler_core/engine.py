@@ -142,8 +142,9 @@ def unplaced_reason(problem: Problem, tt: Timetable, s: int) -> str:
     sess = problem.instance.sessions[s]
     if not problem.allowed[s]:
         if sess.allowed_slots is not None:
-            return "none of the slots it allows is open: they are breaks or taken by fixed sessions"
-        return "there is no slot open for sessions"
+            return ("none of the slots it allows is open: they are breaks, locked, or full "
+                    "with fixed sessions")
+        return "there is no slot open for sessions: every slot is a break, locked, or full"
     places = sum(problem.capacity)
     movable = sum(1 for x in range(problem.n_sessions) if problem.movable(x))
     open_slots = [t for t in problem.allowed[s] if tt.free[t] > 0]

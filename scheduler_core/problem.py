@@ -20,7 +20,7 @@ class Problem:
     room_ids: list[str]            # all rooms, in input order
     session_ids: list[str]
     attendee_ids: list[str]
-    capacity: list[int]            # per slot: rooms not taken by fixed sessions
+    capacity: list[int]            # per slot: rooms open to movable sessions (0 when locked)
     allowed: list[list[int]]       # per session: slots it may go in (one for fixed sessions)
     fixed_slot: list[int]          # per session: its fixed slot, or UNPLACED
     fixed_room: dict[int, str]     # fixed session -> room id
@@ -58,12 +58,15 @@ def compile_problem(inst: Instance) -> Problem:
 
     fixed_slot = [UNPLACED] * len(session_ids)
     fixed_room: dict[int, str] = {}
-    capacity = [len(inst.rooms)] * len(slot_ids)
+    # A locked slot is left alone: it keeps its fixed sessions and takes no others.
+    locked = {s.id for s in inst.slots if s.locked}
+    capacity = [0 if sid in locked else len(inst.rooms) for sid in slot_ids]
     for p in inst.fixed:
         s, t = session_index[p.session], slot_index[p.slot]
         fixed_slot[s] = t
         fixed_room[s] = p.room
-        capacity[t] -= 1
+        if slot_ids[t] not in locked:
+            capacity[t] -= 1
 
     allowed: list[list[int]] = []
     for i, sess in enumerate(inst.sessions):

@@ -18,7 +18,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from datetime import time as dtime
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,7 @@ from bot.event.models import (
 )
 from bot.event.solving import ProgressCallback, SolverFailed, engine_worker, solve_in_process
 from bot.event.text import clean_description, clean_display_name, clean_title, title_key
-from bot.event.times import now_text, parse_date, parse_time, to_utc_text, zone
+from bot.event.times import from_utc_text, now_text, parse_date, parse_time, to_utc_text, zone
 from bot.event.timetable_toml import parse_room, parse_timetable
 from bot.storage import Database, events, personal, schedules, sessions, timetable, transfer
 from scheduler_core.evaluate import utility_of
@@ -818,11 +818,14 @@ class EventService:
                            progress: ProgressCallback | None = None,
                            cancel: asyncio.Event | threading.Event | None = None,
                            time_limit: float = 10.0, seed: int = 0, move_weight: int = 100,
-                           iterations: int | None = None) -> ScheduleVersion:
+                           iterations: int | None = None,
+                           freeze_minutes: int | None = None) -> ScheduleVersion:
         """Solve (in a worker process) and store the result as a new, unpublished version.
 
         One run per guild at a time (Conflict otherwise). The snapshot holds public sessions;
-        published placements in locked slots are `fixed`; the published version is `previous`.
+        the published version is `previous`. Locked slots, and (with `freeze_minutes`) slots
+        that have started or start within that many minutes, are left alone: their published
+        sessions are `fixed` and nothing else goes there.
         """
         guild_id = _check_id(guild_id, "server")
         _require_admin(_check_actor(actor))
@@ -833,7 +836,13 @@ class EventService:
                            "finish.")
         self._running.add(guild_id)
         try:
-            instance = await self.db.read(lambda conn: self._snapshot(conn, guild_id))
+            frozen_before = None
+            if freeze_minutes is not None:
+                if not isinstance(freeze_minutes, int) or not 0 <= freeze_minutes <= 24 * 60:
+                    raise InvalidInput("The freeze window must be between 0 and 1440 minutes.")
+                frozen_before = datetime.fromtimestamp(self._clock() + 60 * freeze_minutes, UTC)
+            instance = await self.db.read(
+                lambda conn: self._snapshot(conn, guild_id, frozen_before))
             options = {"time_limit": float(time_limit), "seed": int(seed),
                        "move_weight": int(move_weight), "iterations": iterations}
             try:
@@ -851,7 +860,7 @@ class EventService:
             self._running.discard(guild_id)
 
     @staticmethod
-    def _snapshot(conn: Tx, guild_id: int) -> Instance:
+    def _snapshot(conn: Tx, guild_id: int, frozen_before: datetime | None = None) -> Instance:
         ev = _event(conn, guild_id)
         slot_rows = timetable.slots(conn, guild_id)
         room_rows = timetable.rooms(conn, guild_id)
@@ -862,7 +871,9 @@ class EventService:
             raise InvalidInput("There are no public sessions to schedule yet.")
         allowed = sessions.allowed_slots(conn, [s["id"] for s in session_rows])
         public_ids = {s["id"] for s in session_rows}
-        locked = {s["id"] for s in slot_rows if s["locked"]}
+        locked = {s["id"] for s in slot_rows
+                  if s["locked"] or (frozen_before is not None
+                                     and from_utc_text(s["start_utc"]) <= frozen_before)}
         previous = fixed = None
         if ev["published_version_id"] is not None:
             placed = [p for p in schedules.placements(conn, ev["published_version_id"])
@@ -870,9 +881,12 @@ class EventService:
             previous = [{"session": str(p["session_id"]), "slot": str(p["slot_id"]),
                          "room": str(p["room_id"])} for p in placed]
             fixed = [f for f, p in zip(previous, placed, strict=True) if p["slot_id"] in locked]
+        pinned = {int(f["session"]) for f in fixed or []}
+        for sid in pinned:  # a fixed session stays put even if its allowed slots changed since
+            allowed.pop(sid, None)
         data = {
             "slots": [{"id": str(s["id"]), "start": s["start_utc"], "end": s["end_utc"],
-                       "is_break": bool(s["is_break"]), "locked": bool(s["locked"])}
+                       "is_break": bool(s["is_break"]), "locked": s["id"] in locked}
                       for s in slot_rows],
             "rooms": [{"id": str(r["id"]), "name": r["name"], "capacity": r["capacity"]}
                       for r in room_rows],

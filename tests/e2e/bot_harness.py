@@ -25,7 +25,14 @@ class Clock:
 
 def make_bot(fake: FakeDiscord, db: Path, clock: Clock | None = None,
              **settings: Any) -> SchedulerBot:
-    """The same object `session-scheduler run` builds, on a temporary database."""
+    """The same object `session-scheduler run` builds, on a temporary database.
+
+    Without a clock the bot lives in today's real time while the example timetables are
+    fixed dates, so re-runs would find every slot past and frozen: such tests run without
+    the freeze window unless they ask for one (tests/e2e/test_full_event.py does, with a clock).
+    """
+    if clock is None:
+        settings.setdefault("freeze_minutes_before", None)
     config = load_settings(None, env={}, token="unused", database=db,
                            guild_ids=[fake.guild.id], **settings)
     options: dict[str, Any] = {"guild_ready_timeout": 0.05}

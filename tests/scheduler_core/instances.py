@@ -19,7 +19,7 @@ def small_instances(draw, max_sessions: int = 6, max_slots: int = 3, with_fixed:
     n_rooms = draw(st.integers(1, 3))
     n_sessions = draw(st.integers(0, max_sessions))
     n_attendees = draw(st.integers(1, 6))
-    slots = [{"id": f"t{i}"} for i in range(n_slots)]
+    slots = [{"id": f"t{i}", "locked": draw(st.integers(0, 4)) == 0} for i in range(n_slots)]
     slots += [{"id": f"b{i}", "is_break": True} for i in range(breaks)]
     slot_ids = [f"t{i}" for i in range(n_slots)]
     rooms = [{"id": f"r{i}", "name": f"Room {i}", "capacity": draw(st.integers(1, 5))}
@@ -50,13 +50,15 @@ def small_instances(draw, max_sessions: int = 6, max_slots: int = 3, with_fixed:
 def brute_force_optimum(inst: Instance) -> int:
     """Best utility over every seating, by enumeration (tiny instances only)."""
     slots = [s.id for s in inst.slots if not s.is_break]
+    locked = {s.id for s in inst.slots if s.locked}
     fixed = {p.session: p.slot for p in inst.fixed}
     choices = []
     for sess in inst.sessions:
         if sess.id in fixed:
             choices.append([fixed[sess.id]])
         else:
-            ok = [t for t in slots if sess.allowed_slots is None or t in sess.allowed_slots]
+            ok = [t for t in slots if (sess.allowed_slots is None or t in sess.allowed_slots)
+                  and t not in locked]
             choices.append([None, *ok])
     best = 0
     for combo in itertools.product(*choices):
@@ -87,6 +89,11 @@ def feasibility_errors(inst: Instance, seating: list[tuple[str, str]]) -> list[s
             allowed = by_id[s].allowed_slots
             if allowed is not None and slot not in allowed:
                 errors.append(f"{s} outside its allowed slots")
+    locked = {s.id for s in inst.slots if s.locked}
+    fixed = {p.session for p in inst.fixed}
+    for session, slot in seating:
+        if slot in locked and session not in fixed:
+            errors.append(f"{session} added to locked slot {slot}")
     placed = dict(seating)
     for p in inst.fixed:
         if placed.get(p.session) != p.slot:

@@ -309,8 +309,9 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Run the ev
                                    allowed_mentions=NO_MENTIONS)
 
         try:
-            version = await self.service.run_schedule(guild_id, actor, progress=progress,
-                                                      time_limit=float(seconds))
+            version = await self.service.run_schedule(
+                guild_id, actor, progress=progress, time_limit=float(seconds),
+                freeze_minutes=self.bot.settings.freeze_minutes_before)
         except Exception:
             await message.edit(content="Scheduling failed (see below).",
                                allowed_mentions=NO_MENTIONS)

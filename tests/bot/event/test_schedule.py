@@ -103,6 +103,41 @@ async def test_locked_slots_keep_their_sessions_on_rerun(event, proposals):
         assert second[s] == p
 
 
+async def test_started_and_imminent_slots_are_left_alone(event, proposals, clock):
+    v1 = await event.run_schedule(GUILD, ADMIN, **FAST)
+    await event.publish(GUILD, ADMIN, v1.id)
+    first = await _placements(event, v1.id)
+    tt = await event.timetable(GUILD, ADMIN)
+    slots = sorted((s for d in tt.days for s in d.slots if not s.is_break),
+                   key=lambda s: s.start)
+    used = sorted({slot for slot, _ in first.values()},
+                  key=lambda i: next(s.start for s in slots if s.id == i))
+    # Five minutes before the second used slot: the first is under way, the second announced.
+    soon = next(s for s in slots if s.id == used[1])
+    clock.now = soon.start.timestamp() - 5 * 60
+    frozen = {s.id for s in slots if s.start <= soon.start}
+    # A free re-run would have to change the frozen slots: one of their sessions may now only
+    # run later, and a new talk everyone wants may only run in the first slot.
+    moved, (home, _room) = next((x, p) for x, p in first.items() if p[0] == used[0])
+    later = next(s.id for s in slots if s.start > soon.start)
+    await event.set_allowed_slots(GUILD, ADMIN, moved, [later])
+    late = (await event.propose(GUILD, ADMIN, "Late talk", "x")).id
+    await event.set_allowed_slots(GUILD, ADMIN, late, [home])
+    for p in PEOPLE:
+        await event.set_interest(GUILD, p, late, 100)
+    free = await _placements(event, (await event.run_schedule(GUILD, ADMIN, seed=3,
+                                                               **FAST)).id)
+    kept = await _placements(event, (await event.run_schedule(
+        GUILD, ADMIN, seed=3, freeze_minutes=10, **FAST)).id)
+
+    def inside(placed):
+        return {s: p for s, p in placed.items() if p[0] in frozen}
+
+    assert free[moved][0] == later and free[late][0] == home  # what the freeze prevents
+    assert inside(kept) == inside(first)
+    assert late not in kept
+
+
 async def test_second_concurrent_run_is_refused_and_loop_stays_responsive(event, proposals):
     started = asyncio.Event()
     cancel = threading.Event()
