@@ -1,0 +1,145 @@
+"""What every group of rules shares: argument checks, the event row, the service's state."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Self
+
+from bot.event import _views, codes
+from bot.event.errors import Forbidden, InvalidInput, NotFound
+from bot.event.models import Actor, Level, SessionView
+from bot.event.solving import engine_worker
+from bot.event.text import clean_display_name
+from bot.storage import Database, events, sessions
+
+MAX_ID = 2**63 - 1
+MAX_JSON_CHARS = 20_000_000
+_UNSET: Any = object()
+_BOOL_SETTINGS = ("verification_required", "proposals_open", "interest_open",
+                  "schedule_visible", "mirror_events")
+_ID_SETTINGS = ("announcements_channel_id", "proposals_channel_id", "moderation_channel_id",
+                "verified_role_id", "organiser_role_id")
+_LEVELS = frozenset(int(x) for x in Level)
+
+Tx = sqlite3.Connection
+
+
+# ---------------------------------------------------------------------------------- checks
+
+def _check_id(value: object, what: str) -> int:
+    """Ids come from Discord or from our own lists: positive integers. Anything else is refused."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(f"The {what} id must be a number.")
+    if not 1 <= value <= MAX_ID:
+        raise NotFound(f"There is no such {what}.")
+    return value
+
+
+def _check_actor(actor: object) -> Actor:
+    if not isinstance(actor, Actor):
+        raise InvalidInput("Unknown user.")
+    _check_id(actor.user_id, "user")
+    return actor
+
+
+def _require_admin(actor: Actor) -> None:
+    if not actor.is_admin:
+        raise Forbidden("Only the event's admins can do this.")
+
+
+def _check_bool(value: object, what: str) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidInput(f"{what} must be on or off.")
+    return value
+
+
+def _check_level(level: object) -> int:
+    if isinstance(level, bool) or not isinstance(level, int) or int(level) not in _LEVELS:
+        raise InvalidInput("The interest level must be one of: none, a little, yes, very.")
+    return int(level)
+
+
+def _event(conn: Tx, guild_id: int) -> sqlite3.Row:
+    row = events.get_event(conn, guild_id)
+    if row is None:
+        raise NotFound("This server has no event yet: an admin can create it with /admin setup.")
+    return row
+
+
+def _touch(conn: Tx, guild_id: int, actor: Actor) -> None:
+    """Record the acting attendee (on first contact, or when their name or admin flag changed)."""
+    events.upsert_attendee(conn, guild_id, actor.user_id, clean_display_name(actor.display_name),
+                           actor.is_admin)
+
+
+def _enter(conn: Tx, guild_id: int, actor: Actor) -> tuple[sqlite3.Row, bool]:
+    """The event row and whether the actor is verified; records the actor, writing only if
+    something changed (most calls then read one row and write nothing more)."""
+    row = events.event_with_attendee(conn, guild_id, actor.user_id)
+    if row is None:
+        _event(conn, guild_id)  # raises NotFound
+    name = clean_display_name(actor.display_name)
+    if (row["a_user_id"] is None or (name and name != row["a_display_name"])
+            or bool(row["a_is_admin"]) != actor.is_admin):
+        events.upsert_attendee(conn, guild_id, actor.user_id, name, actor.is_admin)
+    return row, bool(row["a_verified"])
+
+
+def _session_view(conn: Tx, guild_id: int, session_id: int, user_id: int) -> SessionView:
+    row = sessions.get_session_full(conn, guild_id, session_id, user_id)
+    if row is None:
+        raise NotFound("There is no such session.")
+    allowed = sessions.allowed_slots(conn, [session_id]).get(session_id)
+    return _views.session(row, allowed)
+
+
+def _own_or_admin(row: sqlite3.Row, actor: Actor, action: str) -> None:
+    if row["owner_id"] != actor.user_id and not actor.is_admin:
+        raise Forbidden(f"Only the session's proposer or an admin can {action} it.")
+
+
+def _visible_session(conn: Tx, guild_id: int, session_id: int, actor: Actor) -> sqlite3.Row:
+    """A session the actor may see: public ones, their own, and any for admins."""
+    row = sessions.get_session(conn, guild_id, _check_id(session_id, "session"))
+    if row is None or (row["status"] != "public" and row["owner_id"] != actor.user_id
+                       and not actor.is_admin):
+        raise NotFound("There is no such session.")
+    return row
+
+
+def _published_count_message(n: int, what: str) -> str:
+    return (f"This {what} holds {n} session(s) of the published schedule. Remove it with "
+            "force to unschedule them, or publish a schedule without them first.")
+
+
+class ServiceBase:
+    """The rules of one bot process over one database (any number of guilds)."""
+
+    def __init__(self, db: Database, *, clock: Callable[[], float] = time.time,
+                 code_factory: Callable[[], str] = codes.new_code,
+                 solver_target: Callable[..., None] = engine_worker):
+        self.db = db
+        self._clock = clock
+        self._new_code = code_factory
+        self._solver_target = solver_target
+        self._running: set[int] = set()
+
+    @classmethod
+    async def open(cls, path: str | Path, **kwargs: Any) -> Self:
+        return cls(await Database.open(path), **kwargs)
+
+    async def close(self) -> None:
+        await self.db.close()
+
+    async def _admin_write(self, guild_id: int, actor: Actor, fn: Callable[[Tx, sqlite3.Row], Any]
+                           ) -> Any:
+        guild_id = _check_id(guild_id, "server")
+        _require_admin(_check_actor(actor))
+
+        def tx(conn: Tx) -> Any:
+            ev, _ = _enter(conn, guild_id, actor)
+            return fn(conn, ev)
+        return await self.db.write(tx)

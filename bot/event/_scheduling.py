@@ -1,0 +1,304 @@
+"""Scheduling through the engine, schedule versions, and the published timetable's views."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import threading
+from datetime import UTC, datetime
+
+from pydantic import ValidationError
+
+from bot.event import _views
+from bot.event._common import (
+    ServiceBase,
+    Tx,
+    _check_actor,
+    _check_id,
+    _event,
+    _require_admin,
+)
+from bot.event.errors import Conflict, EventError, Forbidden, InvalidInput, NotFound
+from bot.event.models import (
+    Actor,
+    Entry,
+    ItineraryItem,
+    PublishedDay,
+    PublishedSlot,
+    PublishedTimetable,
+    ScheduleVersion,
+)
+from bot.event.solving import ProgressCallback, SolverFailed, solve_in_process
+from bot.event.times import from_utc_text, now_text
+from bot.storage import personal, schedules, sessions, timetable
+from scheduler_core.evaluate import utility_of
+from scheduler_core.models import Instance, InvalidInstance, Result
+
+
+class SchedulingRules(ServiceBase):
+    async def run_schedule(self, guild_id: int, actor: Actor, *,
+                           progress: ProgressCallback | None = None,
+                           cancel: asyncio.Event | threading.Event | None = None,
+                           time_limit: float = 10.0, seed: int = 0, move_weight: int = 100,
+                           iterations: int | None = None,
+                           freeze_minutes: int | None = None) -> ScheduleVersion:
+        """Solve (in a worker process) and store the result as a new, unpublished version.
+
+        One run per guild at a time (Conflict otherwise). The snapshot holds public sessions;
+        the published version is `previous`. Locked slots, and (with `freeze_minutes`) slots
+        that have started or start within that many minutes, are left alone: their published
+        sessions are `fixed` and nothing else goes there.
+        """
+        guild_id = _check_id(guild_id, "server")
+        _require_admin(_check_actor(actor))
+        if not isinstance(time_limit, int | float) or not 0 < time_limit <= 3600:
+            raise InvalidInput("The time limit must be between 0 and 3600 seconds.")
+        if guild_id in self._running:
+            raise Conflict("The scheduler is already running for this event; wait for it to "
+                           "finish.")
+        self._running.add(guild_id)
+        try:
+            frozen_before = None
+            if freeze_minutes is not None:
+                if not isinstance(freeze_minutes, int) or not 0 <= freeze_minutes <= 24 * 60:
+                    raise InvalidInput("The freeze window must be between 0 and 1440 minutes.")
+                frozen_before = datetime.fromtimestamp(self._clock() + 60 * freeze_minutes, UTC)
+            instance = await self.db.read(
+                lambda conn: self._snapshot(conn, guild_id, frozen_before))
+            options = {"time_limit": float(time_limit), "seed": int(seed),
+                       "move_weight": int(move_weight), "iterations": iterations}
+            try:
+                result = await solve_in_process(instance, options, progress, cancel,
+                                                target=self._solver_target)
+            except SolverFailed as e:
+                raise EventError(f"The scheduler failed: {e}") from e
+            # what keeping the published timetable is worth for the same snapshot: the preview
+            # says how much the moves buy (new utility minus this)
+            kept = (None if instance.previous is None
+                    else utility_of(instance, [(p.session, p.slot) for p in instance.previous]))
+            return await self.db.write(
+                lambda conn: self._store_result(conn, guild_id, actor, result, kept))
+        finally:
+            self._running.discard(guild_id)
+
+    @staticmethod
+    def _snapshot(conn: Tx, guild_id: int, frozen_before: datetime | None = None) -> Instance:
+        ev = _event(conn, guild_id)
+        slot_rows = timetable.slots(conn, guild_id)
+        room_rows = timetable.rooms(conn, guild_id)
+        session_rows = sessions.public_sessions(conn, guild_id)
+        if not [s for s in slot_rows if not s["is_break"]] or not room_rows:
+            raise InvalidInput("Add slots and rooms before running the scheduler.")
+        if not session_rows:
+            raise InvalidInput("There are no public sessions to schedule yet.")
+        allowed = sessions.allowed_slots(conn, [s["id"] for s in session_rows])
+        public_ids = {s["id"] for s in session_rows}
+        locked = {s["id"] for s in slot_rows
+                  if s["locked"] or (frozen_before is not None
+                                     and from_utc_text(s["start_utc"]) <= frozen_before)}
+        previous = fixed = None
+        if ev["published_version_id"] is not None:
+            placed = [p for p in schedules.placements(conn, ev["published_version_id"])
+                      if p["session_id"] in public_ids]
+            previous = [{"session": str(p["session_id"]), "slot": str(p["slot_id"]),
+                         "room": str(p["room_id"])} for p in placed]
+            fixed = [f for f, p in zip(previous, placed, strict=True) if p["slot_id"] in locked]
+        pinned = {int(f["session"]) for f in fixed or []}
+        for sid in pinned:  # a fixed session stays put even if its allowed slots changed since
+            allowed.pop(sid, None)
+        data = {
+            "slots": [{"id": str(s["id"]), "start": s["start_utc"], "end": s["end_utc"],
+                       "is_break": bool(s["is_break"]), "locked": s["id"] in locked}
+                      for s in slot_rows],
+            "rooms": [{"id": str(r["id"]), "name": r["name"], "capacity": r["capacity"]}
+                      for r in room_rows],
+            "sessions": [{"id": str(s["id"]), "title": s["title"],
+                          "proposers": [str(s["owner_id"])],
+                          "allowed_slots": ([str(x) for x in allowed[s["id"]]]
+                                            if s["id"] in allowed else None)}
+                         for s in session_rows],
+            "interest": [{"attendee": str(i["user_id"]), "session": str(i["session_id"]),
+                          "level": i["level"]} for i in sessions.public_interest(conn, guild_id)],
+            "fixed": fixed or [],
+            "previous": previous,
+        }
+        try:
+            return Instance.model_validate(data)
+        except (InvalidInstance, ValidationError) as e:
+            problems = getattr(e, "problems", None) or [str(e)]
+            raise InvalidInput("The event cannot be scheduled as it is: "
+                               + "; ".join(problems)) from None
+
+    @staticmethod
+    def _store_result(conn: Tx, guild_id: int, actor: Actor, result: Result,
+                      kept: int | None = None) -> ScheduleVersion:
+        ev = _event(conn, guild_id)
+        unplaced = [{"session_id": int(u.session), "reason": u.reason} for u in result.unplaced]
+        keep = []
+        for a in result.assignments:
+            sid, sl, rm = int(a.session), int(a.slot), int(a.room)
+            if (sessions.get_session(conn, guild_id, sid) is None
+                    or timetable.get_slot(conn, guild_id, sl) is None
+                    or timetable.get_room(conn, guild_id, rm) is None):
+                unplaced.append({"session_id": sid,
+                                 "reason": "its session, slot or room was removed meanwhile"})
+                continue
+            keep.append((sid, sl, rm, a.expected_attendance))
+        figures = {"status": result.status, "utility": result.utility,
+                   "upper_bound": result.upper_bound,
+                   "seed_heuristic_utility": result.seed_heuristic_utility,
+                   "solve_seconds": result.solve_seconds, "moved": result.moved}
+        vid = schedules.insert_version(conn, guild_id, actor.user_id, now_text(), figures,
+                                       json.dumps(unplaced))
+        for sid, sl, rm, att in keep:
+            schedules.insert_placement(conn, vid, sid, sl, rm, att)
+        if kept is not None and ev["published_version_id"] is not None:
+            personal.set_baseline(conn, vid, ev["published_version_id"], kept)
+        return SchedulingRules._version_view(conn, guild_id, vid, ev["published_version_id"])
+
+    @staticmethod
+    def _version_view(conn: Tx, guild_id: int, version_id: int,
+                      published_id: int | None) -> ScheduleVersion:
+        row = schedules.get_version(conn, guild_id, version_id)
+        if row is None:
+            raise NotFound("There is no such schedule version.")
+        unplaced = json.loads(row["unplaced_json"])
+        titles = {}
+        for u in unplaced:
+            s = sessions.get_session(conn, guild_id, u["session_id"])
+            titles[u["session_id"]] = s["title"] if s else ""
+        return _views.version(row, published_id, titles, unplaced)
+
+    async def schedule_versions(self, guild_id: int, actor: Actor) -> list[ScheduleVersion]:
+        """Every stored run with its figures (admins)."""
+        guild_id = _check_id(guild_id, "server")
+        _require_admin(_check_actor(actor))
+
+        def tx(conn: Tx) -> list[ScheduleVersion]:
+            ev = _event(conn, guild_id)
+            return [self._version_view(conn, guild_id, v["id"], ev["published_version_id"])
+                    for v in schedules.versions(conn, guild_id)]
+        return await self.db.read(tx)
+
+    async def publish(self, guild_id: int, actor: Actor, version_id: int) -> ScheduleVersion:
+        """Make a stored version the published schedule (admins); one published at a time."""
+        version_id = _check_id(version_id, "schedule version")
+
+        def fn(conn: Tx, ev: sqlite3.Row) -> ScheduleVersion:
+            if schedules.get_version(conn, guild_id, version_id) is None:
+                raise NotFound("There is no such schedule version.")
+            schedules.mark_published(conn, guild_id, version_id, now_text())
+            return self._version_view(conn, guild_id, version_id, version_id)
+        return await self._admin_write(guild_id, actor, fn)
+
+    # ------------------------------------------------------------------------------ queries
+
+    def _published(self, conn: Tx, guild_id: int, actor: Actor
+                   ) -> tuple[sqlite3.Row, list[sqlite3.Row], dict[int, list[Entry]]]:
+        ev = _event(conn, guild_id)
+        if not ev["schedule_visible"] and not actor.is_admin:
+            raise Forbidden("The schedule is not public yet.")
+        if ev["published_version_id"] is None:
+            raise NotFound("No schedule has been published yet.")
+        return ev, timetable.slots(conn, guild_id), _entries_by_slot(
+            conn, ev["published_version_id"])
+
+    async def published_timetable(self, guild_id: int, actor: Actor) -> PublishedTimetable:
+        """The published schedule by day, slot and room, with expected attendance."""
+        guild_id = _check_id(guild_id, "server")
+        _check_actor(actor)
+
+        def tx(conn: Tx) -> PublishedTimetable:
+            ev, slot_rows, by_slot = self._published(conn, guild_id, actor)
+            return _laid_out(conn, guild_id, ev, ev["published_version_id"], slot_rows, by_slot)
+        return await self.db.read(tx)
+
+    async def itinerary(self, guild_id: int, actor: Actor) -> list[ItineraryItem]:
+        """For each slot of the published schedule: where the actor is expected, and options.
+
+        Expected = the session they propose in that slot, else their highest level there
+        (ties: the larger expected audience); alternatives = the others they rated, best first.
+        """
+        guild_id = _check_id(guild_id, "server")
+        _check_actor(actor)
+
+        def tx(conn: Tx) -> list[ItineraryItem]:
+            _, slot_rows, by_slot = self._published(conn, guild_id, actor)
+            mine = sessions.levels_of(conn, guild_id, actor.user_id)
+            items = []
+            for s in slot_rows:
+                if s["is_break"]:
+                    continue
+                ranked = sorted(
+                    by_slot.get(s["id"], ()),
+                    key=lambda e: (e.owner_id != actor.user_id, -mine.get(e.session_id, 0),
+                                   -e.expected_attendance, e.session_id))
+                ranked = [e for e in ranked
+                          if e.owner_id == actor.user_id or mine.get(e.session_id, 0) > 0]
+                expected = ranked[0] if ranked else None
+                items.append(ItineraryItem(
+                    slot=_views.slot(s), expected=expected,
+                    expected_level=mine.get(expected.session_id, 0) if expected else 0,
+                    alternatives=tuple((e, mine.get(e.session_id, 0)) for e in ranked[1:])))
+            return items
+        return await self.db.read(tx)
+
+    # --------------------------------------------------- inputs of change notices (admins)
+
+    async def version_timetable(self, guild_id: int, actor: Actor,
+                                version_id: int) -> PublishedTimetable:
+        """Any stored version laid out like the published timetable (admins), so a preview can
+        be compared with the published version (see bot/event/changes.py)."""
+        guild_id = _check_id(guild_id, "server")
+        _require_admin(_check_actor(actor))
+        version_id = _check_id(version_id, "schedule version")
+
+        def tx(conn: Tx) -> PublishedTimetable:
+            ev = _event(conn, guild_id)
+            if schedules.get_version(conn, guild_id, version_id) is None:
+                raise NotFound("There is no such schedule version.")
+            return _laid_out(conn, guild_id, ev, version_id, timetable.slots(conn, guild_id),
+                             _entries_by_slot(conn, version_id))
+        return await self.db.read(tx)
+
+    async def interest_levels(self, guild_id: int, actor: Actor,
+                              session_ids: list[int] | None = None) -> dict[int, dict[int, int]]:
+        """session id → {user id → level} for these sessions, or all (admins): who to tell
+        when sessions move."""
+        guild_id = _check_id(guild_id, "server")
+        _require_admin(_check_actor(actor))
+        ids = None if session_ids is None else [_check_id(s, "session") for s in session_ids]
+
+        def tx(conn: Tx) -> dict[int, dict[int, int]]:
+            _event(conn, guild_id)
+            out: dict[int, dict[int, int]] = {}
+            for r in sessions.interest_in(conn, guild_id, ids):
+                out.setdefault(r["session_id"], {})[r["user_id"]] = r["level"]
+            return out
+        return await self.db.read(tx)
+
+
+def _entries_by_slot(conn: Tx, version_id: int) -> dict[int, list[Entry]]:
+    """A version's placements (withdrawn sessions left out), grouped by slot."""
+    by_slot: dict[int, list[Entry]] = {}
+    for p in schedules.placements(conn, version_id):
+        if p["status"] == "withdrawn":
+            continue
+        by_slot.setdefault(p["slot_id"], []).append(Entry(
+            session_id=p["session_id"], title=p["title"], owner_id=p["owner_id"],
+            room_id=p["room_id"], room_name=p["room_name"],
+            expected_attendance=p["expected_attendance"]))
+    return by_slot
+
+
+def _laid_out(conn: Tx, guild_id: int, ev: sqlite3.Row, version_id: int,
+              slot_rows: list[sqlite3.Row],
+              by_slot: dict[int, list[Entry]]) -> PublishedTimetable:
+    """A version's placements by day and slot, the shape every view of a timetable uses."""
+    days = []
+    for d in timetable.days(conn, guild_id):
+        dv = _views.day(d, slot_rows)
+        days.append(PublishedDay(dv.date, dv.label, tuple(
+            PublishedSlot(s, tuple(by_slot.get(s.id, ()))) for s in dv.slots)))
+    return PublishedTimetable(version_id, ev["timezone"], tuple(days))
