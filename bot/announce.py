@@ -7,29 +7,26 @@ Jobs are rebuilt from the database at start and on every publish. Each announcem
 *claimed* in the database before it is sent (PostingStore.claim_announcement), so a restart
 never doubles one; at start, those missed by at most `catch_up` are sent once.
 
-The clock is injectable: times are computed with `clock()` and the jobs are armed `delay`
-seconds from now (real time), so a test can set the clock just before an announcement.
+The clock is injectable (see bot/timed_jobs.py), so a test can set it just before an
+announcement.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from datetime import time as dtime
 from typing import Any
-
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.date import DateTrigger
 
 from bot.event import EventService
 from bot.event.errors import EventError
 from bot.event.models import Actor, PublishedDay, PublishedSlot
 from bot.event.posting import PostingStore
 from bot.event.times import zone
+from bot.timed_jobs import TimedJobs
 
 log = logging.getLogger(__name__)
 SYSTEM = Actor(user_id=1, display_name="announcer", is_admin=True)
@@ -52,7 +49,7 @@ class Planned:
         return f"{self.guild_id}:{self.kind}:{self.key}"
 
 
-class Announcer:
+class Announcer(TimedJobs):
     def __init__(self, service: EventService, posting: PostingStore, send: Sender, *,
                  lead_minutes: int = 10, agenda_time: dtime | None = dtime(8, 0),
                  catch_up_minutes: int = 15, clock: Callable[[], float] = time.time):
@@ -60,10 +57,8 @@ class Announcer:
         self.lead = lead_minutes * 60
         self.agenda_time = agenda_time
         self.catch_up = catch_up_minutes * 60
-        self.clock = clock
-        self.scheduler = AsyncIOScheduler(timezone=UTC)
+        super().__init__(clock)
         self.sent: list[Planned] = []  # what this process sent, for logs and tests
-        self.started = asyncio.Event()  # set once the jobs are armed after start
 
     async def start(self) -> None:
         self.scheduler.start()
@@ -72,10 +67,6 @@ class Announcer:
                 await self.rebuild(guild_id)
         finally:
             self.started.set()
-
-    def stop(self) -> None:
-        if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
 
     async def plan(self, guild_id: int) -> list[Planned]:
         """Every announcement of the guild's published timetable (past ones included)."""
@@ -99,18 +90,12 @@ class Announcer:
     async def rebuild(self, guild_id: int) -> list[Planned]:
         """Re-arm the guild's jobs; fire at once those due within the catch-up window.
         Returns the announcements fired now."""
-        for job in self.scheduler.get_jobs():
-            if job.id.startswith(f"{guild_id}:"):
-                job.remove()
-        now = self.clock()
+        self.drop(f"{guild_id}:")
         fired = []
         for p in await self.plan(guild_id):
-            if p.at > now:
-                run_at = datetime.now(UTC) + timedelta(seconds=p.at - now)
-                self.scheduler.add_job(self.fire, DateTrigger(run_date=run_at), args=[p],
-                                       id=p.job_id, replace_existing=True,
-                                       misfire_grace_time=max(60, self.catch_up))
-            elif now - p.at <= self.catch_up and await self.fire(p):
+            if self.arm(p.job_id, p.at, self.fire, p, grace_seconds=max(60, self.catch_up)):
+                continue
+            if self.clock() - p.at <= self.catch_up and await self.fire(p):
                 fired.append(p)
         return fired
 
@@ -131,9 +116,6 @@ class Announcer:
             return False
         self.sent.append(p)
         return True
-
-    def pending_jobs(self) -> list[str]:
-        return sorted(j.id for j in self.scheduler.get_jobs())
 
 
 __all__ = ["Announcer", "Planned", "PublishedDay", "PublishedSlot", "SYSTEM"]

@@ -13,21 +13,17 @@ no reminder is tried again until they run /remind on again.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Literal
-
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.date import DateTrigger
 
 from bot.event import EventService
 from bot.event.errors import EventError
 from bot.event.models import Actor, Entry, EventSettings, SlotView
 from bot.event.personal import PersonalStore
+from bot.timed_jobs import TimedJobs
 
 log = logging.getLogger(__name__)
 SYSTEM = Actor(user_id=1, display_name="reminders", is_admin=True)
@@ -55,14 +51,12 @@ class Reminder:
 Sender = Callable[[Reminder, EventSettings], Awaitable[Outcome]]
 
 
-class Reminders:
+class Reminders(TimedJobs):
     def __init__(self, service: EventService, store: PersonalStore, send: Sender, *,
                  clock: Callable[[], float] = time.time):
         self.service, self.store, self.send = service, store, send
-        self.clock = clock
-        self.scheduler = AsyncIOScheduler(timezone=UTC)
+        super().__init__(clock)
         self.sent: list[Reminder] = []  # what this process sent, for logs and tests
-        self.started = asyncio.Event()
 
     async def start(self, guild_ids: list[int]) -> None:
         self.scheduler.start()
@@ -71,10 +65,6 @@ class Reminders:
                 await self.rebuild(guild_id)
         finally:
             self.started.set()
-
-    def stop(self) -> None:
-        if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
 
     async def plan_user(self, guild_id: int, user_id: int, minutes: int) -> list[Reminder]:
         """The user's reminders over the published timetable (past ones included)."""
@@ -91,32 +81,21 @@ class Reminders:
             out += await self.plan_user(guild_id, user_id, minutes)
         return sorted(out, key=lambda r: (r.at, r.user_id))
 
-    def _drop(self, prefix: str) -> None:
-        for job in self.scheduler.get_jobs():
-            if job.id.startswith(prefix):
-                job.remove()
-
     async def rebuild(self, guild_id: int, user_id: int | None = None) -> list[Reminder]:
         """Re-arm the guild's jobs (or one user's); send at once those whose time has passed
         but whose session has not started. Returns the reminders sent now."""
         if user_id is None:
-            self._drop(f"{guild_id}:")
+            self.drop(f"{guild_id}:")
             planned = await self.plan(guild_id)
         else:
-            self._drop(f"{guild_id}:{user_id}:")
+            self.drop(f"{guild_id}:{user_id}:")
             minutes = (await self.store.reminder_users(guild_id)).get(user_id)
             planned = [] if minutes is None else await self.plan_user(guild_id, user_id, minutes)
-        now = self.clock()
         fired = []
         for r in planned:
-            if r.at > now:
-                if not self.scheduler.running:
-                    continue
-                run_at = datetime.now(UTC) + timedelta(seconds=r.at - now)
-                self.scheduler.add_job(self.fire, DateTrigger(run_date=run_at), args=[r],
-                                       id=r.job_id, replace_existing=True,
-                                       misfire_grace_time=60 * r.minutes)
-            elif now < r.slot.start.timestamp() and await self.fire(r):
+            if self.arm(r.job_id, r.at, self.fire, r, grace_seconds=60 * r.minutes):
+                continue
+            if self.clock() < r.slot.start.timestamp() and await self.fire(r):
                 fired.append(r)
         return fired
 
@@ -145,10 +124,7 @@ class Reminders:
         await self.store.reminder_done(r.guild_id, r.user_id, r.slot.id, outcome)
         if outcome == "closed":
             await self.store.mark_dms_closed(r.guild_id, r.user_id)
-            self._drop(f"{r.guild_id}:{r.user_id}:")
+            self.drop(f"{r.guild_id}:{r.user_id}:")
             return False
         self.sent.append(r)
         return True
-
-    def pending_jobs(self) -> list[str]:
-        return sorted(j.id for j in self.scheduler.get_jobs())
