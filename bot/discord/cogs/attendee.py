@@ -179,10 +179,16 @@ class Attendee(commands.Cog):
         guild_id, actor = guild_id_of(interaction), actor_of(interaction)
         tt = await self.service.published_timetable(guild_id, actor)
         mine = {s.id: s.my_level for s in await self.service.list_sessions(guild_id, actor)}
-        all_embeds = [e for _, day in embeds.timetable_messages(tt, mine) for e in day]
-        fitted = embeds.fit_message(all_embeds)
-        more = "" if len(fitted) == len(all_embeds) else " (more days in the announcements)"
-        await _say(interaction, f"★★ very · ★ yes · ☆ a little{more}", embeds=fitted)
+        threads = await self.bot.threads.thread_ids(guild_id)
+        messages = embeds.split_messages(  # small events in one message, big ones in more
+            e for _, m in embeds.timetable_messages(tt, mine, threads, guild_id) for e in m)
+        legend = "★★ very · ★ yes · ☆ a little"
+        if len(messages) > 1:
+            legend += f" · the timetable in {len(messages)} messages"
+        await _say(interaction, legend, embeds=messages[0] if messages else [])
+        for found in messages[1:]:  # every day and every slot: nothing left out
+            await interaction.followup.send(embeds=found, ephemeral=True,
+                                            allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(description="Your own itinerary through the published timetable")
     @app_commands.guild_only()
