@@ -3,6 +3,7 @@ so every reader sees them in their own time zone."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -28,6 +29,16 @@ FIELD_VALUE = 1024
 MARKS = {Level.VERY: "★★", Level.YES: "★", Level.A_LITTLE: "☆"}
 
 
+_UNESCAPED = re.compile(r"(?<!\\)((?:\\\\)*)([\[\]<])")
+
+
+def literal(text: str) -> str:
+    """User text (titles, room and event names) shown exactly as typed wherever markdown is
+    rendered: `my_talk`, `*bold*`, `||spoiler||`, a `[masked](link)` or a `<t:0>` stay text.
+    The one escaper every renderer uses (mentions are inert anyway: allowed_mentions)."""
+    return _UNESCAPED.sub(r"\1\\\2", discord.utils.escape_markdown(text))
+
+
 def ts(dt: datetime, style: str = "t") -> str:
     return f"<t:{int(dt.timestamp())}:{style}>"
 
@@ -41,8 +52,8 @@ def _cut(text: str, limit: int) -> str:
 
 
 def session_embed(s: SessionView, thread_id: int | None = None) -> discord.Embed:
-    e = discord.Embed(title=_cut(s.title, 256), description=_cut(s.description or "", 4000),
-                      colour=COLOUR)
+    e = discord.Embed(title=_cut(literal(s.title), 256),
+                      description=_cut(s.description or "", 4000), colour=COLOUR)
     if thread_id is not None:
         e.add_field(name="Discussion", value=f"<#{thread_id}>")
     e.set_footer(text=_cut(f"Session #{s.id} · proposed by {s.owner_name or s.owner_id}", 2048))
@@ -60,7 +71,7 @@ def sessions_page(sessions: list[SessionView], page: int, per_page: int = 10
         e.description = "No sessions yet: propose one with /propose."
     for s in chunk:
         status = "" if s.status == "public" else f" ({s.status})"
-        e.add_field(name=_cut(f"#{s.id} {s.title}{status}", 256),
+        e.add_field(name=_cut(f"#{s.id} {literal(s.title)}{status}", 256),
                     value=_cut(f"your interest: **{level_name(s.my_level)}** · "
                                f"{s.interested} interested\n{s.description}", FIELD_VALUE),
                     inline=False)
@@ -112,13 +123,13 @@ def _slot_lines(ps: PublishedSlot, mine: dict[int, int] | None,
             if mine is not None:
                 lvl = mine.get(e.session_id, 0)
                 mark = MARKS.get(Level(lvl), "") + " " if lvl in set(Level) and lvl else ""
-            name = discord.utils.escape_markdown(e.title)
+            name = literal(e.title)
             thread = (threads or {}).get(e.session_id) if linked else None
             if thread is not None and guild_id is not None:
                 name = f"[{name}]({thread_url(guild_id, thread)})"
             elif thread is not None:
                 name = f"{name} · <#{thread}>"
-            out.append(f"{mark}**{discord.utils.escape_markdown(e.room_name)}**: {name} "
+            out.append(f"{mark}**{literal(e.room_name)}**: {name} "
                        f"(≈{e.expected_attendance} expected)")
         return out
 
@@ -224,8 +235,9 @@ def itinerary_embed(items: list[ItineraryItem]) -> discord.Embed:
             continue
         alt = ""
         if it.alternatives:
-            alt = " (also: " + ", ".join(x.title for x, _ in it.alternatives[:3]) + ")"
-        lines.append(f"{when}: **{it.expected.title}** in {it.expected.room_name}{alt}")
+            alt = " (also: " + ", ".join(literal(x.title) for x, _ in it.alternatives[:3]) + ")"
+        lines.append(f"{when}: **{literal(it.expected.title)}** in "
+                     f"{literal(it.expected.room_name)}{alt}")
     e.description = _cut("\n".join(lines) or "Nothing scheduled.", 4000)
     return e
 
@@ -247,9 +259,11 @@ def preview_embed(v: ScheduleVersion, over: list[tuple[str, str, int, int]]) -> 
     e.add_field(name="Sessions placed", value=str(v.placed))
     e.add_field(name="Sessions moved", value=str(v.moved))
     e.add_field(name="Solve time", value=f"{v.solve_seconds:.1f}s")
-    unplaced = "\n".join(f"{u.title or u.session_id}: {u.reason}" for u in v.unplaced) or "none"
+    unplaced = "\n".join(f"{literal(u.title or str(u.session_id))}: {u.reason}"
+                         for u in v.unplaced) or "none"
     e.add_field(name="Unplaced", value=_cut(unplaced, FIELD_VALUE), inline=False)
-    crowded = "\n".join(f"{t} in {r}: ~{n} for {c} seats" for t, r, n, c in over) or "none"
+    crowded = "\n".join(f"{literal(t)} in {literal(r)}: ~{n} for {c} seats"
+                        for t, r, n, c in over) or "none"
     e.add_field(name="Rooms over capacity", value=_cut(crowded, FIELD_VALUE), inline=False)
     e.set_footer(text=f"Publish with /admin schedule publish version:{v.id}")
     return e
