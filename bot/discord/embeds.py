@@ -26,6 +26,7 @@ MAX_FIELDS = 25
 MAX_EMBEDS = 10  # per message
 MESSAGE_CHARS = 5950  # Discord: 6000 in all the embeds of a message; room for "(part 2 of 3)"
 FIELD_VALUE = 1024
+STATUS_WORDS = {"optimal": "proven best", "feasible": "best found"}  # the solver's words
 MARKS = {Level.VERY: "★★", Level.YES: "★", Level.A_LITTLE: "☆"}
 
 
@@ -129,8 +130,9 @@ def _slot_lines(ps: PublishedSlot, mine: dict[int, int] | None,
                 name = f"[{name}]({thread_url(guild_id, thread)})"
             elif thread is not None:
                 name = f"{name} · <#{thread}>"
-            out.append(f"{mark}**{literal(e.room_name)}**: {name} "
-                       f"(≈{e.expected_attendance} expected)")
+            # nobody expected yet: say nothing rather than discourage the proposer
+            people = f" (≈{e.expected_attendance} expected)" if e.expected_attendance else ""
+            out.append(f"{mark}**{literal(e.room_name)}**: {name}{people}")
         return out
 
     found = lines(linked=True)
@@ -252,7 +254,8 @@ def preview_embed(v: ScheduleVersion, over: list[tuple[str, str, int, int]]) -> 
     pct = 100 * v.utility / v.upper_bound if v.upper_bound else 100.0
     gain = v.utility - v.seed_heuristic_utility
     gain_pct = 100 * gain / v.seed_heuristic_utility if v.seed_heuristic_utility else 0.0
-    e = discord.Embed(title=f"Schedule version #{v.id} ({v.status})", colour=COLOUR)
+    e = discord.Embed(title=f"Schedule version #{v.id} ({STATUS_WORDS.get(v.status, v.status)})",
+                      colour=COLOUR)
     e.add_field(name="Utility", value=f"{v.utility:,}")
     e.add_field(name="Of the bound", value=f"{pct:.1f}% of {v.upper_bound:,}")
     e.add_field(name="Gain over the seed heuristic", value=f"{gain:+,} ({gain_pct:+.1f}%)")

@@ -13,7 +13,7 @@ from discord.ext import commands
 
 from bot.announce import SYSTEM
 from bot.discord.direct import fit, send_dm
-from bot.discord.embeds import literal, ts
+from bot.discord.embeds import literal, plural, ts
 from bot.discord.publishing import Published
 from bot.event import changes
 from bot.event.errors import NotFound
@@ -75,7 +75,7 @@ class NoticesCog(commands.Cog):
         if closed:
             line += f" ({closed} with closed DMs not told)"
         if failed:
-            line += f"; {failed} message(s) failed, publish again to retry them"
+            line += f"; {plural(failed, 'message')} failed, publish again to retry them"
         return line + "."
 
 

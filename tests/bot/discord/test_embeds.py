@@ -88,3 +88,19 @@ def test_a_slot_too_full_for_links_lists_every_session_without_them() -> None:
     assert "more" not in value and value.count("\n") == 7 and "discord.com" not in value
     (small,) = embeds.day_embeds(_day(1, 2), threads=threads, guild_id=10**18)
     assert small.fields[0].value.count("](https://discord.com/channels/") == 2
+
+
+def test_nobody_expected_yet_says_nothing_rather_than_zero() -> None:
+    sv = SlotView(1, 1, datetime(2026, 7, 6, 7, tzinfo=UTC), datetime(2026, 7, 6, 8, tzinfo=UTC),
+                  False, False, "")
+    day = PublishedDay(date(2026, 7, 6), "Monday", (PublishedSlot(sv, (
+        Entry(1, "New idea", 1, 1, "Main hall", 0), Entry(2, "Known", 2, 2, "Garden", 3))),))
+    value = embeds.day_embeds(day)[0].fields[0].value
+    assert value == "**Garden**: Known (≈3 expected)\n**Main hall**: New idea"
+
+
+def test_the_preview_speaks_plainly_of_the_solver_status() -> None:
+    from bot.event.models import ScheduleVersion
+    for status, words in (("optimal", "proven best"), ("feasible", "best found")):
+        v = ScheduleVersion(3, "", status, 10, 10, 9, 1.0, 0, 1, (), False)
+        assert embeds.preview_embed(v, []).title == f"Schedule version #3 ({words})"
