@@ -162,54 +162,63 @@ class SchedulerBot(commands.Bot):
             return await self.threads.open(settings.guild_id, s, msg)
         return None
 
-    async def post_timetable(self, guild_id: int) -> tuple[int, int]:
-        """The published timetable in the announcements channel, one message per day; messages
-        posted before are edited in place. Returns (posted, edited)."""
+    async def post_timetable(self, guild_id: int) -> tuple[int, int, int]:
+        """The published timetable in the announcements channel, one message per day or more
+        when a day does not fit in one. The messages posted before are edited in place, in
+        channel order (so the parts of a day stay in order when their number changes); those
+        no longer needed are deleted. Returns (days, messages posted, messages edited)."""
         settings = await self.service.settings(guild_id, SYSTEM)
         channel = self._text_channel(settings.announcements_channel_id)
         if channel is None:
-            return 0, 0
+            return 0, 0, 0
         tt = await self.service.published_timetable(guild_id, SYSTEM)
         before = await self.posting.posted_messages(guild_id, TIMETABLE)
+        reusable = sorted(mid for cid, mid in before.values() if cid == channel.id)
         after: dict[str, tuple[int, int]] = {}
         posted = edited = 0
         threads = await self.threads.thread_ids(guild_id)
-        for key, day_embeds in embeds.timetable_messages(tt, threads=threads,
-                                                         guild_id=guild_id):
-            day_embeds = embeds.fit_message(day_embeds)
-            old = before.get(key)
-            if old is not None and old[0] == channel.id:
+        for key, message_embeds in embeds.timetable_messages(tt, threads=threads,
+                                                             guild_id=guild_id):
+            while reusable:
+                mid = reusable.pop(0)
                 try:
-                    await channel.get_partial_message(old[1]).edit(
-                        embeds=day_embeds, allowed_mentions=NO_MENTIONS)
-                    after[key] = old
-                    edited += 1
-                    continue
+                    await channel.get_partial_message(mid).edit(
+                        embeds=message_embeds, allowed_mentions=NO_MENTIONS)
                 except discord.NotFound:
-                    pass
-            try:
-                msg = await channel.send(embeds=day_embeds, allowed_mentions=NO_MENTIONS)
-            except discord.Forbidden:
-                await self.posting.set_posted_messages(guild_id, TIMETABLE, {**before, **after})
-                raise Refused(f"The schedule is published, but I cannot post in <#{channel.id}>"
-                              ": give me View Channel, Send Messages and Embed Links there, "
-                              "then publish again.") from None
-            after[key] = (channel.id, msg.id)
-            posted += 1
-        for key, (cid, mid) in before.items():  # days no longer in the timetable
-            if key not in after and cid == channel.id:
-                with contextlib.suppress(discord.HTTPException):
-                    await channel.get_partial_message(mid).delete()
+                    continue  # deleted by someone: the next one, or a new message
+                after[key] = (channel.id, mid)
+                edited += 1
+                break
+            else:
+                try:
+                    msg = await channel.send(embeds=message_embeds,
+                                             allowed_mentions=NO_MENTIONS)
+                except discord.Forbidden:
+                    unused = {k: v for k, v in before.items() if v not in after.values()}
+                    await self.posting.set_posted_messages(guild_id, TIMETABLE,
+                                                           {**unused, **after})
+                    raise Refused(f"The schedule is published, but I cannot post in "
+                                  f"<#{channel.id}>: give me View Channel, Send Messages and "
+                                  "Embed Links there, then publish again.") from None
+                after[key] = (channel.id, msg.id)
+                posted += 1
+        for mid in reusable:  # parts and days no longer in the timetable
+            with contextlib.suppress(discord.HTTPException):
+                await channel.get_partial_message(mid).delete()
         await self.posting.set_posted_messages(guild_id, TIMETABLE, after)
-        return posted, edited
+        return len(tt.days), posted, edited
 
     async def _publish_timetable(self, done: Published) -> str:
-        posted, edited = await self.post_timetable(done.guild_id)
+        days, posted, edited = await self.post_timetable(done.guild_id)
         if posted or edited:
             settings = await self.service.settings(done.guild_id, SYSTEM)
-            did = [f"{embeds.plural(n, 'day')} {verb}" for n, verb in
+            unit = "day" if posted + edited == days else "message"
+            did = [f"{embeds.plural(n, unit)} {verb}" for n, verb in
                    ((posted, "posted"), (edited, "updated in place")) if n]
-            return f"Timetable in <#{settings.announcements_channel_id}>: {', '.join(did)}."
+            where = f"<#{settings.announcements_channel_id}>"
+            if unit == "message":
+                where += f" ({embeds.plural(days, 'day')})"
+            return f"Timetable in {where}: {', '.join(did)}."
         return "(No announcements channel: set one with /admin setup.)"
 
     async def _publish_announcements(self, done: Published) -> None:
@@ -221,13 +230,15 @@ class SchedulerBot(commands.Bot):
         channel = self._text_channel(settings.announcements_channel_id)
         if channel is None:
             return False
+        threads = await self.threads.thread_ids(guild_id)
         if kind == "up-next" and isinstance(payload, PublishedSlot):
-            found = [embeds.up_next_embed(payload)]
+            messages = embeds.split_messages(embeds.up_next_embeds(payload, threads, guild_id))
         elif kind == "agenda" and isinstance(payload, PublishedDay):
-            found = embeds.agenda_embeds(payload)
+            messages = embeds.agenda_messages(payload, threads, guild_id)
         else:
             return False
-        await channel.send(embeds=found, allowed_mentions=NO_MENTIONS)
+        for found in messages:
+            await channel.send(embeds=found, allowed_mentions=NO_MENTIONS)
         return True
 
 

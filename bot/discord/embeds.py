@@ -3,6 +3,7 @@ so every reader sees them in their own time zone."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -22,9 +23,21 @@ from bot.event.solving import SolveProgress
 
 COLOUR = discord.Colour.blurple()
 MAX_FIELDS = 25
-MAX_EMBED_CHARS = 5800  # Discord: 6000 per message; keep room for titles and footers
+MAX_EMBEDS = 10  # per message
+MESSAGE_CHARS = 5950  # Discord: 6000 in all the embeds of a message; room for "(part 2 of 3)"
 FIELD_VALUE = 1024
+STATUS_WORDS = {"optimal": "proven best", "feasible": "best found"}  # the solver's words
 MARKS = {Level.VERY: "★★", Level.YES: "★", Level.A_LITTLE: "☆"}
+
+
+_UNESCAPED = re.compile(r"(?<!\\)((?:\\\\)*)([\[\]<])")
+
+
+def literal(text: str) -> str:
+    """User text (titles, room and event names) shown exactly as typed wherever markdown is
+    rendered: `my_talk`, `*bold*`, `||spoiler||`, a `[masked](link)` or a `<t:0>` stay text.
+    The one escaper every renderer uses (mentions are inert anyway: allowed_mentions)."""
+    return _UNESCAPED.sub(r"\1\\\2", discord.utils.escape_markdown(text))
 
 
 def ts(dt: datetime, style: str = "t") -> str:
@@ -40,8 +53,8 @@ def _cut(text: str, limit: int) -> str:
 
 
 def session_embed(s: SessionView, thread_id: int | None = None) -> discord.Embed:
-    e = discord.Embed(title=_cut(s.title, 256), description=_cut(s.description or "", 4000),
-                      colour=COLOUR)
+    e = discord.Embed(title=_cut(literal(s.title), 256),
+                      description=_cut(s.description or "", 4000), colour=COLOUR)
     if thread_id is not None:
         e.add_field(name="Discussion", value=f"<#{thread_id}>")
     e.set_footer(text=_cut(f"Session #{s.id} · proposed by {s.owner_name or s.owner_id}", 2048))
@@ -59,7 +72,7 @@ def sessions_page(sessions: list[SessionView], page: int, per_page: int = 10
         e.description = "No sessions yet: propose one with /propose."
     for s in chunk:
         status = "" if s.status == "public" else f" ({s.status})"
-        e.add_field(name=_cut(f"#{s.id} {s.title}{status}", 256),
+        e.add_field(name=_cut(f"#{s.id} {literal(s.title)}{status}", 256),
                     value=_cut(f"your interest: **{level_name(s.my_level)}** · "
                                f"{s.interested} interested\n{s.description}", FIELD_VALUE),
                     inline=False)
@@ -83,27 +96,27 @@ def thread_url(guild_id: int, thread_id: int) -> str:
     return f"https://discord.com/channels/{guild_id}/{thread_id}"
 
 
-def _fit_lines(lines: list[str], limit: int) -> str:
-    """Whole lines up to `limit` characters, then "… and N more" (never a line cut in two)."""
-    text = "\n".join(lines)
-    if len(text) <= limit:
-        return text
-    kept: list[str] = []
-    for i, line in enumerate(lines):
-        rest = f"\n… and {len(lines) - i} more"
-        if len("\n".join([*kept, line])) + len(rest) > limit:
-            return "\n".join(kept) + rest if kept else _cut(line, limit)
-        kept.append(line)
-    return "\n".join(kept)
+def _pack_lines(lines: list[str], limit: int) -> list[str]:
+    """Whole lines joined into chunks of at most `limit` characters (a line is cut in two
+    only when it alone is longer)."""
+    chunks: list[str] = []
+    for line in lines:
+        line = _cut(line, limit)
+        if chunks and len(chunks[-1]) + 1 + len(line) <= limit:
+            chunks[-1] += "\n" + line
+        else:
+            chunks.append(line)
+    return chunks or ["—"]
 
 
 def _slot_lines(ps: PublishedSlot, mine: dict[int, int] | None,
-                threads: dict[int, int] | None = None, guild_id: int | None = None) -> str:
+                threads: dict[int, int] | None = None, guild_id: int | None = None
+                ) -> list[str]:
     """One line per session: room, title (linked to its discussion thread), people expected."""
     if ps.slot.is_break:
-        return "Break"
+        return ["Break"]
     if not ps.entries:
-        return "—"
+        return ["—"]
     def lines(linked: bool) -> list[str]:
         out = []
         for e in sorted(ps.entries, key=lambda e: e.room_name):
@@ -111,57 +124,105 @@ def _slot_lines(ps: PublishedSlot, mine: dict[int, int] | None,
             if mine is not None:
                 lvl = mine.get(e.session_id, 0)
                 mark = MARKS.get(Level(lvl), "") + " " if lvl in set(Level) and lvl else ""
-            name = discord.utils.escape_markdown(e.title)
+            name = literal(e.title)
             thread = (threads or {}).get(e.session_id) if linked else None
             if thread is not None and guild_id is not None:
                 name = f"[{name}]({thread_url(guild_id, thread)})"
             elif thread is not None:
                 name = f"{name} · <#{thread}>"
-            out.append(f"{mark}**{discord.utils.escape_markdown(e.room_name)}**: {name} "
-                       f"(≈{e.expected_attendance} expected)")
+            # nobody expected yet: say nothing rather than discourage the proposer
+            people = f" (≈{e.expected_attendance} expected)" if e.expected_attendance else ""
+            out.append(f"{mark}**{literal(e.room_name)}**: {name}{people}")
         return out
 
     found = lines(linked=True)
     if threads and len("\n".join(found)) > FIELD_VALUE:
-        found = lines(linked=False)  # every session rather than links (threads: proposals)
-    return _fit_lines(found, FIELD_VALUE)
+        plain = lines(linked=False)  # one field without links rather than several with them
+        if len("\n".join(plain)) <= FIELD_VALUE:
+            found = plain
+    return found
+
+
+def _slot_fields(ps: PublishedSlot, mine: dict[int, int] | None,
+                 threads: dict[int, int] | None, guild_id: int | None
+                 ) -> list[tuple[str, str]]:
+    """(name, value) fields of one slot: a slot too full for one field goes on in more."""
+    heading = _slot_heading(ps)
+    values = _pack_lines(_slot_lines(ps, mine, threads, guild_id), FIELD_VALUE)
+    return [(heading if i == 0 else _cut(f"{heading} (continued)", 256), value)
+            for i, value in enumerate(values)]
+
+
+def day_messages(day: PublishedDay, mine: dict[int, int] | None = None,
+                 threads: dict[int, int] | None = None, guild_id: int | None = None
+                 ) -> list[list[discord.Embed]]:
+    """One day as as many messages as it takes, every session shown: each message within
+    Discord's limits (10 embeds of 25 fields, 6000 characters in all), titled "(part 2 of 3)"
+    when a day needs several."""
+    title = _cut(f"{day.label or day.date.strftime('%A')} · {day.date.isoformat()}", 256)
+    messages: list[list[discord.Embed]] = [[discord.Embed(title=title, colour=COLOUR)]]
+    for ps in day.slots:
+        for name, value in _slot_fields(ps, mine, threads, guild_id):
+            message = messages[-1]
+            size = len(name) + len(value)
+            if sum(len(e) for e in message) + size > MESSAGE_CHARS:
+                messages.append([discord.Embed(title=title, colour=COLOUR)])
+            elif len(message[-1].fields) >= MAX_FIELDS:
+                if len(message) < MAX_EMBEDS:
+                    message.append(discord.Embed(colour=COLOUR))  # same message, untitled
+                else:
+                    messages.append([discord.Embed(title=title, colour=COLOUR)])
+            messages[-1][-1].add_field(name=name, value=value, inline=False)
+    if not day.slots:
+        messages[0][0].description = "No slots."
+    if len(messages) > 1:
+        for i, message in enumerate(messages, 1):
+            message[0].title = _cut(f"{title} (part {i} of {len(messages)})", 256)
+    return messages
 
 
 def day_embeds(day: PublishedDay, mine: dict[int, int] | None = None,
                threads: dict[int, int] | None = None, guild_id: int | None = None
                ) -> list[discord.Embed]:
-    """One day as embeds, each within Discord's limits (25 fields, ~6000 characters)."""
-    title = _cut(f"{day.label or day.date.strftime('%A')} · {day.date.isoformat()}", 256)
-    embeds: list[discord.Embed] = []
-    current = discord.Embed(title=title, colour=COLOUR)
-    for ps in day.slots:
-        name, value = _slot_heading(ps), _slot_lines(ps, mine, threads, guild_id)
-        if len(current.fields) >= MAX_FIELDS or len(current) + len(name) + len(value) > 5500:
-            embeds.append(current)
-            current = discord.Embed(title=_cut(title + " (continued)", 256), colour=COLOUR)
-        current.add_field(name=name, value=value, inline=False)
-    if not day.slots:
-        current.description = "No slots."
-    embeds.append(current)
-    return embeds
+    """One day as embeds, each within Discord's limits (25 fields, 6000 characters)."""
+    return [e for message in day_messages(day, mine, threads, guild_id) for e in message]
 
 
 def timetable_messages(tt: PublishedTimetable, mine: dict[int, int] | None = None,
                        threads: dict[int, int] | None = None, guild_id: int | None = None
                        ) -> list[tuple[str, list[discord.Embed]]]:
-    """(day key, embeds) per day: one message per day; `threads`: session id → its
-    discussion thread, the session's title links to it (with `guild_id`)."""
-    return [(d.date.isoformat(), day_embeds(d, mine, threads, guild_id)[:10])
-            for d in tt.days]
+    """(key, embeds) per message, in order: a day's first message is keyed by its date, the
+    next ones "<date>:2", "<date>:3"…; `threads`: session id → its discussion thread, the
+    session's title links to it (with `guild_id`)."""
+    out = []
+    for d in tt.days:
+        for part, message in enumerate(day_messages(d, mine, threads, guild_id), 1):
+            key = d.date.isoformat() if part == 1 else f"{d.date.isoformat()}:{part}"
+            out.append((key, message))
+    return out
 
 
 def fit_message(embeds: Iterable[discord.Embed]) -> list[discord.Embed]:
     """As many embeds as fit in one message (10 and 6000 characters)."""
     out, total = [], 0
     for e in embeds:
-        if len(out) == 10 or total + len(e) > 6000:
+        if len(out) == MAX_EMBEDS or total + len(e) > MESSAGE_CHARS:
             break
         out.append(e)
+        total += len(e)
+    return out
+
+
+def split_messages(embeds: Iterable[discord.Embed]) -> list[list[discord.Embed]]:
+    """Embeds grouped in order into as many messages as it takes (10 and 6000 characters
+    each); nothing left out."""
+    out: list[list[discord.Embed]] = []
+    total = 0
+    for e in embeds:
+        if not out or len(out[-1]) == MAX_EMBEDS or total + len(e) > MESSAGE_CHARS:
+            out.append([])
+            total = 0
+        out[-1].append(e)
         total += len(e)
     return out
 
@@ -176,8 +237,9 @@ def itinerary_embed(items: list[ItineraryItem]) -> discord.Embed:
             continue
         alt = ""
         if it.alternatives:
-            alt = " (also: " + ", ".join(x.title for x, _ in it.alternatives[:3]) + ")"
-        lines.append(f"{when}: **{it.expected.title}** in {it.expected.room_name}{alt}")
+            alt = " (also: " + ", ".join(literal(x.title) for x, _ in it.alternatives[:3]) + ")"
+        lines.append(f"{when}: **{literal(it.expected.title)}** in "
+                     f"{literal(it.expected.room_name)}{alt}")
     e.description = _cut("\n".join(lines) or "Nothing scheduled.", 4000)
     return e
 
@@ -192,30 +254,40 @@ def preview_embed(v: ScheduleVersion, over: list[tuple[str, str, int, int]]) -> 
     pct = 100 * v.utility / v.upper_bound if v.upper_bound else 100.0
     gain = v.utility - v.seed_heuristic_utility
     gain_pct = 100 * gain / v.seed_heuristic_utility if v.seed_heuristic_utility else 0.0
-    e = discord.Embed(title=f"Schedule version #{v.id} ({v.status})", colour=COLOUR)
+    e = discord.Embed(title=f"Schedule version #{v.id} ({STATUS_WORDS.get(v.status, v.status)})",
+                      colour=COLOUR)
     e.add_field(name="Utility", value=f"{v.utility:,}")
     e.add_field(name="Of the bound", value=f"{pct:.1f}% of {v.upper_bound:,}")
     e.add_field(name="Gain over the seed heuristic", value=f"{gain:+,} ({gain_pct:+.1f}%)")
     e.add_field(name="Sessions placed", value=str(v.placed))
     e.add_field(name="Sessions moved", value=str(v.moved))
     e.add_field(name="Solve time", value=f"{v.solve_seconds:.1f}s")
-    unplaced = "\n".join(f"{u.title or u.session_id}: {u.reason}" for u in v.unplaced) or "none"
+    unplaced = "\n".join(f"{literal(u.title or str(u.session_id))}: {u.reason}"
+                         for u in v.unplaced) or "none"
     e.add_field(name="Unplaced", value=_cut(unplaced, FIELD_VALUE), inline=False)
-    crowded = "\n".join(f"{t} in {r}: ~{n} for {c} seats" for t, r, n, c in over) or "none"
+    crowded = "\n".join(f"{literal(t)} in {literal(r)}: ~{n} for {c} seats"
+                        for t, r, n, c in over) or "none"
     e.add_field(name="Rooms over capacity", value=_cut(crowded, FIELD_VALUE), inline=False)
     e.set_footer(text=f"Publish with /admin schedule publish version:{v.id}")
     return e
 
 
-def up_next_embed(ps: PublishedSlot) -> discord.Embed:
-    e = discord.Embed(title="Up next", colour=COLOUR,
-                      description=_cut(f"Starts {ts(ps.slot.start, 'R')}\n"
-                                       + _slot_lines(ps, None), 4000))
-    e.add_field(name="When", value=_slot_heading(ps))
-    return e
+def up_next_embeds(ps: PublishedSlot, threads: dict[int, int] | None = None,
+                   guild_id: int | None = None) -> list[discord.Embed]:
+    """The "up next" post: every session of the slot (more embeds when one is not enough;
+    send them with `split_messages`)."""
+    head = f"Starts {ts(ps.slot.start, 'R')}"
+    chunks = _pack_lines([head, *_slot_lines(ps, None, threads, guild_id)], 4000)
+    found = [discord.Embed(title="Up next" if i == 0 else None, colour=COLOUR,
+                           description=chunk) for i, chunk in enumerate(chunks)]
+    found[0].add_field(name="When", value=_slot_heading(ps))
+    return found
 
 
-def agenda_embeds(day: PublishedDay) -> list[discord.Embed]:
-    embeds = day_embeds(day)
-    embeds[0].title = _cut("Today: " + (embeds[0].title or ""), 256)
-    return fit_message(embeds)
+def agenda_messages(day: PublishedDay, threads: dict[int, int] | None = None,
+                    guild_id: int | None = None) -> list[list[discord.Embed]]:
+    """The day's agenda: the day as posted in the timetable, as many messages as it takes."""
+    messages = day_messages(day, threads=threads, guild_id=guild_id)
+    for message in messages:
+        message[0].title = _cut("Today: " + (message[0].title or ""), 256)
+    return messages

@@ -14,6 +14,18 @@ NO_MENTIONS = discord.AllowedMentions.none()
 GENERIC = "Something went wrong on our side; the organisers can find the details in the bot's log."
 
 
+NOT_PUBLIC = "The schedule is not public yet."
+VERIFY_FIRST = "Enter the event's code with /verify first."
+# the rules' refusals that read better with Discord's own words: the command and where to look
+REWORDED = {
+    NOT_PUBLIC: ("The schedule is not public yet: an organiser publishes it once it is ready, "
+                 "and it is then posted in {announcements}. /schedule shows it here from then "
+                 "on."),
+    VERIFY_FIRST: ("Verify first: enter the event's code with /verify code:<code> (ask the "
+                   "organisers for the code)."),
+}
+
+
 class Refused(EventError):
     """A refusal decided in the Discord layer (permission, role): shown privately as is."""
 
@@ -36,7 +48,7 @@ def user_message(error: BaseException) -> str | None:
     if isinstance(error, app_commands.CommandInvokeError):
         error = error.original
     if isinstance(error, EventError):
-        return error.user_message
+        return REWORDED.get(error.user_message, error.user_message)
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command works in the event's server, not in direct messages."
     if isinstance(error, app_commands.MissingPermissions | app_commands.CheckFailure):
@@ -46,9 +58,21 @@ def user_message(error: BaseException) -> str | None:
     return None
 
 
+async def _announcements(interaction: discord.Interaction) -> str:
+    """The announcements channel as a link, or words when there is none (yet)."""
+    try:
+        settings = await interaction.client.gate_settings(interaction.guild_id)  # type: ignore
+        channel_id = settings.announcements_channel_id
+    except Exception:
+        channel_id = None
+    return f"<#{channel_id}>" if channel_id else "the announcements channel"
+
+
 async def handle_error(interaction: discord.Interaction, error: BaseException) -> None:
     """Refusals become private replies; anything else is logged and answered generically."""
     message = user_message(error)
+    if message is not None and "{announcements}" in message:
+        message = message.format(announcements=await _announcements(interaction))
     if message is None:
         original = getattr(error, "original", error)
         log.error("interaction %s failed", interaction.id, exc_info=original)

@@ -29,7 +29,8 @@ async def myschedule_reply(bot, interaction: discord.Interaction, guild_id: int,
     mine = await service.list_sessions(guild_id, actor)
     levels = {s.id: s.my_level for s in mine}
     found = explain.clashes(tt, levels, discord_time, user_id=actor.user_id,
-                            allowed_slots={s.id: s.allowed_slot_ids for s in mine})
+                            allowed_slots={s.id: s.allowed_slot_ids for s in mine},
+                            esc=embeds.literal)
     shown = [embeds.itinerary_embed(items)]
     if found:
         text = "\n\n".join(c.text for c in found)

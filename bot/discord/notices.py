@@ -13,7 +13,7 @@ from discord.ext import commands
 
 from bot.announce import SYSTEM
 from bot.discord.direct import fit, send_dm
-from bot.discord.embeds import ts
+from bot.discord.embeds import literal, plural, ts
 from bot.discord.publishing import Published
 from bot.event import changes
 from bot.event.errors import NotFound
@@ -57,7 +57,7 @@ class NoticesCog(commands.Cog):
                 await store.notice_done(guild_id, before, after, user, "dms-closed")
                 closed += 1
                 continue
-            text = changes.notice_text(notice, discord_time, settings.name)
+            text = changes.notice_text(notice, discord_time, settings.name, literal)
             outcome = await send_dm(self.bot, user, fit(text.split("\n")))
             if outcome == "failed":
                 await store.release_notice(guild_id, before, after, user)
@@ -75,7 +75,7 @@ class NoticesCog(commands.Cog):
         if closed:
             line += f" ({closed} with closed DMs not told)"
         if failed:
-            line += f"; {failed} message(s) failed, publish again to retry them"
+            line += f"; {plural(failed, 'message')} failed, publish again to retry them"
         return line + "."
 
 

@@ -9,9 +9,14 @@ import io
 import discord
 
 from bot.discord import embeds
+from bot.event import changes
 from bot.event.preview import Preview
 
 DESCRIPTION = 4000
+
+
+def _time(t) -> str:
+    return embeds.ts(t, "f")
 
 
 def _field(e: discord.Embed, name: str, value: str, inline: bool = False) -> None:
@@ -62,7 +67,7 @@ def preview_message(p: Preview) -> tuple[list[discord.Embed], discord.File | Non
         _field(main, "What the moves buy",
                f"{p.gain:+,} utility: {v.utility:,} against {p.kept_utility:,} for keeping "
                f"version #{p.based_on} as it is (same interest).")
-    lines = [f"• {line}" for line in p.move_lines]
+    lines = [f"• {changes.describe(m, _time, embeds.literal)}" for m in p.moves]
     title = f"Changes against the published version #{p.based_on}: {len(lines)}"
     if not lines:
         return [main, discord.Embed(title=title, colour=embeds.COLOUR,
@@ -77,5 +82,5 @@ def preview_message(p: Preview) -> tuple[list[discord.Embed], discord.File | Non
     note = discord.Embed(title=title, colour=embeds.COLOUR,
                          description=_chunks(lines, 2500)[0] + "\n… every move is in the "
                          f"attached moves-v{v.id}.txt.")
-    text = "\n".join([title, *lines]) + "\n"
+    text = "\n".join([title, *(f"• {line}" for line in p.move_lines)]) + "\n"  # plain
     return [main, note], discord.File(io.BytesIO(text.encode()), filename=f"moves-v{v.id}.txt")

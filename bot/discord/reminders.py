@@ -15,7 +15,7 @@ from discord.ext import commands
 
 from bot.discord.checks import actor_of, guild_id_of
 from bot.discord.direct import CLOSED_NOTE, send_dm
-from bot.discord.embeds import ts
+from bot.discord.embeds import literal, ts
 from bot.discord.publishing import Published
 from bot.event.models import EventSettings
 from bot.event.personal import DEFAULT_MINUTES, MAX_MINUTES, MIN_MINUTES, ReminderPrefs
@@ -27,8 +27,9 @@ NO_MENTIONS = discord.AllowedMentions.none()
 
 def reminder_text(r: Reminder, settings: EventSettings) -> str:
     e = r.entry
-    return (f"⏰ **{e.title}** starts {ts(r.slot.start, 'R')} ({ts(r.slot.start, 't')}) in "
-            f"**{e.room_name}** · {settings.name}\n"
+    return (f"⏰ **{literal(e.title)}** starts {ts(r.slot.start, 'R')} "
+            f"({ts(r.slot.start, 't')}) in **{literal(e.room_name)}** · "
+            f"{literal(settings.name)}\n"
             f"-# You asked for reminders {r.minutes} min before your sessions; /remind off in "
             "the server stops them.")
 

@@ -45,7 +45,8 @@ class SessionThreads:
                                                  auto_archive_duration=ARCHIVE_MINUTES,
                                                  reason=f"discussion of session #{s.id}")
         except discord.Forbidden:
-            return (f"I could not open a discussion thread for **{s.title}**: give me the "
+            return (f"I could not open a discussion thread for **{embeds.literal(s.title)}**: "
+                    "give me the "
                     f"**Create Public Threads** permission in <#{message.channel.id}>.")
         except discord.HTTPException as e:
             log.warning("could not open a thread for session %s: %s", s.id, e)

@@ -99,6 +99,11 @@ def notices(changes: list[Move], interest: Mapping[int, Mapping[int, int]], *,
 # ------------------------------------------------------------------------------ wording
 
 TimeFormat = Callable[[datetime], str]
+TextFormat = Callable[[str], str]  # how user text (titles, rooms) is shown, e.g. escaped
+
+
+def plain(text: str) -> str:
+    return text
 
 
 def local_time(timezone: str) -> TimeFormat:
@@ -112,36 +117,37 @@ def local_time(timezone: str) -> TimeFormat:
     return fmt
 
 
-def _where(p: Placement, fmt: TimeFormat) -> str:
-    return f"{fmt(p.slot.start)} in {p.room_name}"
+def _where(p: Placement, fmt: TimeFormat, esc: TextFormat) -> str:
+    return f"{fmt(p.slot.start)} in {esc(p.room_name)}"
 
 
-def describe(move: Move, fmt: TimeFormat) -> str:
+def describe(move: Move, fmt: TimeFormat, esc: TextFormat = plain) -> str:
     """One line, e.g. "“Rust in Xen” moved from Mon 6 Jul 09:30 in Garden to Tue 7 Jul 10:30
     in Main hall"."""
-    t = f"“{move.title}”"
+    t = f"“{esc(move.title)}”"
     if move.kind == "unscheduled":
         assert move.before is not None
-        return f"{t} is no longer in the timetable (it was at {_where(move.before, fmt)})"
+        return f"{t} is no longer in the timetable (it was at {_where(move.before, fmt, esc)})"
     assert move.after is not None
     if move.kind == "scheduled":
-        return f"{t} is now in the timetable at {_where(move.after, fmt)}"
+        return f"{t} is now in the timetable at {_where(move.after, fmt, esc)}"
     assert move.before is not None
     if move.kind == "room":
-        return (f"{t} at {fmt(move.after.slot.start)} changed room from {move.before.room_name}"
-                f" to {move.after.room_name}")
-    return f"{t} moved from {_where(move.before, fmt)} to {_where(move.after, fmt)}"
+        return (f"{t} at {fmt(move.after.slot.start)} changed room from "
+                f"{esc(move.before.room_name)} to {esc(move.after.room_name)}")
+    return f"{t} moved from {_where(move.before, fmt, esc)} to {_where(move.after, fmt, esc)}"
 
 
 _WHY = {"proposer": "your session", "very": "you rated it very", "yes": "you rated it yes"}
 
 
-def notice_text(notice: Notice, fmt: TimeFormat, event_name: str = "") -> str:
+def notice_text(notice: Notice, fmt: TimeFormat, event_name: str = "",
+                esc: TextFormat = plain) -> str:
     """The whole message for one person."""
     n = len(notice.items)
-    where = f" of {event_name}" if event_name else ""
+    where = f" of {esc(event_name)}" if event_name else ""
     head = (f"📅 The timetable{where} changed for {n} session{'s' if n != 1 else ''} you care "
             "about:")
-    lines = [f"- {describe(i.move, fmt)} · _{_WHY[i.reason]}_" for i in notice.items]
+    lines = [f"- {describe(i.move, fmt, esc)} · _{_WHY[i.reason]}_" for i in notice.items]
     lines.append("-# Your updated schedule: /myschedule in the server.")
     return "\n".join([head, *lines])

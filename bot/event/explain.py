@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.event.changes import TimeFormat
+from bot.event.changes import TextFormat, TimeFormat, plain
 from bot.event.models import (
     LEVEL_NAMES,
     Entry,
@@ -39,13 +39,14 @@ def _name(level: int) -> str:
 
 
 def _list(titles: Sequence[str]) -> str:
-    quoted = [f"“{t}”" for t in titles]
+    quoted = [f"“{t}”" for t in titles]  # titles already shown with `esc`
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
 def clashes(timetable: PublishedTimetable, levels: Mapping[int, int], fmt: TimeFormat, *,
             user_id: int | None = None, min_level: int = Level.YES,
-            allowed_slots: Mapping[int, tuple[int, ...] | None] | None = None) -> list[Clash]:
+            allowed_slots: Mapping[int, tuple[int, ...] | None] | None = None,
+            esc: TextFormat = plain) -> list[Clash]:
     """Slots holding two or more sessions the attendee rated `min_level` or more (or proposes),
     each with a sentence saying which, which one they will probably attend, and why."""
     allowed_slots = allowed_slots or {}
@@ -61,15 +62,20 @@ def clashes(timetable: PublishedTimetable, levels: Mapping[int, int], fmt: TimeF
         wanted.sort(key=lambda e: (e.owner_id != user_id, -levels.get(e.session_id, 0),
                                    -e.expected_attendance, e.session_id))
         first, others = wanted[0], wanted[1:]
-        parts = [f"{_list([e.title for e in wanted])} are all at {fmt(ps.slot.start)}."
-                 if len(wanted) > 2 else
-                 f"“{first.title}” and “{others[0].title}” are both at {fmt(ps.slot.start)}."]
+        title = {e.session_id: esc(e.title) for e in wanted}
+        parts = [f"{_list([title[e.session_id] for e in wanted])} are all at "
+                 f"{fmt(ps.slot.start)}." if len(wanted) > 2 else
+                 f"“{title[first.session_id]}” and “{title[others[0].session_id]}” are both at "
+                 f"{fmt(ps.slot.start)}."]
         if first.owner_id == user_id:
-            parts.append(f"You present “{first.title}”, so that is where you will be.")
+            parts.append(f"You present “{title[first.session_id]}”, so that is where you "
+                         "will be.")
         else:
-            parts.append(f"You rated “{first.title}” {_name(levels.get(first.session_id, 0))}"
+            parts.append(f"You rated “{title[first.session_id]}” "
+                         f"{_name(levels.get(first.session_id, 0))}"
                          f", so your timetable sends you there; "
-                         + "; ".join(f"“{e.title}” is {_name(levels.get(e.session_id, 0))}"
+                         + "; ".join(f"“{title[e.session_id]}” is "
+                                     f"{_name(levels.get(e.session_id, 0))}"
                                      for e in others) + ".")
         reasons = []
         if ps.slot.locked:
@@ -78,7 +84,7 @@ def clashes(timetable: PublishedTimetable, levels: Mapping[int, int], fmt: TimeF
             allowed = allowed_slots.get(e.session_id)
             if allowed is not None and len(allowed) <= 3:
                 n = len(allowed)
-                reasons.append(f"“{e.title}” may only take place in {n} "
+                reasons.append(f"“{title[e.session_id]}” may only take place in {n} "
                                f"slot{'s' if n != 1 else ''}")
         if wanted_total > len(slots):
             reasons.append(f"you want {wanted_total} sessions and there are only {len(slots)} "
@@ -88,7 +94,7 @@ def clashes(timetable: PublishedTimetable, levels: Mapping[int, int], fmt: TimeF
         else:
             parts.append("Why: the scheduler places sessions so that, over all attendees, as "
                          "many wishes as possible are met, and it found no better place for "
-                         "these: " + ", ".join(f"“{e.title}” draws about "
+                         "these: " + ", ".join(f"“{title[e.session_id]}” draws about "
                                                f"{e.expected_attendance} people"
                                                for e in wanted) + ".")
         out.append(Clash(ps.slot, tuple((e, levels.get(e.session_id, 0)) for e in wanted),
@@ -97,7 +103,7 @@ def clashes(timetable: PublishedTimetable, levels: Mapping[int, int], fmt: TimeF
 
 
 def over_capacity(timetable: PublishedTimetable, rooms: Sequence[RoomView],
-                  fmt: TimeFormat) -> list[str]:
+                  fmt: TimeFormat, esc: TextFormat = plain) -> list[str]:
     """One sentence per session expected to draw more people than its room holds."""
     capacity = {r.id: r.capacity for r in rooms}
     out = []
@@ -106,13 +112,15 @@ def over_capacity(timetable: PublishedTimetable, rooms: Sequence[RoomView],
             for e in ps.entries:
                 cap = capacity.get(e.room_id)
                 if cap is not None and e.expected_attendance > cap:
-                    out.append(f"“{e.title}” at {fmt(ps.slot.start)} expects about "
-                               f"{e.expected_attendance} people, but {e.room_name} holds {cap}. "
+                    out.append(f"“{esc(e.title)}” at {fmt(ps.slot.start)} expects about "
+                               f"{e.expected_attendance} people, but {esc(e.room_name)} holds "
+                               f"{cap}. "
                                "Consider a larger room for it.")
     return out
 
 
-def unplaced(version: ScheduleVersion) -> list[str]:
+def unplaced(version: ScheduleVersion, esc: TextFormat = plain) -> list[str]:
     """One sentence per session the run left out, with the engine's reason."""
-    return [f"“{u.title or f'Session {u.session_id}'}” is not in the timetable: {u.reason}."
+    return [f"“{esc(u.title) if u.title else f'Session {u.session_id}'}” is not in the "
+            f"timetable: {u.reason}."
             for u in version.unplaced]

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.event import changes, explain
-from bot.event.changes import Move, TimeFormat
+from bot.event.changes import Move, TextFormat, TimeFormat, plain
 from bot.event.errors import NotFound
 from bot.event.models import Actor, PublishedTimetable, RoomView, ScheduleVersion
 from bot.event.personal import Baseline, PersonalStore
@@ -32,7 +32,9 @@ class Preview:
 
 def preview(version: ScheduleVersion, version_tt: PublishedTimetable,
             published_tt: PublishedTimetable | None, baseline: Baseline | None,
-            rooms: Sequence[RoomView], fmt: TimeFormat) -> Preview:
+            rooms: Sequence[RoomView], fmt: TimeFormat, esc: TextFormat = plain) -> Preview:
+    """`esc` shows user text (titles, rooms) in the explanations; the move lines stay plain
+    (they also go into a text file); the Discord layer words the moves with `describe`."""
     found: list[Move] = []
     kept = None
     based_on = None
@@ -43,12 +45,13 @@ def preview(version: ScheduleVersion, version_tt: PublishedTimetable,
             kept = baseline.kept_utility
     return Preview(version, based_on, tuple(found),
                    tuple(changes.describe(m, fmt) for m in found), kept,
-                   tuple(explain.unplaced(version)),
-                   tuple(explain.over_capacity(version_tt, rooms, fmt)))
+                   tuple(explain.unplaced(version, esc)),
+                   tuple(explain.over_capacity(version_tt, rooms, fmt, esc)))
 
 
 async def build_preview(service, store: PersonalStore, guild_id: int, actor: Actor,
-                        version: ScheduleVersion, fmt: TimeFormat) -> Preview:
+                        version: ScheduleVersion, fmt: TimeFormat,
+                        esc: TextFormat = plain) -> Preview:
     """The preview of a stored version against the version published now (admins)."""
     version_tt = await service.version_timetable(guild_id, actor, version.id)
     settings = await service.settings(guild_id, actor)
@@ -61,4 +64,4 @@ async def build_preview(service, store: PersonalStore, guild_id: int, actor: Act
             published_tt = None
     rooms = (await service.timetable(guild_id, actor)).rooms
     baseline = await store.baseline(guild_id, version.id)
-    return preview(version, version_tt, published_tt, baseline, rooms, fmt)
+    return preview(version, version_tt, published_tt, baseline, rooms, fmt, esc)

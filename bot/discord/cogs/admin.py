@@ -272,7 +272,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Run the ev
     async def approve(self, interaction: discord.Interaction, session: str) -> None:
         guild_id, actor = await admin_actor(interaction)
         s = await self.service.approve(guild_id, actor, _session_id(session))
-        await _say(interaction, f"Approved **{s.title}** (#{s.id}).")
+        await _say(interaction, f"Approved **{embeds.literal(s.title)}** (#{s.id}).")
         settings = await self.service.settings(guild_id, actor)
         problem = await self.bot.post_session(settings, s)
         if problem:
@@ -283,7 +283,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Run the ev
     async def reject(self, interaction: discord.Interaction, session: str) -> None:
         guild_id, actor = await admin_actor(interaction)
         s = await self.service.reject(guild_id, actor, _session_id(session))
-        await _say(interaction, f"Rejected **{s.title}** (#{s.id}).")
+        await _say(interaction, f"Rejected **{embeds.literal(s.title)}** (#{s.id}).")
 
     # -------------------------------------------------------------------------- schedule
 
@@ -318,7 +318,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Run the ev
             raise
         # figures, every move against the published version and what it buys, explanations
         found = await build_preview(self.service, self.bot.personal, guild_id, actor, version,
-                                    discord_time)
+                                    discord_time, embeds.literal)
         shown, moves_file = preview_message(found)
         await message.edit(content=f"Done in {version.solve_seconds:.1f}s.", embeds=shown,
                            attachments=[moves_file] if moves_file else [],

@@ -85,11 +85,13 @@ class Attendee(commands.Cog):
         guild_id, actor, settings = await attendee_actor(interaction)
         s = await self.service.propose(guild_id, actor, title, description)
         if s.status == "public":
-            await _say(interaction, f"Proposed **{s.title}** (#{s.id}). It is public: people "
+            await _say(interaction, f"Proposed **{embeds.literal(s.title)}** (#{s.id}). It is "
+                       "public: people "
                        "can now say they are interested.")
             await self.bot.post_session(settings, s)
         else:
-            await _say(interaction, f"Proposed **{s.title}** (#{s.id}). It waits for an "
+            await _say(interaction, f"Proposed **{embeds.literal(s.title)}** (#{s.id}). It "
+                       "waits for an "
                        "organiser's approval.")
 
     # --------------------------------------------------------------------------- sessions
@@ -147,7 +149,7 @@ class Attendee(commands.Cog):
         sid = _session_id(session)
         result = await self.service.set_interest(guild_id, actor, sid, level.value)
         s = await self.service.get_session(guild_id, actor, sid)
-        await _say(interaction, f"Your interest in “{s.title}” is now "
+        await _say(interaction, f"Your interest in “{embeds.literal(s.title)}” is now "
                    f"**{LEVEL_NAMES[Level(result.level)]}**.")
 
     @app_commands.command(description="Change the title or description of your session")
@@ -160,7 +162,7 @@ class Attendee(commands.Cog):
         s = await self.service.edit_session(guild_id, actor, _session_id(session),
                                             title=title, description=description)
         note = " It waits for an organiser's approval again." if s.status == "pending" else ""
-        await _say(interaction, f"Updated **{s.title}** (#{s.id}).{note}",
+        await _say(interaction, f"Updated **{embeds.literal(s.title)}** (#{s.id}).{note}",
                    embed=embeds.session_embed(s))
 
     @app_commands.command(description="Withdraw a session you proposed")
@@ -169,7 +171,7 @@ class Attendee(commands.Cog):
     async def withdraw(self, interaction: discord.Interaction, session: str) -> None:
         guild_id, actor = guild_id_of(interaction), actor_of(interaction)
         s = await self.service.withdraw_session(guild_id, actor, _session_id(session))
-        await _say(interaction, f"Withdrew **{s.title}** (#{s.id}).")
+        await _say(interaction, f"Withdrew **{embeds.literal(s.title)}** (#{s.id}).")
 
     # --------------------------------------------------------------------------- schedule
 
@@ -179,10 +181,16 @@ class Attendee(commands.Cog):
         guild_id, actor = guild_id_of(interaction), actor_of(interaction)
         tt = await self.service.published_timetable(guild_id, actor)
         mine = {s.id: s.my_level for s in await self.service.list_sessions(guild_id, actor)}
-        all_embeds = [e for _, day in embeds.timetable_messages(tt, mine) for e in day]
-        fitted = embeds.fit_message(all_embeds)
-        more = "" if len(fitted) == len(all_embeds) else " (more days in the announcements)"
-        await _say(interaction, f"★★ very · ★ yes · ☆ a little{more}", embeds=fitted)
+        threads = await self.bot.threads.thread_ids(guild_id)
+        messages = embeds.split_messages(  # small events in one message, big ones in more
+            e for _, m in embeds.timetable_messages(tt, mine, threads, guild_id) for e in m)
+        legend = "★★ very · ★ yes · ☆ a little"
+        if len(messages) > 1:
+            legend += f" · the timetable in {len(messages)} messages"
+        await _say(interaction, legend, embeds=messages[0] if messages else [])
+        for found in messages[1:]:  # every day and every slot: nothing left out
+            await interaction.followup.send(embeds=found, ephemeral=True,
+                                            allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(description="Your own itinerary through the published timetable")
     @app_commands.guild_only()

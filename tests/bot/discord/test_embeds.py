@@ -15,21 +15,33 @@ def _day(n_slots: int, rooms: int) -> PublishedDay:
         sv = SlotView(i + 1, 1, start + timedelta(minutes=30 * i),
                       start + timedelta(minutes=30 * i + 25), False, False, "")
         slots.append(PublishedSlot(sv, tuple(
-            Entry(100 * i + r, "A long title @everyone " * 4, 1, r, f"Room {r}", 12)
+            Entry(100 * i + r, f"{i}-{r} " + "A long title @everyone " * 4, 1, r, f"Room {r}", 12)
             for r in range(rooms))))
     return PublishedDay(date(2026, 7, 6), "Monday", tuple(slots))
 
 
-def test_a_big_day_is_split_within_limits() -> None:
+def _within_limits(message: list) -> None:
+    assert 1 <= len(message) <= 10 and sum(len(e) for e in message) <= 6000
+    for e in message:
+        assert len(e.fields) <= 25 and len(e.title or "") <= 256
+        assert all(len(f.name) <= 256 and len(f.value) <= 1024 for f in e.fields)
+
+
+def test_a_big_day_is_split_over_messages_within_limits_and_shows_every_session() -> None:
     day = _day(40, 12)
-    out = embeds.day_embeds(day)
-    assert len(out) >= 2
-    assert sum(len(e.fields) for e in out) == 40
-    for e in out:
-        assert len(e.fields) <= 25 and len(e) <= 6000
-        assert all(len(f.value) <= 1024 for f in e.fields)
-    msg = embeds.fit_message(out)
-    assert len(msg) <= 10 and sum(len(e) for e in msg) <= 6000
+    threads = {e.session_id: 10**18 + e.session_id for ps in day.slots for e in ps.entries}
+    messages = embeds.day_messages(day, threads=threads, guild_id=10**18)
+    assert len(messages) >= 2
+    for message in messages:
+        _within_limits(message)
+    titles = [m[0].title for m in messages]
+    assert titles[0] == f"Monday · 2026-07-06 (part 1 of {len(messages)})"
+    text = "\n".join(f.value for m in messages for e in m for f in e.fields)
+    for ps in day.slots:
+        for e in ps.entries:
+            assert f"](https://discord.com/channels/{10**18}/{threads[e.session_id]})" in text
+    assert "more" not in text
+    assert len(embeds.day_embeds(day)) == sum(len(m) for m in embeds.day_messages(day))
 
 
 def test_timestamps_and_marks() -> None:
@@ -55,14 +67,13 @@ def test_session_titles_link_to_their_threads_and_stay_literal() -> None:
     assert "**Garden**: No thread (≈1 expected)" in value
 
 
-def test_a_crowded_slot_is_cut_between_lines_and_says_how_many_more() -> None:
+def test_a_crowded_slot_goes_on_in_more_fields_never_cutting_a_line() -> None:
     day = _day(1, 40)
-    value = embeds.day_embeds(day)[0].fields[0].value
-    assert len(value) <= 1024
-    lines = value.split("\n")
-    shown, last = lines[:-1], lines[-1]
-    assert last == f"… and {40 - len(shown)} more"
-    assert all(line.endswith("expected)") for line in shown)  # no line cut in two
+    fields = embeds.day_embeds(day)[0].fields
+    assert len(fields) >= 2 and fields[1].name == f"{fields[0].name} (continued)"
+    lines = [line for f in fields for line in f.value.split("\n")]
+    assert len(lines) == 40 and all(line.endswith("expected)") for line in lines)
+    assert all(len(f.value) <= 1024 for f in fields)
 
 
 def test_plural() -> None:
@@ -77,3 +88,19 @@ def test_a_slot_too_full_for_links_lists_every_session_without_them() -> None:
     assert "more" not in value and value.count("\n") == 7 and "discord.com" not in value
     (small,) = embeds.day_embeds(_day(1, 2), threads=threads, guild_id=10**18)
     assert small.fields[0].value.count("](https://discord.com/channels/") == 2
+
+
+def test_nobody_expected_yet_says_nothing_rather_than_zero() -> None:
+    sv = SlotView(1, 1, datetime(2026, 7, 6, 7, tzinfo=UTC), datetime(2026, 7, 6, 8, tzinfo=UTC),
+                  False, False, "")
+    day = PublishedDay(date(2026, 7, 6), "Monday", (PublishedSlot(sv, (
+        Entry(1, "New idea", 1, 1, "Main hall", 0), Entry(2, "Known", 2, 2, "Garden", 3))),))
+    value = embeds.day_embeds(day)[0].fields[0].value
+    assert value == "**Garden**: Known (≈3 expected)\n**Main hall**: New idea"
+
+
+def test_the_preview_speaks_plainly_of_the_solver_status() -> None:
+    from bot.event.models import ScheduleVersion
+    for status, words in (("optimal", "proven best"), ("feasible", "best found")):
+        v = ScheduleVersion(3, "", status, 10, 10, 9, 1.0, 0, 1, (), False)
+        assert embeds.preview_embed(v, []).title == f"Schedule version #3 ({words})"
