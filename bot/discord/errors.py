@@ -7,23 +7,11 @@ import logging
 import discord
 from discord import app_commands
 
-from bot.event.errors import EventError
+from bot.event.errors import EventError, NotPublished
 
 log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
 GENERIC = "Something went wrong on our side; the organisers can find the details in the bot's log."
-
-
-NOT_PUBLIC = "The schedule is not public yet."
-VERIFY_FIRST = "Enter the event's code with /verify first."
-# the rules' refusals that read better with Discord's own words: the command and where to look
-REWORDED = {
-    NOT_PUBLIC: ("The schedule is not public yet: an organiser publishes it once it is ready, "
-                 "and it is then posted in {announcements}. /schedule shows it here from then "
-                 "on."),
-    VERIFY_FIRST: ("Verify first: enter the event's code with /verify code:<code> (ask the "
-                   "organisers for the code)."),
-}
 
 
 class Refused(EventError):
@@ -48,7 +36,7 @@ def user_message(error: BaseException) -> str | None:
     if isinstance(error, app_commands.CommandInvokeError):
         error = error.original
     if isinstance(error, EventError):
-        return REWORDED.get(error.user_message, error.user_message)
+        return error.user_message
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command works in the event's server, not in direct messages."
     if isinstance(error, app_commands.MissingPermissions | app_commands.CheckFailure):
@@ -70,11 +58,12 @@ async def _announcements(interaction: discord.Interaction) -> str:
 
 async def handle_error(interaction: discord.Interaction, error: BaseException) -> None:
     """Refusals become private replies; anything else is logged and answered generically."""
-    message = user_message(error)
-    if message is not None and "{announcements}" in message:
-        message = message.format(announcements=await _announcements(interaction))
+    original = getattr(error, "original", error)
+    if isinstance(original, NotPublished):  # say where the timetable will appear: a link
+        message = NotPublished(await _announcements(interaction)).user_message
+    else:
+        message = user_message(error)
     if message is None:
-        original = getattr(error, "original", error)
         log.error("interaction %s failed", interaction.id, exc_info=original)
         message = GENERIC
     await reply_private(interaction, message)

@@ -19,7 +19,7 @@ from bot.event._common import (
     _event,
     _require_admin,
 )
-from bot.event.errors import Conflict, EventError, Forbidden, InvalidInput, NotFound
+from bot.event.errors import Conflict, EventError, InvalidInput, NotFound, NotPublished
 from bot.event.models import (
     Actor,
     Entry,
@@ -198,7 +198,7 @@ class SchedulingRules(ServiceBase):
                    ) -> tuple[sqlite3.Row, list[sqlite3.Row], dict[int, list[Entry]]]:
         ev = _event(conn, guild_id)
         if not ev["schedule_visible"] and not actor.is_admin:
-            raise Forbidden("The schedule is not public yet.")
+            raise NotPublished()
         if ev["published_version_id"] is None:
             raise NotFound("No schedule has been published yet.")
         return ev, timetable.slots(conn, guild_id), _entries_by_slot(

@@ -213,7 +213,8 @@ class SessionRules(ServiceBase):
                 if not ev["interest_open"]:
                     raise Forbidden("Interest is closed for now.")
                 if ev["verification_required"] and not verified:
-                    raise Forbidden("Enter the event's code with /verify first.")
+                    raise Forbidden("Verify first: enter the event's code with /verify code:<code> "
+                                    "(ask the organisers for the code).")
             row = sessions.get_session_with_level(conn, guild_id, session_id, actor.user_id)
             if row is None or (row["status"] != "public" and row["owner_id"] != actor.user_id
                                and not actor.is_admin):

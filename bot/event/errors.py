@@ -21,6 +21,16 @@ class Forbidden(EventError):
     """The actor may not do this (not the owner, not an admin, not verified, closed...)."""
 
 
+class NotPublished(Forbidden):
+    """The timetable is not public yet; the Discord layer adds where it will appear."""
+
+    def __init__(self, where: str = "the announcements channel"):
+        self.where = where
+        super().__init__(f"The schedule is not public yet: an organiser publishes it once it is "
+                         f"ready, and it is then posted in {where}. /schedule shows it here "
+                         "from then on.")
+
+
 class InvalidInput(EventError):
     """The input breaks a rule (empty, too long, bad characters, out of range...)."""
 
