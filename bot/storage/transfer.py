@@ -12,7 +12,8 @@ from typing import Any
 from bot.storage.events import delete_event
 
 FORMAT = "session-scheduler/event"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)  # version 1 predates the Discord records; they import empty
 
 # table -> (columns exported besides guild_id, {column: table the id refers to})
 _TABLES: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
@@ -32,15 +33,36 @@ _TABLES: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     "placements": (("version_id", "session_id", "slot_id", "room_id", "expected_attendance"),
                    {"version_id": "schedule_versions", "session_id": "sessions",
                     "slot_id": "slots", "room_id": "rooms"}),
+    "version_baselines": (("version_id", "based_on", "kept_utility"),
+                          {"version_id": "schedule_versions", "based_on": "schedule_versions"}),
+    # What the bot did in Discord, so a restored event edits its own messages, events and
+    # threads and neither repeats nor loses an announcement, reminder or notice.
+    "posted_messages": (("kind", "key", "channel_id", "message_id"), {}),
+    "sent_announcements": (("key", "kind", "sent_at"), {}),
+    "mirrored_events": (("session_id", "discord_event_id", "fingerprint"),
+                        {"session_id": "sessions"}),
+    "session_threads": (("session_id", "channel_id", "message_id", "thread_id"),
+                        {"session_id": "sessions"}),
+    "reminder_prefs": (("user_id", "enabled", "minutes_before", "updated_at"), {}),
+    "dms_closed": (("user_id", "closed_at"), {}),
+    "sent_reminders": (("user_id", "slot_id", "session_id", "outcome", "sent_at"),
+                       {"slot_id": "slots", "session_id": "sessions"}),
+    "sent_notices": (("from_version", "to_version", "user_id", "outcome", "sent_at"),
+                     {"from_version": "schedule_versions", "to_version": "schedule_versions"}),
 }
+# announcement keys that name a slot by id ("slot:<id>")
+_SLOT_KEYS = {"sent_announcements": "key"}
 _EVENT_COLUMNS = ("name", "timezone", "verification_code", "verification_required",
                   "proposals_open", "interest_open", "schedule_visible",
                   "announcements_channel_id", "proposals_channel_id", "moderation_channel_id",
-                  "verified_role_id", "organiser_role_id", "published_version_id", "created_at")
+                  "verified_role_id", "organiser_role_id", "published_version_id", "created_at",
+                  "mirror_events")
+_EVENT_DEFAULTS = {"mirror_events": 1}  # columns added after format version 1
 # tables without a guild_id column are reached through the row they belong to
 _SCOPE = {
     "session_allowed_slots": "session_id IN (SELECT id FROM sessions WHERE guild_id = ?)",
     "placements": "version_id IN (SELECT id FROM schedule_versions WHERE guild_id = ?)",
+    "version_baselines": "version_id IN (SELECT id FROM schedule_versions WHERE guild_id = ?)",
 }
 
 
@@ -62,10 +84,12 @@ def import_event(conn: sqlite3.Connection, guild_id: int, doc: dict[str, Any]) -
 
     Raises KeyError, TypeError or ValueError (or sqlite3.IntegrityError) on a malformed document.
     """
-    if doc.get("format") != FORMAT or doc.get("format_version") != FORMAT_VERSION:
+    if doc.get("format") != FORMAT or doc.get("format_version") not in READABLE_VERSIONS:
         raise ValueError("not a session-scheduler event export (format or version differs)")
+    old_format = doc["format_version"] < FORMAT_VERSION
     delete_event(conn, guild_id)
-    event = {c: doc["event"][c] for c in _EVENT_COLUMNS}
+    event = {c: doc["event"][c] if c in doc["event"] or not old_format else _EVENT_DEFAULTS[c]
+             for c in _EVENT_COLUMNS}
     published = event.pop("published_version_id")
     conn.execute(f"INSERT INTO events (guild_id, {', '.join(event)}) VALUES "
                  f"(?, {', '.join('?' for _ in event)})", (guild_id, *event.values()))
@@ -74,7 +98,7 @@ def import_event(conn: sqlite3.Connection, guild_id: int, doc: dict[str, Any]) -
     for table, (cols, refs) in _TABLES.items():
         ids = new_ids.setdefault(table, {})
         has_guild = table not in _SCOPE
-        rows = doc[table]
+        rows = doc.get(table, []) if old_format else doc[table]
         if not isinstance(rows, list):
             raise TypeError(f"{table} must be a list")
         for row in rows:
@@ -82,6 +106,9 @@ def import_event(conn: sqlite3.Connection, guild_id: int, doc: dict[str, Any]) -
             old_id = values.pop("id", None)
             for col, target in refs.items():
                 values[col] = new_ids[target][values[col]]
+            key = _SLOT_KEYS.get(table)
+            if key and str(values[key]).startswith("slot:"):
+                values[key] = f"slot:{new_ids['slots'][int(values[key][5:])]}"
             names = (["guild_id"] if has_guild else []) + list(values)
             params = ([guild_id] if has_guild else []) + list(values.values())
             cur = conn.execute(f"INSERT INTO {table} ({', '.join(names)}) VALUES "

@@ -6,7 +6,8 @@ from bot.event import Conflict, EventService, Forbidden, InvalidInput
 from tests.bot.conftest import ADMIN, ALICE, BOB, GUILD, OTHER_GUILD, verified
 
 _REFS = {"day_id": "days", "session_id": "sessions", "slot_id": "slots", "room_id": "rooms",
-         "version_id": "schedule_versions"}
+         "version_id": "schedule_versions", "based_on": "schedule_versions",
+         "from_version": "schedule_versions", "to_version": "schedule_versions"}
 
 
 def canonical(text: str) -> dict:
@@ -23,6 +24,8 @@ def canonical(text: str) -> dict:
             for col, target in _REFS.items():
                 if col in row:
                     row[col] = rank[target][row[col]]
+            if table == "sent_announcements" and row["key"].startswith("slot:"):
+                row["key"] = f"slot:{rank['slots'][int(row['key'][5:])]}"
     pub = doc["event"]["published_version_id"]
     doc["event"]["published_version_id"] = None if pub is None else \
         rank["schedule_versions"][pub]
@@ -39,6 +42,33 @@ async def _rich_event(svc: EventService) -> None:
     await svc.set_allowed_slots(GUILD, ALICE, a.id, [tt.days[0].slots[0].id])
     await svc.lock_slot(GUILD, ADMIN, tt.days[1].slots[0].id)
     await svc.set_interest(GUILD, ADMIN, a.id, 25)
+    v1 = await svc.run_schedule(GUILD, ADMIN, time_limit=0.5, iterations=500)
+    await svc.publish(GUILD, ADMIN, v1.id)
+    v2 = await svc.run_schedule(GUILD, ADMIN, time_limit=0.5, iterations=500)
+    slot = tt.days[0].slots[0].id
+    # what the Discord layer records of what it did (written through its own stores in the bot)
+    rows = {
+        "posted_messages": ("kind, key, channel_id, message_id", ("timetable", "2026-07-06", 5, 6)),
+        "sent_announcements": ("key, kind, sent_at", (f"slot:{slot}", "up-next", "t")),
+        "mirrored_events": ("session_id, discord_event_id, fingerprint", (a.id, 77, "f")),
+        "session_threads": ("session_id, channel_id, message_id, thread_id", (a.id, 1, 2, 3)),
+        "reminder_prefs": ("user_id, enabled, minutes_before, updated_at", (ALICE.user_id, 1, 30,
+                                                                              "t")),
+        "dms_closed": ("user_id, closed_at", (BOB.user_id, "t")),
+        "sent_reminders": ("user_id, slot_id, session_id, outcome, sent_at",
+                           (ALICE.user_id, slot, a.id, "sent", "t")),
+        "sent_notices": ("from_version, to_version, user_id, outcome, sent_at",
+                         (v1.id, v2.id, ALICE.user_id, "sent", "t")),
+    }
+
+    def record(conn):
+        for table, (cols, values) in rows.items():
+            conn.execute(f"INSERT INTO {table} (guild_id, {cols}) VALUES "
+                         f"({', '.join('?' * (len(values) + 1))})", (GUILD, *values))
+        conn.execute("INSERT OR REPLACE INTO version_baselines VALUES (?, ?, ?)",
+                     (v2.id, v1.id, 1234))
+        conn.execute("UPDATE events SET mirror_events = 0 WHERE guild_id = ?", (GUILD,))
+    await svc.db.write(record)
     del b
 
 
@@ -56,8 +86,28 @@ async def test_export_import_round_trip_is_lossless(event, tmp_path):
     finally:
         await other.close()
     assert canonical(again) == canonical(exported)
+    doc = json.loads(exported)
+    assert doc["event"]["mirror_events"] == 0
+    for table in ("posted_messages", "sent_announcements", "mirrored_events", "session_threads",
+                  "reminder_prefs", "dms_closed", "sent_reminders", "sent_notices",
+                  "version_baselines"):
+        assert len(doc[table]) == 1, table  # the round trip above compares their contents
     assert "to be replaced" not in again
     assert sessions[0].title == "Ünïcode — talk 👩\u200d💻"
+
+
+async def test_an_export_from_before_the_discord_records_still_imports(event):
+    await _rich_event(event)
+    doc = json.loads(await event.export_event_json(GUILD, ADMIN))
+    doc["format_version"] = 1
+    for table in ("version_baselines", "posted_messages", "sent_announcements",
+                  "mirrored_events", "session_threads", "reminder_prefs", "dms_closed",
+                  "sent_reminders", "sent_notices"):
+        del doc[table]
+    del doc["event"]["mirror_events"]
+    counts = await event.import_event_json(GUILD, ADMIN, json.dumps(doc))
+    assert counts["sessions"] == 2 and counts["posted_messages"] == 0
+    assert (await event.settings(GUILD, ADMIN)).mirror_events is True
 
 
 @pytest.mark.parametrize("text", ["{", "[]", '{"format": "other"}',
