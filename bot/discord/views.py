@@ -12,6 +12,7 @@ import discord
 
 from bot.discord import errors
 from bot.discord.checks import attendee_actor
+from bot.discord.respond import send_private
 from bot.event.models import LEVEL_NAMES, Level
 
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -44,9 +45,8 @@ class InterestButton(discord.ui.DynamicItem[discord.ui.Button],
         except Exception as e:  # refusals become private messages
             await errors.handle_error(interaction, e)
             return
-        await interaction.response.send_message(
-            f"Your interest is now **{LEVEL_NAMES[Level(result.level)]}**.", ephemeral=True,
-            allowed_mentions=NO_MENTIONS)
+        await send_private(interaction,
+                           f"Your interest is now **{LEVEL_NAMES[Level(result.level)]}**.")
 
 
 def interest_view(session_id: int) -> discord.ui.View:

@@ -1,0 +1,70 @@
+"""Interest buttons answer with the lean first response (`bot.discord.respond`): an ephemeral
+message that pings nobody, sent only after the level is committed, without asking Discord to
+echo the message back; a refused press is still answered exactly once."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.discord.respond import send_private
+from tests.e2e.bot_harness import answer, make_bot
+from tests.e2e.fake_discord import FakeDiscord
+from tests.e2e.test_bot_event import NONE, setup_event, verify
+
+
+def _callback_requests(fake: FakeDiscord, interaction_id: int):
+    return [r for r in fake.requests
+            if r.method == "POST" and r.path.startswith(f"/interactions/{interaction_id}/")]
+
+
+async def test_a_press_is_answered_privately_after_the_commit(fake_discord: FakeDiscord,
+                                                               tmp_path) -> None:
+    fake = fake_discord
+    bot = await fake.connect(make_bot(fake, tmp_path / "b.sqlite"))
+    await setup_event(fake)
+    cb = await answer(fake, "propose", {"title": "Live @everyone", "description": "d"},
+                      user=fake.owner)
+    sid = int(cb.content.split("#")[1].split(")")[0])
+    await verify(fake, fake.member)
+
+    press = await fake.click(f"interest:{sid}:75")
+    cb = await fake.wait_for_response(press.id)
+    assert cb.type == 4 and cb.ephemeral and cb.content == "Your interest is now **yes**."
+    (request,) = _callback_requests(fake, press.id)
+    assert request.json["data"]["allowed_mentions"] == NONE
+    assert "with_response" not in request.query  # no echo of the message to parse
+    # the reply went out after the level was committed: a fresh read sees it
+    sessions = await bot.service.list_sessions(fake.guild.id, _actor(fake.member))
+    assert {s.id: s.my_level for s in sessions}[sid] == 75
+
+    # a refused press (interest closed) gets one private answer, not two
+    await bot.service.update_settings(fake.guild.id, _actor(fake.owner, admin=True),
+                                      interest_open=False)
+    bot.forget_settings(fake.guild.id)
+    press = await fake.click(f"interest:{sid}:100")
+    cb = await fake.wait_for_response(press.id)
+    assert cb.ephemeral and "closed" in cb.content
+    assert len(_callback_requests(fake, press.id)) == 1 and not press.rejected_callbacks
+    sessions = await bot.service.list_sessions(fake.guild.id, _actor(fake.member))
+    assert {s.id: s.my_level for s in sessions}[sid] == 75
+
+
+class _Answered:
+    def is_done(self) -> bool:
+        return True
+
+
+class _Interaction:
+    response = _Answered()
+
+
+async def test_send_private_refuses_a_second_answer() -> None:
+    import discord
+
+    with pytest.raises(discord.InteractionResponded):
+        await send_private(_Interaction(), "twice")  # type: ignore[arg-type]
+
+
+def _actor(member, admin: bool = False):
+    from bot.event.models import Actor
+    return Actor(user_id=member.id, is_admin=admin)
