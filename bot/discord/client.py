@@ -24,7 +24,7 @@ from bot.discord.picture import TimetablePictures
 from bot.discord.publishing import Published, Publisher
 from bot.discord.reminders import RemindersCog
 from bot.discord.threads import SessionThreads
-from bot.discord.views import InterestButton, interest_view
+from bot.discord.views import interest_press, interest_view, press_interest
 from bot.event import EventService
 from bot.event.models import Actor, EventSettings, PublishedDay, PublishedSlot, SessionView
 from bot.event.personal import PersonalStore
@@ -79,7 +79,6 @@ class SchedulerBot(commands.Bot):
         self.personal = PersonalStore(self.service.db)  # reminders, notices, closed DMs
         await self.add_cog(RemindersCog(self))
         await self.add_cog(NoticesCog(self))
-        self.add_dynamic_items(InterestButton)
         self.tree.on_error = errors.on_app_command_error
         if self.settings.guild_ids:
             for gid in self.settings.guild_ids:
@@ -95,6 +94,12 @@ class SchedulerBot(commands.Bot):
             catch_up_minutes=self.settings.announce_catch_up_minutes, clock=self.clock)
         # channels are known once the gateway is ready; missed announcements go out then
         self._announcer_task = asyncio.create_task(self._start_announcer())
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Interest-button presses, routed by custom_id (see `bot.discord.views`)."""
+        press = interest_press(interaction)
+        if press is not None:
+            await press_interest(interaction, *press)
 
     async def _start_announcer(self) -> None:
         await self.wait_until_ready()

@@ -1,12 +1,15 @@
-"""Interest buttons answer with the lean first response (`bot.discord.respond`): an ephemeral
-message that pings nobody, sent only after the level is committed, without asking Discord to
-echo the message back; a refused press is still answered exactly once."""
+"""Interest buttons: presses are routed by custom_id (no view kept per message, no DynamicItem)
+and answered once with the lean first response (`bot.discord.respond`): an ephemeral message
+that pings nobody, sent only after the level is committed, without asking Discord to echo the
+message back; a refused press is still answered exactly once."""
 
 from __future__ import annotations
 
+import discord
 import pytest
 
 from bot.discord.respond import send_private
+from bot.discord.views import interest_press, interest_view
 from tests.e2e.bot_harness import answer, make_bot
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.test_bot_event import NONE, setup_event, verify
@@ -30,7 +33,8 @@ async def test_a_press_is_answered_privately_after_the_commit(fake_discord: Fake
     press = await fake.click(f"interest:{sid}:75")
     cb = await fake.wait_for_response(press.id)
     assert cb.type == 4 and cb.ephemeral and cb.content == "Your interest is now **yes**."
-    (request,) = _callback_requests(fake, press.id)
+    (request,) = _callback_requests(fake, press.id)  # answered once, by one handler
+    assert not press.rejected_callbacks
     assert request.json["data"]["allowed_mentions"] == NONE
     assert "with_response" not in request.query  # no echo of the message to parse
     # the reply went out after the level was committed: a fresh read sees it
@@ -59,8 +63,6 @@ class _Interaction:
 
 
 async def test_send_private_refuses_a_second_answer() -> None:
-    import discord
-
     with pytest.raises(discord.InteractionResponded):
         await send_private(_Interaction(), "twice")  # type: ignore[arg-type]
 
@@ -68,3 +70,25 @@ async def test_send_private_refuses_a_second_answer() -> None:
 def _actor(member, admin: bool = False):
     from bot.event.models import Actor
     return Actor(user_id=member.id, is_admin=admin)
+
+
+class _Press:
+    def __init__(self, custom_id: str, type=discord.InteractionType.component,
+                 component_type: int = 2):
+        self.type = type
+        self.data = {"custom_id": custom_id, "component_type": component_type}
+
+
+def test_presses_are_recognised_by_custom_id() -> None:
+    assert interest_press(_Press("interest:42:75")) == (42, 75)  # type: ignore[arg-type]
+    for other in (_Press("interest:42:75", type=discord.InteractionType.application_command),
+                  _Press("interest:42:75", component_type=3),
+                  _Press("interest:42:75:1"), _Press("interest:x:75"), _Press("pages:next")):
+        assert interest_press(other) is None  # type: ignore[arg-type]
+
+
+async def test_the_posted_view_is_not_kept_by_discord_py() -> None:
+    view = interest_view(7)
+    assert view.is_finished()  # so `send` does not store it and never dispatches to it
+    ids = [c["custom_id"] for row in view.to_components() for c in row["components"]]
+    assert ids == ["interest:7:0", "interest:7:25", "interest:7:75", "interest:7:100"]
