@@ -12,6 +12,7 @@ from typing import Any
 import discord
 from discord.ext import commands
 
+from bot import gc_policy
 from bot.announce import SYSTEM, Announcer
 from bot.config import Settings
 from bot.discord import embeds, errors
@@ -42,7 +43,8 @@ class SchedulerBot(commands.Bot):
     """Slash commands only (no message content intent, no members intent)."""
 
     def __init__(self, settings: Settings, *, clock: Callable[[], float] = time.time,
-                 service_options: dict[str, Any] | None = None, **client_options: Any):
+                 service_options: dict[str, Any] | None = None,
+                 freeze_gc_when_ready: bool = False, **client_options: Any):
         client_options.setdefault("intents", discord.Intents.default())
         super().__init__(command_prefix=commands.when_mentioned, help_command=None,
                          allowed_mentions=NO_MENTIONS, **client_options)
@@ -60,6 +62,9 @@ class SchedulerBot(commands.Bot):
         self.reminders: Reminders = None  # type: ignore[assignment]  # set by RemindersCog
         self.synced: list[discord.app_commands.AppCommand] = []
         self._settings_cache: dict[int, tuple[float, EventSettings]] = {}
+        #: `bot.gc_policy.freeze_long_lived` once the caches are filled (the `run` command).
+        self.freeze_gc_when_ready = freeze_gc_when_ready
+        self.gc_frozen = False
 
     async def setup_hook(self) -> None:
         self.settings.database.parent.mkdir(parents=True, exist_ok=True)
@@ -103,6 +108,10 @@ class SchedulerBot(commands.Bot):
 
     async def _start_announcer(self) -> None:
         await self.wait_until_ready()
+        if self.freeze_gc_when_ready and not self.gc_frozen:
+            self.gc_frozen = True
+            frozen = gc_policy.freeze_long_lived()
+            log.info("garbage collector: %d long-lived objects frozen", frozen)
         try:
             await self.announcer.start()
         except Exception:

@@ -92,3 +92,24 @@ async def test_the_posted_view_is_not_kept_by_discord_py() -> None:
     assert view.is_finished()  # so `send` does not store it and never dispatches to it
     ids = [c["custom_id"] for row in view.to_components() for c in row["components"]]
     assert ids == ["interest:7:0", "interest:7:25", "interest:7:75", "interest:7:100"]
+
+
+async def test_the_run_command_bot_freezes_the_heap_once_ready(fake_discord: FakeDiscord,
+                                                             tmp_path) -> None:
+    import gc
+
+    from bot.config import load_settings
+    from bot.discord.client import create_bot
+
+    config = load_settings(None, env={}, token="unused", database=tmp_path / "g.sqlite",
+                           guild_ids=[fake_discord.guild.id])
+    plain = await fake_discord.connect(make_bot(fake_discord, tmp_path / "p.sqlite"))
+    assert not plain.gc_frozen  # tests and other embedders keep the collector as it is
+    await fake_discord.disconnect(plain)
+    bot = create_bot(config, guild_ready_timeout=0.05, freeze_gc_when_ready=True)
+    try:
+        await fake_discord.connect(bot)
+        await fake_discord.wait_until(lambda: bot.gc_frozen, what="heap frozen")
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
