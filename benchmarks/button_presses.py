@@ -27,6 +27,7 @@ import yarl
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot import gc_policy  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.discord.client import create_bot  # noqa: E402
 from bot.event.models import Actor  # noqa: E402
@@ -75,8 +76,9 @@ async def bench(counts: list[int], rounds: int, spreads: tuple[float, ...] = (0.
     with tempfile.TemporaryDirectory() as tmp:
         config = load_settings(None, env={}, token=info["token"],
                                database=Path(tmp) / "bench.sqlite", guild_ids=[info["guild"]])
+        gc_policy.configure()  # as `session-scheduler run` does
         bot = create_bot(config, service_options={"code_factory": lambda: CODE},
-                         guild_ready_timeout=0.05)
+                         guild_ready_timeout=0.05, freeze_gc_when_ready=True)
         task = asyncio.create_task(bot.start(info["token"]))
         try:
             await asyncio.wait_for(bot.wait_until_ready(), 30)

@@ -99,9 +99,11 @@ def run_command(args) -> int:
 
 
 def _run_bot(settings: Settings) -> int:
+    from bot import gc_policy
     from bot.discord.client import create_bot
 
-    bot = create_bot(settings)
+    gc_policy.configure()
+    bot = create_bot(settings, freeze_gc_when_ready=True)
     log.info("starting on database %s", settings.database)
     # log_handler=None: logging is configured above; discord.py never logs the token
     bot.run(settings.token.get_secret_value(), log_handler=None)

@@ -12,6 +12,7 @@ from typing import Any
 import discord
 from discord.ext import commands
 
+from bot import gc_policy
 from bot.announce import SYSTEM, Announcer
 from bot.config import Settings
 from bot.discord import embeds, errors
@@ -24,7 +25,7 @@ from bot.discord.picture import TimetablePictures
 from bot.discord.publishing import Published, Publisher
 from bot.discord.reminders import RemindersCog
 from bot.discord.threads import SessionThreads
-from bot.discord.views import InterestButton, interest_view
+from bot.discord.views import interest_press, interest_view, press_interest
 from bot.event import EventService
 from bot.event.models import Actor, EventSettings, PublishedDay, PublishedSlot, SessionView
 from bot.event.personal import PersonalStore
@@ -42,7 +43,8 @@ class SchedulerBot(commands.Bot):
     """Slash commands only (no message content intent, no members intent)."""
 
     def __init__(self, settings: Settings, *, clock: Callable[[], float] = time.time,
-                 service_options: dict[str, Any] | None = None, **client_options: Any):
+                 service_options: dict[str, Any] | None = None,
+                 freeze_gc_when_ready: bool = False, **client_options: Any):
         client_options.setdefault("intents", discord.Intents.default())
         super().__init__(command_prefix=commands.when_mentioned, help_command=None,
                          allowed_mentions=NO_MENTIONS, **client_options)
@@ -60,6 +62,9 @@ class SchedulerBot(commands.Bot):
         self.reminders: Reminders = None  # type: ignore[assignment]  # set by RemindersCog
         self.synced: list[discord.app_commands.AppCommand] = []
         self._settings_cache: dict[int, tuple[float, EventSettings]] = {}
+        #: `bot.gc_policy.freeze_long_lived` once the caches are filled (the `run` command).
+        self.freeze_gc_when_ready = freeze_gc_when_ready
+        self.gc_frozen = False
 
     async def setup_hook(self) -> None:
         self.settings.database.parent.mkdir(parents=True, exist_ok=True)
@@ -79,7 +84,6 @@ class SchedulerBot(commands.Bot):
         self.personal = PersonalStore(self.service.db)  # reminders, notices, closed DMs
         await self.add_cog(RemindersCog(self))
         await self.add_cog(NoticesCog(self))
-        self.add_dynamic_items(InterestButton)
         self.tree.on_error = errors.on_app_command_error
         if self.settings.guild_ids:
             for gid in self.settings.guild_ids:
@@ -96,8 +100,18 @@ class SchedulerBot(commands.Bot):
         # channels are known once the gateway is ready; missed announcements go out then
         self._announcer_task = asyncio.create_task(self._start_announcer())
 
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Interest-button presses, routed by custom_id (see `bot.discord.views`)."""
+        press = interest_press(interaction)
+        if press is not None:
+            await press_interest(interaction, *press)
+
     async def _start_announcer(self) -> None:
         await self.wait_until_ready()
+        if self.freeze_gc_when_ready and not self.gc_frozen:
+            self.gc_frozen = True
+            frozen = gc_policy.freeze_long_lived()
+            log.info("garbage collector: %d long-lived objects frozen", frozen)
         try:
             await self.announcer.start()
         except Exception:

@@ -1,7 +1,10 @@
-"""Persistent interest buttons and the propose modal.
+"""Interest buttons and the propose modal.
 
-The buttons are `DynamicItem`s with custom_id `interest:{session_id}:{level}`: registered once
-in `setup_hook`, they answer presses on any message, also those posted before a restart.
+The interest buttons hold no state: their custom_id is `interest:{session_id}:{level}` and
+`SchedulerBot.on_interaction` routes every press by it (`interest_press`), so they answer on any
+message, also those posted before a restart (what persistent views are for). This is cheaper per
+press than a registered `DynamicItem`, for which discord.py rebuilds a whole `View` from the
+pressed message before it can call the item.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import discord
 
 from bot.discord import errors
 from bot.discord.checks import attendee_actor
+from bot.discord.respond import send_private
 from bot.event.models import LEVEL_NAMES, Level
 
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -19,41 +23,46 @@ BUTTON_STYLES = {Level.NONE: discord.ButtonStyle.secondary,
                  Level.A_LITTLE: discord.ButtonStyle.secondary,
                  Level.YES: discord.ButtonStyle.primary,
                  Level.VERY: discord.ButtonStyle.success}
-
-
-class InterestButton(discord.ui.DynamicItem[discord.ui.Button],
-                     template=r"interest:(?P<session>[0-9]{1,20}):(?P<level>[0-9]{1,3})"):
-    def __init__(self, session_id: int, level: int):
-        self.session_id, self.level = session_id, level
-        label = LEVEL_NAMES[Level(level)].capitalize() if level in set(Level) else str(level)
-        super().__init__(discord.ui.Button(
-            label=label, style=BUTTON_STYLES.get(Level(level), discord.ButtonStyle.secondary)
-            if level in set(Level) else discord.ButtonStyle.secondary,
-            custom_id=f"interest:{session_id}:{level}"))
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
-                             match: re.Match[str]) -> InterestButton:
-        return cls(int(match["session"]), int(match["level"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            guild_id, actor, _ = await attendee_actor(interaction)
-            result = await interaction.client.service.set_interest(  # type: ignore[attr-defined]
-                guild_id, actor, self.session_id, self.level)
-        except Exception as e:  # refusals become private messages
-            await errors.handle_error(interaction, e)
-            return
-        await interaction.response.send_message(
-            f"Your interest is now **{LEVEL_NAMES[Level(result.level)]}**.", ephemeral=True,
-            allowed_mentions=NO_MENTIONS)
+INTEREST_ID = re.compile(r"interest:(?P<session>[0-9]{1,20}):(?P<level>[0-9]{1,3})")
+_BUTTON = discord.ComponentType.button.value
 
 
 def interest_view(session_id: int) -> discord.ui.View:
+    """The four buttons under a session's post. The view is stopped before it is sent, so
+    discord.py neither keeps it nor dispatches presses to it: `on_interaction` answers them."""
     view = discord.ui.View(timeout=None)
     for level in Level:
-        view.add_item(InterestButton(session_id, int(level)))
+        view.add_item(discord.ui.Button(label=LEVEL_NAMES[level].capitalize(),
+                                        style=BUTTON_STYLES[level],
+                                        custom_id=f"interest:{session_id}:{int(level)}"))
+    view.stop()
     return view
+
+
+def interest_press(interaction: discord.Interaction) -> tuple[int, int] | None:
+    """(session id, level) when the interaction is a press of an interest button, else None."""
+    if interaction.type is not discord.InteractionType.component:
+        return None
+    data = interaction.data or {}
+    if data.get("component_type") != _BUTTON:
+        return None
+    match = INTEREST_ID.fullmatch(str(data.get("custom_id", "")))
+    if match is None:
+        return None
+    return int(match["session"]), int(match["level"])
+
+
+async def press_interest(interaction: discord.Interaction, session_id: int, level: int) -> None:
+    """Gate, commit the level, then answer privately (the reply never precedes the COMMIT)."""
+    try:
+        guild_id, actor, _ = await attendee_actor(interaction)
+        result = await interaction.client.service.set_interest(  # type: ignore[attr-defined]
+            guild_id, actor, session_id, level)
+    except Exception as e:  # refusals become private messages
+        await errors.handle_error(interaction, e)
+        return
+    await send_private(interaction,
+                       f"Your interest is now **{LEVEL_NAMES[Level(result.level)]}**.")
 
 
 class ProposeModal(discord.ui.Modal, title="Propose a session"):

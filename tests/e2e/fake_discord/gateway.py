@@ -15,6 +15,26 @@ from typing import Any
 
 from aiohttp import web
 
+try:  # the stand-in shares the machine with the bot in benchmarks: keep its JSON cheap
+    import orjson
+except ImportError:  # pragma: no cover - orjson is optional
+    orjson = None
+
+
+def dumps(data: Any) -> str:
+    """JSON text, with orjson when it is installed (about 10x faster than json.dumps)."""
+    if orjson is not None:
+        try:
+            return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS).decode()
+        except TypeError:  # e.g. an integer beyond 64 bits: json handles it
+            pass
+    return json.dumps(data)
+
+
+def copy_json(data: Any) -> Any:
+    """A deep copy of JSON data (what a client would see of it)."""
+    return (orjson.loads if orjson is not None else json.loads)(dumps(data))
+
 
 @dataclass
 class Frame:
@@ -40,7 +60,7 @@ class Connection:
     async def _write(self) -> None:
         while (frame := await self.queue.get()) is not None:
             try:
-                await self.ws.send_str(json.dumps(frame.payload))
+                await self.ws.send_str(dumps(frame.payload))
             except (ConnectionError, RuntimeError):
                 # The socket went away: leave the future pending; a RESUME replays the event.
                 continue

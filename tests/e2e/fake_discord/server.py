@@ -22,7 +22,7 @@ import discord
 import yarl
 from aiohttp import web
 
-from .gateway import Connection, Session
+from .gateway import Connection, Session, copy_json, dumps
 from .interactions import (
     ALLOWED_CALLBACKS,
     Callback,
@@ -58,7 +58,7 @@ INTENT_SCHEDULED_EVENTS = 1 << 16
 def json_response(data: Any, status: int = 200) -> web.Response:
     """discord.py parses a body only if Content-Type is exactly ``application/json``."""
     return web.Response(
-        body=json.dumps(data).encode(),
+        body=dumps(data).encode(),
         status=status,
         headers={"Content-Type": "application/json"},
     )
@@ -864,7 +864,7 @@ class FakeDiscord:
             Sent(
                 kind,
                 int(message["channel_id"]),
-                json.loads(json.dumps(message)),
+                copy_json(message),
                 body or {},
                 files,
                 at,

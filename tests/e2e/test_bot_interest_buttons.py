@@ -1,0 +1,115 @@
+"""Interest buttons: presses are routed by custom_id (no view kept per message, no DynamicItem)
+and answered once with the lean first response (`bot.discord.respond`): an ephemeral message
+that pings nobody, sent only after the level is committed, without asking Discord to echo the
+message back; a refused press is still answered exactly once."""
+
+from __future__ import annotations
+
+import discord
+import pytest
+
+from bot.discord.respond import send_private
+from bot.discord.views import interest_press, interest_view
+from tests.e2e.bot_harness import answer, make_bot
+from tests.e2e.fake_discord import FakeDiscord
+from tests.e2e.test_bot_event import NONE, setup_event, verify
+
+
+def _callback_requests(fake: FakeDiscord, interaction_id: int):
+    return [r for r in fake.requests
+            if r.method == "POST" and r.path.startswith(f"/interactions/{interaction_id}/")]
+
+
+async def test_a_press_is_answered_privately_after_the_commit(fake_discord: FakeDiscord,
+                                                               tmp_path) -> None:
+    fake = fake_discord
+    bot = await fake.connect(make_bot(fake, tmp_path / "b.sqlite"))
+    await setup_event(fake)
+    cb = await answer(fake, "propose", {"title": "Live @everyone", "description": "d"},
+                      user=fake.owner)
+    sid = int(cb.content.split("#")[1].split(")")[0])
+    await verify(fake, fake.member)
+
+    press = await fake.click(f"interest:{sid}:75")
+    cb = await fake.wait_for_response(press.id)
+    assert cb.type == 4 and cb.ephemeral and cb.content == "Your interest is now **yes**."
+    (request,) = _callback_requests(fake, press.id)  # answered once, by one handler
+    assert not press.rejected_callbacks
+    assert request.json["data"]["allowed_mentions"] == NONE
+    assert "with_response" not in request.query  # no echo of the message to parse
+    # the reply went out after the level was committed: a fresh read sees it
+    sessions = await bot.service.list_sessions(fake.guild.id, _actor(fake.member))
+    assert {s.id: s.my_level for s in sessions}[sid] == 75
+
+    # a refused press (interest closed) gets one private answer, not two
+    await bot.service.update_settings(fake.guild.id, _actor(fake.owner, admin=True),
+                                      interest_open=False)
+    bot.forget_settings(fake.guild.id)
+    press = await fake.click(f"interest:{sid}:100")
+    cb = await fake.wait_for_response(press.id)
+    assert cb.ephemeral and "closed" in cb.content
+    assert len(_callback_requests(fake, press.id)) == 1 and not press.rejected_callbacks
+    sessions = await bot.service.list_sessions(fake.guild.id, _actor(fake.member))
+    assert {s.id: s.my_level for s in sessions}[sid] == 75
+
+
+class _Answered:
+    def is_done(self) -> bool:
+        return True
+
+
+class _Interaction:
+    response = _Answered()
+
+
+async def test_send_private_refuses_a_second_answer() -> None:
+    with pytest.raises(discord.InteractionResponded):
+        await send_private(_Interaction(), "twice")  # type: ignore[arg-type]
+
+
+def _actor(member, admin: bool = False):
+    from bot.event.models import Actor
+    return Actor(user_id=member.id, is_admin=admin)
+
+
+class _Press:
+    def __init__(self, custom_id: str, type=discord.InteractionType.component,
+                 component_type: int = 2):
+        self.type = type
+        self.data = {"custom_id": custom_id, "component_type": component_type}
+
+
+def test_presses_are_recognised_by_custom_id() -> None:
+    assert interest_press(_Press("interest:42:75")) == (42, 75)  # type: ignore[arg-type]
+    for other in (_Press("interest:42:75", type=discord.InteractionType.application_command),
+                  _Press("interest:42:75", component_type=3),
+                  _Press("interest:42:75:1"), _Press("interest:x:75"), _Press("pages:next")):
+        assert interest_press(other) is None  # type: ignore[arg-type]
+
+
+async def test_the_posted_view_is_not_kept_by_discord_py() -> None:
+    view = interest_view(7)
+    assert view.is_finished()  # so `send` does not store it and never dispatches to it
+    ids = [c["custom_id"] for row in view.to_components() for c in row["components"]]
+    assert ids == ["interest:7:0", "interest:7:25", "interest:7:75", "interest:7:100"]
+
+
+async def test_the_run_command_bot_freezes_the_heap_once_ready(fake_discord: FakeDiscord,
+                                                             tmp_path) -> None:
+    import gc
+
+    from bot.config import load_settings
+    from bot.discord.client import create_bot
+
+    config = load_settings(None, env={}, token="unused", database=tmp_path / "g.sqlite",
+                           guild_ids=[fake_discord.guild.id])
+    plain = await fake_discord.connect(make_bot(fake_discord, tmp_path / "p.sqlite"))
+    assert not plain.gc_frozen  # tests and other embedders keep the collector as it is
+    await fake_discord.disconnect(plain)
+    bot = create_bot(config, guild_ready_timeout=0.05, freeze_gc_when_ready=True)
+    try:
+        await fake_discord.connect(bot)
+        await fake_discord.wait_until(lambda: bot.gc_frozen, what="heap frozen")
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
