@@ -13,9 +13,8 @@ import re
 
 import discord
 
-from bot.discord import errors
+from bot.discord import embeds, errors
 from bot.discord.checks import attendee_actor
-from bot.discord.respond import send_private
 from bot.event.models import LEVEL_NAMES, Level
 
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -61,8 +60,9 @@ async def press_interest(interaction: discord.Interaction, session_id: int, leve
     except Exception as e:  # refusals become private messages
         await errors.handle_error(interaction, e)
         return
-    await send_private(interaction,
-                       f"Your interest is now **{LEVEL_NAMES[Level(result.level)]}**.")
+    await interaction.response.send_message(
+        f"Your interest in “{embeds.literal(result.title)}” is now "
+        f"**{LEVEL_NAMES[Level(result.level)]}**.", ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
 class ProposeModal(discord.ui.Modal, title="Propose a session"):

@@ -224,5 +224,5 @@ class SessionRules(ServiceBase):
                                f"{row['status']}.")
             before = row["my_level"]
             sessions.set_level(conn, guild_id, session_id, actor.user_id, level, now_text())
-            return InterestResult(session_id, level, before)
+            return InterestResult(session_id, level, before, row["title"])
         return await self.db.write(tx)

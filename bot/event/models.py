@@ -75,6 +75,7 @@ class InterestResult:
     session_id: int
     level: int
     previous_level: int
+    title: str = ""
 
 
 @dataclass(frozen=True, slots=True)

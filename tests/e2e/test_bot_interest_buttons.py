@@ -1,14 +1,11 @@
 """Interest buttons: presses are routed by custom_id (no view kept per message, no DynamicItem)
-and answered once with the lean first response (`bot.discord.respond`): an ephemeral message
-that pings nobody, sent only after the level is committed, without asking Discord to echo the
-message back; a refused press is still answered exactly once."""
+and answered once: an ephemeral message that names the session and pings nobody, sent only
+after the level is committed; a refused press is still answered exactly once."""
 
 from __future__ import annotations
 
 import discord
-import pytest
 
-from bot.discord.respond import send_private
 from bot.discord.views import interest_press, interest_view
 from tests.e2e.bot_harness import answer, make_bot
 from tests.e2e.fake_discord import FakeDiscord
@@ -32,11 +29,11 @@ async def test_a_press_is_answered_privately_after_the_commit(fake_discord: Fake
 
     press = await fake.click(f"interest:{sid}:75")
     cb = await fake.wait_for_response(press.id)
-    assert cb.type == 4 and cb.ephemeral and cb.content == "Your interest is now **yes**."
+    assert cb.type == 4 and cb.ephemeral
+    assert cb.content == "Your interest in “Live @everyone” is now **yes**."
     (request,) = _callback_requests(fake, press.id)  # answered once, by one handler
     assert not press.rejected_callbacks
     assert request.json["data"]["allowed_mentions"] == NONE
-    assert "with_response" not in request.query  # no echo of the message to parse
     # the reply went out after the level was committed: a fresh read sees it
     sessions = await bot.service.list_sessions(fake.guild.id, _actor(fake.member))
     assert {s.id: s.my_level for s in sessions}[sid] == 75
@@ -51,20 +48,6 @@ async def test_a_press_is_answered_privately_after_the_commit(fake_discord: Fake
     assert len(_callback_requests(fake, press.id)) == 1 and not press.rejected_callbacks
     sessions = await bot.service.list_sessions(fake.guild.id, _actor(fake.member))
     assert {s.id: s.my_level for s in sessions}[sid] == 75
-
-
-class _Answered:
-    def is_done(self) -> bool:
-        return True
-
-
-class _Interaction:
-    response = _Answered()
-
-
-async def test_send_private_refuses_a_second_answer() -> None:
-    with pytest.raises(discord.InteractionResponded):
-        await send_private(_Interaction(), "twice")  # type: ignore[arg-type]
 
 
 def _actor(member, admin: bool = False):
