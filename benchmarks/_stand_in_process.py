@@ -59,7 +59,7 @@ async def main(members: int) -> None:
                 await asyncio.gather(*(fake.wait_for_response(p.id, timeout=30)
                                        for p in presses))
                 bad += sum(1 for p in presses if p.rejected_callbacks
-                           or "interest is now" not in (p.callback.content or ""))
+                           or "” is now **" not in (p.callback.content or ""))
                 latencies += [p.latency for p in presses]
                 await asyncio.sleep(0.2)
             print(json.dumps({"latencies": latencies, "bad": bad}), flush=True)
