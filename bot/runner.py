@@ -17,6 +17,7 @@ from bot.config import TOKEN_HELP, ConfigError, Settings, load_settings
 log = logging.getLogger("session-scheduler")
 EXIT_CONFIG = 2
 EXIT_RUNNING = 3
+EXIT_UNREACHABLE = 4
 
 
 class AlreadyRunning(RuntimeError):
@@ -99,6 +100,9 @@ def run_command(args) -> int:
 
 
 def _run_bot(settings: Settings) -> int:
+    import aiohttp
+    import discord
+
     from bot import gc_policy
     from bot.discord.client import create_bot
 
@@ -106,5 +110,17 @@ def _run_bot(settings: Settings) -> int:
     bot = create_bot(settings, freeze_gc_when_ready=True)
     log.info("starting on database %s", settings.database)
     # log_handler=None: logging is configured above; discord.py never logs the token
-    bot.run(settings.token.get_secret_value(), log_handler=None)
+    try:
+        bot.run(settings.token.get_secret_value(), log_handler=None)
+    except discord.LoginFailure:
+        print("session-scheduler: Discord refused the token. " + TOKEN_HELP, file=sys.stderr)
+        return EXIT_CONFIG
+    except discord.PrivilegedIntentsRequired:
+        print("session-scheduler: Discord refused a privileged intent; the bot needs none, so "
+              "check that this is the right application.", file=sys.stderr)
+        return EXIT_CONFIG
+    except (aiohttp.ClientConnectionError, OSError) as e:
+        print(f"session-scheduler: cannot reach Discord ({e}). Check the machine's network "
+              "connection and start again; nothing was lost.", file=sys.stderr)
+        return EXIT_UNREACHABLE
     return 0

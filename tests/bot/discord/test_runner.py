@@ -86,3 +86,48 @@ def test_second_instance_refuses(tmp_path: Path) -> None:
         holder.wait()
     with instance_lock(db, "wait", poll=0.05, timeout=5) as held:  # free again once it died
         assert held is not None
+
+
+DISCORD_AT = textwrap.dedent('''
+    import http.server, sys, threading
+    import discord
+    from bot.runner import run_command
+    from types import SimpleNamespace
+
+    class Refuse(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = b'{"message": "401: Unauthorized", "code": 0}'
+            self.send_response(401)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    if sys.argv[1] == "refusing":
+        server = http.server.HTTPServer(("127.0.0.1", 0), Refuse)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        port = server.server_address[1]
+    else:  # a port nobody listens on
+        import socket
+        s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
+    discord.http.Route.BASE = f"http://127.0.0.1:{port}/api/v10"
+    sys.exit(run_command(SimpleNamespace(config="config.toml", if_running="error")))
+''')
+
+
+@pytest.mark.parametrize("discord_is, code, says", [
+    ("refusing", 2, "Discord refused the token"),
+    ("unreachable", 4, "cannot reach Discord"),
+])
+def test_refused_token_or_unreachable_discord_is_said_plainly(tmp_path: Path, discord_is, code,
+                                                              says) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
+    env.update(PYTHONPATH=str(ROOT), DISCORD_TOKEN="abc.def.ghi")
+    r = subprocess.run([sys.executable, "-c", DISCORD_AT, discord_is], cwd=tmp_path, env=env,
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == code, r.stderr
+    assert says in r.stderr and "Traceback" not in r.stderr
+    assert "abc.def.ghi" not in r.stderr + r.stdout  # the token is never shown
