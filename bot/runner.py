@@ -100,27 +100,14 @@ def run_command(args) -> int:
 
 
 def _run_bot(settings: Settings) -> int:
-    import aiohttp
-    import discord
-
     from bot import gc_policy
-    from bot.discord.client import create_bot
+    from bot.discord.client import CannotConnect, run_bot
 
     gc_policy.configure()
-    bot = create_bot(settings, freeze_gc_when_ready=True)
     log.info("starting on database %s", settings.database)
-    # log_handler=None: logging is configured above; discord.py never logs the token
     try:
-        bot.run(settings.token.get_secret_value(), log_handler=None)
-    except discord.LoginFailure:
-        print("session-scheduler: Discord refused the token. " + TOKEN_HELP, file=sys.stderr)
-        return EXIT_CONFIG
-    except discord.PrivilegedIntentsRequired:
-        print("session-scheduler: Discord refused a privileged intent; the bot needs none, so "
-              "check that this is the right application.", file=sys.stderr)
-        return EXIT_CONFIG
-    except (aiohttp.ClientConnectionError, OSError) as e:
-        print(f"session-scheduler: cannot reach Discord ({e}). Check the machine's network "
-              "connection and start again; nothing was lost.", file=sys.stderr)
-        return EXIT_UNREACHABLE
+        run_bot(settings)
+    except CannotConnect as e:
+        print(f"session-scheduler: {e}", file=sys.stderr)
+        return EXIT_CONFIG if e.token_refused else EXIT_UNREACHABLE
     return 0

@@ -9,12 +9,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import aiohttp
 import discord
 from discord.ext import commands
 
 from bot import gc_policy
 from bot.announce import SYSTEM, Announcer
-from bot.config import Settings
+from bot.config import TOKEN_HELP, Settings
 from bot.discord import embeds, errors
 from bot.discord.cogs.admin import Admin
 from bot.discord.cogs.attendee import Attendee
@@ -254,6 +255,29 @@ class SchedulerBot(commands.Bot):
         for found in messages:
             await channel.send(embeds=found, allowed_mentions=NO_MENTIONS)
         return True
+
+
+class CannotConnect(RuntimeError):
+    """Discord refused the token or could not be reached: said plainly, no traceback."""
+
+    def __init__(self, message: str, token_refused: bool):
+        super().__init__(message)
+        self.token_refused = token_refused
+
+
+def run_bot(settings: Settings) -> None:
+    """Run the bot `session-scheduler run` starts until it stops (the token is never logged)."""
+    bot = create_bot(settings, freeze_gc_when_ready=True)
+    try:
+        bot.run(settings.token.get_secret_value(), log_handler=None)
+    except discord.LoginFailure:
+        raise CannotConnect(f"Discord refused the token. {TOKEN_HELP}", True) from None
+    except discord.PrivilegedIntentsRequired:
+        raise CannotConnect("Discord refused a privileged intent; the bot needs none, so check "
+                            "that this is the right application.", True) from None
+    except (aiohttp.ClientConnectionError, OSError) as e:
+        raise CannotConnect(f"cannot reach Discord ({e}). Check the machine's network "
+                            "connection and start again; nothing was lost.", False) from None
 
 
 def create_bot(settings: Settings, **options: Any) -> SchedulerBot:
