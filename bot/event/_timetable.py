@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import date
 from datetime import time as dtime
 
@@ -76,17 +77,8 @@ class TimetableRules(ServiceBase):
 
     async def remove_day(self, guild_id: int, actor: Actor, day_id: int,
                          force: bool = False) -> None:
-        day_id = _check_id(day_id, "day")
-        force = _check_bool(force, "Force")
-
-        def fn(conn: Tx, ev: sqlite3.Row) -> None:
-            if timetable.get_day(conn, guild_id, day_id) is None:
-                raise NotFound("There is no such day.")
-            n = schedules.count_published_in(conn, guild_id, day_id=day_id)
-            if n and not force:
-                raise Conflict(_published_count_message(n, "day"))
-            timetable.delete_day(conn, guild_id, day_id)
-        await self._admin_write(guild_id, actor, fn)
+        await self._remove(guild_id, actor, "day", day_id, force, timetable.get_day,
+                           timetable.delete_day)
 
     async def add_slot(self, guild_id: int, actor: Actor, day_id: int, start: dtime | str,
                        end: dtime | str, is_break: bool = False, label: str = "") -> SlotView:
@@ -164,20 +156,11 @@ class TimetableRules(ServiceBase):
 
     async def remove_slot(self, guild_id: int, actor: Actor, slot_id: int,
                           force: bool = False) -> None:
-        slot_id = _check_id(slot_id, "slot")
-        force = _check_bool(force, "Force")
-
-        def fn(conn: Tx, ev: sqlite3.Row) -> None:
-            row = timetable.get_slot(conn, guild_id, slot_id)
-            if row is None:
-                raise NotFound("There is no such slot.")
+        def unlocked(row: sqlite3.Row) -> None:
             if row["locked"]:
                 raise Conflict("This slot is locked: unlock it first.")
-            n = schedules.count_published_in(conn, guild_id, slot_id=slot_id)
-            if n and not force:
-                raise Conflict(_published_count_message(n, "slot"))
-            timetable.delete_slot(conn, guild_id, slot_id)
-        await self._admin_write(guild_id, actor, fn)
+        await self._remove(guild_id, actor, "slot", slot_id, force, timetable.get_slot,
+                           timetable.delete_slot, check=unlocked)
 
     async def lock_slot(self, guild_id: int, actor: Actor, slot_id: int) -> SlotView:
         """Keep this slot's published sessions where they are when the scheduler runs again."""
@@ -240,16 +223,28 @@ class TimetableRules(ServiceBase):
 
     async def remove_room(self, guild_id: int, actor: Actor, room_id: int,
                           force: bool = False) -> None:
-        room_id = _check_id(room_id, "room")
+        await self._remove(guild_id, actor, "room", room_id, force, timetable.get_room,
+                           timetable.delete_room)
+
+    async def _remove(self, guild_id: int, actor: Actor, kind: str, item_id: int, force: bool,
+                      get: Callable[[Tx, int, int], sqlite3.Row | None],
+                      delete: Callable[[Tx, int, int], None],
+                      check: Callable[[sqlite3.Row], None] | None = None) -> None:
+        """Remove a day, slot or room; one holding published sessions needs `force`, which
+        unschedules them."""
+        item_id = _check_id(item_id, kind)
         force = _check_bool(force, "Force")
 
         def fn(conn: Tx, ev: sqlite3.Row) -> None:
-            if timetable.get_room(conn, guild_id, room_id) is None:
-                raise NotFound("There is no such room.")
-            n = schedules.count_published_in(conn, guild_id, room_id=room_id)
+            row = get(conn, guild_id, item_id)
+            if row is None:
+                raise NotFound(f"There is no such {kind}.")
+            if check is not None:
+                check(row)
+            n = schedules.count_published_in(conn, guild_id, **{f"{kind}_id": item_id})
             if n and not force:
-                raise Conflict(_published_count_message(n, "room"))
-            timetable.delete_room(conn, guild_id, room_id)
+                raise Conflict(_published_count_message(n, kind))
+            delete(conn, guild_id, item_id)
         await self._admin_write(guild_id, actor, fn)
 
     async def import_timetable_toml(self, guild_id: int, actor: Actor, text: str,
