@@ -28,7 +28,14 @@ from bot.discord.reminders import RemindersCog
 from bot.discord.threads import SessionThreads
 from bot.discord.views import interest_press, interest_view, press_interest
 from bot.event import EventService
-from bot.event.models import Actor, EventSettings, PublishedDay, PublishedSlot, SessionView
+from bot.event.models import (
+    Actor,
+    EventSettings,
+    PublishedDay,
+    PublishedSlot,
+    PublishedTimetable,
+    SessionView,
+)
 from bot.event.personal import PersonalStore
 from bot.event.posting import PostingStore
 from bot.remind import Reminders
@@ -177,16 +184,16 @@ class SchedulerBot(commands.Bot):
             return await self.threads.open(settings.guild_id, s, msg)
         return None
 
-    async def post_timetable(self, guild_id: int) -> tuple[int, int, int]:
+    async def post_timetable(self, settings: EventSettings,
+                             tt: PublishedTimetable) -> tuple[int, int, int]:
         """The published timetable in the announcements channel, one message per day or more
         when a day does not fit in one. The messages posted before are edited in place, in
         channel order (so the parts of a day stay in order when their number changes); those
         no longer needed are deleted. Returns (days, messages posted, messages edited)."""
-        settings = await self.service.settings(guild_id, SYSTEM)
+        guild_id = settings.guild_id
         channel = self._text_channel(settings.announcements_channel_id)
         if channel is None:
             return 0, 0, 0
-        tt = await self.service.published_timetable(guild_id, SYSTEM)
         before = await self.posting.posted_messages(guild_id, TIMETABLE)
         reusable = sorted(mid for cid, mid in before.values() if cid == channel.id)
         after: dict[str, tuple[int, int]] = {}
@@ -224,9 +231,9 @@ class SchedulerBot(commands.Bot):
         return len(tt.days), posted, edited
 
     async def _publish_timetable(self, done: Published) -> str:
-        days, posted, edited = await self.post_timetable(done.guild_id)
+        days, posted, edited = await self.post_timetable(done.settings, done.timetable)
         if posted or edited:
-            settings = await self.service.settings(done.guild_id, SYSTEM)
+            settings = done.settings
             unit = "day" if posted + edited == days else "message"
             did = [f"{embeds.plural(n, unit)} {verb}" for n, verb in
                    ((posted, "posted"), (edited, "updated in place")) if n]

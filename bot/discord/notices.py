@@ -41,13 +41,13 @@ class NoticesCog(commands.Cog):
             old = await service.version_timetable(guild_id, SYSTEM, before)
         except NotFound:
             return None
-        new = await service.version_timetable(guild_id, SYSTEM, after)
+        new = done.timetable
         found = [m for m in changes.moves(old, new) if m.kind in changes.TELL]
         if not found:
             return "No session moved, so nobody was told anything."
         interest = await service.interest_levels(guild_id, SYSTEM,
                                                  [m.session_id for m in found])
-        settings = await service.settings(guild_id, SYSTEM)
+        settings = done.settings
         sent = closed = failed = 0
         for notice in changes.notices(found, interest):
             user = notice.user_id

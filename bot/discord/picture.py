@@ -24,14 +24,11 @@ class TimetablePictures:
         self.bot = bot
         self._lock = asyncio.Lock()
 
-    async def render(self, guild_id: int) -> list[TimetablePicture]:
+    async def render(self, done: Published) -> list[TimetablePicture]:
         """The published timetable drawn off the event loop (Pillow holds the GIL little)."""
-        service = self.bot.service
-        settings = await service.settings(guild_id, SYSTEM)
-        tt = await service.published_timetable(guild_id, SYSTEM)
-        rooms = (await service.timetable(guild_id, SYSTEM)).rooms
-        return await asyncio.to_thread(render_timetable, tt, event_name=settings.name,
-                                       rooms=rooms)
+        rooms = (await self.bot.service.timetable(done.guild_id, SYSTEM)).rooms
+        return await asyncio.to_thread(render_timetable, done.timetable,
+                                       event_name=done.settings.name, rooms=rooms)
 
     @staticmethod
     def files(pictures: list[TimetablePicture]) -> list[discord.File]:
@@ -43,15 +40,15 @@ class TimetablePictures:
 
     async def step(self, done: Published) -> str | None:
         async with self._lock:
-            return await self._post(done.guild_id, done.version.id)
+            return await self._post(done)
 
-    async def _post(self, guild_id: int, version_id: int) -> str | None:
-        settings = await self.bot.service.settings(guild_id, SYSTEM)
-        channel = self.bot._text_channel(settings.announcements_channel_id)
+    async def _post(self, done: Published) -> str | None:
+        guild_id = done.guild_id
+        channel = self.bot._text_channel(done.settings.announcements_channel_id)
         if channel is None:
             return None
-        files = self.files(await self.render(guild_id))
-        content = f"The timetable as a picture (version #{version_id})."
+        files = self.files(await self.render(done))
+        content = f"The timetable as a picture (version #{done.version.id})."
         old = (await self.bot.posting.posted_messages(guild_id, PICTURE)).get(KEY)
         if old is not None and old[0] == channel.id:
             try:

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.event.errors import EventError
-from bot.event.models import Actor, ScheduleVersion
+from bot.event.models import Actor, EventSettings, PublishedTimetable, ScheduleVersion
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +23,8 @@ class Published:
     actor: Actor
     version: ScheduleVersion
     previous_version_id: int | None  # the version that was published before, if any
+    settings: EventSettings          # after publishing, read once for every step
+    timetable: PublishedTimetable    # the version just published, laid out by day and slot
 
 
 Step = Callable[[Published], Awaitable[str | None]]
@@ -40,9 +42,12 @@ class Publisher:
     async def publish(self, guild_id: int, actor: Actor, version_id: int) -> list[str]:
         before = await self.service.settings(guild_id, actor)
         version = await self.service.publish(guild_id, actor, version_id)
+        settings = before
         if not before.schedule_visible:  # publishing shows the schedule to everyone
-            await self.service.update_settings(guild_id, actor, schedule_visible=True)
-        done = Published(guild_id, actor, version, before.published_version_id)
+            settings = await self.service.update_settings(guild_id, actor, schedule_visible=True)
+        timetable = await self.service.published_timetable(guild_id, actor)
+        done = Published(guild_id, actor, version, before.published_version_id, settings,
+                         timetable)
         lines = [f"Published version #{version.id}."]
         for name, step in self.steps:
             try:

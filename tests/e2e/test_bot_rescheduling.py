@@ -175,7 +175,9 @@ async def test_reschedule_preview_moves_and_one_notice_each(fake_discord: FakeDi
     await asyncio.sleep(0)
     version = next(v for v in await bot.service.schedule_versions(guild, SYSTEM)
                    if v.id == v2.id)
-    line = await bot.get_cog("NoticesCog").tell_moves(Published(guild, SYSTEM, version, v1.id))
+    retried = Published(guild, SYSTEM, version, v1.id, await bot.service.settings(guild, SYSTEM),
+                        await bot.service.published_timetable(guild, SYSTEM))
+    line = await bot.get_cog("NoticesCog").tell_moves(retried)
     assert "told 0 people" in line
     for uid, member in people.items():
         assert len(dms(fake, member)) == (1 if uid in reached else 0)
