@@ -22,23 +22,20 @@ async def myschedule_reply(bot, interaction: discord.Interaction, guild_id: int,
                            actor: Actor) -> None:
     """The itinerary embed, the clashes among the attendee's wishes with the reason, and the
     itinerary as an .ics file."""
-    service = bot.service
-    items = await service.itinerary(guild_id, actor)
-    tt = await service.published_timetable(guild_id, actor)
-    settings = await service.settings(guild_id, actor)
-    mine = await service.list_sessions(guild_id, actor)
-    levels = {s.id: s.my_level for s in mine}
+    mine = await bot.service.my_schedule(guild_id, actor)
+    items, tt = list(mine.items), mine.timetable
+    levels = {s.id: s.my_level for s in mine.sessions}
     found = explain.clashes(tt, levels, discord_time, user_id=actor.user_id,
-                            allowed_slots={s.id: s.allowed_slot_ids for s in mine},
+                            allowed_slots={s.id: s.allowed_slot_ids for s in mine.sessions},
                             esc=embeds.literal)
     shown = [embeds.itinerary_embed(items)]
     if found:
         text = "\n\n".join(c.text for c in found)
         shown.append(discord.Embed(title="Clashes among the sessions you want",
                                    colour=embeds.COLOUR, description=embeds._cut(text, 4000)))
-    ics = calendar.itinerary_ics(items, guild_id=guild_id, event_name=settings.name,
+    ics = calendar.itinerary_ics(items, guild_id=guild_id, event_name=mine.event_name,
                                  version_id=tt.version_id,
-                                 descriptions={s.id: s.description for s in mine},
+                                 descriptions={s.id: s.description for s in mine.sessions},
                                  timezone=tt.timezone)
     note = "Your schedule is attached as a calendar file (import it into your calendar app)."
     if await bot.personal.dms_closed(guild_id, actor.user_id):

@@ -96,6 +96,13 @@ def _session_view(conn: Tx, guild_id: int, session_id: int, user_id: int) -> Ses
     return _views.session(row, allowed)
 
 
+def _session_views(conn: Tx, guild_id: int, user_id: int, statuses: tuple[str, ...],
+                   own: bool) -> list[SessionView]:
+    rows = sessions.list_sessions(conn, guild_id, user_id, statuses, own)
+    allowed = sessions.allowed_slots(conn, [r["id"] for r in rows])
+    return [_views.session(r, allowed.get(r["id"])) for r in rows]
+
+
 def _own_or_admin(row: sqlite3.Row, actor: Actor, action: str) -> None:
     if row["owner_id"] != actor.user_id and not actor.is_admin:
         raise Forbidden(f"Only the session's proposer or an admin can {action} it.")

@@ -18,12 +18,14 @@ from bot.event._common import (
     _check_id,
     _event,
     _require_admin,
+    _session_views,
 )
 from bot.event.errors import Conflict, EventError, InvalidInput, NotFound, NotPublished
 from bot.event.models import (
     Actor,
     Entry,
     ItineraryItem,
+    MySchedule,
     PublishedDay,
     PublishedSlot,
     PublishedTimetable,
@@ -225,23 +227,24 @@ class SchedulingRules(ServiceBase):
 
         def tx(conn: Tx) -> list[ItineraryItem]:
             _, slot_rows, by_slot = self._published(conn, guild_id, actor)
-            mine = sessions.levels_of(conn, guild_id, actor.user_id)
-            items = []
-            for s in slot_rows:
-                if s["is_break"]:
-                    continue
-                ranked = sorted(
-                    by_slot.get(s["id"], ()),
-                    key=lambda e: (e.owner_id != actor.user_id, -mine.get(e.session_id, 0),
-                                   -e.expected_attendance, e.session_id))
-                ranked = [e for e in ranked
-                          if e.owner_id == actor.user_id or mine.get(e.session_id, 0) > 0]
-                expected = ranked[0] if ranked else None
-                items.append(ItineraryItem(
-                    slot=_views.slot(s), expected=expected,
-                    expected_level=mine.get(expected.session_id, 0) if expected else 0,
-                    alternatives=tuple((e, mine.get(e.session_id, 0)) for e in ranked[1:])))
-            return items
+            return _itinerary(conn, guild_id, actor, slot_rows, by_slot)
+        return await self.db.read(tx)
+
+    async def my_schedule(self, guild_id: int, actor: Actor) -> MySchedule:
+        """The itinerary with the published timetable and the sessions it refers to, so that
+        /myschedule can explain clashes and attach a calendar from one consistent read."""
+        guild_id = _check_id(guild_id, "server")
+        _check_actor(actor)
+
+        def tx(conn: Tx) -> MySchedule:
+            ev, slot_rows, by_slot = self._published(conn, guild_id, actor)
+            return MySchedule(
+                event_name=ev["name"],
+                timetable=_laid_out(conn, guild_id, ev, ev["published_version_id"], slot_rows,
+                                    by_slot),
+                items=tuple(_itinerary(conn, guild_id, actor, slot_rows, by_slot)),
+                sessions=tuple(_session_views(conn, guild_id, actor.user_id, ("public",),
+                                              own=True)))
         return await self.db.read(tx)
 
     # --------------------------------------------------- inputs of change notices (admins)
@@ -302,3 +305,26 @@ def _laid_out(conn: Tx, guild_id: int, ev: sqlite3.Row, version_id: int,
         days.append(PublishedDay(dv.date, dv.label, tuple(
             PublishedSlot(s, tuple(by_slot.get(s.id, ()))) for s in dv.slots)))
     return PublishedTimetable(version_id, ev["timezone"], tuple(days))
+
+
+def _itinerary(conn: Tx, guild_id: int, actor: Actor, slot_rows: list[sqlite3.Row],
+               by_slot: dict[int, list[Entry]]) -> list[ItineraryItem]:
+    """Per slot: the session the actor presents there, else their highest level (ties: the
+    larger expected audience), and the others they rated, best first."""
+    mine = sessions.levels_of(conn, guild_id, actor.user_id)
+    items = []
+    for s in slot_rows:
+        if s["is_break"]:
+            continue
+        ranked = sorted(
+            by_slot.get(s["id"], ()),
+            key=lambda e: (e.owner_id != actor.user_id, -mine.get(e.session_id, 0),
+                           -e.expected_attendance, e.session_id))
+        ranked = [e for e in ranked
+                  if e.owner_id == actor.user_id or mine.get(e.session_id, 0) > 0]
+        expected = ranked[0] if ranked else None
+        items.append(ItineraryItem(
+            slot=_views.slot(s), expected=expected,
+            expected_level=mine.get(expected.session_id, 0) if expected else 0,
+            alternatives=tuple((e, mine.get(e.session_id, 0)) for e in ranked[1:])))
+    return items

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bot.event import _views
 from bot.event._common import (
     ServiceBase,
     Tx,
@@ -14,6 +13,7 @@ from bot.event._common import (
     _own_or_admin,
     _require_admin,
     _session_view,
+    _session_views,
     _visible_session,
 )
 from bot.event.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -192,9 +192,7 @@ class SessionRules(ServiceBase):
 
         def tx(conn: Tx) -> list[SessionView]:
             _event(conn, guild_id)
-            rows = sessions.list_sessions(conn, guild_id, actor.user_id, statuses, own)
-            allowed = sessions.allowed_slots(conn, [r["id"] for r in rows])
-            return [_views.session(r, allowed.get(r["id"])) for r in rows]
+            return _session_views(conn, guild_id, actor.user_id, statuses, own)
         return await self.db.read(tx)
 
     # ---------------------------------------------------------------------------- interest

@@ -188,3 +188,13 @@ class ItineraryItem:
     expected: Entry | None
     expected_level: int
     alternatives: tuple[tuple[Entry, int], ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class MySchedule:
+    """Everything /myschedule shows, read in one transaction."""
+
+    event_name: str
+    timetable: PublishedTimetable
+    items: tuple[ItineraryItem, ...]
+    sessions: tuple[SessionView, ...]  # public ones and the attendee's own, with their levels

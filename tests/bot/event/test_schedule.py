@@ -206,3 +206,16 @@ async def test_export_import_keeps_versions_and_the_published_one(event, proposa
     assert titles == [[[(e.title, e.room_name, e.expected_attendance) for e in s.entries]
                        for s in d.slots] for d in theirs.days]
     assert [x.published for x in versions] == [True, False]
+
+
+async def test_my_schedule_is_the_itinerary_timetable_and_sessions_in_one_read(event, proposals):
+    v = await event.run_schedule(GUILD, ADMIN, **FAST)
+    await event.publish(GUILD, ADMIN, v.id)
+    await event.update_settings(GUILD, ADMIN, schedule_visible=True)
+    who = PEOPLE[2]
+    mine = await event.my_schedule(GUILD, who)
+    assert list(mine.items) == await event.itinerary(GUILD, who)
+    assert mine.timetable == await event.published_timetable(GUILD, who)
+    assert list(mine.sessions) == await event.list_sessions(GUILD, who)
+    assert mine.event_name == (await event.settings(GUILD, ADMIN)).name
+    assert any(it.expected is not None for it in mine.items)
