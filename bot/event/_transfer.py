@@ -19,6 +19,7 @@ from bot.event._common import (
 )
 from bot.event.errors import Conflict, InvalidInput
 from bot.event.models import Actor
+from bot.event.text import check_upload
 from bot.storage import transfer
 
 
@@ -38,10 +39,7 @@ class TransferRules(ServiceBase):
         """Replace this guild's whole event by an export (admins). Returns rows per table."""
         guild_id = _check_id(guild_id, "server")
         _require_admin(_check_actor(actor))
-        if not isinstance(text, str) or not text.strip():
-            raise InvalidInput("The export file is empty.")
-        if len(text) > MAX_JSON_CHARS:
-            raise InvalidInput("The export file is too large.")
+        check_upload(text, "export file", MAX_JSON_CHARS)
         try:
             doc = json.loads(text)
         except json.JSONDecodeError as e:

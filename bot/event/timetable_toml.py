@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.event.errors import InvalidInput
-from bot.event.text import clean_title
+from bot.event.text import check_upload, clean_title
 from bot.event.times import parse_date, parse_time, to_utc_text, zone
 
 MAX_TOML_CHARS = 200_000
@@ -96,10 +96,7 @@ def parse_room(item: dict, where: str) -> ParsedRoom:
 
 def parse_timetable(text: str, default_timezone: str) -> ParsedTimetable:
     """Parse and check the TOML; raise InvalidInput naming the first problem found."""
-    if not isinstance(text, str) or not text.strip():
-        raise InvalidInput("The timetable file is empty.")
-    if len(text) > MAX_TOML_CHARS:
-        raise InvalidInput("The timetable file is too large.")
+    check_upload(text, "timetable file", MAX_TOML_CHARS)
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
