@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -45,3 +46,13 @@ async def answer(fake: FakeDiscord, command: str, options: dict | None = None, *
     """Run a slash command and return the bot's callback."""
     ix = await fake.slash(command, options, **kw)
     return await fake.wait_for_response(ix.id)
+
+
+async def restart_bot(fake: FakeDiscord, bot: SchedulerBot, db: Path,
+                      clock: Clock | None = None) -> SchedulerBot:
+    """Stop `bot` and start the same bot on the same database, once its timed jobs (the
+    announcements and the reminders) are armed again."""
+    bot = await fake.restart(bot, make_bot(fake, db, clock))
+    await asyncio.wait_for(bot.announcer.started.wait(), 5)
+    await asyncio.wait_for(bot.reminders.started.wait(), 5)
+    return bot

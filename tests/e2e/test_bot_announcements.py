@@ -3,10 +3,9 @@ time (the clock is injected), never doubled after a restart, missed-but-recent o
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 
-from tests.e2e.bot_harness import Clock, answer, make_bot
+from tests.e2e.bot_harness import Clock, answer, make_bot, restart_bot
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.test_bot_event import assert_no_pings, setup_event
 
@@ -14,12 +13,6 @@ from tests.e2e.test_bot_event import assert_no_pings, setup_event
 def announcements(fake: FakeDiscord, channel) -> list[str]:
     return [m["embeds"][0]["title"] for m in fake.messages_in(channel)
             if m["embeds"] and m["embeds"][0]["title"].startswith(("Up next", "Today"))]
-
-
-async def restart(fake, bot, db, clock):
-    bot = await fake.restart(bot, make_bot(fake, db, clock))
-    await asyncio.wait_for(bot.announcer.started.wait(), 5)
-    return bot
 
 
 async def test_announcements_fire_once_across_restarts(fake_discord: FakeDiscord,
@@ -55,22 +48,22 @@ async def test_announcements_fire_once_across_restarts(fake_discord: FakeDiscord
 
     # restart right after it: not sent again
     clock.now = first.at + 30
-    bot = await restart(fake, bot, db, clock)
+    bot = await restart_bot(fake, bot, db, clock)
     assert bot.announcer.sent == []
     assert announcements(fake, channel) == ["Today: Monday · 2026-07-06"]
     assert first.job_id not in bot.announcer.pending_jobs()
 
     # down while the second was due: sent once on start (catch-up), never twice
     clock.now = second.at + 60
-    bot = await restart(fake, bot, db, clock)
+    bot = await restart_bot(fake, bot, db, clock)
     await fake.wait_until(lambda: len(announcements(fake, channel)) == 2, what="catch-up")
-    bot = await restart(fake, bot, db, clock)
+    bot = await restart_bot(fake, bot, db, clock)
     assert announcements(fake, channel) == ["Today: Monday · 2026-07-06", "Up next"]
     up_next = fake.messages_in(channel)[-1]["embeds"][0]
     assert "<t:" in up_next["description"] and "**" in up_next["description"]
 
     # long missed ones are skipped, not sent late
     clock.now = third.at + 3600
-    bot = await restart(fake, bot, db, clock)
+    bot = await restart_bot(fake, bot, db, clock)
     assert len(announcements(fake, channel)) == 2
     assert_no_pings(fake)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.announce import SYSTEM
-from tests.e2e.bot_harness import Clock, answer, make_bot
+from tests.e2e.bot_harness import Clock, answer, make_bot, restart_bot
 from tests.e2e.fake_discord import FakeDiscord, InteractionRejected
 from tests.e2e.personal_harness import (
     dm_attempts,
@@ -23,12 +23,6 @@ from tests.e2e.personal_harness import (
     slot_of,
 )
 from tests.e2e.test_bot_event import assert_no_pings
-
-
-async def restart(fake, bot, db, clock):
-    bot = await fake.restart(bot, make_bot(fake, db, clock))
-    await asyncio.wait_for(bot.reminders.started.wait(), 5)
-    return bot
 
 
 async def test_reminders_reach_exactly_the_expected_attendees_once(fake_discord: FakeDiscord,
@@ -81,7 +75,7 @@ async def test_reminders_reach_exactly_the_expected_attendees_once(fake_discord:
 
     # a restart before the session starts: both are in the catch-up window, neither resent
     clock.now = start - 120
-    bot = await restart(fake, bot, db, clock)
+    bot = await restart_bot(fake, bot, db, clock)
     assert bot.reminders.sent == []
     assert len(dms(fake, a)) == len(dms(fake, b)) == 1
 
@@ -99,7 +93,7 @@ async def test_reminders_reach_exactly_the_expected_attendees_once(fake_discord:
     assert not [j for j in bot.reminders.pending_jobs() if j.startswith(f"{guild}:{c.id}:")]
     clock.now = second.start.timestamp() - 5 * 60  # c's second reminder is due now
     assert await bot.reminders.rebuild(guild) == []
-    bot = await restart(fake, bot, db, clock)
+    bot = await restart_bot(fake, bot, db, clock)
     assert dm_attempts(fake, c) == 1 and dms(fake, c) == []
 
     # c is told why, and /remind on tries again (the second reminder is still ahead of S)
