@@ -160,7 +160,7 @@ class SchedulerBot(commands.Bot):
 
     # ------------------------------------------------------------------ posting to channels
 
-    def _text_channel(self, channel_id: int | None) -> discord.abc.Messageable | None:
+    def text_channel(self, channel_id: int | None) -> discord.abc.Messageable | None:
         if channel_id is None:
             return None
         channel = self.get_channel(channel_id)
@@ -170,7 +170,7 @@ class SchedulerBot(commands.Bot):
         """A public session in the proposals channel, with its interest buttons and its
         discussion thread (opened once). Returns a line for an organiser when Discord refused
         the thread."""
-        channel = self._text_channel(settings.proposals_channel_id)
+        channel = self.text_channel(settings.proposals_channel_id)
         if channel is None or s.status != "public":
             return None
         thread_id = await self.threads.thread_id(settings.guild_id, s.id)
@@ -191,7 +191,7 @@ class SchedulerBot(commands.Bot):
         channel order (so the parts of a day stay in order when their number changes); those
         no longer needed are deleted. Returns (days, messages posted, messages edited)."""
         guild_id = settings.guild_id
-        channel = self._text_channel(settings.announcements_channel_id)
+        channel = self.text_channel(settings.announcements_channel_id)
         if channel is None:
             return 0, 0, 0
         before = await self.posting.posted_messages(guild_id, TIMETABLE)
@@ -249,7 +249,7 @@ class SchedulerBot(commands.Bot):
     async def announce(self, guild_id: int, kind: str, payload: Any) -> bool:
         """The announcer's sender: "up next" for a slot, or the day's agenda."""
         settings = await self.service.settings(guild_id, SYSTEM)
-        channel = self._text_channel(settings.announcements_channel_id)
+        channel = self.text_channel(settings.announcements_channel_id)
         if channel is None:
             return False
         threads = await self.threads.thread_ids(guild_id)
