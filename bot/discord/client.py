@@ -17,6 +17,7 @@ from bot import gc_policy
 from bot.announce import SYSTEM, Announcer
 from bot.config import TOKEN_HELP, Settings
 from bot.discord import embeds, errors
+from bot.discord.callbacks import InteractionCallbacks
 from bot.discord.cogs.admin import Admin
 from bot.discord.cogs.attendee import Attendee
 from bot.discord.errors import Refused
@@ -69,6 +70,7 @@ class SchedulerBot(commands.Bot):
         self.personal: PersonalStore = None  # type: ignore[assignment]
         self.reminders: Reminders = None  # type: ignore[assignment]  # set by RemindersCog
         self.synced: list[discord.app_commands.AppCommand] = []
+        self.callbacks = InteractionCallbacks()  # opened in setup_hook, where a loop runs
         self._settings_cache: dict[int, tuple[float, EventSettings]] = {}
         #: `bot.gc_policy.freeze_long_lived` once the caches are filled (the `run` command).
         self.freeze_gc_when_ready = freeze_gc_when_ready
@@ -78,6 +80,7 @@ class SchedulerBot(commands.Bot):
         self.settings.database.parent.mkdir(parents=True, exist_ok=True)
         self.service = await EventService.open(self.settings.database, clock=self.clock,
                                                **self._service_options)
+        await self.callbacks.open()
         self.posting = PostingStore(self.service.db)
         self.publisher = Publisher(self.service)
         self.publisher.add_step("timetable posts", self._publish_timetable)
@@ -132,6 +135,7 @@ class SchedulerBot(commands.Bot):
         if self.announcer is not None:
             self.announcer.stop()
         await super().close()
+        await self.callbacks.close()
         if self.service is not None:
             await self.service.close()
             self.service = None  # type: ignore[assignment]

@@ -9,14 +9,17 @@ pressed message before it can call the item.
 
 from __future__ import annotations
 
+import logging
 import re
 
 import discord
 
 from bot.discord import embeds, errors
+from bot.discord.callbacks import CallbackFailed
 from bot.discord.checks import attendee_actor
 from bot.event.models import LEVEL_NAMES, Level
 
+log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
 BUTTON_STYLES = {Level.NONE: discord.ButtonStyle.secondary,
                  Level.A_LITTLE: discord.ButtonStyle.secondary,
@@ -51,18 +54,27 @@ def interest_press(interaction: discord.Interaction) -> tuple[int, int] | None:
     return int(match["session"]), int(match["level"])
 
 
+def interest_saved(title: str, level: int) -> str:
+    """The confirmation a press and `/interest` both give."""
+    return f"Your interest in “{embeds.literal(title)}” is now **{LEVEL_NAMES[Level(level)]}**."
+
+
 async def press_interest(interaction: discord.Interaction, session_id: int, level: int) -> None:
-    """Gate, commit the level, then answer privately (the reply never precedes the COMMIT)."""
+    """Gate, commit the level, then answer privately (the reply never precedes the COMMIT)
+    through the lean callback path (`bot.discord.callbacks`)."""
+    bot = interaction.client
     try:
         guild_id, actor, _ = await attendee_actor(interaction)
-        result = await interaction.client.service.set_interest(  # type: ignore[attr-defined]
+        result = await bot.service.set_interest(  # type: ignore[attr-defined]
             guild_id, actor, session_id, level)
     except Exception as e:  # refusals become private messages
         await errors.handle_error(interaction, e)
         return
-    await interaction.response.send_message(
-        f"Your interest in “{embeds.literal(result.title)}” is now "
-        f"**{LEVEL_NAMES[Level(result.level)]}**.", ephemeral=True, allowed_mentions=NO_MENTIONS)
+    try:
+        await bot.callbacks.reply_private(  # type: ignore[attr-defined]
+            interaction, interest_saved(result.title, result.level))
+    except CallbackFailed as e:  # the level is saved; Discord shows the press as failed
+        log.warning("interest press %s saved, but its reply failed: %s", interaction.id, e)
 
 
 class ProposeModal(discord.ui.Modal, title="Propose a session"):

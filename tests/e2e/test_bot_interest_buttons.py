@@ -96,3 +96,51 @@ async def test_the_run_command_bot_freezes_the_heap_once_ready(fake_discord: Fak
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+async def test_a_burst_of_presses_shares_a_few_kept_alive_connections(
+        fake_discord: FakeDiscord, tmp_path) -> None:
+    """Replies take Discord's empty answer (no echoed message to parse) and queue for the
+    capped pool instead of opening a connection per press (a TLS handshake each on Discord)."""
+    import asyncio
+
+    from bot.discord.callbacks import CONNECTIONS
+
+    fake = fake_discord
+    bot = await fake.connect(make_bot(fake, tmp_path / "b.sqlite"))
+    await setup_event(fake)
+    cb = await answer(fake, "propose", {"title": "Burst", "description": "d"}, user=fake.owner)
+    sid = int(cb.content.split("#")[1].split(")")[0])
+    members = [fake.add_member(f"m{i}") for i in range(2 * CONNECTIONS + 10)]
+    for m in members:
+        await verify(fake, m)
+    presses = await asyncio.gather(*(fake.click(f"interest:{sid}:100", user=m)
+                                     for m in members))
+    for p in presses:
+        assert (await fake.wait_for_response(p.id)).ephemeral
+        assert not p.rejected_callbacks
+    requests = [r for p in presses for r in _callback_requests(fake, p.id)]
+    assert len(requests) == len(members)
+    assert all("with_response" not in r.query and r.status == 204 for r in requests)
+    assert len({r.peer for r in requests}) <= CONNECTIONS
+    for m in members:  # and every level was committed
+        sessions = await bot.service.list_sessions(fake.guild.id, _actor(m))
+        assert {s.id: s.my_level for s in sessions}[sid] == 100
+
+
+async def test_a_late_reply_keeps_the_level_and_is_logged(fake_discord: FakeDiscord, tmp_path,
+                                                          caplog) -> None:
+    fake = fake_discord
+    bot = await fake.connect(make_bot(fake, tmp_path / "b.sqlite"))
+    await setup_event(fake)
+    cb = await answer(fake, "propose", {"title": "Slow", "description": "d"}, user=fake.owner)
+    sid = int(cb.content.split("#")[1].split(")")[0])
+    await verify(fake, fake.member)
+    fake.callback_deadline = 0.0  # every callback now arrives "too late": Discord says 10062
+    press = await fake.click(f"interest:{sid}:25")
+    await fake.wait_until(lambda: _callback_requests(fake, press.id), what="a callback")
+    assert press.rejected_callbacks == [(4, "10062 too late")]
+    await fake.wait_until(lambda: "reply failed" in caplog.text, what="a logged failure")
+    assert "404" in caplog.text
+    sessions = await bot.service.list_sessions(fake.guild.id, _actor(fake.member))
+    assert {s.id: s.my_level for s in sessions}[sid] == 25

@@ -12,7 +12,7 @@ from discord.ext import commands
 from bot.discord import embeds
 from bot.discord.checks import actor_of, attendee_actor, guild_id_of
 from bot.discord.itinerary import myschedule_reply
-from bot.discord.views import ProposeModal, SessionPages
+from bot.discord.views import ProposeModal, SessionPages, interest_saved
 from bot.event.errors import InvalidInput
 from bot.event.models import LEVEL_NAMES, Level, SessionView
 
@@ -148,9 +148,7 @@ class Attendee(commands.Cog):
         guild_id, actor, _ = await attendee_actor(interaction)
         sid = _session_id(session)
         result = await self.service.set_interest(guild_id, actor, sid, level.value)
-        s = await self.service.get_session(guild_id, actor, sid)
-        await _say(interaction, f"Your interest in “{embeds.literal(s.title)}” is now "
-                   f"**{LEVEL_NAMES[Level(result.level)]}**.")
+        await _say(interaction, interest_saved(result.title, result.level))
 
     @app_commands.command(description="Change the title or description of your session")
     @app_commands.guild_only()

@@ -282,7 +282,7 @@ class MessageFactory:
             message["message_reference"] = body["message_reference"]
         if body.get("poll"):
             message["poll"] = body["poll"]
-        self.state.messages[channel_id].append(message)
+        self.state.add_message(message)
         return message
 
     def edit(

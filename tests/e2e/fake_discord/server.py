@@ -81,6 +81,8 @@ class Request:
     files: list[UploadedFile]
     at: float
     status: int | None = None
+    #: The client's (host, port): tells requests on one kept-alive connection apart.
+    peer: tuple[str, int] | None = None
 
 
 RECORD = web.RequestKey("record", Request)
@@ -788,7 +790,8 @@ class FakeDiscord:
         if request.match_info.http_exception is None:
             route = request.match_info.route.resource.canonical[len(API) :]  # type: ignore
         record = Request(
-            request.method, request.path[len(API) :], route, dict(request.query), body, files, at
+            request.method, request.path[len(API) :], route, dict(request.query), body, files, at,
+            peer=request.transport.get_extra_info("peername") if request.transport else None,
         )
         request[RECORD] = record
         self.requests.append(record)
@@ -887,10 +890,10 @@ class FakeDiscord:
         return channel
 
     def _message(self, channel: Channel, message_id: str) -> dict[str, Any]:
-        for message in self.state.messages[channel.id]:
-            if message["id"] == message_id:
-                return message
-        raise DiscordError(404, 10008, "Unknown Message")
+        message = self.state.find_message(message_id)
+        if message is None or message["channel_id"] != str(channel.id):
+            raise DiscordError(404, 10008, "Unknown Message")
+        return message
 
     def _require(self, guild: Guild | None, perm: int) -> None:
         if guild is not None and not guild.member_permissions(self.bot_user.id) & perm:
@@ -1267,7 +1270,7 @@ class FakeDiscord:
         return no_content()
 
     def _remove_message(self, message: dict[str, Any]) -> None:
-        self.state.messages[int(message["channel_id"])].remove(message)
+        self.state.remove_message(message)
 
     async def _typing(self, request: web.Request) -> web.Response:
         self._channel(request)

@@ -364,6 +364,8 @@ class State:
         self.channels: dict[int, Channel] = {}
         #: Messages per channel id, in creation order, as wire payloads.
         self.messages: dict[int, list[dict[str, Any]]] = {}
+        #: Every stored message by id: lookups stay O(1) however many replies a run leaves.
+        self._message_index: dict[str, dict[str, Any]] = {}
         self.files: dict[int, FakeFile] = {}
         #: Synced application commands: global under key None, guild commands under the guild id.
         self.commands: dict[int | None, list[dict[str, Any]]] = {}
@@ -472,12 +474,16 @@ class State:
             return None
         return self.guilds[channel.guild_id]
 
-    def find_message(self, message_id: int) -> dict[str, Any] | None:
-        for messages in self.messages.values():
-            for message in messages:
-                if message["id"] == str(message_id):
-                    return message
-        return None
+    def find_message(self, message_id: int | str) -> dict[str, Any] | None:
+        return self._message_index.get(str(message_id))
+
+    def add_message(self, message: dict[str, Any]) -> None:
+        self.messages[int(message["channel_id"])].append(message)
+        self._message_index[message["id"]] = message
+
+    def remove_message(self, message: dict[str, Any]) -> None:
+        self.messages[int(message["channel_id"])].remove(message)
+        del self._message_index[message["id"]]
 
 
 def _guess_type(filename: str) -> str:
