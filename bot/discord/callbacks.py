@@ -2,23 +2,33 @@
 
 Presses are the bot's hot path: at a live event hundreds of attendees press within the same
 second, and each must be answered within Discord's 3-second window (our target: p99 ≤ 100 ms
-for 200 at once, `benchmarks/button_presses.py`). discord.py's `InteractionResponse` costs
-about 0.3 ms of event-loop time per reply that a press does not need: since 2.5 it always asks
-Discord to echo the created message back (`with_response`) and parses it into a `Message`,
-and it goes through the webhook adapter's rate-limit bookkeeping, which interaction callbacks
-are not subject to. This module posts the documented callback body (type 4, ephemeral, no
-mentions) and takes Discord's empty 204 answer.
+for 200 at once, `benchmarks/button_presses.py`). Through discord.py a reply cost about
+0.5 ms of event-loop time, most of the bot's whole cost per press:
 
-Connections are kept alive and capped: a burst of presses queues for a few warm connections
-instead of opening one each (on the real Discord that would be one TLS handshake per press).
+- discord.py ≥ 2.5 asks Discord to echo every reply back (`with_response`) and parses the echo
+  into a `Message`, and goes through its webhook rate-limit bookkeeping, which interaction
+  callbacks are not subject to;
+- aiohttp's client spends ~0.3 ms per request in Python (request and response objects,
+  headers, cookies, timers); measured against a local server, side by side.
+
+So a reply here is one documented callback body (type 4, ephemeral, no mentions) written on a
+kept-alive HTTP/1.1 connection and Discord's empty 204 read back with httptools (llhttp, the
+parser aiohttp itself uses): about 0.1 ms. Connections are capped: a burst queues for a few
+warm connections instead of opening one per press (a TLS handshake each on the real Discord).
+Everything else the bot sends still goes through discord.py.
 """
 
 from __future__ import annotations
 
+import asyncio
+import collections
 import logging
+import ssl
+from typing import NamedTuple
+from urllib.parse import urlsplit
 
-import aiohttp
 import discord
+import httptools
 import orjson
 
 log = logging.getLogger(__name__)
@@ -26,6 +36,7 @@ log = logging.getLogger(__name__)
 CHANNEL_MESSAGE = 4  # InteractionCallbackType.CHANNEL_MESSAGE_WITH_SOURCE
 EPHEMERAL = 64  # MessageFlags.EPHEMERAL
 CONNECTIONS = 32
+TIMEOUT = 10.0  # seconds; Discord drops the interaction after 3
 USER_AGENT = (f"DiscordBot (https://github.com/Rapptz/discord.py {discord.__version__}) "
               "session-scheduler")
 
@@ -38,37 +49,183 @@ class CallbackFailed(Exception):
         self.status = status
 
 
-class InteractionCallbacks:
-    """One keep-alive session for the replies; opened in `setup_hook`, closed with the bot."""
+class _Lost(Exception):
+    """The connection closed before a whole response came back."""
 
-    def __init__(self, connections: int = CONNECTIONS):
-        self._connections = connections
-        self._session: aiohttp.ClientSession | None = None
+    def __init__(self, answered: bool):
+        self.answered = answered  # some response bytes had arrived
+
+
+class _Origin(NamedTuple):
+    scheme: str
+    host: str
+    port: int
+    prefix: str  # the API path, e.g. /api/v10
+
+    @classmethod
+    def of(cls, base: str) -> _Origin:
+        url = urlsplit(base)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise CallbackFailed(0, f"unsupported API base {base!r}")
+        port = url.port or (443 if url.scheme == "https" else 80)
+        return cls(url.scheme, url.hostname, port, url.path.rstrip("/"))
+
+    @property
+    def host_header(self) -> str:
+        default = 443 if self.scheme == "https" else 80
+        return self.host if self.port == default else f"{self.host}:{self.port}"
+
+
+class _Connection(asyncio.Protocol):
+    """One HTTP/1.1 connection, one request at a time; kept while the server keeps it."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self._parser = httptools.HttpResponseParser(self)
+        self._waiter: asyncio.Future[tuple[int, bytes]] | None = None
+        self._body: list[bytes] = []
+        self._answered = False
+        self.reusable = True
+
+    # asyncio.Protocol
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        self._answered = True
+        try:
+            self._parser.feed_data(data)
+        except httptools.HttpParserError as e:
+            self.reusable = False
+            self._settle(exception=CallbackFailed(0, f"bad HTTP response: {e}"))
+            self.close()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.reusable = False
+        self._settle(exception=_Lost(self._answered))
+
+    # httptools callbacks
+    def on_body(self, body: bytes) -> None:
+        self._body.append(body)
+
+    def on_message_complete(self) -> None:
+        self.reusable = self.reusable and self._parser.should_keep_alive()
+        self._settle(result=(self._parser.get_status_code(), b"".join(self._body)))
+
+    async def request(self, data: bytes) -> tuple[int, bytes]:
+        if not self.reusable or self.transport is None or self.transport.is_closing():
+            raise _Lost(False)
+        self._body, self._answered = [], False
+        self._waiter = asyncio.get_running_loop().create_future()
+        self.transport.write(data)
+        try:
+            return await self._waiter
+        except asyncio.CancelledError:  # a timeout: the answer may still come, on a dead slot
+            self.reusable = False
+            raise
+
+    def close(self) -> None:
+        self.reusable = False
+        if self.transport is not None:
+            self.transport.close()
+
+    def _settle(self, result: tuple[int, bytes] | None = None,
+                exception: BaseException | None = None) -> None:
+        waiter, self._waiter = self._waiter, None
+        if waiter is None or waiter.done():
+            return
+        if exception is not None:
+            waiter.set_exception(exception)
+        else:
+            waiter.set_result(result)  # type: ignore[arg-type]
+
+
+class InteractionCallbacks:
+    """A capped pool of kept-alive connections per API origin; closed with the bot."""
+
+    def __init__(self, connections: int = CONNECTIONS, timeout: float = TIMEOUT):
+        self.timeout = timeout
+        self._capacity = connections
+        self._slots: asyncio.Semaphore | None = None
+        self._idle: dict[_Origin, collections.deque[_Connection]] = {}
+        self._ssl: ssl.SSLContext | None = None
+        #: Connections opened so far (tests check that bursts reuse them).
+        self.opened = 0
 
     async def open(self) -> None:
-        if self._session is None:
-            self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._connections),
-                headers={"User-Agent": USER_AGENT, "Content-Type": "application/json"},
-                timeout=aiohttp.ClientTimeout(total=10))
+        self._slots = asyncio.Semaphore(self._capacity)
 
     async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        for idle in self._idle.values():
+            while idle:
+                idle.pop().close()
+        self._slots = None
 
     async def reply_private(self, interaction: discord.Interaction, content: str) -> None:
         """An ephemeral message as the interaction's response; raises `CallbackFailed`."""
-        if self._session is None:
-            raise CallbackFailed(0, "the callback session is closed")
         body = orjson.dumps({"type": CHANNEL_MESSAGE, "data": {
             "content": content[:2000], "flags": EPHEMERAL, "allowed_mentions": {"parse": []}}})
-        # Route.BASE is read per call: it is where discord.py itself sends its requests.
-        base = discord.http.Route.BASE
-        url = f"{base}/interactions/{interaction.id}/{interaction.token}/callback"
+        path = f"/interactions/{interaction.id}/{interaction.token}/callback"
+        status, answer = await self.post(path, body)
+        if status >= 300:
+            raise CallbackFailed(status, answer.decode("utf-8", "replace"))
+
+    async def post(self, path: str, body: bytes) -> tuple[int, bytes]:
+        """POST JSON to an API path; (status, body). Discord's address is read per call from
+        `discord.http.Route.BASE`, where discord.py itself sends its requests."""
+        if self._slots is None:
+            raise CallbackFailed(0, "the callback pool is closed")
+        origin = _Origin.of(discord.http.Route.BASE)
+        data = (f"POST {origin.prefix}{path} HTTP/1.1\r\nHost: {origin.host_header}\r\n"
+                f"User-Agent: {USER_AGENT}\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+        async with self._slots:
+            # A kept-alive connection the server has just closed fails before any answer:
+            # then the request is sent again on a fresh one (a duplicate callback would only
+            # be refused as already acknowledged).
+            for attempt in range(2):
+                connection = await self._connection(origin)
+                try:
+                    async with asyncio.timeout(self.timeout):
+                        status, answer = await connection.request(data)
+                except _Lost as e:
+                    connection.close()
+                    if e.answered or attempt:
+                        raise CallbackFailed(0, "the connection closed mid-answer") from None
+                    continue
+                except (TimeoutError, CallbackFailed) as e:
+                    connection.close()
+                    raise CallbackFailed(0, str(e) or "no answer in time") from None
+                except BaseException:
+                    connection.close()
+                    raise
+                if connection.reusable and self._slots is not None:
+                    self._idle.setdefault(origin, collections.deque()).append(connection)
+                else:
+                    connection.close()
+                return status, answer
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _connection(self, origin: _Origin) -> _Connection:
+        idle = self._idle.get(origin)
+        while idle:
+            connection = idle.pop()  # the most recently used is the likeliest still open
+            if connection.reusable and connection.transport is not None \
+                    and not connection.transport.is_closing():
+                return connection
+            connection.close()
+        loop = asyncio.get_running_loop()
+        context = None
+        if origin.scheme == "https":
+            if self._ssl is None:
+                self._ssl = ssl.create_default_context()
+            context = self._ssl
         try:
-            async with self._session.post(url, data=body) as response:
-                if response.status >= 300:
-                    raise CallbackFailed(response.status, await response.text())
-        except aiohttp.ClientError as e:
-            raise CallbackFailed(0, repr(e)) from e
+            async with asyncio.timeout(self.timeout):
+                _, connection = await loop.create_connection(
+                    _Connection, origin.host, origin.port, ssl=context,
+                    server_hostname=origin.host if context else None)
+        except (OSError, TimeoutError) as e:
+            raise CallbackFailed(0, f"cannot connect to {origin.host}: {e!r}") from None
+        self.opened += 1
+        return connection

@@ -31,9 +31,14 @@ def dumps(data: Any) -> str:
     return json.dumps(data)
 
 
+def loads(text: str | bytes) -> Any:
+    """Parsed JSON, with orjson when it is installed."""
+    return (orjson.loads if orjson is not None else json.loads)(text)
+
+
 def copy_json(data: Any) -> Any:
     """A deep copy of JSON data (what a client would see of it)."""
-    return (orjson.loads if orjson is not None else json.loads)(dumps(data))
+    return loads(dumps(data))
 
 
 @dataclass

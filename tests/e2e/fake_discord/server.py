@@ -22,7 +22,7 @@ import discord
 import yarl
 from aiohttp import web
 
-from .gateway import Connection, Session, copy_json, dumps
+from .gateway import Connection, Session, copy_json, dumps, loads
 from .interactions import (
     ALLOWED_CALLBACKS,
     Callback,
@@ -590,7 +590,8 @@ class FakeDiscord:
         """The bot's callback to an interaction (waits for it)."""
         record = self.interactions[interaction_id]
         try:
-            await asyncio.wait_for(record.responded.wait(), timeout)
+            async with asyncio.timeout(timeout):  # cheaper than wait_for: no extra task
+                await record.responded.wait()
         except TimeoutError:
             raise AssertionError(
                 f"no callback for interaction {interaction_id} within {timeout}s; rejected: "
@@ -757,7 +758,8 @@ class FakeDiscord:
         self.interactions[interaction_id] = record
         self._by_token[token] = record
         written = self.session.dispatch("INTERACTION_CREATE", payload)
-        record.dispatched_at = await asyncio.wait_for(written, 10)
+        async with asyncio.timeout(10):
+            record.dispatched_at = await written
         return record
 
     def _interaction_metadata(self, record: InteractionRecord) -> dict[str, Any]:
@@ -841,7 +843,7 @@ class FakeDiscord:
                     )
             return body, files
         raw = await request.read()
-        return (json.loads(raw) if raw else None), []
+        return (loads(raw) if raw else None), []
 
     def _notify(self) -> None:
         self._change.set()
