@@ -161,11 +161,11 @@ class InteractionCallbacks:
                 idle.pop().close()
         self._slots = None
 
-    async def reply_private(self, interaction: discord.Interaction, content: str) -> None:
+    async def reply_private(self, interaction_id: int, token: str, content: str) -> None:
         """An ephemeral message as the interaction's response; raises `CallbackFailed`."""
         body = orjson.dumps({"type": CHANNEL_MESSAGE, "data": {
             "content": content[:2000], "flags": EPHEMERAL, "allowed_mentions": {"parse": []}}})
-        path = f"/interactions/{interaction.id}/{interaction.token}/callback"
+        path = f"/interactions/{interaction_id}/{token}/callback"
         status, answer = await self.post(path, body)
         if status >= 300:
             raise CallbackFailed(status, answer.decode("utf-8", "replace"))

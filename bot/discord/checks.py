@@ -27,7 +27,11 @@ def _role_ids(interaction: discord.Interaction) -> set[int]:
 def has_manage_guild(interaction: discord.Interaction) -> bool:
     """Discord's own computation for this interaction (not the command's default permission,
     which a server can override): the member's permissions in the channel."""
-    return bool(interaction.permissions.manage_guild or interaction.permissions.administrator)
+    return can_manage(interaction.permissions)
+
+
+def can_manage(permissions: discord.Permissions) -> bool:
+    return bool(permissions.manage_guild or permissions.administrator)
 
 
 def actor_of(interaction: discord.Interaction, *, admin: bool | None = None) -> Actor:
@@ -57,8 +61,13 @@ async def attendee_actor(interaction: discord.Interaction) -> tuple[int, Actor, 
     guild_id = guild_id_of(interaction)
     actor = actor_of(interaction)
     settings = await interaction.client.gate_settings(guild_id)  # type: ignore[attr-defined]
+    check_attendee(settings, actor, _role_ids(interaction))
+    return guild_id, actor, settings
+
+
+def check_attendee(settings: EventSettings, actor: Actor, role_ids: set[int]) -> None:
+    """The attendee gate itself, shared by commands and the raw interest-press path."""
     if (settings.verification_required and not actor.is_admin
             and settings.verified_role_id is not None
-            and settings.verified_role_id not in _role_ids(interaction)):
+            and settings.verified_role_id not in role_ids):
         raise Refused(ROLE_REFUSAL)
-    return guild_id, actor, settings

@@ -16,7 +16,7 @@ from discord.ext import commands
 from bot import gc_policy
 from bot.announce import SYSTEM, Announcer
 from bot.config import TOKEN_HELP, Settings
-from bot.discord import embeds, errors
+from bot.discord import embeds, errors, presses
 from bot.discord.callbacks import InteractionCallbacks
 from bot.discord.cogs.admin import Admin
 from bot.discord.cogs.attendee import Attendee
@@ -24,10 +24,11 @@ from bot.discord.errors import Refused
 from bot.discord.mirror import EventMirror
 from bot.discord.notices import NoticesCog
 from bot.discord.picture import TimetablePictures
+from bot.discord.presses import InterestPress
 from bot.discord.publishing import Published, Publisher
 from bot.discord.reminders import RemindersCog
 from bot.discord.threads import SessionThreads
-from bot.discord.views import interest_press, interest_view, press_interest
+from bot.discord.views import interest_view
 from bot.event import EventService
 from bot.event.models import (
     Actor,
@@ -53,7 +54,8 @@ class SchedulerBot(commands.Bot):
 
     def __init__(self, settings: Settings, *, clock: Callable[[], float] = time.time,
                  service_options: dict[str, Any] | None = None,
-                 freeze_gc_when_ready: bool = False, **client_options: Any):
+                 freeze_gc_when_ready: bool = False, raw_presses: bool = True,
+                 **client_options: Any):
         client_options.setdefault("intents", discord.Intents.default())
         super().__init__(command_prefix=commands.when_mentioned, help_command=None,
                          allowed_mentions=NO_MENTIONS, **client_options)
@@ -75,6 +77,8 @@ class SchedulerBot(commands.Bot):
         #: `bot.gc_policy.freeze_long_lived` once the caches are filled (the `run` command).
         self.freeze_gc_when_ready = freeze_gc_when_ready
         self.gc_frozen = False
+        #: Interest presses answered from the raw gateway payload (`bot.discord.presses`).
+        self.raw_presses = raw_presses and presses.install(self)
 
     async def setup_hook(self) -> None:
         self.settings.database.parent.mkdir(parents=True, exist_ok=True)
@@ -112,10 +116,11 @@ class SchedulerBot(commands.Bot):
         self._announcer_task = asyncio.create_task(self._start_announcer())
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """Interest-button presses, routed by custom_id (see `bot.discord.views`)."""
-        press = interest_press(interaction)
+        """Interest-button presses that discord.py parsed: only when the raw-payload path
+        (`bot.discord.presses`) is off or could not be installed."""
+        press = InterestPress.from_interaction(interaction)
         if press is not None:
-            await press_interest(interaction, *press)
+            await presses.answer(self, press)
 
     async def _start_announcer(self) -> None:
         await self.wait_until_ready()

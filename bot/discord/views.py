@@ -1,37 +1,29 @@
 """Interest buttons and the propose modal.
 
-The interest buttons hold no state: their custom_id is `interest:{session_id}:{level}` and
-`SchedulerBot.on_interaction` routes every press by it (`interest_press`), so they answer on any
-message, also those posted before a restart (what persistent views are for). This is cheaper per
-press than a registered `DynamicItem`, for which discord.py rebuilds a whole `View` from the
-pressed message before it can call the item.
+The interest buttons hold no state: their custom_id is `interest:{session_id}:{level}` and every
+press is answered by it (`bot.discord.presses`), so they work on any message, also those posted
+before a restart (what persistent views are for). This is cheaper per press than a registered
+`DynamicItem`, for which discord.py rebuilds a whole `View` from the pressed message before it
+can call the item.
 """
 
 from __future__ import annotations
 
-import logging
-import re
-
 import discord
 
 from bot.discord import embeds, errors
-from bot.discord.callbacks import CallbackFailed
-from bot.discord.checks import attendee_actor
 from bot.event.models import LEVEL_NAMES, Level
 
-log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
 BUTTON_STYLES = {Level.NONE: discord.ButtonStyle.secondary,
                  Level.A_LITTLE: discord.ButtonStyle.secondary,
                  Level.YES: discord.ButtonStyle.primary,
                  Level.VERY: discord.ButtonStyle.success}
-INTEREST_ID = re.compile(r"interest:(?P<session>[0-9]{1,20}):(?P<level>[0-9]{1,3})")
-_BUTTON = discord.ComponentType.button.value
 
 
 def interest_view(session_id: int) -> discord.ui.View:
     """The four buttons under a session's post. The view is stopped before it is sent, so
-    discord.py neither keeps it nor dispatches presses to it: `on_interaction` answers them."""
+    discord.py neither keeps it nor dispatches presses to it: `bot.discord.presses` answers them."""
     view = discord.ui.View(timeout=None)
     for level in Level:
         view.add_item(discord.ui.Button(label=LEVEL_NAMES[level].capitalize(),
@@ -41,40 +33,9 @@ def interest_view(session_id: int) -> discord.ui.View:
     return view
 
 
-def interest_press(interaction: discord.Interaction) -> tuple[int, int] | None:
-    """(session id, level) when the interaction is a press of an interest button, else None."""
-    if interaction.type is not discord.InteractionType.component:
-        return None
-    data = interaction.data or {}
-    if data.get("component_type") != _BUTTON:
-        return None
-    match = INTEREST_ID.fullmatch(str(data.get("custom_id", "")))
-    if match is None:
-        return None
-    return int(match["session"]), int(match["level"])
-
-
 def interest_saved(title: str, level: int) -> str:
     """The confirmation a press and `/interest` both give."""
     return f"Your interest in “{embeds.literal(title)}” is now **{LEVEL_NAMES[Level(level)]}**."
-
-
-async def press_interest(interaction: discord.Interaction, session_id: int, level: int) -> None:
-    """Gate, commit the level, then answer privately (the reply never precedes the COMMIT)
-    through the lean callback path (`bot.discord.callbacks`)."""
-    bot = interaction.client
-    try:
-        guild_id, actor, _ = await attendee_actor(interaction)
-        result = await bot.service.set_interest(  # type: ignore[attr-defined]
-            guild_id, actor, session_id, level)
-    except Exception as e:  # refusals become private messages
-        await errors.handle_error(interaction, e)
-        return
-    try:
-        await bot.callbacks.reply_private(  # type: ignore[attr-defined]
-            interaction, interest_saved(result.title, result.level))
-    except CallbackFailed as e:  # the level is saved; Discord shows the press as failed
-        log.warning("interest press %s saved, but its reply failed: %s", interaction.id, e)
 
 
 class ProposeModal(discord.ui.Modal, title="Propose a session"):

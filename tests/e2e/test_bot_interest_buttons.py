@@ -4,9 +4,10 @@ after the level is committed; a refused press is still answered exactly once."""
 
 from __future__ import annotations
 
-import discord
+import pytest
 
-from bot.discord.views import interest_press, interest_view
+from bot.discord.presses import InterestPress
+from bot.discord.views import interest_view
 from tests.e2e.bot_harness import answer, make_bot
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.test_bot_event import NONE, setup_event, verify
@@ -17,10 +18,14 @@ def _callback_requests(fake: FakeDiscord, interaction_id: int):
             if r.method == "POST" and r.path.startswith(f"/interactions/{interaction_id}/")]
 
 
+@pytest.mark.parametrize("raw", [True, False], ids=["raw payload", "through discord.py"])
 async def test_a_press_is_answered_privately_after_the_commit(fake_discord: FakeDiscord,
-                                                               tmp_path) -> None:
+                                                               tmp_path, raw: bool) -> None:
+    """Both paths a press can take answer the same: from the raw gateway payload (the bot's
+    default), and through discord.py's parsed interaction (if the raw path is unavailable)."""
     fake = fake_discord
-    bot = await fake.connect(make_bot(fake, tmp_path / "b.sqlite"))
+    bot = await fake.connect(make_bot(fake, tmp_path / "b.sqlite", raw_presses=raw))
+    assert bot.raw_presses is raw
     await setup_event(fake)
     cb = await answer(fake, "propose", {"title": "Live @everyone", "description": "d"},
                       user=fake.owner)
@@ -55,19 +60,31 @@ def _actor(member, admin: bool = False):
     return Actor(user_id=member.id, is_admin=admin)
 
 
-class _Press:
-    def __init__(self, custom_id: str, type=discord.InteractionType.component,
-                 component_type: int = 2):
-        self.type = type
-        self.data = {"custom_id": custom_id, "component_type": component_type}
+def _payload(custom_id: str, *, type: int = 3, component_type: int = 2,
+             guild: bool = True) -> dict:
+    """A raw INTERACTION_CREATE payload of the shape Discord sends (trimmed)."""
+    data = {"id": "11", "token": "tok", "type": type,
+            "data": {"custom_id": custom_id, "component_type": component_type}}
+    user = {"id": "5", "username": "ada", "global_name": "Ada L."}
+    if guild:
+        data.update(guild_id="7", member={"user": user, "nick": None, "roles": ["3", "4"],
+                                          "permissions": str(1 << 5)})  # Manage Server
+    else:
+        data["user"] = user
+    return data
 
 
-def test_presses_are_recognised_by_custom_id() -> None:
-    assert interest_press(_Press("interest:42:75")) == (42, 75)  # type: ignore[arg-type]
-    for other in (_Press("interest:42:75", type=discord.InteractionType.application_command),
-                  _Press("interest:42:75", component_type=3),
-                  _Press("interest:42:75:1"), _Press("interest:x:75"), _Press("pages:next")):
-        assert interest_press(other) is None  # type: ignore[arg-type]
+def test_presses_are_recognised_by_custom_id_in_the_raw_payload() -> None:
+    press = InterestPress.from_payload(_payload("interest:42:75"))
+    assert press is not None
+    assert (press.interaction_id, press.token, press.guild_id) == (11, "tok", 7)
+    assert (press.session_id, press.level, press.role_ids) == (42, 75, frozenset({3, 4}))
+    assert press.actor.user_id == 5 and press.actor.display_name == "Ada L."
+    assert press.actor.is_admin  # Manage Server, from the member's permissions
+    for other in (_payload("interest:42:75", type=2), _payload("interest:42:75", guild=False),
+                  _payload("interest:42:75", component_type=3), _payload("interest:42:75:1"),
+                  _payload("interest:x:75"), _payload("pages:next")):
+        assert InterestPress.from_payload(other) is None
 
 
 async def test_the_posted_view_is_not_kept_by_discord_py() -> None:
@@ -140,7 +157,7 @@ async def test_a_late_reply_keeps_the_level_and_is_logged(fake_discord: FakeDisc
     press = await fake.click(f"interest:{sid}:25")
     await fake.wait_until(lambda: _callback_requests(fake, press.id), what="a callback")
     assert press.rejected_callbacks == [(4, "10062 too late")]
-    await fake.wait_until(lambda: "reply failed" in caplog.text, what="a logged failure")
+    await fake.wait_until(lambda: "could not answer interest press" in caplog.text, what="a logged failure")
     assert "404" in caplog.text
     sessions = await bot.service.list_sessions(fake.guild.id, _actor(fake.member))
     assert {s.id: s.my_level for s in sessions}[sid] == 25
