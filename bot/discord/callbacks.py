@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import functools
 import logging
 import ssl
 from typing import NamedTuple
@@ -62,13 +63,14 @@ class _Origin(NamedTuple):
     port: int
     prefix: str  # the API path, e.g. /api/v10
 
-    @classmethod
-    def of(cls, base: str) -> _Origin:
+    @staticmethod
+    @functools.lru_cache(maxsize=8)
+    def of(base: str) -> _Origin:
         url = urlsplit(base)
         if url.scheme not in ("http", "https") or not url.hostname:
             raise CallbackFailed(0, f"unsupported API base {base!r}")
         port = url.port or (443 if url.scheme == "https" else 80)
-        return cls(url.scheme, url.hostname, port, url.path.rstrip("/"))
+        return _Origin(url.scheme, url.hostname, port, url.path.rstrip("/"))
 
     @property
     def host_header(self) -> str:

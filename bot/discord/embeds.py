@@ -3,6 +3,7 @@ so every reader sees them in their own time zone."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from datetime import datetime
@@ -33,6 +34,7 @@ MARKS = {Level.VERY: "★★", Level.YES: "★", Level.A_LITTLE: "☆"}
 _UNESCAPED = re.compile(r"(?<!\\)((?:\\\\)*)([\[\]<])")
 
 
+@functools.lru_cache(maxsize=4096)  # titles recur in every reply, post and timetable
 def literal(text: str) -> str:
     """User text (titles, room and event names) shown exactly as typed wherever markdown is
     rendered: `my_talk`, `*bold*`, `||spoiler||`, a `[masked](link)` or a `<t:0>` stay text.

@@ -157,7 +157,8 @@ async def test_a_late_reply_keeps_the_level_and_is_logged(fake_discord: FakeDisc
     press = await fake.click(f"interest:{sid}:25")
     await fake.wait_until(lambda: _callback_requests(fake, press.id), what="a callback")
     assert press.rejected_callbacks == [(4, "10062 too late")]
-    await fake.wait_until(lambda: "could not answer interest press" in caplog.text, what="a logged failure")
+    await fake.wait_until(lambda: "could not answer interest press" in caplog.text,
+                          what="a logged failure")
     assert "404" in caplog.text
     sessions = await bot.service.list_sessions(fake.guild.id, _actor(fake.member))
     assert {s.id: s.my_level for s in sessions}[sid] == 25

@@ -21,24 +21,24 @@ except ImportError:  # pragma: no cover - orjson is optional
     orjson = None
 
 
-def dumps(data: Any) -> str:
-    """JSON text, with orjson when it is installed (about 10x faster than json.dumps)."""
+def dump_bytes(data: Any) -> bytes:
+    """JSON as UTF-8, with orjson when it is installed (about 10x faster than json.dumps)."""
     if orjson is not None:
         try:
-            return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS).decode()
+            return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
         except TypeError:  # e.g. an integer beyond 64 bits: json handles it
             pass
-    return json.dumps(data)
+    return json.dumps(data).encode()
+
+
+def dumps(data: Any) -> str:
+    """JSON text."""
+    return dump_bytes(data).decode()
 
 
 def loads(text: str | bytes) -> Any:
     """Parsed JSON, with orjson when it is installed."""
     return (orjson.loads if orjson is not None else json.loads)(text)
-
-
-def copy_json(data: Any) -> Any:
-    """A deep copy of JSON data (what a client would see of it)."""
-    return loads(dumps(data))
 
 
 @dataclass

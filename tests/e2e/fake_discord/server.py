@@ -22,7 +22,7 @@ import discord
 import yarl
 from aiohttp import web
 
-from .gateway import Connection, Session, copy_json, dumps, loads
+from .gateway import Connection, Session, dump_bytes, dumps, loads
 from .interactions import (
     ALLOWED_CALLBACKS,
     Callback,
@@ -531,9 +531,7 @@ class FakeDiscord:
         ``message`` defaults to the newest stored message showing ``custom_id``: the stand-in
         keeps messages across client restarts, so this is how persistent views are exercised.
         """
-        msg = self._find_component_message(custom_id, message)
-        comp = find_component(msg.get("components") or [], custom_id)
-        assert comp is not None
+        msg, comp = self._find_component_message(custom_id, message)
         if comp.get("disabled"):
             raise InteractionRejected(f"component {custom_id!r} is disabled")
         data: dict[str, Any] = {"custom_id": custom_id, "component_type": comp["type"]}
@@ -672,23 +670,25 @@ class FakeDiscord:
 
     def _find_component_message(
         self, custom_id: str, message: dict[str, Any] | int | None
-    ) -> dict[str, Any]:
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The message (given, or the newest showing ``custom_id``) and its component."""
         if isinstance(message, int):
             found = self.state.find_message(message)
             if found is None:
                 raise InteractionRejected(f"no message {message}")
             message = found
         if message is not None:
-            if find_component(message.get("components") or [], custom_id) is None:
+            comp = find_component(message.get("components") or [], custom_id)
+            if comp is None:
                 raise InteractionRejected(f"message {message['id']} has no component {custom_id!r}")
-            return message
+            return message, comp
         newest = None
         for messages in self.state.messages.values():
             for m in messages:
-                if find_component(m.get("components") or [], custom_id) is not None and (
-                    newest is None or int(m["id"]) > int(newest["id"])
-                ):
-                    newest = m
+                if newest is None or int(m["id"]) > int(newest[0]["id"]):
+                    comp = find_component(m.get("components") or [], custom_id)
+                    if comp is not None:
+                        newest = m, comp
         if newest is None:
             raise InteractionRejected(f"no message shows a component {custom_id!r}")
         return newest
@@ -869,7 +869,7 @@ class FakeDiscord:
             Sent(
                 kind,
                 int(message["channel_id"]),
-                copy_json(message),
+                dump_bytes(message),
                 body or {},
                 files,
                 at,
