@@ -3,7 +3,8 @@ another machine, so its work must not share the bot's event loop.
 
 Protocol (JSON lines): prints {"port", "token", "guild", "proposals", "members"}; then reads
 commands from stdin: {"press": N, "rounds": R, "spread": S, "board": [[session, message]]} → prints
-{"latencies": [...], "bad": k}; {"quit": true} ends.
+{"latencies": [...], "handled": [...], "bad": k} (seconds to each callback's arrival, and to the
+stand-in handling it); {"quit": true} ends.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ async def main(members: int) -> None:
             board = [(int(s), int(m)) for s, m in cmd["board"]]
             spread = float(cmd.get("spread", 0))
             rng = random.Random(len(board))
-            latencies, bad = [], 0
+            latencies, handled, bad = [], [], 0
 
             for r in range(cmd["rounds"]):
                 presses = await asyncio.gather(*(
@@ -67,8 +68,10 @@ async def main(members: int) -> None:
                 bad += sum(1 for p in presses if p.rejected_callbacks
                            or "” is now **" not in (p.callback.content or ""))
                 latencies += [p.latency for p in presses]
+                handled += [p.handled_latency for p in presses]
                 await asyncio.sleep(0.2)
-            print(json.dumps({"latencies": latencies, "bad": bad}), flush=True)
+            print(json.dumps({"latencies": latencies, "handled": handled, "bad": bad}),
+                  flush=True)
 
 
 if __name__ == "__main__":

@@ -1,11 +1,17 @@
 """Interest-button presses through the loopback Discord stand-in and the real bot.
 
-N verified attendees press interest buttons at the same moment; the latency of each press is
-the time from the stand-in writing INTERACTION_CREATE to receiving the bot's callback (the
-figure Discord's 3-second window is about). The stand-in runs in its own process, as Discord
-would be on another machine; `--same-process` runs it on the bot's event loop instead.
+N verified attendees press interest buttons at the same moment (or spread over a second); the
+latency of each press is the time from the stand-in writing INTERACTION_CREATE to the bot's
+callback reaching it (the figure Discord's 3-second window is about). The stand-in runs in its
+own process, as Discord would be on another machine; `--same-process` runs it on the bot's event
+loop instead.
 
-    python benchmarks/button_presses.py            # N = 50 and 200, 3 rounds each
+Two figures per run. "p99" times the callback by its arrival at the stand-in, as Discord does.
+"p99 handled" times it by when the one-process stand-in got round to handling it: in a burst
+the stand-in answers callbacks more slowly than the bot sends them, so this adds the stand-in's
+own queue (Discord's side) to the bot's latency. It is shown so the two can be compared.
+
+    python benchmarks/button_presses.py            # N = 50 and 200, 10 rounds each
     python benchmarks/button_presses.py -n 500 --rounds 5
 """
 
@@ -41,6 +47,14 @@ def pct(values: list[float], q: float) -> float:
     return s[min(len(s) - 1, max(0, round(q / 100 * len(s)) - 1))]
 
 
+Row = tuple[int, float, int, float, float, float, float]
+
+
+def _row(n: int, spread: float, latencies: list[float], handled: list[float]) -> Row:
+    ms, hs = [x * 1000 for x in latencies], [x * 1000 for x in handled]
+    return n, spread, len(ms), statistics.median(ms), pct(ms, 99), max(ms), pct(hs, 99)
+
+
 class Child:
     def __init__(self, members: int):
         self.proc = subprocess.Popen(
@@ -66,7 +80,7 @@ class Child:
 
 
 async def bench(counts: list[int], rounds: int, spreads: tuple[float, ...] = (0.0,)
-                ) -> list[tuple[int, float, int, float, float, float]]:
+                ) -> list[Row]:
     child = Child(max(counts))
     info = child.info
     discord.http.Route.BASE = f"http://127.0.0.1:{info['port']}/api/v10"
@@ -100,9 +114,7 @@ async def bench(counts: list[int], rounds: int, spreads: tuple[float, ...] = (0.
                     out = await child.ask({"press": n, "rounds": rounds, "board": board,
                                            "spread": spread})
                     assert out["bad"] == 0, out["bad"]
-                    ms = [x * 1000 for x in out["latencies"]]
-                    rows.append((n, spread, len(ms), statistics.median(ms), pct(ms, 99),
-                                 max(ms)))
+                    rows.append(_row(n, spread, out["latencies"], out["handled"]))
         finally:
             await bot.close()
             await asyncio.gather(task, return_exceptions=True)
@@ -136,6 +148,7 @@ async def bench_same_process(counts: list[int], rounds: int):
                 await svc.verify(guild, Actor(m.id, m.user.username), CODE)
             for n in counts:
                 latencies: list[float] = []
+                handled: list[float] = []
                 for r in range(rounds):
                     presses = await asyncio.gather(*(
                         fake.click(f"interest:{ids[(i + r) % SESSIONS]}:{(25, 75, 100)[i % 3]}",
@@ -145,8 +158,8 @@ async def bench_same_process(counts: list[int], rounds: int):
                                            for p in presses))
                     assert not [p for p in presses if p.rejected_callbacks]
                     latencies += [p.latency for p in presses]
-                ms = [x * 1000 for x in latencies]
-                rows.append((n, 0.0, len(ms), statistics.median(ms), pct(ms, 99), max(ms)))
+                    handled += [p.handled_latency for p in presses]
+                rows.append(_row(n, 0.0, latencies, handled))
             await fake.disconnect(bot)
     return rows
 
@@ -155,7 +168,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("-n", type=int, action="append", help="attendees (repeatable)")
-    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=10)
     ap.add_argument("--spread", type=float, action="append",
                     help="seconds over which each round's presses are spread at random "
                          "(repeatable; default: 0 = all at the same instant, and 1)")
@@ -170,11 +183,13 @@ def main() -> None:
         rows = asyncio.run(bench(counts, args.rounds, tuple(args.spread or (0.0, 1.0))))
     where = "same process" if args.same_process else "stand-in in its own process"
     print(f"Interest-button presses, INTERACTION_CREATE → callback ({where})\n")
-    print("| attendees | presses spread over | presses | p50 (ms) | p99 (ms) | max (ms) |")
-    print("|---:|---:|---:|---:|---:|---:|")
-    for n, spread, count, p50, p99, worst in rows:
+    print("| attendees | presses spread over | presses | p50 (ms) | p99 (ms) | max (ms) "
+          "| p99 handled (ms) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for n, spread, count, p50, p99, worst, handled in rows:
         within = "same instant" if not spread else f"{spread:g} s"
-        print(f"| {n} | {within} | {count} | {p50:.1f} | {p99:.1f} | {worst:.1f} |")
+        print(f"| {n} | {within} | {count} | {p50:.1f} | {p99:.1f} | {worst:.1f} "
+              f"| {handled:.1f} |")
 
 
 if __name__ == "__main__":

@@ -489,3 +489,30 @@ async def test_unknown_routes_are_recorded(fake_discord: FakeDiscord, bot: Stand
         ("GET", f"/guilds/{fake.guild.id}/emojis")
     ]
     fake.allow_unknown_routes = True  # otherwise teardown fails the test
+
+
+async def test_requests_are_timed_by_their_arrival(fake_discord: FakeDiscord) -> None:
+    """On one kept-alive connection each request gets its own arrival time, also after a
+    request outside the API (a file download): no stamp is left over for the next one."""
+    import time
+
+    import aiohttp
+
+    fake = fake_discord
+    f = fake.state.add_file("a.txt", b"x")
+    auth = {"Authorization": f"Bot {fake.token}"}
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1)) as http:
+        async with http.get(fake.file_url(f)) as r:
+            assert await r.read() == b"x"
+        await asyncio.sleep(0.05)
+        sent = time.perf_counter()
+        async with http.get(f"{fake.api_base}/users/@me", headers=auth) as r:
+            assert r.status == 200
+        await asyncio.sleep(0.05)
+        second = time.perf_counter()
+        async with http.get(f"{fake.api_base}/users/@me", headers=auth) as r:
+            assert r.status == 200
+    first_api, second_api = fake.requests[-2:]
+    assert first_api.peer == second_api.peer  # the same connection throughout
+    assert sent <= first_api.at <= first_api.handled_at  # type: ignore[operator]
+    assert second <= second_api.at <= second_api.handled_at  # type: ignore[operator]

@@ -56,8 +56,11 @@ class Callback:
 
     type: int
     data: dict[str, Any]
+    #: When the callback reached the stand-in (see `ArrivalStamps`).
     at: float
     files: list[Any] = field(default_factory=list)
+    #: When the stand-in began handling it (``at`` plus the stand-in's own queueing).
+    handled_at: float | None = None
 
     @property
     def ephemeral(self) -> bool:
@@ -104,6 +107,13 @@ class InteractionRecord:
         if self.callback is None or self.dispatched_at is None:
             return None
         return self.callback.at - self.dispatched_at
+
+    @property
+    def handled_latency(self) -> float | None:
+        """Seconds from INTERACTION_CREATE written to the stand-in handling the callback."""
+        if self.callback is None or self.dispatched_at is None:
+            return None
+        return (self.callback.handled_at or self.callback.at) - self.dispatched_at
 
     def age(self) -> float:
         return time.perf_counter() - (self.dispatched_at or time.perf_counter())

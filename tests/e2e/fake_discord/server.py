@@ -79,10 +79,14 @@ class Request:
     query: dict[str, str]
     json: Any
     files: list[UploadedFile]
+    #: ``time.perf_counter()`` when the request's first bytes reached the stand-in (Discord
+    #: times a callback by its arrival; `ArrivalStamps`).
     at: float
     status: int | None = None
     #: The client's (host, port): tells requests on one kept-alive connection apart.
     peer: tuple[str, int] | None = None
+    #: When the stand-in began handling it: later than ``at`` while it was busy with others.
+    handled_at: float | None = None
 
 
 RECORD = web.RequestKey("record", Request)
@@ -96,6 +100,48 @@ class GatewayOp:
     data: Any
     path: str
     at: float = field(default_factory=time.perf_counter)
+
+
+class ArrivalStamps(asyncio.Protocol):
+    """aiohttp's protocol for one connection, behind a note of when each request's first bytes
+    reached the stand-in. Discord times a callback by its arrival; a one-process stand-in busy
+    with other requests may handle it later, which is the stand-in's delay, not the bot's.
+    Requests on a connection come one at a time (HTTP/1.1 without pipelining, as aiohttp and
+    the bot's callback pool send them), so the first bytes after a request was taken are the
+    next request's."""
+
+    def __init__(self, inner: asyncio.Protocol) -> None:
+        self._inner = inner
+        self._arrived: float | None = None
+
+    @staticmethod
+    def take(request: web.BaseRequest) -> float | None:
+        """The arrival of ``request`` (call once its body is read); None if unknown."""
+        protocol = request.transport.get_protocol() if request.transport else None
+        if not isinstance(protocol, ArrivalStamps):
+            return None
+        arrived, protocol._arrived = protocol._arrived, None
+        return arrived
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self._inner.connection_made(transport)
+
+    def data_received(self, data: bytes) -> None:
+        if self._arrived is None:
+            self._arrived = time.perf_counter()
+        self._inner.data_received(data)
+
+    def eof_received(self) -> bool | None:
+        return self._inner.eof_received()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._inner.connection_lost(exc)
+
+    def pause_writing(self) -> None:
+        self._inner.pause_writing()
+
+    def resume_writing(self) -> None:
+        self._inner.resume_writing()
 
 
 class FakeDiscord:
@@ -150,6 +196,7 @@ class FakeDiscord:
         self._change = asyncio.Event()
         self._clients: dict[discord.Client, asyncio.Task[None]] = {}
         self._runner: web.AppRunner | None = None
+        self._server: asyncio.Server | None = None
         self._undo_patch: list[Callable[[], None]] = []
         self.port = 0
         self.messages = MessageFactory(self.state, self.bot_user, self.file_url)
@@ -178,9 +225,11 @@ class FakeDiscord:
         self._add_routes(app)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        protocol = self._runner.server
+        assert protocol is not None
+        self._server = await asyncio.get_running_loop().create_server(
+            lambda: ArrivalStamps(protocol()), "127.0.0.1", 0)
+        self.port = self._server.sockets[0].getsockname()[1]
 
     def patch_discord(self) -> None:
         """Point discord.py's REST base and default gateway at the stand-in (undone by stop)."""
@@ -200,6 +249,8 @@ class FakeDiscord:
             await self.disconnect(client)
         for conn in list(self._connections):
             await conn.close(1001)
+        if self._server is not None:
+            self._server.close()  # stop accepting; the runner closes the open connections
         if self._runner is not None:
             await self._runner.cleanup()
         while self._undo_patch:
@@ -785,15 +836,19 @@ class FakeDiscord:
         self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
     ) -> web.StreamResponse:
         if not request.path.startswith(API):
+            ArrivalStamps.take(request)
             return await handler(request)
-        at = time.perf_counter()
+        handled_at = time.perf_counter()
         body, files = await self._read_body(request)
+        arrived = ArrivalStamps.take(request)  # after the body: its bytes are this request's
         route = None
         if request.match_info.http_exception is None:
             route = request.match_info.route.resource.canonical[len(API) :]  # type: ignore
         record = Request(
-            request.method, request.path[len(API) :], route, dict(request.query), body, files, at,
+            request.method, request.path[len(API) :], route, dict(request.query), body, files,
+            arrived if arrived is not None else handled_at,
             peer=request.transport.get_extra_info("peername") if request.transport else None,
+            handled_at=handled_at,
         )
         request[RECORD] = record
         self.requests.append(record)
@@ -1120,7 +1175,8 @@ class FakeDiscord:
         elif kind == 9:
             validate_modal(data)
             record.modal = data
-        record.callback = Callback(kind, data, record_req.at, record_req.files)
+        record.callback = Callback(kind, data, record_req.at, record_req.files,
+                                   handled_at=record_req.handled_at)
         if kind in (4, 7):
             self._record_sent(
                 "callback",
