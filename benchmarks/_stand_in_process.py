@@ -3,8 +3,8 @@ another machine, so its work must not share the bot's event loop.
 
 Protocol (JSON lines): prints {"port", "token", "guild", "proposals", "members"}; then reads
 commands from stdin: {"press": N, "rounds": R, "spread": S, "board": [[session, message]]} → prints
-{"latencies": [...], "handled": [...], "bad": k} (seconds to each callback's arrival, and to the
-stand-in handling it); {"quit": true} ends.
+{"latencies": [...], "handled": [...], "bad": k, "cpu": s} (seconds to each callback's arrival,
+and to the stand-in handling it; the stand-in's CPU time for the rounds); {"quit": true} ends.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import asyncio
 import json
 import random
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -56,6 +57,7 @@ async def main(members: int) -> None:
             spread = float(cmd.get("spread", 0))
             rng = random.Random(len(board))
             latencies, handled, bad = [], [], 0
+            cpu = time.process_time()
 
             for r in range(cmd["rounds"]):
                 presses = await asyncio.gather(*(
@@ -70,8 +72,8 @@ async def main(members: int) -> None:
                 latencies += [p.latency for p in presses]
                 handled += [p.handled_latency for p in presses]
                 await asyncio.sleep(0.2)
-            print(json.dumps({"latencies": latencies, "handled": handled, "bad": bad}),
-                  flush=True)
+            print(json.dumps({"latencies": latencies, "handled": handled, "bad": bad,
+                              "cpu": time.process_time() - cpu}), flush=True)
 
 
 if __name__ == "__main__":
