@@ -24,7 +24,6 @@ from bot.discord.errors import Refused
 from bot.discord.mirror import EventMirror
 from bot.discord.notices import NoticesCog
 from bot.discord.picture import TimetablePictures
-from bot.discord.presses import InterestPress
 from bot.discord.publishing import Published, Publisher
 from bot.discord.reminders import RemindersCog
 from bot.discord.threads import SessionThreads
@@ -116,11 +115,10 @@ class SchedulerBot(commands.Bot):
         self._announcer_task = asyncio.create_task(self._start_announcer())
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """Interest-button presses that discord.py parsed: only when the raw-payload path
-        (`bot.discord.presses`) is off or could not be installed."""
-        press = InterestPress.from_interaction(interaction)
-        if press is not None:
-            await presses.answer(self, press)
+        """Interest-button presses that discord.py parsed: when the raw-payload path
+        (`bot.discord.presses`) is off or could not be installed, and presses outside a server
+        (refused)."""
+        await presses.answer_parsed(self, interaction)
 
     async def _start_announcer(self) -> None:
         await self.wait_until_ready()

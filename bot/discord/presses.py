@@ -26,7 +26,8 @@ import discord
 
 from bot.discord import errors
 from bot.discord.callbacks import CallbackFailed
-from bot.discord.checks import can_manage, check_attendee
+from bot.discord.checks import can_manage, check_attendee, guild_id_of
+from bot.discord.errors import Refused
 from bot.discord.views import interest_saved
 from bot.event.models import Actor
 
@@ -66,17 +67,19 @@ class InterestPress:
 
     @classmethod
     def from_interaction(cls, interaction: discord.Interaction) -> InterestPress | None:
-        """The same, from an interaction discord.py has already parsed."""
+        """The same, from an interaction discord.py has already parsed; raises `Refused`
+        for a press outside a server."""
         if interaction.type is not discord.InteractionType.component:
             return None
         target = _target(interaction.data or {})
-        user = interaction.user
-        if target is None or interaction.guild_id is None or not isinstance(user,
-                                                                             discord.Member):
+        if target is None:
             return None
+        guild_id = guild_id_of(interaction)
+        user = interaction.user
+        roles = getattr(user, "roles", ())
         actor = Actor(user.id, user.display_name, is_admin=can_manage(interaction.permissions))
-        return cls(interaction.id, interaction.token, interaction.guild_id, actor,
-                   frozenset(r.id for r in user.roles), *target)
+        return cls(interaction.id, interaction.token, guild_id, actor,
+                   frozenset(r.id for r in roles), *target)
 
 
 def _target(data: dict[str, Any]) -> tuple[int, int] | None:
@@ -107,6 +110,18 @@ async def answer(bot: Any, press: InterestPress) -> None:
         log.warning("could not answer interest press %s: %s", press.interaction_id, e)
 
 
+async def answer_parsed(bot: Any, interaction: discord.Interaction) -> None:
+    """A press discord.py parsed (the raw path is off or unavailable, or it came from outside
+    a server); any other interaction is left alone."""
+    try:
+        press = InterestPress.from_interaction(interaction)
+    except Refused as e:
+        await errors.handle_error(interaction, e)
+        return
+    if press is not None:
+        await answer(bot, press)
+
+
 def install(bot: Any) -> bool:
     """Answer interest presses from the raw gateway payload; False if discord.py's parser
     table is not where it was (presses then go through `on_interaction`)."""
@@ -120,7 +135,11 @@ def install(bot: Any) -> bool:
     pending: set[asyncio.Task[None]] = set()
 
     def parse_interaction_create(data: dict[str, Any]) -> None:
-        press = InterestPress.from_payload(data)
+        try:
+            press = InterestPress.from_payload(data)
+        except (KeyError, TypeError, ValueError):  # a payload not as documented
+            log.exception("unexpected INTERACTION_CREATE payload; handed to discord.py")
+            press = None
         if press is None:
             original(data)
             return
