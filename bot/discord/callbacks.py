@@ -27,7 +27,6 @@ from __future__ import annotations
 import asyncio
 import collections
 import functools
-import logging
 import ssl
 from typing import NamedTuple
 from urllib.parse import urlsplit
@@ -35,8 +34,6 @@ from urllib.parse import urlsplit
 import discord
 import httptools
 import orjson
-
-log = logging.getLogger(__name__)
 
 CHANNEL_MESSAGE = 4  # InteractionCallbackType.CHANNEL_MESSAGE_WITH_SOURCE
 EPHEMERAL = 64  # MessageFlags.EPHEMERAL
