@@ -146,12 +146,14 @@ class _Connection(asyncio.Protocol):
 class InteractionCallbacks:
     """A capped pool of kept-alive connections per API origin; closed with the bot."""
 
-    def __init__(self, connections: int = CONNECTIONS, timeout: float = TIMEOUT):
+    def __init__(self, connections: int = CONNECTIONS, timeout: float = TIMEOUT,
+                 ssl_context: ssl.SSLContext | None = None):
+        """`ssl_context`: whom to trust over https (default: the system's authorities)."""
         self.timeout = timeout
         self._capacity = connections
         self._slots: asyncio.Semaphore | None = None
         self._idle: dict[_Origin, collections.deque[_Connection]] = {}
-        self._ssl: ssl.SSLContext | None = None
+        self._ssl = ssl_context
         #: Connections opened so far (tests check that bursts reuse them).
         self.opened = 0
 

@@ -7,10 +7,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import ssl
 from collections.abc import Callable
 
 import discord
 import pytest
+import trustme
 
 from bot.discord.callbacks import CallbackFailed, InteractionCallbacks
 
@@ -21,16 +23,19 @@ class Server:
     """Reads whole requests; `answer(n, request)` gives the bytes to send for the n-th
     request (None: close without answering, b"": stay silent)."""
 
-    def __init__(self, answer: Callable[[int, bytes], bytes | None]):
+    def __init__(self, answer: Callable[[int, bytes], bytes | None],
+                 tls: ssl.SSLContext | None = None, host: str = "127.0.0.1"):
         self.answer = answer
+        self.tls, self.host = tls, host
         self.requests: list[bytes] = []
         self.connections = 0
 
     async def __aenter__(self) -> Server:
-        self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0, ssl=self.tls)
         self.port = self.server.sockets[0].getsockname()[1]
         self._base = discord.http.Route.BASE
-        discord.http.Route.BASE = f"http://127.0.0.1:{self.port}/api/v10"
+        scheme = "https" if self.tls else "http"
+        discord.http.Route.BASE = f"{scheme}://{self.host}:{self.port}/api/v10"
         return self
 
     async def __aexit__(self, *exc) -> None:
@@ -128,3 +133,31 @@ async def test_a_closed_pool_refuses() -> None:
     callbacks = InteractionCallbacks()
     with pytest.raises(CallbackFailed, match="closed"):
         await callbacks.post("/interactions/1/t/callback", b"{}")
+
+
+async def test_https_is_verified_against_the_trusted_authorities() -> None:
+    """Discord is reached over TLS: the certificate and the host name are checked, and the
+    encrypted connection is kept alive like a plain one."""
+    authority = trustme.CA()
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("localhost").configure_cert(server_tls)
+    trusting = ssl.create_default_context()
+    authority.configure_trust(trusting)
+    async with Server(lambda n, r: NO_CONTENT, tls=server_tls, host="localhost") as server:
+        pool = InteractionCallbacks(connections=2, timeout=2, ssl_context=trusting)
+        await pool.open()
+        try:
+            for i in range(3):
+                assert (await pool.post(f"/interactions/{i}/t/callback", b"{}"))[0] == 204
+        finally:
+            await pool.close()
+        assert server.connections == 1 and len(server.requests) == 3
+        assert b"Host: localhost:%d\r\n" % server.port in server.requests[0]
+
+        strict = InteractionCallbacks(timeout=2)  # the system's authorities only
+        await strict.open()
+        try:
+            with pytest.raises(CallbackFailed, match="CERTIFICATE_VERIFY_FAILED"):
+                await strict.post("/interactions/9/t/callback", b"{}")
+        finally:
+            await strict.close()
