@@ -44,8 +44,7 @@ def expected_attendance(instance: Instance,
     An attendee torn between equal levels goes to the session more people want overall, so the
     figure is a whole number of people and the choice is the same on every run.
     """
-    by_slot = _placed_by_slot(placements)
-    slot_of = {s: t for t, ss in by_slot.items() for s in ss}
+    slot_of = dict(placements)
     popularity: dict[str, int] = defaultdict(int)
     for it in instance.interest:
         popularity[it.session] += it.level
