@@ -21,7 +21,6 @@ class Timetable:
     def __init__(self, problem: Problem):
         self.p = problem
         n_t, n_a = problem.n_slots, problem.n_attendees
-        self.n_t = n_t
         self.slot_of = [UNPLACED] * problem.n_sessions
         self.members: list[list[int]] = [[] for _ in range(n_t)]
         self.free = list(problem.capacity)
