@@ -23,7 +23,6 @@ class Problem:
     capacity: list[int]            # per slot: rooms open to movable sessions (0 when locked)
     allowed: list[list[int]]       # per session: slots it may go in (one for fixed sessions)
     fixed_slot: list[int]          # per session: its fixed slot, or UNPLACED
-    fixed_room: dict[int, str]     # fixed session -> room id
     raters: list[list[tuple[int, int]]]   # per session: (attendee, level > 0)
     conflicts: list[list[int]]     # per session: other sessions sharing a proposer
     previous_slot: list[int]       # per session: slot in `previous`, or UNPLACED
@@ -57,14 +56,12 @@ def compile_problem(inst: Instance) -> Problem:
     session_index = {sid: i for i, sid in enumerate(session_ids)}
 
     fixed_slot = [UNPLACED] * len(session_ids)
-    fixed_room: dict[int, str] = {}
     # A locked slot is left alone: it keeps its fixed sessions and takes no others.
     locked = {s.id for s in inst.slots if s.locked}
     capacity = [0 if sid in locked else len(inst.rooms) for sid in slot_ids]
     for p in inst.fixed:
         s, t = session_index[p.session], slot_index[p.slot]
         fixed_slot[s] = t
-        fixed_room[s] = p.room
         if slot_ids[t] not in locked:
             capacity[t] -= 1
 
@@ -116,7 +113,6 @@ def compile_problem(inst: Instance) -> Problem:
         capacity=capacity,
         allowed=allowed,
         fixed_slot=fixed_slot,
-        fixed_room=fixed_room,
         raters=raters,
         conflicts=[sorted(c) for c in conflicts],
         previous_slot=previous_slot,
