@@ -125,7 +125,7 @@ def _best_start(problem: Problem, seed: Timetable, weight: int) -> Timetable:
     _fill_free_places(problem, prev)
     if objective(problem, prev, weight) >= objective(problem, seed, weight):
         return prev
-    return Timetable.from_placement(problem, seed.placement())
+    return seed
 
 
 def _fill_free_places(problem: Problem, tt: Timetable) -> None:
