@@ -53,10 +53,9 @@ class Timetable:
 
     def exchange_delta(self, out: int, into: int, t: int) -> int:
         """Utility change in slot t when session `out` leaves it and `into` enters it."""
-        row = self.best1[t]
         if out == UNPLACED:
-            d = self.lv[into] - row[self.who[into]]
-            return int(d[d > 0].sum())
+            return self.gain_if_added(into, t)
+        row = self.best1[t]
         who, lv = self.who[out], self.lv[out]
         top = row[who]
         after = np.where(lv == top, self.best2[t][who], top)
