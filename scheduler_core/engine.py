@@ -106,7 +106,6 @@ def solve(instance: Instance, options: SolveOptions | None = None, *,
     _fill_free_places(problem, best)
     if objective(problem, best, weight) < start_objective:
         best = Timetable.from_placement(problem, start_placement)  # never worse than the start
-    report.bound = bound
     report(best.utility, force=True)
     return _result(problem, best, seed_utility, bound, proven_optimal or best.utility == bound,
                    weight, time.monotonic() - started)
