@@ -144,10 +144,9 @@ def unplaced_reason(problem: Problem, tt: Timetable, s: int) -> str:
             return ("none of the slots it allows is open: they are breaks, locked, or full "
                     "with fixed sessions")
         return "there is no slot open for sessions: every slot is a break, locked, or full"
-    places = sum(problem.capacity)
-    movable = sum(1 for x in range(problem.n_sessions) if problem.movable(x))
-    open_slots = [t for t in problem.allowed[s] if tt.free[t] > 0]
-    if not open_slots:
+    if not any(tt.free[t] > 0 for t in problem.allowed[s]):
+        places = sum(problem.capacity)
+        movable = sum(1 for x in range(problem.n_sessions) if problem.movable(x))
         if movable > places:
             return (f"more sessions than slot×room places ({movable} sessions, {places} places); "
                     "the placed ones drew more interest")
