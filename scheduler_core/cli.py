@@ -31,6 +31,16 @@ def _fail(message: str, problems: list[str] | None = None) -> int:
     return EXIT_INVALID
 
 
+def _unwritable(output: str | None) -> str | None:
+    """Why `output` cannot be written (its directory is missing), or None."""
+    if output is None:
+        return None
+    out_dir = Path(output).resolve().parent
+    if not out_dir.is_dir():
+        return f"cannot write {output}: directory {out_dir} does not exist"
+    return None
+
+
 # --------------------------------------------------------------------------------------- solve
 
 
@@ -126,10 +136,8 @@ def cmd_solve(args: argparse.Namespace) -> int:
 
     if args.time_limit <= 0:
         return _fail(f"--time-limit must be positive (got {args.time_limit})")
-    if args.output is not None:
-        out_dir = Path(args.output).resolve().parent
-        if not out_dir.is_dir():
-            return _fail(f"cannot write {args.output}: directory {out_dir} does not exist")
+    if (why := _unwritable(args.output)) is not None:
+        return _fail(why)
     try:
         instance = load_instance(Path(args.instance))
     except InvalidInstance as exc:
@@ -161,15 +169,14 @@ def cmd_solve(args: argparse.Namespace) -> int:
 def cmd_generate(args: argparse.Namespace) -> int:
     from scheduler_core.generate import generate
 
+    if (why := _unwritable(args.output)) is not None:
+        return _fail(why)
     instance = generate(args.size, args.seed)
     if args.output is None:
         sys.stdout.write(instance.model_dump_json(indent=2) + "\n")
         return EXIT_OK
     from scheduler_core.io import write_json
 
-    out_dir = Path(args.output).resolve().parent
-    if not out_dir.is_dir():
-        return _fail(f"cannot write {args.output}: directory {out_dir} does not exist")
     write_json(instance, args.output)
     print(f"{args.size} instance (seed {args.seed}): {len(instance.interest)} ratings by "
           f"{len({i.attendee for i in instance.interest})} attendees on "
