@@ -65,15 +65,16 @@ def compile_problem(inst: Instance) -> Problem:
         if slot_ids[t] not in locked:
             capacity[t] -= 1
 
+    open_slots = [t for t, free in enumerate(capacity) if free > 0]
     allowed: list[list[int]] = []
     for i, sess in enumerate(inst.sessions):
         if fixed_slot[i] != UNPLACED:
             allowed.append([fixed_slot[i]])
         elif sess.allowed_slots is None:
-            allowed.append([t for t in range(len(slot_ids)) if capacity[t] > 0])
+            allowed.append(list(open_slots))
         else:
             ok = {slot_index[x] for x in sess.allowed_slots if x in slot_index}
-            allowed.append([t for t in range(len(slot_ids)) if t in ok and capacity[t] > 0])
+            allowed.append([t for t in open_slots if t in ok])
 
     attendee_ids: list[str] = []
     attendee_index: dict[str, int] = {}
