@@ -26,9 +26,9 @@ def solve_exact(problem: Problem, tt: Timetable,
                 time_limit: float) -> tuple[Timetable, int, bool] | None:
     """(timetable, proven bound, optimal?) from the model hinted with `tt`, or None."""
     sessions = [s for s in range(problem.n_sessions) if problem.movable(s) and problem.allowed[s]]
-    fixed_only = Timetable(problem)
     if not sessions:
         return tt, tt.utility, True
+    fixed_only = Timetable(problem)
     model = cp_model.CpModel()
     x = {(s, t): model.new_bool_var(f"x{s}_{t}") for s in sessions for t in problem.allowed[s]}
     for s in sessions:
