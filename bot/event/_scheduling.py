@@ -136,13 +136,14 @@ class SchedulingRules(ServiceBase):
     def _store_result(conn: Tx, guild_id: int, actor: Actor, result: Result,
                       kept: int | None = None) -> ScheduleVersion:
         ev = _event(conn, guild_id)
+        titles = sessions.titles(conn, guild_id)
+        slot_ids = {r["id"] for r in timetable.slots(conn, guild_id)}
+        room_ids = {r["id"] for r in timetable.rooms(conn, guild_id)}
         unplaced = [{"session_id": int(u.session), "reason": u.reason} for u in result.unplaced]
         keep = []
         for a in result.assignments:
             sid, sl, rm = int(a.session), int(a.slot), int(a.room)
-            if (sessions.get_session(conn, guild_id, sid) is None
-                    or timetable.get_slot(conn, guild_id, sl) is None
-                    or timetable.get_room(conn, guild_id, rm) is None):
+            if sid not in titles or sl not in slot_ids or rm not in room_ids:
                 unplaced.append({"session_id": sid,
                                  "reason": "its session, slot or room was removed meanwhile"})
                 continue
@@ -157,20 +158,8 @@ class SchedulingRules(ServiceBase):
             schedules.insert_placement(conn, vid, sid, sl, rm, att)
         if kept is not None and ev["published_version_id"] is not None:
             personal.set_baseline(conn, vid, ev["published_version_id"], kept)
-        return SchedulingRules._version_view(conn, guild_id, vid, ev["published_version_id"])
-
-    @staticmethod
-    def _version_view(conn: Tx, guild_id: int, version_id: int,
-                      published_id: int | None) -> ScheduleVersion:
-        row = schedules.get_version(conn, guild_id, version_id)
-        if row is None:
-            raise NotFound("There is no such schedule version.")
-        unplaced = json.loads(row["unplaced_json"])
-        titles = {}
-        for u in unplaced:
-            s = sessions.get_session(conn, guild_id, u["session_id"])
-            titles[u["session_id"]] = s["title"] if s else ""
-        return _views.version(row, published_id, titles, unplaced)
+        return _version_views(conn, guild_id, [schedules.get_version(conn, guild_id, vid)],
+                              ev["published_version_id"], titles)[0]
 
     async def schedule_versions(self, guild_id: int, actor: Actor) -> list[ScheduleVersion]:
         """Every stored run with its figures (admins)."""
@@ -179,8 +168,8 @@ class SchedulingRules(ServiceBase):
 
         def tx(conn: Tx) -> list[ScheduleVersion]:
             ev = _event(conn, guild_id)
-            return [self._version_view(conn, guild_id, v["id"], ev["published_version_id"])
-                    for v in schedules.versions(conn, guild_id)]
+            return _version_views(conn, guild_id, schedules.versions(conn, guild_id),
+                                  ev["published_version_id"])
         return await self.db.read(tx)
 
     async def publish(self, guild_id: int, actor: Actor, version_id: int) -> ScheduleVersion:
@@ -188,10 +177,11 @@ class SchedulingRules(ServiceBase):
         version_id = _check_id(version_id, "schedule version")
 
         def fn(conn: Tx, ev: sqlite3.Row) -> ScheduleVersion:
-            if schedules.get_version(conn, guild_id, version_id) is None:
+            row = schedules.get_version(conn, guild_id, version_id)
+            if row is None:
                 raise NotFound("There is no such schedule version.")
             schedules.mark_published(conn, guild_id, version_id, now_text())
-            return self._version_view(conn, guild_id, version_id, version_id)
+            return _version_views(conn, guild_id, [row], version_id)[0]
         return await self._admin_write(guild_id, actor, fn)
 
     # ------------------------------------------------------------------------------ queries
@@ -280,6 +270,17 @@ class SchedulingRules(ServiceBase):
                 out.setdefault(r["session_id"], {})[r["user_id"]] = r["level"]
             return out
         return await self.db.read(tx)
+
+
+def _version_views(conn: Tx, guild_id: int, rows: list[sqlite3.Row], published_id: int | None,
+                   titles: dict[int, str] | None = None) -> list[ScheduleVersion]:
+    """Stored versions as results; the titles of their unplaced sessions are read once (only
+    when some session was left out), unless the caller has them already."""
+    unplaced = [json.loads(r["unplaced_json"]) for r in rows]
+    if titles is None and any(unplaced):
+        titles = sessions.titles(conn, guild_id)
+    return [_views.version(r, published_id, titles or {}, u)
+            for r, u in zip(rows, unplaced, strict=True)]
 
 
 def _entries_by_slot(conn: Tx, version_id: int) -> dict[int, list[Entry]]:

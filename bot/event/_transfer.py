@@ -72,6 +72,5 @@ class TransferRules(ServiceBase):
         if target.exists():
             raise Conflict(f"{target} already exists; choose a new file name.")
         target.parent.mkdir(parents=True, exist_ok=True)
-        await self.db.outside_transaction(
-            lambda conn: conn.execute("VACUUM INTO ?", (str(target),)))
+        await self.db.outside_transaction(lambda conn: transfer.vacuum_into(conn, str(target)))
         return target

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from icalendar import Calendar, Event
 
-from bot.event.models import LEVEL_NAMES, Entry, ItineraryItem, Level, PublishedTimetable, SlotView
+from bot.event.models import Entry, ItineraryItem, PublishedTimetable, SlotView, level_name
 
 PRODID = "-//session-scheduler//session-scheduler//EN"
 UID_DOMAIN = "session-scheduler"
@@ -22,13 +22,6 @@ UID_DOMAIN = "session-scheduler"
 def session_uid(guild_id: int, session_id: int) -> str:
     """Stable across versions, so a re-import moves the event rather than duplicating it."""
     return f"session-{guild_id}-{session_id}@{UID_DOMAIN}"
-
-
-def _level_name(level: int) -> str:
-    try:
-        return LEVEL_NAMES[Level(level)]
-    except ValueError:
-        return str(level)
 
 
 def _calendar(name: str, timezone: str | None) -> Calendar:
@@ -79,7 +72,7 @@ def itinerary_ics(items: Sequence[ItineraryItem], *, guild_id: int, event_name: 
         parts = [descriptions.get(item.expected.session_id, "").strip()]
         if item.alternatives:
             parts.append("Also in this slot:\n" + "\n".join(
-                f"- {e.title} ({e.room_name}; your interest: {_level_name(level)})"
+                f"- {e.title} ({e.room_name}; your interest: {level_name(level)})"
                 for e, level in item.alternatives))
         events.append(_event(guild_id, item.expected, item.slot,
                              "\n\n".join(p for p in parts if p), version_id, stamp))

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 from bot.event.changes import TextFormat, TimeFormat, plain
 from bot.event.models import (
-    LEVEL_NAMES,
     Entry,
     Level,
     PublishedTimetable,
     RoomView,
     ScheduleVersion,
     SlotView,
+    level_name,
 )
 
 
@@ -29,13 +29,6 @@ class Clash:
     slot: SlotView
     sessions: tuple[tuple[Entry, int], ...]   # (entry, the attendee's level)
     text: str
-
-
-def _name(level: int) -> str:
-    try:
-        return LEVEL_NAMES[Level(level)]
-    except ValueError:
-        return str(level)
 
 
 def _list(titles: Sequence[str]) -> str:
@@ -72,10 +65,10 @@ def clashes(timetable: PublishedTimetable, levels: Mapping[int, int], fmt: TimeF
                          "will be.")
         else:
             parts.append(f"You rated “{title[first.session_id]}” "
-                         f"{_name(levels.get(first.session_id, 0))}"
+                         f"{level_name(levels.get(first.session_id, 0))}"
                          f", so your timetable sends you there; "
                          + "; ".join(f"“{title[e.session_id]}” is "
-                                     f"{_name(levels.get(e.session_id, 0))}"
+                                     f"{level_name(levels.get(e.session_id, 0))}"
                                      for e in others) + ".")
         reasons = []
         if ps.slot.locked:

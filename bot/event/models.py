@@ -23,6 +23,14 @@ LEVEL_NAMES = {Level.NONE: "none", Level.A_LITTLE: "a little", Level.YES: "yes",
                Level.VERY: "very"}
 
 
+def level_name(level: int) -> str:
+    """The level's name ("a little"), or the number itself when it is not one of the levels."""
+    try:
+        return LEVEL_NAMES[Level(level)]
+    except ValueError:
+        return str(level)
+
+
 @dataclass(frozen=True, slots=True)
 class Actor:
     """Who acts. `is_admin` comes from Discord (Manage Server); the rules check it themselves."""

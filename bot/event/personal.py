@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.event.errors import InvalidInput, NotFound
+from bot.event._common import _event
+from bot.event.errors import InvalidInput
 from bot.event.models import Actor
 from bot.event.times import now_text
-from bot.storage import Database, events, personal
+from bot.storage import Database, personal
 
 MIN_MINUTES, MAX_MINUTES, DEFAULT_MINUTES = 1, 120, 10
 
@@ -68,9 +69,7 @@ class PersonalStore:
         now = now_text()
 
         def tx(conn) -> ReminderPrefs:
-            if events.get_event(conn, guild_id) is None:
-                raise NotFound("This server has no event yet: an admin can create it with "
-                               "/admin setup.")
+            _event(conn, guild_id)
             row = personal.reminder_pref(conn, guild_id, actor.user_id)
             lead = minutes if minutes is not None else (
                 row["minutes_before"] if row is not None else DEFAULT_MINUTES)

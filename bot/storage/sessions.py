@@ -22,6 +22,12 @@ def get_session_with_level(conn: sqlite3.Connection, guild_id: int, session_id: 
         "WHERE s.guild_id = ? AND s.id = ?", (user_id, guild_id, session_id)).fetchone()
 
 
+def titles(conn: sqlite3.Connection, guild_id: int) -> dict[int, str]:
+    """Every session of the guild, any status: id → title."""
+    return dict(conn.execute("SELECT id, title FROM sessions WHERE guild_id = ?",
+                             (guild_id,)).fetchall())
+
+
 def title_taken(conn: sqlite3.Connection, guild_id: int, key: str,
                 exclude_id: int | None = None) -> bool:
     row = conn.execute(

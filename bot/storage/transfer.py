@@ -1,4 +1,5 @@
-"""SQL for exporting one guild's whole event as plain data and importing it back.
+"""SQL for exporting one guild's whole event as plain data and importing it back, and for a
+backup copy of the whole database file.
 
 Row ids are database-wide, so an import gives every row a new id and rewrites the references;
 everything else (texts, times, levels, figures, the published version) comes back as it was.
@@ -120,3 +121,8 @@ def import_event(conn: sqlite3.Connection, guild_id: int, doc: dict[str, Any]) -
         conn.execute("UPDATE events SET published_version_id = ? WHERE guild_id = ?",
                      (new_ids["schedule_versions"][published], guild_id))
     return counts
+
+
+def vacuum_into(conn: sqlite3.Connection, target: str) -> None:
+    """A consistent copy of the whole database file (every guild); needs no open transaction."""
+    conn.execute("VACUUM INTO ?", (target,))
