@@ -15,7 +15,6 @@ Set FULL_EVENT_DUMP=/some/file.md to write every message the bot sent, for readi
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import re
@@ -25,7 +24,7 @@ from icalendar import Calendar
 
 from bot.announce import SYSTEM
 from bot.discord.checks import ROLE_REFUSAL
-from tests.e2e.bot_harness import CODE, Clock, answer, make_bot
+from tests.e2e.bot_harness import CODE, Clock, answer, make_bot, restart_bot
 from tests.e2e.fake_discord import ChannelType, FakeDiscord, Upload
 from tests.e2e.personal_harness import dms, placements
 from tests.e2e.test_bot_event import assert_no_pings
@@ -472,9 +471,7 @@ async def _scenario(fake: FakeDiscord, db, clock: Clock) -> None:
     sent_before, mark = len(fake.sent), len(fake.requests)
     n_events, n_dms = len(fake.guild.scheduled_events), {u: len(dms(fake, m))
                                                         for u, m in everyone.items()}
-    bot = await fake.restart(bot, make_bot(fake, db, clock))
-    await asyncio.wait_for(bot.announcer.started.wait(), 5)
-    await asyncio.wait_for(bot.reminders.started.wait(), 5)
+    bot = await restart_bot(fake, bot, db, clock)
     reply = await publish(fake)
     assert "moved" not in reply.content  # the same version again: nobody is told twice
     assert [m["id"] for m in day_messages(fake, announcements)] == day_ids
