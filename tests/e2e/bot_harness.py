@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.config import load_settings
 from bot.discord.client import SchedulerBot, create_bot
-from tests.e2e.fake_discord import FakeDiscord
+from tests.e2e.fake_discord import FakeDiscord, InteractionRecord, Sent
 
 CODE = "ABCD2345"
 EXAMPLE_TOML = Path(__file__).resolve().parents[2] / "data" / "examples" / "timetable.toml"
@@ -46,6 +46,31 @@ async def answer(fake: FakeDiscord, command: str, options: dict | None = None, *
     """Run a slash command and return the bot's callback."""
     ix = await fake.slash(command, options, **kw)
     return await fake.wait_for_response(ix.id)
+
+
+async def reply_of(fake: FakeDiscord, ix: InteractionRecord, what: str = "reply",
+                   timeout: float = 30) -> Sent:
+    """The last message with content among an interaction's responses (after a defer, the
+    edited one)."""
+    done = await fake.wait_until(lambda: [s for s in fake.responses(ix.id) if s.content],
+                                 what=what, timeout=timeout)
+    return done[-1]
+
+
+async def run_schedule(fake: FakeDiscord, seconds: int = 1) -> Sent:
+    """/admin schedule run, answered by a defer (the solve takes time); the final message
+    (content, embeds, attachments), whose `interaction_id` leads to the progress edits."""
+    ix = await fake.slash("admin schedule run", {"seconds": seconds}, user=fake.owner)
+    assert (await fake.wait_for_response(ix.id)).type == 5
+    done = await fake.wait_until(lambda: [s for s in fake.responses(ix.id) if s.embeds],
+                                 timeout=60, what="preview")
+    return done[-1]
+
+
+async def publish(fake: FakeDiscord) -> Sent:
+    """/admin schedule publish; the organiser's reply (one line per thing publishing did)."""
+    ix = await fake.slash("admin schedule publish", user=fake.owner)
+    return await reply_of(fake, ix, "publish reply")
 
 
 async def restart_bot(fake: FakeDiscord, bot: SchedulerBot, db: Path,

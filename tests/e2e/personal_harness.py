@@ -29,21 +29,6 @@ async def rate(fake: FakeDiscord, session_id: int, level: int, user) -> None:
     assert cb.ephemeral and "is now" in cb.content, cb.content
 
 
-async def run(fake: FakeDiscord, seconds: int = 1):
-    """/admin schedule run; the final message (content, embeds, attachments)."""
-    ix = await fake.slash("admin schedule run", {"seconds": seconds}, user=fake.owner)
-    done = await fake.wait_until(lambda: [s for s in fake.responses(ix.id) if s.embeds],
-                                 timeout=60, what="preview")
-    return done[-1]
-
-
-async def publish(fake: FakeDiscord) -> str:
-    ix = await fake.slash("admin schedule publish", user=fake.owner)
-    reply = await fake.wait_until(lambda: [s for s in fake.responses(ix.id) if s.content],
-                                  timeout=30, what="publish reply")
-    return reply[-1].content
-
-
 def dms(fake: FakeDiscord, member) -> list[str]:
     """The contents of the direct messages the bot sent to a member."""
     return [m["content"] for m in fake.messages_in(fake.state.dm_channel(member.user))]

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.event.models import Actor
 from bot.render.timetable_png import WIDTH, render_timetable
-from tests.e2e.bot_harness import answer, make_bot
+from tests.e2e.bot_harness import answer, make_bot, publish, reply_of, run_schedule
 from tests.e2e.fake_discord import ChannelType, FakeDiscord, Perm, Upload
 from tests.e2e.test_bot_event import assert_no_pings
 
@@ -64,17 +64,8 @@ async def start_event(fake: FakeDiscord, tmp_path):
                           user=who)
         ids[title] = int(re.search(r"#(\d+)", cb.content)[1])
     await fake.wait_until(lambda: len(fake.messages_in(proposals)) == len(TITLES))
-    ix = await fake.slash("admin schedule run", {"seconds": 1}, user=fake.owner)
-    await fake.wait_until(lambda: [s for s in fake.responses(ix.id) if s.embeds], timeout=30,
-                          what="preview")
+    await run_schedule(fake)
     return bot, proposals, announcements, ids
-
-
-async def publish(fake: FakeDiscord) -> str:
-    ix = await fake.slash("admin schedule publish", user=fake.owner)
-    done = await fake.wait_until(lambda: [s for s in fake.responses(ix.id) if s.content],
-                                 what="publish reply", timeout=10)
-    return done[-1].content
 
 
 def event_calls(fake: FakeDiscord, since: int = 0) -> list[tuple[str, str]]:
@@ -99,7 +90,7 @@ async def test_scheduled_events_mirror(fake_discord: FakeDiscord, tmp_path) -> N
     gid = fake.guild.id
 
     # publish: one external event per placed session, at the slot's times and the room's name
-    reply = await publish(fake)
+    reply = (await publish(fake)).content
     where = await placed(bot, gid)
     assert len(where) == len(TITLES)  # 3 slots × 2 rooms hold all five
     assert f"Discord events: {len(where)} created, 0 unchanged." in reply, reply
@@ -116,7 +107,7 @@ async def test_scheduled_events_mirror(fake_discord: FakeDiscord, tmp_path) -> N
 
     # re-publish unchanged: no call at all
     mark = len(fake.requests)
-    reply = await publish(fake)
+    reply = (await publish(fake)).content
     assert event_calls(fake, mark) == [] and f"{len(where)} unchanged" in reply
 
     # changes: one session withdrawn, one renamed, one slot moved, one room given a voice channel
@@ -142,7 +133,7 @@ async def test_scheduled_events_mirror(fake_discord: FakeDiscord, tmp_path) -> N
     assert moved and in_main
 
     mark = len(fake.requests)
-    reply = await publish(fake)
+    reply = (await publish(fake)).content
     calls = event_calls(fake, mark)
     assert sorted(calls) == sorted([("DELETE", str(event_of[gone]))]
                                    + [("PATCH", str(event_of[s])) for s in changed]), calls
@@ -163,7 +154,7 @@ async def test_scheduled_events_mirror(fake_discord: FakeDiscord, tmp_path) -> N
     # restart, re-publish: nothing duplicated, not a single call
     bot = await fake.restart(bot, make_bot(fake, tmp_path / "n.sqlite"))
     mark = len(fake.requests)
-    reply = await publish(fake)
+    reply = (await publish(fake)).content
     assert event_calls(fake, mark) == [] and len(fake.guild.scheduled_events) == len(after)
 
     # an event deleted by hand in Discord comes back on the next change
@@ -180,19 +171,19 @@ async def test_scheduled_events_mirror(fake_discord: FakeDiscord, tmp_path) -> N
     assert "off" in cb.content
     await bot.service.edit_session(gid, ADMIN, some, description="Another description")
     mark = len(fake.requests)
-    reply = await publish(fake)
+    reply = (await publish(fake)).content
     assert event_calls(fake, mark) == [] and "Discord events" not in reply
     # on again: brought in step at once
     mark = len(fake.requests)
     ix = await fake.slash("admin events", {"on": True}, user=fake.owner)
-    done = await fake.wait_until(lambda: [s for s in fake.responses(ix.id) if s.content])
-    assert "1 updated" in done[-1].content, done[-1].content
+    done = await reply_of(fake, ix)
+    assert "1 updated" in done.content, done.content
     assert [m for m, _ in event_calls(fake, mark)] == ["PATCH"]
 
     # without Manage Events: a clear line in the organiser's reply
     fake.bot_role.permissions &= ~Perm.MANAGE_EVENTS
     await bot.service.edit_session(gid, ADMIN, some, description="Third description")
-    reply = await publish(fake)
+    reply = (await publish(fake)).content
     assert "Manage Events" in reply and "Published version" in reply
     assert_no_pings(fake)
 
@@ -248,7 +239,7 @@ async def test_threads_and_picture(fake_discord: FakeDiscord, tmp_path) -> None:
     assert len(thread_calls()) == before + 1 and "thread" not in reposted[0]
 
     # publish: thread links in the timetable, and the picture
-    reply = await publish(fake)
+    reply = (await publish(fake)).content
     assert "Posted the timetable picture." in reply, reply
     where = await placed(bot, gid)
     day_text = str([m["embeds"] for m in fake.messages_in(announcements) if m["embeds"]])
@@ -275,7 +266,7 @@ async def test_threads_and_picture(fake_discord: FakeDiscord, tmp_path) -> None:
     # re-publish after a change: the same message, the old file replaced by the new picture
     first = next(iter(where))
     await bot.service.edit_session(gid, ADMIN, first, title="Renamed for the picture")
-    reply = await publish(fake)
+    reply = (await publish(fake)).content
     assert "Replaced the timetable picture." in reply, reply
     pictures = [m for m in fake.messages_in(announcements) if m["attachments"]]
     assert [m["id"] for m in pictures] == [pictures[0]["id"]]

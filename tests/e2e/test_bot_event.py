@@ -9,7 +9,15 @@ import re
 import pytest
 
 from bot.discord.checks import ROLE_REFUSAL
-from tests.e2e.bot_harness import CODE, EXAMPLE_TOML, answer, make_bot
+from tests.e2e.bot_harness import (
+    CODE,
+    EXAMPLE_TOML,
+    answer,
+    make_bot,
+    publish,
+    reply_of,
+    run_schedule,
+)
 from tests.e2e.fake_discord import FakeDiscord, Upload
 
 NONE = {"parse": []}
@@ -23,9 +31,8 @@ async def setup_event(fake: FakeDiscord) -> tuple:
                                           "announcements_channel": announcements},
                           user=fake.owner)
     await fake.wait_for_response(ix.id)
-    reply = await fake.wait_until(lambda: [s for s in fake.responses(ix.id) if s.content],
-                                  what="setup reply")
-    assert reply[-1].ephemeral and CODE in reply[-1].content
+    reply = await reply_of(fake, ix, "setup reply")
+    assert reply.ephemeral and CODE in reply.content
     cb = await answer(fake, "admin timetable import",
                       {"file": Upload("timetable.toml", EXAMPLE_TOML.read_bytes())},
                       user=fake.owner)
@@ -114,11 +121,8 @@ async def test_whole_event(fake_discord: FakeDiscord, tmp_path) -> None:
     assert cb.ephemeral and "your interest: **very**" in str(cb.embeds)
 
     # the solve: deferred, a progress message edited into a preview
-    ix = await fake.slash("admin schedule run", {"seconds": 1}, user=fake.owner)
-    assert (await fake.wait_for_response(ix.id)).type == 5
-    done = await fake.wait_until(
-        lambda: [s for s in fake.responses(ix.id) if s.embeds], timeout=30, what="preview")
-    preview = done[-1].embeds[0]
+    done = await run_schedule(fake)  # deferred, then the progress message edited
+    preview = done.embeds[0]
     names = [f["name"] for f in preview["fields"]]
     assert {"Utility", "Of the bound", "Gain over the seed heuristic", "Sessions moved",
             "Unplaced", "Rooms over capacity"} <= set(names)
@@ -128,10 +132,8 @@ async def test_whole_event(fake_discord: FakeDiscord, tmp_path) -> None:
     assert cb.ephemeral and "not public yet" in cb.content
 
     # publish: one message per day in the announcements channel
-    ix = await fake.slash("admin schedule publish", user=fake.owner)
-    reply = await fake.wait_until(lambda: [s for s in fake.responses(ix.id) if s.content],
-                                  what="publish reply")
-    assert "2 days posted." in reply[-1].content and reply[-1].ephemeral
+    reply = await publish(fake)
+    assert "2 days posted." in reply.content and reply.ephemeral
     days = [m for m in fake.messages_in(announcements) if m["embeds"]]  # and the picture
     assert len(days) == 2 and days[0]["embeds"][0]["title"].startswith("Monday")
     text = str(days)
@@ -139,9 +141,8 @@ async def test_whole_event(fake_discord: FakeDiscord, tmp_path) -> None:
     ids = [m["id"] for m in days]
 
     # re-publish: the same messages are edited, none posted anew
-    ix = await fake.slash("admin schedule publish", user=fake.owner)
-    reply = await fake.wait_until(lambda: [s for s in fake.responses(ix.id) if s.content])
-    assert "2 days updated in place." in reply[-1].content
+    reply = await publish(fake)
+    assert "2 days updated in place." in reply.content
     assert [m["id"] for m in fake.messages_in(announcements) if m["embeds"]] == ids
     edits = [s for s in fake.sent if s.kind == "edit" and s.channel_id == announcements.id
              and s.embeds]

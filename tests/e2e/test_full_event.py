@@ -24,7 +24,16 @@ from icalendar import Calendar
 
 from bot.announce import SYSTEM
 from bot.discord.checks import ROLE_REFUSAL
-from tests.e2e.bot_harness import CODE, Clock, answer, make_bot, restart_bot
+from tests.e2e.bot_harness import (
+    CODE,
+    Clock,
+    answer,
+    make_bot,
+    publish,
+    reply_of,
+    restart_bot,
+    run_schedule,
+)
 from tests.e2e.fake_discord import ChannelType, FakeDiscord, Upload
 from tests.e2e.personal_harness import dms, placements
 from tests.e2e.test_bot_event import assert_no_pings
@@ -99,26 +108,6 @@ def dump(fake: FakeDiscord, path: str) -> None:
 
 def session_id(text: str) -> int:
     return int(re.search(r"#(\d+)", text)[1])
-
-
-async def reply_of(fake: FakeDiscord, ix, what: str, timeout: float = 30):
-    """The last message with content among an interaction's responses (after a defer)."""
-    done = await fake.wait_until(lambda: [s for s in fake.responses(ix.id) if s.content],
-                                 what=what, timeout=timeout)
-    return done[-1]
-
-
-async def run_schedule(fake: FakeDiscord, seconds: int = 2):
-    ix = await fake.slash("admin schedule run", {"seconds": seconds}, user=fake.owner)
-    assert (await fake.wait_for_response(ix.id)).type == 5  # deferred: the solve takes time
-    done = await fake.wait_until(lambda: [s for s in fake.responses(ix.id) if s.embeds],
-                                 timeout=60, what="preview")
-    return ix, done[-1]
-
-
-async def publish(fake: FakeDiscord):
-    ix = await fake.slash("admin schedule publish", user=fake.owner)
-    return await reply_of(fake, ix, "publish reply")
 
 
 def field(embed: dict, name: str) -> str:
@@ -278,8 +267,9 @@ async def _scenario(fake: FakeDiscord, db, clock: Clock) -> None:
     assert cb.ephemeral and "30 minutes before" in cb.content, cb.content
 
     # ---- the solve: a progress message edited into a preview with figures and explanations
-    ix, done = await run_schedule(fake)
-    progress = [s for s in fake.responses(ix.id) if s.content and "Scheduling" in s.content]
+    done = await run_schedule(fake, seconds=2)
+    progress = [s for s in fake.responses(done.interaction_id)
+                if s.content and "Scheduling" in s.content]
     assert progress and progress[0].content.startswith("Scheduling for up to 2s")
     assert not done.ephemeral  # the organisers' channel sees the run
     preview = done.embeds[0]
@@ -415,7 +405,7 @@ async def _scenario(fake: FakeDiscord, db, clock: Clock) -> None:
         for sid, level in ((x, 100), (y, 75)):
             cb = await answer(fake, "interest", {"session": str(sid), "level": level}, user=fan)
             assert cb.ephemeral and "is now" in cb.content, cb.content
-    ix, done = await run_schedule(fake)
+    done = await run_schedule(fake, seconds=2)
     v2 = (await bot.service.schedule_versions(guild, SYSTEM))[-1]
     v2tt = await bot.service.version_timetable(guild, SYSTEM, v2.id)
     after = placements(v2tt)
