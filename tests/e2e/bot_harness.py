@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 from typing import Any
 
 from bot.config import load_settings
 from bot.discord.client import SchedulerBot, create_bot
+from bot.event.models import Actor
 from tests.e2e.fake_discord import FakeDiscord, InteractionRecord, Sent
 
 CODE = "ABCD2345"
@@ -40,6 +42,22 @@ def make_bot(fake: FakeDiscord, db: Path, clock: Clock | None = None, *,
     if clock is not None:
         options["clock"] = clock
     return create_bot(config, service_options={"code_factory": lambda: CODE}, **options)
+
+
+def session_id(text: str) -> int:
+    """The session number in a reply or an embed footer ("… (#12) …")."""
+    return int(re.search(r"#(\d+)", text)[1])
+
+
+def actor(member, admin: bool = False) -> Actor:
+    """A stand-in member (or the owner) as the rules API sees them."""
+    return Actor(user_id=member.id, is_admin=admin)
+
+
+async def my_level(bot: SchedulerBot, fake: FakeDiscord, member, sid: int) -> int:
+    """The interest level `member` has committed for session `sid`, read afresh."""
+    sessions = await bot.service.list_sessions(fake.guild.id, actor(member))
+    return {s.id: s.my_level for s in sessions}[sid]
 
 
 async def answer(fake: FakeDiscord, command: str, options: dict | None = None, **kw: Any):

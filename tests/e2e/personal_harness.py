@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
-from tests.e2e.bot_harness import answer
+from tests.e2e.bot_harness import answer, session_id
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.test_bot_event import setup_event
 
@@ -21,7 +19,7 @@ async def propose(fake: FakeDiscord, title: str, user) -> int:
     cb = await answer(fake, "propose", {"title": title, "description": f"About {title}."},
                       user=user)
     assert "is public" in cb.content, cb.content
-    return int(re.search(r"#(\d+)", cb.content)[1])
+    return session_id(cb.content)
 
 
 async def rate(fake: FakeDiscord, session_id: int, level: int, user) -> None:

@@ -6,13 +6,19 @@ attached on publish and replaced on re-publish."""
 
 from __future__ import annotations
 
-import re
 import struct
 from datetime import UTC, datetime, timedelta
 
 from bot.event.models import Actor
 from bot.render.timetable_png import WIDTH, render_timetable
-from tests.e2e.bot_harness import answer, make_bot, publish, reply_of, run_schedule
+from tests.e2e.bot_harness import (
+    answer,
+    make_bot,
+    publish,
+    reply_of,
+    run_schedule,
+    session_id,
+)
 from tests.e2e.fake_discord import ChannelType, FakeDiscord, Perm, Upload
 from tests.e2e.test_bot_event import assert_no_pings
 
@@ -62,7 +68,7 @@ async def start_event(fake: FakeDiscord, tmp_path):
     for title, who in zip(TITLES, people, strict=True):  # one proposer each: all placeable
         cb = await answer(fake, "propose", {"title": title, "description": f"About {title}"},
                           user=who)
-        ids[title] = int(re.search(r"#(\d+)", cb.content)[1])
+        ids[title] = session_id(cb.content)
     await fake.wait_until(lambda: len(fake.messages_in(proposals)) == len(TITLES))
     await run_schedule(fake)
     return bot, proposals, announcements, ids
@@ -202,7 +208,7 @@ async def test_threads_and_picture(fake_discord: FakeDiscord, tmp_path) -> None:
     posts = fake.messages_in(proposals)
     threads = {}
     for m in posts:
-        sid = int(re.search(r"#(\d+)", m["embeds"][0]["footer"]["text"])[1])
+        sid = session_id(m["embeds"][0]["footer"]["text"])
         assert m["thread"]["parent_id"] == str(proposals.id)
         threads[sid] = int(m["thread"]["id"])
         assert m["embeds"][0]["fields"] == [{"name": "Discussion", "value": f"<#{threads[sid]}>",
@@ -217,7 +223,7 @@ async def test_threads_and_picture(fake_discord: FakeDiscord, tmp_path) -> None:
     cb = await answer(fake, "propose", {"title": "Pending talk", "description": "p"},
                       user=newcomer)
     assert "waits for an organiser" in cb.content, cb.content
-    pending = int(re.search(r"#(\d+)", cb.content)[1])
+    pending = session_id(cb.content)
     thread_calls = lambda: [r for r in fake.requests if r.path.endswith("/threads")]  # noqa: E731
     before = len(thread_calls())
     cb = await answer(fake, "admin proposal approve", {"session": str(pending)},

@@ -4,8 +4,6 @@ a solve, publish and re-publish, /schedule, /myschedule."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from bot.discord.checks import ROLE_REFUSAL
@@ -14,9 +12,11 @@ from tests.e2e.bot_harness import (
     EXAMPLE_TOML,
     answer,
     make_bot,
+    my_level,
     publish,
     reply_of,
     run_schedule,
+    session_id,
 )
 from tests.e2e.fake_discord import FakeDiscord, Upload
 
@@ -80,7 +80,7 @@ async def test_whole_event(fake_discord: FakeDiscord, tmp_path) -> None:
                                         "description": f"hi <@&{attendee.id}>"})
     assert cb.ephemeral and "is public" in cb.content
     post = await fake.wait_until(lambda: fake.messages_in(proposals), what="proposal post")
-    first_id = int(re.search(r"#(\d+)", cb.content)[1])
+    first_id = session_id(cb.content)
     buttons = [c["custom_id"] for c in post[0]["components"][0]["components"]]
     assert buttons == [f"interest:{first_id}:{lv}" for lv in (0, 25, 75, 100)]
     assert post[0]["embeds"][0]["title"] == "Live patching @everyone"
@@ -93,7 +93,7 @@ async def test_whole_event(fake_discord: FakeDiscord, tmp_path) -> None:
                                        "propose:description": "constraint programming"})
     cb = await fake.wait_for_response(sub.id)
     assert cb.ephemeral and "CP-SAT for fun" in cb.content
-    second_id = int(re.search(r"#(\d+)", cb.content)[1])
+    second_id = session_id(cb.content)
     for title in ("Rust in anger", "Lightning talks"):
         cb = await answer(fake, "propose", {"title": title, "description": "talk"},
                           user=fake.owner)
@@ -113,8 +113,7 @@ async def test_whole_event(fake_discord: FakeDiscord, tmp_path) -> None:
     press = await fake.click(f"interest:{first_id}:100", user=third)
     cb = await fake.wait_for_response(press.id)
     assert cb.ephemeral and "**very**" in cb.content
-    sessions = await bot.service.list_sessions(fake.guild.id, _actor(third))
-    assert {s.id: s.my_level for s in sessions}[first_id] == 100
+    assert await my_level(bot, fake, third, first_id) == 100
 
     # /sessions shows my own levels
     cb = await answer(fake, "sessions", user=third)
@@ -162,11 +161,6 @@ async def test_whole_event(fake_discord: FakeDiscord, tmp_path) -> None:
     assert cb.ephemeral and "**a little**" in cb.content
 
     assert_no_pings(fake)
-
-
-def _actor(member):
-    from bot.event.models import Actor
-    return Actor(user_id=member.id)
 
 
 async def test_wrong_codes_hit_the_limit(fake_discord: FakeDiscord, tmp_path) -> None:

@@ -33,6 +33,7 @@ from tests.e2e.bot_harness import (
     reply_of,
     restart_bot,
     run_schedule,
+    session_id,
 )
 from tests.e2e.fake_discord import ChannelType, FakeDiscord, Upload
 from tests.e2e.personal_harness import dms, placements
@@ -104,10 +105,6 @@ def dump(fake: FakeDiscord, path: str) -> None:
         out.append("")
     with open(path, "w") as fh:
         fh.write("\n".join(out))
-
-
-def session_id(text: str) -> int:
-    return int(re.search(r"#(\d+)", text)[1])
 
 
 def field(embed: dict, name: str) -> str:
