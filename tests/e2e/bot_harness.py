@@ -91,6 +91,17 @@ async def publish(fake: FakeDiscord) -> Sent:
     return await reply_of(fake, ix, "publish reply")
 
 
+def field(embed: dict, name: str) -> str:
+    """The value of an embed's field, by name."""
+    return next(f["value"] for f in embed["fields"] if f["name"] == name)
+
+
+def event_calls(fake: FakeDiscord, since: int = 0) -> list[tuple[str, str]]:
+    """(method, last path part) of the bot's scheduled-event requests from `since` on."""
+    return [(r.method, r.path.rsplit("/", 1)[-1]) for r in fake.requests[since:]
+            if "/scheduled-events" in r.path]
+
+
 async def restart_bot(fake: FakeDiscord, bot: SchedulerBot, db: Path,
                       clock: Clock | None = None) -> SchedulerBot:
     """Stop `bot` and start the same bot on the same database, once its timed jobs (the

@@ -13,6 +13,7 @@ from bot.event.models import Actor
 from bot.render.timetable_png import WIDTH, render_timetable
 from tests.e2e.bot_harness import (
     answer,
+    event_calls,
     make_bot,
     publish,
     reply_of,
@@ -72,11 +73,6 @@ async def start_event(fake: FakeDiscord, tmp_path):
     await fake.wait_until(lambda: len(fake.messages_in(proposals)) == len(TITLES))
     await run_schedule(fake)
     return bot, proposals, announcements, ids
-
-
-def event_calls(fake: FakeDiscord, since: int = 0) -> list[tuple[str, str]]:
-    return [(r.method, r.path.rsplit("/", 1)[-1]) for r in fake.requests[since:]
-            if "/scheduled-events" in r.path]
 
 
 async def placed(bot, guild_id: int) -> dict[int, tuple]:

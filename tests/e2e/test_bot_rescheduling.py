@@ -10,7 +10,7 @@ import re
 
 from bot.announce import SYSTEM
 from bot.discord.publishing import Published
-from tests.e2e.bot_harness import answer, make_bot, publish, run_schedule
+from tests.e2e.bot_harness import answer, field, make_bot, publish, run_schedule
 from tests.e2e.fake_discord import FakeDiscord, Upload
 from tests.e2e.personal_harness import (
     dm_attempts,
@@ -42,10 +42,6 @@ slots = [
 ]
 """
 CAPACITY = {"Big": 2, "Tiny": 1}
-
-
-def field(embed: dict, name: str) -> str:
-    return next(f["value"] for f in embed["fields"] if f["name"] == name)
 
 
 def utility(tt, interest: dict[int, dict[int, int]]) -> int:

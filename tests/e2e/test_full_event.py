@@ -28,6 +28,8 @@ from tests.e2e.bot_harness import (
     CODE,
     Clock,
     answer,
+    event_calls,
+    field,
     make_bot,
     publish,
     reply_of,
@@ -105,15 +107,6 @@ def dump(fake: FakeDiscord, path: str) -> None:
         out.append("")
     with open(path, "w") as fh:
         fh.write("\n".join(out))
-
-
-def field(embed: dict, name: str) -> str:
-    return next(f["value"] for f in embed["fields"] if f["name"] == name)
-
-
-def event_calls(fake: FakeDiscord, since: int) -> list[tuple[str, str]]:
-    return [(r.method, r.path.rsplit("/", 1)[-1]) for r in fake.requests[since:]
-            if "/scheduled-events" in r.path]
 
 
 def day_messages(fake: FakeDiscord, channel) -> list[dict]:
