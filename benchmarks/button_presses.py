@@ -60,6 +60,23 @@ def _row(n: int, spread: float, latencies: list[float], handled: list[float],
             bot_cpu * per, None if stand_in_cpu is None else stand_in_cpu * per)
 
 
+async def seed(bot, guild: int, owner: Actor, proposals_id: int,
+               members: list[tuple[int, str]]) -> list[int]:
+    """The event both variants press on: SESSIONS posted with their buttons, every member
+    verified in the database (as /verify does). The session ids, in posting order."""
+    svc = bot.service
+    await svc.setup_event(guild, owner, "Bench")
+    settings = await svc.update_settings(guild, owner, proposals_channel_id=proposals_id)
+    ids = []
+    for i in range(SESSIONS):
+        s = await svc.propose(guild, owner, f"Session {i}", "d")
+        await bot.post_session(settings, s)
+        ids.append(s.id)
+    for user_id, name in members:
+        await svc.verify(guild, Actor(user_id, name), CODE)
+    return ids
+
+
 class Child:
     def __init__(self, members: int):
         self.proc = subprocess.Popen(
@@ -101,19 +118,9 @@ async def bench(counts: list[int], rounds: int, spreads: tuple[float, ...] = (0.
         task = asyncio.create_task(bot.start(info["token"]))
         try:
             await asyncio.wait_for(bot.wait_until_ready(), 30)
-            guild, svc = info["guild"], bot.service
-            owner = Actor(1, "owner", is_admin=True)
-            await svc.setup_event(guild, owner, "Bench")
-            settings = await svc.update_settings(guild, owner,
-                                                 proposals_channel_id=info["proposals"])
-            ids = []
-            for i in range(SESSIONS):
-                s = await svc.propose(guild, owner, f"Session {i}", "d")
-                await bot.post_session(settings, s)
-                ids.append(s.id)
+            ids = await seed(bot, info["guild"], Actor(1, "owner", is_admin=True),
+                             info["proposals"], [(m, f"a{m}") for m in info["members"]])
             board = list(zip(ids, await child.ask({"messages": True}), strict=True))
-            for m in info["members"]:  # verified in the database, as /verify does
-                await svc.verify(guild, Actor(m, f"a{m}"), CODE)
             for spread in spreads:
                 for n in counts:
                     cpu = time.process_time()
@@ -138,22 +145,12 @@ async def bench_same_process(counts: list[int], rounds: int):
     with tempfile.TemporaryDirectory() as tmp:
         async with FakeDiscord() as fake:
             bot = await fake.connect(make_bot(fake, Path(tmp) / "bench.sqlite"))
-            guild, svc = fake.guild.id, bot.service
-            owner = Actor(fake.owner.id, "owner", is_admin=True)
-            await svc.setup_event(guild, owner, "Bench")
             proposals = fake.add_channel("proposals")
-            settings = await svc.update_settings(guild, owner,
-                                                 proposals_channel_id=proposals.id)
             await fake.wait_until(lambda: bot.get_channel(proposals.id))
-            ids = []
-            for i in range(SESSIONS):
-                s = await svc.propose(guild, owner, f"Session {i}", "d")
-                await bot.post_session(settings, s)
-                ids.append(s.id)
-            board = [int(m["id"]) for m in fake.messages_in(proposals)]
             members = [fake.add_member(f"a{i}") for i in range(max(counts))]
-            for m in members:
-                await svc.verify(guild, Actor(m.id, m.user.username), CODE)
+            ids = await seed(bot, fake.guild.id, Actor(fake.owner.id, "owner", is_admin=True),
+                             proposals.id, [(m.id, m.user.username) for m in members])
+            board = [int(m["id"]) for m in fake.messages_in(proposals)]
             for n in counts:
                 latencies: list[float] = []
                 handled: list[float] = []

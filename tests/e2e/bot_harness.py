@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 from typing import Any
 
 from bot.config import load_settings
 from bot.discord.client import SchedulerBot, create_bot
-from tests.e2e.fake_discord import FakeDiscord
+from bot.event.models import Actor
+from tests.e2e.fake_discord import FakeDiscord, InteractionRecord, Sent
 
 CODE = "ABCD2345"
 EXAMPLE_TOML = Path(__file__).resolve().parents[2] / "data" / "examples" / "timetable.toml"
@@ -42,10 +44,62 @@ def make_bot(fake: FakeDiscord, db: Path, clock: Clock | None = None, *,
     return create_bot(config, service_options={"code_factory": lambda: CODE}, **options)
 
 
+def session_id(text: str) -> int:
+    """The session number in a reply or an embed footer ("… (#12) …")."""
+    return int(re.search(r"#(\d+)", text)[1])
+
+
+def actor(member, admin: bool = False) -> Actor:
+    """A stand-in member (or the owner) as the rules API sees them."""
+    return Actor(user_id=member.id, is_admin=admin)
+
+
+async def my_level(bot: SchedulerBot, fake: FakeDiscord, member, sid: int) -> int:
+    """The interest level `member` has committed for session `sid`, read afresh."""
+    sessions = await bot.service.list_sessions(fake.guild.id, actor(member))
+    return {s.id: s.my_level for s in sessions}[sid]
+
+
 async def answer(fake: FakeDiscord, command: str, options: dict | None = None, **kw: Any):
     """Run a slash command and return the bot's callback."""
     ix = await fake.slash(command, options, **kw)
     return await fake.wait_for_response(ix.id)
+
+
+async def reply_of(fake: FakeDiscord, ix: InteractionRecord, what: str = "reply",
+                   timeout: float = 30) -> Sent:
+    """The last message with content among an interaction's responses (after a defer, the
+    edited one)."""
+    done = await fake.wait_until(lambda: [s for s in fake.responses(ix.id) if s.content],
+                                 what=what, timeout=timeout)
+    return done[-1]
+
+
+async def run_schedule(fake: FakeDiscord, seconds: int = 1) -> Sent:
+    """/admin schedule run, answered by a defer (the solve takes time); the final message
+    (content, embeds, attachments), whose `interaction_id` leads to the progress edits."""
+    ix = await fake.slash("admin schedule run", {"seconds": seconds}, user=fake.owner)
+    assert (await fake.wait_for_response(ix.id)).type == 5
+    done = await fake.wait_until(lambda: [s for s in fake.responses(ix.id) if s.embeds],
+                                 timeout=60, what="preview")
+    return done[-1]
+
+
+async def publish(fake: FakeDiscord) -> Sent:
+    """/admin schedule publish; the organiser's reply (one line per thing publishing did)."""
+    ix = await fake.slash("admin schedule publish", user=fake.owner)
+    return await reply_of(fake, ix, "publish reply")
+
+
+def field(embed: dict, name: str) -> str:
+    """The value of an embed's field, by name."""
+    return next(f["value"] for f in embed["fields"] if f["name"] == name)
+
+
+def event_calls(fake: FakeDiscord, since: int = 0) -> list[tuple[str, str]]:
+    """(method, last path part) of the bot's scheduled-event requests from `since` on."""
+    return [(r.method, r.path.rsplit("/", 1)[-1]) for r in fake.requests[since:]
+            if "/scheduled-events" in r.path]
 
 
 async def restart_bot(fake: FakeDiscord, bot: SchedulerBot, db: Path,

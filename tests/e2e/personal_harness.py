@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
-from tests.e2e.bot_harness import answer
+from tests.e2e.bot_harness import answer, session_id
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.test_bot_event import setup_event
 
@@ -21,27 +19,12 @@ async def propose(fake: FakeDiscord, title: str, user) -> int:
     cb = await answer(fake, "propose", {"title": title, "description": f"About {title}."},
                       user=user)
     assert "is public" in cb.content, cb.content
-    return int(re.search(r"#(\d+)", cb.content)[1])
+    return session_id(cb.content)
 
 
 async def rate(fake: FakeDiscord, session_id: int, level: int, user) -> None:
     cb = await answer(fake, "interest", {"session": str(session_id), "level": level}, user=user)
     assert cb.ephemeral and "is now" in cb.content, cb.content
-
-
-async def run(fake: FakeDiscord, seconds: int = 1):
-    """/admin schedule run; the final message (content, embeds, attachments)."""
-    ix = await fake.slash("admin schedule run", {"seconds": seconds}, user=fake.owner)
-    done = await fake.wait_until(lambda: [s for s in fake.responses(ix.id) if s.embeds],
-                                 timeout=60, what="preview")
-    return done[-1]
-
-
-async def publish(fake: FakeDiscord) -> str:
-    ix = await fake.slash("admin schedule publish", user=fake.owner)
-    reply = await fake.wait_until(lambda: [s for s in fake.responses(ix.id) if s.content],
-                                  timeout=30, what="publish reply")
-    return reply[-1].content
 
 
 def dms(fake: FakeDiscord, member) -> list[str]:

@@ -9,7 +9,7 @@ import random
 import re
 
 from bot.event.models import Actor
-from tests.e2e.bot_harness import make_bot
+from tests.e2e.bot_harness import make_bot, publish
 from tests.e2e.fake_discord import FakeDiscord
 
 SLOTS, ROOMS, ATTENDEES = 12, 12, 300
@@ -39,13 +39,6 @@ def _count(responses: list) -> int:
 
 def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-async def _publish(fake: FakeDiscord) -> list[str]:
-    ix = await fake.slash("admin schedule publish", user=fake.owner)
-    reply = await fake.wait_until(lambda: [s for s in fake.responses(ix.id) if s.content],
-                                  timeout=30, what="publish reply")
-    return reply[-1].content.split("\n")
 
 
 async def _big_event(bot, fake: FakeDiscord):
@@ -86,7 +79,7 @@ async def test_a_big_day_is_shown_completely_everywhere(fake_discord: FakeDiscor
     titles = [s.title for s in sessions]
 
     # publish: the day in several messages, all titles there, thread links kept
-    lines = await _publish(fake)
+    lines = (await publish(fake)).content.split("\n")
     posted = [m for m in fake.messages_in(announcements) if m["embeds"]]
     assert len(posted) > 1
     assert f"Timetable in <#{announcements.id}> (1 day): {len(posted)} messages posted." \
@@ -99,7 +92,7 @@ async def test_a_big_day_is_shown_completely_everywhere(fake_discord: FakeDiscor
 
     # re-publish: the same messages edited in place, nothing posted anew
     ids = [m["id"] for m in posted]
-    lines = await _publish(fake)
+    lines = (await publish(fake)).content.split("\n")
     assert f"Timetable in <#{announcements.id}> (1 day): {len(posted)} messages updated in " \
         "place." in lines, lines
     assert [m["id"] for m in fake.messages_in(announcements) if m["embeds"]] == ids
@@ -134,7 +127,7 @@ async def test_a_big_day_is_shown_completely_everywhere(fake_discord: FakeDiscor
     for s in sessions[ROOMS * 2:]:
         await bot.service.withdraw_session(fake.guild.id, owner, s.id)
     await bot.service.run_schedule(fake.guild.id, owner, time_limit=1)
-    await _publish(fake)
+    await publish(fake)
     deleted = {s.message_id for s in fake.sent if s.kind == "delete"}
     kept = [m["id"] for m in fake.messages_in(announcements)
             if m["embeds"] and m["embeds"][0]["title"].startswith("Main day")]

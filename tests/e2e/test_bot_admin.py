@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from tests.e2e.bot_harness import answer, make_bot
+from tests.e2e.bot_harness import actor, answer, make_bot
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.test_bot_event import assert_no_pings, setup_event
 
@@ -51,7 +51,7 @@ async def test_moderation_edit_withdraw_export_backup(fake_discord: FakeDiscord,
     assert cb.ephemeral and "Withdrew" in cb.content
 
     # lock a slot; timetable show lists it
-    tv = await bot.service.timetable(fake.guild.id, _admin(fake))
+    tv = await bot.service.timetable(fake.guild.id, actor(fake.owner, admin=True))
     slot = tv.days[0].slots[0].id
     cb = await answer(fake, "admin slot lock", {"slot": slot}, user=fake.owner)
     assert f"Slot #{slot} is locked" in cb.content
@@ -72,16 +72,11 @@ async def test_moderation_edit_withdraw_export_backup(fake_discord: FakeDiscord,
     assert_no_pings(fake)
 
 
-def _admin(fake):
-    from bot.event.models import Actor
-    return Actor(fake.owner.id, is_admin=True)
-
-
 async def test_sessions_are_paginated(fake_discord: FakeDiscord, tmp_path) -> None:
     fake = fake_discord
     bot = await fake.connect(make_bot(fake, tmp_path / "pages.sqlite"))
     await setup_event(fake)
-    admin = _admin(fake)
+    admin = actor(fake.owner, admin=True)
     for i in range(12):
         await bot.service.propose(fake.guild.id, admin, f"Session {i:02}", "d")
     ix = await fake.slash("sessions")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.e2e.bot_harness import Clock, answer, make_bot, restart_bot
+from tests.e2e.bot_harness import Clock, answer, make_bot, publish, restart_bot, run_schedule
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.test_bot_event import assert_no_pings, setup_event
 
@@ -25,11 +25,8 @@ async def test_announcements_fire_once_across_restarts(fake_discord: FakeDiscord
     for title in ("Live patching", "Rust in anger", "CP-SAT for fun", "Lightning talks",
                   "Knitting", "Go"):
         await answer(fake, "propose", {"title": title, "description": "d"}, user=fake.owner)
-    ix = await fake.slash("admin schedule run", {"seconds": 1}, user=fake.owner)
-    await fake.wait_until(lambda: [s for s in fake.responses(ix.id) if s.embeds], timeout=30)
-    ix = await fake.slash("admin schedule publish", user=fake.owner)
-    await fake.wait_until(lambda: [s for s in fake.responses(ix.id) if s.content],
-                          what="published")
+    await run_schedule(fake)
+    await publish(fake)
     assert len([m for m in fake.messages_in(channel) if m["embeds"]]) == 2  # + the picture
 
     guild = fake.guild.id

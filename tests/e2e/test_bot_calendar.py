@@ -7,9 +7,9 @@ from __future__ import annotations
 from icalendar import Calendar
 
 from bot.announce import SYSTEM
-from tests.e2e.bot_harness import answer, make_bot
+from tests.e2e.bot_harness import answer, make_bot, publish, run_schedule
 from tests.e2e.fake_discord import FakeDiscord
-from tests.e2e.personal_harness import open_event, propose, publish, rate, run
+from tests.e2e.personal_harness import open_event, propose, rate
 
 
 def vevents(data: bytes) -> list:
@@ -31,7 +31,7 @@ async def test_myschedule_calendar_and_clashes(fake_discord: FakeDiscord, tmp_pa
     talk_a = next(s for s, t in titles.items() if t == "Talk A")
     for sid in titles:  # x wants all nine: 7 slots, so some must clash
         await rate(fake, sid, 100 if sid == talk_a else 75, x)
-    await run(fake)
+    await run_schedule(fake)
     await publish(fake)
     tt = await bot.service.published_timetable(guild, SYSTEM)
     slots = [ps for d in tt.days for ps in d.slots if ps.entries]

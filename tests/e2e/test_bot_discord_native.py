@@ -6,13 +6,20 @@ attached on publish and replaced on re-publish."""
 
 from __future__ import annotations
 
-import re
 import struct
 from datetime import UTC, datetime, timedelta
 
 from bot.event.models import Actor
 from bot.render.timetable_png import WIDTH, render_timetable
-from tests.e2e.bot_harness import answer, make_bot
+from tests.e2e.bot_harness import (
+    answer,
+    event_calls,
+    make_bot,
+    publish,
+    reply_of,
+    run_schedule,
+    session_id,
+)
 from tests.e2e.fake_discord import ChannelType, FakeDiscord, Perm, Upload
 from tests.e2e.test_bot_event import assert_no_pings
 
@@ -62,24 +69,10 @@ async def start_event(fake: FakeDiscord, tmp_path):
     for title, who in zip(TITLES, people, strict=True):  # one proposer each: all placeable
         cb = await answer(fake, "propose", {"title": title, "description": f"About {title}"},
                           user=who)
-        ids[title] = int(re.search(r"#(\d+)", cb.content)[1])
+        ids[title] = session_id(cb.content)
     await fake.wait_until(lambda: len(fake.messages_in(proposals)) == len(TITLES))
-    ix = await fake.slash("admin schedule run", {"seconds": 1}, user=fake.owner)
-    await fake.wait_until(lambda: [s for s in fake.responses(ix.id) if s.embeds], timeout=30,
-                          what="preview")
+    await run_schedule(fake)
     return bot, proposals, announcements, ids
-
-
-async def publish(fake: FakeDiscord) -> str:
-    ix = await fake.slash("admin schedule publish", user=fake.owner)
-    done = await fake.wait_until(lambda: [s for s in fake.responses(ix.id) if s.content],
-                                 what="publish reply", timeout=10)
-    return done[-1].content
-
-
-def event_calls(fake: FakeDiscord, since: int = 0) -> list[tuple[str, str]]:
-    return [(r.method, r.path.rsplit("/", 1)[-1]) for r in fake.requests[since:]
-            if "/scheduled-events" in r.path]
 
 
 async def placed(bot, guild_id: int) -> dict[int, tuple]:
@@ -99,7 +92,7 @@ async def test_scheduled_events_mirror(fake_discord: FakeDiscord, tmp_path) -> N
     gid = fake.guild.id
 
     # publish: one external event per placed session, at the slot's times and the room's name
-    reply = await publish(fake)
+    reply = (await publish(fake)).content
     where = await placed(bot, gid)
     assert len(where) == len(TITLES)  # 3 slots × 2 rooms hold all five
     assert f"Discord events: {len(where)} created, 0 unchanged." in reply, reply
@@ -116,7 +109,7 @@ async def test_scheduled_events_mirror(fake_discord: FakeDiscord, tmp_path) -> N
 
     # re-publish unchanged: no call at all
     mark = len(fake.requests)
-    reply = await publish(fake)
+    reply = (await publish(fake)).content
     assert event_calls(fake, mark) == [] and f"{len(where)} unchanged" in reply
 
     # changes: one session withdrawn, one renamed, one slot moved, one room given a voice channel
@@ -142,7 +135,7 @@ async def test_scheduled_events_mirror(fake_discord: FakeDiscord, tmp_path) -> N
     assert moved and in_main
 
     mark = len(fake.requests)
-    reply = await publish(fake)
+    reply = (await publish(fake)).content
     calls = event_calls(fake, mark)
     assert sorted(calls) == sorted([("DELETE", str(event_of[gone]))]
                                    + [("PATCH", str(event_of[s])) for s in changed]), calls
@@ -163,7 +156,7 @@ async def test_scheduled_events_mirror(fake_discord: FakeDiscord, tmp_path) -> N
     # restart, re-publish: nothing duplicated, not a single call
     bot = await fake.restart(bot, make_bot(fake, tmp_path / "n.sqlite"))
     mark = len(fake.requests)
-    reply = await publish(fake)
+    reply = (await publish(fake)).content
     assert event_calls(fake, mark) == [] and len(fake.guild.scheduled_events) == len(after)
 
     # an event deleted by hand in Discord comes back on the next change
@@ -180,19 +173,19 @@ async def test_scheduled_events_mirror(fake_discord: FakeDiscord, tmp_path) -> N
     assert "off" in cb.content
     await bot.service.edit_session(gid, ADMIN, some, description="Another description")
     mark = len(fake.requests)
-    reply = await publish(fake)
+    reply = (await publish(fake)).content
     assert event_calls(fake, mark) == [] and "Discord events" not in reply
     # on again: brought in step at once
     mark = len(fake.requests)
     ix = await fake.slash("admin events", {"on": True}, user=fake.owner)
-    done = await fake.wait_until(lambda: [s for s in fake.responses(ix.id) if s.content])
-    assert "1 updated" in done[-1].content, done[-1].content
+    done = await reply_of(fake, ix)
+    assert "1 updated" in done.content, done.content
     assert [m for m, _ in event_calls(fake, mark)] == ["PATCH"]
 
     # without Manage Events: a clear line in the organiser's reply
     fake.bot_role.permissions &= ~Perm.MANAGE_EVENTS
     await bot.service.edit_session(gid, ADMIN, some, description="Third description")
-    reply = await publish(fake)
+    reply = (await publish(fake)).content
     assert "Manage Events" in reply and "Published version" in reply
     assert_no_pings(fake)
 
@@ -211,7 +204,7 @@ async def test_threads_and_picture(fake_discord: FakeDiscord, tmp_path) -> None:
     posts = fake.messages_in(proposals)
     threads = {}
     for m in posts:
-        sid = int(re.search(r"#(\d+)", m["embeds"][0]["footer"]["text"])[1])
+        sid = session_id(m["embeds"][0]["footer"]["text"])
         assert m["thread"]["parent_id"] == str(proposals.id)
         threads[sid] = int(m["thread"]["id"])
         assert m["embeds"][0]["fields"] == [{"name": "Discussion", "value": f"<#{threads[sid]}>",
@@ -226,7 +219,7 @@ async def test_threads_and_picture(fake_discord: FakeDiscord, tmp_path) -> None:
     cb = await answer(fake, "propose", {"title": "Pending talk", "description": "p"},
                       user=newcomer)
     assert "waits for an organiser" in cb.content, cb.content
-    pending = int(re.search(r"#(\d+)", cb.content)[1])
+    pending = session_id(cb.content)
     thread_calls = lambda: [r for r in fake.requests if r.path.endswith("/threads")]  # noqa: E731
     before = len(thread_calls())
     cb = await answer(fake, "admin proposal approve", {"session": str(pending)},
@@ -248,7 +241,7 @@ async def test_threads_and_picture(fake_discord: FakeDiscord, tmp_path) -> None:
     assert len(thread_calls()) == before + 1 and "thread" not in reposted[0]
 
     # publish: thread links in the timetable, and the picture
-    reply = await publish(fake)
+    reply = (await publish(fake)).content
     assert "Posted the timetable picture." in reply, reply
     where = await placed(bot, gid)
     day_text = str([m["embeds"] for m in fake.messages_in(announcements) if m["embeds"]])
@@ -275,7 +268,7 @@ async def test_threads_and_picture(fake_discord: FakeDiscord, tmp_path) -> None:
     # re-publish after a change: the same message, the old file replaced by the new picture
     first = next(iter(where))
     await bot.service.edit_session(gid, ADMIN, first, title="Renamed for the picture")
-    reply = await publish(fake)
+    reply = (await publish(fake)).content
     assert "Replaced the timetable picture." in reply, reply
     pictures = [m for m in fake.messages_in(announcements) if m["attachments"]]
     assert [m["id"] for m in pictures] == [pictures[0]["id"]]

@@ -4,12 +4,20 @@ a solve, publish and re-publish, /schedule, /myschedule."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from bot.discord.checks import ROLE_REFUSAL
-from tests.e2e.bot_harness import CODE, EXAMPLE_TOML, answer, make_bot
+from tests.e2e.bot_harness import (
+    CODE,
+    EXAMPLE_TOML,
+    answer,
+    make_bot,
+    my_level,
+    publish,
+    reply_of,
+    run_schedule,
+    session_id,
+)
 from tests.e2e.fake_discord import FakeDiscord, Upload
 
 NONE = {"parse": []}
@@ -23,9 +31,8 @@ async def setup_event(fake: FakeDiscord) -> tuple:
                                           "announcements_channel": announcements},
                           user=fake.owner)
     await fake.wait_for_response(ix.id)
-    reply = await fake.wait_until(lambda: [s for s in fake.responses(ix.id) if s.content],
-                                  what="setup reply")
-    assert reply[-1].ephemeral and CODE in reply[-1].content
+    reply = await reply_of(fake, ix, "setup reply")
+    assert reply.ephemeral and CODE in reply.content
     cb = await answer(fake, "admin timetable import",
                       {"file": Upload("timetable.toml", EXAMPLE_TOML.read_bytes())},
                       user=fake.owner)
@@ -73,7 +80,7 @@ async def test_whole_event(fake_discord: FakeDiscord, tmp_path) -> None:
                                         "description": f"hi <@&{attendee.id}>"})
     assert cb.ephemeral and "is public" in cb.content
     post = await fake.wait_until(lambda: fake.messages_in(proposals), what="proposal post")
-    first_id = int(re.search(r"#(\d+)", cb.content)[1])
+    first_id = session_id(cb.content)
     buttons = [c["custom_id"] for c in post[0]["components"][0]["components"]]
     assert buttons == [f"interest:{first_id}:{lv}" for lv in (0, 25, 75, 100)]
     assert post[0]["embeds"][0]["title"] == "Live patching @everyone"
@@ -86,7 +93,7 @@ async def test_whole_event(fake_discord: FakeDiscord, tmp_path) -> None:
                                        "propose:description": "constraint programming"})
     cb = await fake.wait_for_response(sub.id)
     assert cb.ephemeral and "CP-SAT for fun" in cb.content
-    second_id = int(re.search(r"#(\d+)", cb.content)[1])
+    second_id = session_id(cb.content)
     for title in ("Rust in anger", "Lightning talks"):
         cb = await answer(fake, "propose", {"title": title, "description": "talk"},
                           user=fake.owner)
@@ -106,19 +113,15 @@ async def test_whole_event(fake_discord: FakeDiscord, tmp_path) -> None:
     press = await fake.click(f"interest:{first_id}:100", user=third)
     cb = await fake.wait_for_response(press.id)
     assert cb.ephemeral and "**very**" in cb.content
-    sessions = await bot.service.list_sessions(fake.guild.id, _actor(third))
-    assert {s.id: s.my_level for s in sessions}[first_id] == 100
+    assert await my_level(bot, fake, third, first_id) == 100
 
     # /sessions shows my own levels
     cb = await answer(fake, "sessions", user=third)
     assert cb.ephemeral and "your interest: **very**" in str(cb.embeds)
 
     # the solve: deferred, a progress message edited into a preview
-    ix = await fake.slash("admin schedule run", {"seconds": 1}, user=fake.owner)
-    assert (await fake.wait_for_response(ix.id)).type == 5
-    done = await fake.wait_until(
-        lambda: [s for s in fake.responses(ix.id) if s.embeds], timeout=30, what="preview")
-    preview = done[-1].embeds[0]
+    done = await run_schedule(fake)  # deferred, then the progress message edited
+    preview = done.embeds[0]
     names = [f["name"] for f in preview["fields"]]
     assert {"Utility", "Of the bound", "Gain over the seed heuristic", "Sessions moved",
             "Unplaced", "Rooms over capacity"} <= set(names)
@@ -128,10 +131,8 @@ async def test_whole_event(fake_discord: FakeDiscord, tmp_path) -> None:
     assert cb.ephemeral and "not public yet" in cb.content
 
     # publish: one message per day in the announcements channel
-    ix = await fake.slash("admin schedule publish", user=fake.owner)
-    reply = await fake.wait_until(lambda: [s for s in fake.responses(ix.id) if s.content],
-                                  what="publish reply")
-    assert "2 days posted." in reply[-1].content and reply[-1].ephemeral
+    reply = await publish(fake)
+    assert "2 days posted." in reply.content and reply.ephemeral
     days = [m for m in fake.messages_in(announcements) if m["embeds"]]  # and the picture
     assert len(days) == 2 and days[0]["embeds"][0]["title"].startswith("Monday")
     text = str(days)
@@ -139,9 +140,8 @@ async def test_whole_event(fake_discord: FakeDiscord, tmp_path) -> None:
     ids = [m["id"] for m in days]
 
     # re-publish: the same messages are edited, none posted anew
-    ix = await fake.slash("admin schedule publish", user=fake.owner)
-    reply = await fake.wait_until(lambda: [s for s in fake.responses(ix.id) if s.content])
-    assert "2 days updated in place." in reply[-1].content
+    reply = await publish(fake)
+    assert "2 days updated in place." in reply.content
     assert [m["id"] for m in fake.messages_in(announcements) if m["embeds"]] == ids
     edits = [s for s in fake.sent if s.kind == "edit" and s.channel_id == announcements.id
              and s.embeds]
@@ -161,11 +161,6 @@ async def test_whole_event(fake_discord: FakeDiscord, tmp_path) -> None:
     assert cb.ephemeral and "**a little**" in cb.content
 
     assert_no_pings(fake)
-
-
-def _actor(member):
-    from bot.event.models import Actor
-    return Actor(user_id=member.id)
 
 
 async def test_wrong_codes_hit_the_limit(fake_discord: FakeDiscord, tmp_path) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from bot.discord.presses import InterestPress
 from bot.discord.views import interest_view
-from tests.e2e.bot_harness import answer, make_bot
+from tests.e2e.bot_harness import actor, answer, make_bot, my_level, session_id
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.test_bot_event import NONE, setup_event, verify
 
@@ -29,7 +29,7 @@ async def test_a_press_is_answered_privately_after_the_commit(fake_discord: Fake
     await setup_event(fake)
     cb = await answer(fake, "propose", {"title": "Live @everyone", "description": "d"},
                       user=fake.owner)
-    sid = int(cb.content.split("#")[1].split(")")[0])
+    sid = session_id(cb.content)
     await verify(fake, fake.member)
 
     press = await fake.click(f"interest:{sid}:75")
@@ -40,24 +40,17 @@ async def test_a_press_is_answered_privately_after_the_commit(fake_discord: Fake
     assert not press.rejected_callbacks
     assert request.json["data"]["allowed_mentions"] == NONE
     # the reply went out after the level was committed: a fresh read sees it
-    sessions = await bot.service.list_sessions(fake.guild.id, _actor(fake.member))
-    assert {s.id: s.my_level for s in sessions}[sid] == 75
+    assert await my_level(bot, fake, fake.member, sid) == 75
 
     # a refused press (interest closed) gets one private answer, not two
-    await bot.service.update_settings(fake.guild.id, _actor(fake.owner, admin=True),
+    await bot.service.update_settings(fake.guild.id, actor(fake.owner, admin=True),
                                       interest_open=False)
     bot.forget_settings(fake.guild.id)
     press = await fake.click(f"interest:{sid}:100")
     cb = await fake.wait_for_response(press.id)
     assert cb.ephemeral and "closed" in cb.content
     assert len(_callback_requests(fake, press.id)) == 1 and not press.rejected_callbacks
-    sessions = await bot.service.list_sessions(fake.guild.id, _actor(fake.member))
-    assert {s.id: s.my_level for s in sessions}[sid] == 75
-
-
-def _actor(member, admin: bool = False):
-    from bot.event.models import Actor
-    return Actor(user_id=member.id, is_admin=admin)
+    assert await my_level(bot, fake, fake.member, sid) == 75
 
 
 def _payload(custom_id: str, *, type: int = 3, component_type: int = 2,
@@ -127,7 +120,7 @@ async def test_a_burst_of_presses_shares_a_few_kept_alive_connections(
     bot = await fake.connect(make_bot(fake, tmp_path / "b.sqlite"))
     await setup_event(fake)
     cb = await answer(fake, "propose", {"title": "Burst", "description": "d"}, user=fake.owner)
-    sid = int(cb.content.split("#")[1].split(")")[0])
+    sid = session_id(cb.content)
     members = [fake.add_member(f"m{i}") for i in range(2 * CONNECTIONS + 10)]
     for m in members:
         await verify(fake, m)
@@ -141,8 +134,7 @@ async def test_a_burst_of_presses_shares_a_few_kept_alive_connections(
     assert all("with_response" not in r.query and r.status == 204 for r in requests)
     assert len({r.peer for r in requests}) <= CONNECTIONS
     for m in members:  # and every level was committed
-        sessions = await bot.service.list_sessions(fake.guild.id, _actor(m))
-        assert {s.id: s.my_level for s in sessions}[sid] == 100
+        assert await my_level(bot, fake, m, sid) == 100
 
 
 async def test_a_late_reply_keeps_the_level_and_is_logged(fake_discord: FakeDiscord, tmp_path,
@@ -151,7 +143,7 @@ async def test_a_late_reply_keeps_the_level_and_is_logged(fake_discord: FakeDisc
     bot = await fake.connect(make_bot(fake, tmp_path / "b.sqlite"))
     await setup_event(fake)
     cb = await answer(fake, "propose", {"title": "Slow", "description": "d"}, user=fake.owner)
-    sid = int(cb.content.split("#")[1].split(")")[0])
+    sid = session_id(cb.content)
     await verify(fake, fake.member)
     fake.callback_deadline = 0.0  # every callback now arrives "too late": Discord says 10062
     press = await fake.click(f"interest:{sid}:25")
@@ -160,5 +152,4 @@ async def test_a_late_reply_keeps_the_level_and_is_logged(fake_discord: FakeDisc
     await fake.wait_until(lambda: "could not answer interest press" in caplog.text,
                           what="a logged failure")
     assert "404" in caplog.text
-    sessions = await bot.service.list_sessions(fake.guild.id, _actor(fake.member))
-    assert {s.id: s.my_level for s in sessions}[sid] == 25
+    assert await my_level(bot, fake, fake.member, sid) == 25

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.discord.checks import ADMIN_REFUSAL, ROLE_REFUSAL
-from tests.e2e.bot_harness import answer, make_bot
+from tests.e2e.bot_harness import answer, make_bot, reply_of, session_id
 from tests.e2e.fake_discord import FakeDiscord, InteractionRejected, Perm, Upload
 from tests.e2e.fake_discord.interactions import find_component
 from tests.e2e.test_bot_event import setup_event, verify
@@ -87,7 +87,7 @@ async def test_organiser_role_and_manage_guild_pass(fake_discord: FakeDiscord, e
 async def test_attendee_actions_need_the_role(fake_discord: FakeDiscord, event) -> None:
     fake = fake_discord
     cb = await answer(fake, "propose", {"title": "Mine", "description": "d"}, user=fake.owner)
-    sid = int(cb.content.split("#")[1].split(")")[0])
+    sid = session_id(cb.content)
     for command, options in [("propose", {"title": "T", "description": "d"}),
                              ("propose", {}),
                              ("interest", {"session": str(sid), "level": 100})]:
@@ -117,8 +117,8 @@ async def test_setup_without_manage_roles_says_what_to_do(fake_discord: FakeDisc
     fake.bot_role.permissions &= ~Perm.MANAGE_ROLES
     await fake.connect(make_bot(fake, tmp_path / "nr.sqlite"))
     ix = await fake.slash("admin setup", user=fake.owner)
-    reply = await fake.wait_until(lambda: [s for s in fake.responses(ix.id) if s.content])
-    assert reply[-1].ephemeral and "Manage Roles" in reply[-1].content
+    reply = await reply_of(fake, ix)
+    assert reply.ephemeral and "Manage Roles" in reply.content
     # choosing an existing role works without it
     role = fake.add_role("Badge holders")
     cb = await answer(fake, "admin setup", {"attendee_role": role}, user=fake.owner)

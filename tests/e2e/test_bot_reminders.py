@@ -10,16 +10,14 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.announce import SYSTEM
-from tests.e2e.bot_harness import Clock, answer, make_bot, restart_bot
+from tests.e2e.bot_harness import Clock, answer, make_bot, publish, restart_bot, run_schedule
 from tests.e2e.fake_discord import FakeDiscord, InteractionRejected
 from tests.e2e.personal_harness import (
     dm_attempts,
     dms,
     open_event,
     propose,
-    publish,
     rate,
-    run,
     slot_of,
 )
 from tests.e2e.test_bot_event import assert_no_pings
@@ -49,7 +47,7 @@ async def test_reminders_reach_exactly_the_expected_attendees_once(fake_discord:
     cb = await answer(fake, "remind off", user=d)
     assert "already off" in cb.content
 
-    await run(fake)
+    await run_schedule(fake)
     await publish(fake)
     tt = await bot.service.published_timetable(guild, SYSTEM)
     ps = {sid: slot_of(tt, sid).slot for sid in (s1, s2, s3, s4)}

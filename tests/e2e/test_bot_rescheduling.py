@@ -10,7 +10,7 @@ import re
 
 from bot.announce import SYSTEM
 from bot.discord.publishing import Published
-from tests.e2e.bot_harness import answer, make_bot
+from tests.e2e.bot_harness import answer, field, make_bot, publish, run_schedule
 from tests.e2e.fake_discord import FakeDiscord, Upload
 from tests.e2e.personal_harness import (
     dm_attempts,
@@ -18,9 +18,7 @@ from tests.e2e.personal_harness import (
     open_event,
     placements,
     propose,
-    publish,
     rate,
-    run,
 )
 from tests.e2e.test_bot_event import assert_no_pings
 
@@ -44,10 +42,6 @@ slots = [
 ]
 """
 CAPACITY = {"Big": 2, "Tiny": 1}
-
-
-def field(embed: dict, name: str) -> str:
-    return next(f["value"] for f in embed["fields"] if f["name"] == name)
 
 
 def utility(tt, interest: dict[int, dict[int, int]]) -> int:
@@ -84,7 +78,7 @@ async def test_reschedule_preview_moves_and_one_notice_each(fake_discord: FakeDi
         await rate(fake, talk_a, 100, who)
 
     # first run: 7 sessions for 6 places, and Talk A draws more people than any room holds
-    done = await run(fake)
+    done = await run_schedule(fake)
     v1 = (await bot.service.schedule_versions(guild, SYSTEM))[-1]
     preview = done.embeds[0]
     assert len(v1.unplaced) == 1
@@ -102,7 +96,7 @@ async def test_reschedule_preview_moves_and_one_notice_each(fake_discord: FakeDi
         assert (f"“{e.title}”" in text and f"expects about {e.expected_attendance} people, "
                 f"but {e.room_name} holds {CAPACITY[e.room_name]}") in text
     assert "What the moves buy" not in str(preview) and len(done.embeds) == 1
-    reply = await publish(fake)
+    reply = (await publish(fake)).content
     assert "moved" not in reply  # a first publish tells nobody anything
     first = placements(vtt)
 
@@ -121,7 +115,7 @@ async def test_reschedule_preview_moves_and_one_notice_each(fake_discord: FakeDi
     closed = fans[-1]
     fake.dms_closed.add(closed.id)
 
-    done = await run(fake)
+    done = await run_schedule(fake)
     v2 = (await bot.service.schedule_versions(guild, SYSTEM))[-1]
     second = placements(await bot.service.version_timetable(guild, SYSTEM, v2.id))
     changed = [s for s in title if first.get(s) != second.get(s)]
@@ -145,7 +139,7 @@ async def test_reschedule_preview_moves_and_one_notice_each(fake_discord: FakeDi
         f"{gain:+,} utility: {v2.utility:,} against {kept:,} for keeping version #{v1.id}")
 
     # publish: one DM per affected person, listing all their moved sessions
-    reply = await publish(fake)
+    reply = (await publish(fake)).content
     told: dict[int, set[int]] = {}
     for sid in moved:
         told.setdefault(owner[sid], set()).add(sid)
@@ -169,7 +163,7 @@ async def test_reschedule_preview_moves_and_one_notice_each(fake_discord: FakeDi
 
     # publishing the same version again, or retrying the step after a restart, resends nothing
     attempts = len(fake.requests)
-    reply = await publish(fake)
+    reply = (await publish(fake)).content
     assert "moved" not in reply
     bot = await fake.restart(bot, make_bot(fake, db))
     await asyncio.sleep(0)

@@ -15,7 +15,6 @@ Set FULL_EVENT_DUMP=/some/file.md to write every message the bot sent, for readi
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import re
@@ -25,7 +24,19 @@ from icalendar import Calendar
 
 from bot.announce import SYSTEM
 from bot.discord.checks import ROLE_REFUSAL
-from tests.e2e.bot_harness import CODE, Clock, answer, make_bot
+from tests.e2e.bot_harness import (
+    CODE,
+    Clock,
+    answer,
+    event_calls,
+    field,
+    make_bot,
+    publish,
+    reply_of,
+    restart_bot,
+    run_schedule,
+    session_id,
+)
 from tests.e2e.fake_discord import ChannelType, FakeDiscord, Upload
 from tests.e2e.personal_harness import dms, placements
 from tests.e2e.test_bot_event import assert_no_pings
@@ -96,39 +107,6 @@ def dump(fake: FakeDiscord, path: str) -> None:
         out.append("")
     with open(path, "w") as fh:
         fh.write("\n".join(out))
-
-
-def session_id(text: str) -> int:
-    return int(re.search(r"#(\d+)", text)[1])
-
-
-async def reply_of(fake: FakeDiscord, ix, what: str, timeout: float = 30):
-    """The last message with content among an interaction's responses (after a defer)."""
-    done = await fake.wait_until(lambda: [s for s in fake.responses(ix.id) if s.content],
-                                 what=what, timeout=timeout)
-    return done[-1]
-
-
-async def run_schedule(fake: FakeDiscord, seconds: int = 2):
-    ix = await fake.slash("admin schedule run", {"seconds": seconds}, user=fake.owner)
-    assert (await fake.wait_for_response(ix.id)).type == 5  # deferred: the solve takes time
-    done = await fake.wait_until(lambda: [s for s in fake.responses(ix.id) if s.embeds],
-                                 timeout=60, what="preview")
-    return ix, done[-1]
-
-
-async def publish(fake: FakeDiscord):
-    ix = await fake.slash("admin schedule publish", user=fake.owner)
-    return await reply_of(fake, ix, "publish reply")
-
-
-def field(embed: dict, name: str) -> str:
-    return next(f["value"] for f in embed["fields"] if f["name"] == name)
-
-
-def event_calls(fake: FakeDiscord, since: int) -> list[tuple[str, str]]:
-    return [(r.method, r.path.rsplit("/", 1)[-1]) for r in fake.requests[since:]
-            if "/scheduled-events" in r.path]
 
 
 def day_messages(fake: FakeDiscord, channel) -> list[dict]:
@@ -279,8 +257,9 @@ async def _scenario(fake: FakeDiscord, db, clock: Clock) -> None:
     assert cb.ephemeral and "30 minutes before" in cb.content, cb.content
 
     # ---- the solve: a progress message edited into a preview with figures and explanations
-    ix, done = await run_schedule(fake)
-    progress = [s for s in fake.responses(ix.id) if s.content and "Scheduling" in s.content]
+    done = await run_schedule(fake, seconds=2)
+    progress = [s for s in fake.responses(done.interaction_id)
+                if s.content and "Scheduling" in s.content]
     assert progress and progress[0].content.startswith("Scheduling for up to 2s")
     assert not done.ephemeral  # the organisers' channel sees the run
     preview = done.embeds[0]
@@ -416,7 +395,7 @@ async def _scenario(fake: FakeDiscord, db, clock: Clock) -> None:
         for sid, level in ((x, 100), (y, 75)):
             cb = await answer(fake, "interest", {"session": str(sid), "level": level}, user=fan)
             assert cb.ephemeral and "is now" in cb.content, cb.content
-    ix, done = await run_schedule(fake)
+    done = await run_schedule(fake, seconds=2)
     v2 = (await bot.service.schedule_versions(guild, SYSTEM))[-1]
     v2tt = await bot.service.version_timetable(guild, SYSTEM, v2.id)
     after = placements(v2tt)
@@ -472,9 +451,7 @@ async def _scenario(fake: FakeDiscord, db, clock: Clock) -> None:
     sent_before, mark = len(fake.sent), len(fake.requests)
     n_events, n_dms = len(fake.guild.scheduled_events), {u: len(dms(fake, m))
                                                         for u, m in everyone.items()}
-    bot = await fake.restart(bot, make_bot(fake, db, clock))
-    await asyncio.wait_for(bot.announcer.started.wait(), 5)
-    await asyncio.wait_for(bot.reminders.started.wait(), 5)
+    bot = await restart_bot(fake, bot, db, clock)
     reply = await publish(fake)
     assert "moved" not in reply.content  # the same version again: nobody is told twice
     assert [m["id"] for m in day_messages(fake, announcements)] == day_ids
