@@ -46,6 +46,11 @@ def ts(dt: datetime, style: str = "t") -> str:
     return f"<t:{int(dt.timestamp())}:{style}>"
 
 
+def discord_time(dt: datetime) -> str:
+    """Date and time in the reader's own zone: the `when` the rules' texts are given."""
+    return ts(dt, "f")
+
+
 def level_name(level: int) -> str:
     return LEVEL_NAMES.get(Level(level), str(level)) if level in set(Level) else str(level)
 
@@ -233,7 +238,7 @@ def itinerary_embed(items: list[ItineraryItem]) -> discord.Embed:
     e = discord.Embed(title="My schedule", colour=COLOUR)
     lines = []
     for it in items:
-        when = f"{ts(it.slot.start, 'f')}"
+        when = discord_time(it.slot.start)
         if it.expected is None:
             lines.append(f"{when}: free")
             continue

@@ -15,10 +15,6 @@ from bot.event.preview import Preview
 DESCRIPTION = 4000
 
 
-def _time(t) -> str:
-    return embeds.ts(t, "f")
-
-
 def _field(e: discord.Embed, name: str, value: str, inline: bool = False) -> None:
     for i, f in enumerate(e.fields):
         if f.name == name:
@@ -67,7 +63,7 @@ def preview_message(p: Preview) -> tuple[list[discord.Embed], discord.File | Non
         _field(main, "What the moves buy",
                f"{p.gain:+,} utility: {v.utility:,} against {p.kept_utility:,} for keeping "
                f"version #{p.based_on} as it is (same interest).")
-    lines = [f"• {changes.describe(m, _time, embeds.literal)}" for m in p.moves]
+    lines = [f"• {changes.describe(m, embeds.discord_time, embeds.literal)}" for m in p.moves]
     title = f"Changes against the published version #{p.based_on}: {len(lines)}"
     if not lines:
         return [main, discord.Embed(title=title, colour=embeds.COLOUR,

@@ -18,7 +18,7 @@ from bot.discord import embeds
 from bot.discord.checks import admin_actor
 from bot.discord.cogs.attendee import _session_id
 from bot.discord.errors import Refused
-from bot.discord.itinerary import discord_time, timetable_file
+from bot.discord.itinerary import timetable_file
 from bot.discord.preview import preview_message
 from bot.event.errors import InvalidInput
 from bot.event.preview import build_preview
@@ -318,7 +318,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Run the ev
             raise
         # figures, every move against the published version and what it buys, explanations
         found = await build_preview(self.service, self.bot.personal, guild_id, actor, version,
-                                    discord_time, embeds.literal)
+                                    embeds.discord_time, embeds.literal)
         shown, moves_file = preview_message(found)
         await message.edit(content=f"Done in {version.solve_seconds:.1f}s.", embeds=shown,
                            attachments=[moves_file] if moves_file else [],
