@@ -45,9 +45,8 @@ async def admin_actor(interaction: discord.Interaction) -> tuple[int, Actor]:
     guild_id = guild_id_of(interaction)
     if has_manage_guild(interaction):
         return guild_id, actor_of(interaction, admin=True)
-    service = interaction.client.service  # type: ignore[attr-defined]
-    try:
-        settings = await service.settings(guild_id, actor_of(interaction, admin=False))
+    try:  # the same cached read as the attendee gate (admin commands clear it)
+        settings = await interaction.client.gate_settings(guild_id)  # type: ignore[attr-defined]
     except Exception:
         settings = None
     if settings and settings.organiser_role_id and settings.organiser_role_id in _role_ids(

@@ -52,7 +52,7 @@ class Attendee(commands.Cog):
                      code: app_commands.Range[str, 1, 64]) -> None:
         guild_id, actor = guild_id_of(interaction), actor_of(interaction)
         result = await self.service.verify(guild_id, actor, code)
-        settings = await self.service.settings(guild_id, actor)
+        settings = await self.bot.gate_settings(guild_id)  # the attendee role
         role_note = ""
         if settings.verified_role_id and isinstance(interaction.user, discord.Member):
             role = interaction.guild.get_role(settings.verified_role_id)
