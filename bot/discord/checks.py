@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Set
+
 import discord
 
 from bot.discord.errors import Refused
@@ -64,7 +66,7 @@ async def attendee_actor(interaction: discord.Interaction) -> tuple[int, Actor, 
     return guild_id, actor, settings
 
 
-def check_attendee(settings: EventSettings, actor: Actor, role_ids: set[int]) -> None:
+def check_attendee(settings: EventSettings, actor: Actor, role_ids: Set[int]) -> None:
     """The attendee gate itself, shared by commands and the raw interest-press path."""
     if (settings.verification_required and not actor.is_admin
             and settings.verified_role_id is not None
