@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 import discord
@@ -257,7 +257,11 @@ def progress_text(p: SolveProgress, started: bool = True) -> str:
             f"after {p.elapsed:.0f}s")
 
 
-def preview_embed(v: ScheduleVersion, over: list[tuple[str, str, int, int]]) -> discord.Embed:
+def preview_embed(v: ScheduleVersion, unplaced: Sequence[str] = (),
+                  over_capacity: Sequence[str] = (), moved: str | None = None
+                  ) -> discord.Embed:
+    """The figures of a computed version; `unplaced` and `over_capacity`: one explanation per
+    session; `moved`: the changes in words (default: the engine's count of moves)."""
     pct = 100 * v.utility / v.upper_bound if v.upper_bound else 100.0
     gain = v.utility - v.seed_heuristic_utility
     gain_pct = 100 * gain / v.seed_heuristic_utility if v.seed_heuristic_utility else 0.0
@@ -267,14 +271,12 @@ def preview_embed(v: ScheduleVersion, over: list[tuple[str, str, int, int]]) -> 
     e.add_field(name="Of the bound", value=f"{pct:.1f}% of {v.upper_bound:,}")
     e.add_field(name="Gain over the seed heuristic", value=f"{gain:+,} ({gain_pct:+.1f}%)")
     e.add_field(name="Sessions placed", value=str(v.placed))
-    e.add_field(name="Sessions moved", value=str(v.moved))
+    e.add_field(name="Sessions moved", value=str(v.moved) if moved is None else moved)
     e.add_field(name="Solve time", value=f"{v.solve_seconds:.1f}s")
-    unplaced = "\n".join(f"{literal(u.title or str(u.session_id))}: {u.reason}"
-                         for u in v.unplaced) or "none"
-    e.add_field(name="Unplaced", value=_cut(unplaced, FIELD_VALUE), inline=False)
-    crowded = "\n".join(f"{literal(t)} in {literal(r)}: ~{n} for {c} seats"
-                        for t, r, n, c in over) or "none"
-    e.add_field(name="Rooms over capacity", value=_cut(crowded, FIELD_VALUE), inline=False)
+    e.add_field(name="Unplaced", value=_cut("\n".join(unplaced) or "none", FIELD_VALUE),
+                inline=False)
+    e.add_field(name="Rooms over capacity",
+                value=_cut("\n".join(over_capacity) or "none", FIELD_VALUE), inline=False)
     e.set_footer(text=f"Publish with /admin schedule publish version:{v.id}")
     return e
 

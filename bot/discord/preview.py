@@ -15,14 +15,6 @@ from bot.event.preview import Preview
 DESCRIPTION = 4000
 
 
-def _field(e: discord.Embed, name: str, value: str, inline: bool = False) -> None:
-    for i, f in enumerate(e.fields):
-        if f.name == name:
-            e.set_field_at(i, name=name, value=value, inline=inline)
-            return
-    e.add_field(name=name, value=value, inline=inline)
-
-
 KIND_WORDS = (("moved", "to another time"), ("room", "to another room"),
               ("unscheduled", "left out"), ("scheduled", "newly placed"))
 
@@ -51,18 +43,15 @@ def _chunks(lines: list[str], limit: int = DESCRIPTION) -> list[str]:
 def preview_message(p: Preview) -> tuple[list[discord.Embed], discord.File | None]:
     """The preview embeds, and a text file with every move when they do not all fit."""
     v = p.version
-    main = embeds.preview_embed(v, [])
-    _field(main, "Unplaced", embeds._cut("\n".join(p.unplaced) or "none", embeds.FIELD_VALUE))
-    _field(main, "Rooms over capacity",
-           embeds._cut("\n".join(p.over_capacity) or "none", embeds.FIELD_VALUE))
+    # against the published version, count what the list below shows (not only slot changes)
+    main = embeds.preview_embed(v, p.unplaced, p.over_capacity,
+                                moved=None if p.based_on is None else moved_summary(p))
     if p.based_on is None:
         return [main], None
-    # against the published version, count what the list below shows (not only slot changes)
-    _field(main, "Sessions moved", moved_summary(p), inline=True)
     if p.gain is not None:
-        _field(main, "What the moves buy",
-               f"{p.gain:+,} utility: {v.utility:,} against {p.kept_utility:,} for keeping "
-               f"version #{p.based_on} as it is (same interest).")
+        main.add_field(name="What the moves buy", inline=False,
+                       value=f"{p.gain:+,} utility: {v.utility:,} against {p.kept_utility:,} "
+                       f"for keeping version #{p.based_on} as it is (same interest).")
     lines = [f"• {changes.describe(m, embeds.discord_time, embeds.literal)}" for m in p.moves]
     title = f"Changes against the published version #{p.based_on}: {len(lines)}"
     if not lines:
