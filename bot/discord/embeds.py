@@ -103,7 +103,7 @@ def thread_url(guild_id: int, thread_id: int) -> str:
     return f"https://discord.com/channels/{guild_id}/{thread_id}"
 
 
-def _pack_lines(lines: list[str], limit: int) -> list[str]:
+def pack_lines(lines: list[str], limit: int) -> list[str]:
     """Whole lines joined into chunks of at most `limit` characters (a line is cut in two
     only when it alone is longer)."""
     chunks: list[str] = []
@@ -155,7 +155,7 @@ def _slot_fields(ps: PublishedSlot, mine: dict[int, int] | None,
                  ) -> list[tuple[str, str]]:
     """(name, value) fields of one slot: a slot too full for one field goes on in more."""
     heading = _slot_heading(ps)
-    values = _pack_lines(_slot_lines(ps, mine, threads, guild_id), FIELD_VALUE)
+    values = pack_lines(_slot_lines(ps, mine, threads, guild_id), FIELD_VALUE)
     return [(heading if i == 0 else _cut(f"{heading} (continued)", 256), value)
             for i, value in enumerate(values)]
 
@@ -286,7 +286,7 @@ def up_next_embeds(ps: PublishedSlot, threads: dict[int, int] | None = None,
     """The "up next" post: every session of the slot (more embeds when one is not enough;
     send them with `split_messages`)."""
     head = f"Starts {ts(ps.slot.start, 'R')}"
-    chunks = _pack_lines([head, *_slot_lines(ps, None, threads, guild_id)], 4000)
+    chunks = pack_lines([head, *_slot_lines(ps, None, threads, guild_id)], 4000)
     found = [discord.Embed(title="Up next" if i == 0 else None, colour=COLOUR,
                            description=chunk) for i, chunk in enumerate(chunks)]
     found[0].add_field(name="When", value=_slot_heading(ps))

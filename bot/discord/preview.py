@@ -27,19 +27,6 @@ def moved_summary(p: Preview) -> str:
     return ", ".join(parts) or "none"
 
 
-def _chunks(lines: list[str], limit: int = DESCRIPTION) -> list[str]:
-    out, cur = [], ""
-    for line in lines:
-        line = line[:limit]
-        if cur and len(cur) + 1 + len(line) > limit:
-            out.append(cur)
-            cur = ""
-        cur = f"{cur}\n{line}" if cur else line
-    if cur:
-        out.append(cur)
-    return out
-
-
 def preview_message(p: Preview) -> tuple[list[discord.Embed], discord.File | None]:
     """The preview embeds, and a text file with every move when they do not all fit."""
     v = p.version
@@ -59,13 +46,13 @@ def preview_message(p: Preview) -> tuple[list[discord.Embed], discord.File | Non
                                     description="Nothing moves.")], None
     found = [discord.Embed(title=title if i == 0 else f"{title} (continued)",
                            colour=embeds.COLOUR, description=chunk)
-             for i, chunk in enumerate(_chunks(lines))]
+             for i, chunk in enumerate(embeds.pack_lines(lines, DESCRIPTION))]
     fitted = embeds.fit_message([main, *found])
     if len(fitted) == 1 + len(found):
         return fitted, None
     # too many to show: the first part here, every move in the attached file
     note = discord.Embed(title=title, colour=embeds.COLOUR,
-                         description=_chunks(lines, 2500)[0] + "\n… every move is in the "
+                         description=embeds.pack_lines(lines, 2500)[0] + "\n… every move is in the "
                          f"attached moves-v{v.id}.txt.")
     text = "\n".join([title, *(f"• {line}" for line in p.move_lines)]) + "\n"  # plain
     return [main, note], discord.File(io.BytesIO(text.encode()), filename=f"moves-v{v.id}.txt")
