@@ -52,7 +52,7 @@ def discord_time(dt: datetime) -> str:
 
 
 def level_name(level: int) -> str:
-    return LEVEL_NAMES.get(Level(level), str(level)) if level in set(Level) else str(level)
+    return LEVEL_NAMES.get(level, str(level))  # Level is an IntEnum: ints look it up
 
 
 def _cut(text: str, limit: int) -> str:
@@ -127,10 +127,8 @@ def _slot_lines(ps: PublishedSlot, mine: dict[int, int] | None,
     def lines(linked: bool) -> list[str]:
         out = []
         for e in sorted(ps.entries, key=lambda e: e.room_name):
-            mark = ""
-            if mine is not None:
-                lvl = mine.get(e.session_id, 0)
-                mark = MARKS.get(Level(lvl), "") + " " if lvl in set(Level) and lvl else ""
+            lvl = 0 if mine is None else mine.get(e.session_id, 0)
+            mark = MARKS[lvl] + " " if lvl in MARKS else ""  # none and unknown: no mark
             name = literal(e.title)
             thread = (threads or {}).get(e.session_id) if linked else None
             if thread is not None and guild_id is not None:
