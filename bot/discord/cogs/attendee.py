@@ -115,15 +115,16 @@ class Attendee(commands.Cog):
                              own: bool = False) -> list[app_commands.Choice[str]]:
         if interaction.guild_id is None:
             return []
+        actor = actor_of(interaction)
         try:
-            found: list[SessionView] = await self.service.list_sessions(
-                interaction.guild_id, actor_of(interaction))
+            found: list[SessionView] = await self.service.list_sessions(interaction.guild_id,
+                                                                        actor)
         except Exception:
             return []
         needle = current.casefold().lstrip("#")
         out = []
         for s in found:
-            if own and s.owner_id != interaction.user.id and not actor_of(interaction).is_admin:
+            if own and s.owner_id != actor.user_id and not actor.is_admin:
                 continue
             if not own and s.status != "public":
                 continue
