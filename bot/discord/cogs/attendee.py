@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from bot.discord import embeds
 from bot.discord.checks import actor_of, attendee_actor, guild_id_of
+from bot.discord.errors import say
 from bot.discord.itinerary import myschedule_reply
 from bot.discord.views import ProposeModal, SessionPages, interest_saved
 from bot.event.errors import InvalidInput
@@ -27,12 +28,6 @@ def _session_id(raw: str) -> int:
     if not raw.isdigit():
         raise InvalidInput("Pick a session from the list (start typing its title).")
     return int(raw)
-
-
-async def _say(interaction: discord.Interaction, text: str = "", *, ephemeral: bool = True,
-               **kwargs) -> None:
-    await interaction.response.send_message(text, ephemeral=ephemeral,
-                                            allowed_mentions=NO_MENTIONS, **kwargs)
 
 
 class Attendee(commands.Cog):
@@ -65,7 +60,7 @@ class Attendee(commands.Cog):
                     role_note = (" (I could not give you the attendee role: an organiser should "
                                  "check my role is above it.)")
         text = "You were already verified." if result.already_verified else "You are verified!"
-        await _say(interaction, text + role_note)
+        await say(interaction, text + role_note)
 
     # ---------------------------------------------------------------------------- propose
 
@@ -85,12 +80,12 @@ class Attendee(commands.Cog):
         guild_id, actor, settings = await attendee_actor(interaction)
         s = await self.service.propose(guild_id, actor, title, description)
         if s.status == "public":
-            await _say(interaction, f"Proposed **{embeds.literal(s.title)}** (#{s.id}). It is "
+            await say(interaction, f"Proposed **{embeds.literal(s.title)}** (#{s.id}). It is "
                        "public: people "
                        "can now say they are interested.")
             await self.bot.post_session(settings, s)
         else:
-            await _say(interaction, f"Proposed **{embeds.literal(s.title)}** (#{s.id}). It "
+            await say(interaction, f"Proposed **{embeds.literal(s.title)}** (#{s.id}). It "
                        "waits for an "
                        "organiser's approval.")
 
@@ -107,9 +102,9 @@ class Attendee(commands.Cog):
 
         embed, page, pages = await render(page)
         if pages > 1:
-            await _say(interaction, embed=embed, view=SessionPages(render, page, pages))
+            await say(interaction, embed=embed, view=SessionPages(render, page, pages))
         else:
-            await _say(interaction, embed=embed)
+            await say(interaction, embed=embed)
 
     async def _public_titles(self, interaction: discord.Interaction, current: str,
                              own: bool = False) -> list[app_commands.Choice[str]]:
@@ -149,7 +144,7 @@ class Attendee(commands.Cog):
         guild_id, actor, _ = await attendee_actor(interaction)
         sid = _session_id(session)
         result = await self.service.set_interest(guild_id, actor, sid, level.value)
-        await _say(interaction, interest_saved(result.title, result.level))
+        await say(interaction, interest_saved(result.title, result.level))
 
     @app_commands.command(description="Change the title or description of your session")
     @app_commands.guild_only()
@@ -161,7 +156,7 @@ class Attendee(commands.Cog):
         s = await self.service.edit_session(guild_id, actor, _session_id(session),
                                             title=title, description=description)
         note = " It waits for an organiser's approval again." if s.status == "pending" else ""
-        await _say(interaction, f"Updated **{embeds.literal(s.title)}** (#{s.id}).{note}",
+        await say(interaction, f"Updated **{embeds.literal(s.title)}** (#{s.id}).{note}",
                    embed=embeds.session_embed(s))
 
     @app_commands.command(description="Withdraw a session you proposed")
@@ -170,7 +165,7 @@ class Attendee(commands.Cog):
     async def withdraw(self, interaction: discord.Interaction, session: str) -> None:
         guild_id, actor = guild_id_of(interaction), actor_of(interaction)
         s = await self.service.withdraw_session(guild_id, actor, _session_id(session))
-        await _say(interaction, f"Withdrew **{embeds.literal(s.title)}** (#{s.id}).")
+        await say(interaction, f"Withdrew **{embeds.literal(s.title)}** (#{s.id}).")
 
     # --------------------------------------------------------------------------- schedule
 
@@ -186,7 +181,7 @@ class Attendee(commands.Cog):
         legend = "★★ very · ★ yes · ☆ a little"
         if len(messages) > 1:
             legend += f" · the timetable in {len(messages)} messages"
-        await _say(interaction, legend, embeds=messages[0] if messages else [])
+        await say(interaction, legend, embeds=messages[0] if messages else [])
         for found in messages[1:]:  # every day and every slot: nothing left out
             await interaction.followup.send(embeds=found, ephemeral=True,
                                             allowed_mentions=NO_MENTIONS)
