@@ -249,7 +249,7 @@ def itinerary_embed(items: list[ItineraryItem]) -> discord.Embed:
     return e
 
 
-def progress_text(p: SolveProgress, started: bool = True) -> str:
+def progress_text(p: SolveProgress) -> str:
     pct = 100 * p.utility / p.upper_bound if p.upper_bound else 100.0
     return (f"Scheduling… utility {p.utility:,} ({pct:.1f}% of the bound {p.upper_bound:,}) "
             f"after {p.elapsed:.0f}s")
