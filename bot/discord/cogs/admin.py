@@ -264,8 +264,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Run the ev
         guild_id, actor = await admin_actor(interaction)
         s = await self.service.approve(guild_id, actor, _session_id(session))
         await say(interaction, f"Approved **{embeds.literal(s.title)}** (#{s.id}).")
-        settings = await self.service.settings(guild_id, actor)
-        problem = await self.bot.post_session(settings, s)
+        problem = await self.bot.post_session(await self.bot.gate_settings(guild_id), s)
         if problem:
             await say(interaction, problem)
 
