@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Set
+
 import discord
 
 from bot.discord.errors import Refused
@@ -45,9 +47,8 @@ async def admin_actor(interaction: discord.Interaction) -> tuple[int, Actor]:
     guild_id = guild_id_of(interaction)
     if has_manage_guild(interaction):
         return guild_id, actor_of(interaction, admin=True)
-    service = interaction.client.service  # type: ignore[attr-defined]
-    try:
-        settings = await service.settings(guild_id, actor_of(interaction, admin=False))
+    try:  # the same cached read as the attendee gate (admin commands clear it)
+        settings = await interaction.client.gate_settings(guild_id)  # type: ignore[attr-defined]
     except Exception:
         settings = None
     if settings and settings.organiser_role_id and settings.organiser_role_id in _role_ids(
@@ -65,7 +66,7 @@ async def attendee_actor(interaction: discord.Interaction) -> tuple[int, Actor, 
     return guild_id, actor, settings
 
 
-def check_attendee(settings: EventSettings, actor: Actor, role_ids: set[int]) -> None:
+def check_attendee(settings: EventSettings, actor: Actor, role_ids: Set[int]) -> None:
     """The attendee gate itself, shared by commands and the raw interest-press path."""
     if (settings.verification_required and not actor.is_admin
             and settings.verified_role_id is not None

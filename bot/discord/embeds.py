@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 import discord
@@ -46,8 +46,13 @@ def ts(dt: datetime, style: str = "t") -> str:
     return f"<t:{int(dt.timestamp())}:{style}>"
 
 
+def discord_time(dt: datetime) -> str:
+    """Date and time in the reader's own zone: the `when` the rules' texts are given."""
+    return ts(dt, "f")
+
+
 def level_name(level: int) -> str:
-    return LEVEL_NAMES.get(Level(level), str(level)) if level in set(Level) else str(level)
+    return LEVEL_NAMES.get(level, str(level))  # Level is an IntEnum: ints look it up
 
 
 def _cut(text: str, limit: int) -> str:
@@ -98,7 +103,7 @@ def thread_url(guild_id: int, thread_id: int) -> str:
     return f"https://discord.com/channels/{guild_id}/{thread_id}"
 
 
-def _pack_lines(lines: list[str], limit: int) -> list[str]:
+def pack_lines(lines: list[str], limit: int) -> list[str]:
     """Whole lines joined into chunks of at most `limit` characters (a line is cut in two
     only when it alone is longer)."""
     chunks: list[str] = []
@@ -122,10 +127,8 @@ def _slot_lines(ps: PublishedSlot, mine: dict[int, int] | None,
     def lines(linked: bool) -> list[str]:
         out = []
         for e in sorted(ps.entries, key=lambda e: e.room_name):
-            mark = ""
-            if mine is not None:
-                lvl = mine.get(e.session_id, 0)
-                mark = MARKS.get(Level(lvl), "") + " " if lvl in set(Level) and lvl else ""
+            lvl = 0 if mine is None else mine.get(e.session_id, 0)
+            mark = MARKS[lvl] + " " if lvl in MARKS else ""  # none and unknown: no mark
             name = literal(e.title)
             thread = (threads or {}).get(e.session_id) if linked else None
             if thread is not None and guild_id is not None:
@@ -150,7 +153,7 @@ def _slot_fields(ps: PublishedSlot, mine: dict[int, int] | None,
                  ) -> list[tuple[str, str]]:
     """(name, value) fields of one slot: a slot too full for one field goes on in more."""
     heading = _slot_heading(ps)
-    values = _pack_lines(_slot_lines(ps, mine, threads, guild_id), FIELD_VALUE)
+    values = pack_lines(_slot_lines(ps, mine, threads, guild_id), FIELD_VALUE)
     return [(heading if i == 0 else _cut(f"{heading} (continued)", 256), value)
             for i, value in enumerate(values)]
 
@@ -233,7 +236,7 @@ def itinerary_embed(items: list[ItineraryItem]) -> discord.Embed:
     e = discord.Embed(title="My schedule", colour=COLOUR)
     lines = []
     for it in items:
-        when = f"{ts(it.slot.start, 'f')}"
+        when = discord_time(it.slot.start)
         if it.expected is None:
             lines.append(f"{when}: free")
             continue
@@ -246,13 +249,17 @@ def itinerary_embed(items: list[ItineraryItem]) -> discord.Embed:
     return e
 
 
-def progress_text(p: SolveProgress, started: bool = True) -> str:
+def progress_text(p: SolveProgress) -> str:
     pct = 100 * p.utility / p.upper_bound if p.upper_bound else 100.0
     return (f"Scheduling… utility {p.utility:,} ({pct:.1f}% of the bound {p.upper_bound:,}) "
             f"after {p.elapsed:.0f}s")
 
 
-def preview_embed(v: ScheduleVersion, over: list[tuple[str, str, int, int]]) -> discord.Embed:
+def preview_embed(v: ScheduleVersion, unplaced: Sequence[str] = (),
+                  over_capacity: Sequence[str] = (), moved: str | None = None
+                  ) -> discord.Embed:
+    """The figures of a computed version; `unplaced` and `over_capacity`: one explanation per
+    session; `moved`: the changes in words (default: the engine's count of moves)."""
     pct = 100 * v.utility / v.upper_bound if v.upper_bound else 100.0
     gain = v.utility - v.seed_heuristic_utility
     gain_pct = 100 * gain / v.seed_heuristic_utility if v.seed_heuristic_utility else 0.0
@@ -262,14 +269,12 @@ def preview_embed(v: ScheduleVersion, over: list[tuple[str, str, int, int]]) -> 
     e.add_field(name="Of the bound", value=f"{pct:.1f}% of {v.upper_bound:,}")
     e.add_field(name="Gain over the seed heuristic", value=f"{gain:+,} ({gain_pct:+.1f}%)")
     e.add_field(name="Sessions placed", value=str(v.placed))
-    e.add_field(name="Sessions moved", value=str(v.moved))
+    e.add_field(name="Sessions moved", value=str(v.moved) if moved is None else moved)
     e.add_field(name="Solve time", value=f"{v.solve_seconds:.1f}s")
-    unplaced = "\n".join(f"{literal(u.title or str(u.session_id))}: {u.reason}"
-                         for u in v.unplaced) or "none"
-    e.add_field(name="Unplaced", value=_cut(unplaced, FIELD_VALUE), inline=False)
-    crowded = "\n".join(f"{literal(t)} in {literal(r)}: ~{n} for {c} seats"
-                        for t, r, n, c in over) or "none"
-    e.add_field(name="Rooms over capacity", value=_cut(crowded, FIELD_VALUE), inline=False)
+    e.add_field(name="Unplaced", value=_cut("\n".join(unplaced) or "none", FIELD_VALUE),
+                inline=False)
+    e.add_field(name="Rooms over capacity",
+                value=_cut("\n".join(over_capacity) or "none", FIELD_VALUE), inline=False)
     e.set_footer(text=f"Publish with /admin schedule publish version:{v.id}")
     return e
 
@@ -279,7 +284,7 @@ def up_next_embeds(ps: PublishedSlot, threads: dict[int, int] | None = None,
     """The "up next" post: every session of the slot (more embeds when one is not enough;
     send them with `split_messages`)."""
     head = f"Starts {ts(ps.slot.start, 'R')}"
-    chunks = _pack_lines([head, *_slot_lines(ps, None, threads, guild_id)], 4000)
+    chunks = pack_lines([head, *_slot_lines(ps, None, threads, guild_id)], 4000)
     found = [discord.Embed(title="Up next" if i == 0 else None, colour=COLOUR,
                            description=chunk) for i, chunk in enumerate(chunks)]
     found[0].add_field(name="When", value=_slot_heading(ps))

@@ -1,4 +1,4 @@
-"""One place that turns refusals into private (ephemeral) replies."""
+"""Private (ephemeral) replies, and the one place that turns refusals into them."""
 
 from __future__ import annotations
 
@@ -18,15 +18,21 @@ class Refused(EventError):
     """A refusal decided in the Discord layer (permission, role): shown privately as is."""
 
 
+async def say(interaction: discord.Interaction, text: str = "", **kwargs) -> None:
+    """An ephemeral message without mentions, as the first response or as a followup (what
+    every command replies with); `kwargs`: embeds, files, views."""
+    if interaction.response.is_done():
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS,
+                                        **kwargs)
+    else:
+        await interaction.response.send_message(text, ephemeral=True,
+                                                allowed_mentions=NO_MENTIONS, **kwargs)
+
+
 async def reply_private(interaction: discord.Interaction, text: str) -> None:
-    """An ephemeral message, as the first response or as a followup."""
-    text = text[:2000]
+    """`say` for a refusal: cut to Discord's 2000 characters, and a failure only logged."""
     try:
-        if interaction.response.is_done():
-            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
-        else:
-            await interaction.response.send_message(text, ephemeral=True,
-                                                    allowed_mentions=NO_MENTIONS)
+        await say(interaction, text[:2000])
     except discord.HTTPException:
         log.warning("could not deliver a refusal to interaction %s", interaction.id)
 

@@ -14,10 +14,6 @@ from bot.event.models import Actor
 NO_MENTIONS = discord.AllowedMentions.none()
 
 
-def discord_time(t) -> str:
-    return embeds.ts(t, "f")
-
-
 async def myschedule_reply(bot, interaction: discord.Interaction, guild_id: int,
                            actor: Actor) -> None:
     """The itinerary embed, the clashes among the attendee's wishes with the reason, and the
@@ -25,7 +21,7 @@ async def myschedule_reply(bot, interaction: discord.Interaction, guild_id: int,
     mine = await bot.service.my_schedule(guild_id, actor)
     items, tt = list(mine.items), mine.timetable
     levels = {s.id: s.my_level for s in mine.sessions}
-    found = explain.clashes(tt, levels, discord_time, user_id=actor.user_id,
+    found = explain.clashes(tt, levels, embeds.discord_time, user_id=actor.user_id,
                             allowed_slots={s.id: s.allowed_slot_ids for s in mine.sessions},
                             esc=embeds.literal)
     shown = [embeds.itinerary_embed(items)]

@@ -13,16 +13,12 @@ from discord.ext import commands
 
 from bot.announce import SYSTEM
 from bot.discord.direct import fit, send_dm
-from bot.discord.embeds import literal, plural, ts
+from bot.discord.embeds import discord_time, literal, plural
 from bot.discord.publishing import Published
 from bot.event import changes
 from bot.event.errors import NotFound
 
 log = logging.getLogger(__name__)
-
-
-def discord_time(t) -> str:
-    return ts(t, "f")
 
 
 class NoticesCog(commands.Cog):

@@ -95,7 +95,7 @@ async def answer(bot: Any, press: InterestPress) -> None:
     a refusal is the same private message a command would give."""
     try:
         settings = await bot.gate_settings(press.guild_id)
-        check_attendee(settings, press.actor, set(press.role_ids))
+        check_attendee(settings, press.actor, press.role_ids)
         result = await bot.service.set_interest(press.guild_id, press.actor, press.session_id,
                                                 press.level)
         text = interest_saved(result.title, result.level)

@@ -15,18 +15,6 @@ from bot.event.preview import Preview
 DESCRIPTION = 4000
 
 
-def _time(t) -> str:
-    return embeds.ts(t, "f")
-
-
-def _field(e: discord.Embed, name: str, value: str, inline: bool = False) -> None:
-    for i, f in enumerate(e.fields):
-        if f.name == name:
-            e.set_field_at(i, name=name, value=value, inline=inline)
-            return
-    e.add_field(name=name, value=value, inline=inline)
-
-
 KIND_WORDS = (("moved", "to another time"), ("room", "to another room"),
               ("unscheduled", "left out"), ("scheduled", "newly placed"))
 
@@ -39,48 +27,32 @@ def moved_summary(p: Preview) -> str:
     return ", ".join(parts) or "none"
 
 
-def _chunks(lines: list[str], limit: int = DESCRIPTION) -> list[str]:
-    out, cur = [], ""
-    for line in lines:
-        line = line[:limit]
-        if cur and len(cur) + 1 + len(line) > limit:
-            out.append(cur)
-            cur = ""
-        cur = f"{cur}\n{line}" if cur else line
-    if cur:
-        out.append(cur)
-    return out
-
-
 def preview_message(p: Preview) -> tuple[list[discord.Embed], discord.File | None]:
     """The preview embeds, and a text file with every move when they do not all fit."""
     v = p.version
-    main = embeds.preview_embed(v, [])
-    _field(main, "Unplaced", embeds._cut("\n".join(p.unplaced) or "none", embeds.FIELD_VALUE))
-    _field(main, "Rooms over capacity",
-           embeds._cut("\n".join(p.over_capacity) or "none", embeds.FIELD_VALUE))
+    # against the published version, count what the list below shows (not only slot changes)
+    main = embeds.preview_embed(v, p.unplaced, p.over_capacity,
+                                moved=None if p.based_on is None else moved_summary(p))
     if p.based_on is None:
         return [main], None
-    # against the published version, count what the list below shows (not only slot changes)
-    _field(main, "Sessions moved", moved_summary(p), inline=True)
     if p.gain is not None:
-        _field(main, "What the moves buy",
-               f"{p.gain:+,} utility: {v.utility:,} against {p.kept_utility:,} for keeping "
-               f"version #{p.based_on} as it is (same interest).")
-    lines = [f"• {changes.describe(m, _time, embeds.literal)}" for m in p.moves]
+        main.add_field(name="What the moves buy", inline=False,
+                       value=f"{p.gain:+,} utility: {v.utility:,} against {p.kept_utility:,} "
+                       f"for keeping version #{p.based_on} as it is (same interest).")
+    lines = [f"• {changes.describe(m, embeds.discord_time, embeds.literal)}" for m in p.moves]
     title = f"Changes against the published version #{p.based_on}: {len(lines)}"
     if not lines:
         return [main, discord.Embed(title=title, colour=embeds.COLOUR,
                                     description="Nothing moves.")], None
     found = [discord.Embed(title=title if i == 0 else f"{title} (continued)",
                            colour=embeds.COLOUR, description=chunk)
-             for i, chunk in enumerate(_chunks(lines))]
+             for i, chunk in enumerate(embeds.pack_lines(lines, DESCRIPTION))]
     fitted = embeds.fit_message([main, *found])
     if len(fitted) == 1 + len(found):
         return fitted, None
     # too many to show: the first part here, every move in the attached file
     note = discord.Embed(title=title, colour=embeds.COLOUR,
-                         description=_chunks(lines, 2500)[0] + "\n… every move is in the "
+                         description=embeds.pack_lines(lines, 2500)[0] + "\n… every move is in the "
                          f"attached moves-v{v.id}.txt.")
     text = "\n".join([title, *(f"• {line}" for line in p.move_lines)]) + "\n"  # plain
     return [main, note], discord.File(io.BytesIO(text.encode()), filename=f"moves-v{v.id}.txt")

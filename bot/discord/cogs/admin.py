@@ -17,8 +17,8 @@ from discord.ext import commands
 from bot.discord import embeds
 from bot.discord.checks import admin_actor
 from bot.discord.cogs.attendee import _session_id
-from bot.discord.errors import Refused
-from bot.discord.itinerary import discord_time, timetable_file
+from bot.discord.errors import Refused, say
+from bot.discord.itinerary import timetable_file
 from bot.discord.preview import preview_message
 from bot.event.errors import InvalidInput
 from bot.event.preview import build_preview
@@ -28,15 +28,6 @@ NO_MENTIONS = discord.AllowedMentions.none()
 MAX_TOML_BYTES = 200_000
 _ZONES = sorted(zoneinfo.available_timezones())
 PROGRESS_EVERY = 1.0  # seconds between edits of the progress message
-
-
-async def _say(interaction: discord.Interaction, text: str = "", **kwargs) -> None:
-    if interaction.response.is_done():
-        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS,
-                                        **kwargs)
-    else:
-        await interaction.response.send_message(text, ephemeral=True,
-                                                allowed_mentions=NO_MENTIONS, **kwargs)
 
 
 def _on_off(v: bool) -> str:
@@ -112,7 +103,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Run the ev
                 f"Announcements channel: {mention('c', settings.announcements_channel_id)}\n"
                 f"Verification required: {_on_off(settings.verification_required)}\n"
                 f"Verification code: ||{settings.verification_code}||")
-        await _say(interaction, text)
+        await say(interaction, text)
 
     # ------------------------------------------------------------------------------- code
 
@@ -121,26 +112,26 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Run the ev
     @code.command(name="show", description="Show the verification code (only to you)")
     async def code_show(self, interaction: discord.Interaction) -> None:
         guild_id, actor = await admin_actor(interaction)
-        await _say(interaction, f"The code is `{await self.service.show_code(guild_id, actor)}`.")
+        await say(interaction, f"The code is `{await self.service.show_code(guild_id, actor)}`.")
 
     @code.command(name="rotate", description="A new random code; the old one stops working")
     async def code_rotate(self, interaction: discord.Interaction) -> None:
         guild_id, actor = await admin_actor(interaction)
         code = await self.service.rotate_code(guild_id, actor)
-        await _say(interaction, f"New code: `{code}`.")
+        await say(interaction, f"New code: `{code}`.")
 
     @code.command(name="set", description="Choose the code yourself")
     async def code_set(self, interaction: discord.Interaction,
                        code: app_commands.Range[str, 4, 32]) -> None:
         guild_id, actor = await admin_actor(interaction)
         code = await self.service.set_code(guild_id, actor, code)
-        await _say(interaction, f"The code is now `{code}`.")
+        await say(interaction, f"The code is now `{code}`.")
 
     @code.command(name="required", description="Whether attendees must verify to take part")
     async def code_required(self, interaction: discord.Interaction, on: bool) -> None:
         guild_id, actor = await admin_actor(interaction)
         s = await self.service.update_settings(guild_id, actor, verification_required=on)
-        await _say(interaction, f"Verification required: {_on_off(s.verification_required)}.")
+        await say(interaction, f"Verification required: {_on_off(s.verification_required)}.")
 
     # -------------------------------------------------------------------- days, slots, rooms
 
@@ -151,14 +142,14 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Run the ev
                       label: str | None = None) -> None:
         guild_id, actor = await admin_actor(interaction)
         d = await self.service.add_day(guild_id, actor, date, label or "")
-        await _say(interaction, f"Added day #{d.id}: {d.label or d.date.isoformat()}.")
+        await say(interaction, f"Added day #{d.id}: {d.label or d.date.isoformat()}.")
 
     @day.command(name="remove", description="Remove a day and its slots")
     async def day_remove(self, interaction: discord.Interaction, day: int,
                          force: bool = False) -> None:
         guild_id, actor = await admin_actor(interaction)
         await self.service.remove_day(guild_id, actor, day, force)
-        await _say(interaction, f"Removed day #{day}.")
+        await say(interaction, f"Removed day #{day}.")
 
     slot = app_commands.Group(name="slot", description="Slots and breaks")
 
@@ -168,7 +159,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Run the ev
         guild_id, actor = await admin_actor(interaction)
         s = await self.service.add_slot(guild_id, actor, day, start, end, is_break, label or "")
         kind = "break" if s.is_break else "slot"
-        await _say(interaction, f"Added {kind} #{s.id}: {embeds.ts(s.start, 'F')}–"
+        await say(interaction, f"Added {kind} #{s.id}: {embeds.ts(s.start, 'F')}–"
                    f"{embeds.ts(s.end)}.")
 
     @slot.command(name="remove", description="Remove a slot or break")
@@ -176,19 +167,19 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Run the ev
                           force: bool = False) -> None:
         guild_id, actor = await admin_actor(interaction)
         await self.service.remove_slot(guild_id, actor, slot, force)
-        await _say(interaction, f"Removed slot #{slot}.")
+        await say(interaction, f"Removed slot #{slot}.")
 
     @slot.command(name="lock", description="Keep this slot's sessions in place on re-runs")
     async def slot_lock(self, interaction: discord.Interaction, slot: int) -> None:
         guild_id, actor = await admin_actor(interaction)
         s = await self.service.lock_slot(guild_id, actor, slot)
-        await _say(interaction, f"Slot #{s.id} is locked.")
+        await say(interaction, f"Slot #{s.id} is locked.")
 
     @slot.command(name="unlock", description="Let the scheduler move this slot's sessions")
     async def slot_unlock(self, interaction: discord.Interaction, slot: int) -> None:
         guild_id, actor = await admin_actor(interaction)
         s = await self.service.unlock_slot(guild_id, actor, slot)
-        await _say(interaction, f"Slot #{s.id} is unlocked.")
+        await say(interaction, f"Slot #{s.id} is unlocked.")
 
     room = app_commands.Group(name="room", description="Rooms")
 
@@ -199,14 +190,14 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Run the ev
                        link: str | None = None) -> None:
         guild_id, actor = await admin_actor(interaction)
         r = await self.service.add_room(guild_id, actor, name, capacity, link)
-        await _say(interaction, f"Added room #{r.id}: {r.name} ({r.capacity} seats).")
+        await say(interaction, f"Added room #{r.id}: {r.name} ({r.capacity} seats).")
 
     @room.command(name="remove", description="Remove a room")
     async def room_remove(self, interaction: discord.Interaction, room: int,
                           force: bool = False) -> None:
         guild_id, actor = await admin_actor(interaction)
         await self.service.remove_room(guild_id, actor, room, force)
-        await _say(interaction, f"Removed room #{room}.")
+        await say(interaction, f"Removed room #{room}.")
 
     @room.command(name="voice", description="The voice or stage channel where a room's "
                                             "sessions happen (leave out to clear)")
@@ -218,7 +209,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Run the ev
                                          voice_channel_id=None if channel is None else channel.id)
         where = (f"<#{r.voice_channel_id}>" if r.voice_channel_id else
                  "no channel (Discord events show the room's name as their location)")
-        await _say(interaction, f"Room #{r.id} {r.name}: {where}. Publish again to move its "
+        await say(interaction, f"Room #{r.id} {r.name}: {where}. Publish again to move its "
                    "Discord events.")
 
     timetable = app_commands.Group(name="timetable", description="The whole timetable")
@@ -237,7 +228,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Run the ev
         n = embeds.plural
         breaks = (f" ({r.breaks} of them {'a break' if r.breaks == 1 else 'breaks'})"
                   if r.breaks else "")
-        await _say(interaction, f"Imported {n(r.days, 'day')}, {n(r.slots, 'slot')}{breaks} "
+        await say(interaction, f"Imported {n(r.days, 'day')}, {n(r.slots, 'slot')}{breaks} "
                    f"and {n(r.rooms, 'room')}. Check it with /admin timetable show.")
 
     @timetable.command(name="show", description="Days, slots and rooms with their ids")
@@ -252,7 +243,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Run the ev
                 lines.append(f"  slot #{s.id}: {embeds.ts(s.start)}–{embeds.ts(s.end)}{flags}")
         lines += [f"Room #{r.id}: {r.name} ({r.capacity})" for r in tv.rooms]
         text = "\n".join(lines)
-        await _say(interaction, text[:1990] + ("…" if len(text) > 1990 else ""))
+        await say(interaction, text[:1990] + ("…" if len(text) > 1990 else ""))
 
     # ------------------------------------------------------------------------ moderation
 
@@ -272,18 +263,17 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Run the ev
     async def approve(self, interaction: discord.Interaction, session: str) -> None:
         guild_id, actor = await admin_actor(interaction)
         s = await self.service.approve(guild_id, actor, _session_id(session))
-        await _say(interaction, f"Approved **{embeds.literal(s.title)}** (#{s.id}).")
-        settings = await self.service.settings(guild_id, actor)
-        problem = await self.bot.post_session(settings, s)
+        await say(interaction, f"Approved **{embeds.literal(s.title)}** (#{s.id}).")
+        problem = await self.bot.post_session(await self.bot.gate_settings(guild_id), s)
         if problem:
-            await _say(interaction, problem)
+            await say(interaction, problem)
 
     @proposal.command(name="reject", description="Refuse a pending proposal")
     @app_commands.autocomplete(session=_pending)
     async def reject(self, interaction: discord.Interaction, session: str) -> None:
         guild_id, actor = await admin_actor(interaction)
         s = await self.service.reject(guild_id, actor, _session_id(session))
-        await _say(interaction, f"Rejected **{embeds.literal(s.title)}** (#{s.id}).")
+        await say(interaction, f"Rejected **{embeds.literal(s.title)}** (#{s.id}).")
 
     # -------------------------------------------------------------------------- schedule
 
@@ -318,7 +308,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Run the ev
             raise
         # figures, every move against the published version and what it buys, explanations
         found = await build_preview(self.service, self.bot.personal, guild_id, actor, version,
-                                    discord_time, embeds.literal)
+                                    embeds.discord_time, embeds.literal)
         shown, moves_file = preview_message(found)
         await message.edit(content=f"Done in {version.solve_seconds:.1f}s.", embeds=shown,
                            attachments=[moves_file] if moves_file else [],
@@ -336,7 +326,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Run the ev
                 raise InvalidInput("Nothing to publish yet: run /admin schedule run first.")
             version = versions[-1].id
         lines = await self.bot.publisher.publish(guild_id, actor, version)
-        await _say(interaction, "\n".join(lines))
+        await say(interaction, "\n".join(lines))
 
     @app_commands.command(name="events", description="Mirror the published sessions as "
                                                      "Discord scheduled events (on/off)")
@@ -344,12 +334,12 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Run the ev
         guild_id, actor = await admin_actor(interaction)
         s = await self.service.update_settings(guild_id, actor, mirror_events=on)
         if not s.mirror_events:
-            await _say(interaction, "Discord events mirror: off. Publishing no longer creates, "
+            await say(interaction, "Discord events mirror: off. Publishing no longer creates, "
                        "moves or removes Discord events; the ones already there stay.")
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         line = (await self.bot.mirror.sync(guild_id)) if s.published_version_id else None
-        await _say(interaction, "Discord events mirror: on." + (f" {line}" if line else
+        await say(interaction, "Discord events mirror: on." + (f" {line}" if line else
                    " The next publish creates them."))
 
     # ------------------------------------------------------------------ export and backup
@@ -359,14 +349,14 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Run the ev
         guild_id, actor = await admin_actor(interaction)
         text = await self.service.export_event_json(guild_id, actor)
         name = f"event-{guild_id}-{datetime.now(UTC):%Y%m%d-%H%M%S}.json"
-        await _say(interaction, "The event's data:",
+        await say(interaction, "The event's data:",
                    file=discord.File(io.BytesIO(text.encode()), filename=name))
 
     @app_commands.command(name="export-calendar", description="The published timetable as "
                                                                "an .ics calendar file")
     async def export_calendar(self, interaction: discord.Interaction) -> None:
         guild_id, actor = await admin_actor(interaction)
-        await _say(interaction, "The published timetable (import it into a calendar app):",
+        await say(interaction, "The published timetable (import it into a calendar app):",
                    file=await timetable_file(self.bot, guild_id, actor))
 
     @app_commands.command(name="backup", description="A copy of the database on the bot's "
@@ -377,7 +367,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Run the ev
         target = self.bot.settings.backup_dir / (
             f"session-scheduler-{time.strftime('%Y%m%d-%H%M%S')}-{interaction.id}.sqlite")
         path = await self.service.backup(target)
-        await _say(interaction, f"Backup written on the bot's machine: `{path}`. Use "
+        await say(interaction, f"Backup written on the bot's machine: `{path}`. Use "
                    "/admin export for a copy of this event you can download.")
 
 

@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from bot.discord import embeds
 from bot.discord.checks import actor_of, attendee_actor, guild_id_of
+from bot.discord.errors import say
 from bot.discord.itinerary import myschedule_reply
 from bot.discord.views import ProposeModal, SessionPages, interest_saved
 from bot.event.errors import InvalidInput
@@ -27,12 +28,6 @@ def _session_id(raw: str) -> int:
     if not raw.isdigit():
         raise InvalidInput("Pick a session from the list (start typing its title).")
     return int(raw)
-
-
-async def _say(interaction: discord.Interaction, text: str = "", *, ephemeral: bool = True,
-               **kwargs) -> None:
-    await interaction.response.send_message(text, ephemeral=ephemeral,
-                                            allowed_mentions=NO_MENTIONS, **kwargs)
 
 
 class Attendee(commands.Cog):
@@ -52,7 +47,7 @@ class Attendee(commands.Cog):
                      code: app_commands.Range[str, 1, 64]) -> None:
         guild_id, actor = guild_id_of(interaction), actor_of(interaction)
         result = await self.service.verify(guild_id, actor, code)
-        settings = await self.service.settings(guild_id, actor)
+        settings = await self.bot.gate_settings(guild_id)  # the attendee role
         role_note = ""
         if settings.verified_role_id and isinstance(interaction.user, discord.Member):
             role = interaction.guild.get_role(settings.verified_role_id)
@@ -65,7 +60,7 @@ class Attendee(commands.Cog):
                     role_note = (" (I could not give you the attendee role: an organiser should "
                                  "check my role is above it.)")
         text = "You were already verified." if result.already_verified else "You are verified!"
-        await _say(interaction, text + role_note)
+        await say(interaction, text + role_note)
 
     # ---------------------------------------------------------------------------- propose
 
@@ -85,12 +80,12 @@ class Attendee(commands.Cog):
         guild_id, actor, settings = await attendee_actor(interaction)
         s = await self.service.propose(guild_id, actor, title, description)
         if s.status == "public":
-            await _say(interaction, f"Proposed **{embeds.literal(s.title)}** (#{s.id}). It is "
+            await say(interaction, f"Proposed **{embeds.literal(s.title)}** (#{s.id}). It is "
                        "public: people "
                        "can now say they are interested.")
             await self.bot.post_session(settings, s)
         else:
-            await _say(interaction, f"Proposed **{embeds.literal(s.title)}** (#{s.id}). It "
+            await say(interaction, f"Proposed **{embeds.literal(s.title)}** (#{s.id}). It "
                        "waits for an "
                        "organiser's approval.")
 
@@ -107,23 +102,24 @@ class Attendee(commands.Cog):
 
         embed, page, pages = await render(page)
         if pages > 1:
-            await _say(interaction, embed=embed, view=SessionPages(render, page, pages))
+            await say(interaction, embed=embed, view=SessionPages(render, page, pages))
         else:
-            await _say(interaction, embed=embed)
+            await say(interaction, embed=embed)
 
     async def _public_titles(self, interaction: discord.Interaction, current: str,
                              own: bool = False) -> list[app_commands.Choice[str]]:
         if interaction.guild_id is None:
             return []
+        actor = actor_of(interaction)
         try:
-            found: list[SessionView] = await self.service.list_sessions(
-                interaction.guild_id, actor_of(interaction))
+            found: list[SessionView] = await self.service.list_sessions(interaction.guild_id,
+                                                                        actor)
         except Exception:
             return []
         needle = current.casefold().lstrip("#")
         out = []
         for s in found:
-            if own and s.owner_id != interaction.user.id and not actor_of(interaction).is_admin:
+            if own and s.owner_id != actor.user_id and not actor.is_admin:
                 continue
             if not own and s.status != "public":
                 continue
@@ -148,7 +144,7 @@ class Attendee(commands.Cog):
         guild_id, actor, _ = await attendee_actor(interaction)
         sid = _session_id(session)
         result = await self.service.set_interest(guild_id, actor, sid, level.value)
-        await _say(interaction, interest_saved(result.title, result.level))
+        await say(interaction, interest_saved(result.title, result.level))
 
     @app_commands.command(description="Change the title or description of your session")
     @app_commands.guild_only()
@@ -160,7 +156,7 @@ class Attendee(commands.Cog):
         s = await self.service.edit_session(guild_id, actor, _session_id(session),
                                             title=title, description=description)
         note = " It waits for an organiser's approval again." if s.status == "pending" else ""
-        await _say(interaction, f"Updated **{embeds.literal(s.title)}** (#{s.id}).{note}",
+        await say(interaction, f"Updated **{embeds.literal(s.title)}** (#{s.id}).{note}",
                    embed=embeds.session_embed(s))
 
     @app_commands.command(description="Withdraw a session you proposed")
@@ -169,7 +165,7 @@ class Attendee(commands.Cog):
     async def withdraw(self, interaction: discord.Interaction, session: str) -> None:
         guild_id, actor = guild_id_of(interaction), actor_of(interaction)
         s = await self.service.withdraw_session(guild_id, actor, _session_id(session))
-        await _say(interaction, f"Withdrew **{embeds.literal(s.title)}** (#{s.id}).")
+        await say(interaction, f"Withdrew **{embeds.literal(s.title)}** (#{s.id}).")
 
     # --------------------------------------------------------------------------- schedule
 
@@ -185,7 +181,7 @@ class Attendee(commands.Cog):
         legend = "★★ very · ★ yes · ☆ a little"
         if len(messages) > 1:
             legend += f" · the timetable in {len(messages)} messages"
-        await _say(interaction, legend, embeds=messages[0] if messages else [])
+        await say(interaction, legend, embeds=messages[0] if messages else [])
         for found in messages[1:]:  # every day and every slot: nothing left out
             await interaction.followup.send(embeds=found, ephemeral=True,
                                             allowed_mentions=NO_MENTIONS)
