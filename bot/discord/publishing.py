@@ -39,16 +39,14 @@ class Publisher:
         """`step` returns a line for the organiser's reply, or None to say nothing."""
         self.steps.append((name, step))
 
-    async def publish(self, guild_id: int, actor: Actor, version_id: int) -> list[str]:
-        before = await self.service.settings(guild_id, actor)
-        version = await self.service.publish(guild_id, actor, version_id)
-        settings = before
-        if not before.schedule_visible:  # publishing shows the schedule to everyone
-            settings = await self.service.update_settings(guild_id, actor, schedule_visible=True)
-        timetable = await self.service.published_timetable(guild_id, actor)
-        done = Published(guild_id, actor, version, before.published_version_id, settings,
-                         timetable)
-        lines = [f"Published version #{version.id}."]
+    async def publish(self, guild_id: int, actor: Actor, version_id: int | None = None
+                      ) -> list[str]:
+        """Publish (default: the latest version) and show it to everyone, in one rules call;
+        then run every step."""
+        p = await self.service.publish(guild_id, actor, version_id, make_visible=True)
+        done = Published(guild_id, actor, p.version, p.previous_version_id, p.settings,
+                         p.timetable)
+        lines = [f"Published version #{p.version.id}."]
         for name, step in self.steps:
             try:
                 line = await step(done)

@@ -26,6 +26,7 @@ from bot.event.models import (
     Entry,
     ItineraryItem,
     MySchedule,
+    Publication,
     PublishedDay,
     PublishedSlot,
     PublishedTimetable,
@@ -33,7 +34,7 @@ from bot.event.models import (
 )
 from bot.event.solving import ProgressCallback, SolverFailed, solve_in_process
 from bot.event.times import from_utc_text, now_text
-from bot.storage import personal, schedules, sessions, timetable
+from bot.storage import events, personal, schedules, sessions, timetable
 from scheduler_core.evaluate import utility_of
 from scheduler_core.models import Instance, InvalidInstance, Result
 
@@ -172,16 +173,33 @@ class SchedulingRules(ServiceBase):
                                   ev["published_version_id"])
         return await self.db.read(tx)
 
-    async def publish(self, guild_id: int, actor: Actor, version_id: int) -> ScheduleVersion:
-        """Make a stored version the published schedule (admins); one published at a time."""
-        version_id = _check_id(version_id, "schedule version")
+    async def publish(self, guild_id: int, actor: Actor, version_id: int | None = None, *,
+                      make_visible: bool = False) -> Publication:
+        """Make a stored version (default: the latest) the published schedule (admins); one
+        published at a time. With `make_visible`, attendees see it from now on (what
+        /admin schedule publish does); otherwise `schedule_visible` stays as it was."""
+        if version_id is not None:
+            version_id = _check_id(version_id, "schedule version")
 
-        def fn(conn: Tx, ev: sqlite3.Row) -> ScheduleVersion:
-            row = schedules.get_version(conn, guild_id, version_id)
-            if row is None:
-                raise NotFound("There is no such schedule version.")
-            schedules.mark_published(conn, guild_id, version_id, now_text())
-            return _version_views(conn, guild_id, [row], version_id)[0]
+        def fn(conn: Tx, ev: sqlite3.Row) -> Publication:
+            if version_id is None:
+                row = schedules.latest_version(conn, guild_id)
+                if row is None:
+                    raise NotFound("Nothing to publish yet: run /admin schedule run first.")
+            else:
+                row = schedules.get_version(conn, guild_id, version_id)
+                if row is None:
+                    raise NotFound("There is no such schedule version.")
+            published = row["id"]
+            schedules.mark_published(conn, guild_id, published, now_text())
+            if make_visible:
+                events.update_event(conn, guild_id, {"schedule_visible": 1})
+            after = _event(conn, guild_id)
+            laid_out = _laid_out(conn, guild_id, after, published, timetable.slots(conn, guild_id),
+                                 _entries_by_slot(conn, published))
+            return Publication(_version_views(conn, guild_id, [row], published)[0],
+                               ev["published_version_id"],
+                               _views.settings(after, with_code=True), laid_out)
         return await self._admin_write(guild_id, actor, fn)
 
     # ------------------------------------------------------------------------------ queries

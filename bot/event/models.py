@@ -189,6 +189,17 @@ class PublishedTimetable:
 
 
 @dataclass(frozen=True, slots=True)
+class Publication:
+    """What publishing changed, read in the publishing transaction: the Discord side (posted
+    timetable, announcements, mirror...) works from this and reads nothing again."""
+
+    version: ScheduleVersion
+    previous_version_id: int | None  # the version published before, if any
+    settings: EventSettings          # after publishing
+    timetable: PublishedTimetable    # the version just published, laid out by day and slot
+
+
+@dataclass(frozen=True, slots=True)
 class ItineraryItem:
     """In one slot: the session the attendee is expected at, and the others they care about."""
 

@@ -30,6 +30,13 @@ def get_version(conn: sqlite3.Connection, guild_id: int, version_id: int) -> sql
         (guild_id, version_id)).fetchone()
 
 
+def latest_version(conn: sqlite3.Connection, guild_id: int) -> sqlite3.Row | None:
+    return conn.execute(
+        "SELECT v.*, (SELECT count(*) FROM placements p WHERE p.version_id = v.id) AS placed "
+        "FROM schedule_versions v WHERE v.guild_id = ? ORDER BY v.id DESC LIMIT 1",
+        (guild_id,)).fetchone()
+
+
 def versions(conn: sqlite3.Connection, guild_id: int) -> list[sqlite3.Row]:
     return conn.execute(
         "SELECT v.*, (SELECT count(*) FROM placements p WHERE p.version_id = v.id) AS placed "

@@ -320,11 +320,6 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Run the ev
                                version: app_commands.Range[int, 1] | None = None) -> None:
         guild_id, actor = await admin_actor(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        if version is None:
-            versions = await self.service.schedule_versions(guild_id, actor)
-            if not versions:
-                raise InvalidInput("Nothing to publish yet: run /admin schedule run first.")
-            version = versions[-1].id
         lines = await self.bot.publisher.publish(guild_id, actor, version)
         await say(interaction, "\n".join(lines))
 

@@ -56,7 +56,7 @@ async def test_run_store_publish_and_query(event, proposals):
 
     with pytest.raises(NotFound, match="No schedule"):
         await event.published_timetable(GUILD, ADMIN)
-    assert (await event.publish(GUILD, ADMIN, version.id)).published
+    assert (await event.publish(GUILD, ADMIN, version.id)).version.published
     with pytest.raises(Forbidden, match="not public yet"):
         await event.published_timetable(GUILD, PEOPLE[0])
     await event.update_settings(GUILD, ADMIN, schedule_visible=True)
@@ -219,3 +219,16 @@ async def test_my_schedule_is_the_itinerary_timetable_and_sessions_in_one_read(e
     assert list(mine.sessions) == await event.list_sessions(GUILD, who)
     assert mine.event_name == (await event.settings(GUILD, ADMIN)).name
     assert any(it.expected is not None for it in mine.items)
+
+
+async def test_publish_defaults_to_the_latest_version_and_can_show_it(event, proposals):
+    with pytest.raises(NotFound, match="Nothing to publish yet"):
+        await event.publish(GUILD, ADMIN)
+    v1 = await event.run_schedule(GUILD, ADMIN, **FAST)
+    v2 = await event.run_schedule(GUILD, ADMIN, **FAST)
+    first = await event.publish(GUILD, ADMIN, v1.id)
+    assert first.previous_version_id is None and not first.settings.schedule_visible
+    latest = await event.publish(GUILD, ADMIN, make_visible=True)
+    assert latest.version.id == v2.id and latest.previous_version_id == v1.id
+    assert latest.settings.schedule_visible and latest.settings.published_version_id == v2.id
+    assert latest.timetable == await event.published_timetable(GUILD, PEOPLE[0])
