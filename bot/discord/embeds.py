@@ -11,7 +11,6 @@ from datetime import datetime
 import discord
 
 from bot.event.models import (
-    LEVEL_NAMES,
     ItineraryItem,
     Level,
     PublishedDay,
@@ -19,6 +18,7 @@ from bot.event.models import (
     PublishedTimetable,
     ScheduleVersion,
     SessionView,
+    level_name,
 )
 from bot.event.solving import SolveProgress
 
@@ -49,10 +49,6 @@ def ts(dt: datetime, style: str = "t") -> str:
 def discord_time(dt: datetime) -> str:
     """Date and time in the reader's own zone: the `when` the rules' texts are given."""
     return ts(dt, "f")
-
-
-def level_name(level: int) -> str:
-    return LEVEL_NAMES.get(level, str(level))  # Level is an IntEnum: ints look it up
 
 
 def _cut(text: str, limit: int) -> str:

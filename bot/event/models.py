@@ -25,10 +25,7 @@ LEVEL_NAMES = {Level.NONE: "none", Level.A_LITTLE: "a little", Level.YES: "yes",
 
 def level_name(level: int) -> str:
     """The level's name ("a little"), or the number itself when it is not one of the levels."""
-    try:
-        return LEVEL_NAMES[Level(level)]
-    except ValueError:
-        return str(level)
+    return LEVEL_NAMES.get(level, str(level))  # Level is an IntEnum: plain ints look it up
 
 
 @dataclass(frozen=True, slots=True)
