@@ -58,13 +58,19 @@ class TransferRules(ServiceBase):
             return counts
         return await self.db.write(tx)
 
-    async def backup(self, path: str | Path | None = None) -> Path:
+    async def backup(self, path: str | Path | None = None, *, guild_id: int | None = None,
+                     actor: Actor | None = None) -> Path:
         """A consistent copy of the whole database (all guilds) via VACUUM INTO.
 
         Default: `backups/<name>-<UTC time>.sqlite` next to the database (data/backups/).
-        Operator-only: the file holds every guild's event, so never send it to a guild (give a
-        guild admin `export_event_json` instead).
+        The file holds every guild's event, so it stays on the operator's machine; never send
+        it to a guild (give a guild admin `export_event_json` instead). Asked for from a guild
+        (`guild_id`, `actor`), it needs that guild's event and an admin.
         """
+        if guild_id is not None or actor is not None:
+            guild_id = _check_id(guild_id, "server")
+            _require_admin(_check_actor(actor))
+            await self.db.read(lambda conn: _event(conn, guild_id))
         if path is None:
             stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
             path = self.db.path.parent / "backups" / f"{self.db.path.stem}-{stamp}.sqlite"

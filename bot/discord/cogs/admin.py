@@ -358,10 +358,9 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Run the ev
                                                      "machine")
     async def backup(self, interaction: discord.Interaction) -> None:
         guild_id, actor = await admin_actor(interaction)
-        await self.service.settings(guild_id, actor)  # the event exists
         target = self.bot.settings.backup_dir / (
             f"session-scheduler-{time.strftime('%Y%m%d-%H%M%S')}-{interaction.id}.sqlite")
-        path = await self.service.backup(target)
+        path = await self.service.backup(target, guild_id=guild_id, actor=actor)
         await say(interaction, f"Backup written on the bot's machine: `{path}`. Use "
                    "/admin export for a copy of this event you can download.")
 

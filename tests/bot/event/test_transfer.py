@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from bot.event import Conflict, EventService, Forbidden, InvalidInput
+from bot.event import Conflict, EventService, Forbidden, InvalidInput, NotFound
 from tests.bot.conftest import ADMIN, ALICE, BOB, GUILD, OTHER_GUILD, verified
 
 _REFS = {"day_id": "days", "session_id": "sessions", "slot_id": "slots", "room_id": "rooms",
@@ -152,3 +152,14 @@ async def test_backup_is_a_consistent_openable_copy(event, tmp_path):
         await event.backup(target)
     default = await event.backup()
     assert default.parent == event.db.path.parent / "backups" and default.exists()
+
+
+async def test_a_backup_asked_from_a_guild_needs_its_event_and_an_admin(event, tmp_path):
+    target = tmp_path / "b.sqlite"
+    await _rich_event(event)
+    with pytest.raises(NotFound):
+        await event.backup(target, guild_id=OTHER_GUILD, actor=ADMIN)  # no event there
+    with pytest.raises(Forbidden):
+        await event.backup(target, guild_id=GUILD, actor=ALICE)
+    assert not target.exists()
+    assert await event.backup(target, guild_id=GUILD, actor=ADMIN) == target
