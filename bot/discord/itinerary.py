@@ -43,10 +43,7 @@ async def myschedule_reply(bot, interaction: discord.Interaction, guild_id: int,
 
 async def timetable_file(bot, guild_id: int, actor: Actor) -> discord.File:
     """The whole published timetable as an .ics file (admins)."""
-    service = bot.service
-    tt = await service.published_timetable(guild_id, actor)
-    settings = await service.settings(guild_id, actor)
-    descriptions = {s.id: s.description for s in await service.list_sessions(guild_id, actor)}
-    ics = calendar.timetable_ics(tt, guild_id=guild_id, event_name=settings.name,
-                                 descriptions=descriptions)
-    return discord.File(io.BytesIO(ics), filename=f"timetable-v{tt.version_id}.ics")
+    view = await bot.service.published_view(guild_id, actor)
+    ics = calendar.timetable_ics(view.timetable, guild_id=guild_id, event_name=view.event_name,
+                                 descriptions={s.id: s.description for s in view.sessions})
+    return discord.File(io.BytesIO(ics), filename=f"timetable-v{view.timetable.version_id}.ics")

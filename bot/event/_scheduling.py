@@ -30,6 +30,7 @@ from bot.event.models import (
     PublishedDay,
     PublishedSlot,
     PublishedTimetable,
+    PublishedView,
     ScheduleVersion,
 )
 from bot.event.solving import ProgressCallback, SolverFailed, solve_in_process
@@ -238,6 +239,17 @@ class SchedulingRules(ServiceBase):
             return _itinerary(conn, guild_id, actor, slot_rows, by_slot)
         return await self.db.read(tx)
 
+    async def published_view(self, guild_id: int, actor: Actor) -> PublishedView:
+        """The published timetable with the event's name and the sessions (public ones and the
+        actor's own, with the actor's levels), from one consistent read."""
+        guild_id = _check_id(guild_id, "server")
+        _check_actor(actor)
+
+        def tx(conn: Tx) -> PublishedView:
+            ev, slot_rows, by_slot = self._published(conn, guild_id, actor)
+            return _published_view(conn, guild_id, actor, ev, slot_rows, by_slot)
+        return await self.db.read(tx)
+
     async def my_schedule(self, guild_id: int, actor: Actor) -> MySchedule:
         """The itinerary with the published timetable and the sessions it refers to, so that
         /myschedule can explain clashes and attach a calendar from one consistent read."""
@@ -246,13 +258,10 @@ class SchedulingRules(ServiceBase):
 
         def tx(conn: Tx) -> MySchedule:
             ev, slot_rows, by_slot = self._published(conn, guild_id, actor)
-            return MySchedule(
-                event_name=ev["name"],
-                timetable=_laid_out(conn, guild_id, ev, ev["published_version_id"], slot_rows,
-                                    by_slot),
-                items=tuple(_itinerary(conn, guild_id, actor, slot_rows, by_slot)),
-                sessions=tuple(_session_views(conn, guild_id, actor.user_id, ("public",),
-                                              own=True)))
+            view = _published_view(conn, guild_id, actor, ev, slot_rows, by_slot)
+            return MySchedule(event_name=view.event_name, timetable=view.timetable,
+                              items=tuple(_itinerary(conn, guild_id, actor, slot_rows, by_slot)),
+                              sessions=view.sessions)
         return await self.db.read(tx)
 
     # --------------------------------------------------- inputs of change notices (admins)
@@ -288,6 +297,15 @@ class SchedulingRules(ServiceBase):
                 out.setdefault(r["session_id"], {})[r["user_id"]] = r["level"]
             return out
         return await self.db.read(tx)
+
+
+def _published_view(conn: Tx, guild_id: int, actor: Actor, ev: sqlite3.Row,
+                    slot_rows: list[sqlite3.Row], by_slot: dict[int, list[Entry]]
+                    ) -> PublishedView:
+    return PublishedView(
+        event_name=ev["name"],
+        timetable=_laid_out(conn, guild_id, ev, ev["published_version_id"], slot_rows, by_slot),
+        sessions=tuple(_session_views(conn, guild_id, actor.user_id, ("public",), own=True)))
 
 
 def _version_views(conn: Tx, guild_id: int, rows: list[sqlite3.Row], published_id: int | None,

@@ -207,6 +207,16 @@ class ItineraryItem:
 
 
 @dataclass(frozen=True, slots=True)
+class PublishedView:
+    """The published timetable with what renders it, read in one transaction: /schedule (the
+    reader's levels) and the calendar export (the event's name, the descriptions)."""
+
+    event_name: str
+    timetable: PublishedTimetable
+    sessions: tuple[SessionView, ...]  # public ones and the reader's own, with their levels
+
+
+@dataclass(frozen=True, slots=True)
 class MySchedule:
     """Everything /myschedule shows, read in one transaction."""
 

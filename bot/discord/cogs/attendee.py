@@ -173,11 +173,12 @@ class Attendee(commands.Cog):
     @app_commands.guild_only()
     async def schedule(self, interaction: discord.Interaction) -> None:
         guild_id, actor = guild_id_of(interaction), actor_of(interaction)
-        tt = await self.service.published_timetable(guild_id, actor)
-        mine = {s.id: s.my_level for s in await self.service.list_sessions(guild_id, actor)}
+        view = await self.service.published_view(guild_id, actor)
+        mine = {s.id: s.my_level for s in view.sessions}
         threads = await self.bot.threads.thread_ids(guild_id)
         messages = embeds.split_messages(  # small events in one message, big ones in more
-            e for _, m in embeds.timetable_messages(tt, mine, threads, guild_id) for e in m)
+            e for _, m in embeds.timetable_messages(view.timetable, mine, threads, guild_id)
+            for e in m)
         legend = "★★ very · ★ yes · ☆ a little"
         if len(messages) > 1:
             legend += f" · the timetable in {len(messages)} messages"

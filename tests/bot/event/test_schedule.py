@@ -232,3 +232,13 @@ async def test_publish_defaults_to_the_latest_version_and_can_show_it(event, pro
     assert latest.version.id == v2.id and latest.previous_version_id == v1.id
     assert latest.settings.schedule_visible and latest.settings.published_version_id == v2.id
     assert latest.timetable == await event.published_timetable(GUILD, PEOPLE[0])
+
+
+async def test_published_view_is_the_timetable_with_the_readers_sessions(event, proposals):
+    v = await event.run_schedule(GUILD, ADMIN, **FAST)
+    await event.publish(GUILD, ADMIN, v.id, make_visible=True)
+    me = PEOPLE[0]
+    view = await event.published_view(GUILD, me)
+    assert view.timetable == await event.published_timetable(GUILD, me)
+    assert view.sessions == tuple(await event.list_sessions(GUILD, me))
+    assert view.event_name == (await event.settings(GUILD, me)).name
