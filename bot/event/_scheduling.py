@@ -20,6 +20,7 @@ from bot.event._common import (
     _require_admin,
     _session_views,
 )
+from bot.event.changes import TextFormat, TimeFormat, plain
 from bot.event.errors import Conflict, EventError, InvalidInput, NotFound, NotPublished
 from bot.event.models import (
     Actor,
@@ -33,6 +34,8 @@ from bot.event.models import (
     PublishedView,
     ScheduleVersion,
 )
+from bot.event.personal import Baseline
+from bot.event.preview import Preview, preview
 from bot.event.solving import ProgressCallback, SolverFailed, solve_in_process
 from bot.event.times import from_utc_text, now_text
 from bot.storage import events, personal, schedules, sessions, timetable
@@ -280,6 +283,35 @@ class SchedulingRules(ServiceBase):
                 raise NotFound("There is no such schedule version.")
             return _laid_out(conn, guild_id, ev, version_id, timetable.slots(conn, guild_id),
                              _entries_by_slot(conn, version_id))
+        return await self.db.read(tx)
+
+    async def preview_version(self, guild_id: int, actor: Actor, version: ScheduleVersion,
+                              fmt: TimeFormat, esc: TextFormat = plain) -> Preview:
+        """The organiser's preview of a stored version against the version published now
+        (admins), from one read: its timetable, the published one (unless it is the same
+        version), the rooms and what keeping the published one was worth at the run."""
+        guild_id = _check_id(guild_id, "server")
+        _require_admin(_check_actor(actor))
+        version_id = _check_id(version.id, "schedule version")
+
+        def tx(conn: Tx) -> Preview:
+            ev = _event(conn, guild_id)
+            if schedules.get_version(conn, guild_id, version_id) is None:
+                raise NotFound("There is no such schedule version.")
+            slot_rows = timetable.slots(conn, guild_id)
+            version_tt = _laid_out(conn, guild_id, ev, version_id, slot_rows,
+                                   _entries_by_slot(conn, version_id))
+            published_id = ev["published_version_id"]
+            published_tt = None
+            if published_id is not None and published_id != version_id:
+                published_tt = _laid_out(conn, guild_id, ev, published_id, slot_rows,
+                                         _entries_by_slot(conn, published_id))
+            base = personal.baseline(conn, guild_id, version_id)
+            rooms = [_views.room(r) for r in timetable.rooms(conn, guild_id)]
+            return preview(version, version_tt, published_tt,
+                           None if base is None else Baseline(base["based_on"],
+                                                              base["kept_utility"]),
+                           rooms, fmt, esc)
         return await self.db.read(tx)
 
     async def interest_levels(self, guild_id: int, actor: Actor,

@@ -1,6 +1,7 @@
 """What a computed schedule version would change, in words, for the organiser's preview:
 every move against the published version, what the moves buy in utility, the sessions left
-out and the rooms too small (with explanations from bot/event/explain.py)."""
+out and the rooms too small (with explanations from bot/event/explain.py). The rules read
+what it needs in one transaction (`EventService.preview_version`)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,8 @@ from dataclasses import dataclass
 
 from bot.event import changes, explain
 from bot.event.changes import Move, TextFormat, TimeFormat, plain
-from bot.event.errors import NotFound
-from bot.event.models import Actor, PublishedTimetable, RoomView, ScheduleVersion
-from bot.event.personal import Baseline, PersonalStore
+from bot.event.models import PublishedTimetable, RoomView, ScheduleVersion
+from bot.event.personal import Baseline
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,21 +47,3 @@ def preview(version: ScheduleVersion, version_tt: PublishedTimetable,
                    tuple(changes.describe(m, fmt) for m in found), kept,
                    tuple(explain.unplaced(version, esc)),
                    tuple(explain.over_capacity(version_tt, rooms, fmt, esc)))
-
-
-async def build_preview(service, store: PersonalStore, guild_id: int, actor: Actor,
-                        version: ScheduleVersion, fmt: TimeFormat,
-                        esc: TextFormat = plain) -> Preview:
-    """The preview of a stored version against the version published now (admins)."""
-    version_tt = await service.version_timetable(guild_id, actor, version.id)
-    settings = await service.settings(guild_id, actor)
-    published_tt = None
-    if settings.published_version_id is not None:
-        try:
-            published_tt = await service.version_timetable(guild_id, actor,
-                                                           settings.published_version_id)
-        except NotFound:
-            published_tt = None
-    rooms = (await service.timetable(guild_id, actor)).rooms
-    baseline = await store.baseline(guild_id, version.id)
-    return preview(version, version_tt, published_tt, baseline, rooms, fmt, esc)

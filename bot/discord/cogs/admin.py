@@ -21,7 +21,6 @@ from bot.discord.errors import Refused, say
 from bot.discord.itinerary import timetable_file
 from bot.discord.preview import preview_message
 from bot.event.errors import InvalidInput
-from bot.event.preview import build_preview
 from bot.event.solving import SolveProgress
 
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -307,8 +306,8 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Run the ev
                                allowed_mentions=NO_MENTIONS)
             raise
         # figures, every move against the published version and what it buys, explanations
-        found = await build_preview(self.service, self.bot.personal, guild_id, actor, version,
-                                    embeds.discord_time, embeds.literal)
+        found = await self.service.preview_version(guild_id, actor, version,
+                                                   embeds.discord_time, embeds.literal)
         shown, moves_file = preview_message(found)
         await message.edit(content=f"Done in {version.solve_seconds:.1f}s.", embeds=shown,
                            attachments=[moves_file] if moves_file else [],

@@ -8,7 +8,6 @@ import pytest
 from bot.event import EventService, InvalidInput, NotFound
 from bot.event.changes import local_time
 from bot.event.personal import PersonalStore
-from bot.event.preview import build_preview
 from scheduler_core.evaluate import utility_of
 from tests.bot.conftest import ADMIN, ALICE, BOB, GUILD, verified
 
@@ -75,6 +74,6 @@ async def test_a_run_after_publishing_stores_what_keeping_it_is_worth(
     snapshot = await event.db.read(lambda conn: event._snapshot(conn, GUILD))
     assert base is not None and base.based_on == v1.id
     assert base.kept_utility == utility_of(snapshot, snapshot.previous)
-    found = await build_preview(event, store, GUILD, ADMIN, v2, local_time("Europe/Brussels"))
+    found = await event.preview_version(GUILD, ADMIN, v2, local_time("Europe/Brussels"))
     assert found.based_on == v1.id and found.gain == v2.utility - base.kept_utility
     assert len(found.move_lines) == len(found.moves)
