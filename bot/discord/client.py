@@ -24,7 +24,7 @@ from bot.discord.errors import Refused
 from bot.discord.mirror import EventMirror
 from bot.discord.notices import NoticesCog
 from bot.discord.picture import TimetablePictures
-from bot.discord.publishing import Published, Publisher
+from bot.discord.publishing import Publisher
 from bot.discord.reminders import RemindersCog
 from bot.discord.threads import SessionThreads
 from bot.discord.views import interest_view
@@ -32,6 +32,7 @@ from bot.event import EventService
 from bot.event.models import (
     Actor,
     EventSettings,
+    Publication,
     PublishedDay,
     PublishedSlot,
     PublishedTimetable,
@@ -237,7 +238,7 @@ class SchedulerBot(commands.Bot):
         await self.posting.set_posted_messages(guild_id, TIMETABLE, after)
         return len(tt.days), posted, edited
 
-    async def _publish_timetable(self, done: Published) -> str:
+    async def _publish_timetable(self, done: Publication) -> str:
         days, posted, edited = await self.post_timetable(done.settings, done.timetable)
         if posted or edited:
             settings = done.settings
@@ -250,7 +251,7 @@ class SchedulerBot(commands.Bot):
             return f"Timetable in {where}: {', '.join(did)}."
         return "(No announcements channel: set one with /admin setup.)"
 
-    async def _publish_announcements(self, done: Published) -> None:
+    async def _publish_announcements(self, done: Publication) -> None:
         await self.announcer.rebuild(done.guild_id)
 
     async def announce(self, guild_id: int, kind: str, payload: Any) -> bool:

@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 import discord
 
 from bot.discord.errors import Refused
-from bot.discord.publishing import Published
 from bot.event.mirroring import (
     ChannelKind,
     Mirrored,
@@ -26,6 +25,7 @@ from bot.event.mirroring import (
     fingerprint,
     plan_sync,
 )
+from bot.event.models import Publication
 
 log = logging.getLogger(__name__)
 UNKNOWN_EVENT = 10070
@@ -40,7 +40,7 @@ class EventMirror:
         self.store = MirrorStore(bot.service.db)
         self._locks: dict[int, asyncio.Lock] = {}
 
-    async def step(self, done: Published) -> str | None:
+    async def step(self, done: Publication) -> str | None:
         return await self.sync(done.guild_id)
 
     def _channel_kind(self, guild: discord.Guild, item: MirrorItem) -> ChannelKind:

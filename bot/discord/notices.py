@@ -14,9 +14,9 @@ from discord.ext import commands
 from bot.announce import SYSTEM
 from bot.discord.direct import fit, send_dm
 from bot.discord.embeds import discord_time, literal, plural
-from bot.discord.publishing import Published
 from bot.event import changes
 from bot.event.errors import NotFound
+from bot.event.models import Publication
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ class NoticesCog(commands.Cog):
     async def cog_load(self) -> None:
         self.bot.publisher.add_step("change notices", self.tell_moves)
 
-    async def tell_moves(self, done: Published) -> str | None:
+    async def tell_moves(self, done: Publication) -> str | None:
         before, after = done.previous_version_id, done.version.id
         if before is None or before == after:
             return None

@@ -8,9 +8,8 @@ import io
 
 import discord
 
-from bot.announce import SYSTEM
 from bot.discord.errors import Refused
-from bot.discord.publishing import Published
+from bot.event.models import Publication
 from bot.render.timetable_png import TimetablePicture, render_timetable
 
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -24,11 +23,10 @@ class TimetablePictures:
         self.bot = bot
         self._lock = asyncio.Lock()
 
-    async def render(self, done: Published) -> list[TimetablePicture]:
+    async def render(self, done: Publication) -> list[TimetablePicture]:
         """The published timetable drawn off the event loop (Pillow holds the GIL little)."""
-        rooms = (await self.bot.service.timetable(done.guild_id, SYSTEM)).rooms
         return await asyncio.to_thread(render_timetable, done.timetable,
-                                       event_name=done.settings.name, rooms=rooms)
+                                       event_name=done.settings.name, rooms=done.rooms)
 
     @staticmethod
     def files(pictures: list[TimetablePicture]) -> list[discord.File]:
@@ -38,11 +36,11 @@ class TimetablePictures:
                              description="The timetable: days as columns, rooms as lanes")
                 for i, p in enumerate(pictures[:MAX_FILES])]
 
-    async def step(self, done: Published) -> str | None:
+    async def step(self, done: Publication) -> str | None:
         async with self._lock:
             return await self._post(done)
 
-    async def _post(self, done: Published) -> str | None:
+    async def _post(self, done: Publication) -> str | None:
         guild_id = done.guild_id
         channel = self.bot.text_channel(done.settings.announcements_channel_id)
         if channel is None:

@@ -9,25 +9,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
 from bot.event.errors import EventError
-from bot.event.models import Actor, EventSettings, PublishedTimetable, ScheduleVersion
+from bot.event.models import Actor, Publication
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Published:
-    guild_id: int
-    actor: Actor
-    version: ScheduleVersion
-    previous_version_id: int | None  # the version that was published before, if any
-    settings: EventSettings          # after publishing, read once for every step
-    timetable: PublishedTimetable    # the version just published, laid out by day and slot
-
-
-Step = Callable[[Published], Awaitable[str | None]]
+Step = Callable[[Publication], Awaitable[str | None]]
 
 
 class Publisher:
@@ -43,10 +32,8 @@ class Publisher:
                       ) -> list[str]:
         """Publish (default: the latest version) and show it to everyone, in one rules call;
         then run every step."""
-        p = await self.service.publish(guild_id, actor, version_id, make_visible=True)
-        done = Published(guild_id, actor, p.version, p.previous_version_id, p.settings,
-                         p.timetable)
-        lines = [f"Published version #{p.version.id}."]
+        done = await self.service.publish(guild_id, actor, version_id, make_visible=True)
+        lines = [f"Published version #{done.version.id}."]
         for name, step in self.steps:
             try:
                 line = await step(done)

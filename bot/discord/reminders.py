@@ -16,8 +16,7 @@ from discord.ext import commands
 from bot.discord.checks import actor_of, guild_id_of
 from bot.discord.direct import CLOSED_NOTE, send_dm
 from bot.discord.embeds import literal, ts
-from bot.discord.publishing import Published
-from bot.event.models import EventSettings
+from bot.event.models import EventSettings, Publication
 from bot.event.personal import DEFAULT_MINUTES, MAX_MINUTES, MIN_MINUTES, ReminderPrefs
 from bot.remind import Outcome, Reminder, Reminders
 
@@ -60,7 +59,7 @@ class RemindersCog(commands.GroupCog, group_name="remind",
         except Exception:
             log.exception("the reminders could not start")
 
-    async def _on_publish(self, done: Published) -> None:
+    async def _on_publish(self, done: Publication) -> None:
         await self.reminders.rebuild(done.guild_id)
 
     async def _send(self, r: Reminder, settings: EventSettings) -> Outcome:

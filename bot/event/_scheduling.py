@@ -201,9 +201,10 @@ class SchedulingRules(ServiceBase):
             after = _event(conn, guild_id)
             laid_out = _laid_out(conn, guild_id, after, published, timetable.slots(conn, guild_id),
                                  _entries_by_slot(conn, published))
-            return Publication(_version_views(conn, guild_id, [row], published)[0],
+            return Publication(guild_id, _version_views(conn, guild_id, [row], published)[0],
                                ev["published_version_id"],
-                               _views.settings(after, with_code=True), laid_out)
+                               _views.settings(after, with_code=True), laid_out,
+                               tuple(_views.room(r) for r in timetable.rooms(conn, guild_id)))
         return await self._admin_write(guild_id, actor, fn)
 
     # ------------------------------------------------------------------------------ queries

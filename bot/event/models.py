@@ -190,10 +190,12 @@ class Publication:
     """What publishing changed, read in the publishing transaction: the Discord side (posted
     timetable, announcements, mirror...) works from this and reads nothing again."""
 
+    guild_id: int
     version: ScheduleVersion
     previous_version_id: int | None  # the version published before, if any
     settings: EventSettings          # after publishing
     timetable: PublishedTimetable    # the version just published, laid out by day and slot
+    rooms: tuple[RoomView, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ import asyncio
 import re
 
 from bot.announce import SYSTEM
-from bot.discord.publishing import Published
+from bot.event.models import Publication
 from tests.e2e.bot_harness import answer, field, make_bot, publish, run_schedule
 from tests.e2e.fake_discord import FakeDiscord, Upload
 from tests.e2e.personal_harness import (
@@ -169,8 +169,9 @@ async def test_reschedule_preview_moves_and_one_notice_each(fake_discord: FakeDi
     await asyncio.sleep(0)
     version = next(v for v in await bot.service.schedule_versions(guild, SYSTEM)
                    if v.id == v2.id)
-    retried = Published(guild, SYSTEM, version, v1.id, await bot.service.settings(guild, SYSTEM),
-                        await bot.service.published_timetable(guild, SYSTEM))
+    retried = Publication(guild, version, v1.id, await bot.service.settings(guild, SYSTEM),
+                          await bot.service.published_timetable(guild, SYSTEM),
+                          (await bot.service.timetable(guild, SYSTEM)).rooms)
     line = await bot.get_cog("NoticesCog").tell_moves(retried)
     assert "told 0 people" in line
     for uid, member in people.items():
