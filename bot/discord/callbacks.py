@@ -89,6 +89,8 @@ class _Connection(asyncio.Protocol):
         self._body: list[bytes] = []
         self._answered = False
         self.reusable = True
+        #: `loop.time()` by which the current request must be answered (see `_sweep`).
+        self.deadline = 0.0
 
     # asyncio.Protocol
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -127,6 +129,11 @@ class _Connection(asyncio.Protocol):
             self.reusable = False
             raise
 
+    def expire(self) -> None:
+        """No answer by the deadline: fail the request; the connection is not reused."""
+        self._settle(exception=TimeoutError())
+        self.close()
+
     def close(self) -> None:
         self.reusable = False
         if self.transport is not None:
@@ -154,6 +161,8 @@ class InteractionCallbacks:
         self._slots: asyncio.Semaphore | None = None
         self._idle: dict[_Origin, collections.deque[_Connection]] = {}
         self._ssl = ssl_context
+        self._waiting: set[_Connection] = set()
+        self._sweeper: asyncio.TimerHandle | None = None
         #: Connections opened so far (tests check that bursts reuse them).
         self.opened = 0
 
@@ -165,6 +174,9 @@ class InteractionCallbacks:
             while idle:
                 idle.pop().close()
         self._slots = None
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            self._sweeper = None
 
     async def reply_private(self, interaction_id: int, token: str, content: str) -> None:
         """An ephemeral message as the interaction's response; raises `CallbackFailed`."""
@@ -190,9 +202,9 @@ class InteractionCallbacks:
             # be refused as already acknowledged).
             for attempt in range(2):
                 connection = await self._connection(origin)
+                self._watch(connection)
                 try:
-                    async with asyncio.timeout(self.timeout):
-                        status, answer = await connection.request(data)
+                    status, answer = await connection.request(data)
                 except _Lost as e:
                     connection.close()
                     if e.answered or attempt:
@@ -204,12 +216,38 @@ class InteractionCallbacks:
                 except BaseException:
                     connection.close()
                     raise
+                finally:
+                    self._waiting.discard(connection)
                 if connection.reusable and self._slots is not None:
                     self._idle.setdefault(origin, collections.deque()).append(connection)
                 else:
                     connection.close()
                 return status, answer
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _watch(self, connection: _Connection) -> None:
+        """Give the request its deadline. One timer sweeps every waiting connection, instead
+        of a timer per request: in a burst, arming and cancelling a timeout per reply cost
+        about a tenth of the bot's time per press."""
+        loop = asyncio.get_running_loop()
+        connection.deadline = loop.time() + self.timeout
+        self._waiting.add(connection)
+        if self._sweeper is None:
+            self._sweeper = loop.call_later(self._tick, self._sweep)
+
+    @property
+    def _tick(self) -> float:
+        return min(1.0, self.timeout / 4)  # a request fails at most a tick after its deadline
+
+    def _sweep(self) -> None:
+        loop = asyncio.get_running_loop()
+        self._sweeper = None
+        now = loop.time()
+        for connection in [c for c in self._waiting if c.deadline <= now]:
+            self._waiting.discard(connection)
+            connection.expire()
+        if self._waiting:
+            self._sweeper = loop.call_later(self._tick, self._sweep)
 
     async def _connection(self, origin: _Origin) -> _Connection:
         idle = self._idle.get(origin)
