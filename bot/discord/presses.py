@@ -36,6 +36,9 @@ log = logging.getLogger(__name__)
 INTEREST_ID = re.compile(r"interest:(?P<session>[0-9]{1,20}):(?P<level>[0-9]{1,3})")
 _COMPONENT = discord.InteractionType.component.value
 _BUTTON = discord.ComponentType.button.value
+#: The permission bits `can_manage` reads, tested on the raw integer (building a
+#: `discord.Permissions` per press cost more than the rest of the parse).
+_MANAGING = discord.Permissions(manage_guild=True, administrator=True).value
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +63,10 @@ class InterestPress:
             return None
         user = member["user"]
         name = member.get("nick") or user.get("global_name") or user["username"]
-        permissions = discord.Permissions(int(member.get("permissions") or 0))
+        is_admin = bool(int(member.get("permissions") or 0) & _MANAGING)
         return cls(int(data["id"]), data["token"], int(data["guild_id"]),
-                   Actor(int(user["id"]), name, is_admin=can_manage(permissions)),
-                   frozenset(int(r) for r in member.get("roles", ())), *target)
+                   Actor(int(user["id"]), name, is_admin),
+                   frozenset(map(int, member.get("roles", ()))), *target)
 
     @classmethod
     def from_interaction(cls, interaction: discord.Interaction) -> InterestPress | None:
