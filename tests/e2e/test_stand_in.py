@@ -516,3 +516,40 @@ async def test_requests_are_timed_by_their_arrival(fake_discord: FakeDiscord) ->
     assert first_api.peer == second_api.peer  # the same connection throughout
     assert sent <= first_api.at <= first_api.handled_at  # type: ignore[operator]
     assert second <= second_api.at <= second_api.handled_at  # type: ignore[operator]
+
+
+async def test_the_loop_polls_its_sockets_between_two_handlers() -> None:
+    """Handlers ready in the same turn take one turn each, so data that arrives while one runs
+    is read (and stamped) before the next: arrivals are not held back by the stand-in's queue.
+    A waiter cancelled in the queue gives its turn up."""
+    import socket
+
+    from tests.e2e.fake_discord.server import Turnstile
+
+    turnstile, order = Turnstile(), []
+    loop = asyncio.get_running_loop()
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    loop.add_reader(reader, lambda: order.append(f"read {reader.recv(16).decode()}"))
+
+    async def handler(name: str) -> None:
+        await turnstile.enter()
+        try:
+            order.append(name)
+            writer.send(name.encode())  # "arrives" while the handler runs
+        finally:
+            turnstile.leave()
+
+    try:
+        gone = asyncio.ensure_future(handler("gone"))
+        tasks = [asyncio.ensure_future(handler(n)) for n in ("a", "b", "c")]
+        await asyncio.sleep(0)  # "gone" holds the first turn; a, b, c queue behind it
+        gone.cancel()  # too late to give its turn up: it already ran
+        tasks[1].cancel()  # b leaves the queue
+        await asyncio.gather(gone, *tasks, return_exceptions=True)
+        await asyncio.sleep(0.01)
+    finally:
+        loop.remove_reader(reader)
+        reader.close()
+        writer.close()
+    assert order == ["gone", "read gone", "a", "read a", "c", "read c"]

@@ -9,6 +9,7 @@ too and fail the test at teardown (see :meth:`FakeDiscord.assert_clean`).
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import json
 import secrets
@@ -144,6 +145,41 @@ class ArrivalStamps(asyncio.Protocol):
         self._inner.resume_writing()
 
 
+class Turnstile:
+    """Lets one REST handler run per turn of the event loop, so the loop polls its sockets (and
+    `ArrivalStamps` notes arrivals) between handlers. Without it, a burst of callbacks read in
+    one poll was handled in one turn, tens of milliseconds during which later callbacks sat
+    unread in the socket and were stamped late: the stand-in's queue counted as the bot's
+    latency. Handlers never await, so a turn is one whole handler."""
+
+    def __init__(self) -> None:
+        self._busy = False
+        self._waiting: collections.deque[asyncio.Future[None]] = collections.deque()
+
+    async def enter(self) -> None:
+        if self._busy or self._waiting:
+            turn = asyncio.get_running_loop().create_future()
+            self._waiting.append(turn)
+            try:
+                await turn  # set by `_next`, which keeps `_busy` for us
+            except asyncio.CancelledError:
+                if not turn.cancelled():  # the turn came with the cancellation: pass it on
+                    self.leave()
+                raise
+        self._busy = True
+
+    def leave(self) -> None:
+        asyncio.get_running_loop().call_soon(self._next)  # the next turn, after a poll
+
+    def _next(self) -> None:
+        while self._waiting:
+            turn = self._waiting.popleft()
+            if not turn.done():  # a cancelled request gave its turn up
+                turn.set_result(None)
+                return
+        self._busy = False
+
+
 class FakeDiscord:
     """A fake Discord with one application/bot, one guild, an owner and a plain member.
 
@@ -197,6 +233,7 @@ class FakeDiscord:
         self._clients: dict[discord.Client, asyncio.Task[None]] = {}
         self._runner: web.AppRunner | None = None
         self._server: asyncio.Server | None = None
+        self._turnstile = Turnstile()
         self._undo_patch: list[Callable[[], None]] = []
         self.port = 0
         self.messages = MessageFactory(self.state, self.bot_user, self.file_url)
@@ -838,9 +875,23 @@ class FakeDiscord:
         if not request.path.startswith(API):
             ArrivalStamps.take(request)
             return await handler(request)
-        handled_at = time.perf_counter()
         body, files = await self._read_body(request)
         arrived = ArrivalStamps.take(request)  # after the body: its bytes are this request's
+        await self._turnstile.enter()
+        try:
+            return await self._handle(request, handler, body, files, arrived)
+        finally:
+            self._turnstile.leave()
+
+    async def _handle(
+        self,
+        request: web.Request,
+        handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
+        body: Any,
+        files: list[UploadedFile],
+        arrived: float | None,
+    ) -> web.StreamResponse:
+        handled_at = time.perf_counter()
         route = None
         if request.match_info.http_exception is None:
             route = request.match_info.route.resource.canonical[len(API) :]  # type: ignore
