@@ -16,10 +16,13 @@ kept-alive HTTP/1.1 connection and Discord's empty 204 read back with httptools 
 parser aiohttp itself uses): about 0.1 ms. Everything else the bot sends still goes through
 discord.py.
 
-Connections are kept alive and capped at 64. Without a cap (discord.py's own pool) a burst of
-200 presses opens 200 connections, a TLS handshake each on the real Discord; with a small cap,
-the round trip to Discord (tens of ms) limits each connection to a few dozen replies a second.
-64 warm connections carry a 200-press burst in about three round trips.
+Connections are kept alive and capped at 256, so a burst the size of a large event is answered
+in one round trip once they are open. A reply waits for its connection's previous answer, so with
+fewer connections than presses the replies go out in waves, a round trip to Discord (tens of ms)
+each: at 64, a 200-press burst took three to four waves, and measured through the stand-in its
+p99 was 95-106 ms against 64-73 ms at 256 (`benchmarks/RESULTS.md`). The price is paid once per
+connection: the first burst after a start opens them (a TLS handshake each on Discord), which the
+benchmark reports on its own row. The cap still bounds what a runaway could open.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ import orjson
 
 CHANNEL_MESSAGE = 4  # InteractionCallbackType.CHANNEL_MESSAGE_WITH_SOURCE
 EPHEMERAL = 64  # MessageFlags.EPHEMERAL
-CONNECTIONS = 64
+CONNECTIONS = 256
 TIMEOUT = 10.0  # seconds; Discord drops the interaction after 3
 USER_AGENT = (f"DiscordBot (https://github.com/Rapptz/discord.py {discord.__version__}) "
               "session-scheduler")
