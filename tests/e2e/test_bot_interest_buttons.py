@@ -118,7 +118,7 @@ async def test_a_burst_of_presses_shares_a_few_kept_alive_connections(
 
     fake = fake_discord
     bot = make_bot(fake, tmp_path / "b.sqlite")
-    cap = 8  # the bot's own cap is larger than a test needs members
+    cap = 8  # a small pool: the bot's own cap would take hundreds of members to reach
     bot.callbacks = InteractionCallbacks(connections=cap)
     bot = await fake.connect(bot)
     await setup_event(fake)
