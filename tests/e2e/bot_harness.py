@@ -66,6 +66,14 @@ async def answer(fake: FakeDiscord, command: str, options: dict | None = None, *
     return await fake.wait_for_response(ix.id)
 
 
+async def wait_for_post(fake: FakeDiscord, sid: int) -> dict:
+    """The session's post with its interest buttons, once it is in the channel. The bot answers
+    /propose first and posts after, so a test that pressed straight away could press a button
+    no one has been shown yet."""
+    return await fake.wait_until(lambda: fake.message_showing(f"interest:{sid}:0"),
+                                 what=f"session {sid}'s post")
+
+
 async def reply_of(fake: FakeDiscord, ix: InteractionRecord, what: str = "reply",
                    timeout: float = 30) -> Sent:
     """The last message with content among an interaction's responses (after a defer, the

@@ -8,7 +8,14 @@ import pytest
 
 from bot.discord.presses import InterestPress
 from bot.discord.views import interest_view
-from tests.e2e.bot_harness import actor, answer, make_bot, my_level, session_id
+from tests.e2e.bot_harness import (
+    actor,
+    answer,
+    make_bot,
+    my_level,
+    session_id,
+    wait_for_post,
+)
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.test_bot_event import NONE, setup_event, verify
 
@@ -30,6 +37,7 @@ async def test_a_press_is_answered_privately_after_the_commit(fake_discord: Fake
     cb = await answer(fake, "propose", {"title": "Live @everyone", "description": "d"},
                       user=fake.owner)
     sid = session_id(cb.content)
+    await wait_for_post(fake, sid)
     await verify(fake, fake.member)
 
     press = await fake.click(f"interest:{sid}:75")
@@ -124,6 +132,7 @@ async def test_a_burst_of_presses_shares_a_few_kept_alive_connections(
     await setup_event(fake)
     cb = await answer(fake, "propose", {"title": "Burst", "description": "d"}, user=fake.owner)
     sid = session_id(cb.content)
+    await wait_for_post(fake, sid)
     members = [fake.add_member(f"m{i}") for i in range(2 * cap + 10)]
     for m in members:
         await verify(fake, m)
@@ -147,6 +156,7 @@ async def test_a_late_reply_keeps_the_level_and_is_logged(fake_discord: FakeDisc
     await setup_event(fake)
     cb = await answer(fake, "propose", {"title": "Slow", "description": "d"}, user=fake.owner)
     sid = session_id(cb.content)
+    await wait_for_post(fake, sid)
     await verify(fake, fake.member)
     fake.callback_deadline = 0.0  # every callback now arrives "too late": Discord says 10062
     press = await fake.click(f"interest:{sid}:25")

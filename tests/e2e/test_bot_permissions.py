@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 
 from bot.discord.checks import ADMIN_REFUSAL, ROLE_REFUSAL
-from tests.e2e.bot_harness import answer, make_bot, reply_of, session_id
+from tests.e2e.bot_harness import answer, make_bot, reply_of, session_id, wait_for_post
 from tests.e2e.fake_discord import FakeDiscord, InteractionRejected, Perm, Upload
-from tests.e2e.fake_discord.interactions import find_component
 from tests.e2e.test_bot_event import setup_event, verify
 
 
@@ -93,10 +92,7 @@ async def test_attendee_actions_need_the_role(fake_discord: FakeDiscord, event) 
                              ("interest", {"session": str(sid), "level": 100})]:
         cb = await answer(fake, command, options)
         assert cb.type == 4 and cb.ephemeral and cb.content == ROLE_REFUSAL, command
-    # the session's post (with its buttons) follows the reply to /propose: wait for it
-    await fake.wait_until(lambda: any(
-        find_component(m.get("components") or [], f"interest:{sid}:100")
-        for ms in fake.state.messages.values() for m in ms), what="the session's post")
+    await wait_for_post(fake, sid)
     press = await fake.click(f"interest:{sid}:100")
     cb = await fake.wait_for_response(press.id)
     assert cb.ephemeral and cb.content == ROLE_REFUSAL
