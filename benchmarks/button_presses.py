@@ -6,6 +6,9 @@ callback reaching it (the figure Discord's 3-second window is about). The stand-
 own process, as Discord would be on another machine; `--same-process` runs it on the bot's event
 loop instead.
 
+The bot runs on the event loop `session-scheduler run` uses (`bot/event_loop.py`: uvloop where
+installed); `--asyncio-loop` runs it on asyncio's own loop instead, to compare.
+
 The first burst after the bot starts is reported on its own row: it also opens the connections
 the bot's replies then keep alive (`bot/discord/callbacks.py`), a cost a running event pays once,
 not per burst. The other rows come after it.
@@ -38,7 +41,7 @@ import yarl
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot import gc_policy  # noqa: E402
+from bot import event_loop, gc_policy  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.discord.client import create_bot  # noqa: E402
 from bot.event.models import Actor  # noqa: E402
@@ -191,15 +194,21 @@ def main() -> None:
                          "(repeatable; default: 0 = all at the same instant, and 1)")
     ap.add_argument("--same-process", action="store_true",
                     help="run the stand-in on the bot's own event loop")
+    ap.add_argument("--asyncio-loop", action="store_true",
+                    help="run the bot on asyncio's own event loop instead of the one "
+                         "`session-scheduler run` uses (uvloop where installed), to compare")
     args = ap.parse_args()
     logging.basicConfig(level=logging.ERROR)
     counts = args.n or [50, 200]
     if args.same_process:
-        rows = asyncio.run(bench_same_process(counts, args.rounds))
+        main_ = bench_same_process(counts, args.rounds)
     else:
-        rows = asyncio.run(bench(counts, args.rounds, tuple(args.spread or (0.0, 1.0))))
+        main_ = bench(counts, args.rounds, tuple(args.spread or (0.0, 1.0)))
+    rows = asyncio.run(main_) if args.asyncio_loop else event_loop.run(main_)
     where = "same process" if args.same_process else "stand-in in its own process"
-    print(f"Interest-button presses, INTERACTION_CREATE → callback ({where})\n")
+    loop = "asyncio" if args.asyncio_loop else event_loop.NAME
+    print(f"Interest-button presses, INTERACTION_CREATE → callback ({where}; the bot on "
+          f"{loop})\n")
     print("| attendees | presses spread over | presses | p50 (ms) | p99 (ms) | max (ms) "
           "| p99 handled (ms) | bot CPU per press (ms) | stand-in CPU per press (ms) |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")

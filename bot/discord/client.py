@@ -13,7 +13,7 @@ import aiohttp
 import discord
 from discord.ext import commands
 
-from bot import gc_policy
+from bot import event_loop, gc_policy
 from bot.announce import SYSTEM, Announcer
 from bot.config import TOKEN_HELP, Settings
 from bot.discord import embeds, errors, presses
@@ -283,8 +283,15 @@ class CannotConnect(RuntimeError):
 def run_bot(settings: Settings) -> None:
     """Run the bot `session-scheduler run` starts until it stops (the token is never logged)."""
     bot = create_bot(settings, freeze_gc_when_ready=True)
+
+    async def runner() -> None:  # what discord.py's Client.run does, on the bot's loop
+        async with bot:
+            await bot.start(settings.token.get_secret_value())
+
     try:
-        bot.run(settings.token.get_secret_value(), log_handler=None)
+        event_loop.run(runner())
+    except KeyboardInterrupt:
+        return
     except discord.LoginFailure:
         raise CannotConnect(f"Discord refused the token. {TOKEN_HELP}", True) from None
     except discord.PrivilegedIntentsRequired:

@@ -19,6 +19,8 @@ from tests.e2e.bot_harness import (
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.test_bot_event import NONE, setup_event, verify
 
+pytestmark = pytest.mark.both_loops  # the press path on uvloop and on asyncio's own loop
+
 
 def _callback_requests(fake: FakeDiscord, interaction_id: int):
     return [r for r in fake.requests

@@ -1,0 +1,16 @@
+"""Async tests run on the event loop `session-scheduler run` uses (`bot.event_loop`: uvloop
+where it is installed). Tests marked `both_loops` also run on asyncio's own loop, the one the
+bot falls back to where uvloop is absent (Windows)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot import event_loop
+
+
+def pytest_asyncio_loop_factories(config, item):
+    factories = {event_loop.NAME: event_loop.new_loop}
+    if item.get_closest_marker("both_loops") is not None:
+        factories.setdefault("asyncio", asyncio.new_event_loop)
+    return factories
