@@ -26,14 +26,20 @@ def _role_ids(interaction: discord.Interaction) -> set[int]:
     return {r.id for r in getattr(user, "roles", [])}
 
 
+#: Manage Server or Administrator: the permissions that make a member an organiser.
+MANAGING = discord.Permissions(manage_guild=True, administrator=True).value
+
+
 def has_manage_guild(interaction: discord.Interaction) -> bool:
     """Discord's own computation for this interaction (not the command's default permission,
     which a server can override): the member's permissions in the channel."""
-    return can_manage(interaction.permissions)
+    return can_manage(interaction.permissions.value)
 
 
-def can_manage(permissions: discord.Permissions) -> bool:
-    return bool(permissions.manage_guild or permissions.administrator)
+def can_manage(permissions: int) -> bool:
+    """On the raw permission bits, which the raw interest-press path reads from the payload
+    (building a `discord.Permissions` per press cost more than the rest of its parse)."""
+    return bool(permissions & MANAGING)
 
 
 def actor_of(interaction: discord.Interaction, *, admin: bool | None = None) -> Actor:

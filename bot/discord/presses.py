@@ -26,7 +26,7 @@ import discord
 
 from bot.discord import errors
 from bot.discord.callbacks import CallbackFailed
-from bot.discord.checks import can_manage, check_attendee, guild_id_of
+from bot.discord.checks import can_manage, check_attendee, guild_id_of, has_manage_guild
 from bot.discord.errors import Refused
 from bot.discord.views import interest_saved
 from bot.event.models import Actor
@@ -36,9 +36,6 @@ log = logging.getLogger(__name__)
 INTEREST_ID = re.compile(r"interest:(?P<session>[0-9]{1,20}):(?P<level>[0-9]{1,3})")
 _COMPONENT = discord.InteractionType.component.value
 _BUTTON = discord.ComponentType.button.value
-#: The permission bits `can_manage` reads, tested on the raw integer (building a
-#: `discord.Permissions` per press cost more than the rest of the parse).
-_MANAGING = discord.Permissions(manage_guild=True, administrator=True).value
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +60,7 @@ class InterestPress:
             return None
         user = member["user"]
         name = member.get("nick") or user.get("global_name") or user["username"]
-        is_admin = bool(int(member.get("permissions") or 0) & _MANAGING)
+        is_admin = can_manage(int(member.get("permissions") or 0))
         return cls(int(data["id"]), data["token"], int(data["guild_id"]),
                    Actor(int(user["id"]), name, is_admin),
                    frozenset(map(int, member.get("roles", ()))), *target)
@@ -80,7 +77,7 @@ class InterestPress:
         guild_id = guild_id_of(interaction)
         user = interaction.user
         roles = getattr(user, "roles", ())
-        actor = Actor(user.id, user.display_name, is_admin=can_manage(interaction.permissions))
+        actor = Actor(user.id, user.display_name, is_admin=has_manage_guild(interaction))
         return cls(interaction.id, interaction.token, guild_id, actor,
                    frozenset(r.id for r in roles), *target)
 
