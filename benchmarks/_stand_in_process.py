@@ -30,6 +30,32 @@ async def _press(fake: FakeDiscord, target: tuple[int, int], level: int, member,
     return await fake.click(f"interest:{session}:{level}", message=message, user=member)
 
 
+async def press_rounds(fake: FakeDiscord, board: list[tuple[int, int]], people: list,
+                       rounds: int, spread: float = 0.0
+                       ) -> tuple[list[float], list[float], int]:
+    """`rounds` rounds in which every one of `people` presses an interest button on the board
+    ((session, message) pairs), at once or spread at random over `spread` seconds. Seconds to
+    each callback's arrival and to its handling, and how many answers were wrong."""
+    rng = random.Random(len(board))
+    latencies: list[float] = []
+    handled: list[float] = []
+    bad = 0
+    for r in range(rounds):
+        presses = await asyncio.gather(*(
+            _press(fake, board[(i + r) % len(board)], (25, 75, 100)[i % 3], m,
+                   rng.uniform(0, spread))
+            for i, m in enumerate(people)))
+        async with asyncio.timeout(30):  # one timer for the round, not one per press
+            for p in presses:
+                await p.responded.wait()
+        bad += sum(1 for p in presses if p.rejected_callbacks
+                   or "” is now **" not in (p.callback.content or ""))
+        latencies += [p.latency for p in presses]
+        handled += [p.handled_latency for p in presses]
+        await asyncio.sleep(0.2)
+    return latencies, handled, bad
+
+
 async def main(members: int) -> None:
     async with FakeDiscord() as fake:
         proposals = fake.add_channel("proposals")
@@ -54,24 +80,9 @@ async def main(members: int) -> None:
                       flush=True)
                 continue
             board = [(int(s), int(m)) for s, m in cmd["board"]]
-            spread = float(cmd.get("spread", 0))
-            rng = random.Random(len(board))
-            latencies, handled, bad = [], [], 0
             cpu = time.process_time()
-
-            for r in range(cmd["rounds"]):
-                presses = await asyncio.gather(*(
-                    _press(fake, board[(i + r) % len(board)], (25, 75, 100)[i % 3], m,
-                           rng.uniform(0, spread))
-                    for i, m in enumerate(people[:cmd["press"]])))
-                async with asyncio.timeout(30):  # one timer for the round, not one per press
-                    for p in presses:
-                        await p.responded.wait()
-                bad += sum(1 for p in presses if p.rejected_callbacks
-                           or "” is now **" not in (p.callback.content or ""))
-                latencies += [p.latency for p in presses]
-                handled += [p.handled_latency for p in presses]
-                await asyncio.sleep(0.2)
+            latencies, handled, bad = await press_rounds(
+                fake, board, people[:cmd["press"]], cmd["rounds"], float(cmd.get("spread", 0)))
             print(json.dumps({"latencies": latencies, "handled": handled, "bad": bad,
                               "cpu": time.process_time() - cpu}), flush=True)
 

@@ -151,6 +151,8 @@ async def bench(counts: list[int], rounds: int, spreads: tuple[float, ...] = (0.
 
 
 async def bench_same_process(counts: list[int], rounds: int):
+    from _stand_in_process import press_rounds  # this script's folder is on sys.path
+
     from tests.e2e.bot_harness import make_bot
     from tests.e2e.fake_discord import FakeDiscord
 
@@ -163,21 +165,12 @@ async def bench_same_process(counts: list[int], rounds: int):
             members = [fake.add_member(f"a{i}") for i in range(max(counts))]
             ids = await seed(bot, fake.guild.id, Actor(fake.owner.id, "owner", is_admin=True),
                              proposals.id, [(m.id, m.user.username) for m in members])
-            board = [int(m["id"]) for m in fake.messages_in(proposals)]
+            board = list(zip(ids, [int(m["id"]) for m in fake.messages_in(proposals)],
+                             strict=True))
             for n, rounds_, label in [(max(counts), 1, FIRST)] + [(n, rounds, "") for n in counts]:
-                latencies: list[float] = []
-                handled: list[float] = []
                 cpu = time.process_time()
-                for r in range(rounds_):
-                    presses = await asyncio.gather(*(
-                        fake.click(f"interest:{ids[(i + r) % SESSIONS]}:{(25, 75, 100)[i % 3]}",
-                                   message=board[(i + r) % SESSIONS], user=m)
-                        for i, m in enumerate(members[:n])))
-                    await asyncio.gather(*(fake.wait_for_response(p.id, timeout=30)
-                                           for p in presses))
-                    assert not [p for p in presses if p.rejected_callbacks]
-                    latencies += [p.latency for p in presses]
-                    handled += [p.handled_latency for p in presses]
+                latencies, handled, bad = await press_rounds(fake, board, members[:n], rounds_)
+                assert bad == 0, bad
                 rows.append(_row(n, 0.0, latencies, handled, time.process_time() - cpu, None,
                                  label))
             await fake.disconnect(bot)
