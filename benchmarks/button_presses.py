@@ -35,9 +35,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import discord
-import yarl
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -45,6 +42,7 @@ from bot import event_loop, gc_policy  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.discord.client import create_bot  # noqa: E402
 from bot.event.models import Actor  # noqa: E402
+from tests.e2e.fake_discord.server import point_discord_py_at  # noqa: E402
 
 SESSIONS = 20
 CODE = "ABCD2345"
@@ -113,9 +111,7 @@ async def bench(counts: list[int], rounds: int, spreads: tuple[float, ...] = (0.
                 ) -> list[Row]:
     child = Child(max(counts))
     info = child.info
-    discord.http.Route.BASE = f"http://127.0.0.1:{info['port']}/api/v10"
-    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(
-        f"ws://127.0.0.1:{info['port']}/gateway")
+    point_discord_py_at(info["port"])  # for the rest of this process
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         config = load_settings(None, env={}, token=info["token"],

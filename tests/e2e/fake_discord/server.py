@@ -103,6 +103,21 @@ class GatewayOp:
     at: float = field(default_factory=time.perf_counter)
 
 
+def point_discord_py_at(port: int) -> Callable[[], None]:
+    """Send discord.py's REST calls and gateway connections to a stand-in on this machine's
+    ``port`` (also one in another process); returns the function that undoes it."""
+    route_base = discord.http.Route.BASE
+    gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    discord.http.Route.BASE = f"http://127.0.0.1:{port}{API}"
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(f"ws://127.0.0.1:{port}/gateway")
+
+    def undo() -> None:
+        discord.http.Route.BASE = route_base
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = gateway
+
+    return undo
+
+
 class ArrivalStamps(asyncio.Protocol):
     """aiohttp's protocol for one connection, behind a note of when each request's first bytes
     reached the stand-in. Discord times a callback by its arrival; a one-process stand-in busy
@@ -249,10 +264,6 @@ class FakeDiscord:
         return self.base_url + API
 
     @property
-    def gateway_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/gateway"
-
-    @property
     def resume_gateway_url(self) -> str:
         """Deliberately a different path, so tests can see resumes use READY's URL."""
         return f"ws://127.0.0.1:{self.port}/resume-gateway"
@@ -270,16 +281,7 @@ class FakeDiscord:
 
     def patch_discord(self) -> None:
         """Point discord.py's REST base and default gateway at the stand-in (undone by stop)."""
-        route_base = discord.http.Route.BASE
-        gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
-        discord.http.Route.BASE = self.api_base
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(self.gateway_url)
-
-        def undo() -> None:
-            discord.http.Route.BASE = route_base
-            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = gateway
-
-        self._undo_patch.append(undo)
+        self._undo_patch.append(point_discord_py_at(self.port))
 
     async def stop(self) -> None:
         for client in list(self._clients):
