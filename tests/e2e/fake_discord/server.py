@@ -772,19 +772,24 @@ class FakeDiscord:
             if comp is None:
                 raise InteractionRejected(f"message {message['id']} has no component {custom_id!r}")
             return message, comp
-        newest = self.message_showing(custom_id)
+        newest = self._newest_showing(custom_id)
         if newest is None:
             raise InteractionRejected(f"no message shows a component {custom_id!r}")
-        return newest, find_component(newest.get("components") or [], custom_id)  # type: ignore
+        return newest
 
     def message_showing(self, custom_id: str) -> dict[str, Any] | None:
         """The newest stored message with a component ``custom_id`` (None if none does)."""
+        newest = self._newest_showing(custom_id)
+        return None if newest is None else newest[0]
+
+    def _newest_showing(self, custom_id: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
         newest = None
         for messages in self.state.messages.values():
             for m in messages:
-                if (newest is None or int(m["id"]) > int(newest["id"])) and find_component(
-                        m.get("components") or [], custom_id) is not None:
-                    newest = m
+                if newest is None or int(m["id"]) > int(newest[0]["id"]):
+                    comp = find_component(m.get("components") or [], custom_id)
+                    if comp is not None:
+                        newest = m, comp
         return newest
 
     def _check_ephemeral_viewer(self, msg: dict[str, Any], user: Member | User) -> None:
