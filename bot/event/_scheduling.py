@@ -32,9 +32,10 @@ from bot.event.models import (
     PublishedSlot,
     PublishedTimetable,
     PublishedView,
+    RoomView,
     ScheduleVersion,
 )
-from bot.event.personal import Baseline
+from bot.event.personal import Baseline, baseline_of
 from bot.event.preview import Preview, preview
 from bot.event.solving import ProgressCallback, SolverFailed, solve_in_process
 from bot.event.times import from_utc_text, now_text
@@ -191,19 +192,16 @@ class SchedulingRules(ServiceBase):
                 if row is None:
                     raise NotFound("Nothing to publish yet: run /admin schedule run first.")
             else:
-                row = schedules.get_version(conn, guild_id, version_id)
-                if row is None:
-                    raise NotFound("There is no such schedule version.")
+                row = _stored_version(conn, guild_id, version_id)
             published = row["id"]
             schedules.mark_published(conn, guild_id, published, now_text())
             if make_visible:
                 events.update_event(conn, guild_id, {"schedule_visible": 1})
             after = _event(conn, guild_id)
-            laid_out = _laid_out(conn, guild_id, after, published, timetable.slots(conn, guild_id),
-                                 _entries_by_slot(conn, published))
+            laid_out = _laid_out(conn, guild_id, after, published, timetable.slots(conn, guild_id))
             return Publication(guild_id, _version_views(conn, guild_id, [row], published)[0],
-                               ev["published_version_id"],
-                               _views.settings(after, with_code=True), laid_out,
+                               ev["published_version_id"], _views.settings(after, with_code=False),
+                               laid_out,
                                tuple(_views.room(r) for r in timetable.rooms(conn, guild_id)))
         return await self._admin_write(guild_id, actor, fn)
 
@@ -280,10 +278,8 @@ class SchedulingRules(ServiceBase):
 
         def tx(conn: Tx) -> PublishedTimetable:
             ev = _event(conn, guild_id)
-            if schedules.get_version(conn, guild_id, version_id) is None:
-                raise NotFound("There is no such schedule version.")
-            return _laid_out(conn, guild_id, ev, version_id, timetable.slots(conn, guild_id),
-                             _entries_by_slot(conn, version_id))
+            _stored_version(conn, guild_id, version_id)
+            return _laid_out(conn, guild_id, ev, version_id, timetable.slots(conn, guild_id))
         return await self.db.read(tx)
 
     async def preview_version(self, guild_id: int, actor: Actor, version: ScheduleVersion,
@@ -295,25 +291,20 @@ class SchedulingRules(ServiceBase):
         _require_admin(_check_actor(actor))
         version_id = _check_id(version.id, "schedule version")
 
-        def tx(conn: Tx) -> Preview:
+        def tx(conn: Tx) -> tuple[PublishedTimetable, PublishedTimetable | None,
+                                  Baseline | None, list[RoomView]]:
             ev = _event(conn, guild_id)
-            if schedules.get_version(conn, guild_id, version_id) is None:
-                raise NotFound("There is no such schedule version.")
+            _stored_version(conn, guild_id, version_id)
             slot_rows = timetable.slots(conn, guild_id)
-            version_tt = _laid_out(conn, guild_id, ev, version_id, slot_rows,
-                                   _entries_by_slot(conn, version_id))
+            version_tt = _laid_out(conn, guild_id, ev, version_id, slot_rows)
             published_id = ev["published_version_id"]
             published_tt = None
             if published_id is not None and published_id != version_id:
-                published_tt = _laid_out(conn, guild_id, ev, published_id, slot_rows,
-                                         _entries_by_slot(conn, published_id))
-            base = personal.baseline(conn, guild_id, version_id)
-            rooms = [_views.room(r) for r in timetable.rooms(conn, guild_id)]
-            return preview(version, version_tt, published_tt,
-                           None if base is None else Baseline(base["based_on"],
-                                                              base["kept_utility"]),
-                           rooms, fmt, esc)
-        return await self.db.read(tx)
+                published_tt = _laid_out(conn, guild_id, ev, published_id, slot_rows)
+            return (version_tt, published_tt, baseline_of(conn, guild_id, version_id),
+                    [_views.room(r) for r in timetable.rooms(conn, guild_id)])
+        # the comparison and its wording run here, not on the database's reader thread
+        return preview(version, *await self.db.read(tx), fmt, esc)
 
     async def interest_levels(self, guild_id: int, actor: Actor,
                               session_ids: list[int] | None = None) -> dict[int, dict[int, int]]:
@@ -365,10 +356,20 @@ def _entries_by_slot(conn: Tx, version_id: int) -> dict[int, list[Entry]]:
     return by_slot
 
 
+def _stored_version(conn: Tx, guild_id: int, version_id: int) -> sqlite3.Row:
+    row = schedules.get_version(conn, guild_id, version_id)
+    if row is None:
+        raise NotFound("There is no such schedule version.")
+    return row
+
+
 def _laid_out(conn: Tx, guild_id: int, ev: sqlite3.Row, version_id: int,
               slot_rows: list[sqlite3.Row],
-              by_slot: dict[int, list[Entry]]) -> PublishedTimetable:
-    """A version's placements by day and slot, the shape every view of a timetable uses."""
+              by_slot: dict[int, list[Entry]] | None = None) -> PublishedTimetable:
+    """A version's placements by day and slot, the shape every view of a timetable uses
+    (`by_slot`: its placements, when the caller has read them already)."""
+    if by_slot is None:
+        by_slot = _entries_by_slot(conn, version_id)
     days = []
     for d in timetable.days(conn, guild_id):
         dv = _views.day(d, slot_rows)

@@ -8,6 +8,7 @@ rule an attendee acts on (`set_reminders`).
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
 from bot.event._common import _event
@@ -143,5 +144,10 @@ class PersonalStore:
     # ------------------------------------------------------------------------- baselines
 
     async def baseline(self, guild_id: int, version_id: int) -> Baseline | None:
-        row = await self.db.read(lambda conn: personal.baseline(conn, guild_id, version_id))
-        return None if row is None else Baseline(row["based_on"], row["kept_utility"])
+        return await self.db.read(lambda conn: baseline_of(conn, guild_id, version_id))
+
+
+def baseline_of(conn: sqlite3.Connection, guild_id: int, version_id: int) -> Baseline | None:
+    """What keeping the published version was worth when `version_id` was computed."""
+    row = personal.baseline(conn, guild_id, version_id)
+    return None if row is None else Baseline(row["based_on"], row["kept_utility"])
