@@ -8,10 +8,9 @@ import discord
 
 from bot.discord import embeds
 from bot.discord.direct import CLOSED_NOTE
+from bot.discord.errors import say
 from bot.event import calendar, explain
 from bot.event.models import Actor
-
-NO_MENTIONS = discord.AllowedMentions.none()
 
 
 async def myschedule_reply(bot, interaction: discord.Interaction, guild_id: int,
@@ -20,8 +19,7 @@ async def myschedule_reply(bot, interaction: discord.Interaction, guild_id: int,
     itinerary as an .ics file."""
     mine = await bot.service.my_schedule(guild_id, actor)
     items, tt = list(mine.items), mine.timetable
-    levels = {s.id: s.my_level for s in mine.sessions}
-    found = explain.clashes(tt, levels, embeds.discord_time, user_id=actor.user_id,
+    found = explain.clashes(tt, mine.levels, embeds.discord_time, user_id=actor.user_id,
                             allowed_slots={s.id: s.allowed_slot_ids for s in mine.sessions},
                             esc=embeds.literal)
     shown = [embeds.itinerary_embed(items)]
@@ -36,9 +34,8 @@ async def myschedule_reply(bot, interaction: discord.Interaction, guild_id: int,
     note = "Your schedule is attached as a calendar file (import it into your calendar app)."
     if await bot.personal.dms_closed(guild_id, actor.user_id):
         note += "\n" + CLOSED_NOTE
-    await interaction.response.send_message(
-        note, embeds=embeds.fit_message(shown), ephemeral=True, allowed_mentions=NO_MENTIONS,
-        file=discord.File(io.BytesIO(ics), filename="my-schedule.ics"))
+    await say(interaction, note, embeds=embeds.fit_message(shown),
+              file=discord.File(io.BytesIO(ics), filename="my-schedule.ics"))
 
 
 async def timetable_file(bot, guild_id: int, actor: Actor) -> discord.File:

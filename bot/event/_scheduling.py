@@ -261,9 +261,8 @@ class SchedulingRules(ServiceBase):
         def tx(conn: Tx) -> MySchedule:
             ev, slot_rows, by_slot = self._published(conn, guild_id, actor)
             view = _published_view(conn, guild_id, actor, ev, slot_rows, by_slot)
-            return MySchedule(event_name=view.event_name, timetable=view.timetable,
-                              items=tuple(_itinerary(conn, guild_id, actor, slot_rows, by_slot)),
-                              sessions=view.sessions)
+            return MySchedule(view.event_name, view.timetable, view.sessions,
+                              tuple(_itinerary(conn, guild_id, actor, slot_rows, by_slot)))
         return await self.db.read(tx)
 
     # --------------------------------------------------- inputs of change notices (admins)

@@ -217,12 +217,14 @@ class PublishedView:
     timetable: PublishedTimetable
     sessions: tuple[SessionView, ...]  # public ones and the reader's own, with their levels
 
+    @property
+    def levels(self) -> dict[int, int]:
+        """session id → the reader's level."""
+        return {s.id: s.my_level for s in self.sessions}
+
 
 @dataclass(frozen=True, slots=True)
-class MySchedule:
-    """Everything /myschedule shows, read in one transaction."""
+class MySchedule(PublishedView):
+    """Everything /myschedule shows, read in one transaction: the view and the itinerary."""
 
-    event_name: str
-    timetable: PublishedTimetable
-    items: tuple[ItineraryItem, ...]
-    sessions: tuple[SessionView, ...]  # public ones and the attendee's own, with their levels
+    items: tuple[ItineraryItem, ...] = ()

@@ -18,7 +18,6 @@ from bot.event.errors import InvalidInput
 from bot.event.models import LEVEL_NAMES, Level, SessionView
 
 log = logging.getLogger(__name__)
-NO_MENTIONS = discord.AllowedMentions.none()
 LEVEL_CHOICES = [app_commands.Choice(name=LEVEL_NAMES[lv], value=int(lv)) for lv in Level]
 
 
@@ -174,7 +173,7 @@ class Attendee(commands.Cog):
     async def schedule(self, interaction: discord.Interaction) -> None:
         guild_id, actor = guild_id_of(interaction), actor_of(interaction)
         view = await self.service.published_view(guild_id, actor)
-        mine = {s.id: s.my_level for s in view.sessions}
+        mine = view.levels
         threads = await self.bot.threads.thread_ids(guild_id)
         messages = embeds.split_messages(  # small events in one message, big ones in more
             e for _, m in embeds.timetable_messages(view.timetable, mine, threads, guild_id)
@@ -184,8 +183,7 @@ class Attendee(commands.Cog):
             legend += f" · the timetable in {len(messages)} messages"
         await say(interaction, legend, embeds=messages[0] if messages else [])
         for found in messages[1:]:  # every day and every slot: nothing left out
-            await interaction.followup.send(embeds=found, ephemeral=True,
-                                            allowed_mentions=NO_MENTIONS)
+            await say(interaction, embeds=found)
 
     @app_commands.command(description="Your own itinerary through the published timetable")
     @app_commands.guild_only()
