@@ -21,9 +21,9 @@ def guild_id_of(interaction: discord.Interaction) -> int:
     return interaction.guild_id
 
 
-def _role_ids(interaction: discord.Interaction) -> set[int]:
-    user = interaction.user
-    return {r.id for r in getattr(user, "roles", [])}
+def role_ids(interaction: discord.Interaction) -> frozenset[int]:
+    """The member's roles (none outside a server)."""
+    return frozenset(r.id for r in getattr(interaction.user, "roles", ()))
 
 
 #: Manage Server or Administrator: the permissions that make a member an organiser.
@@ -57,7 +57,7 @@ async def admin_actor(interaction: discord.Interaction) -> tuple[int, Actor]:
         settings = await interaction.client.gate_settings(guild_id)  # type: ignore[attr-defined]
     except Exception:
         settings = None
-    if settings and settings.organiser_role_id and settings.organiser_role_id in _role_ids(
+    if settings and settings.organiser_role_id and settings.organiser_role_id in role_ids(
             interaction):
         return guild_id, actor_of(interaction, admin=True)
     raise Refused(ADMIN_REFUSAL)
@@ -68,7 +68,7 @@ async def attendee_actor(interaction: discord.Interaction) -> tuple[int, Actor, 
     guild_id = guild_id_of(interaction)
     actor = actor_of(interaction)
     settings = await interaction.client.gate_settings(guild_id)  # type: ignore[attr-defined]
-    check_attendee(settings, actor, _role_ids(interaction))
+    check_attendee(settings, actor, role_ids(interaction))
     return guild_id, actor, settings
 
 

@@ -43,7 +43,6 @@ class NoticesCog(commands.Cog):
             return "No session moved, so nobody was told anything."
         interest = await service.interest_levels(guild_id, SYSTEM,
                                                  [m.session_id for m in found])
-        settings = done.settings
         sent = closed = failed = 0
         for notice in changes.notices(found, interest):
             user = notice.user_id
@@ -53,7 +52,7 @@ class NoticesCog(commands.Cog):
                 await store.notice_done(guild_id, before, after, user, "dms-closed")
                 closed += 1
                 continue
-            text = changes.notice_text(notice, discord_time, settings.name, literal)
+            text = changes.notice_text(notice, discord_time, done.settings.name, literal)
             outcome = await send_dm(self.bot, user, fit(text.split("\n")))
             if outcome == "failed":
                 await store.release_notice(guild_id, before, after, user)
@@ -65,9 +64,8 @@ class NoticesCog(commands.Cog):
             else:
                 await store.notice_done(guild_id, before, after, user, "sent")
                 sent += 1
-        n = len(found)
-        line = (f"{n} session{'s' if n != 1 else ''} moved: told {sent} "
-                f"{'person' if sent == 1 else 'people'} by direct message")
+        line = (f"{plural(len(found), 'session')} moved: told "
+                f"{plural(sent, 'person', 'people')} by direct message")
         if closed:
             line += f" ({closed} with closed DMs not told)"
         if failed:

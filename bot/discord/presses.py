@@ -26,7 +26,7 @@ import discord
 
 from bot.discord import errors
 from bot.discord.callbacks import CallbackFailed
-from bot.discord.checks import can_manage, check_attendee, guild_id_of, has_manage_guild
+from bot.discord.checks import actor_of, can_manage, check_attendee, guild_id_of, role_ids
 from bot.discord.errors import Refused
 from bot.discord.views import interest_saved
 from bot.event.models import Actor
@@ -74,12 +74,8 @@ class InterestPress:
         target = _target(interaction.data or {})
         if target is None:
             return None
-        guild_id = guild_id_of(interaction)
-        user = interaction.user
-        roles = getattr(user, "roles", ())
-        actor = Actor(user.id, user.display_name, is_admin=has_manage_guild(interaction))
-        return cls(interaction.id, interaction.token, guild_id, actor,
-                   frozenset(r.id for r in roles), *target)
+        return cls(interaction.id, interaction.token, guild_id_of(interaction),
+                   actor_of(interaction), role_ids(interaction), *target)
 
 
 def _target(data: dict[str, Any]) -> tuple[int, int] | None:

@@ -16,12 +16,12 @@ from discord.ext import commands
 from bot.discord.checks import actor_of, guild_id_of
 from bot.discord.direct import CLOSED_NOTE, send_dm
 from bot.discord.embeds import literal, ts
+from bot.discord.errors import say
 from bot.event.models import EventSettings, Publication
 from bot.event.personal import DEFAULT_MINUTES, MAX_MINUTES, MIN_MINUTES, ReminderPrefs
 from bot.remind import Outcome, Reminder, Reminders
 
 log = logging.getLogger(__name__)
-NO_MENTIONS = discord.AllowedMentions.none()
 
 
 def reminder_text(r: Reminder, settings: EventSettings) -> str:
@@ -71,8 +71,7 @@ class RemindersCog(commands.GroupCog, group_name="remind",
                      text: str) -> None:
         if prefs.dms_closed:
             text += "\n" + CLOSED_NOTE
-        await interaction.response.send_message(text, ephemeral=True,
-                                                allowed_mentions=NO_MENTIONS)
+        await say(interaction, text)
 
     @app_commands.command(name="on", description="DM me before each session of my schedule")
     @app_commands.describe(minutes=f"How long before (default {DEFAULT_MINUTES})")

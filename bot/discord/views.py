@@ -12,7 +12,7 @@ from __future__ import annotations
 import discord
 
 from bot.discord import embeds, errors
-from bot.event.models import LEVEL_NAMES, Level
+from bot.event.models import LEVEL_NAMES, Level, level_name
 
 NO_MENTIONS = discord.AllowedMentions.none()
 BUTTON_STYLES = {Level.NONE: discord.ButtonStyle.secondary,
@@ -35,7 +35,7 @@ def interest_view(session_id: int) -> discord.ui.View:
 
 def interest_saved(title: str, level: int) -> str:
     """The confirmation a press and `/interest` both give."""
-    return f"Your interest in “{embeds.literal(title)}” is now **{LEVEL_NAMES[Level(level)]}**."
+    return f"Your interest in “{embeds.literal(title)}” is now **{level_name(level)}**."
 
 
 class ProposeModal(discord.ui.Modal, title="Propose a session"):
