@@ -99,7 +99,7 @@ class SchedulerBot(commands.Bot):
         self.personal = PersonalStore(self.service.db)  # reminders, notices, closed DMs
         await self.add_cog(RemindersCog(self))
         await self.add_cog(NoticesCog(self))
-        self.tree.on_error = errors.on_app_command_error
+        self.tree.on_error = self._on_app_command_error
         if self.settings.guild_ids:
             for gid in self.settings.guild_ids:
                 guild = discord.Object(gid)
@@ -163,7 +163,17 @@ class SchedulerBot(commands.Bot):
 
     async def on_app_command_completion(self, interaction: discord.Interaction,
                                         command: Any) -> None:
-        if command.qualified_name.startswith("admin"):
+        self._admin_command_ended(interaction, command)
+
+    async def _on_app_command_error(self, interaction: discord.Interaction,
+                                    error: discord.app_commands.AppCommandError) -> None:
+        self._admin_command_ended(interaction, interaction.command)
+        await errors.on_app_command_error(interaction, error)
+
+    def _admin_command_ended(self, interaction: discord.Interaction, command: Any) -> None:
+        """An admin command may have changed the settings, also one that failed after
+        writing: the gates read them afresh."""
+        if command is not None and command.qualified_name.startswith("admin"):
             self.forget_settings(interaction.guild_id)
 
     # ------------------------------------------------------------------ posting to channels

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from tests.e2e.bot_harness import actor, answer, make_bot
+from tests.e2e.bot_harness import actor, answer, make_bot, reply_of
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.test_bot_event import assert_no_pings, setup_event
 
@@ -90,3 +90,19 @@ async def test_sessions_are_paginated(fake_discord: FakeDiscord, tmp_path) -> No
     upd = await fake.wait_for_response(press.id)
     assert upd.type == 7 and "Page 2/2" in upd.data["embeds"][0]["footer"]["text"]
     assert len(upd.data["embeds"][0]["fields"]) == 2
+
+
+async def test_a_failed_admin_command_also_refreshes_the_gates(fake_discord: FakeDiscord,
+                                                               tmp_path) -> None:
+    """The gates' settings cache is cleared when an admin command ends, also when it fails
+    (it may have written before failing), not only when it succeeds."""
+    fake = fake_discord
+    bot = await fake.connect(make_bot(fake, tmp_path / "gate.sqlite"))
+    await setup_event(fake)
+    assert (await bot.gate_settings(fake.guild.id)).verification_required  # cached now
+    await bot.service.update_settings(fake.guild.id, actor(fake.owner, admin=True),
+                                      verification_required=False)  # behind the cache's back
+    ix = await fake.slash("admin schedule publish", user=fake.owner)
+    refusal = await reply_of(fake, ix, "refusal")
+    assert "Nothing to publish yet" in refusal.content  # the command failed
+    assert not (await bot.gate_settings(fake.guild.id)).verification_required
