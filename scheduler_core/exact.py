@@ -25,7 +25,7 @@ def small_enough(problem: Problem) -> bool:
 def solve_exact(problem: Problem, tt: Timetable,
                 time_limit: float) -> tuple[Timetable, int, bool] | None:
     """(timetable, proven bound, optimal?) from the model hinted with `tt`, or None."""
-    sessions = [s for s in range(problem.n_sessions) if problem.movable(s) and problem.allowed[s]]
+    sessions = problem.placeable
     if not sessions:
         return tt, tt.utility, True
     fixed_only = Timetable(problem)

@@ -6,6 +6,7 @@ what keeps pure Python fast enough.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from scheduler_core.models import Instance
@@ -47,6 +48,11 @@ class Problem:
 
     def movable(self, s: int) -> bool:
         return self.fixed_slot[s] == UNPLACED
+
+    @functools.cached_property
+    def placeable(self) -> list[int]:
+        """The sessions a solver may seat: movable, with some slot allowed."""
+        return [s for s in range(self.n_sessions) if self.movable(s) and self.allowed[s]]
 
 
 def compile_problem(inst: Instance) -> Problem:

@@ -52,8 +52,7 @@ class Annealer:
                  target: int | None = None):
         self.p, self.tt, self.rng, self.weight = problem, tt, rng, weight
         self.target = target  # a proven bound: reaching it ends the run
-        self.movable = [s for s in range(problem.n_sessions)
-                        if problem.movable(s) and problem.allowed[s]]
+        self.movable = problem.placeable
         self.on_improve = on_improve
         self.current = objective(problem, tt, weight)
         self.best = self.current

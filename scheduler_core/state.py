@@ -52,16 +52,13 @@ class Timetable:
         return int((top - self.best2[t][who])[lv == top].sum())
 
     def exchange_delta(self, out: int, into: int, t: int) -> int:
-        """Utility change in slot t when session `out` leaves it and `into` enters it."""
-        if out == UNPLACED:
-            return self.gain_if_added(into, t)
+        """Utility change in slot t when session `out`, seated there, leaves it and session
+        `into` enters it (both are sessions: a move into a free seat is `gain_if_added`)."""
         row = self.best1[t]
         who, lv = self.who[out], self.lv[out]
         top = row[who]
         after = np.where(lv == top, self.best2[t][who], top)
         loss = int((top - after).sum())
-        if into == UNPLACED:
-            return -loss
         row[who] = after  # price `into` against the slot without `out`, then restore
         d = self.lv[into] - row[self.who[into]]
         row[who] = top
