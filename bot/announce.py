@@ -23,7 +23,7 @@ from typing import Any
 
 from bot.event import EventService
 from bot.event.errors import EventError
-from bot.event.models import Actor, PublishedDay, PublishedSlot
+from bot.event.models import Actor, PublishedDay, PublishedSlot, PublishedTimetable
 from bot.event.posting import PostingStore
 from bot.event.times import zone
 from bot.timed_jobs import TimedJobs
@@ -68,12 +68,14 @@ class Announcer(TimedJobs):
         finally:
             self.started.set()
 
-    async def plan(self, guild_id: int) -> list[Planned]:
-        """Every announcement of the guild's published timetable (past ones included)."""
-        try:
-            tt = await self.service.published_timetable(guild_id, SYSTEM)
-        except EventError:
-            return []
+    async def plan(self, guild_id: int, tt: PublishedTimetable | None = None) -> list[Planned]:
+        """Every announcement of the guild's published timetable (past ones included); `tt`:
+        that timetable, when the caller has just read it (publishing)."""
+        if tt is None:
+            try:
+                tt = await self.service.published_timetable(guild_id, SYSTEM)
+            except EventError:
+                return []
         tz = zone(tt.timezone)
         out: list[Planned] = []
         for day in tt.days:
@@ -87,12 +89,13 @@ class Announcer(TimedJobs):
                 out.append(Planned(guild_id, f"slot:{ps.slot.id}", "up-next", at, ps))
         return out
 
-    async def rebuild(self, guild_id: int) -> list[Planned]:
-        """Re-arm the guild's jobs; fire at once those due within the catch-up window.
-        Returns the announcements fired now."""
+    async def rebuild(self, guild_id: int, tt: PublishedTimetable | None = None
+                      ) -> list[Planned]:
+        """Re-arm the guild's jobs (from `tt` when given, the published timetable); fire at
+        once those due within the catch-up window. Returns the announcements fired now."""
         self.drop(f"{guild_id}:")
         fired = []
-        for p in await self.plan(guild_id):
+        for p in await self.plan(guild_id, tt):
             if self.arm(p.job_id, p.at, self.fire, p, grace_seconds=max(60, self.catch_up)):
                 continue
             if self.clock() - p.at <= self.catch_up and await self.fire(p):

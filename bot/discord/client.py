@@ -262,7 +262,7 @@ class SchedulerBot(commands.Bot):
         return "(No announcements channel: set one with /admin setup.)"
 
     async def _publish_announcements(self, done: Publication) -> None:
-        await self.announcer.rebuild(done.guild_id)
+        await self.announcer.rebuild(done.guild_id, done.timetable)
 
     async def announce(self, guild_id: int, kind: str, payload: Any) -> bool:
         """The announcer's sender: "up next" for a slot, or the day's agenda."""

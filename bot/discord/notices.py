@@ -15,7 +15,6 @@ from bot.announce import SYSTEM
 from bot.discord.direct import fit, send_dm
 from bot.discord.embeds import discord_time, literal, plural
 from bot.event import changes
-from bot.event.errors import NotFound
 from bot.event.models import Publication
 
 log = logging.getLogger(__name__)
@@ -33,12 +32,10 @@ class NoticesCog(commands.Cog):
         if before is None or before == after:
             return None
         service, store, guild_id = self.bot.service, self.bot.personal, done.guild_id
-        try:
-            old = await service.version_timetable(guild_id, SYSTEM, before)
-        except NotFound:
+        if done.previous_timetable is None:
             return None
-        new = done.timetable
-        found = [m for m in changes.moves(old, new) if m.kind in changes.TELL]
+        found = [m for m in changes.moves(done.previous_timetable, done.timetable)
+                 if m.kind in changes.TELL]
         if not found:
             return "No session moved, so nobody was told anything."
         interest = await service.interest_levels(guild_id, SYSTEM,

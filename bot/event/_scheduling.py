@@ -198,11 +198,15 @@ class SchedulingRules(ServiceBase):
             if make_visible:
                 events.update_event(conn, guild_id, {"schedule_visible": 1})
             after = _event(conn, guild_id)
-            laid_out = _laid_out(conn, guild_id, after, published, timetable.slots(conn, guild_id))
-            return Publication(guild_id, _version_views(conn, guild_id, [row], published)[0],
-                               ev["published_version_id"], _views.settings(after, with_code=False),
-                               laid_out,
-                               tuple(_views.room(r) for r in timetable.rooms(conn, guild_id)))
+            slot_rows = timetable.slots(conn, guild_id)
+            before = ev["published_version_id"]
+            return Publication(
+                guild_id, _version_views(conn, guild_id, [row], published)[0], before,
+                _views.settings(after, with_code=False),
+                _laid_out(conn, guild_id, after, published, slot_rows),
+                tuple(_views.room(r) for r in timetable.rooms(conn, guild_id)),
+                None if before in (None, published)
+                else _laid_out(conn, guild_id, after, before, slot_rows))
         return await self._admin_write(guild_id, actor, fn)
 
     # ------------------------------------------------------------------------------ queries

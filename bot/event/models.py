@@ -196,6 +196,9 @@ class Publication:
     settings: EventSettings          # after publishing
     timetable: PublishedTimetable    # the version just published, laid out by day and slot
     rooms: tuple[RoomView, ...]
+    #: The version published before, laid out the same way (None if none, or the same one):
+    #: what change notices compare with.
+    previous_timetable: PublishedTimetable | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -171,7 +171,8 @@ async def test_reschedule_preview_moves_and_one_notice_each(fake_discord: FakeDi
                    if v.id == v2.id)
     retried = Publication(guild, version, v1.id, await bot.service.settings(guild, SYSTEM),
                           await bot.service.published_timetable(guild, SYSTEM),
-                          (await bot.service.timetable(guild, SYSTEM)).rooms)
+                          (await bot.service.timetable(guild, SYSTEM)).rooms,
+                          await bot.service.version_timetable(guild, SYSTEM, v1.id))
     line = await bot.get_cog("NoticesCog").tell_moves(retried)
     assert "told 0 people" in line
     for uid, member in people.items():
