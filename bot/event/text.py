@@ -95,10 +95,9 @@ def title_key(title: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", folded).split())
 
 
-def check_upload(raw: object, what: str, limit: int) -> str:
-    """An uploaded file's text, refused when it is empty or larger than `limit` characters."""
+def check_upload(raw: object, what: str, limit: int) -> None:
+    """Refuse an uploaded file's text when it is empty or larger than `limit` characters."""
     if not isinstance(raw, str) or not raw.strip():
         raise InvalidInput(f"The {what} is empty.")
     if len(raw) > limit:
         raise InvalidInput(f"The {what} is too large.")
-    return raw

@@ -23,24 +23,21 @@ def insert_placement(conn: sqlite3.Connection, version_id: int, session_id: int,
         "VALUES (?, ?, ?, ?, ?)", (version_id, session_id, slot_id, room_id, expected_attendance))
 
 
+#: A guild's stored versions, each with how many sessions it placed.
+_VERSIONS = ("SELECT v.*, (SELECT count(*) FROM placements p WHERE p.version_id = v.id) AS placed "
+             "FROM schedule_versions v WHERE v.guild_id = ?")
+
+
 def get_version(conn: sqlite3.Connection, guild_id: int, version_id: int) -> sqlite3.Row | None:
-    return conn.execute(
-        "SELECT v.*, (SELECT count(*) FROM placements p WHERE p.version_id = v.id) AS placed "
-        "FROM schedule_versions v WHERE v.guild_id = ? AND v.id = ?",
-        (guild_id, version_id)).fetchone()
+    return conn.execute(_VERSIONS + " AND v.id = ?", (guild_id, version_id)).fetchone()
 
 
 def latest_version(conn: sqlite3.Connection, guild_id: int) -> sqlite3.Row | None:
-    return conn.execute(
-        "SELECT v.*, (SELECT count(*) FROM placements p WHERE p.version_id = v.id) AS placed "
-        "FROM schedule_versions v WHERE v.guild_id = ? ORDER BY v.id DESC LIMIT 1",
-        (guild_id,)).fetchone()
+    return conn.execute(_VERSIONS + " ORDER BY v.id DESC LIMIT 1", (guild_id,)).fetchone()
 
 
 def versions(conn: sqlite3.Connection, guild_id: int) -> list[sqlite3.Row]:
-    return conn.execute(
-        "SELECT v.*, (SELECT count(*) FROM placements p WHERE p.version_id = v.id) AS placed "
-        "FROM schedule_versions v WHERE v.guild_id = ? ORDER BY v.id", (guild_id,)).fetchall()
+    return conn.execute(_VERSIONS + " ORDER BY v.id", (guild_id,)).fetchall()
 
 
 def mark_published(conn: sqlite3.Connection, guild_id: int, version_id: int, now: str) -> None:
