@@ -9,10 +9,12 @@ can call the item.
 
 from __future__ import annotations
 
+from typing import Literal
+
 import discord
 
 from bot.discord import embeds, errors
-from bot.event.models import LEVEL_NAMES, Level, level_name
+from bot.event.models import LEVEL_NAMES, Actor, Level, level_name
 
 NO_MENTIONS = discord.AllowedMentions.none()
 BUTTON_STYLES = {Level.NONE: discord.ButtonStyle.secondary,
@@ -87,3 +89,19 @@ class SessionPages(discord.ui.View):
     async def on_error(self, interaction: discord.Interaction, error: Exception,
                        item: discord.ui.Item) -> None:
         await errors.handle_error(interaction, error)
+
+
+async def session_choices(interaction: discord.Interaction, actor: Actor, typed: str,
+                          kind: Literal["public", "editable", "pending"]
+                          ) -> list[discord.app_commands.Choice[str]]:
+    """Autocomplete for a session option: the sessions the rules offer this actor for what
+    they typed (`EventService.session_choices`); nothing when that fails."""
+    if interaction.guild_id is None:
+        return []
+    try:
+        found = await interaction.client.service.session_choices(  # type: ignore[attr-defined]
+            interaction.guild_id, actor, typed, kind)
+    except Exception:
+        return []
+    return [discord.app_commands.Choice(name=title[:100], value=str(sid))
+            for sid, title in found]

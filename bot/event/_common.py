@@ -103,8 +103,13 @@ def _session_views(conn: Tx, guild_id: int, user_id: int, statuses: tuple[str, .
     return [_views.session(r, allowed.get(r["id"])) for r in rows]
 
 
+def _may_change(row: sqlite3.Row, actor: Actor) -> bool:
+    """A session's proposer, or an admin, may edit or withdraw it."""
+    return row["owner_id"] == actor.user_id or actor.is_admin
+
+
 def _own_or_admin(row: sqlite3.Row, actor: Actor, action: str) -> None:
-    if row["owner_id"] != actor.user_id and not actor.is_admin:
+    if not _may_change(row, actor):
         raise Forbidden(f"Only the session's proposer or an admin can {action} it.")
 
 

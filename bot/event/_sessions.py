@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from bot.event._common import (
     ServiceBase,
     Tx,
@@ -10,6 +12,7 @@ from bot.event._common import (
     _check_level,
     _enter,
     _event,
+    _may_change,
     _own_or_admin,
     _require_admin,
     _session_view,
@@ -26,6 +29,9 @@ from bot.event.models import (
 from bot.event.text import clean_description, clean_title, title_key
 from bot.event.times import now_text
 from bot.storage import events, sessions, timetable
+
+#: Discord shows at most 25 autocomplete choices.
+CHOICES = 25
 
 
 class SessionRules(ServiceBase):
@@ -184,6 +190,34 @@ class SessionRules(ServiceBase):
         """Sessions waiting for approval (admins)."""
         _require_admin(_check_actor(actor))
         return await self._list(guild_id, actor, ("pending",), own=False)
+
+    async def session_choices(self, guild_id: int, actor: Actor, typed: str,
+                              kind: Literal["public", "editable", "pending"]
+                              ) -> list[tuple[int, str]]:
+        """(id, title) of the first `CHOICES` sessions whose title contains what the user
+        typed (any case), or whose number it is ("#12" or "12"), for autocomplete. `kind`:
+        "public" ones (interest), "editable" ones (what the actor may edit or withdraw: their
+        own, and for admins the public ones too), "pending" ones (moderation, admins)."""
+        guild_id = _check_id(guild_id, "server")
+        _check_actor(actor)
+        if kind == "pending":
+            _require_admin(actor)
+        statuses = ("pending",) if kind == "pending" else ("public",)
+        needle = typed.casefold().lstrip("#")
+
+        def tx(conn: Tx) -> list[tuple[int, str]]:
+            _event(conn, guild_id)
+            out: list[tuple[int, str]] = []
+            for r in sessions.list_titles(conn, guild_id, actor.user_id, statuses,
+                                          kind == "editable"):
+                if kind == "editable" and not _may_change(r, actor):
+                    continue
+                if needle in r["title"].casefold() or needle == str(r["id"]):
+                    out.append((r["id"], r["title"]))
+                    if len(out) == CHOICES:
+                        break
+            return out
+        return await self.db.read(tx)
 
     async def _list(self, guild_id: int, actor: Actor, statuses: tuple[str, ...],
                     own: bool) -> list[SessionView]:

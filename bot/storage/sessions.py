@@ -76,11 +76,27 @@ ORDER BY s.id
 def list_sessions(conn: sqlite3.Connection, guild_id: int, user_id: int,
                   statuses: tuple[str, ...], own_any_status: bool) -> list[sqlite3.Row]:
     """Sessions with the given statuses, plus (optionally) all of the user's own."""
+    where, params = _which(guild_id, user_id, statuses, own_any_status)
+    return conn.execute(_LIST.format(where=where), params).fetchall()
+
+
+def list_titles(conn: sqlite3.Connection, guild_id: int, user_id: int,
+                statuses: tuple[str, ...], own_any_status: bool) -> list[sqlite3.Row]:
+    """id, title, status and owner_id of the sessions `list_sessions` returns, without the
+    joins and counts (autocomplete reads this on every keystroke)."""
+    where, params = _which(guild_id, user_id, statuses, own_any_status)
+    return conn.execute(
+        "SELECT s.id, s.title, s.status, s.owner_id FROM sessions s "
+        "JOIN attendees a ON a.guild_id = s.guild_id AND a.user_id = s.owner_id "
+        f"WHERE s.guild_id = :guild AND {where} ORDER BY s.id", params).fetchall()
+
+
+def _which(guild_id: int, user_id: int, statuses: tuple[str, ...],
+           own_any_status: bool) -> tuple[str, dict[str, object]]:
     names = {f"st{i}": st for i, st in enumerate(statuses)}
     where = f"(s.status IN ({', '.join(':' + n for n in names) or 'NULL'})" + (
         " OR s.owner_id = :user)" if own_any_status else ")")
-    return conn.execute(_LIST.format(where=where),
-                        {"guild": guild_id, "user": user_id, **names}).fetchall()
+    return where, {"guild": guild_id, "user": user_id, **names}
 
 
 def allowed_slots(conn: sqlite3.Connection, session_ids: list[int]) -> dict[int, list[int]]:

@@ -20,6 +20,7 @@ from bot.discord.cogs.attendee import _session_id
 from bot.discord.errors import Refused, say
 from bot.discord.itinerary import timetable_file
 from bot.discord.preview import preview_message
+from bot.discord.views import session_choices
 from bot.event.errors import InvalidInput
 from bot.event.solving import SolveProgress
 
@@ -250,12 +251,10 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Run the ev
 
     async def _pending(self, interaction: discord.Interaction, current: str):
         try:
-            guild_id, actor = await admin_actor(interaction)
-            queue = await self.service.moderation_queue(guild_id, actor)
+            _, actor = await admin_actor(interaction)
         except Exception:
             return []
-        return [app_commands.Choice(name=s.title[:100], value=str(s.id)) for s in queue
-                if current.casefold() in s.title.casefold()][:25]
+        return await session_choices(interaction, actor, current, "pending")
 
     @proposal.command(name="approve", description="Make a pending proposal public")
     @app_commands.autocomplete(session=_pending)

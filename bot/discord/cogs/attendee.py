@@ -13,9 +13,9 @@ from bot.discord import embeds
 from bot.discord.checks import actor_of, attendee_actor, guild_id_of
 from bot.discord.errors import say
 from bot.discord.itinerary import myschedule_reply
-from bot.discord.views import ProposeModal, SessionPages, interest_saved
+from bot.discord.views import ProposeModal, SessionPages, interest_saved, session_choices
 from bot.event.errors import InvalidInput
-from bot.event.models import LEVEL_NAMES, Level, SessionView
+from bot.event.models import LEVEL_NAMES, Level
 
 log = logging.getLogger(__name__)
 LEVEL_CHOICES = [app_commands.Choice(name=LEVEL_NAMES[lv], value=int(lv)) for lv in Level]
@@ -105,34 +105,11 @@ class Attendee(commands.Cog):
         else:
             await say(interaction, embed=embed)
 
-    async def _public_titles(self, interaction: discord.Interaction, current: str,
-                             own: bool = False) -> list[app_commands.Choice[str]]:
-        if interaction.guild_id is None:
-            return []
-        actor = actor_of(interaction)
-        try:
-            found: list[SessionView] = await self.service.list_sessions(interaction.guild_id,
-                                                                        actor)
-        except Exception:
-            return []
-        needle = current.casefold().lstrip("#")
-        out = []
-        for s in found:
-            if own and s.owner_id != actor.user_id and not actor.is_admin:
-                continue
-            if not own and s.status != "public":
-                continue
-            if needle in s.title.casefold() or needle == str(s.id):
-                out.append(app_commands.Choice(name=s.title[:100], value=str(s.id)))
-            if len(out) == 25:
-                break
-        return out
-
     async def _any_public(self, interaction, current):
-        return await self._public_titles(interaction, current)
+        return await session_choices(interaction, actor_of(interaction), current, "public")
 
     async def _own(self, interaction, current):
-        return await self._public_titles(interaction, current, own=True)
+        return await session_choices(interaction, actor_of(interaction), current, "editable")
 
     @app_commands.command(description="Say how much you want to attend a session")
     @app_commands.guild_only()

@@ -175,3 +175,24 @@ async def test_no_event_yet_is_a_friendly_not_found(service):
         await service.propose(GUILD, ALICE, "T", "x")
     with pytest.raises(Forbidden):
         await service.setup_event(GUILD, Actor(5, "Mallory"))
+
+
+async def test_autocomplete_choices_follow_who_may_do_what(event):
+    """Public sessions for interest; for edit and withdraw, one's own (any status) and, for
+    admins, the public ones; pending ones for moderation (admins only). Matched on the title
+    in any case, or on the number, at most 25."""
+    await verified(event, ALICE)
+    live = await event.propose(GUILD, ALICE, "Live patching", "x")
+    waiting = await event.propose(GUILD, BOB, "Bob's live demo", "x")  # pending
+    assert await event.session_choices(GUILD, BOB, "LIVE", "public") == [(live.id, live.title)]
+    assert await event.session_choices(GUILD, BOB, "live", "editable") == [
+        (waiting.id, waiting.title)]
+    assert await event.session_choices(GUILD, ADMIN, "", "editable") == [(live.id, live.title)]
+    assert await event.session_choices(GUILD, ADMIN, f"#{waiting.id}", "pending") == [
+        (waiting.id, waiting.title)]
+    with pytest.raises(Forbidden):
+        await event.session_choices(GUILD, BOB, "", "pending")
+    await event.update_settings(GUILD, ADMIN, verification_required=False)
+    for i in range(30):
+        await event.propose(GUILD, ADMIN, f"Talk {i}", "x")
+    assert len(await event.session_choices(GUILD, ALICE, "talk", "public")) == 25
