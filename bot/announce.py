@@ -23,13 +23,12 @@ from typing import Any
 
 from bot.event import EventService
 from bot.event.errors import EventError
-from bot.event.models import Actor, PublishedDay, PublishedSlot, PublishedTimetable
+from bot.event.models import SYSTEM, PublishedDay, PublishedSlot, PublishedTimetable
 from bot.event.posting import PostingStore
 from bot.event.times import zone
 from bot.timed_jobs import TimedJobs
 
 log = logging.getLogger(__name__)
-SYSTEM = Actor(user_id=1, display_name="announcer", is_admin=True)
 
 # send(guild_id, kind, payload) posts one announcement; payload is a PublishedSlot ("up-next")
 # or a PublishedDay ("agenda"). It returns False when there is nowhere to post.

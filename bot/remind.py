@@ -21,12 +21,11 @@ from typing import Literal
 
 from bot.event import EventService
 from bot.event.errors import EventError
-from bot.event.models import Actor, Entry, EventSettings, SlotView
+from bot.event.models import SYSTEM, Entry, EventSettings, SlotView
 from bot.event.personal import PersonalStore
 from bot.timed_jobs import TimedJobs
 
 log = logging.getLogger(__name__)
-SYSTEM = Actor(user_id=1, display_name="reminders", is_admin=True)
 Outcome = Literal["sent", "closed", "failed"]
 
 
@@ -69,7 +68,7 @@ class Reminders(TimedJobs):
     async def plan_user(self, guild_id: int, user_id: int, minutes: int) -> list[Reminder]:
         """The user's reminders over the published timetable (past ones included)."""
         try:
-            items = await self.service.itinerary(guild_id, Actor(user_id=user_id, is_admin=True))
+            items = await self.service.itinerary(guild_id, SYSTEM, user_id=user_id)
         except EventError:
             return []
         return [Reminder(guild_id, user_id, it.slot, it.expected, minutes)

@@ -14,7 +14,7 @@ import discord
 from discord.ext import commands
 
 from bot import event_loop, gc_policy
-from bot.announce import SYSTEM, Announcer
+from bot.announce import Announcer
 from bot.config import TOKEN_HELP, Settings
 from bot.discord import embeds, errors, presses
 from bot.discord.callbacks import InteractionCallbacks
@@ -30,7 +30,7 @@ from bot.discord.threads import SessionThreads
 from bot.discord.views import interest_view
 from bot.event import EventService
 from bot.event.models import (
-    Actor,
+    SYSTEM,
     EventSettings,
     Publication,
     PublishedDay,
@@ -46,7 +46,6 @@ log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
 TIMETABLE = "timetable"
 SETTINGS_TTL = 30.0  # seconds; a safety net, admin commands clear the cache at once
-GATE_ACTOR = Actor(user_id=1, display_name="gate", is_admin=False)
 
 
 class SchedulerBot(commands.Bot):
@@ -153,7 +152,7 @@ class SchedulerBot(commands.Bot):
         now = time.monotonic()
         if hit is not None and now - hit[0] < SETTINGS_TTL:
             return hit[1]
-        settings = await self.service.settings(guild_id, GATE_ACTOR)
+        settings = await self.service.settings(guild_id, SYSTEM)
         self._settings_cache[guild_id] = (now, settings)
         return settings
 

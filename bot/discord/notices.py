@@ -11,11 +11,10 @@ import logging
 
 from discord.ext import commands
 
-from bot.announce import SYSTEM
 from bot.discord.direct import fit, send_dm
 from bot.discord.embeds import discord_time, literal, plural
 from bot.event import changes
-from bot.event.models import Publication
+from bot.event.models import SYSTEM, Publication
 
 log = logging.getLogger(__name__)
 

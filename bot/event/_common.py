@@ -10,7 +10,7 @@ from typing import Any, Self
 
 from bot.event import _views, codes
 from bot.event.errors import Forbidden, InvalidInput, NotFound
-from bot.event.models import Actor, Level, SessionView
+from bot.event.models import SYSTEM, Actor, Level, SessionView
 from bot.event.solving import engine_worker
 from bot.event.text import clean_display_name
 from bot.storage import Database, events, sessions
@@ -41,7 +41,8 @@ def _check_id(value: object, what: str) -> int:
 def _check_actor(actor: object) -> Actor:
     if not isinstance(actor, Actor):
         raise InvalidInput("Unknown user.")
-    _check_id(actor.user_id, "user")
+    if actor != SYSTEM:
+        _check_id(actor.user_id, "user")
     return actor
 
 
@@ -71,6 +72,8 @@ def _event(conn: Tx, guild_id: int) -> sqlite3.Row:
 
 def _touch(conn: Tx, guild_id: int, actor: Actor) -> None:
     """Record the acting attendee (on first contact, or when their name or admin flag changed)."""
+    if actor.is_system:
+        return
     events.upsert_attendee(conn, guild_id, actor.user_id, clean_display_name(actor.display_name),
                            actor.is_admin)
 
@@ -82,7 +85,7 @@ def _enter(conn: Tx, guild_id: int, actor: Actor) -> tuple[sqlite3.Row, bool]:
     if row is None:
         _event(conn, guild_id)  # raises NotFound
     name = clean_display_name(actor.display_name)
-    if (row["a_user_id"] is None or (name and name != row["a_display_name"])
+    if not actor.is_system and (row["a_user_id"] is None or (name and name != row["a_display_name"])
             or bool(row["a_is_admin"]) != actor.is_admin):
         events.upsert_attendee(conn, guild_id, actor.user_id, name, actor.is_admin)
     return row, bool(row["a_verified"])

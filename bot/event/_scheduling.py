@@ -21,7 +21,14 @@ from bot.event._common import (
     _session_views,
 )
 from bot.event.changes import TextFormat, TimeFormat, plain
-from bot.event.errors import Conflict, EventError, InvalidInput, NotFound, NotPublished
+from bot.event.errors import (
+    Conflict,
+    EventError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    NotPublished,
+)
 from bot.event.models import (
     Actor,
     Entry,
@@ -231,18 +238,25 @@ class SchedulingRules(ServiceBase):
             return _laid_out(conn, guild_id, ev, ev["published_version_id"], slot_rows, by_slot)
         return await self.db.read(tx)
 
-    async def itinerary(self, guild_id: int, actor: Actor) -> list[ItineraryItem]:
+    async def itinerary(self, guild_id: int, actor: Actor,
+                        user_id: int | None = None) -> list[ItineraryItem]:
         """For each slot of the published schedule: where the actor is expected, and options.
 
         Expected = the session they propose in that slot, else their highest level there
         (ties: the larger expected audience); alternatives = the others they rated, best first.
+        `user_id`: someone else's itinerary, which only the system (reminders) may read.
         """
         guild_id = _check_id(guild_id, "server")
         _check_actor(actor)
+        whose = actor
+        if user_id is not None:
+            if not actor.is_system:
+                raise Forbidden("Only your own itinerary can be read.")
+            whose = Actor(_check_id(user_id, "user"))
 
         def tx(conn: Tx) -> list[ItineraryItem]:
             _, slot_rows, by_slot = self._published(conn, guild_id, actor)
-            return _itinerary(conn, guild_id, actor, slot_rows, by_slot)
+            return _itinerary(conn, guild_id, whose, slot_rows, by_slot)
         return await self.db.read(tx)
 
     async def published_view(self, guild_id: int, actor: Actor) -> PublishedView:

@@ -46,7 +46,8 @@ class SettingsRules(ServiceBase):
         guild_id = _check_id(guild_id, "server")
         _check_actor(actor)
         return await self.db.read(
-            lambda conn: _views.settings(_event(conn, guild_id), with_code=actor.is_admin))
+            lambda conn: _views.settings(_event(conn, guild_id),
+                                         with_code=actor.is_admin and not actor.is_system))
 
     async def update_settings(self, guild_id: int, actor: Actor, *, name: str = _UNSET,
                               timezone: str = _UNSET, verification_required: bool = _UNSET,

@@ -36,6 +36,17 @@ class Actor:
     display_name: str = ""
     is_admin: bool = False
 
+    @property
+    def is_system(self) -> bool:
+        """The bot's own scheduled work (announcements, reminders, gates), not a person."""
+        return self.user_id == SYSTEM_USER_ID
+
+
+#: No Discord snowflake is 0, so the system actor can never be mistaken for a person.
+SYSTEM_USER_ID = 0
+#: The one actor of scheduled work: reads like an organiser, is never recorded as an attendee.
+SYSTEM = Actor(user_id=SYSTEM_USER_ID, display_name="session-scheduler", is_admin=True)
+
 
 @dataclass(frozen=True, slots=True)
 class EventSettings:
