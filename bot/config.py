@@ -1,7 +1,8 @@
 """Bot settings: `config.toml` (see config.example.toml), validated by pydantic.
 
-The token may come from the file or the `DISCORD_TOKEN` environment variable (which wins). It
-is held as a `SecretStr`, so it never shows up in logs or reprs.
+The token may come from the file or the `DISCORD_TOKEN` environment variable (which wins); the
+database likewise from `database` or `DATABASE_URL`. The token is held as a `SecretStr`, so it
+never shows up in logs or reprs; `database_label` is the database without its password.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ import tomllib
 from datetime import time
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
-from bot.storage import DEFAULT_DATABASE_PATH
+from bot.storage import DEFAULT_DATABASE_PATH, is_postgresql
 
 TOKEN_HELP = (
     "No Discord bot token. Create an application at https://discord.com/developers/applications, "
@@ -31,7 +33,8 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     token: SecretStr | None = None
-    database: Path = Path(DEFAULT_DATABASE_PATH)
+    #: A SQLite file (the default), or a `postgresql://…` URL.
+    database: str = DEFAULT_DATABASE_PATH
     guild_ids: list[int] = Field(default_factory=list)
     announce_minutes_before: int = Field(default=10, ge=0, le=24 * 60)
     daily_agenda_time: time | None = time(8, 0)
@@ -41,6 +44,27 @@ class Settings(BaseModel):
     freeze_minutes_before: int | None = Field(default=15, ge=0, le=24 * 60)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     backup_dir: Path = Path("backups")
+
+    @field_validator("database", mode="before")
+    @classmethod
+    def _database(cls, v: object) -> object:
+        if isinstance(v, os.PathLike):
+            return os.fspath(v)
+        if isinstance(v, str) and not v.strip():
+            raise ValueError("give a SQLite file path or a postgresql:// URL")
+        if isinstance(v, str) and "://" in v and not is_postgresql(v):
+            raise ValueError("only postgresql:// URLs are supported (or a SQLite file path)")
+        return v
+
+    @property
+    def database_label(self) -> str:
+        """The database as logs may show it: a path, or a URL without its password."""
+        if not is_postgresql(self.database):
+            return self.database
+        url = urlsplit(self.database)
+        host = url.hostname or ""
+        return url._replace(netloc=f"{url.username + '@' if url.username else ''}{host}"
+                            f"{':' + str(url.port) if url.port else ''}").geturl()
 
     @field_validator("guild_ids")
     @classmethod
@@ -59,7 +83,8 @@ class Settings(BaseModel):
 
 def load_settings(path: str | Path | None = None, env: dict[str, str] | None = None,
                   **overrides: object) -> Settings:
-    """Read `path` (a missing file means all defaults), then apply DISCORD_TOKEN and overrides."""
+    """Read `path` (a missing file means all defaults), then apply DISCORD_TOKEN, DATABASE_URL
+    and overrides."""
     env = os.environ if env is None else env
     data: dict[str, object] = {}
     if path is not None:
@@ -73,6 +98,8 @@ def load_settings(path: str | Path | None = None, env: dict[str, str] | None = N
             raise ConfigError(f"{p}: no such file (copy config.example.toml to start).")
     if env.get("DISCORD_TOKEN"):
         data["token"] = env["DISCORD_TOKEN"]
+    if env.get("DATABASE_URL"):
+        data["database"] = env["DATABASE_URL"]
     data.update(overrides)
     try:
         return Settings.model_validate(data)

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bot.config import TOKEN_HELP, ConfigError, Settings, load_settings
+from bot.storage import is_postgresql
 
 log = logging.getLogger("session-scheduler")
 EXIT_CONFIG = 2
@@ -28,41 +29,61 @@ def lock_path(database: Path) -> Path:
     return database.with_name(database.name + ".lock")
 
 
-@contextlib.contextmanager
-def instance_lock(database: Path, if_running: str = "error",
-                  poll: float = 1.0, timeout: float | None = None) -> Iterator[Path | None]:
-    """An exclusive `flock` on `<database>.lock`, held while the bot runs.
+class _FileLock:
+    """An exclusive `flock` on `<database>.lock`, which names the process that holds it."""
 
-    if_running: "error" raises AlreadyRunning; "quit" yields None (the caller exits 0);
+    def __init__(self, database: Path):
+        path = lock_path(database)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+
+    def try_take(self) -> bool:
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as e:
+            if e.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise
+            return False
+        os.ftruncate(self._fd, 0)
+        os.pwrite(self._fd, f"pid {os.getpid()}".encode(), 0)
+        return True
+
+    def holder(self) -> str:
+        return os.pread(self._fd, 64, 0).decode(errors="replace").strip() or "pid ?"
+
+    def release(self) -> None:
+        os.close(self._fd)  # releases the lock
+
+
+@contextlib.contextmanager
+def instance_lock(database: str | Path, if_running: str = "error",
+                  poll: float = 1.0, timeout: float | None = None) -> Iterator[bool]:
+    """One bot per database, held while the bot runs: a file lock next to a SQLite file, an
+    advisory lock on PostgreSQL. Yields True once held.
+
+    if_running: "error" raises AlreadyRunning; "quit" yields False (the caller exits 0);
     "wait" waits until the other instance stops (or `timeout`).
     """
-    path = lock_path(database)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    if is_postgresql(database):
+        from bot.storage.postgresql import SessionLock
+        lock: _FileLock | SessionLock = SessionLock(str(database))
+    else:
+        lock = _FileLock(Path(database))
     try:
         started = time.monotonic()
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as e:
-                if e.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                    raise
-                holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "?"
-                if if_running == "quit":
-                    yield None
-                    return
-                if if_running == "error" or (timeout is not None
-                                             and time.monotonic() - started > timeout):
-                    raise AlreadyRunning(
-                        f"Another session-scheduler (pid {holder}) is running on {database}. "
-                        "Stop it first, or start with --if-running wait|quit.") from None
-                time.sleep(poll)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
-        yield path
+        while not lock.try_take():
+            if if_running == "quit":
+                yield False
+                return
+            if if_running == "error" or (timeout is not None
+                                         and time.monotonic() - started > timeout):
+                raise AlreadyRunning(
+                    f"Another session-scheduler ({lock.holder()}) is running on this database. "
+                    "Stop it first, or start with --if-running wait|quit.")
+            time.sleep(poll)
+        yield True
     finally:
-        os.close(fd)  # releases the lock
+        lock.release()
 
 
 def add_run_command(subparsers) -> None:
@@ -89,7 +110,7 @@ def run_command(args) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         with instance_lock(settings.database, args.if_running) as held:
-            if held is None:
+            if not held:
                 print("session-scheduler: another instance is running; quitting.",
                       file=sys.stderr)
                 return 0
@@ -104,7 +125,7 @@ def _run_bot(settings: Settings) -> int:
     from bot.discord.client import CannotConnect, run_bot
 
     gc_policy.configure()
-    log.info("starting on database %s", settings.database)
+    log.info("starting on database %s", settings.database_label)
     try:
         run_bot(settings)
     except CannotConnect as e:

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot import event_loop
+from tests.postgres import MISSING, find_binaries, postgres_server
 
 
 def pytest_asyncio_loop_factories(config, item):
@@ -14,3 +17,13 @@ def pytest_asyncio_loop_factories(config, item):
     if item.get_closest_marker("both_loops") is not None:
         factories.setdefault("asyncio", asyncio.new_event_loop)
     return factories
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """One throwaway PostgreSQL server for the whole run (tests/postgres.py); the tests that
+    need it are skipped, with the reason, where its binaries are missing."""
+    if find_binaries() is None:
+        pytest.skip(MISSING)
+    with postgres_server() as server:
+        yield server

@@ -14,7 +14,6 @@ import discord
 from discord.ext import commands
 
 from bot import event_loop, gc_policy
-from bot.announce import Announcer
 from bot.config import TOKEN_HELP, Settings
 from bot.discord import embeds, errors, presses
 from bot.discord.callbacks import InteractionCallbacks
@@ -38,9 +37,10 @@ from bot.event.models import (
     PublishedTimetable,
     SessionView,
 )
-from bot.event.personal import PersonalStore
-from bot.event.posting import PostingStore
-from bot.remind import Reminders
+from bot.jobs.announcements import Announcer
+from bot.jobs.reminders import Reminders
+from bot.storage.personal import PersonalStore
+from bot.storage.posting import PostingStore
 
 log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -80,7 +80,6 @@ class SchedulerBot(commands.Bot):
         self.raw_presses = raw_presses and presses.install(self)
 
     async def setup_hook(self) -> None:
-        self.settings.database.parent.mkdir(parents=True, exist_ok=True)
         self.service = await EventService.open(self.settings.database, clock=self.clock,
                                                **self._service_options)
         await self.callbacks.open()

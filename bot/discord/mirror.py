@@ -16,16 +16,9 @@ from datetime import UTC, datetime
 import discord
 
 from bot.discord.errors import Refused
-from bot.event.mirroring import (
-    ChannelKind,
-    Mirrored,
-    MirrorItem,
-    MirrorStore,
-    event_spec,
-    fingerprint,
-    plan_sync,
-)
+from bot.event.mirror import ChannelKind, event_spec, fingerprint, plan_sync
 from bot.event.models import Publication
+from bot.storage.mirror import Mirrored, MirrorItem, MirrorStore
 
 log = logging.getLogger(__name__)
 UNKNOWN_EVENT = 10070

@@ -1,4 +1,4 @@
-"""/remind on|off, and the personal reminders' DMs (scheduling lives in bot/remind.py).
+"""/remind on|off, and the personal reminders' DMs (scheduling lives in bot/jobs/reminders.py).
 
 The cog owns the reminder scheduler: it starts once the gateway is ready, re-arms on every
 publish (a Publisher step) and when someone changes their reminders, and stops with the bot."""
@@ -18,8 +18,8 @@ from bot.discord.direct import CLOSED_NOTE, send_dm
 from bot.discord.embeds import literal, ts
 from bot.discord.errors import say
 from bot.event.models import EventSettings, Publication
-from bot.event.personal import DEFAULT_MINUTES, MAX_MINUTES, MIN_MINUTES, ReminderPrefs
-from bot.remind import Outcome, Reminder, Reminders
+from bot.event.reminders import DEFAULT_MINUTES, MAX_MINUTES, MIN_MINUTES, ReminderPrefs
+from bot.jobs.reminders import Outcome, Reminder, Reminders
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +79,8 @@ class RemindersCog(commands.GroupCog, group_name="remind",
                         minutes: app_commands.Range[int, MIN_MINUTES, MAX_MINUTES] | None = None
                         ) -> None:
         guild_id, actor = guild_id_of(interaction), actor_of(interaction)
-        before = await self.bot.personal.reminder_prefs(guild_id, actor.user_id)
-        prefs = await self.bot.personal.set_reminders(guild_id, actor, True, minutes)
+        before = await self.bot.service.reminder_prefs(guild_id, actor)
+        prefs = await self.bot.service.set_reminders(guild_id, actor, True, minutes)
         again = (" My last direct message to you failed because your DMs were closed; I will "
                  "try again from now on." if before.dms_closed else "")
         await self._reply(interaction, prefs,
@@ -93,8 +93,8 @@ class RemindersCog(commands.GroupCog, group_name="remind",
     @app_commands.command(name="off", description="No more reminders")
     async def remind_off(self, interaction: discord.Interaction) -> None:
         guild_id, actor = guild_id_of(interaction), actor_of(interaction)
-        before = await self.bot.personal.reminder_prefs(guild_id, actor.user_id)
-        prefs = await self.bot.personal.set_reminders(guild_id, actor, False)
+        before = await self.bot.service.reminder_prefs(guild_id, actor)
+        prefs = await self.bot.service.set_reminders(guild_id, actor, False)
         await self._reply(interaction, prefs,
                           "Reminders off." if before.enabled else "Reminders were already off.")
         await self.reminders.rebuild(guild_id, actor.user_id)

@@ -9,8 +9,8 @@ import logging
 import discord
 
 from bot.discord import embeds
-from bot.event.mirroring import MirrorStore, SessionThread
 from bot.event.models import SessionView
+from bot.storage.mirror import MirrorStore, SessionThread
 
 log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()

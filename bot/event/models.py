@@ -165,6 +165,15 @@ class ScheduleVersion:
 
 
 @dataclass(frozen=True, slots=True)
+class Baseline:
+    """What keeping the published version (`based_on`) was worth for a run's snapshot: the
+    preview says how much the run's moves buy against it."""
+
+    based_on: int
+    kept_utility: int
+
+
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One session in one room of one slot."""
 

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 
 from bot.event import changes, explain
 from bot.event.changes import Move, TextFormat, TimeFormat, plain
-from bot.event.models import PublishedTimetable, RoomView, ScheduleVersion
-from bot.event.personal import Baseline
+from bot.event.models import Baseline, PublishedTimetable, RoomView, ScheduleVersion
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,21 +5,24 @@ Conventions:
   Rows of another guild are invisible: asking for them gives `NotFound`, exactly as for ids
   that do not exist.
 - Refusals are `EventError` subclasses with a `user_message`; nothing is written when one is
-  raised (the call's savepoint is rolled back).
-- Each call runs whole inside the database thread (see bot/storage/database.py); the inner
-  `_tx` functions are synchronous and must not await.
+  raised (the call's transaction is rolled back).
+- Each call is one `Database.read` or `Database.write` (bot/storage/database.py), on SQLite
+  or PostgreSQL alike: the same rules for both.
 
-The rules are grouped by what they are about, one module each; this class puts them together.
+The rules are grouped by what they govern, one public module each; this class puts them
+together.
 """
 
 from __future__ import annotations
 
-from bot.event._scheduling import SchedulingRules
-from bot.event._sessions import SessionRules
-from bot.event._settings import SettingsRules
-from bot.event._timetable import TimetableRules
-from bot.event._transfer import TransferRules
+from bot.event.reminders import ReminderRules
+from bot.event.scheduling import SchedulingRules
+from bot.event.sessions import SessionRules
+from bot.event.settings import SettingsRules
+from bot.event.timetable import TimetableRules
+from bot.event.transfer import TransferRules
 
 
-class EventService(SettingsRules, SessionRules, TimetableRules, TransferRules, SchedulingRules):
+class EventService(SettingsRules, SessionRules, TimetableRules, TransferRules, SchedulingRules,
+                   ReminderRules):
     """The rules of one bot process over one database (any number of guilds)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time as time_module
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -50,15 +49,3 @@ def parse_date(raw: object, field: str = "date") -> date:
         except ValueError:
             pass
     raise InvalidInput(f"The {field} must be a date such as 2026-07-06.")
-
-
-_now_cache: tuple[int, str] = (0, "")
-
-
-def now_text() -> str:
-    """The current UTC time to the second, as stored in `created_at`/`updated_at` columns."""
-    global _now_cache
-    second = int(time_module.time())
-    if _now_cache[0] != second:
-        _now_cache = (second, datetime.fromtimestamp(second, UTC).isoformat())
-    return _now_cache[1]

@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
-import sqlite3
+from bot.storage.database import Row, Tx
 
 
-def insert_version(conn: sqlite3.Connection, guild_id: int, created_by: int, now: str,
-                   figures: dict[str, object], unplaced_json: str) -> int:
-    return conn.execute(
+async def insert_version(conn: Tx, guild_id: int, created_by: int, now: str,
+                         figures: dict[str, object], unplaced_json: str) -> int:
+    return await conn.fetchval(
         "INSERT INTO schedule_versions (guild_id, created_at, created_by, status, utility, "
         "upper_bound, seed_heuristic_utility, solve_seconds, moved, unplaced_json) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (guild_id, now, created_by, figures["status"], figures["utility"],
          figures["upper_bound"], figures["seed_heuristic_utility"], figures["solve_seconds"],
-         figures["moved"], unplaced_json)).lastrowid
+         figures["moved"], unplaced_json))
 
 
-def insert_placement(conn: sqlite3.Connection, version_id: int, session_id: int, slot_id: int,
-                     room_id: int, expected_attendance: int) -> None:
-    conn.execute(
-        "INSERT INTO placements (version_id, session_id, slot_id, room_id, expected_attendance) "
-        "VALUES (?, ?, ?, ?, ?)", (version_id, session_id, slot_id, room_id, expected_attendance))
+async def insert_placements(conn: Tx, version_id: int,
+                            rows: list[tuple[int, int, int, int]]) -> None:
+    """(session, slot, room, expected attendance) of each placed session."""
+    if rows:
+        await conn.executemany(
+            "INSERT INTO placements (version_id, session_id, slot_id, room_id, "
+            "expected_attendance) VALUES (?, ?, ?, ?, ?)", [(version_id, *r) for r in rows])
 
 
 #: A guild's stored versions, each with how many sessions it placed.
@@ -28,46 +30,64 @@ _VERSIONS = ("SELECT v.*, (SELECT count(*) FROM placements p WHERE p.version_id 
              "FROM schedule_versions v WHERE v.guild_id = ?")
 
 
-def get_version(conn: sqlite3.Connection, guild_id: int, version_id: int) -> sqlite3.Row | None:
-    return conn.execute(_VERSIONS + " AND v.id = ?", (guild_id, version_id)).fetchone()
+async def get_version(conn: Tx, guild_id: int, version_id: int) -> Row | None:
+    return await conn.fetchone(_VERSIONS + " AND v.id = ?", (guild_id, version_id))
 
 
-def latest_version(conn: sqlite3.Connection, guild_id: int) -> sqlite3.Row | None:
-    return conn.execute(_VERSIONS + " ORDER BY v.id DESC LIMIT 1", (guild_id,)).fetchone()
+async def latest_version(conn: Tx, guild_id: int) -> Row | None:
+    return await conn.fetchone(_VERSIONS + " ORDER BY v.id DESC LIMIT 1", (guild_id,))
 
 
-def versions(conn: sqlite3.Connection, guild_id: int) -> list[sqlite3.Row]:
-    return conn.execute(_VERSIONS + " ORDER BY v.id", (guild_id,)).fetchall()
+async def versions(conn: Tx, guild_id: int) -> list[Row]:
+    return await conn.fetchall(_VERSIONS + " ORDER BY v.id", (guild_id,))
 
 
-def mark_published(conn: sqlite3.Connection, guild_id: int, version_id: int, now: str) -> None:
-    conn.execute("UPDATE schedule_versions SET published_at = ? WHERE guild_id = ? AND id = ?",
-                 (now, guild_id, version_id))
-    conn.execute("UPDATE events SET published_version_id = ? WHERE guild_id = ?",
-                 (version_id, guild_id))
+async def mark_published(conn: Tx, guild_id: int, version_id: int, now: str) -> None:
+    await conn.execute("UPDATE schedule_versions SET published_at = ? WHERE guild_id = ? "
+                       "AND id = ?", (now, guild_id, version_id))
+    await conn.execute("UPDATE events SET published_version_id = ? WHERE guild_id = ?",
+                       (version_id, guild_id))
 
 
-def placements(conn: sqlite3.Connection, version_id: int) -> list[sqlite3.Row]:
+async def placements(conn: Tx, version_id: int) -> list[Row]:
     """A version's placements with what a timetable shows (titles, rooms, times)."""
-    return conn.execute(
+    return await conn.fetchall(
         "SELECT p.*, s.title, s.owner_id, s.status, r.name AS room_name, "
         "sl.start_utc, sl.locked, sl.is_break "
         "FROM placements p JOIN sessions s ON s.id = p.session_id "
         "JOIN rooms r ON r.id = p.room_id JOIN slots sl ON sl.id = p.slot_id "
-        "WHERE p.version_id = ? ORDER BY sl.start_utc, r.id", (version_id,)).fetchall()
+        "WHERE p.version_id = ? ORDER BY sl.start_utc, r.id", (version_id,))
 
 
-def count_published_in(conn: sqlite3.Connection, guild_id: int, *, slot_id: int | None = None,
-                       room_id: int | None = None, day_id: int | None = None) -> int:
-    """How many sessions of the published version sit in this slot, room or day."""
-    row = conn.execute(
+async def count_published_in(conn: Tx, guild_id: int, *, slot_id: int | None = None,
+                             room_id: int | None = None, day_id: int | None = None) -> int:
+    """How many sessions of the published version sit in this slot, room or day (or
+    anywhere, with none given)."""
+    where, params = ["e.guild_id = ?"], [guild_id]
+    for column, value in (("p.slot_id", slot_id), ("p.room_id", room_id),
+                          ("sl.day_id", day_id)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    return await conn.fetchval(
         "SELECT count(*) FROM placements p JOIN events e ON e.published_version_id = p.version_id "
-        "JOIN slots sl ON sl.id = p.slot_id "
-        "WHERE e.guild_id = :g AND (:slot IS NULL OR p.slot_id = :slot) "
-        "AND (:room IS NULL OR p.room_id = :room) AND (:day IS NULL OR sl.day_id = :day)",
-        {"g": guild_id, "slot": slot_id, "room": room_id, "day": day_id}).fetchone()
-    return row[0]
+        f"JOIN slots sl ON sl.id = p.slot_id WHERE {' AND '.join(where)}", params)
 
 
-def unschedule_slot(conn: sqlite3.Connection, slot_id: int) -> None:
-    conn.execute("DELETE FROM placements WHERE slot_id = ?", (slot_id,))
+async def unschedule_slot(conn: Tx, slot_id: int) -> None:
+    await conn.execute("DELETE FROM placements WHERE slot_id = ?", (slot_id,))
+
+
+async def set_baseline(conn: Tx, version_id: int, based_on: int, kept_utility: int) -> None:
+    """What keeping the published version (`based_on`) was worth for a run's snapshot."""
+    await conn.execute(
+        "INSERT INTO version_baselines (version_id, based_on, kept_utility) VALUES (?, ?, ?) "
+        "ON CONFLICT (version_id) DO UPDATE SET based_on = excluded.based_on, "
+        "kept_utility = excluded.kept_utility", (version_id, based_on, kept_utility))
+
+
+async def baseline(conn: Tx, guild_id: int, version_id: int) -> Row | None:
+    return await conn.fetchone(
+        "SELECT b.based_on, b.kept_utility FROM version_baselines b "
+        "JOIN schedule_versions v ON v.id = b.version_id WHERE v.guild_id = ? AND v.id = ?",
+        (guild_id, version_id))

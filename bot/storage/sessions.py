@@ -2,63 +2,60 @@
 
 from __future__ import annotations
 
-import sqlite3
+from bot.storage.database import Row, Tx, assignments
 
 SESSION_COLUMNS = frozenset({"title", "title_key", "description", "owner_id", "status",
                              "updated_at"})
+#: Most ids one query lists in `IN (...)` (SQLite allows 32,766 parameters).
+CHUNK = 500
 
 
-def get_session(conn: sqlite3.Connection, guild_id: int, session_id: int) -> sqlite3.Row | None:
-    return conn.execute("SELECT * FROM sessions WHERE guild_id = ? AND id = ?",
-                        (guild_id, session_id)).fetchone()
+async def get_session(conn: Tx, guild_id: int, session_id: int) -> Row | None:
+    return await conn.fetchone("SELECT * FROM sessions WHERE guild_id = ? AND id = ?",
+                               (guild_id, session_id))
 
 
-def get_session_with_level(conn: sqlite3.Connection, guild_id: int, session_id: int,
-                           user_id: int) -> sqlite3.Row | None:
+async def get_session_with_level(conn: Tx, guild_id: int, session_id: int,
+                                 user_id: int) -> Row | None:
     """The session row plus `my_level`, the user's current level in it (0 if none)."""
-    return conn.execute(
+    return await conn.fetchone(
         "SELECT s.*, coalesce(i.level, 0) AS my_level FROM sessions s "
         "LEFT JOIN interest i ON i.session_id = s.id AND i.user_id = ? "
-        "WHERE s.guild_id = ? AND s.id = ?", (user_id, guild_id, session_id)).fetchone()
+        "WHERE s.guild_id = ? AND s.id = ?", (user_id, guild_id, session_id))
 
 
-def titles(conn: sqlite3.Connection, guild_id: int) -> dict[int, str]:
+async def titles(conn: Tx, guild_id: int) -> dict[int, str]:
     """Every session of the guild, any status: id → title."""
-    return dict(conn.execute("SELECT id, title FROM sessions WHERE guild_id = ?",
-                             (guild_id,)).fetchall())
+    rows = await conn.fetchall("SELECT id, title FROM sessions WHERE guild_id = ?", (guild_id,))
+    return {r["id"]: r["title"] for r in rows}
 
 
-def title_taken(conn: sqlite3.Connection, guild_id: int, key: str,
-                exclude_id: int | None = None) -> bool:
-    row = conn.execute(
+async def title_taken(conn: Tx, guild_id: int, key: str, exclude_id: int | None = None) -> bool:
+    row = await conn.fetchone(
         "SELECT 1 FROM sessions WHERE guild_id = ? AND title_key = ? AND status <> 'withdrawn' "
-        "AND id IS NOT ?", (guild_id, key, exclude_id)).fetchone()
+        "AND id IS DISTINCT FROM ?", (guild_id, key, exclude_id))
     return row is not None
 
 
-def count_owned(conn: sqlite3.Connection, guild_id: int, user_id: int) -> int:
-    return conn.execute(
+async def count_owned(conn: Tx, guild_id: int, user_id: int) -> int:
+    return await conn.fetchval(
         "SELECT count(*) FROM sessions WHERE guild_id = ? AND owner_id = ? "
-        "AND status <> 'withdrawn'", (guild_id, user_id)).fetchone()[0]
+        "AND status <> 'withdrawn'", (guild_id, user_id))
 
 
-def insert_session(conn: sqlite3.Connection, guild_id: int, title: str, key: str,
-                   description: str, owner_id: int, status: str, now: str) -> int:
-    cur = conn.execute(
+async def insert_session(conn: Tx, guild_id: int, title: str, key: str, description: str,
+                         owner_id: int, status: str, now: str) -> int:
+    return await conn.fetchval(
         "INSERT INTO sessions (guild_id, title, title_key, description, owner_id, status, "
-        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (guild_id, title, key, description, owner_id, status, now, now))
-    return cur.lastrowid
 
 
-def update_session(conn: sqlite3.Connection, guild_id: int, session_id: int,
-                   changes: dict[str, object]) -> None:
-    unknown = set(changes) - SESSION_COLUMNS
-    if unknown:
-        raise ValueError(f"not session columns: {sorted(unknown)}")
-    cols = ", ".join(f"{c} = ?" for c in changes)
-    conn.execute(f"UPDATE sessions SET {cols} WHERE guild_id = ? AND id = ?",
-                 (*changes.values(), guild_id, session_id))
+async def update_session(conn: Tx, guild_id: int, session_id: int,
+                         changes: dict[str, object]) -> None:
+    await conn.execute(
+        f"UPDATE sessions SET {assignments(changes, SESSION_COLUMNS)} "
+        "WHERE guild_id = ? AND id = ?", (*changes.values(), guild_id, session_id))
 
 
 _LIST = """
@@ -73,22 +70,22 @@ ORDER BY s.id
 """
 
 
-def list_sessions(conn: sqlite3.Connection, guild_id: int, user_id: int,
-                  statuses: tuple[str, ...], own_any_status: bool) -> list[sqlite3.Row]:
+async def list_sessions(conn: Tx, guild_id: int, user_id: int, statuses: tuple[str, ...],
+                        own_any_status: bool) -> list[Row]:
     """Sessions with the given statuses, plus (optionally) all of the user's own."""
     where, params = _which(guild_id, user_id, statuses, own_any_status)
-    return conn.execute(_LIST.format(where=where), params).fetchall()
+    return await conn.fetchall(_LIST.format(where=where), params)
 
 
-def list_titles(conn: sqlite3.Connection, guild_id: int, user_id: int,
-                statuses: tuple[str, ...], own_any_status: bool) -> list[sqlite3.Row]:
+async def list_titles(conn: Tx, guild_id: int, user_id: int, statuses: tuple[str, ...],
+                      own_any_status: bool) -> list[Row]:
     """id, title, status and owner_id of the sessions `list_sessions` returns, without the
     joins and counts (autocomplete reads this on every keystroke)."""
     where, params = _which(guild_id, user_id, statuses, own_any_status)
-    return conn.execute(
+    return await conn.fetchall(
         "SELECT s.id, s.title, s.status, s.owner_id FROM sessions s "
         "JOIN attendees a ON a.guild_id = s.guild_id AND a.user_id = s.owner_id "
-        f"WHERE s.guild_id = :guild AND {where} ORDER BY s.id", params).fetchall()
+        f"WHERE s.guild_id = :guild AND {where} ORDER BY s.id", params)
 
 
 def _which(guild_id: int, user_id: int, statuses: tuple[str, ...],
@@ -99,78 +96,77 @@ def _which(guild_id: int, user_id: int, statuses: tuple[str, ...],
     return where, {"guild": guild_id, "user": user_id, **names}
 
 
-def allowed_slots(conn: sqlite3.Connection, session_ids: list[int]) -> dict[int, list[int]]:
+async def allowed_slots(conn: Tx, session_ids: list[int]) -> dict[int, list[int]]:
     out: dict[int, list[int]] = {}
-    if not session_ids:
-        return out
-    q = ",".join("?" for _ in session_ids)
-    for r in conn.execute(f"SELECT session_id, slot_id FROM session_allowed_slots "
-                          f"WHERE session_id IN ({q}) ORDER BY slot_id", session_ids):
-        out.setdefault(r[0], []).append(r[1])
+    for i in range(0, len(session_ids), CHUNK):
+        chunk = session_ids[i:i + CHUNK]
+        for r in await conn.fetchall(
+                "SELECT session_id, slot_id FROM session_allowed_slots "
+                f"WHERE session_id IN ({','.join('?' * len(chunk))}) ORDER BY slot_id", chunk):
+            out.setdefault(r["session_id"], []).append(r["slot_id"])
     return out
 
 
-def set_allowed_slots(conn: sqlite3.Connection, session_id: int,
-                      slot_ids: list[int] | None) -> None:
-    conn.execute("DELETE FROM session_allowed_slots WHERE session_id = ?", (session_id,))
-    for sl in slot_ids or []:
-        conn.execute("INSERT INTO session_allowed_slots (session_id, slot_id) VALUES (?, ?)",
-                     (session_id, sl))
+async def set_allowed_slots(conn: Tx, session_id: int, slot_ids: list[int] | None) -> None:
+    await conn.execute("DELETE FROM session_allowed_slots WHERE session_id = ?", (session_id,))
+    if slot_ids:
+        await conn.executemany(
+            "INSERT INTO session_allowed_slots (session_id, slot_id) VALUES (?, ?)",
+            [(session_id, sl) for sl in slot_ids])
 
 
-
-
-def set_level(conn: sqlite3.Connection, guild_id: int, session_id: int, user_id: int,
-              level: int, now: str) -> None:
+async def set_level(conn: Tx, guild_id: int, session_id: int, user_id: int, level: int,
+                    now: str) -> None:
     """Store a level; 0 removes the row."""
     if level == 0:
-        conn.execute("DELETE FROM interest WHERE session_id = ? AND user_id = ?",
-                     (session_id, user_id))
+        await conn.execute("DELETE FROM interest WHERE session_id = ? AND user_id = ?",
+                           (session_id, user_id))
         return
-    conn.execute(
+    await conn.execute(
         "INSERT INTO interest (guild_id, session_id, user_id, level, updated_at) "
         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_id, user_id) DO UPDATE SET "
         "level = excluded.level, updated_at = excluded.updated_at",
         (guild_id, session_id, user_id, level, now))
 
 
-def levels_of(conn: sqlite3.Connection, guild_id: int, user_id: int) -> dict[int, int]:
-    return {r[0]: r[1] for r in conn.execute(
+async def levels_of(conn: Tx, guild_id: int, user_id: int) -> dict[int, int]:
+    rows = await conn.fetchall(
         "SELECT session_id, level FROM interest WHERE guild_id = ? AND user_id = ?",
-        (guild_id, user_id))}
+        (guild_id, user_id))
+    return {r["session_id"]: r["level"] for r in rows}
 
 
-def public_sessions(conn: sqlite3.Connection, guild_id: int) -> list[sqlite3.Row]:
-    return conn.execute("SELECT * FROM sessions WHERE guild_id = ? AND status = 'public' "
-                        "ORDER BY id", (guild_id,)).fetchall()
+async def public_sessions(conn: Tx, guild_id: int) -> list[Row]:
+    return await conn.fetchall("SELECT * FROM sessions WHERE guild_id = ? AND status = 'public' "
+                               "ORDER BY id", (guild_id,))
 
 
-def public_interest(conn: sqlite3.Connection, guild_id: int) -> list[sqlite3.Row]:
-    return conn.execute(
+async def public_interest(conn: Tx, guild_id: int) -> list[Row]:
+    return await conn.fetchall(
         "SELECT i.user_id, i.session_id, i.level FROM interest i "
         "JOIN sessions s ON s.id = i.session_id "
         "WHERE i.guild_id = ? AND s.status = 'public' ORDER BY i.session_id, i.user_id",
-        (guild_id,)).fetchall()
+        (guild_id,))
 
 
-def get_session_full(conn: sqlite3.Connection, guild_id: int, session_id: int,
-                     user_id: int) -> sqlite3.Row | None:
+async def get_session_full(conn: Tx, guild_id: int, session_id: int,
+                           user_id: int) -> Row | None:
     """One session with its owner's name, the user's level and the interested count."""
-    return conn.execute(_LIST.format(where="s.id = :sid"),
-                        {"guild": guild_id, "user": user_id, "sid": session_id}).fetchone()
+    return await conn.fetchone(_LIST.format(where="s.id = :sid"),
+                               {"guild": guild_id, "user": user_id, "sid": session_id})
 
 
-def interest_in(conn: sqlite3.Connection, guild_id: int,
-                session_ids: list[int] | None) -> list[sqlite3.Row]:
+async def interest_in(conn: Tx, guild_id: int, session_ids: list[int] | None) -> list[Row]:
     """Everyone's level in these sessions (all the guild's sessions when None), any status."""
     if session_ids is None:
-        return conn.execute("SELECT session_id, user_id, level FROM interest WHERE guild_id = ? "
-                            "ORDER BY session_id, user_id", (guild_id,)).fetchall()
-    rows: list[sqlite3.Row] = []
-    for i in range(0, len(session_ids), 500):
-        chunk = session_ids[i:i + 500]
-        rows += conn.execute(
+        return await conn.fetchall(
+            "SELECT session_id, user_id, level FROM interest WHERE guild_id = ? "
+            "ORDER BY session_id, user_id", (guild_id,))
+    rows: list[Row] = []
+    for i in range(0, len(session_ids), CHUNK):
+        chunk = session_ids[i:i + CHUNK]
+        rows += await conn.fetchall(
             "SELECT session_id, user_id, level FROM interest WHERE guild_id = ? AND session_id "
             f"IN ({','.join('?' * len(chunk))}) ORDER BY session_id, user_id",
-            (guild_id, *chunk)).fetchall()
+            (guild_id, *chunk))
     return rows

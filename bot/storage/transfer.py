@@ -1,15 +1,16 @@
-"""SQL for exporting one guild's whole event as plain data and importing it back, and for a
-backup copy of the whole database file.
+"""SQL for exporting one guild's whole event as plain data and importing it back, on either
+engine: an export of SQLite imports into PostgreSQL and back as it was.
 
 Row ids are database-wide, so an import gives every row a new id and rewrites the references;
-everything else (texts, times, levels, figures, the published version) comes back as it was.
+everything else (texts, times, levels, figures, flags, the published version) comes back as
+it was. Flags are exported as JSON booleans whatever the engine stores (SQLite: 0/1).
 """
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
+from bot.storage.database import Tx
 from bot.storage.events import delete_event
 
 FORMAT = "session-scheduler/event"
@@ -58,7 +59,13 @@ _EVENT_COLUMNS = ("name", "timezone", "verification_code", "verification_require
                   "announcements_channel_id", "proposals_channel_id", "moderation_channel_id",
                   "verified_role_id", "organiser_role_id", "published_version_id", "created_at",
                   "mirror_events")
-_EVENT_DEFAULTS = {"mirror_events": 1}  # columns added after format version 1
+_EVENT_DEFAULTS = {"mirror_events": True}  # columns added after format version 1
+#: Flags, whichever table they are in: JSON booleans in the export.
+_FLAGS = frozenset({"verification_required", "proposals_open", "interest_open",
+                    "schedule_visible", "mirror_events", "verified", "is_admin", "is_break",
+                    "locked", "enabled"})
+#: Tables that hold nothing worth moving to another database: wrong verification codes.
+NOT_EXPORTED = frozenset({"verify_failures"})
 # tables without a guild_id column are reached through the row they belong to
 _SCOPE = {
     "session_allowed_slots": "session_id IN (SELECT id FROM sessions WHERE guild_id = ?)",
@@ -67,33 +74,37 @@ _SCOPE = {
 }
 
 
-def export_event(conn: sqlite3.Connection, guild_id: int) -> dict[str, Any]:
-    event = conn.execute(f"SELECT {', '.join(_EVENT_COLUMNS)} FROM events WHERE guild_id = ?",
-                         (guild_id,)).fetchone()
+def _plain(row: Any) -> dict[str, Any]:
+    return {k: bool(v) if k in _FLAGS and v is not None else v for k, v in dict(row).items()}
+
+
+async def export_event(conn: Tx, guild_id: int) -> dict[str, Any]:
+    event = await conn.fetchone(f"SELECT {', '.join(_EVENT_COLUMNS)} FROM events "
+                                "WHERE guild_id = ?", (guild_id,))
     doc: dict[str, Any] = {"format": FORMAT, "format_version": FORMAT_VERSION,
-                           "event": dict(event)}
+                           "event": _plain(event)}
     for table, (cols, _refs) in _TABLES.items():
         where = _SCOPE.get(table, "guild_id = ?")
-        rows = conn.execute(f"SELECT {', '.join(cols)} FROM {table} WHERE {where} "
-                            f"ORDER BY {', '.join(cols[:2])}", (guild_id,)).fetchall()
-        doc[table] = [dict(r) for r in rows]
+        rows = await conn.fetchall(f"SELECT {', '.join(cols)} FROM {table} WHERE {where} "
+                                   f"ORDER BY {', '.join(cols[:2])}", (guild_id,))
+        doc[table] = [_plain(r) for r in rows]
     return doc
 
 
-def import_event(conn: sqlite3.Connection, guild_id: int, doc: dict[str, Any]) -> dict[str, int]:
+async def import_event(conn: Tx, guild_id: int, doc: dict[str, Any]) -> dict[str, int]:
     """Replace the guild's event by `doc`; return how many rows of each table were written.
 
-    Raises KeyError, TypeError or ValueError (or sqlite3.IntegrityError) on a malformed document.
+    Raises KeyError, TypeError or ValueError (BadData included) on a malformed document.
     """
     if doc.get("format") != FORMAT or doc.get("format_version") not in READABLE_VERSIONS:
         raise ValueError("not a session-scheduler event export (format or version differs)")
     old_format = doc["format_version"] < FORMAT_VERSION
-    delete_event(conn, guild_id)
-    event = {c: doc["event"][c] if c in doc["event"] or not old_format else _EVENT_DEFAULTS[c]
-             for c in _EVENT_COLUMNS}
+    await delete_event(conn, guild_id)
+    event = _stored({c: doc["event"][c] if c in doc["event"] or not old_format
+                     else _EVENT_DEFAULTS[c] for c in _EVENT_COLUMNS})
     published = event.pop("published_version_id")
-    conn.execute(f"INSERT INTO events (guild_id, {', '.join(event)}) VALUES "
-                 f"(?, {', '.join('?' for _ in event)})", (guild_id, *event.values()))
+    await conn.execute(f"INSERT INTO events (guild_id, {', '.join(event)}) VALUES "
+                       f"(?, {', '.join('?' for _ in event)})", (guild_id, *event.values()))
     new_ids: dict[str, dict[int, int]] = {}
     counts: dict[str, int] = {}
     for table, (cols, refs) in _TABLES.items():
@@ -103,7 +114,7 @@ def import_event(conn: sqlite3.Connection, guild_id: int, doc: dict[str, Any]) -
         if not isinstance(rows, list):
             raise TypeError(f"{table} must be a list")
         for row in rows:
-            values = {c: row[c] for c in cols}
+            values = _stored({c: row[c] for c in cols})
             old_id = values.pop("id", None)
             for col, target in refs.items():
                 values[col] = new_ids[target][values[col]]
@@ -112,17 +123,24 @@ def import_event(conn: sqlite3.Connection, guild_id: int, doc: dict[str, Any]) -
                 values[key] = f"slot:{new_ids['slots'][int(values[key][5:])]}"
             names = (["guild_id"] if has_guild else []) + list(values)
             params = ([guild_id] if has_guild else []) + list(values.values())
-            cur = conn.execute(f"INSERT INTO {table} ({', '.join(names)}) VALUES "
-                               f"({', '.join('?' for _ in names)})", params)
-            if old_id is not None:
-                ids[old_id] = cur.lastrowid
+            insert = (f"INSERT INTO {table} ({', '.join(names)}) VALUES "
+                      f"({', '.join('?' for _ in names)})")
+            if "id" in cols:
+                ids[old_id] = await conn.fetchval(insert + " RETURNING id", params)
+            else:
+                await conn.execute(insert, params)
         counts[table] = len(rows)
     if published is not None:
-        conn.execute("UPDATE events SET published_version_id = ? WHERE guild_id = ?",
-                     (new_ids["schedule_versions"][published], guild_id))
+        await conn.execute("UPDATE events SET published_version_id = ? WHERE guild_id = ?",
+                           (new_ids["schedule_versions"][published], guild_id))
     return counts
 
 
-def vacuum_into(conn: sqlite3.Connection, target: str) -> None:
-    """A consistent copy of the whole database file (every guild); needs no open transaction."""
-    conn.execute("VACUUM INTO ?", (target,))
+def _stored(values: dict[str, Any]) -> dict[str, Any]:
+    """Flags as booleans (exports before JSON booleans wrote 0/1)."""
+    for k, v in values.items():
+        if k in _FLAGS:
+            if v not in (0, 1):  # True and False are 1 and 0
+                raise ValueError(f"{k} must be true or false")
+            values[k] = bool(v)
+    return values

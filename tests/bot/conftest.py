@@ -1,4 +1,6 @@
-"""Shared fixtures: a real SQLite file in a temporary directory, and a ready event."""
+"""Shared fixtures: the rules over a real database, on each engine (a SQLite file in a
+temporary directory, and a database of its own on a throwaway PostgreSQL server), and a
+ready event."""
 
 from __future__ import annotations
 
@@ -32,10 +34,18 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path: Path) -> str:
+    """Where a test's event lives: the path of a new SQLite file, or the URL of a new
+    PostgreSQL database. Reopening it (`EventService.open(database)`) finds the same data."""
+    if request.param == "sqlite":
+        return str(tmp_path / "event.sqlite")
+    return request.getfixturevalue("postgres").new_database()
+
+
 @pytest.fixture
-async def service(tmp_path: Path, clock: FakeClock):
-    svc = await EventService.open(tmp_path / "event.sqlite", clock=clock,
-                                  code_factory=lambda: CODE)
+async def service(database: str, clock: FakeClock):
+    svc = await EventService.open(database, clock=clock, code_factory=lambda: CODE)
     yield svc
     await svc.close()
 

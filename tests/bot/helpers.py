@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
-from bot.event import EventService
+from typing import Any
 
-TABLES = ("events", "attendees", "days", "slots", "rooms", "sessions", "session_allowed_slots",
-          "interest", "schedule_versions", "placements", "verify_failures")
+from bot.event import EventService
+from bot.storage import Database
+
+
+async def table_names(db: Database) -> list[str]:
+    """Every table of the schema (the migrations' bookkeeping left out)."""
+    sql = ("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+           if db.kind == "sqlite" else
+           "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' "
+           "AND tablename <> 'schema_version'")
+    return sorted(r["name"] for r in await db.read(lambda conn: conn.fetchall(sql)))
+
+
+async def rows(db: Database, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+    """The rows of a query, as plain dicts."""
+    return [dict(r) for r in await db.read(lambda conn: conn.fetchall(sql, params))]
 
 
 async def dump(service: EventService) -> dict[str, list[tuple]]:
     """Every row of every table, in a stable order."""
-    def read(conn):
-        return {t: sorted(tuple(r) for r in conn.execute(f"SELECT * FROM {t}"))
-                for t in TABLES}
-    return await service.db.read(read)
+    out = {}
+    for table in await table_names(service.db):
+        found = [tuple(r.values()) for r in await rows(service.db, f"SELECT * FROM {table}")]
+        out[table] = sorted(found, key=repr)
+    return out

@@ -9,6 +9,7 @@ BOT = Path(__file__).resolve().parents[2] / "bot"
 FORBIDDEN = {
     "storage": ("discord", "bot.discord", "bot.event"),
     "event": ("discord", "bot.discord"),
+    "jobs": ("discord", "bot.discord"),
     "render": ("discord", "bot.discord"),
 }
 

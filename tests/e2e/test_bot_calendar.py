@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from icalendar import Calendar
 
-from bot.announce import SYSTEM
+from bot.event.models import SYSTEM
 from tests.e2e.bot_harness import answer, make_bot, publish, run_schedule
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.personal_harness import open_event, propose, rate

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.announce import SYSTEM
+from bot.event.models import SYSTEM
 from tests.e2e.bot_harness import Clock, answer, make_bot, publish, restart_bot, run_schedule
 from tests.e2e.fake_discord import FakeDiscord, InteractionRejected
 from tests.e2e.personal_harness import (

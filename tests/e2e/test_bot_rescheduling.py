@@ -8,8 +8,7 @@ from __future__ import annotations
 import asyncio
 import re
 
-from bot.announce import SYSTEM
-from bot.event.models import Publication
+from bot.event.models import SYSTEM, Publication
 from tests.e2e.bot_harness import answer, field, make_bot, publish, run_schedule
 from tests.e2e.fake_discord import FakeDiscord, Upload
 from tests.e2e.personal_harness import (

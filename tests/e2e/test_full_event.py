@@ -23,8 +23,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from icalendar import Calendar
 
-from bot.announce import SYSTEM
 from bot.discord.checks import ROLE_REFUSAL
+from bot.event.models import SYSTEM
 from tests.e2e.bot_harness import (
     CODE,
     Clock,

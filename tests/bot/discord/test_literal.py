@@ -26,7 +26,7 @@ from bot.event.models import (
     Unscheduled,
 )
 from bot.event.preview import preview
-from bot.remind import Reminder
+from bot.jobs.reminders import Reminder
 
 TRICKY = ["my_talk", "*bold*", "`code`", "||spoiler||", "[link](http://x)", "<t:0:R>"]
 TITLE = " ".join(TRICKY)

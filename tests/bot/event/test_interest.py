@@ -4,7 +4,7 @@ import pytest
 
 from bot.event import Actor, EventService, Forbidden, InvalidInput, Level
 from tests.bot.conftest import ADMIN, ALICE, BOB, GUILD, verified
-from tests.bot.helpers import dump
+from tests.bot.helpers import dump, rows
 
 
 @pytest.fixture
@@ -47,11 +47,12 @@ async def test_closed_interest(event, talk):
         await event.set_interest(GUILD, BOB, talk.id, 100)
 
 
-async def test_500_concurrent_updates_from_500_attendees_none_lost(event, tmp_path):
-    """Two services on the same file (two SQLite writers) race; every update must land."""
+async def test_500_concurrent_updates_from_500_attendees_none_lost(event, database):
+    """Two services on the same database (two SQLite writers, or two connection pools) race;
+    every update must land."""
     await event.update_settings(GUILD, ADMIN, verification_required=False)
     talks = [await event.propose(GUILD, ADMIN, f"Talk {i}", "x") for i in range(7)]
-    second = await EventService.open(event.db.path)
+    second = await EventService.open(database)
     try:
         levels = (25, 75, 100)
         calls = []
@@ -64,8 +65,7 @@ async def test_500_concurrent_updates_from_500_attendees_none_lost(event, tmp_pa
         await second.close()
     errors = [r for r in results if isinstance(r, BaseException)]
     assert errors == []
-    rows = await event.db.read(lambda c: c.execute(
-        "SELECT user_id, session_id, level FROM interest WHERE user_id >= 10000").fetchall())
-    stored = {(r[0], r[1], r[2]) for r in rows}
+    stored = {(r["user_id"], r["session_id"], r["level"]) for r in await rows(
+        event.db, "SELECT user_id, session_id, level FROM interest WHERE user_id >= 10000")}
     expected = {(10_000 + u, talks[u % 7].id, levels[u % 3]) for u in range(500)}
     assert stored == expected

@@ -4,6 +4,7 @@ import pytest
 
 from bot.event import Actor, Conflict, NotFound
 from tests.bot.conftest import ADMIN, ALICE, CODE, EXAMPLE_TOML, GUILD, OTHER_GUILD, verified
+from tests.bot.helpers import rows
 
 
 async def test_two_guilds_live_side_by_side(event):
@@ -34,10 +35,9 @@ async def test_two_guilds_live_side_by_side(event):
     await event.rotate_code(OTHER_GUILD, ADMIN)
     bob = Actor(12, "Bob")
     await event.verify(GUILD, bob, CODE)
-    who = await event.db.read(lambda c: c.execute(
-        "SELECT guild_id, verified FROM attendees WHERE user_id = 12 ORDER BY guild_id"
-    ).fetchall())
-    assert [tuple(r) for r in who] == [(GUILD, 1)]
+    who = await rows(event.db, "SELECT guild_id, verified FROM attendees WHERE user_id = 12 "
+                     "ORDER BY guild_id")
+    assert [(r["guild_id"], bool(r["verified"])) for r in who] == [(GUILD, True)]
 
     # exports hold only their own guild
     here_doc = await event.export_event_json(GUILD, ADMIN)

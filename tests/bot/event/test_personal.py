@@ -7,35 +7,41 @@ import pytest
 
 from bot.event import EventService, InvalidInput, NotFound
 from bot.event.changes import local_time
-from bot.event.personal import PersonalStore
+from bot.event.scheduling import snapshot
+from bot.storage import schedules
+from bot.storage.personal import PersonalStore
 from scheduler_core.evaluate import utility_of
 from tests.bot.conftest import ADMIN, ALICE, BOB, GUILD, verified
 
 FAST = {"time_limit": 0.5, "iterations": 2000}
 
 
+async def baseline(event: EventService, version_id: int):
+    return await event.db.read(lambda conn: schedules.baseline(conn, GUILD, version_id))
+
+
 async def test_reminder_prefs_range_and_closed_dms(event: EventService) -> None:
     store = PersonalStore(event.db)
-    prefs = await store.reminder_prefs(GUILD, ALICE.user_id)
+    prefs = await event.reminder_prefs(GUILD, ALICE)
     assert (prefs.enabled, prefs.minutes_before, prefs.dms_closed) == (False, 10, False)
     for bad in (0, 121, -5, True, "10"):
         with pytest.raises(InvalidInput):
-            await store.set_reminders(GUILD, ALICE, True, bad)
+            await event.set_reminders(GUILD, ALICE, True, bad)
     with pytest.raises(NotFound):
-        await store.set_reminders(9999, ALICE, True)
-    assert (await store.set_reminders(GUILD, ALICE, True, 25)).minutes_before == 25
-    assert (await store.set_reminders(GUILD, ALICE, False)).minutes_before == 25  # kept
-    await store.set_reminders(GUILD, BOB, True)
+        await event.set_reminders(9999, ALICE, True)
+    assert (await event.set_reminders(GUILD, ALICE, True, 25)).minutes_before == 25
+    assert (await event.set_reminders(GUILD, ALICE, False)).minutes_before == 25  # kept
+    await event.set_reminders(GUILD, BOB, True)
     assert await store.reminder_users(GUILD) == {BOB.user_id: 10}
 
     await store.mark_dms_closed(GUILD, BOB.user_id)
     assert await store.reminder_users(GUILD) == {}
-    assert (await store.set_reminders(GUILD, BOB, False)).dms_closed  # off keeps the record
-    assert not (await store.set_reminders(GUILD, BOB, True)).dms_closed  # on tries again
+    assert (await event.set_reminders(GUILD, BOB, False)).dms_closed  # off keeps the record
+    assert not (await event.set_reminders(GUILD, BOB, True)).dms_closed  # on tries again
     assert await store.reminder_users(GUILD) == {BOB.user_id: 10}
 
 
-async def test_claims_hold_once_even_after_reopening(event: EventService, tmp_path) -> None:
+async def test_claims_hold_once_even_after_reopening(event: EventService, database) -> None:
     store = PersonalStore(event.db)
     assert await store.claim_reminder(GUILD, 11, 5, 7)
     assert not await store.claim_reminder(GUILD, 11, 5, 8)
@@ -45,9 +51,8 @@ async def test_claims_hold_once_even_after_reopening(event: EventService, tmp_pa
     assert await store.claim_notice(GUILD, 1, 2, 11)
     assert await store.claim_notice(GUILD, 2, 1, 11)  # moving back is news again
     await store.notice_done(GUILD, 1, 2, 11, "sent")
-    path = event.db.path
     await event.close()
-    reopened = await EventService.open(path)
+    reopened = await EventService.open(database)
     try:
         store = PersonalStore(reopened.db)
         assert not await store.claim_reminder(GUILD, 11, 5, 8)
@@ -63,17 +68,16 @@ async def test_a_run_after_publishing_stores_what_keeping_it_is_worth(
         await verified(event, who)
     ids = [(await event.propose(GUILD, who, f"Talk {who.user_id}-{i}", "x")).id
            for who in (ALICE, BOB) for i in range(3)]
-    store = PersonalStore(event.db)
     v1 = await event.run_schedule(GUILD, ADMIN, **FAST)
-    assert await store.baseline(GUILD, v1.id) is None  # nothing published to compare with
+    assert await baseline(event, v1.id) is None  # nothing published to compare with
     await event.publish(GUILD, ADMIN, v1.id)
     await event.set_interest(GUILD, ALICE, ids[3], 100)
     await event.set_interest(GUILD, BOB, ids[0], 75)
     v2 = await event.run_schedule(GUILD, ADMIN, **FAST)
-    base = await store.baseline(GUILD, v2.id)
-    snapshot = await event.db.read(lambda conn: event._snapshot(conn, GUILD))
-    assert base is not None and base.based_on == v1.id
-    assert base.kept_utility == utility_of(snapshot, snapshot.previous)
+    base = await baseline(event, v2.id)
+    instance = await event.db.read(lambda conn: snapshot(conn, GUILD))
+    assert base is not None and base["based_on"] == v1.id
+    assert base["kept_utility"] == utility_of(instance, instance.previous)
     found = await event.preview_version(GUILD, ADMIN, v2, local_time("Europe/Brussels"))
-    assert found.based_on == v1.id and found.gain == v2.utility - base.kept_utility
+    assert found.based_on == v1.id and found.gain == v2.utility - base["kept_utility"]
     assert len(found.move_lines) == len(found.moves)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.event.posting import PostingStore
+from bot.event.models import Actor
+from bot.storage.posting import PostingStore
 from tests.bot.conftest import ADMIN, GUILD, OTHER_GUILD
 
 SMALL = """
@@ -41,16 +42,13 @@ async def test_an_announcement_is_claimed_once_even_concurrently(event) -> None:
     assert await store.claim_announcement(GUILD, "slot:1", "up-next")
 
 
-async def test_published_guilds_and_over_capacity(event) -> None:
+async def test_published_guilds(event) -> None:
     store = PostingStore(event.db)
     assert await store.published_guilds() == []
     await event.import_timetable_toml(GUILD, ADMIN, SMALL, force=True)
     s = await event.propose(GUILD, ADMIN, "Packed talk", "d")
     for u in range(30):
-        from bot.event.models import Actor
         await event.set_interest(GUILD, Actor(100 + u, is_admin=True), s.id, 100)
     v = await event.run_schedule(GUILD, ADMIN, time_limit=1, iterations=50)
     await event.publish(GUILD, ADMIN, v.id)
     assert await store.published_guilds() == [GUILD]
-    over = await store.over_capacity(GUILD, v.id)
-    assert over == [("Packed talk", "Closet", 31, 10)]

@@ -9,6 +9,7 @@ import pytest
 
 from bot.event import Actor, Conflict, EventService, Forbidden, InvalidInput, NotFound
 from tests.bot.conftest import ADMIN, GUILD, verified
+from tests.bot.helpers import rows
 
 FAST = {"time_limit": 0.5, "iterations": 2000}
 PEOPLE = [Actor(100 + i, f"Person {i}") for i in range(6)]
@@ -33,10 +34,9 @@ async def proposals(event: EventService) -> dict[str, int]:
 
 
 async def _placements(svc: EventService, version_id: int) -> dict[int, tuple[int, int]]:
-    rows = await svc.db.read(lambda c: c.execute(
-        "SELECT session_id, slot_id, room_id FROM placements WHERE version_id = ?",
-        (version_id,)).fetchall())
-    return {r[0]: (r[1], r[2]) for r in rows}
+    found = await rows(svc.db, "SELECT session_id, slot_id, room_id FROM placements "
+                       "WHERE version_id = ?", (version_id,))
+    return {r["session_id"]: (r["slot_id"], r["room_id"]) for r in found}
 
 
 async def test_run_store_publish_and_query(event, proposals):
@@ -185,6 +185,7 @@ async def test_nothing_to_schedule(service):
 
 
 async def test_export_import_keeps_versions_and_the_published_one(event, proposals, tmp_path):
+    """Into a SQLite file, whichever engine the export came from."""
     from tests.bot.event.test_transfer import canonical
     v = await event.run_schedule(GUILD, ADMIN, **FAST)
     await event.run_schedule(GUILD, ADMIN, seed=1, **FAST)

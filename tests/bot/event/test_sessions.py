@@ -2,7 +2,7 @@ import pytest
 
 from bot.event import Actor, Conflict, Forbidden, InvalidInput, NotFound
 from tests.bot.conftest import ADMIN, ALICE, BOB, GUILD, verified
-from tests.bot.helpers import dump
+from tests.bot.helpers import dump, rows
 
 
 async def test_verified_proposal_is_public_with_level_100_for_the_proposer(event):
@@ -129,10 +129,10 @@ async def test_withdrawn_session_keeps_interest_but_refuses_more(event):
     s = await event.propose(GUILD, ALICE, "Talk", "x")
     await event.set_interest(GUILD, BOB, s.id, 75)
     await event.withdraw_session(GUILD, ALICE, s.id)
-    rows = await event.db.read(lambda c: c.execute(
-        "SELECT user_id, level FROM interest WHERE session_id = ? ORDER BY user_id",
-        (s.id,)).fetchall())
-    assert [tuple(r) for r in rows] == [(ALICE.user_id, 100), (BOB.user_id, 75)]
+    found = await rows(event.db, "SELECT user_id, level FROM interest WHERE session_id = ? "
+                       "ORDER BY user_id", (s.id,))
+    assert [(r["user_id"], r["level"]) for r in found] == [(ALICE.user_id, 100),
+                                                          (BOB.user_id, 75)]
     with pytest.raises(NotFound):  # others no longer see it
         await event.set_interest(GUILD, BOB, s.id, 100)
     with pytest.raises(Conflict):  # the proposer does

@@ -3,7 +3,9 @@ import json
 import pytest
 
 from bot.event import Conflict, EventService, Forbidden, InvalidInput, NotFound
+from bot.storage import is_postgresql
 from tests.bot.conftest import ADMIN, ALICE, BOB, GUILD, OTHER_GUILD, verified
+from tests.bot.helpers import rows
 
 _REFS = {"day_id": "days", "session_id": "sessions", "slot_id": "slots", "room_id": "rooms",
          "version_id": "schedule_versions", "based_on": "schedule_versions",
@@ -15,10 +17,10 @@ def canonical(text: str) -> dict:
     doc = json.loads(text)
     rank = {t: {row["id"]: i for i, row in enumerate(doc[t])}
             for t in ("days", "slots", "rooms", "sessions", "schedule_versions")}
-    for table, rows in doc.items():
-        if not isinstance(rows, list):
+    for table, found in doc.items():
+        if not isinstance(found, list):
             continue
-        for row in rows:
+        for row in found:
             if "id" in row:
                 row["id"] = rank[table][row["id"]]
             for col, target in _REFS.items():
@@ -47,47 +49,57 @@ async def _rich_event(svc: EventService) -> None:
     v2 = await svc.run_schedule(GUILD, ADMIN, time_limit=0.5, iterations=500)
     slot = tt.days[0].slots[0].id
     # what the Discord layer records of what it did (written through its own stores in the bot)
+    t = "2026-07-06T06:30:00+00:00"
     rows = {
         "posted_messages": ("kind, key, channel_id, message_id", ("timetable", "2026-07-06", 5, 6)),
-        "sent_announcements": ("key, kind, sent_at", (f"slot:{slot}", "up-next", "t")),
+        "sent_announcements": ("key, kind, sent_at", (f"slot:{slot}", "up-next", t)),
         "mirrored_events": ("session_id, discord_event_id, fingerprint", (a.id, 77, "f")),
         "session_threads": ("session_id, channel_id, message_id, thread_id", (a.id, 1, 2, 3)),
-        "reminder_prefs": ("user_id, enabled, minutes_before, updated_at", (ALICE.user_id, 1, 30,
-                                                                              "t")),
-        "dms_closed": ("user_id, closed_at", (BOB.user_id, "t")),
+        "reminder_prefs": ("user_id, enabled, minutes_before, updated_at",
+                           (ALICE.user_id, True, 30, t)),
+        "dms_closed": ("user_id, closed_at", (BOB.user_id, t)),
         "sent_reminders": ("user_id, slot_id, session_id, outcome, sent_at",
-                           (ALICE.user_id, slot, a.id, "sent", "t")),
+                           (ALICE.user_id, slot, a.id, "sent", t)),
         "sent_notices": ("from_version, to_version, user_id, outcome, sent_at",
-                         (v1.id, v2.id, ALICE.user_id, "sent", "t")),
+                         (v1.id, v2.id, ALICE.user_id, "sent", t)),
     }
 
-    def record(conn):
+    async def record(conn):
         for table, (cols, values) in rows.items():
-            conn.execute(f"INSERT INTO {table} (guild_id, {cols}) VALUES "
-                         f"({', '.join('?' * (len(values) + 1))})", (GUILD, *values))
-        conn.execute("INSERT OR REPLACE INTO version_baselines VALUES (?, ?, ?)",
-                     (v2.id, v1.id, 1234))
-        conn.execute("UPDATE events SET mirror_events = 0 WHERE guild_id = ?", (GUILD,))
+            await conn.execute(f"INSERT INTO {table} (guild_id, {cols}) VALUES "
+                               f"({', '.join('?' * (len(values) + 1))})", (GUILD, *values))
+        await conn.execute("UPDATE version_baselines SET kept_utility = 1234 WHERE version_id = ?",
+                           (v2.id,))
+        await conn.execute("UPDATE events SET mirror_events = FALSE WHERE guild_id = ?", (GUILD,))
     await svc.db.write(record)
     del b
 
 
-async def test_export_import_round_trip_is_lossless(event, tmp_path):
+@pytest.fixture
+def other_database(database: str, tmp_path, request) -> str:
+    """A new database on the other engine than the test's own."""
+    if is_postgresql(database):
+        return str(tmp_path / "other.sqlite")
+    return request.getfixturevalue("postgres").new_database()
+
+
+async def test_export_import_round_trip_is_lossless(event, database, other_database):
+    """From one engine into the other and back: SQLite → PostgreSQL → SQLite, and the
+    reverse (the test runs on each engine)."""
     await _rich_event(event)
     exported = await event.export_event_json(GUILD, ADMIN)
-    other = await EventService.open(tmp_path / "other.sqlite")
-    try:
+    async with await EventService.open(other_database) as other:
         await other.setup_event(OTHER_GUILD, ADMIN)
         await other.propose(OTHER_GUILD, ADMIN, "to be replaced", "x")
         counts = await other.import_event_json(OTHER_GUILD, ADMIN, exported)
         assert counts["sessions"] == 2 and counts["slots"] == 10
         again = await other.export_event_json(OTHER_GUILD, ADMIN)
         sessions = await other.list_sessions(OTHER_GUILD, ALICE)
-    finally:
-        await other.close()
     assert canonical(again) == canonical(exported)
+    await event.import_event_json(GUILD, ADMIN, again)  # and back
+    assert canonical(await event.export_event_json(GUILD, ADMIN)) == canonical(exported)
     doc = json.loads(exported)
-    assert doc["event"]["mirror_events"] == 0
+    assert doc["event"]["mirror_events"] is False
     for table in ("posted_messages", "sent_announcements", "mirrored_events", "session_threads",
                   "reminder_prefs", "dms_closed", "sent_reminders", "sent_notices",
                   "version_baselines"):
@@ -138,14 +150,17 @@ async def test_only_admins_export_or_import(event):
 
 
 async def test_backup_is_a_consistent_openable_copy(event, tmp_path):
+    if event.db.kind != "sqlite":
+        pytest.skip("SQLite backs up the file; PostgreSQL's refusal is tested below")
     await _rich_event(event)
     target = await event.backup(tmp_path / "backups" / "b1.sqlite")
+    assert not list(target.parent.glob("*.partial"))
     copy = await EventService.open(target)
     try:
         assert await copy.export_event_json(GUILD, ADMIN) == \
             await event.export_event_json(GUILD, ADMIN)
-        ok = await copy.db.read(lambda c: c.execute("PRAGMA integrity_check").fetchone()[0])
-        assert ok == "ok"
+        [ok] = await rows(copy.db, "PRAGMA integrity_check")
+        assert list(ok.values()) == ["ok"]
     finally:
         await copy.close()
     with pytest.raises(Conflict, match="already exists"):
@@ -162,4 +177,9 @@ async def test_a_backup_asked_from_a_guild_needs_its_event_and_an_admin(event, t
     with pytest.raises(Forbidden):
         await event.backup(target, guild_id=GUILD, actor=ALICE)
     assert not target.exists()
+    if event.db.kind == "postgresql":  # said plainly, and nothing written
+        with pytest.raises(Conflict, match="pg_dump"):
+            await event.backup(target, guild_id=GUILD, actor=ADMIN)
+        assert not target.exists()
+        return
     assert await event.backup(target, guild_id=GUILD, actor=ADMIN) == target

@@ -41,13 +41,12 @@ async def test_five_wrong_codes_block_for_ten_minutes_even_the_right_one(event, 
     assert (await event.verify(GUILD, ALICE, CODE)).verified
 
 
-async def test_limit_survives_a_restart(event, clock, tmp_path):
+async def test_limit_survives_a_restart(event, clock, database):
     for _ in range(5):
         with pytest.raises(InvalidInput):
             await event.verify(GUILD, ALICE, "WRONG")
-    path = event.db.path
     await event.close()
-    reopened = await EventService.open(path, clock=clock)
+    reopened = await EventService.open(database, clock=clock)
     try:
         with pytest.raises(RateLimited):
             await reopened.verify(GUILD, ALICE, CODE)

@@ -1,6 +1,6 @@
 """Child process for the crash test: writes forever, printing one line per acknowledged write.
 
-Usage: python -m tests.bot.storage._writer_child DB_PATH SESSION_ID
+Usage: python -m tests.bot.storage._writer_child DATABASE SESSION_ID  (a SQLite path or a URL)
 An acknowledgement is printed only after the rules call returned, i.e. after COMMIT.
 """
 

@@ -8,23 +8,24 @@ import sys
 from pathlib import Path
 
 from bot.event import EventService
-from bot.storage.database import connect
 from tests.bot.conftest import ADMIN, GUILD
+from tests.bot.helpers import rows
 
 ROOT = Path(__file__).resolve().parents[3]
 ACKS_BEFORE_KILL = 300
 
 
-async def test_sigkill_mid_stream_keeps_every_acknowledged_write(tmp_path):
-    path = tmp_path / "crash.sqlite"
-    svc = await EventService.open(path)
+async def test_sigkill_mid_stream_keeps_every_acknowledged_write(database):
+    """On SQLite the killed process was the writer; on PostgreSQL a client whose
+    connections die mid-transaction."""
+    svc = await EventService.open(database)
     await svc.setup_event(GUILD, ADMIN)
     await svc.update_settings(GUILD, ADMIN, verification_required=False)
     talk = await svc.propose(GUILD, ADMIN, "Talk", "x")
     await svc.close()
 
     child = subprocess.Popen(
-        [sys.executable, "-m", "tests.bot.storage._writer_child", str(path), str(talk.id)],
+        [sys.executable, "-m", "tests.bot.storage._writer_child", database, str(talk.id)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     acked: dict[int, int] = {}
     try:
@@ -44,14 +45,16 @@ async def test_sigkill_mid_stream_keeps_every_acknowledged_write(tmp_path):
         child.wait()
     assert child.returncode == -signal.SIGKILL
 
-    conn = connect(path)  # opens (and recovers the WAL)
+    svc = await EventService.open(database)  # opens (on SQLite: recovers the WAL)
     try:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-        stored = dict(conn.execute(
-            "SELECT user_id, level FROM interest WHERE user_id >= 100000").fetchall())
+        if svc.db.kind == "sqlite":
+            assert [dict(r) for r in await rows(svc.db, "PRAGMA integrity_check")] == \
+                [{"integrity_check": "ok"}]
+            assert await rows(svc.db, "PRAGMA foreign_key_check") == []
+        stored = {r["user_id"]: r["level"] for r in await rows(
+            svc.db, "SELECT user_id, level FROM interest WHERE user_id >= 100000")}
     finally:
-        conn.close()
+        await svc.close()
     missing = {u: lv for u, lv in acked.items() if stored.get(u) != lv}
     assert missing == {}
     assert len(stored) >= len(acked) >= ACKS_BEFORE_KILL

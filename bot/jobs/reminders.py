@@ -22,8 +22,8 @@ from typing import Literal
 from bot.event import EventService
 from bot.event.errors import EventError
 from bot.event.models import SYSTEM, Entry, EventSettings, SlotView
-from bot.event.personal import PersonalStore
-from bot.timed_jobs import TimedJobs
+from bot.jobs.timed import TimedJobs
+from bot.storage.personal import PersonalStore
 
 log = logging.getLogger(__name__)
 Outcome = Literal["sent", "closed", "failed"]

@@ -4,37 +4,30 @@ from __future__ import annotations
 
 from typing import Literal
 
-from bot.event._common import (
-    ServiceBase,
-    Tx,
-    _check_actor,
-    _check_id,
-    _check_level,
-    _enter,
-    _event,
-    _may_change,
-    _own_or_admin,
-    _require_admin,
-    _session_view,
-    _session_views,
-    _visible_session,
+from bot.event.base import (
+    RulesBase,
+    check_actor,
+    check_id,
+    check_level,
+    enter,
+    event_row,
+    may_change,
+    own_or_admin,
+    require_admin,
+    session_view,
+    session_views,
+    visible_session,
 )
 from bot.event.errors import Conflict, Forbidden, InvalidInput, NotFound
-from bot.event.models import (
-    Actor,
-    InterestResult,
-    Level,
-    SessionView,
-)
+from bot.event.models import Actor, InterestResult, Level, SessionView
 from bot.event.text import clean_description, clean_title, title_key
-from bot.event.times import now_text
-from bot.storage import events, sessions, timetable
+from bot.storage import Tx, events, now_text, sessions, timetable
 
 #: Discord shows at most 25 autocomplete choices.
 CHOICES = 25
 
 
-class SessionRules(ServiceBase):
+class SessionRules(RulesBase):
     async def propose(self, guild_id: int, actor: Actor, title: str,
                       description: str) -> SessionView:
         """A new session, owned by the actor, who gets level 100 in it.
@@ -42,32 +35,33 @@ class SessionRules(ServiceBase):
         Public at once when the proposer is verified, an admin, or verification is off;
         otherwise pending until an admin approves it.
         """
-        guild_id = _check_id(guild_id, "server")
-        _check_actor(actor)
+        guild_id = check_id(guild_id, "server")
+        check_actor(actor)
         title = clean_title(title)
         description = clean_description(description)
         key = title_key(title)
 
-        def tx(conn: Tx) -> SessionView:
-            ev, verified = _enter(conn, guild_id, actor)
+        async def tx(conn: Tx) -> SessionView:
+            ev, verified = await enter(conn, guild_id, actor)
             if not ev["proposals_open"] and not actor.is_admin:
                 raise Forbidden("Proposals are closed.")
-            if sessions.title_taken(conn, guild_id, key):
+            if await sessions.title_taken(conn, guild_id, key):
                 raise Conflict(f"A session called “{title}” already exists; "
                                "choose another title.")
             if not actor.is_admin:
-                limit = timetable.count_schedulable_slots(conn, guild_id)
-                owned = sessions.count_owned(conn, guild_id, actor.user_id)
+                limit = await timetable.count_schedulable_slots(conn, guild_id)
+                owned = await sessions.count_owned(conn, guild_id, actor.user_id)
                 if limit and owned >= limit:
                     raise Conflict(f"You already propose {owned} session(s), as many as there "
                                    "are slots: withdraw one to propose another.")
             trusted = actor.is_admin or verified or not ev["verification_required"]
             now = now_text()
-            sid = sessions.insert_session(conn, guild_id, title, key, description,
-                                          actor.user_id, "public" if trusted else "pending", now)
-            sessions.set_level(conn, guild_id, sid, actor.user_id, Level.VERY, now)
-            return _session_view(conn, guild_id, sid, actor.user_id)
-        return await self.db.write(tx)
+            sid = await sessions.insert_session(conn, guild_id, title, key, description,
+                                                actor.user_id,
+                                                "public" if trusted else "pending", now)
+            await sessions.set_level(conn, guild_id, sid, actor.user_id, Level.VERY, now)
+            return await session_view(conn, guild_id, sid, actor.user_id)
+        return await self.db.write(tx, guild=guild_id)
 
     async def edit_session(self, guild_id: int, actor: Actor, session_id: int, *,
                            title: str | None = None, description: str | None = None,
@@ -77,9 +71,9 @@ class SessionRules(ServiceBase):
         An edit by an unverified proposer, when verification is required, sends a public
         session back to the moderation queue.
         """
-        guild_id = _check_id(guild_id, "server")
-        _check_actor(actor)
-        session_id = _check_id(session_id, "session")
+        guild_id = check_id(guild_id, "server")
+        check_actor(actor)
+        session_id = check_id(session_id, "session")
         changes: dict[str, object] = {}
         if title is not None:
             changes["title"] = clean_title(title)
@@ -87,34 +81,34 @@ class SessionRules(ServiceBase):
         if description is not None:
             changes["description"] = clean_description(description)
         if owner_id is not None:
-            _require_admin(actor)
-            owner_id = _check_id(owner_id, "user")
+            require_admin(actor)
+            owner_id = check_id(owner_id, "user")
         if not changes and owner_id is None:
             raise InvalidInput("Nothing to change: give a new title, description or owner.")
 
-        def tx(conn: Tx) -> SessionView:
-            ev, verified = _enter(conn, guild_id, actor)
-            row = _visible_session(conn, guild_id, session_id, actor)
-            _own_or_admin(row, actor, "edit")
+        async def tx(conn: Tx) -> SessionView:
+            ev, verified = await enter(conn, guild_id, actor)
+            row = await visible_session(conn, guild_id, session_id, actor)
+            own_or_admin(row, actor, "edit")
             if row["status"] == "withdrawn":
                 raise Conflict("This session was withdrawn and can no longer be edited.")
-            if "title_key" in changes and sessions.title_taken(
+            if "title_key" in changes and await sessions.title_taken(
                     conn, guild_id, changes["title_key"], exclude_id=session_id):
                 raise Conflict(f"A session called “{changes['title']}” already exists; "
                                "choose another title.")
             now = now_text()
             if owner_id is not None and owner_id != row["owner_id"]:
-                events.upsert_attendee(conn, guild_id, owner_id, "", None)
+                await events.upsert_attendee(conn, guild_id, owner_id, "", None)
                 changes["owner_id"] = owner_id
-                sessions.set_level(conn, guild_id, session_id, owner_id, Level.VERY, now)
+                await sessions.set_level(conn, guild_id, session_id, owner_id, Level.VERY, now)
             if (row["status"] == "public" and (changes.keys() & {"title", "description"})
                     and ev["verification_required"] and not verified
                     and not actor.is_admin):
                 changes["status"] = "pending"
             changes["updated_at"] = now
-            sessions.update_session(conn, guild_id, session_id, changes)
-            return _session_view(conn, guild_id, session_id, actor.user_id)
-        return await self.db.write(tx)
+            await sessions.update_session(conn, guild_id, session_id, changes)
+            return await session_view(conn, guild_id, session_id, actor.user_id)
+        return await self.db.write(tx, guild=guild_id)
 
     async def withdraw_session(self, guild_id: int, actor: Actor,
                                session_id: int) -> SessionView:
@@ -123,63 +117,63 @@ class SessionRules(ServiceBase):
 
     async def approve(self, guild_id: int, actor: Actor, session_id: int) -> SessionView:
         """Make a pending session public (admins)."""
-        _require_admin(_check_actor(actor))
+        require_admin(check_actor(actor))
         return await self._set_status(guild_id, actor, session_id, "public", "pending")
 
     async def reject(self, guild_id: int, actor: Actor, session_id: int) -> SessionView:
         """Refuse a pending session (admins): it becomes withdrawn."""
-        _require_admin(_check_actor(actor))
+        require_admin(check_actor(actor))
         return await self._set_status(guild_id, actor, session_id, "withdrawn", "pending")
 
     async def _set_status(self, guild_id: int, actor: Actor, session_id: int, status: str,
                           required: str | None) -> SessionView:
-        guild_id = _check_id(guild_id, "server")
-        _check_actor(actor)
-        session_id = _check_id(session_id, "session")
+        guild_id = check_id(guild_id, "server")
+        check_actor(actor)
+        session_id = check_id(session_id, "session")
 
-        def tx(conn: Tx) -> SessionView:
-            _enter(conn, guild_id, actor)
-            row = _visible_session(conn, guild_id, session_id, actor)
-            _own_or_admin(row, actor, "withdraw")
+        async def tx(conn: Tx) -> SessionView:
+            await enter(conn, guild_id, actor)
+            row = await visible_session(conn, guild_id, session_id, actor)
+            own_or_admin(row, actor, "withdraw")
             if required and row["status"] != required:
                 raise Conflict(f"This session is {row['status']}, not {required}.")
             if row["status"] == "withdrawn":
                 raise Conflict("This session is already withdrawn.")
-            sessions.update_session(conn, guild_id, session_id,
-                                    {"status": status, "updated_at": now_text()})
-            return _session_view(conn, guild_id, session_id, actor.user_id)
-        return await self.db.write(tx)
+            await sessions.update_session(conn, guild_id, session_id,
+                                          {"status": status, "updated_at": now_text()})
+            return await session_view(conn, guild_id, session_id, actor.user_id)
+        return await self.db.write(tx, guild=guild_id)
 
     async def set_allowed_slots(self, guild_id: int, actor: Actor, session_id: int,
                                 slot_ids: list[int] | None) -> SessionView:
         """Restrict a session to some slots (proposer or admin); None or [] allows any slot."""
-        guild_id = _check_id(guild_id, "server")
-        _check_actor(actor)
-        session_id = _check_id(session_id, "session")
-        ids = sorted({_check_id(s, "slot") for s in slot_ids or []})
+        guild_id = check_id(guild_id, "server")
+        check_actor(actor)
+        session_id = check_id(session_id, "session")
+        ids = sorted({check_id(s, "slot") for s in slot_ids or []})
 
-        def tx(conn: Tx) -> SessionView:
-            _enter(conn, guild_id, actor)
-            row = _visible_session(conn, guild_id, session_id, actor)
-            _own_or_admin(row, actor, "restrict")
+        async def tx(conn: Tx) -> SessionView:
+            await enter(conn, guild_id, actor)
+            row = await visible_session(conn, guild_id, session_id, actor)
+            own_or_admin(row, actor, "restrict")
             for sl in ids:
-                slot = timetable.get_slot(conn, guild_id, sl)
+                slot = await timetable.get_slot(conn, guild_id, sl)
                 if slot is None:
                     raise NotFound("There is no such slot.")
                 if slot["is_break"]:
                     raise InvalidInput("A session cannot be restricted to a break.")
-            sessions.set_allowed_slots(conn, session_id, ids)
-            return _session_view(conn, guild_id, session_id, actor.user_id)
-        return await self.db.write(tx)
+            await sessions.set_allowed_slots(conn, session_id, ids)
+            return await session_view(conn, guild_id, session_id, actor.user_id)
+        return await self.db.write(tx, guild=guild_id)
 
     async def get_session(self, guild_id: int, actor: Actor, session_id: int) -> SessionView:
-        guild_id = _check_id(guild_id, "server")
-        _check_actor(actor)
+        guild_id = check_id(guild_id, "server")
+        check_actor(actor)
 
-        def tx(conn: Tx) -> SessionView:
-            _event(conn, guild_id)
-            row = _visible_session(conn, guild_id, session_id, actor)
-            return _session_view(conn, guild_id, row["id"], actor.user_id)
+        async def tx(conn: Tx) -> SessionView:
+            await event_row(conn, guild_id)
+            row = await visible_session(conn, guild_id, session_id, actor)
+            return await session_view(conn, guild_id, row["id"], actor.user_id)
         return await self.db.read(tx)
 
     async def list_sessions(self, guild_id: int, actor: Actor) -> list[SessionView]:
@@ -188,7 +182,7 @@ class SessionRules(ServiceBase):
 
     async def moderation_queue(self, guild_id: int, actor: Actor) -> list[SessionView]:
         """Sessions waiting for approval (admins)."""
-        _require_admin(_check_actor(actor))
+        require_admin(check_actor(actor))
         return await self._list(guild_id, actor, ("pending",), own=False)
 
     async def session_choices(self, guild_id: int, actor: Actor, typed: str,
@@ -198,19 +192,19 @@ class SessionRules(ServiceBase):
         typed (any case), or whose number it is ("#12" or "12"), for autocomplete. `kind`:
         "public" ones (interest), "editable" ones (what the actor may edit or withdraw: their
         own, and for admins the public ones too), "pending" ones (moderation, admins)."""
-        guild_id = _check_id(guild_id, "server")
-        _check_actor(actor)
+        guild_id = check_id(guild_id, "server")
+        check_actor(actor)
         if kind == "pending":
-            _require_admin(actor)
+            require_admin(actor)
         statuses = ("pending",) if kind == "pending" else ("public",)
         needle = typed.casefold().lstrip("#")
 
-        def tx(conn: Tx) -> list[tuple[int, str]]:
-            _event(conn, guild_id)
+        async def tx(conn: Tx) -> list[tuple[int, str]]:
+            await event_row(conn, guild_id)
             out: list[tuple[int, str]] = []
-            for r in sessions.list_titles(conn, guild_id, actor.user_id, statuses,
-                                          kind == "editable"):
-                if kind == "editable" and not _may_change(r, actor):
+            for r in await sessions.list_titles(conn, guild_id, actor.user_id, statuses,
+                                                kind == "editable"):
+                if kind == "editable" and not may_change(r, actor):
                     continue
                 if needle in r["title"].casefold() or needle == str(r["id"]):
                     out.append((r["id"], r["title"]))
@@ -221,33 +215,37 @@ class SessionRules(ServiceBase):
 
     async def _list(self, guild_id: int, actor: Actor, statuses: tuple[str, ...],
                     own: bool) -> list[SessionView]:
-        guild_id = _check_id(guild_id, "server")
-        _check_actor(actor)
+        guild_id = check_id(guild_id, "server")
+        check_actor(actor)
 
-        def tx(conn: Tx) -> list[SessionView]:
-            _event(conn, guild_id)
-            return _session_views(conn, guild_id, actor.user_id, statuses, own)
+        async def tx(conn: Tx) -> list[SessionView]:
+            await event_row(conn, guild_id)
+            return await session_views(conn, guild_id, actor.user_id, statuses, own)
         return await self.db.read(tx)
 
     # ---------------------------------------------------------------------------- interest
 
     async def set_interest(self, guild_id: int, actor: Actor, session_id: int,
                            level: int) -> InterestResult:
-        """Set the actor's level (0, 25, 75, 100) in a public session; 0 removes it."""
-        guild_id = _check_id(guild_id, "server")
-        _check_actor(actor)
-        session_id = _check_id(session_id, "session")
-        level = _check_level(level)
+        """Set the actor's level (0, 25, 75, 100) in a public session; 0 removes it.
 
-        def tx(conn: Tx) -> InterestResult:
-            ev, verified = _enter(conn, guild_id, actor)
+        It writes only the actor's own rows, so presses of many attendees run side by side
+        (a `shared` write)."""
+        guild_id = check_id(guild_id, "server")
+        check_actor(actor)
+        session_id = check_id(session_id, "session")
+        level = check_level(level)
+
+        async def tx(conn: Tx) -> InterestResult:
+            ev, verified = await enter(conn, guild_id, actor)
             if not actor.is_admin:
                 if not ev["interest_open"]:
                     raise Forbidden("Interest is closed for now.")
                 if ev["verification_required"] and not verified:
                     raise Forbidden("Verify first: enter the event's code with /verify code:<code> "
                                     "(ask the organisers for the code).")
-            row = sessions.get_session_with_level(conn, guild_id, session_id, actor.user_id)
+            row = await sessions.get_session_with_level(conn, guild_id, session_id,
+                                                        actor.user_id)
             if row is None or (row["status"] != "public" and row["owner_id"] != actor.user_id
                                and not actor.is_admin):
                 raise NotFound("There is no such session.")
@@ -255,6 +253,7 @@ class SessionRules(ServiceBase):
                 raise Conflict("Only public sessions take interest; this one is "
                                f"{row['status']}.")
             before = row["my_level"]
-            sessions.set_level(conn, guild_id, session_id, actor.user_id, level, now_text())
+            await sessions.set_level(conn, guild_id, session_id, actor.user_id, level,
+                                     now_text())
             return InterestResult(session_id, level, before, row["title"])
-        return await self.db.write(tx)
+        return await self.db.write(tx, guild=guild_id, shared=True)

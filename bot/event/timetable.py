@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date
 from datetime import time as dtime
 
-from bot.event import _views
-from bot.event._common import (
-    _UNSET,
-    ServiceBase,
-    Tx,
-    _check_actor,
-    _check_bool,
-    _check_id,
-    _event,
-    _published_count_message,
-    _require_admin,
+from bot.event import views
+from bot.event.base import (
+    UNSET,
+    RulesBase,
+    check_actor,
+    check_bool,
+    check_id,
+    event_row,
+    published_count_message,
+    require_admin,
 )
 from bot.event.errors import Conflict, InvalidInput, NotFound
 from bot.event.models import (
@@ -31,22 +29,22 @@ from bot.event.models import (
 from bot.event.text import clean_title, title_key
 from bot.event.times import parse_date, parse_time, to_utc_text, zone
 from bot.event.timetable_toml import parse_room, parse_timetable
-from bot.storage import events, schedules, timetable
+from bot.storage import Row, Tx, events, schedules, timetable
 
 
-class TimetableRules(ServiceBase):
+class TimetableRules(RulesBase):
     async def timetable(self, guild_id: int, actor: Actor) -> TimetableView:
         """Days (with their slots) and rooms."""
-        guild_id = _check_id(guild_id, "server")
-        _check_actor(actor)
+        guild_id = check_id(guild_id, "server")
+        check_actor(actor)
 
-        def tx(conn: Tx) -> TimetableView:
-            ev = _event(conn, guild_id)
-            slot_rows = timetable.slots(conn, guild_id)
+        async def tx(conn: Tx) -> TimetableView:
+            ev = await event_row(conn, guild_id)
+            slot_rows = await timetable.slots(conn, guild_id)
             return TimetableView(
                 timezone=ev["timezone"],
-                days=tuple(_views.day(d, slot_rows) for d in timetable.days(conn, guild_id)),
-                rooms=tuple(_views.room(r) for r in timetable.rooms(conn, guild_id)))
+                days=tuple(views.day(d, slot_rows) for d in await timetable.days(conn, guild_id)),
+                rooms=tuple(views.room(r) for r in await timetable.rooms(conn, guild_id)))
         return await self.db.read(tx)
 
     async def add_day(self, guild_id: int, actor: Actor, day: date | str,
@@ -54,25 +52,25 @@ class TimetableRules(ServiceBase):
         d = parse_date(day)
         label = clean_title(label, field="day label") if label else ""
 
-        def fn(conn: Tx, ev: sqlite3.Row) -> DayView:
-            if timetable.day_by_date(conn, guild_id, d.isoformat()):
+        async def fn(conn: Tx, ev: Row) -> DayView:
+            if await timetable.day_by_date(conn, guild_id, d.isoformat()):
                 raise Conflict(f"There is already a day on {d}.")
-            day_id = timetable.insert_day(conn, guild_id, d.isoformat(), label)
-            return _views.day(timetable.get_day(conn, guild_id, day_id), [])
+            day_id = await timetable.insert_day(conn, guild_id, d.isoformat(), label)
+            return views.day(await timetable.get_day(conn, guild_id, day_id), [])
         return await self._admin_write(guild_id, actor, fn)
 
     async def edit_day(self, guild_id: int, actor: Actor, day_id: int, *,
                        label: str | None = None) -> DayView:
         """Relabel a day (moving a day's date: remove it and add a new one)."""
-        day_id = _check_id(day_id, "day")
+        day_id = check_id(day_id, "day")
         changes = {"label": clean_title(label, field="day label") if label else ""}
 
-        def fn(conn: Tx, ev: sqlite3.Row) -> DayView:
-            if timetable.get_day(conn, guild_id, day_id) is None:
+        async def fn(conn: Tx, ev: Row) -> DayView:
+            if await timetable.get_day(conn, guild_id, day_id) is None:
                 raise NotFound("There is no such day.")
-            timetable.update_day(conn, guild_id, day_id, changes)
-            return _views.day(timetable.get_day(conn, guild_id, day_id),
-                              timetable.slots(conn, guild_id))
+            await timetable.update_day(conn, guild_id, day_id, changes)
+            return views.day(await timetable.get_day(conn, guild_id, day_id),
+                             await timetable.slots(conn, guild_id))
         return await self._admin_write(guild_id, actor, fn)
 
     async def remove_day(self, guild_id: int, actor: Actor, day_id: int,
@@ -83,54 +81,47 @@ class TimetableRules(ServiceBase):
     async def add_slot(self, guild_id: int, actor: Actor, day_id: int, start: dtime | str,
                        end: dtime | str, is_break: bool = False, label: str = "") -> SlotView:
         """A slot on a day, times local to the event's timezone."""
-        day_id = _check_id(day_id, "day")
+        day_id = check_id(day_id, "day")
         t0, t1 = parse_time(start, "start"), parse_time(end, "end")
-        is_break = _check_bool(is_break, "Break")
+        is_break = check_bool(is_break, "Break")
         label = clean_title(label, field="slot label") if label else ""
 
-        def fn(conn: Tx, ev: sqlite3.Row) -> SlotView:
-            day = timetable.get_day(conn, guild_id, day_id)
+        async def fn(conn: Tx, ev: Row) -> SlotView:
+            day = await timetable.get_day(conn, guild_id, day_id)
             if day is None:
                 raise NotFound("There is no such day.")
             tz = zone(ev["timezone"])
             d = date.fromisoformat(day["date"])
             s, e = to_utc_text(d, t0, tz), to_utc_text(d, t1, tz)
-            self._check_slot_times(conn, guild_id, s, e, None)
-            dv = _views.day(day, timetable.slots(conn, guild_id))
+            await _check_slot_times(conn, guild_id, s, e, None)
+            dv = views.day(day, await timetable.slots(conn, guild_id))
             if dv.final:
                 raise Conflict("This day is final (all its slots are locked): unlock a slot "
                                "first.")
-            sid = timetable.insert_slot(conn, guild_id, day_id, s, e, is_break, label)
-            return _views.slot(timetable.get_slot(conn, guild_id, sid))
+            sid = await timetable.insert_slot(conn, guild_id, day_id, s, e, is_break, label)
+            return views.slot(await timetable.get_slot(conn, guild_id, sid))
         return await self._admin_write(guild_id, actor, fn)
-
-    @staticmethod
-    def _check_slot_times(conn: Tx, guild_id: int, s: str, e: str, exclude: int | None) -> None:
-        if e <= s:
-            raise InvalidInput("A slot must end after it starts.")
-        if timetable.overlapping_slot(conn, guild_id, s, e, exclude) is not None:
-            raise Conflict("This slot would overlap another slot.")
 
     async def edit_slot(self, guild_id: int, actor: Actor, slot_id: int, *,
                         start: dtime | str | None = None, end: dtime | str | None = None,
                         is_break: bool | None = None, label: str | None = None,
                         force: bool = False) -> SlotView:
         """Change a slot. Turning a slot holding published sessions into a break needs force."""
-        slot_id = _check_id(slot_id, "slot")
+        slot_id = check_id(slot_id, "slot")
         t0 = parse_time(start, "start") if start is not None else None
         t1 = parse_time(end, "end") if end is not None else None
         if is_break is not None:
-            _check_bool(is_break, "Break")
-        force = _check_bool(force, "Force")
+            check_bool(is_break, "Break")
+        force = check_bool(force, "Force")
         new_label = clean_title(label, field="slot label") if label else label
 
-        def fn(conn: Tx, ev: sqlite3.Row) -> SlotView:
-            row = timetable.get_slot(conn, guild_id, slot_id)
+        async def fn(conn: Tx, ev: Row) -> SlotView:
+            row = await timetable.get_slot(conn, guild_id, slot_id)
             if row is None:
                 raise NotFound("There is no such slot.")
             if row["locked"]:
                 raise Conflict("This slot is locked: unlock it first.")
-            day = timetable.get_day(conn, guild_id, row["day_id"])
+            day = await timetable.get_day(conn, guild_id, row["day_id"])
             tz = zone(ev["timezone"])
             d = date.fromisoformat(day["date"])
             changes: dict[str, object] = {}
@@ -139,24 +130,25 @@ class TimetableRules(ServiceBase):
             if t1 is not None:
                 changes["end_utc"] = to_utc_text(d, t1, tz)
             if changes:
-                self._check_slot_times(conn, guild_id, changes.get("start_utc", row["start_utc"]),
-                                       changes.get("end_utc", row["end_utc"]), slot_id)
+                await _check_slot_times(conn, guild_id,
+                                        changes.get("start_utc", row["start_utc"]),
+                                        changes.get("end_utc", row["end_utc"]), slot_id)
             if is_break is not None:
                 if is_break and not row["is_break"]:
-                    n = schedules.count_published_in(conn, guild_id, slot_id=slot_id)
+                    n = await schedules.count_published_in(conn, guild_id, slot_id=slot_id)
                     if n and not force:
-                        raise Conflict(_published_count_message(n, "slot"))
-                    schedules.unschedule_slot(conn, slot_id)
-                changes["is_break"] = int(is_break)
+                        raise Conflict(published_count_message(n, "slot"))
+                    await schedules.unschedule_slot(conn, slot_id)
+                changes["is_break"] = is_break
             if new_label is not None:
                 changes["label"] = new_label
-            timetable.update_slot(conn, guild_id, slot_id, changes)
-            return _views.slot(timetable.get_slot(conn, guild_id, slot_id))
+            await timetable.update_slot(conn, guild_id, slot_id, changes)
+            return views.slot(await timetable.get_slot(conn, guild_id, slot_id))
         return await self._admin_write(guild_id, actor, fn)
 
     async def remove_slot(self, guild_id: int, actor: Actor, slot_id: int,
                           force: bool = False) -> None:
-        def unlocked(row: sqlite3.Row) -> None:
+        def unlocked(row: Row) -> None:
             if row["locked"]:
                 raise Conflict("This slot is locked: unlock it first.")
         await self._remove(guild_id, actor, "slot", slot_id, force, timetable.get_slot,
@@ -171,13 +163,13 @@ class TimetableRules(ServiceBase):
 
     async def _set_lock(self, guild_id: int, actor: Actor, slot_id: int,
                         locked: bool) -> SlotView:
-        slot_id = _check_id(slot_id, "slot")
+        slot_id = check_id(slot_id, "slot")
 
-        def fn(conn: Tx, ev: sqlite3.Row) -> SlotView:
-            if timetable.get_slot(conn, guild_id, slot_id) is None:
+        async def fn(conn: Tx, ev: Row) -> SlotView:
+            if await timetable.get_slot(conn, guild_id, slot_id) is None:
                 raise NotFound("There is no such slot.")
-            timetable.update_slot(conn, guild_id, slot_id, {"locked": int(locked)})
-            return _views.slot(timetable.get_slot(conn, guild_id, slot_id))
+            await timetable.update_slot(conn, guild_id, slot_id, {"locked": locked})
+            return views.slot(await timetable.get_slot(conn, guild_id, slot_id))
         return await self._admin_write(guild_id, actor, fn)
 
     async def add_room(self, guild_id: int, actor: Actor, name: str, capacity: int,
@@ -187,38 +179,38 @@ class TimetableRules(ServiceBase):
                            if v is not None}, "the room")
         key = title_key(room.name)
 
-        def fn(conn: Tx, ev: sqlite3.Row) -> RoomView:
-            if timetable.room_name_taken(conn, guild_id, key):
+        async def fn(conn: Tx, ev: Row) -> RoomView:
+            if await timetable.room_name_taken(conn, guild_id, key):
                 raise Conflict(f"There is already a room called “{room.name}”.")
-            rid = timetable.insert_room(conn, guild_id, room.name, key, room.capacity,
-                                        room.link, room.voice_channel_id)
-            return _views.room(timetable.get_room(conn, guild_id, rid))
+            rid = await timetable.insert_room(conn, guild_id, room.name, key, room.capacity,
+                                              room.link, room.voice_channel_id)
+            return views.room(await timetable.get_room(conn, guild_id, rid))
         return await self._admin_write(guild_id, actor, fn)
 
     async def edit_room(self, guild_id: int, actor: Actor, room_id: int, *,
                         name: str | None = None, capacity: int | None = None,
-                        link: str | None = _UNSET,
-                        voice_channel_id: int | None = _UNSET) -> RoomView:
+                        link: str | None = UNSET,
+                        voice_channel_id: int | None = UNSET) -> RoomView:
         """Change a room; link/voice channel None clears them."""
-        room_id = _check_id(room_id, "room")
+        room_id = check_id(room_id, "room")
 
-        def fn(conn: Tx, ev: sqlite3.Row) -> RoomView:
-            row = timetable.get_room(conn, guild_id, room_id)
+        async def fn(conn: Tx, ev: Row) -> RoomView:
+            row = await timetable.get_room(conn, guild_id, room_id)
             if row is None:
                 raise NotFound("There is no such room.")
             merged = {"name": row["name"] if name is None else name,
                       "capacity": row["capacity"] if capacity is None else capacity,
-                      "link": row["link"] if link is _UNSET else link,
-                      "voice_channel_id": (row["voice_channel_id"] if voice_channel_id is _UNSET
+                      "link": row["link"] if link is UNSET else link,
+                      "voice_channel_id": (row["voice_channel_id"] if voice_channel_id is UNSET
                                            else voice_channel_id)}
             room = parse_room({k: v for k, v in merged.items() if v is not None}, "the room")
             key = title_key(room.name)
-            if timetable.room_name_taken(conn, guild_id, key, exclude_id=room_id):
+            if await timetable.room_name_taken(conn, guild_id, key, exclude_id=room_id):
                 raise Conflict(f"There is already a room called “{room.name}”.")
-            timetable.update_room(conn, guild_id, room_id, {
+            await timetable.update_room(conn, guild_id, room_id, {
                 "name": room.name, "name_key": key, "capacity": room.capacity,
                 "link": room.link, "voice_channel_id": room.voice_channel_id})
-            return _views.room(timetable.get_room(conn, guild_id, room_id))
+            return views.room(await timetable.get_room(conn, guild_id, room_id))
         return await self._admin_write(guild_id, actor, fn)
 
     async def remove_room(self, guild_id: int, actor: Actor, room_id: int,
@@ -227,24 +219,24 @@ class TimetableRules(ServiceBase):
                            timetable.delete_room)
 
     async def _remove(self, guild_id: int, actor: Actor, kind: str, item_id: int, force: bool,
-                      get: Callable[[Tx, int, int], sqlite3.Row | None],
-                      delete: Callable[[Tx, int, int], None],
-                      check: Callable[[sqlite3.Row], None] | None = None) -> None:
+                      get: Callable[[Tx, int, int], Awaitable[Row | None]],
+                      delete: Callable[[Tx, int, int], Awaitable[None]],
+                      check: Callable[[Row], None] | None = None) -> None:
         """Remove a day, slot or room; one holding published sessions needs `force`, which
         unschedules them."""
-        item_id = _check_id(item_id, kind)
-        force = _check_bool(force, "Force")
+        item_id = check_id(item_id, kind)
+        force = check_bool(force, "Force")
 
-        def fn(conn: Tx, ev: sqlite3.Row) -> None:
-            row = get(conn, guild_id, item_id)
+        async def fn(conn: Tx, ev: Row) -> None:
+            row = await get(conn, guild_id, item_id)
             if row is None:
                 raise NotFound(f"There is no such {kind}.")
             if check is not None:
                 check(row)
-            n = schedules.count_published_in(conn, guild_id, **{f"{kind}_id": item_id})
+            n = await schedules.count_published_in(conn, guild_id, **{f"{kind}_id": item_id})
             if n and not force:
-                raise Conflict(_published_count_message(n, kind))
-            delete(conn, guild_id, item_id)
+                raise Conflict(published_count_message(n, kind))
+            await delete(conn, guild_id, item_id)
         await self._admin_write(guild_id, actor, fn)
 
     async def import_timetable_toml(self, guild_id: int, actor: Actor, text: str,
@@ -253,34 +245,41 @@ class TimetableRules(ServiceBase):
 
         Refused (Conflict) while a published schedule uses the current timetable, unless forced.
         """
-        guild_id = _check_id(guild_id, "server")
-        _require_admin(_check_actor(actor))
-        force = _check_bool(force, "Force")
-        tz_default = (await self.settings(guild_id, actor)).timezone
+        guild_id = check_id(guild_id, "server")
+        require_admin(check_actor(actor))
+        force = check_bool(force, "Force")
+        tz_default = (await self.db.read(lambda conn: event_row(conn, guild_id)))["timezone"]
         parsed = parse_timetable(text, tz_default)
         keys = [title_key(r.name) for r in parsed.rooms]
         if len(set(keys)) != len(keys):
             raise InvalidInput("Two rooms in the file have the same name.")
 
-        def fn(conn: Tx, ev: sqlite3.Row) -> TimetableImport:
-            n = schedules.count_published_in(conn, guild_id)
+        async def fn(conn: Tx, ev: Row) -> TimetableImport:
+            n = await schedules.count_published_in(conn, guild_id)
             if n and not force:
                 raise Conflict(f"The published schedule places {n} session(s) in the current "
                                "timetable; import with force to replace it anyway.")
-            timetable.delete_timetable(conn, guild_id)
+            await timetable.delete_timetable(conn, guild_id)
             if parsed.timezone != ev["timezone"]:
-                events.update_event(conn, guild_id, {"timezone": parsed.timezone})
+                await events.update_event(conn, guild_id, {"timezone": parsed.timezone})
             slots = breaks = 0
             for d in parsed.days:
-                day_id = timetable.insert_day(conn, guild_id, d.date.isoformat(), d.label)
+                day_id = await timetable.insert_day(conn, guild_id, d.date.isoformat(), d.label)
                 for s in d.slots:
-                    timetable.insert_slot(conn, guild_id, day_id, s.start_utc, s.end_utc,
-                                          s.is_break, s.label)
+                    await timetable.insert_slot(conn, guild_id, day_id, s.start_utc, s.end_utc,
+                                                s.is_break, s.label)
                     slots += 1
                     breaks += s.is_break
             for r, key in zip(parsed.rooms, keys, strict=True):
-                timetable.insert_room(conn, guild_id, r.name, key, r.capacity, r.link,
-                                      r.voice_channel_id)
+                await timetable.insert_room(conn, guild_id, r.name, key, r.capacity, r.link,
+                                            r.voice_channel_id)
             return TimetableImport(days=len(parsed.days), slots=slots, breaks=breaks,
                                    rooms=len(parsed.rooms))
         return await self._admin_write(guild_id, actor, fn)
+
+
+async def _check_slot_times(conn: Tx, guild_id: int, s: str, e: str, exclude: int | None) -> None:
+    if e <= s:
+        raise InvalidInput("A slot must end after it starts.")
+    if await timetable.overlapping_slot(conn, guild_id, s, e, exclude) is not None:
+        raise Conflict("This slot would overlap another slot.")

@@ -5,15 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.event.mirroring import (
-    EXTERNAL,
-    VOICE,
-    Mirrored,
-    MirrorItem,
-    event_spec,
-    fingerprint,
-    plan_sync,
-)
+from bot.event.mirror import EXTERNAL, VOICE, event_spec, fingerprint, plan_sync
+from bot.storage.mirror import Mirrored, MirrorItem
 
 T0 = datetime(2026, 7, 6, 8, 0, tzinfo=UTC)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 
 from bot.event.models import (
@@ -15,9 +14,10 @@ from bot.event.models import (
     Unscheduled,
 )
 from bot.event.times import from_utc_text
+from bot.storage import Row
 
 
-def settings(row: sqlite3.Row, with_code: bool) -> EventSettings:
+def settings(row: Row, with_code: bool) -> EventSettings:
     return EventSettings(
         guild_id=row["guild_id"], name=row["name"], timezone=row["timezone"],
         verification_required=bool(row["verification_required"]),
@@ -32,7 +32,7 @@ def settings(row: sqlite3.Row, with_code: bool) -> EventSettings:
         mirror_events=bool(row["mirror_events"]))
 
 
-def session(row: sqlite3.Row, allowed: list[int] | None) -> SessionView:
+def session(row: Row, allowed: list[int] | None) -> SessionView:
     return SessionView(
         id=row["id"], title=row["title"], description=row["description"],
         owner_id=row["owner_id"], owner_name=row["owner_name"], status=row["status"],
@@ -40,23 +40,23 @@ def session(row: sqlite3.Row, allowed: list[int] | None) -> SessionView:
         allowed_slot_ids=tuple(allowed) if allowed else None)
 
 
-def slot(row: sqlite3.Row) -> SlotView:
+def slot(row: Row) -> SlotView:
     return SlotView(id=row["id"], day_id=row["day_id"], start=from_utc_text(row["start_utc"]),
                     end=from_utc_text(row["end_utc"]), is_break=bool(row["is_break"]),
                     locked=bool(row["locked"]), label=row["label"])
 
 
-def room(row: sqlite3.Row) -> RoomView:
+def room(row: Row) -> RoomView:
     return RoomView(id=row["id"], name=row["name"], capacity=row["capacity"], link=row["link"],
                     voice_channel_id=row["voice_channel_id"])
 
 
-def day(row: sqlite3.Row, slot_rows: list[sqlite3.Row]) -> DayView:
+def day(row: Row, slot_rows: list[Row]) -> DayView:
     return DayView(id=row["id"], date=date.fromisoformat(row["date"]), label=row["label"],
                    slots=tuple(slot(s) for s in slot_rows if s["day_id"] == row["id"]))
 
 
-def version(row: sqlite3.Row, published_id: int | None, titles: dict[int, str],
+def version(row: Row, published_id: int | None, titles: dict[int, str],
             unplaced: list[dict]) -> ScheduleVersion:
     return ScheduleVersion(
         id=row["id"], created_at=row["created_at"], status=row["status"],

@@ -7,7 +7,7 @@ Jobs are rebuilt from the database at start and on every publish. Each announcem
 *claimed* in the database before it is sent (PostingStore.claim_announcement), so a restart
 never doubles one; at start, those missed by at most `catch_up` are sent once.
 
-The clock is injectable (see bot/timed_jobs.py), so a test can set it just before an
+The clock is injectable (see bot/jobs/timed.py), so a test can set it just before an
 announcement.
 """
 
@@ -23,10 +23,10 @@ from typing import Any
 
 from bot.event import EventService
 from bot.event.errors import EventError
-from bot.event.models import SYSTEM, PublishedDay, PublishedSlot, PublishedTimetable
-from bot.event.posting import PostingStore
+from bot.event.models import SYSTEM, PublishedTimetable
 from bot.event.times import zone
-from bot.timed_jobs import TimedJobs
+from bot.jobs.timed import TimedJobs
+from bot.storage.posting import PostingStore
 
 log = logging.getLogger(__name__)
 
@@ -120,4 +120,3 @@ class Announcer(TimedJobs):
         return True
 
 
-__all__ = ["Announcer", "Planned", "PublishedDay", "PublishedSlot", "SYSTEM"]

@@ -1,0 +1,167 @@
+"""What every group of rules shares: the checks of arguments, the event row, the service's
+state. Each rules call checks what it is given (it is the boundary the Discord layer, the CLI
+and the tests call), then runs one transaction."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, Self
+
+from bot.event import codes, views
+from bot.event.errors import Forbidden, InvalidInput, NotFound
+from bot.event.models import SYSTEM, Actor, Level, SessionView
+from bot.event.solving import engine_worker
+from bot.event.text import clean_display_name
+from bot.storage import Database, Row, Tx, events, open_database, sessions
+
+MAX_ID = 2**63 - 1
+UNSET: Any = object()
+BOOL_SETTINGS = ("verification_required", "proposals_open", "interest_open",
+                 "schedule_visible", "mirror_events")
+ID_SETTINGS = ("announcements_channel_id", "proposals_channel_id", "moderation_channel_id",
+               "verified_role_id", "organiser_role_id")
+_LEVELS = frozenset(int(x) for x in Level)
+
+
+# ---------------------------------------------------------------------------------- checks
+
+def check_id(value: object, what: str) -> int:
+    """Ids come from Discord or from our own lists: positive integers. Anything else is refused."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(f"The {what} id must be a number.")
+    if not 1 <= value <= MAX_ID:
+        raise NotFound(f"There is no such {what}.")
+    return value
+
+
+def check_actor(actor: object) -> Actor:
+    if not isinstance(actor, Actor):
+        raise InvalidInput("Unknown user.")
+    if actor != SYSTEM:
+        check_id(actor.user_id, "user")
+    return actor
+
+
+def require_admin(actor: Actor) -> None:
+    if not actor.is_admin:
+        raise Forbidden("Only the event's admins can do this.")
+
+
+def check_bool(value: object, what: str) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidInput(f"{what} must be on or off.")
+    return value
+
+
+def check_level(level: object) -> int:
+    if isinstance(level, bool) or not isinstance(level, int) or int(level) not in _LEVELS:
+        raise InvalidInput("The interest level must be one of: none, a little, yes, very.")
+    return int(level)
+
+
+# ------------------------------------------------------------------ inside a transaction
+
+async def event_row(conn: Tx, guild_id: int) -> Row:
+    row = await events.get_event(conn, guild_id)
+    if row is None:
+        raise NotFound("This server has no event yet: an admin can create it with /admin setup.")
+    return row
+
+
+async def touch(conn: Tx, guild_id: int, actor: Actor) -> None:
+    """Record the acting attendee (on first contact, or when their name or admin flag changed)."""
+    if not actor.is_system:
+        await events.upsert_attendee(conn, guild_id, actor.user_id,
+                                     clean_display_name(actor.display_name), actor.is_admin)
+
+
+async def enter(conn: Tx, guild_id: int, actor: Actor) -> tuple[Row, bool]:
+    """The event row and whether the actor is verified; records the actor, writing only if
+    something changed (most calls then read one row and write nothing more)."""
+    row = await events.event_with_attendee(conn, guild_id, actor.user_id)
+    if row is None:
+        await event_row(conn, guild_id)  # raises NotFound
+    name = clean_display_name(actor.display_name)
+    if not actor.is_system and (row["a_user_id"] is None
+                                or (name and name != row["a_display_name"])
+                                or bool(row["a_is_admin"]) != actor.is_admin):
+        await events.upsert_attendee(conn, guild_id, actor.user_id, name, actor.is_admin)
+    return row, bool(row["a_verified"])
+
+
+async def session_view(conn: Tx, guild_id: int, session_id: int, user_id: int) -> SessionView:
+    row = await sessions.get_session_full(conn, guild_id, session_id, user_id)
+    if row is None:
+        raise NotFound("There is no such session.")
+    allowed = (await sessions.allowed_slots(conn, [session_id])).get(session_id)
+    return views.session(row, allowed)
+
+
+async def session_views(conn: Tx, guild_id: int, user_id: int, statuses: tuple[str, ...],
+                        own: bool) -> list[SessionView]:
+    rows = await sessions.list_sessions(conn, guild_id, user_id, statuses, own)
+    allowed = await sessions.allowed_slots(conn, [r["id"] for r in rows])
+    return [views.session(r, allowed.get(r["id"])) for r in rows]
+
+
+def may_change(row: Row, actor: Actor) -> bool:
+    """A session's proposer, or an admin, may edit or withdraw it."""
+    return row["owner_id"] == actor.user_id or actor.is_admin
+
+
+def own_or_admin(row: Row, actor: Actor, action: str) -> None:
+    if not may_change(row, actor):
+        raise Forbidden(f"Only the session's proposer or an admin can {action} it.")
+
+
+async def visible_session(conn: Tx, guild_id: int, session_id: int, actor: Actor) -> Row:
+    """A session the actor may see: public ones, their own, and any for admins."""
+    row = await sessions.get_session(conn, guild_id, check_id(session_id, "session"))
+    if row is None or (row["status"] != "public" and row["owner_id"] != actor.user_id
+                       and not actor.is_admin):
+        raise NotFound("There is no such session.")
+    return row
+
+
+def published_count_message(n: int, what: str) -> str:
+    return (f"This {what} holds {n} session(s) of the published schedule. Remove it with "
+            "force to unschedule them, or publish a schedule without them first.")
+
+
+class RulesBase:
+    """The rules of one bot process over one database (any number of guilds)."""
+
+    def __init__(self, db: Database, *, clock: Callable[[], float] = time.time,
+                 code_factory: Callable[[], str] = codes.new_code,
+                 solver_target: Callable[..., None] = engine_worker):
+        self.db = db
+        self._clock = clock
+        self._new_code = code_factory
+        self._solver_target = solver_target
+        self._running: set[int] = set()
+
+    @classmethod
+    async def open(cls, database: str | Path, **kwargs: Any) -> Self:
+        """On a SQLite file (path) or a PostgreSQL database (`postgresql://` URL)."""
+        return cls(await open_database(database), **kwargs)
+
+    async def close(self) -> None:
+        await self.db.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def _admin_write(self, guild_id: int, actor: Actor,
+                           fn: Callable[[Tx, Row], Awaitable[Any]]) -> Any:
+        guild_id = check_id(guild_id, "server")
+        require_admin(check_actor(actor))
+
+        async def tx(conn: Tx) -> Any:
+            ev, _ = await enter(conn, guild_id, actor)
+            return await fn(conn, ev)
+        return await self.db.write(tx, guild=guild_id)

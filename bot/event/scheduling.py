@@ -1,0 +1,421 @@
+"""Scheduling through the engine, schedule versions, and the published timetable's views."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from datetime import UTC, datetime
+
+from pydantic import ValidationError
+
+from bot.event import views
+from bot.event.base import (
+    RulesBase,
+    check_actor,
+    check_id,
+    event_row,
+    require_admin,
+    session_views,
+)
+from bot.event.changes import TextFormat, TimeFormat, plain
+from bot.event.errors import (
+    Conflict,
+    EventError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    NotPublished,
+)
+from bot.event.models import (
+    Actor,
+    Baseline,
+    Entry,
+    ItineraryItem,
+    MySchedule,
+    Publication,
+    PublishedDay,
+    PublishedSlot,
+    PublishedTimetable,
+    PublishedView,
+    RoomView,
+    ScheduleVersion,
+)
+from bot.event.preview import Preview, preview
+from bot.event.solving import ProgressCallback, SolverFailed, solve_in_process
+from bot.event.times import from_utc_text
+from bot.storage import Row, Tx, events, now_text, schedules, sessions, timetable
+from scheduler_core.evaluate import utility_of
+from scheduler_core.models import Instance, InvalidInstance, Result
+
+
+class SchedulingRules(RulesBase):
+    async def run_schedule(self, guild_id: int, actor: Actor, *,
+                           progress: ProgressCallback | None = None,
+                           cancel: asyncio.Event | threading.Event | None = None,
+                           time_limit: float = 10.0, seed: int = 0, move_weight: int = 100,
+                           iterations: int | None = None,
+                           freeze_minutes: int | None = None) -> ScheduleVersion:
+        """Solve (in a worker process) and store the result as a new, unpublished version.
+
+        One run per guild at a time (Conflict otherwise). The snapshot holds public sessions;
+        the published version is `previous`. Locked slots, and (with `freeze_minutes`) slots
+        that have started or start within that many minutes, are left alone: their published
+        sessions are `fixed` and nothing else goes there.
+        """
+        guild_id = check_id(guild_id, "server")
+        require_admin(check_actor(actor))
+        if not isinstance(time_limit, int | float) or not 0 < time_limit <= 3600:
+            raise InvalidInput("The time limit must be between 0 and 3600 seconds.")
+        frozen_before = None
+        if freeze_minutes is not None:
+            if not isinstance(freeze_minutes, int) or not 0 <= freeze_minutes <= 24 * 60:
+                raise InvalidInput("The freeze window must be between 0 and 1440 minutes.")
+            frozen_before = datetime.fromtimestamp(self._clock() + 60 * freeze_minutes, UTC)
+        if guild_id in self._running:
+            raise Conflict("The scheduler is already running for this event; wait for it to "
+                           "finish.")
+        self._running.add(guild_id)
+        try:
+            instance = await self.db.read(lambda conn: snapshot(conn, guild_id, frozen_before))
+            options = {"time_limit": float(time_limit), "seed": int(seed),
+                       "move_weight": int(move_weight), "iterations": iterations}
+            try:
+                result = await solve_in_process(instance, options, progress, cancel,
+                                                target=self._solver_target)
+            except SolverFailed as e:
+                raise EventError(f"The scheduler failed: {e}") from e
+            # what keeping the published timetable is worth for the same snapshot: the preview
+            # says how much the moves buy (new utility minus this)
+            kept = (None if instance.previous is None
+                    else utility_of(instance, [(p.session, p.slot) for p in instance.previous]))
+            return await self.db.write(
+                lambda conn: _store_result(conn, guild_id, actor, result, kept), guild=guild_id)
+        finally:
+            self._running.discard(guild_id)
+
+    async def schedule_versions(self, guild_id: int, actor: Actor) -> list[ScheduleVersion]:
+        """Every stored run with its figures (admins)."""
+        guild_id = check_id(guild_id, "server")
+        require_admin(check_actor(actor))
+
+        async def tx(conn: Tx) -> list[ScheduleVersion]:
+            ev = await event_row(conn, guild_id)
+            return await _version_views(conn, guild_id, await schedules.versions(conn, guild_id),
+                                        ev["published_version_id"])
+        return await self.db.read(tx)
+
+    async def publish(self, guild_id: int, actor: Actor, version_id: int | None = None, *,
+                      make_visible: bool = False) -> Publication:
+        """Make a stored version (default: the latest) the published schedule (admins); one
+        published at a time. With `make_visible`, attendees see it from now on (what
+        /admin schedule publish does); otherwise `schedule_visible` stays as it was."""
+        if version_id is not None:
+            version_id = check_id(version_id, "schedule version")
+
+        async def fn(conn: Tx, ev: Row) -> Publication:
+            if version_id is None:
+                row = await schedules.latest_version(conn, guild_id)
+                if row is None:
+                    raise NotFound("Nothing to publish yet: run /admin schedule run first.")
+            else:
+                row = await _stored_version(conn, guild_id, version_id)
+            published = row["id"]
+            await schedules.mark_published(conn, guild_id, published, now_text())
+            if make_visible:
+                await events.update_event(conn, guild_id, {"schedule_visible": True})
+            after = await event_row(conn, guild_id)
+            slot_rows = await timetable.slots(conn, guild_id)
+            before = ev["published_version_id"]
+            return Publication(
+                guild_id, (await _version_views(conn, guild_id, [row], published))[0], before,
+                views.settings(after, with_code=False),
+                await _laid_out(conn, guild_id, after, published, slot_rows),
+                tuple(views.room(r) for r in await timetable.rooms(conn, guild_id)),
+                None if before in (None, published)
+                else await _laid_out(conn, guild_id, after, before, slot_rows))
+        return await self._admin_write(guild_id, actor, fn)
+
+    # ------------------------------------------------------------------------------ queries
+
+    async def published_timetable(self, guild_id: int, actor: Actor) -> PublishedTimetable:
+        """The published schedule by day, slot and room, with expected attendance."""
+        guild_id = check_id(guild_id, "server")
+        check_actor(actor)
+
+        async def tx(conn: Tx) -> PublishedTimetable:
+            ev, slot_rows, by_slot = await _published(conn, guild_id, actor)
+            return await _laid_out(conn, guild_id, ev, ev["published_version_id"], slot_rows,
+                                   by_slot)
+        return await self.db.read(tx)
+
+    async def itinerary(self, guild_id: int, actor: Actor,
+                        user_id: int | None = None) -> list[ItineraryItem]:
+        """For each slot of the published schedule: where the actor is expected, and options.
+
+        Expected = the session they propose in that slot, else their highest level there
+        (ties: the larger expected audience); alternatives = the others they rated, best first.
+        `user_id`: someone else's itinerary, which only the system (reminders) may read.
+        """
+        guild_id = check_id(guild_id, "server")
+        check_actor(actor)
+        whose = actor.user_id
+        if user_id is not None:
+            if not actor.is_system:
+                raise Forbidden("Only your own itinerary can be read.")
+            whose = check_id(user_id, "user")
+
+        async def tx(conn: Tx) -> list[ItineraryItem]:
+            _, slot_rows, by_slot = await _published(conn, guild_id, actor)
+            return await _itinerary(conn, guild_id, whose, slot_rows, by_slot)
+        return await self.db.read(tx)
+
+    async def published_view(self, guild_id: int, actor: Actor) -> PublishedView:
+        """The published timetable with the event's name and the sessions (public ones and the
+        actor's own, with the actor's levels), from one consistent read."""
+        guild_id = check_id(guild_id, "server")
+        check_actor(actor)
+
+        async def tx(conn: Tx) -> PublishedView:
+            ev, slot_rows, by_slot = await _published(conn, guild_id, actor)
+            return await _published_view(conn, guild_id, actor, ev, slot_rows, by_slot)
+        return await self.db.read(tx)
+
+    async def my_schedule(self, guild_id: int, actor: Actor) -> MySchedule:
+        """The itinerary with the published timetable and the sessions it refers to, so that
+        /myschedule can explain clashes and attach a calendar from one consistent read."""
+        guild_id = check_id(guild_id, "server")
+        check_actor(actor)
+
+        async def tx(conn: Tx) -> MySchedule:
+            ev, slot_rows, by_slot = await _published(conn, guild_id, actor)
+            view = await _published_view(conn, guild_id, actor, ev, slot_rows, by_slot)
+            return MySchedule(view.event_name, view.timetable, view.sessions, tuple(
+                await _itinerary(conn, guild_id, actor.user_id, slot_rows, by_slot)))
+        return await self.db.read(tx)
+
+    # --------------------------------------------------- inputs of change notices (admins)
+
+    async def version_timetable(self, guild_id: int, actor: Actor,
+                                version_id: int) -> PublishedTimetable:
+        """Any stored version laid out like the published timetable (admins), so a preview can
+        be compared with the published version (see bot/event/changes.py)."""
+        guild_id = check_id(guild_id, "server")
+        require_admin(check_actor(actor))
+        version_id = check_id(version_id, "schedule version")
+
+        async def tx(conn: Tx) -> PublishedTimetable:
+            ev = await event_row(conn, guild_id)
+            await _stored_version(conn, guild_id, version_id)
+            return await _laid_out(conn, guild_id, ev, version_id,
+                                   await timetable.slots(conn, guild_id))
+        return await self.db.read(tx)
+
+    async def preview_version(self, guild_id: int, actor: Actor, version: ScheduleVersion,
+                              fmt: TimeFormat, esc: TextFormat = plain) -> Preview:
+        """The organiser's preview of a stored version against the version published now
+        (admins), from one read: its timetable, the published one (unless it is the same
+        version), the rooms and what keeping the published one was worth at the run."""
+        guild_id = check_id(guild_id, "server")
+        require_admin(check_actor(actor))
+        version_id = check_id(version.id, "schedule version")
+
+        async def tx(conn: Tx) -> tuple[PublishedTimetable, PublishedTimetable | None,
+                                        Baseline | None, list[RoomView]]:
+            ev = await event_row(conn, guild_id)
+            await _stored_version(conn, guild_id, version_id)
+            slot_rows = await timetable.slots(conn, guild_id)
+            version_tt = await _laid_out(conn, guild_id, ev, version_id, slot_rows)
+            published_id = ev["published_version_id"]
+            published_tt = None
+            if published_id is not None and published_id != version_id:
+                published_tt = await _laid_out(conn, guild_id, ev, published_id, slot_rows)
+            base = await schedules.baseline(conn, guild_id, version_id)
+            return (version_tt, published_tt,
+                    None if base is None else Baseline(base["based_on"], base["kept_utility"]),
+                    [views.room(r) for r in await timetable.rooms(conn, guild_id)])
+        # the comparison and its wording run after the read, not while it holds a connection
+        return preview(version, *await self.db.read(tx), fmt, esc)
+
+    async def interest_levels(self, guild_id: int, actor: Actor,
+                              session_ids: list[int] | None = None) -> dict[int, dict[int, int]]:
+        """session id → {user id → level} for these sessions, or all (admins): who to tell
+        when sessions move."""
+        guild_id = check_id(guild_id, "server")
+        require_admin(check_actor(actor))
+        ids = None if session_ids is None else [check_id(s, "session") for s in session_ids]
+
+        async def tx(conn: Tx) -> dict[int, dict[int, int]]:
+            await event_row(conn, guild_id)
+            out: dict[int, dict[int, int]] = {}
+            for r in await sessions.interest_in(conn, guild_id, ids):
+                out.setdefault(r["session_id"], {})[r["user_id"]] = r["level"]
+            return out
+        return await self.db.read(tx)
+
+
+async def snapshot(conn: Tx, guild_id: int, frozen_before: datetime | None = None) -> Instance:
+    """The engine's input for the guild's event as it stands: public sessions, the published
+    version as `previous`, and its sessions in frozen slots as `fixed`."""
+    ev = await event_row(conn, guild_id)
+    slot_rows = await timetable.slots(conn, guild_id)
+    room_rows = await timetable.rooms(conn, guild_id)
+    session_rows = await sessions.public_sessions(conn, guild_id)
+    if not [s for s in slot_rows if not s["is_break"]] or not room_rows:
+        raise InvalidInput("Add slots and rooms before running the scheduler.")
+    if not session_rows:
+        raise InvalidInput("There are no public sessions to schedule yet.")
+    allowed = await sessions.allowed_slots(conn, [s["id"] for s in session_rows])
+    public_ids = {s["id"] for s in session_rows}
+    locked = {s["id"] for s in slot_rows
+              if s["locked"] or (frozen_before is not None
+                                 and from_utc_text(s["start_utc"]) <= frozen_before)}
+    previous = fixed = None
+    if ev["published_version_id"] is not None:
+        placed = [p for p in await schedules.placements(conn, ev["published_version_id"])
+                  if p["session_id"] in public_ids]
+        previous = [{"session": str(p["session_id"]), "slot": str(p["slot_id"]),
+                     "room": str(p["room_id"])} for p in placed]
+        fixed = [f for f, p in zip(previous, placed, strict=True) if p["slot_id"] in locked]
+    pinned = {int(f["session"]) for f in fixed or []}
+    for sid in pinned:  # a fixed session stays put even if its allowed slots changed since
+        allowed.pop(sid, None)
+    data = {
+        "slots": [{"id": str(s["id"]), "start": s["start_utc"], "end": s["end_utc"],
+                   "is_break": bool(s["is_break"]), "locked": s["id"] in locked}
+                  for s in slot_rows],
+        "rooms": [{"id": str(r["id"]), "name": r["name"], "capacity": r["capacity"]}
+                  for r in room_rows],
+        "sessions": [{"id": str(s["id"]), "title": s["title"],
+                      "proposers": [str(s["owner_id"])],
+                      "allowed_slots": ([str(x) for x in allowed[s["id"]]]
+                                        if s["id"] in allowed else None)}
+                     for s in session_rows],
+        "interest": [{"attendee": str(i["user_id"]), "session": str(i["session_id"]),
+                      "level": i["level"]}
+                     for i in await sessions.public_interest(conn, guild_id)],
+        "fixed": fixed or [],
+        "previous": previous,
+    }
+    try:
+        return Instance.model_validate(data)
+    except (InvalidInstance, ValidationError) as e:
+        problems = getattr(e, "problems", None) or [str(e)]
+        raise InvalidInput("The event cannot be scheduled as it is: "
+                           + "; ".join(problems)) from None
+
+
+async def _store_result(conn: Tx, guild_id: int, actor: Actor, result: Result,
+                        kept: int | None = None) -> ScheduleVersion:
+    ev = await event_row(conn, guild_id)
+    titles = await sessions.titles(conn, guild_id)
+    slot_ids = {r["id"] for r in await timetable.slots(conn, guild_id)}
+    room_ids = {r["id"] for r in await timetable.rooms(conn, guild_id)}
+    unplaced = [{"session_id": int(u.session), "reason": u.reason} for u in result.unplaced]
+    keep = []
+    for a in result.assignments:
+        sid, sl, rm = int(a.session), int(a.slot), int(a.room)
+        if sid not in titles or sl not in slot_ids or rm not in room_ids:
+            unplaced.append({"session_id": sid,
+                             "reason": "its session, slot or room was removed meanwhile"})
+            continue
+        keep.append((sid, sl, rm, a.expected_attendance))
+    figures = {"status": result.status, "utility": result.utility,
+               "upper_bound": result.upper_bound,
+               "seed_heuristic_utility": result.seed_heuristic_utility,
+               "solve_seconds": result.solve_seconds, "moved": result.moved}
+    vid = await schedules.insert_version(conn, guild_id, actor.user_id, now_text(), figures,
+                                         json.dumps(unplaced))
+    await schedules.insert_placements(conn, vid, keep)
+    if kept is not None and ev["published_version_id"] is not None:
+        await schedules.set_baseline(conn, vid, ev["published_version_id"], kept)
+    return (await _version_views(conn, guild_id, [await schedules.get_version(conn, guild_id, vid)],
+                                 ev["published_version_id"], titles))[0]
+
+
+async def _published(conn: Tx, guild_id: int, actor: Actor
+                     ) -> tuple[Row, list[Row], dict[int, list[Entry]]]:
+    ev = await event_row(conn, guild_id)
+    if not ev["schedule_visible"] and not actor.is_admin:
+        raise NotPublished()
+    if ev["published_version_id"] is None:
+        raise NotFound("No schedule has been published yet.")
+    return ev, await timetable.slots(conn, guild_id), await _entries_by_slot(
+        conn, ev["published_version_id"])
+
+
+async def _published_view(conn: Tx, guild_id: int, actor: Actor, ev: Row, slot_rows: list[Row],
+                          by_slot: dict[int, list[Entry]]) -> PublishedView:
+    return PublishedView(
+        event_name=ev["name"],
+        timetable=await _laid_out(conn, guild_id, ev, ev["published_version_id"], slot_rows,
+                                  by_slot),
+        sessions=tuple(await session_views(conn, guild_id, actor.user_id, ("public",),
+                                           own=True)))
+
+
+async def _version_views(conn: Tx, guild_id: int, rows: list[Row], published_id: int | None,
+                         titles: dict[int, str] | None = None) -> list[ScheduleVersion]:
+    """Stored versions as results; the titles of their unplaced sessions are read once (only
+    when some session was left out), unless the caller has them already."""
+    unplaced = [json.loads(r["unplaced_json"]) for r in rows]
+    if titles is None and any(unplaced):
+        titles = await sessions.titles(conn, guild_id)
+    return [views.version(r, published_id, titles or {}, u)
+            for r, u in zip(rows, unplaced, strict=True)]
+
+
+async def _entries_by_slot(conn: Tx, version_id: int) -> dict[int, list[Entry]]:
+    """A version's placements (withdrawn sessions left out), grouped by slot."""
+    by_slot: dict[int, list[Entry]] = {}
+    for p in await schedules.placements(conn, version_id):
+        if p["status"] == "withdrawn":
+            continue
+        by_slot.setdefault(p["slot_id"], []).append(Entry(
+            session_id=p["session_id"], title=p["title"], owner_id=p["owner_id"],
+            room_id=p["room_id"], room_name=p["room_name"],
+            expected_attendance=p["expected_attendance"]))
+    return by_slot
+
+
+async def _stored_version(conn: Tx, guild_id: int, version_id: int) -> Row:
+    row = await schedules.get_version(conn, guild_id, version_id)
+    if row is None:
+        raise NotFound("There is no such schedule version.")
+    return row
+
+
+async def _laid_out(conn: Tx, guild_id: int, ev: Row, version_id: int, slot_rows: list[Row],
+                    by_slot: dict[int, list[Entry]] | None = None) -> PublishedTimetable:
+    """A version's placements by day and slot, the shape every view of a timetable uses
+    (`by_slot`: its placements, when the caller has read them already)."""
+    if by_slot is None:
+        by_slot = await _entries_by_slot(conn, version_id)
+    days = []
+    for d in await timetable.days(conn, guild_id):
+        dv = views.day(d, slot_rows)
+        days.append(PublishedDay(dv.date, dv.label, tuple(
+            PublishedSlot(s, tuple(by_slot.get(s.id, ()))) for s in dv.slots)))
+    return PublishedTimetable(version_id, ev["timezone"], tuple(days))
+
+
+async def _itinerary(conn: Tx, guild_id: int, user_id: int, slot_rows: list[Row],
+                     by_slot: dict[int, list[Entry]]) -> list[ItineraryItem]:
+    """Per slot: the session the user presents there, else their highest level (ties: the
+    larger expected audience), and the others they rated, best first."""
+    mine = await sessions.levels_of(conn, guild_id, user_id)
+    items = []
+    for s in slot_rows:
+        if s["is_break"]:
+            continue
+        ranked = sorted(
+            by_slot.get(s["id"], ()),
+            key=lambda e: (e.owner_id != user_id, -mine.get(e.session_id, 0),
+                           -e.expected_attendance, e.session_id))
+        ranked = [e for e in ranked if e.owner_id == user_id or mine.get(e.session_id, 0) > 0]
+        expected = ranked[0] if ranked else None
+        items.append(ItineraryItem(
+            slot=views.slot(s), expected=expected,
+            expected_level=mine.get(expected.session_id, 0) if expected else 0,
+            alternatives=tuple((e, mine.get(e.session_id, 0)) for e in ranked[1:])))
+    return items

@@ -1,0 +1,137 @@
+"""The event and its settings, the verification code, and verifying attendees."""
+
+from __future__ import annotations
+
+from bot.event import codes, views
+from bot.event.base import (
+    BOOL_SETTINGS,
+    ID_SETTINGS,
+    UNSET,
+    RulesBase,
+    check_actor,
+    check_bool,
+    check_id,
+    enter,
+    event_row,
+    require_admin,
+    touch,
+)
+from bot.event.errors import InvalidInput, RateLimited
+from bot.event.models import Actor, EventSettings, VerifyResult
+from bot.event.text import clean_title
+from bot.event.times import zone
+from bot.storage import Tx, events, now_text
+
+
+class SettingsRules(RulesBase):
+    async def setup_event(self, guild_id: int, actor: Actor, name: str = "Unconference",
+                          timezone: str = "UTC") -> EventSettings:
+        """Create the guild's event (admins). Idempotent: an existing event is returned as is."""
+        guild_id = check_id(guild_id, "server")
+        require_admin(check_actor(actor))
+        name = clean_title(name, field="event name")
+        zone(timezone)
+        code = self._new_code()
+
+        async def tx(conn: Tx) -> EventSettings:
+            if await events.get_event(conn, guild_id) is None:
+                await events.insert_event(conn, guild_id, name, timezone, code, now_text())
+            await touch(conn, guild_id, actor)
+            return views.settings(await event_row(conn, guild_id), with_code=True)
+        return await self.db.write(tx, guild=guild_id)
+
+    async def settings(self, guild_id: int, actor: Actor) -> EventSettings:
+        """The event's settings; the verification code only for admins."""
+        guild_id = check_id(guild_id, "server")
+        check_actor(actor)
+        row = await self.db.read(lambda conn: event_row(conn, guild_id))
+        return views.settings(row, with_code=actor.is_admin and not actor.is_system)
+
+    async def update_settings(self, guild_id: int, actor: Actor, *, name: str = UNSET,
+                              timezone: str = UNSET, verification_required: bool = UNSET,
+                              proposals_open: bool = UNSET, interest_open: bool = UNSET,
+                              schedule_visible: bool = UNSET,
+                              mirror_events: bool = UNSET,
+                              announcements_channel_id: int | None = UNSET,
+                              proposals_channel_id: int | None = UNSET,
+                              moderation_channel_id: int | None = UNSET,
+                              verified_role_id: int | None = UNSET,
+                              organiser_role_id: int | None = UNSET) -> EventSettings:
+        """Change any settings given (admins); a channel or role id of None clears it."""
+        guild_id = check_id(guild_id, "server")
+        require_admin(check_actor(actor))
+        given = {k: v for k, v in locals().items()
+                 if k in {"name", "timezone", *BOOL_SETTINGS, *ID_SETTINGS} and v is not UNSET}
+        changes: dict[str, object] = {}
+        if "name" in given:
+            changes["name"] = clean_title(given["name"], field="event name")
+        if "timezone" in given:
+            zone(given["timezone"])
+            changes["timezone"] = given["timezone"]
+        for key in BOOL_SETTINGS:
+            if key in given:
+                changes[key] = check_bool(given[key], key.replace("_", " ").capitalize())
+        for key in ID_SETTINGS:
+            if key in given:
+                changes[key] = (None if given[key] is None
+                                else check_id(given[key], key.rsplit("_", 2)[-2]))
+
+        async def tx(conn: Tx) -> EventSettings:
+            await event_row(conn, guild_id)
+            await events.update_event(conn, guild_id, changes)
+            return views.settings(await event_row(conn, guild_id), with_code=True)
+        return await self.db.write(tx, guild=guild_id)
+
+    async def show_code(self, guild_id: int, actor: Actor) -> str:
+        require_admin(check_actor(actor))
+        return (await self.settings(guild_id, actor)).verification_code or ""
+
+    async def rotate_code(self, guild_id: int, actor: Actor) -> str:
+        """A fresh random code (admins); the old one stops working at once."""
+        return await self._store_code(guild_id, actor, self._new_code())
+
+    async def set_code(self, guild_id: int, actor: Actor, code: str) -> str:
+        """An admin-chosen code (4..32 unambiguous characters)."""
+        return await self._store_code(guild_id, actor, codes.clean_admin_code(code))
+
+    async def _store_code(self, guild_id: int, actor: Actor, code: str) -> str:
+        guild_id = check_id(guild_id, "server")
+        require_admin(check_actor(actor))
+
+        async def tx(conn: Tx) -> str:
+            await event_row(conn, guild_id)
+            await events.update_event(conn, guild_id, {"verification_code": code})
+            return code
+        return await self.db.write(tx, guild=guild_id)
+
+    async def verify(self, guild_id: int, actor: Actor, code: str) -> VerifyResult:
+        """Check the code (constant time); 5 wrong codes per 10 minutes, then a pause."""
+        guild_id = check_id(guild_id, "server")
+        check_actor(actor)
+        entered = codes.normalize_entered(code)
+        now = self._clock()
+
+        async def tx(conn: Tx) -> tuple[str, float]:
+            ev, verified = await enter(conn, guild_id, actor)
+            if verified:
+                return "already", 0.0
+            fails = await events.recent_failures(conn, guild_id, actor.user_id,
+                                                 now - codes.FAILURE_WINDOW_SECONDS)
+            if len(fails) >= codes.MAX_FAILURES:
+                return "limited", fails[0] + codes.FAILURE_WINDOW_SECONDS - now
+            if entered and codes.matches(entered, ev["verification_code"]):
+                await events.set_verified(conn, guild_id, actor.user_id)
+                await events.clear_failures(conn, guild_id, actor.user_id)
+                return "ok", 0.0
+            await events.add_failure(conn, guild_id, actor.user_id, now)
+            return "wrong", float(codes.MAX_FAILURES - len(fails) - 1)
+
+        outcome, value = await self.db.write(tx, guild=guild_id)
+        if outcome == "limited":
+            raise RateLimited(value, "Too many wrong codes")
+        if outcome == "wrong":
+            left = int(value)
+            more = (f"{left} more attempt{'s' if left != 1 else ''} before a 10-minute pause."
+                    if left else "No attempts left: try again in 10 minutes.")
+            raise InvalidInput(f"That code is not right. {more}")
+        return VerifyResult(verified=True, already_verified=outcome == "already")

@@ -1,0 +1,194 @@
+"""PostgreSQL through psycopg 3 and its connection pool: for deployments past one machine.
+
+Any number of bot processes may share the database. Writes run at PostgreSQL's default
+isolation (READ COMMITTED) under a transaction-scoped advisory lock on the event's guild id:
+writes to one event take turns, as on SQLite, while other events' writes run beside them;
+`shared` writes (interest) take the lock in shared mode, so they run beside each other but
+never beside another write of the event. Reads run as REPEATABLE READ, READ ONLY: one snapshot.
+
+Values come back as the rules use them (bot/storage/dialect.py): TIMESTAMPTZ as UTC ISO-8601
+text and DATE as ISO text, through psycopg's own loaders.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import UTC
+from pathlib import Path
+from typing import Any, TypeVar
+
+import psycopg
+from psycopg.rows import dict_row
+from psycopg.types.datetime import DateLoader, TimestamptzLoader
+from psycopg_pool import AsyncConnectionPool
+
+from bot.storage import migrations
+from bot.storage.database import BackupUnsupported, BadData, Database, Params, Row, Tx
+from bot.storage.dialect import pyformat
+
+T = TypeVar("T")
+POOL_SIZE = 10
+#: Advisory lock keys of the process-wide locks; guilds use their (positive) ids.
+MIGRATION_LOCK = -1
+INSTANCE_LOCK = -2
+
+
+class IsoTimestamptzLoader(TimestamptzLoader):
+    def load(self, data: Any) -> str:
+        return super().load(data).astimezone(UTC).isoformat()
+
+
+class IsoDateLoader(DateLoader):
+    def load(self, data: Any) -> str:
+        return super().load(data).isoformat()
+
+
+async def _configure(conn: psycopg.AsyncConnection) -> None:
+    conn.adapters.register_loader("timestamptz", IsoTimestamptzLoader)
+    conn.adapters.register_loader("date", IsoDateLoader)
+
+
+#: What PostgreSQL raises for values it refuses (see BadData).
+REFUSED = (psycopg.IntegrityError, psycopg.DataError)
+
+
+class PostgresTx(Tx):
+    def __init__(self, conn: psycopg.AsyncConnection):
+        self._conn = conn
+
+    async def _run(self, sql: str, params: Params) -> psycopg.AsyncCursor:
+        try:
+            return await self._conn.execute(pyformat(sql), params)
+        except REFUSED as e:
+            raise BadData(str(e)) from e
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        return await (await self._run(sql, params)).fetchall()
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        return await (await self._run(sql, params)).fetchone()
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        return (await self._run(sql, params)).rowcount
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        async with self._conn.cursor() as cursor:
+            try:
+                await cursor.executemany(pyformat(sql), list(rows))
+            except REFUSED as e:
+                raise BadData(str(e)) from e
+
+
+class PostgresDatabase(Database):
+    kind = "postgresql"
+
+    def __init__(self, url: str, pool: AsyncConnectionPool):
+        self.url = url
+        self._pool = pool
+
+    @classmethod
+    async def open(cls, url: str, pool_size: int = POOL_SIZE) -> PostgresDatabase:
+        async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
+            await _migrate(conn, _safe(url))
+        pool = AsyncConnectionPool(url, min_size=1, max_size=pool_size, open=False,
+                                   configure=_configure,
+                                   kwargs={"autocommit": True, "row_factory": dict_row})
+        await pool.open(wait=True)
+        return cls(url, pool)
+
+    async def write(self, fn: Callable[[Tx], Awaitable[T]], *, guild: int | None = None,
+                    shared: bool = False) -> T:
+        async with self._pool.connection() as conn:
+            lock = None
+            if guild is not None:
+                lock = ("SELECT pg_advisory_xact_lock_shared(%s)" if shared
+                        else "SELECT pg_advisory_xact_lock(%s)")
+            return await _transaction(conn, "BEGIN", lock, guild, fn)
+
+    async def read(self, fn: Callable[[Tx], Awaitable[T]]) -> T:
+        async with self._pool.connection() as conn:
+            return await _transaction(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+                                      None, None, fn)
+
+    async def backup(self, target: Path | None = None) -> Path:
+        raise BackupUnsupported(
+            "This bot keeps its data in PostgreSQL, which backs up with its own tools: the "
+            "bot's operator runs `pg_dump` (or the hosting's database backups). /admin export "
+            "gives you a copy of this event.")
+
+    async def close(self) -> None:
+        await self._pool.close()
+
+
+async def _transaction(conn: psycopg.AsyncConnection, begin: str, lock: str | None,
+                       key: int | None, fn: Callable[[Tx], Awaitable[T]]) -> T:
+    await conn.execute(begin)
+    try:
+        if lock is not None:
+            await conn.execute(lock, (key,))
+        result = await fn(PostgresTx(conn))
+        await conn.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(psycopg.Error):
+            await conn.execute("ROLLBACK")
+        raise
+    return result
+
+
+async def _migrate(conn: psycopg.AsyncConnection, where: str) -> None:
+    """Apply pending migrations under a session lock, so processes starting together take
+    turns and each version is applied once."""
+    await conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
+    try:
+        await conn.execute("CREATE TABLE IF NOT EXISTS schema_version "
+                           "(version INTEGER NOT NULL)")
+        row = await (await conn.execute("SELECT version FROM schema_version")).fetchone()
+        if row is None:
+            await conn.execute("INSERT INTO schema_version (version) VALUES (0)")
+        found = 0 if row is None else row[0]
+        for version, script in migrations.pending("postgresql", found, where):
+            async with conn.transaction():
+                await conn.execute(script)
+                await conn.execute("UPDATE schema_version SET version = %s", (version,))
+    finally:
+        await conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
+
+
+def _safe(url: str) -> str:
+    """The URL without its password, for messages."""
+    info = psycopg.conninfo.conninfo_to_dict(url)
+    info.pop("password", None)
+    return " ".join(f"{k}={v}" for k, v in info.items())
+
+
+class SessionLock:
+    """An advisory lock held by one connection for as long as it stays open: one bot process
+    per database (a process that dies lets go at once). Synchronous, like the file lock it
+    stands in for, so that it is taken before the bot's event loop starts."""
+
+    def __init__(self, url: str, key: int = INSTANCE_LOCK):
+        self._url, self._key = url, key
+        self._conn: psycopg.Connection | None = None
+
+    def try_take(self) -> bool:
+        if self._conn is None:
+            self._conn = psycopg.connect(self._url, autocommit=True,
+                                         application_name=f"session-scheduler pid {os.getpid()}")
+        return bool(self._conn.execute("SELECT pg_try_advisory_lock(%s)",
+                                       (self._key,)).fetchone()[0])
+
+    def holder(self) -> str:
+        """Who holds it, as its connection named itself."""
+        assert self._conn is not None
+        row = self._conn.execute(
+            "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+            "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = %s AND l.objid = %s",
+            ((self._key >> 32) & 0xFFFFFFFF, self._key & 0xFFFFFFFF)).fetchone()
+        return row[0] if row and row[0] else "another process"
+
+    def release(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None

@@ -1,0 +1,51 @@
+"""Bookkeeping for what the bot posts: timetable messages it edits on re-publish, and
+announcements already sent (claimed before sending, so a restart never doubles one).
+
+No actor and no rules: these are the bot's own records, one transaction per call.
+"""
+
+from __future__ import annotations
+
+from bot.storage.database import Database, Tx, claim, now_text
+
+
+class PostingStore:
+    def __init__(self, db: Database):
+        self.db = db
+
+    async def posted_messages(self, guild_id: int, kind: str) -> dict[str, tuple[int, int]]:
+        """key → (channel id, message id) of the messages of one kind (e.g. "timetable")."""
+        rows = await self.db.read(lambda conn: conn.fetchall(
+            "SELECT key, channel_id, message_id FROM posted_messages WHERE guild_id = ? "
+            "AND kind = ? ORDER BY key", (guild_id, kind)))
+        return {r["key"]: (r["channel_id"], r["message_id"]) for r in rows}
+
+    async def set_posted_messages(self, guild_id: int, kind: str,
+                                  messages: dict[str, tuple[int, int]]) -> None:
+        async def tx(conn: Tx) -> None:
+            await conn.execute("DELETE FROM posted_messages WHERE guild_id = ? AND kind = ?",
+                               (guild_id, kind))
+            if messages:
+                await conn.executemany(
+                    "INSERT INTO posted_messages (guild_id, kind, key, channel_id, message_id) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [(guild_id, kind, k, c, m) for k, (c, m) in messages.items()])
+        await self.db.write(tx, guild=guild_id)
+
+    async def claim_announcement(self, guild_id: int, key: str, kind: str) -> bool:
+        """True exactly once per (guild, key, kind): the caller then sends it."""
+        return await self.db.write(lambda conn: claim(
+            conn, "INSERT INTO sent_announcements (guild_id, key, kind, sent_at) "
+            "VALUES (?, ?, ?, ?)", (guild_id, key, kind, now_text())), guild=guild_id)
+
+    async def release_announcement(self, guild_id: int, key: str, kind: str) -> None:
+        """Undo a claim whose sending failed, so that it is tried again."""
+        await self.db.write(lambda conn: conn.execute(
+            "DELETE FROM sent_announcements WHERE guild_id = ? AND key = ? AND kind = ?",
+            (guild_id, key, kind)), guild=guild_id)
+
+    async def published_guilds(self) -> list[int]:
+        rows = await self.db.read(lambda conn: conn.fetchall(
+            "SELECT guild_id FROM events WHERE published_version_id IS NOT NULL "
+            "ORDER BY guild_id"))
+        return [r["guild_id"] for r in rows]
