@@ -77,10 +77,13 @@ async def touch(conn: Tx, guild_id: int, actor: Actor) -> None:
                                      clean_display_name(actor.display_name), actor.is_admin)
 
 
-async def enter(conn: Tx, guild_id: int, actor: Actor) -> tuple[Row, bool]:
+async def enter(conn: Tx, guild_id: int, actor: Actor,
+                session_id: int | None = None) -> tuple[Row, bool]:
     """The event row and whether the actor is verified; records the actor, writing only if
-    something changed (most calls then read one row and write nothing more)."""
-    row = await events.event_with_attendee(conn, guild_id, actor.user_id)
+    something changed (most calls then read one row and write nothing more). With
+    `session_id`, the row also holds that session's fields (`s_*`, see
+    storage.events.event_with_attendee)."""
+    row = await events.event_with_attendee(conn, guild_id, actor.user_id, session_id)
     if row is None:
         await event_row(conn, guild_id)  # raises NotFound
     name = clean_display_name(actor.display_name)

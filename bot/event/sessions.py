@@ -237,23 +237,20 @@ class SessionRules(RulesBase):
         level = check_level(level)
 
         async def tx(conn: Tx) -> InterestResult:
-            ev, verified = await enter(conn, guild_id, actor)
+            row, verified = await enter(conn, guild_id, actor, session_id)
             if not actor.is_admin:
-                if not ev["interest_open"]:
+                if not row["interest_open"]:
                     raise Forbidden("Interest is closed for now.")
-                if ev["verification_required"] and not verified:
+                if row["verification_required"] and not verified:
                     raise Forbidden("Verify first: enter the event's code with /verify code:<code> "
                                     "(ask the organisers for the code).")
-            row = await sessions.get_session_with_level(conn, guild_id, session_id,
-                                                        actor.user_id)
-            if row is None or (row["status"] != "public" and row["owner_id"] != actor.user_id
-                               and not actor.is_admin):
+            status = row["s_status"]
+            if status is None or (status != "public" and row["s_owner_id"] != actor.user_id
+                                  and not actor.is_admin):
                 raise NotFound("There is no such session.")
-            if row["status"] != "public":
-                raise Conflict("Only public sessions take interest; this one is "
-                               f"{row['status']}.")
-            before = row["my_level"]
+            if status != "public":
+                raise Conflict(f"Only public sessions take interest; this one is {status}.")
             await sessions.set_level(conn, guild_id, session_id, actor.user_id, level,
                                      now_text())
-            return InterestResult(session_id, level, before, row["title"])
+            return InterestResult(session_id, level, row["s_my_level"], row["s_title"])
         return await self.db.write(tx, guild=guild_id, shared=True)

@@ -39,13 +39,19 @@ async def delete_event(conn: Tx, guild_id: int) -> None:
     await conn.execute("DELETE FROM events WHERE guild_id = ?", (guild_id,))
 
 
-async def event_with_attendee(conn: Tx, guild_id: int, user_id: int) -> Row | None:
-    """The event row plus the attendee's fields (`a_*`, NULL if unknown): one query per call."""
+async def event_with_attendee(conn: Tx, guild_id: int, user_id: int,
+                              session_id: int | None = None) -> Row | None:
+    """The event row plus the attendee's fields (`a_*`, NULL if unknown) and, when asked, the
+    session's (`s_*`, with `s_my_level`, the user's level in it): one query per call."""
     return await conn.fetchone(
         "SELECT e.*, a.user_id AS a_user_id, a.display_name AS a_display_name, "
-        "a.verified AS a_verified, a.is_admin AS a_is_admin FROM events e "
+        "a.verified AS a_verified, a.is_admin AS a_is_admin, s.id AS s_id, "
+        "s.title AS s_title, s.status AS s_status, s.owner_id AS s_owner_id, "
+        "coalesce(i.level, 0) AS s_my_level FROM events e "
         "LEFT JOIN attendees a ON a.guild_id = e.guild_id AND a.user_id = ? "
-        "WHERE e.guild_id = ?", (user_id, guild_id))
+        "LEFT JOIN sessions s ON s.guild_id = e.guild_id AND s.id = ? "
+        "LEFT JOIN interest i ON i.session_id = s.id AND i.user_id = ? "
+        "WHERE e.guild_id = ?", (user_id, session_id, user_id, guild_id))
 
 
 async def upsert_attendee(conn: Tx, guild_id: int, user_id: int, display_name: str,

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import psycopg
+from psycopg import sql
 from psycopg.rows import dict_row
 from psycopg.types.datetime import DateLoader, TimestamptzLoader
 from psycopg_pool import AsyncConnectionPool
@@ -33,6 +34,7 @@ POOL_SIZE = 10
 #: Advisory lock keys of the process-wide locks; guilds use their (positive) ids.
 MIGRATION_LOCK = -1
 INSTANCE_LOCK = -2
+READ = sql.SQL("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
 
 
 class IsoTimestamptzLoader(TimestamptzLoader):
@@ -100,17 +102,17 @@ class PostgresDatabase(Database):
 
     async def write(self, fn: Callable[[Tx], Awaitable[T]], *, guild: int | None = None,
                     shared: bool = False) -> T:
+        begin = sql.SQL("BEGIN")
+        if guild is not None:  # in the same round trip as BEGIN
+            lock = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+            begin = sql.SQL("BEGIN; SELECT {}({})").format(sql.Identifier(lock),
+                                                           sql.Literal(int(guild)))
         async with self._pool.connection() as conn:
-            lock = None
-            if guild is not None:
-                lock = ("SELECT pg_advisory_xact_lock_shared(%s)" if shared
-                        else "SELECT pg_advisory_xact_lock(%s)")
-            return await _transaction(conn, "BEGIN", lock, guild, fn)
+            return await _transaction(conn, begin, fn)
 
     async def read(self, fn: Callable[[Tx], Awaitable[T]]) -> T:
         async with self._pool.connection() as conn:
-            return await _transaction(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
-                                      None, None, fn)
+            return await _transaction(conn, READ, fn)
 
     async def backup(self, target: Path | None = None) -> Path:
         raise BackupUnsupported(
@@ -122,12 +124,10 @@ class PostgresDatabase(Database):
         await self._pool.close()
 
 
-async def _transaction(conn: psycopg.AsyncConnection, begin: str, lock: str | None,
-                       key: int | None, fn: Callable[[Tx], Awaitable[T]]) -> T:
+async def _transaction(conn: psycopg.AsyncConnection, begin: sql.Composable,
+                       fn: Callable[[Tx], Awaitable[T]]) -> T:
     await conn.execute(begin)
     try:
-        if lock is not None:
-            await conn.execute(lock, (key,))
         result = await fn(PostgresTx(conn))
         await conn.execute("COMMIT")
     except BaseException:

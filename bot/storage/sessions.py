@@ -15,15 +15,6 @@ async def get_session(conn: Tx, guild_id: int, session_id: int) -> Row | None:
                                (guild_id, session_id))
 
 
-async def get_session_with_level(conn: Tx, guild_id: int, session_id: int,
-                                 user_id: int) -> Row | None:
-    """The session row plus `my_level`, the user's current level in it (0 if none)."""
-    return await conn.fetchone(
-        "SELECT s.*, coalesce(i.level, 0) AS my_level FROM sessions s "
-        "LEFT JOIN interest i ON i.session_id = s.id AND i.user_id = ? "
-        "WHERE s.guild_id = ? AND s.id = ?", (user_id, guild_id, session_id))
-
-
 async def titles(conn: Tx, guild_id: int) -> dict[int, str]:
     """Every session of the guild, any status: id → title."""
     rows = await conn.fetchall("SELECT id, title FROM sessions WHERE guild_id = ?", (guild_id,))

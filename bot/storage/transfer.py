@@ -17,8 +17,9 @@ FORMAT = "session-scheduler/event"
 FORMAT_VERSION = 2
 READABLE_VERSIONS = (1, 2)  # version 1 predates the Discord records; they import empty
 
-# table -> (columns exported besides guild_id, {column: table the id refers to})
-_TABLES: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
+# table -> (columns exported besides guild_id, {column: table the id refers to}); every table
+# of the schema is here, in NOT_EXPORTED, or `events` (a test checks)
+TABLES: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     "attendees": (("user_id", "display_name", "verified", "is_admin"), {}),
     "days": (("id", "date", "label"), {}),
     "slots": (("id", "day_id", "start_utc", "end_utc", "is_break", "locked", "label"),
@@ -83,7 +84,7 @@ async def export_event(conn: Tx, guild_id: int) -> dict[str, Any]:
                                 "WHERE guild_id = ?", (guild_id,))
     doc: dict[str, Any] = {"format": FORMAT, "format_version": FORMAT_VERSION,
                            "event": _plain(event)}
-    for table, (cols, _refs) in _TABLES.items():
+    for table, (cols, _refs) in TABLES.items():
         where = _SCOPE.get(table, "guild_id = ?")
         rows = await conn.fetchall(f"SELECT {', '.join(cols)} FROM {table} WHERE {where} "
                                    f"ORDER BY {', '.join(cols[:2])}", (guild_id,))
@@ -107,7 +108,7 @@ async def import_event(conn: Tx, guild_id: int, doc: dict[str, Any]) -> dict[str
                        f"(?, {', '.join('?' for _ in event)})", (guild_id, *event.values()))
     new_ids: dict[str, dict[int, int]] = {}
     counts: dict[str, int] = {}
-    for table, (cols, refs) in _TABLES.items():
+    for table, (cols, refs) in TABLES.items():
         ids = new_ids.setdefault(table, {})
         has_guild = table not in _SCOPE
         rows = doc.get(table, []) if old_format else doc[table]
