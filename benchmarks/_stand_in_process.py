@@ -18,7 +18,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot import gc_policy  # noqa: E402
 from tests.e2e.fake_discord import FakeDiscord  # noqa: E402
 
 
@@ -60,10 +59,6 @@ async def main(members: int) -> None:
     async with FakeDiscord() as fake:
         proposals = fake.add_channel("proposals")
         people = [fake.add_member(f"a{i}") for i in range(members)]
-        # Discord's own pauses are not the bot's: the stand-in keeps every request, message and
-        # interaction it saw, and CPython's default collector would walk all of it ever more often.
-        gc_policy.configure()
-        gc_policy.freeze_long_lived()
         print(json.dumps({"port": fake.port, "token": fake.token, "guild": fake.guild.id,
                           "proposals": proposals.id, "members": [m.id for m in people]}),
               flush=True)

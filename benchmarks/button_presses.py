@@ -38,7 +38,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot import event_loop, gc_policy  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.discord.client import create_bot  # noqa: E402
 from bot.event.models import Actor  # noqa: E402
@@ -116,9 +115,8 @@ async def bench(counts: list[int], rounds: int, spreads: tuple[float, ...] = (0.
     with tempfile.TemporaryDirectory() as tmp:
         config = load_settings(None, env={}, token=info["token"],
                                database=Path(tmp) / "bench.sqlite", guild_ids=[info["guild"]])
-        gc_policy.configure()  # as `session-scheduler run` does
         bot = create_bot(config, service_options={"code_factory": lambda: CODE},
-                         guild_ready_timeout=0.05, freeze_gc_when_ready=True)
+                         guild_ready_timeout=0.05)
         task = asyncio.create_task(bot.start(info["token"]))
         try:
             await asyncio.wait_for(bot.wait_until_ready(), 30)
@@ -183,9 +181,6 @@ def main() -> None:
                          "(repeatable; default: 0 = all at the same instant, and 1)")
     ap.add_argument("--same-process", action="store_true",
                     help="run the stand-in on the bot's own event loop")
-    ap.add_argument("--asyncio-loop", action="store_true",
-                    help="run the bot on asyncio's own event loop instead of the one "
-                         "`session-scheduler run` uses (uvloop where installed), to compare")
     args = ap.parse_args()
     logging.basicConfig(level=logging.ERROR)
     counts = args.n or [50, 200]
@@ -193,11 +188,9 @@ def main() -> None:
         main_ = bench_same_process(counts, args.rounds)
     else:
         main_ = bench(counts, args.rounds, tuple(args.spread or (0.0, 1.0)))
-    rows = asyncio.run(main_) if args.asyncio_loop else event_loop.run(main_)
+    rows = asyncio.run(main_)
     where = "same process" if args.same_process else "stand-in in its own process"
-    loop = "asyncio" if args.asyncio_loop else event_loop.NAME
-    print(f"Interest-button presses, INTERACTION_CREATE → callback ({where}; the bot on "
-          f"{loop})\n")
+    print(f"Interest-button presses, INTERACTION_CREATE → callback ({where})\n")
     print("| attendees | presses spread over | presses | p50 (ms) | p99 (ms) | max (ms) "
           "| p99 handled (ms) | bot CPU per press (ms) | stand-in CPU per press (ms) |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")

@@ -100,10 +100,8 @@ def run_command(args) -> int:
 
 
 def _run_bot(settings: Settings) -> int:
-    from bot import gc_policy
     from bot.discord.client import CannotConnect, run_bot
 
-    gc_policy.configure()
     log.info("starting on database %s", settings.database)
     try:
         run_bot(settings)

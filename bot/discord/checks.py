@@ -26,20 +26,11 @@ def role_ids(interaction: discord.Interaction) -> frozenset[int]:
     return frozenset(r.id for r in getattr(interaction.user, "roles", ()))
 
 
-#: Manage Server or Administrator: the permissions that make a member an organiser.
-MANAGING = discord.Permissions(manage_guild=True, administrator=True).value
-
-
 def has_manage_guild(interaction: discord.Interaction) -> bool:
-    """Discord's own computation for this interaction (not the command's default permission,
-    which a server can override): the member's permissions in the channel."""
-    return can_manage(interaction.permissions.value)
-
-
-def can_manage(permissions: int) -> bool:
-    """On the raw permission bits, which the raw interest-press path reads from the payload
-    (building a `discord.Permissions` per press cost more than the rest of its parse)."""
-    return bool(permissions & MANAGING)
+    """Manage Server or Administrator, as Discord computed them for this interaction (not the
+    command's default permission, which a server can override)."""
+    permissions = interaction.permissions
+    return permissions.manage_guild or permissions.administrator
 
 
 def actor_of(interaction: discord.Interaction, *, admin: bool | None = None) -> Actor:
@@ -73,7 +64,7 @@ async def attendee_actor(interaction: discord.Interaction) -> tuple[int, Actor, 
 
 
 def check_attendee(settings: EventSettings, actor: Actor, role_ids: Set[int]) -> None:
-    """The attendee gate itself, shared by commands and the raw interest-press path."""
+    """The attendee gate itself: with verification required, the attendee role is needed."""
     if (settings.verification_required and not actor.is_admin
             and settings.verified_role_id is not None
             and settings.verified_role_id not in role_ids):

@@ -13,21 +13,19 @@ import aiohttp
 import discord
 from discord.ext import commands
 
-from bot import event_loop, gc_policy
 from bot.announce import Announcer
 from bot.config import TOKEN_HELP, Settings
-from bot.discord import embeds, errors, presses
-from bot.discord.callbacks import InteractionCallbacks
+from bot.discord import embeds, errors
 from bot.discord.cogs.admin import Admin
 from bot.discord.cogs.attendee import Attendee
 from bot.discord.errors import Refused
+from bot.discord.interest import InterestButton, interest_view
 from bot.discord.mirror import EventMirror
 from bot.discord.notices import NoticesCog
 from bot.discord.picture import TimetablePictures
 from bot.discord.publishing import Publisher
 from bot.discord.reminders import RemindersCog
 from bot.discord.threads import SessionThreads
-from bot.discord.views import interest_view
 from bot.event import EventService
 from bot.event.models import (
     SYSTEM,
@@ -52,9 +50,7 @@ class SchedulerBot(commands.Bot):
     """Slash commands only (no message content intent, no members intent)."""
 
     def __init__(self, settings: Settings, *, clock: Callable[[], float] = time.time,
-                 service_options: dict[str, Any] | None = None,
-                 freeze_gc_when_ready: bool = False, raw_presses: bool = True,
-                 **client_options: Any):
+                 service_options: dict[str, Any] | None = None, **client_options: Any):
         client_options.setdefault("intents", discord.Intents.default())
         super().__init__(command_prefix=commands.when_mentioned, help_command=None,
                          allowed_mentions=NO_MENTIONS, **client_options)
@@ -71,19 +67,13 @@ class SchedulerBot(commands.Bot):
         self.personal: PersonalStore = None  # type: ignore[assignment]
         self.reminders: Reminders = None  # type: ignore[assignment]  # set by RemindersCog
         self.synced: list[discord.app_commands.AppCommand] = []
-        self.callbacks = InteractionCallbacks()  # opened in setup_hook, where a loop runs
         self._settings_cache: dict[int, tuple[float, EventSettings]] = {}
-        #: `bot.gc_policy.freeze_long_lived` once the caches are filled (the `run` command).
-        self.freeze_gc_when_ready = freeze_gc_when_ready
-        self.gc_frozen = False
-        #: Interest presses answered from the raw gateway payload (`bot.discord.presses`).
-        self.raw_presses = raw_presses and presses.install(self)
 
     async def setup_hook(self) -> None:
         self.settings.database.parent.mkdir(parents=True, exist_ok=True)
         self.service = await EventService.open(self.settings.database, clock=self.clock,
                                                **self._service_options)
-        await self.callbacks.open()
+        self.add_dynamic_items(InterestButton)
         self.posting = PostingStore(self.service.db)
         self.publisher = Publisher(self.service)
         self.publisher.add_step("timetable posts", self._publish_timetable)
@@ -114,18 +104,8 @@ class SchedulerBot(commands.Bot):
         # channels are known once the gateway is ready; missed announcements go out then
         self._announcer_task = asyncio.create_task(self._start_announcer())
 
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """Interest-button presses that discord.py parsed: when the raw-payload path
-        (`bot.discord.presses`) is off or could not be installed, and presses outside a server
-        (refused)."""
-        await presses.answer_parsed(self, interaction)
-
     async def _start_announcer(self) -> None:
         await self.wait_until_ready()
-        if self.freeze_gc_when_ready and not self.gc_frozen:
-            self.gc_frozen = True
-            frozen = gc_policy.freeze_long_lived()
-            log.info("garbage collector: %d long-lived objects frozen", frozen)
         try:
             await self.announcer.start()
         except Exception:
@@ -138,7 +118,6 @@ class SchedulerBot(commands.Bot):
         if self.announcer is not None:
             self.announcer.stop()
         await super().close()
-        await self.callbacks.close()
         if self.service is not None:
             await self.service.close()
             self.service = None  # type: ignore[assignment]
@@ -291,14 +270,14 @@ class CannotConnect(RuntimeError):
 
 def run_bot(settings: Settings) -> None:
     """Run the bot `session-scheduler run` starts until it stops (the token is never logged)."""
-    bot = create_bot(settings, freeze_gc_when_ready=True)
+    bot = create_bot(settings)
 
-    async def runner() -> None:  # what discord.py's Client.run does, on the bot's loop
+    async def runner() -> None:
         async with bot:
             await bot.start(settings.token.get_secret_value())
 
     try:
-        event_loop.run(runner())
+        asyncio.run(runner())
     except KeyboardInterrupt:
         return
     except discord.LoginFailure:

@@ -1,11 +1,4 @@
-"""Interest buttons and the propose modal.
-
-The interest buttons hold no state: their custom_id is `interest:{session_id}:{level}` and every
-press is answered by it (`bot.discord.presses`), so they work on any message, also those posted
-before a restart (what persistent views are for). This is cheaper per press than a registered
-`DynamicItem`, for which discord.py rebuilds a whole `View` from the pressed message before it
-can call the item.
-"""
+"""The propose modal, the /sessions pages, and session autocomplete."""
 
 from __future__ import annotations
 
@@ -13,31 +6,10 @@ from typing import Literal
 
 import discord
 
-from bot.discord import embeds, errors
-from bot.event.models import LEVEL_NAMES, Actor, Level, level_name
+from bot.discord import errors
+from bot.event.models import Actor
 
 NO_MENTIONS = discord.AllowedMentions.none()
-BUTTON_STYLES = {Level.NONE: discord.ButtonStyle.secondary,
-                 Level.A_LITTLE: discord.ButtonStyle.secondary,
-                 Level.YES: discord.ButtonStyle.primary,
-                 Level.VERY: discord.ButtonStyle.success}
-
-
-def interest_view(session_id: int) -> discord.ui.View:
-    """The four buttons under a session's post. The view is stopped before it is sent, so
-    discord.py neither keeps it nor dispatches presses to it: `bot.discord.presses` answers them."""
-    view = discord.ui.View(timeout=None)
-    for level in Level:
-        view.add_item(discord.ui.Button(label=LEVEL_NAMES[level].capitalize(),
-                                        style=BUTTON_STYLES[level],
-                                        custom_id=f"interest:{session_id}:{int(level)}"))
-    view.stop()
-    return view
-
-
-def interest_saved(title: str, level: int) -> str:
-    """The confirmation a press and `/interest` both give."""
-    return f"Your interest in “{embeds.literal(title)}” is now **{level_name(level)}**."
 
 
 class ProposeModal(discord.ui.Modal, title="Propose a session"):

@@ -26,8 +26,8 @@ class Clock:
         return self.now
 
 
-def make_bot(fake: FakeDiscord, db: Path, clock: Clock | None = None, *,
-             raw_presses: bool = True, **settings: Any) -> SchedulerBot:
+def make_bot(fake: FakeDiscord, db: Path, clock: Clock | None = None,
+             **settings: Any) -> SchedulerBot:
     """The same object `session-scheduler run` builds, on a temporary database.
 
     Without a clock the bot lives in today's real time while the example timetables are
@@ -38,7 +38,7 @@ def make_bot(fake: FakeDiscord, db: Path, clock: Clock | None = None, *,
         settings.setdefault("freeze_minutes_before", None)
     config = load_settings(None, env={}, token="unused", database=db,
                            guild_ids=[fake.guild.id], **settings)
-    options: dict[str, Any] = {"guild_ready_timeout": 0.05, "raw_presses": raw_presses}
+    options: dict[str, Any] = {"guild_ready_timeout": 0.05}
     if clock is not None:
         options["clock"] = clock
     return create_bot(config, service_options={"code_factory": lambda: CODE}, **options)

@@ -20,7 +20,6 @@ import os
 import re
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from icalendar import Calendar
 
 from bot.announce import SYSTEM
@@ -41,8 +40,6 @@ from tests.e2e.bot_harness import (
 from tests.e2e.fake_discord import ChannelType, FakeDiscord, Upload
 from tests.e2e.personal_harness import dms, placements
 from tests.e2e.test_bot_event import assert_no_pings
-
-pytestmark = pytest.mark.both_loops  # the whole event on uvloop and on asyncio's own loop
 
 PNG = b"\x89PNG\r\n\x1a\n"
 DAY1 = (datetime.now(UTC) + timedelta(days=30)).date()  # Discord refuses events in the past

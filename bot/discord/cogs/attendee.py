@@ -12,8 +12,9 @@ from discord.ext import commands
 from bot.discord import embeds
 from bot.discord.checks import actor_of, attendee_actor, guild_id_of
 from bot.discord.errors import say
+from bot.discord.interest import interest_saved
 from bot.discord.itinerary import myschedule_reply
-from bot.discord.views import ProposeModal, SessionPages, interest_saved, session_choices
+from bot.discord.views import ProposeModal, SessionPages, session_choices
 from bot.event.errors import InvalidInput
 from bot.event.models import LEVEL_NAMES, Level
 
