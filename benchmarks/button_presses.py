@@ -39,7 +39,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.config import load_settings  # noqa: E402
-from bot.discord.client import create_bot  # noqa: E402
+from bot.discord.bot import SchedulerBot  # noqa: E402
+from bot.discord.proposals import post_session  # noqa: E402
+from bot.event import EventService  # noqa: E402
 from bot.event.models import Actor  # noqa: E402
 from tests.e2e.fake_discord.server import point_discord_py_at  # noqa: E402
 
@@ -75,7 +77,7 @@ async def seed(bot, guild: int, owner: Actor, proposals_id: int,
     ids = []
     for i in range(SESSIONS):
         s = await svc.propose(guild, owner, f"Session {i}", "d")
-        await bot.post_session(settings, s)
+        await post_session(bot, settings, s)
         ids.append(s.id)
     for user_id, name in members:
         await svc.verify(guild, Actor(user_id, name), CODE)
@@ -115,8 +117,8 @@ async def bench(counts: list[int], rounds: int, spreads: tuple[float, ...] = (0.
     with tempfile.TemporaryDirectory() as tmp:
         config = load_settings(None, env={}, token=info["token"],
                                database=Path(tmp) / "bench.sqlite", guild_ids=[info["guild"]])
-        bot = create_bot(config, service_options={"code_factory": lambda: CODE},
-                         guild_ready_timeout=0.05)
+        service = await EventService.open(config.database, code_factory=lambda: CODE)
+        bot = SchedulerBot(config, service, guild_ready_timeout=0.05)
         task = asyncio.create_task(bot.start(info["token"]))
         try:
             await asyncio.wait_for(bot.wait_until_ready(), 30)
@@ -153,7 +155,7 @@ async def bench_same_process(counts: list[int], rounds: int):
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         async with FakeDiscord() as fake:
-            bot = await fake.connect(make_bot(fake, Path(tmp) / "bench.sqlite"))
+            bot = await fake.connect(await make_bot(fake, Path(tmp) / "bench.sqlite"))
             proposals = fake.add_channel("proposals")
             await fake.wait_until(lambda: bot.get_channel(proposals.id))
             members = [fake.add_member(f"a{i}") for i in range(max(counts))]

@@ -100,7 +100,7 @@ def run_command(args) -> int:
 
 
 def _run_bot(settings: Settings) -> int:
-    from bot.discord.client import CannotConnect, run_bot
+    from bot.discord.bot import CannotConnect, run_bot
 
     log.info("starting on database %s", settings.database)
     try:

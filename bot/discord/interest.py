@@ -1,4 +1,4 @@
-"""Interest buttons: the four under each session's post, answered by their custom_id.
+"""Interest: `/interest`, and the four buttons under each session's post.
 
 `InterestButton` is registered once (`Client.add_dynamic_items`), so a press is answered from
 its custom_id alone, on any message: also one posted before a restart, or before the buttons
@@ -7,16 +7,20 @@ were a `DynamicItem` (the custom_id format is the same).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import re
+from typing import TYPE_CHECKING
 
 import discord
+from discord import app_commands
 
 from bot.discord import embeds, errors
 from bot.discord.checks import attendee_actor
-from bot.event.models import Level, level_name
+from bot.discord.errors import say
+from bot.discord.options import public_sessions, session_id
+from bot.event.models import LEVEL_NAMES, Level, level_name
 
 if TYPE_CHECKING:
-    from bot.discord.client import SchedulerBot
+    from bot.discord.bot import SchedulerBot
 
 NO_MENTIONS = discord.AllowedMentions.none()
 BUTTON_STYLES = {Level.NONE: discord.ButtonStyle.secondary,
@@ -36,8 +40,9 @@ class InterestButton(discord.ui.DynamicItem[discord.ui.Button],
         self.level = level
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: Any,
-                             match: Any, /) -> InterestButton:
+    async def from_custom_id(cls, interaction: discord.Interaction[SchedulerBot],
+                             item: discord.ui.Button, match: re.Match[str], /
+                             ) -> InterestButton:
         return cls(int(match["session"]), int(match["level"]))
 
     async def callback(self, interaction: discord.Interaction[SchedulerBot]) -> None:
@@ -52,6 +57,19 @@ class InterestButton(discord.ui.DynamicItem[discord.ui.Button],
             return
         await interaction.response.send_message(interest_saved(result.title, result.level),
                                                 ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+
+@app_commands.command(description="Say how much you want to attend a session")
+@app_commands.guild_only()
+@app_commands.choices(level=[app_commands.Choice(name=LEVEL_NAMES[lv], value=int(lv))
+                             for lv in Level])
+@app_commands.autocomplete(session=public_sessions)
+async def interest(interaction: discord.Interaction[SchedulerBot], session: str,
+                   level: app_commands.Choice[int]) -> None:
+    guild_id, actor, _ = await attendee_actor(interaction)
+    result = await interaction.client.service.set_interest(guild_id, actor, session_id(session),
+                                                           level.value)
+    await say(interaction, interest_saved(result.title, result.level))
 
 
 def interest_view(session_id: int) -> discord.ui.View:

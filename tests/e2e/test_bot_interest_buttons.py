@@ -37,7 +37,7 @@ async def _posted_session(fake: FakeDiscord, title: str) -> int:
 async def test_a_press_is_answered_privately_after_the_commit(fake_discord: FakeDiscord,
                                                                tmp_path) -> None:
     fake = fake_discord
-    bot = await fake.connect(make_bot(fake, tmp_path / "b.sqlite"))
+    bot = await fake.connect(await make_bot(fake, tmp_path / "b.sqlite"))
     await setup_event(fake)
     sid = await _posted_session(fake, "Live @everyone")
     await verify(fake, fake.member)
@@ -66,7 +66,7 @@ async def test_a_press_is_answered_privately_after_the_commit(fake_discord: Fake
 async def test_an_unverified_press_is_refused_once(fake_discord: FakeDiscord, tmp_path) -> None:
     """The attendee gate (role) runs before the rules, and its refusal is the command's."""
     fake = fake_discord
-    bot = await fake.connect(make_bot(fake, tmp_path / "b.sqlite"))
+    bot = await fake.connect(await make_bot(fake, tmp_path / "b.sqlite"))
     await setup_event(fake)
     sid = await _posted_session(fake, "Gated")
     press = await fake.click(f"interest:{sid}:100")  # fake.member has not verified
@@ -79,7 +79,7 @@ async def test_an_unverified_press_is_refused_once(fake_discord: FakeDiscord, tm
 async def test_a_press_outside_a_server_is_refused_privately(fake_discord: FakeDiscord,
                                                              tmp_path) -> None:
     fake = fake_discord
-    bot = await fake.connect(make_bot(fake, tmp_path / "b.sqlite"))
+    bot = await fake.connect(await make_bot(fake, tmp_path / "b.sqlite"))
     dm = await bot.create_dm(discord.Object(id=fake.member.id))
     message = await dm.send("Buttons in a DM", view=interest_view(7))
     press = await fake.click("interest:7:100", message=message.id, user=fake.member.user)
@@ -102,7 +102,7 @@ def test_the_buttons_carry_the_custom_id_the_template_matches() -> None:
 async def test_a_burst_of_presses_is_answered_once_each(fake_discord: FakeDiscord,
                                                          tmp_path) -> None:
     fake = fake_discord
-    bot = await fake.connect(make_bot(fake, tmp_path / "b.sqlite"))
+    bot = await fake.connect(await make_bot(fake, tmp_path / "b.sqlite"))
     await setup_event(fake)
     sid = await _posted_session(fake, "Burst")
     members = [fake.add_member(f"m{i}") for i in range(30)]
@@ -120,7 +120,7 @@ async def test_a_burst_of_presses_is_answered_once_each(fake_discord: FakeDiscor
 async def test_a_late_reply_keeps_the_level_and_is_logged(fake_discord: FakeDiscord, tmp_path,
                                                           caplog) -> None:
     fake = fake_discord
-    bot = await fake.connect(make_bot(fake, tmp_path / "b.sqlite"))
+    bot = await fake.connect(await make_bot(fake, tmp_path / "b.sqlite"))
     await setup_event(fake)
     sid = await _posted_session(fake, "Slow")
     await verify(fake, fake.member)

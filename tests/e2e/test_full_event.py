@@ -126,7 +126,7 @@ async def test_full_event(fake_discord: FakeDiscord, tmp_path) -> None:
 
 
 async def _scenario(fake: FakeDiscord, db, clock: Clock) -> None:
-    bot = await fake.connect(make_bot(fake, db, clock))
+    bot = await fake.connect(await make_bot(fake, db, clock))
     guild = fake.guild.id
 
     # ---- admin setup: roles, channels, timezone --------------------------------------------
@@ -245,7 +245,7 @@ async def _scenario(fake: FakeDiscord, db, clock: Clock) -> None:
             assert cb.content == ("Verify first: enter the event's code with /verify "
                                   "code:<code> (ask the organisers for the code)."), cb.content
 
-    bot = await fake.restart(bot, make_bot(fake, db, clock))
+    bot = await restart_bot(fake, bot, db, clock)
     press = await fake.click(f"interest:{cpsat}:75", message=int(posted[cpsat]["id"]), user=alice)
     cb = await fake.wait_for_response(press.id)
     assert cb.ephemeral and "**yes**" in cb.content
