@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bot.config import TOKEN_HELP, ConfigError, Settings, load_settings
-from bot.storage import is_postgresql
+from bot.storage import DatabaseTooNew, DatabaseUnavailable, is_postgresql
 
 log = logging.getLogger("session-scheduler")
 EXIT_CONFIG = 2
@@ -118,13 +118,19 @@ def run_command(args) -> int:
     except AlreadyRunning as e:
         print(f"session-scheduler: {e}", file=sys.stderr)
         return EXIT_RUNNING
+    except DatabaseTooNew as e:
+        print(f"session-scheduler: {e}", file=sys.stderr)
+        return EXIT_CONFIG
+    except DatabaseUnavailable as e:
+        print(f"session-scheduler: {e}. Check that the server runs and the URL "
+              "(`database` in config.toml, or DATABASE_URL) is right; nothing was lost.",
+              file=sys.stderr)
+        return EXIT_UNREACHABLE
 
 
 def _run_bot(settings: Settings) -> int:
-    from bot import gc_policy
-    from bot.discord.client import CannotConnect, run_bot
+    from bot.discord.bot import CannotConnect, run_bot
 
-    gc_policy.configure()
     log.info("starting on database %s", settings.database_label)
     try:
         run_bot(settings)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Set
+from typing import TYPE_CHECKING
 
 import discord
 
 from bot.discord.errors import Refused
 from bot.event.models import Actor, EventSettings
+
+if TYPE_CHECKING:
+    from bot.discord.bot import SchedulerBot
 
 ADMIN_REFUSAL = ("Only organisers can do this: it needs the Manage Server permission or the "
                  "event's organiser role.")
@@ -15,46 +18,38 @@ ROLE_REFUSAL = ("This event asks attendees to verify first: enter the event's co
                 "/verify code:<code> (the organisers share it).")
 
 
-def guild_id_of(interaction: discord.Interaction) -> int:
+def guild_id_of(interaction: discord.Interaction[SchedulerBot]) -> int:
     if interaction.guild_id is None:
         raise Refused("This works in the event's server, not in direct messages.")
     return interaction.guild_id
 
 
-def role_ids(interaction: discord.Interaction) -> frozenset[int]:
+def role_ids(interaction: discord.Interaction[SchedulerBot]) -> frozenset[int]:
     """The member's roles (none outside a server)."""
     return frozenset(r.id for r in getattr(interaction.user, "roles", ()))
 
 
-#: Manage Server or Administrator: the permissions that make a member an organiser.
-MANAGING = discord.Permissions(manage_guild=True, administrator=True).value
+def has_manage_guild(interaction: discord.Interaction[SchedulerBot]) -> bool:
+    """Manage Server or Administrator, as Discord computed them for this interaction (not the
+    command's default permission, which a server can override)."""
+    permissions = interaction.permissions
+    return permissions.manage_guild or permissions.administrator
 
 
-def has_manage_guild(interaction: discord.Interaction) -> bool:
-    """Discord's own computation for this interaction (not the command's default permission,
-    which a server can override): the member's permissions in the channel."""
-    return can_manage(interaction.permissions.value)
-
-
-def can_manage(permissions: int) -> bool:
-    """On the raw permission bits, which the raw interest-press path reads from the payload
-    (building a `discord.Permissions` per press cost more than the rest of its parse)."""
-    return bool(permissions & MANAGING)
-
-
-def actor_of(interaction: discord.Interaction, *, admin: bool | None = None) -> Actor:
+def actor_of(interaction: discord.Interaction[SchedulerBot], *,
+             admin: bool | None = None) -> Actor:
     user = interaction.user
     is_admin = has_manage_guild(interaction) if admin is None else admin
     return Actor(user_id=user.id, display_name=user.display_name, is_admin=is_admin)
 
 
-async def admin_actor(interaction: discord.Interaction) -> tuple[int, Actor]:
+async def admin_actor(interaction: discord.Interaction[SchedulerBot]) -> tuple[int, Actor]:
     """The acting organiser, or a private refusal: Manage Server, or the organiser role."""
     guild_id = guild_id_of(interaction)
     if has_manage_guild(interaction):
         return guild_id, actor_of(interaction, admin=True)
     try:  # the same cached read as the attendee gate (admin commands clear it)
-        settings = await interaction.client.gate_settings(guild_id)  # type: ignore[attr-defined]
+        settings = await interaction.client.gate_settings(guild_id)
     except Exception:
         settings = None
     if settings and settings.organiser_role_id and settings.organiser_role_id in role_ids(
@@ -63,18 +58,15 @@ async def admin_actor(interaction: discord.Interaction) -> tuple[int, Actor]:
     raise Refused(ADMIN_REFUSAL)
 
 
-async def attendee_actor(interaction: discord.Interaction) -> tuple[int, Actor, EventSettings]:
-    """The acting attendee; with verification required, the attendee role is needed."""
+async def attendee_actor(interaction: discord.Interaction[SchedulerBot]
+                         ) -> tuple[int, Actor, EventSettings]:
+    """The acting attendee; with verification required, the attendee role is needed (the
+    rules check the verification itself)."""
     guild_id = guild_id_of(interaction)
     actor = actor_of(interaction)
-    settings = await interaction.client.gate_settings(guild_id)  # type: ignore[attr-defined]
-    check_attendee(settings, actor, role_ids(interaction))
-    return guild_id, actor, settings
-
-
-def check_attendee(settings: EventSettings, actor: Actor, role_ids: Set[int]) -> None:
-    """The attendee gate itself, shared by commands and the raw interest-press path."""
+    settings = await interaction.client.gate_settings(guild_id)
     if (settings.verification_required and not actor.is_admin
             and settings.verified_role_id is not None
-            and settings.verified_role_id not in role_ids):
+            and settings.verified_role_id not in role_ids(interaction)):
         raise Refused(ROLE_REFUSAL)
+    return guild_id, actor, settings

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 
 from bot.event.errors import EventError, NotPublished
+
+if TYPE_CHECKING:
+    from bot.discord.bot import SchedulerBot
 
 log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -18,7 +23,7 @@ class Refused(EventError):
     """A refusal decided in the Discord layer (permission, role): shown privately as is."""
 
 
-async def say(interaction: discord.Interaction, text: str = "", **kwargs) -> None:
+async def say(interaction: discord.Interaction[SchedulerBot], text: str = "", **kwargs) -> None:
     """An ephemeral message without mentions, as the first response or as a followup (what
     every command replies with); `kwargs`: embeds, files, views."""
     if interaction.response.is_done():
@@ -29,7 +34,7 @@ async def say(interaction: discord.Interaction, text: str = "", **kwargs) -> Non
                                                 allowed_mentions=NO_MENTIONS, **kwargs)
 
 
-async def reply_private(interaction: discord.Interaction, text: str) -> None:
+async def reply_private(interaction: discord.Interaction[SchedulerBot], text: str) -> None:
     """`say` for a refusal: cut to Discord's 2000 characters, and a failure only logged."""
     try:
         await say(interaction, text[:2000])
@@ -52,17 +57,18 @@ def user_message(error: BaseException) -> str | None:
     return None
 
 
-async def _announcements(interaction: discord.Interaction) -> str:
+async def _announcements(interaction: discord.Interaction[SchedulerBot]) -> str:
     """The announcements channel as a link, or words when there is none (yet)."""
-    try:
-        settings = await interaction.client.gate_settings(interaction.guild_id)  # type: ignore
-        channel_id = settings.announcements_channel_id
-    except Exception:
-        channel_id = None
+    channel_id = None
+    if interaction.guild_id is not None:
+        with contextlib.suppress(Exception):
+            settings = await interaction.client.gate_settings(interaction.guild_id)
+            channel_id = settings.announcements_channel_id
     return f"<#{channel_id}>" if channel_id else "the announcements channel"
 
 
-async def handle_error(interaction: discord.Interaction, error: BaseException) -> None:
+async def handle_error(interaction: discord.Interaction[SchedulerBot],
+                       error: BaseException) -> None:
     """Refusals become private replies; anything else is logged and answered generically."""
     original = getattr(error, "original", error)
     if isinstance(original, NotPublished):  # say where the timetable will appear: a link
@@ -73,8 +79,3 @@ async def handle_error(interaction: discord.Interaction, error: BaseException) -
         log.error("interaction %s failed", interaction.id, exc_info=original)
         message = GENERIC
     await reply_private(interaction, message)
-
-
-async def on_app_command_error(interaction: discord.Interaction,
-                               error: app_commands.AppCommandError) -> None:
-    await handle_error(interaction, error)

@@ -1,4 +1,5 @@
-"""Discord scheduled events that mirror the published schedule: a publish step.
+"""Discord scheduled events that mirror the published schedule: a publish step, switched on
+and off with `/admin events`.
 
 Each placed session gets one Guild Scheduled Event (title, description, slot times; in the
 room's voice or stage channel when one is mapped, else an external event at the room's name).
@@ -12,13 +13,19 @@ import asyncio
 import contextlib
 import logging
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import discord
+from discord import app_commands
 
-from bot.discord.errors import Refused
+from bot.discord.checks import admin_actor
+from bot.discord.errors import Refused, say
 from bot.event.mirror import ChannelKind, event_spec, fingerprint, plan_sync
 from bot.event.models import Publication
 from bot.storage.mirror import Mirrored, MirrorItem, MirrorStore
+
+if TYPE_CHECKING:
+    from bot.discord.bot import SchedulerBot
 
 log = logging.getLogger(__name__)
 UNKNOWN_EVENT = 10070
@@ -28,9 +35,9 @@ PERMISSION_REFUSAL = ("Discord events: I need the **Manage Events** permission t
 
 
 class EventMirror:
-    def __init__(self, bot):
+    def __init__(self, bot: SchedulerBot, store: MirrorStore):
         self.bot = bot
-        self.store = MirrorStore(bot.service.db)
+        self.store = store
         self._locks: dict[int, asyncio.Lock] = {}
 
     async def step(self, done: Publication) -> str | None:
@@ -113,3 +120,19 @@ class EventMirror:
                                                        **spec)
         await self.store.remember(guild_id, sid, int(data["id"]), fp)
         return "created"
+
+
+@app_commands.command(name="events", description="Mirror the published sessions as Discord "
+                                                 "scheduled events (on/off)")
+async def events(interaction: discord.Interaction[SchedulerBot], on: bool) -> None:
+    guild_id, actor = await admin_actor(interaction)
+    bot = interaction.client
+    s = await bot.service.update_settings(guild_id, actor, mirror_events=on)
+    if not s.mirror_events:
+        await say(interaction, "Discord events mirror: off. Publishing no longer creates, "
+                  "moves or removes Discord events; the ones already there stay.")
+        return
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    line = (await bot.mirror.sync(guild_id)) if s.published_version_id else None
+    await say(interaction, "Discord events mirror: on." + (f" {line}" if line else
+              " The next publish creates them."))

@@ -7,24 +7,20 @@ whose DMs are closed are recorded and skipped."""
 
 from __future__ import annotations
 
-import logging
-
-from discord.ext import commands
+from typing import TYPE_CHECKING
 
 from bot.discord.direct import fit, send_dm
 from bot.discord.embeds import discord_time, literal, plural
 from bot.event import changes
 from bot.event.models import SYSTEM, Publication
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from bot.discord.bot import SchedulerBot
 
 
-class NoticesCog(commands.Cog):
-    def __init__(self, bot):
+class ChangeNotices:
+    def __init__(self, bot: SchedulerBot):
         self.bot = bot
-
-    async def cog_load(self) -> None:
-        self.bot.publisher.add_step("change notices", self.tell_moves)
 
     async def tell_moves(self, done: Publication) -> str | None:
         before, after = done.previous_version_id, done.version.id
@@ -67,7 +63,3 @@ class NoticesCog(commands.Cog):
         if failed:
             line += f"; {plural(failed, 'message')} failed, publish again to retry them"
         return line + "."
-
-
-async def setup(bot) -> None:
-    await bot.add_cog(NoticesCog(bot))

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import io
+from typing import TYPE_CHECKING
 
 import discord
 
 from bot.discord.errors import Refused
 from bot.event.models import Publication
 from bot.render.timetable_png import TimetablePicture, render_timetable
+
+if TYPE_CHECKING:
+    from bot.discord.bot import SchedulerBot
 
 NO_MENTIONS = discord.AllowedMentions.none()
 PICTURE = "timetable-picture"
@@ -19,7 +23,7 @@ MAX_FILES = 10  # Discord: attachments per message
 
 
 class TimetablePictures:
-    def __init__(self, bot):
+    def __init__(self, bot: SchedulerBot):
         self.bot = bot
         self._lock = asyncio.Lock()
 

@@ -23,9 +23,8 @@ def _cut(text: str, limit: int) -> str:
 
 
 class SessionThreads:
-    def __init__(self, bot):
-        self.bot = bot
-        self.store = MirrorStore(bot.service.db)
+    def __init__(self, store: MirrorStore):
+        self.store = store
 
     async def thread_ids(self, guild_id: int) -> dict[int, int]:
         """session id → thread id, for the timetable's links."""

@@ -7,6 +7,7 @@ from bot.storage.database import (
     BackupUnsupported,
     BadData,
     Database,
+    DatabaseUnavailable,
     Row,
     Tx,
     is_postgresql,
@@ -16,4 +17,4 @@ from bot.storage.database import (
 from bot.storage.migrations import DatabaseTooNew
 
 __all__ = ["DEFAULT_DATABASE_PATH", "BackupUnsupported", "BadData", "Database", "DatabaseTooNew",
-           "Row", "Tx", "is_postgresql", "now_text", "open_database"]
+           "DatabaseUnavailable", "Row", "Tx", "is_postgresql", "now_text", "open_database"]

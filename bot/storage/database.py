@@ -54,6 +54,10 @@ async def claim(conn: Tx, insert: str, params: Params) -> bool:
     return await conn.execute(insert + " ON CONFLICT DO NOTHING", params) == 1
 
 
+class DatabaseUnavailable(RuntimeError):
+    """The database server could not be reached or refused us; the message says which."""
+
+
 class BadData(ValueError):
     """The database refused the values of a statement (a constraint, a type, a range): the
     same error from either engine, for code that writes data it did not check itself."""

@@ -26,7 +26,15 @@ from psycopg.types.datetime import DateLoader, TimestamptzLoader
 from psycopg_pool import AsyncConnectionPool
 
 from bot.storage import migrations
-from bot.storage.database import BackupUnsupported, BadData, Database, Params, Row, Tx
+from bot.storage.database import (
+    BackupUnsupported,
+    BadData,
+    Database,
+    DatabaseUnavailable,
+    Params,
+    Row,
+    Tx,
+)
 from bot.storage.dialect import pyformat
 
 T = TypeVar("T")
@@ -92,7 +100,12 @@ class PostgresDatabase(Database):
 
     @classmethod
     async def open(cls, url: str, pool_size: int = POOL_SIZE) -> PostgresDatabase:
-        async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
+        try:
+            conn = await psycopg.AsyncConnection.connect(url, autocommit=True)
+        except psycopg.OperationalError as e:
+            raise DatabaseUnavailable(f"cannot connect to PostgreSQL ({_safe(url)}): "
+                                      f"{str(e).strip()}") from None
+        async with conn:
             await _migrate(conn, _safe(url))
         pool = AsyncConnectionPool(url, min_size=1, max_size=pool_size, open=False,
                                    configure=_configure,
@@ -174,8 +187,13 @@ class SessionLock:
 
     def try_take(self) -> bool:
         if self._conn is None:
-            self._conn = psycopg.connect(self._url, autocommit=True,
-                                         application_name=f"session-scheduler pid {os.getpid()}")
+            try:
+                self._conn = psycopg.connect(
+                    self._url, autocommit=True,
+                    application_name=f"session-scheduler pid {os.getpid()}")
+            except psycopg.OperationalError as e:
+                raise DatabaseUnavailable(f"cannot connect to PostgreSQL ({_safe(self._url)}): "
+                                          f"{str(e).strip()}") from None
         return bool(self._conn.execute("SELECT pg_try_advisory_lock(%s)",
                                        (self._key,)).fetchone()[0])
 

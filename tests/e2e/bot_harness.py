@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from pathlib import Path
 from typing import Any
 
 from bot.config import load_settings
-from bot.discord.client import SchedulerBot, create_bot
+from bot.discord.bot import SchedulerBot
+from bot.event import EventService
 from bot.event.models import Actor
 from tests.e2e.fake_discord import FakeDiscord, InteractionRecord, Sent
 
@@ -26,9 +28,10 @@ class Clock:
         return self.now
 
 
-def make_bot(fake: FakeDiscord, db: Path, clock: Clock | None = None, *,
-             raw_presses: bool = True, **settings: Any) -> SchedulerBot:
-    """The same object `session-scheduler run` builds, on a temporary database.
+async def make_bot(fake: FakeDiscord, db: Path, clock: Clock | None = None,
+                   **settings: Any) -> SchedulerBot:
+    """The same object `session-scheduler run` builds, on a temporary database (opened here;
+    closing the bot closes it).
 
     Without a clock the bot lives in today's real time while the example timetables are
     fixed dates, so re-runs would find every slot past and frozen: such tests run without
@@ -38,10 +41,9 @@ def make_bot(fake: FakeDiscord, db: Path, clock: Clock | None = None, *,
         settings.setdefault("freeze_minutes_before", None)
     config = load_settings(None, env={}, token="unused", database=db,
                            guild_ids=[fake.guild.id], **settings)
-    options: dict[str, Any] = {"guild_ready_timeout": 0.05, "raw_presses": raw_presses}
-    if clock is not None:
-        options["clock"] = clock
-    return create_bot(config, service_options={"code_factory": lambda: CODE}, **options)
+    now = clock or time.time
+    service = await EventService.open(db, clock=now, code_factory=lambda: CODE)
+    return SchedulerBot(config, service, clock=now, guild_ready_timeout=0.05)
 
 
 def session_id(text: str) -> int:
@@ -112,9 +114,11 @@ def event_calls(fake: FakeDiscord, since: int = 0) -> list[tuple[str, str]]:
 
 async def restart_bot(fake: FakeDiscord, bot: SchedulerBot, db: Path,
                       clock: Clock | None = None) -> SchedulerBot:
-    """Stop `bot` and start the same bot on the same database, once its timed jobs (the
-    announcements and the reminders) are armed again."""
-    bot = await fake.restart(bot, make_bot(fake, db, clock))
+    """Stop `bot` and start the same bot on the same database (a process restart: the old
+    one has closed the database first), once its timed jobs (the announcements and the
+    reminders) are armed again."""
+    await fake.disconnect(bot)
+    bot = await fake.connect(await make_bot(fake, db, clock))
     await asyncio.wait_for(bot.announcer.started.wait(), 5)
     await asyncio.wait_for(bot.reminders.started.wait(), 5)
     return bot

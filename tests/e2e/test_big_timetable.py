@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 import re
 
+from bot.discord.proposals import post_session
 from bot.event.models import Actor
 from tests.e2e.bot_harness import make_bot, publish
 from tests.e2e.fake_discord import FakeDiscord
@@ -59,7 +60,7 @@ async def _big_event(bot, fake: FakeDiscord):
     for i in range(SLOTS * ROOMS):  # each by its own proposer (no proposer clash)
         s = await bot.service.propose(guild, Actor(10_000 + i, f"p{i}", True), _title(i),
                                       "A talk.")
-        await bot.post_session(settings, s)  # its message and its discussion thread
+        await post_session(bot, settings, s)  # its message and its discussion thread
         sessions.append(s)
     rng = random.Random(7)
     for a in range(ATTENDEES):
@@ -74,7 +75,7 @@ async def _big_event(bot, fake: FakeDiscord):
 async def test_a_big_day_is_shown_completely_everywhere(fake_discord: FakeDiscord,
                                                         tmp_path) -> None:
     fake = fake_discord
-    bot = await fake.connect(make_bot(fake, tmp_path / "event.sqlite"))
+    bot = await fake.connect(await make_bot(fake, tmp_path / "event.sqlite"))
     announcements, sessions = await _big_event(bot, fake)
     titles = [s.title for s in sessions]
 
@@ -112,13 +113,13 @@ async def test_a_big_day_is_shown_completely_everywhere(fake_discord: FakeDiscor
     # the day's agenda and "up next" too
     tt = await bot.service.published_timetable(fake.guild.id, Actor(1, "x", True))
     before = len(fake.messages_in(announcements))
-    assert await bot.announce(fake.guild.id, "agenda", tt.days[0])
+    assert await bot.announcements.announce(fake.guild.id, "agenda", tt.days[0])
     agenda = fake.messages_in(announcements)[before:]
     assert agenda[0]["embeds"][0]["title"].startswith("Today: Main day")
     assert not [t for t in titles if t not in _text(agenda)]
     slot = tt.days[0].slots[-1]
     before = len(fake.messages_in(announcements))
-    assert await bot.announce(fake.guild.id, "up-next", slot)
+    assert await bot.announcements.announce(fake.guild.id, "up-next", slot)
     up_next = _text(fake.messages_in(announcements)[before:])
     assert all(e.title in up_next for e in slot.entries)
 

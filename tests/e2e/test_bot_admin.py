@@ -13,7 +13,7 @@ from tests.e2e.test_bot_event import assert_no_pings, setup_event
 async def test_moderation_edit_withdraw_export_backup(fake_discord: FakeDiscord,
                                                       tmp_path) -> None:
     fake = fake_discord
-    bot = await fake.connect(make_bot(fake, tmp_path / "adm.sqlite",
+    bot = await fake.connect(await make_bot(fake, tmp_path / "adm.sqlite",
                                       backup_dir=tmp_path / "backups"))
     proposals, _ = await setup_event(fake)
     ix = await fake.autocomplete("admin setup", "timezone", "brus", user=fake.owner)
@@ -74,7 +74,7 @@ async def test_moderation_edit_withdraw_export_backup(fake_discord: FakeDiscord,
 
 async def test_sessions_are_paginated(fake_discord: FakeDiscord, tmp_path) -> None:
     fake = fake_discord
-    bot = await fake.connect(make_bot(fake, tmp_path / "pages.sqlite"))
+    bot = await fake.connect(await make_bot(fake, tmp_path / "pages.sqlite"))
     await setup_event(fake)
     admin = actor(fake.owner, admin=True)
     for i in range(12):
@@ -97,7 +97,7 @@ async def test_a_failed_admin_command_also_refreshes_the_gates(fake_discord: Fak
     """The gates' settings cache is cleared when an admin command ends, also when it fails
     (it may have written before failing), not only when it succeeds."""
     fake = fake_discord
-    bot = await fake.connect(make_bot(fake, tmp_path / "gate.sqlite"))
+    bot = await fake.connect(await make_bot(fake, tmp_path / "gate.sqlite"))
     await setup_event(fake)
     assert (await bot.gate_settings(fake.guild.id)).verification_required  # cached now
     await bot.service.update_settings(fake.guild.id, actor(fake.owner, admin=True),

@@ -20,7 +20,7 @@ async def test_announcements_fire_once_across_restarts(fake_discord: FakeDiscord
     fake = fake_discord
     db = tmp_path / "a.sqlite"
     clock = Clock(datetime(2026, 7, 1, tzinfo=UTC).timestamp())
-    bot = await fake.connect(make_bot(fake, db, clock))
+    bot = await fake.connect(await make_bot(fake, db, clock))
     _, channel = await setup_event(fake)
     for title in ("Live patching", "Rust in anger", "CP-SAT for fun", "Lightning talks",
                   "Knitting", "Go"):

@@ -20,7 +20,7 @@ def vevents(data: bytes) -> list:
 
 async def test_myschedule_calendar_and_clashes(fake_discord: FakeDiscord, tmp_path) -> None:
     fake = fake_discord
-    bot = await fake.connect(make_bot(fake, tmp_path / "c.sqlite"))
+    bot = await fake.connect(await make_bot(fake, tmp_path / "c.sqlite"))
     await open_event(fake)
     guild = fake.guild.id
     p1, p2, p3, p4, x = (fake.add_member(n) for n in ("p1", "p2", "p3", "p4", "x"))

@@ -17,6 +17,7 @@ from tests.e2e.bot_harness import (
     make_bot,
     publish,
     reply_of,
+    restart_bot,
     run_schedule,
     session_id,
 )
@@ -53,7 +54,7 @@ ADMIN = Actor(user_id=1, display_name="test", is_admin=True)
 
 
 async def start_event(fake: FakeDiscord, tmp_path):
-    bot = await fake.connect(make_bot(fake, tmp_path / "n.sqlite"))
+    bot = await fake.connect(await make_bot(fake, tmp_path / "n.sqlite"))
     proposals = fake.add_channel("proposals")
     announcements = fake.add_channel("announcements")
     await answer(fake, "admin setup", {"name": "Camp", "timezone": "Europe/Brussels",
@@ -154,7 +155,7 @@ async def test_scheduled_events_mirror(fake_discord: FakeDiscord, tmp_path) -> N
     assert events[event_of[renamed]]["name"] == "Live patching, again"
 
     # restart, re-publish: nothing duplicated, not a single call
-    bot = await fake.restart(bot, make_bot(fake, tmp_path / "n.sqlite"))
+    bot = await restart_bot(fake, bot, tmp_path / "n.sqlite")
     mark = len(fake.requests)
     reply = (await publish(fake)).content
     assert event_calls(fake, mark) == [] and len(fake.guild.scheduled_events) == len(after)
@@ -229,7 +230,7 @@ async def test_threads_and_picture(fake_discord: FakeDiscord, tmp_path) -> None:
                                       for m in fake.messages_in(proposals)
                                       if m["embeds"][0]["title"] == "Pending talk"))
     thread = (await bot.threads.thread_ids(gid))[pending]
-    bot = await fake.restart(bot, make_bot(fake, tmp_path / "n.sqlite"))
+    bot = await restart_bot(fake, bot, tmp_path / "n.sqlite")
     cb = await answer(fake, "edit", {"session": str(pending), "title": "Pending talk 2"},
                       user=newcomer)
     assert "approval again" in cb.content, cb.content

@@ -15,6 +15,7 @@ from tests.e2e.bot_harness import (
     my_level,
     publish,
     reply_of,
+    restart_bot,
     run_schedule,
     session_id,
 )
@@ -56,7 +57,7 @@ def assert_no_pings(fake: FakeDiscord) -> None:
 async def test_whole_event(fake_discord: FakeDiscord, tmp_path) -> None:
     fake = fake_discord
     db = tmp_path / "event.sqlite"
-    bot = await fake.connect(make_bot(fake, db))
+    bot = await fake.connect(await make_bot(fake, db))
     proposals, announcements = await setup_event(fake)
     attendee = fake.guild.role_by_name("Attendee")
     assert attendee is not None  # created by setup
@@ -154,8 +155,7 @@ async def test_whole_event(fake_discord: FakeDiscord, tmp_path) -> None:
     assert cb.ephemeral and "Live patching @everyone" in cb.embeds[0]["description"]
 
     # a button press after a restart still works (persistent buttons)
-    new_bot = make_bot(fake, db)
-    await fake.restart(bot, new_bot)
+    bot = await restart_bot(fake, bot, db)
     press = await fake.click(f"interest:{second_id}:25", user=third)
     cb = await fake.wait_for_response(press.id)
     assert cb.ephemeral and "**a little**" in cb.content
@@ -165,7 +165,7 @@ async def test_whole_event(fake_discord: FakeDiscord, tmp_path) -> None:
 
 async def test_wrong_codes_hit_the_limit(fake_discord: FakeDiscord, tmp_path) -> None:
     fake = fake_discord
-    await fake.connect(make_bot(fake, tmp_path / "e.sqlite"))
+    await fake.connect(await make_bot(fake, tmp_path / "e.sqlite"))
     await setup_event(fake)
     for left in (4, 3, 2, 1):
         cb = await answer(fake, "verify", {"code": "NOPE2345"})
@@ -179,7 +179,7 @@ async def test_wrong_codes_hit_the_limit(fake_discord: FakeDiscord, tmp_path) ->
 
 async def test_dm_is_refused(fake_discord: FakeDiscord, tmp_path) -> None:
     fake = fake_discord
-    await fake.connect(make_bot(fake, tmp_path / "e.sqlite"))
+    await fake.connect(await make_bot(fake, tmp_path / "e.sqlite"))
     from tests.e2e.fake_discord import InteractionRejected
     with pytest.raises(InteractionRejected):
         await fake.slash("sessions", user=fake.member.user)

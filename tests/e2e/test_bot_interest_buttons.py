@@ -1,13 +1,15 @@
-"""Interest buttons: presses are routed by custom_id (no view kept per message, no DynamicItem)
-and answered once: an ephemeral message that names the session and pings nobody, sent only
-after the level is committed; a refused press is still answered exactly once."""
+"""Interest buttons: one registered `DynamicItem` answers every press by its custom_id (nothing
+kept per posted message), once: an ephemeral message that names the session and pings nobody,
+sent only after the level is committed; a refused press is still answered exactly once."""
 
 from __future__ import annotations
 
-import pytest
+import asyncio
+import logging
 
-from bot.discord.presses import InterestPress
-from bot.discord.views import interest_view
+import discord
+
+from bot.discord.interest import InterestButton, interest_view
 from tests.e2e.bot_harness import (
     actor,
     answer,
@@ -19,34 +21,32 @@ from tests.e2e.bot_harness import (
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.test_bot_event import NONE, setup_event, verify
 
-pytestmark = pytest.mark.both_loops  # the press path on uvloop and on asyncio's own loop
-
 
 def _callback_requests(fake: FakeDiscord, interaction_id: int):
     return [r for r in fake.requests
             if r.method == "POST" and r.path.startswith(f"/interactions/{interaction_id}/")]
 
 
-@pytest.mark.parametrize("raw", [True, False], ids=["raw payload", "through discord.py"])
-async def test_a_press_is_answered_privately_after_the_commit(fake_discord: FakeDiscord,
-                                                               tmp_path, raw: bool) -> None:
-    """Both paths a press can take answer the same: from the raw gateway payload (the bot's
-    default), and through discord.py's parsed interaction (if the raw path is unavailable)."""
-    fake = fake_discord
-    bot = await fake.connect(make_bot(fake, tmp_path / "b.sqlite", raw_presses=raw))
-    assert bot.raw_presses is raw
-    await setup_event(fake)
-    cb = await answer(fake, "propose", {"title": "Live @everyone", "description": "d"},
-                      user=fake.owner)
+async def _posted_session(fake: FakeDiscord, title: str) -> int:
+    cb = await answer(fake, "propose", {"title": title, "description": "d"}, user=fake.owner)
     sid = session_id(cb.content)
     await wait_for_post(fake, sid)
+    return sid
+
+
+async def test_a_press_is_answered_privately_after_the_commit(fake_discord: FakeDiscord,
+                                                               tmp_path) -> None:
+    fake = fake_discord
+    bot = await fake.connect(await make_bot(fake, tmp_path / "b.sqlite"))
+    await setup_event(fake)
+    sid = await _posted_session(fake, "Live @everyone")
     await verify(fake, fake.member)
 
     press = await fake.click(f"interest:{sid}:75")
     cb = await fake.wait_for_response(press.id)
     assert cb.type == 4 and cb.ephemeral
     assert cb.content == "Your interest in “Live @everyone” is now **yes**."
-    (request,) = _callback_requests(fake, press.id)  # answered once, by one handler
+    (request,) = _callback_requests(fake, press.id)  # answered once
     assert not press.rejected_callbacks
     assert request.json["data"]["allowed_mentions"] == NONE
     # the reply went out after the level was committed: a fresh read sees it
@@ -63,90 +63,56 @@ async def test_a_press_is_answered_privately_after_the_commit(fake_discord: Fake
     assert await my_level(bot, fake, fake.member, sid) == 75
 
 
-def _payload(custom_id: str, *, type: int = 3, component_type: int = 2,
-             guild: bool = True) -> dict:
-    """A raw INTERACTION_CREATE payload of the shape Discord sends (trimmed)."""
-    data = {"id": "11", "token": "tok", "type": type,
-            "data": {"custom_id": custom_id, "component_type": component_type}}
-    user = {"id": "5", "username": "ada", "global_name": "Ada L."}
-    if guild:
-        data.update(guild_id="7", member={"user": user, "nick": None, "roles": ["3", "4"],
-                                          "permissions": str(1 << 5)})  # Manage Server
-    else:
-        data["user"] = user
-    return data
+async def test_an_unverified_press_is_refused_once(fake_discord: FakeDiscord, tmp_path) -> None:
+    """The attendee gate (role) runs before the rules, and its refusal is the command's."""
+    fake = fake_discord
+    bot = await fake.connect(await make_bot(fake, tmp_path / "b.sqlite"))
+    await setup_event(fake)
+    sid = await _posted_session(fake, "Gated")
+    press = await fake.click(f"interest:{sid}:100")  # fake.member has not verified
+    cb = await fake.wait_for_response(press.id)
+    assert cb.ephemeral and "/verify" in cb.content
+    assert len(_callback_requests(fake, press.id)) == 1 and not press.rejected_callbacks
+    assert await my_level(bot, fake, fake.member, sid) == 0
 
 
-def test_presses_are_recognised_by_custom_id_in_the_raw_payload() -> None:
-    press = InterestPress.from_payload(_payload("interest:42:75"))
-    assert press is not None
-    assert (press.interaction_id, press.token, press.guild_id) == (11, "tok", 7)
-    assert (press.session_id, press.level, press.role_ids) == (42, 75, frozenset({3, 4}))
-    assert press.actor.user_id == 5 and press.actor.display_name == "Ada L."
-    assert press.actor.is_admin  # Manage Server, from the member's permissions
-    for other in (_payload("interest:42:75", type=2), _payload("interest:42:75", guild=False),
-                  _payload("interest:42:75", component_type=3), _payload("interest:42:75:1"),
-                  _payload("interest:x:75"), _payload("pages:next")):
-        assert InterestPress.from_payload(other) is None
+async def test_a_press_outside_a_server_is_refused_privately(fake_discord: FakeDiscord,
+                                                             tmp_path) -> None:
+    fake = fake_discord
+    bot = await fake.connect(await make_bot(fake, tmp_path / "b.sqlite"))
+    dm = await bot.create_dm(discord.Object(id=fake.member.id))
+    message = await dm.send("Buttons in a DM", view=interest_view(7))
+    press = await fake.click("interest:7:100", message=message.id, user=fake.member.user)
+    assert "guild_id" not in press.payload
+    cb = await fake.wait_for_response(press.id)
+    assert cb.ephemeral and "not in direct messages" in cb.content
+    assert len(_callback_requests(fake, press.id)) == 1 and not press.rejected_callbacks
 
 
-async def test_the_posted_view_is_not_kept_by_discord_py() -> None:
+def test_the_buttons_carry_the_custom_id_the_template_matches() -> None:
     view = interest_view(7)
-    assert view.is_finished()  # so `send` does not store it and never dispatches to it
     ids = [c["custom_id"] for row in view.to_components() for c in row["components"]]
     assert ids == ["interest:7:0", "interest:7:25", "interest:7:75", "interest:7:100"]
+    template = InterestButton.__discord_ui_compiled_template__
+    assert all(template.fullmatch(i) for i in ids)
+    for other in ("interest:7:100:1", "interest:x:75", "pages:next", "interest:7:1000"):
+        assert template.fullmatch(other) is None
 
 
-async def test_the_run_command_bot_freezes_the_heap_once_ready(fake_discord: FakeDiscord,
-                                                             tmp_path) -> None:
-    import gc
-
-    from bot.config import load_settings
-    from bot.discord.client import create_bot
-
-    config = load_settings(None, env={}, token="unused", database=tmp_path / "g.sqlite",
-                           guild_ids=[fake_discord.guild.id])
-    plain = await fake_discord.connect(make_bot(fake_discord, tmp_path / "p.sqlite"))
-    assert not plain.gc_frozen  # tests and other embedders keep the collector as it is
-    await fake_discord.disconnect(plain)
-    bot = create_bot(config, guild_ready_timeout=0.05, freeze_gc_when_ready=True)
-    try:
-        await fake_discord.connect(bot)
-        await fake_discord.wait_until(lambda: bot.gc_frozen, what="heap frozen")
-        assert gc.get_freeze_count() > 0
-    finally:
-        gc.unfreeze()
-
-
-async def test_a_burst_of_presses_shares_a_few_kept_alive_connections(
-        fake_discord: FakeDiscord, tmp_path) -> None:
-    """Replies take Discord's empty answer (no echoed message to parse) and queue for the
-    capped pool instead of opening a connection per press (a TLS handshake each on Discord)."""
-    import asyncio
-
-    from bot.discord.callbacks import InteractionCallbacks
-
+async def test_a_burst_of_presses_is_answered_once_each(fake_discord: FakeDiscord,
+                                                         tmp_path) -> None:
     fake = fake_discord
-    bot = make_bot(fake, tmp_path / "b.sqlite")
-    cap = 8  # a small pool: the bot's own cap would take hundreds of members to reach
-    bot.callbacks = InteractionCallbacks(connections=cap)
-    bot = await fake.connect(bot)
+    bot = await fake.connect(await make_bot(fake, tmp_path / "b.sqlite"))
     await setup_event(fake)
-    cb = await answer(fake, "propose", {"title": "Burst", "description": "d"}, user=fake.owner)
-    sid = session_id(cb.content)
-    await wait_for_post(fake, sid)
-    members = [fake.add_member(f"m{i}") for i in range(2 * cap + 10)]
+    sid = await _posted_session(fake, "Burst")
+    members = [fake.add_member(f"m{i}") for i in range(30)]
     for m in members:
         await verify(fake, m)
     presses = await asyncio.gather(*(fake.click(f"interest:{sid}:100", user=m)
                                      for m in members))
     for p in presses:
         assert (await fake.wait_for_response(p.id)).ephemeral
-        assert not p.rejected_callbacks
-    requests = [r for p in presses for r in _callback_requests(fake, p.id)]
-    assert len(requests) == len(members)
-    assert all("with_response" not in r.query and r.status == 204 for r in requests)
-    assert len({r.peer for r in requests}) <= cap
+        assert not p.rejected_callbacks and len(_callback_requests(fake, p.id)) == 1
     for m in members:  # and every level was committed
         assert await my_level(bot, fake, m, sid) == 100
 
@@ -154,17 +120,15 @@ async def test_a_burst_of_presses_shares_a_few_kept_alive_connections(
 async def test_a_late_reply_keeps_the_level_and_is_logged(fake_discord: FakeDiscord, tmp_path,
                                                           caplog) -> None:
     fake = fake_discord
-    bot = await fake.connect(make_bot(fake, tmp_path / "b.sqlite"))
+    bot = await fake.connect(await make_bot(fake, tmp_path / "b.sqlite"))
     await setup_event(fake)
-    cb = await answer(fake, "propose", {"title": "Slow", "description": "d"}, user=fake.owner)
-    sid = session_id(cb.content)
-    await wait_for_post(fake, sid)
+    sid = await _posted_session(fake, "Slow")
     await verify(fake, fake.member)
     fake.callback_deadline = 0.0  # every callback now arrives "too late": Discord says 10062
-    press = await fake.click(f"interest:{sid}:25")
-    await fake.wait_until(lambda: _callback_requests(fake, press.id), what="a callback")
-    assert press.rejected_callbacks == [(4, "10062 too late")]
-    await fake.wait_until(lambda: "could not answer interest press" in caplog.text,
-                          what="a logged failure")
-    assert "404" in caplog.text
+    with caplog.at_level(logging.ERROR):
+        press = await fake.click(f"interest:{sid}:25")
+        await fake.wait_until(lambda: _callback_requests(fake, press.id), what="a callback")
+        assert press.rejected_callbacks == [(4, "10062 too late")]
+        await fake.wait_until(lambda: "10062" in caplog.text, what="a logged failure")
+    assert len(_callback_requests(fake, press.id)) == 1  # not retried as a refusal
     assert await my_level(bot, fake, fake.member, sid) == 25

@@ -41,7 +41,7 @@ def required_values(fake: FakeDiscord, options: list[dict[str, Any]]) -> dict[st
 
 @pytest.fixture
 async def event(fake_discord: FakeDiscord, tmp_path):
-    bot = await fake_discord.connect(make_bot(fake_discord, tmp_path / "p.sqlite"))
+    bot = await fake_discord.connect(await make_bot(fake_discord, tmp_path / "p.sqlite"))
     await setup_event(fake_discord)
     return bot
 
@@ -57,6 +57,9 @@ async def test_every_admin_command_is_refused_to_members(fake_discord: FakeDisco
             "admin proposal approve"} <= names
     (admin,) = [c for c in fake.state.commands[fake.guild.id] if c["name"] == "admin"]
     assert int(admin["default_member_permissions"]) == Perm.MANAGE_GUILD
+    # every command, admin or not, is offered in the event's server only
+    assert all(c["contexts"] == [0] and c["dm_permission"] is False
+               for c in fake.state.commands[fake.guild.id])
     with pytest.raises(InteractionRejected, match="needs permissions"):
         await fake.slash("admin code show", user=fake.member)
     before = len(fake.sent)
@@ -111,7 +114,7 @@ async def test_setup_without_manage_roles_says_what_to_do(fake_discord: FakeDisc
                                                           tmp_path) -> None:
     fake = fake_discord
     fake.bot_role.permissions &= ~Perm.MANAGE_ROLES
-    await fake.connect(make_bot(fake, tmp_path / "nr.sqlite"))
+    await fake.connect(await make_bot(fake, tmp_path / "nr.sqlite"))
     ix = await fake.slash("admin setup", user=fake.owner)
     reply = await reply_of(fake, ix)
     assert reply.ephemeral and "Manage Roles" in reply.content

@@ -28,7 +28,7 @@ async def test_reminders_reach_exactly_the_expected_attendees_once(fake_discord:
     fake = fake_discord
     db = tmp_path / "r.sqlite"
     clock = Clock(datetime(2026, 7, 1, tzinfo=UTC).timestamp())
-    bot = await fake.connect(make_bot(fake, db, clock))
+    bot = await fake.connect(await make_bot(fake, db, clock))
     await open_event(fake)
     guild = fake.guild.id
     a, b, c, d = (fake.add_member(n) for n in "abcd")

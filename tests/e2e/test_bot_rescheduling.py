@@ -9,7 +9,7 @@ import asyncio
 import re
 
 from bot.event.models import SYSTEM, Publication
-from tests.e2e.bot_harness import answer, field, make_bot, publish, run_schedule
+from tests.e2e.bot_harness import answer, field, make_bot, publish, restart_bot, run_schedule
 from tests.e2e.fake_discord import FakeDiscord, Upload
 from tests.e2e.personal_harness import (
     dm_attempts,
@@ -59,7 +59,7 @@ async def test_reschedule_preview_moves_and_one_notice_each(fake_discord: FakeDi
                                                             tmp_path) -> None:
     fake = fake_discord
     db = tmp_path / "s.sqlite"
-    bot = await fake.connect(make_bot(fake, db))
+    bot = await fake.connect(await make_bot(fake, db))
     await open_event(fake)
     cb = await answer(fake, "admin timetable import",
                       {"file": Upload("small.toml", SMALL), "force": True}, user=fake.owner)
@@ -164,7 +164,7 @@ async def test_reschedule_preview_moves_and_one_notice_each(fake_discord: FakeDi
     attempts = len(fake.requests)
     reply = (await publish(fake)).content
     assert "moved" not in reply
-    bot = await fake.restart(bot, make_bot(fake, db))
+    bot = await restart_bot(fake, bot, db)
     await asyncio.sleep(0)
     version = next(v for v in await bot.service.schedule_versions(guild, SYSTEM)
                    if v.id == v2.id)
@@ -172,7 +172,7 @@ async def test_reschedule_preview_moves_and_one_notice_each(fake_discord: FakeDi
                           await bot.service.published_timetable(guild, SYSTEM),
                           (await bot.service.timetable(guild, SYSTEM)).rooms,
                           await bot.service.version_timetable(guild, SYSTEM, v1.id))
-    line = await bot.get_cog("NoticesCog").tell_moves(retried)
+    line = await bot.notices.tell_moves(retried)
     assert "told 0 people" in line
     for uid, member in people.items():
         assert len(dms(fake, member)) == (1 if uid in reached else 0)

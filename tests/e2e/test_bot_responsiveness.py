@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import random
 
+from bot.discord.proposals import post_session
 from bot.event.models import Actor
 from tests.e2e.bot_harness import answer, make_bot
 from tests.e2e.fake_discord import FakeDiscord
@@ -17,7 +18,7 @@ SOLVE_SECONDS = 30
 
 async def test_answers_within_3s_while_solving(fake_discord: FakeDiscord, tmp_path) -> None:
     fake = fake_discord
-    bot = await fake.connect(make_bot(fake, tmp_path / "r.sqlite"))
+    bot = await fake.connect(await make_bot(fake, tmp_path / "r.sqlite"))
     await setup_event(fake)
     await verify(fake, fake.member)
     guild, svc, rng = fake.guild.id, bot.service, random.Random(7)
@@ -26,7 +27,7 @@ async def test_answers_within_3s_while_solving(fake_discord: FakeDiscord, tmp_pa
     ids = []
     for i in range(14):
         s = await svc.propose(guild, admin, f"Session {i}", "d")
-        await bot.post_session(settings, s)  # with its buttons, as /propose does
+        await post_session(bot, settings, s)  # with its buttons, as /propose does
         ids.append(s.id)
     for u in range(40):  # seed interest through the rules (the real ones)
         who = Actor(10_000 + u, f"a{u}", is_admin=True)

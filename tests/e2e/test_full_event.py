@@ -20,7 +20,6 @@ import os
 import re
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from icalendar import Calendar
 
 from bot.discord.checks import ROLE_REFUSAL
@@ -41,8 +40,6 @@ from tests.e2e.bot_harness import (
 from tests.e2e.fake_discord import ChannelType, FakeDiscord, Upload
 from tests.e2e.personal_harness import dms, placements
 from tests.e2e.test_bot_event import assert_no_pings
-
-pytestmark = pytest.mark.both_loops  # the whole event on uvloop and on asyncio's own loop
 
 PNG = b"\x89PNG\r\n\x1a\n"
 DAY1 = (datetime.now(UTC) + timedelta(days=30)).date()  # Discord refuses events in the past
@@ -129,7 +126,7 @@ async def test_full_event(fake_discord: FakeDiscord, tmp_path) -> None:
 
 
 async def _scenario(fake: FakeDiscord, db, clock: Clock) -> None:
-    bot = await fake.connect(make_bot(fake, db, clock))
+    bot = await fake.connect(await make_bot(fake, db, clock))
     guild = fake.guild.id
 
     # ---- admin setup: roles, channels, timezone --------------------------------------------
@@ -248,7 +245,7 @@ async def _scenario(fake: FakeDiscord, db, clock: Clock) -> None:
             assert cb.content == ("Verify first: enter the event's code with /verify "
                                   "code:<code> (ask the organisers for the code)."), cb.content
 
-    bot = await fake.restart(bot, make_bot(fake, db, clock))
+    bot = await restart_bot(fake, bot, db, clock)
     press = await fake.click(f"interest:{cpsat}:75", message=int(posted[cpsat]["id"]), user=alice)
     cb = await fake.wait_for_response(press.id)
     assert cb.ephemeral and "**yes**" in cb.content

@@ -15,4 +15,4 @@ def test_no_discord_import(name):
     names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     names |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
     assert not {x for x in names if x == "discord" or x.startswith(("discord.", "bot.discord."))
-                if x != "bot.discord.client"}
+                if x != "bot.discord.bot"}

@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.discord import embeds
-from bot.discord.preview import preview_message
 from bot.discord.reminders import reminder_text
+from bot.discord.scheduling import preview_message
 from bot.event import changes, explain
 from bot.event.models import (
     Entry,

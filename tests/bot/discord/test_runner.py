@@ -131,3 +131,19 @@ def test_refused_token_or_unreachable_discord_is_said_plainly(tmp_path: Path, di
     assert r.returncode == code, r.stderr
     assert says in r.stderr and "Traceback" not in r.stderr
     assert "abc.def.ghi" not in r.stderr + r.stdout  # the token is never shown
+
+
+def test_database_url_selects_postgresql_and_its_password_is_never_shown(tmp_path) -> None:
+    s = load_settings(None, env={"DATABASE_URL": "postgresql://bot:s3cret@db.example:5433/ev"})
+    assert s.database == "postgresql://bot:s3cret@db.example:5433/ev"
+    assert s.database_label == "postgresql://bot@db.example:5433/ev"
+    with pytest.raises(ConfigError, match="postgresql://"):
+        load_settings(None, env={}, database="mysql://x")
+
+
+def test_unreachable_postgresql_is_said_plainly(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text('database = "postgresql://bot:s3cret@127.0.0.1:1/ev"\n')
+    r = run_cli(tmp_path, env={"DISCORD_TOKEN": "x"})
+    assert r.returncode == 4, r.stderr
+    assert "cannot connect to PostgreSQL" in r.stderr and "Traceback" not in r.stderr
+    assert "s3cret" not in r.stderr

@@ -1,22 +1,48 @@
-"""Calendar files and explanations for /myschedule and /admin export-calendar."""
+"""The published timetable for each reader: `/schedule` with their choices marked, and
+`/myschedule`, their itinerary with the clashes among their wishes and an .ics calendar file."""
 
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 import discord
+from discord import app_commands
 
 from bot.discord import embeds
+from bot.discord.checks import actor_of, guild_id_of
 from bot.discord.direct import CLOSED_NOTE
 from bot.discord.errors import say
 from bot.event import calendar, explain
 from bot.event.models import Actor
 
+if TYPE_CHECKING:
+    from bot.discord.bot import SchedulerBot
 
-async def myschedule_reply(bot, interaction: discord.Interaction, guild_id: int,
-                           actor: Actor) -> None:
-    """The itinerary embed, the clashes among the attendee's wishes with the reason, and the
-    itinerary as an .ics file."""
+
+@app_commands.command(description="The published timetable, your choices marked")
+@app_commands.guild_only()
+async def schedule(interaction: discord.Interaction[SchedulerBot]) -> None:
+    guild_id, actor = guild_id_of(interaction), actor_of(interaction)
+    bot = interaction.client
+    view = await bot.service.published_view(guild_id, actor)
+    threads = await bot.threads.thread_ids(guild_id)
+    messages = embeds.split_messages(  # small events in one message, big ones in more
+        e for _, m in embeds.timetable_messages(view.timetable, view.levels, threads, guild_id)
+        for e in m)
+    legend = "★★ very · ★ yes · ☆ a little"
+    if len(messages) > 1:
+        legend += f" · the timetable in {len(messages)} messages"
+    await say(interaction, legend, embeds=messages[0] if messages else [])
+    for found in messages[1:]:  # every day and every slot: nothing left out
+        await say(interaction, embeds=found)
+
+
+@app_commands.command(description="Your own itinerary through the published timetable")
+@app_commands.guild_only()
+async def myschedule(interaction: discord.Interaction[SchedulerBot]) -> None:
+    guild_id, actor = guild_id_of(interaction), actor_of(interaction)
+    bot = interaction.client
     mine = await bot.service.my_schedule(guild_id, actor)
     items, tt = list(mine.items), mine.timetable
     found = explain.clashes(tt, mine.levels, embeds.discord_time, user_id=actor.user_id,
@@ -38,8 +64,8 @@ async def myschedule_reply(bot, interaction: discord.Interaction, guild_id: int,
               file=discord.File(io.BytesIO(ics), filename="my-schedule.ics"))
 
 
-async def timetable_file(bot, guild_id: int, actor: Actor) -> discord.File:
-    """The whole published timetable as an .ics file (admins)."""
+async def timetable_file(bot: SchedulerBot, guild_id: int, actor: Actor) -> discord.File:
+    """The whole published timetable as an .ics file (`/admin export-calendar`)."""
     view = await bot.service.published_view(guild_id, actor)
     ics = calendar.timetable_ics(view.timetable, guild_id=guild_id, event_name=view.event_name,
                                  descriptions={s.id: s.description for s in view.sessions})

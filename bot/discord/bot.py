@@ -1,0 +1,178 @@
+"""The bot object: the same one `session-scheduler run` starts and the end-to-end tests drive.
+
+It holds what the feature modules share (the rules, the stores, the timed jobs, the publish
+steps), created once here; commands reach it as `interaction.client`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import aiohttp
+import discord
+from discord import app_commands
+
+from bot.config import TOKEN_HELP, Settings
+from bot.discord import errors, reminders
+from bot.discord.announcements import AnnouncementsChannel
+from bot.discord.commands import COMMANDS
+from bot.discord.interest import InterestButton
+from bot.discord.mirror import EventMirror
+from bot.discord.notices import ChangeNotices
+from bot.discord.picture import TimetablePictures
+from bot.discord.publishing import Publisher
+from bot.discord.threads import SessionThreads
+from bot.event import EventService
+from bot.event.models import SYSTEM, EventSettings
+from bot.jobs.announcements import Announcer
+from bot.jobs.reminders import Reminders
+from bot.storage.mirror import MirrorStore
+from bot.storage.personal import PersonalStore
+from bot.storage.posting import PostingStore
+
+log = logging.getLogger(__name__)
+SETTINGS_TTL = 30.0  # seconds; a safety net, admin commands clear the cache at once
+
+
+class SchedulerBot(discord.Client):
+    """Slash commands only (no message content intent, no members intent). `service` is open;
+    closing the bot closes it."""
+
+    def __init__(self, settings: Settings, service: EventService, *,
+                 clock: Callable[[], float] = time.time, **client_options: Any):
+        client_options.setdefault("intents", discord.Intents.default())
+        super().__init__(allowed_mentions=discord.AllowedMentions.none(), **client_options)
+        self.settings = settings
+        self.service = service
+        self.clock = clock
+        self.tree = app_commands.CommandTree(self)
+        for command in COMMANDS:
+            self.tree.add_command(command)
+        self.tree.error(self._on_app_command_error)
+        self.synced: list[app_commands.AppCommand] = []
+        self._settings_cache: dict[int, tuple[float, EventSettings]] = {}
+        self.posting = PostingStore(service.db)
+        self.personal = PersonalStore(service.db)  # reminders, notices, closed DMs
+        mirrored = MirrorStore(service.db)
+        self.threads = SessionThreads(mirrored)
+        self.mirror = EventMirror(self, mirrored)
+        self.announcements = AnnouncementsChannel(self)
+        self.announcer = Announcer(
+            service, self.posting, self.announcements.announce,
+            lead_minutes=settings.announce_minutes_before,
+            agenda_time=settings.daily_agenda_time,
+            catch_up_minutes=settings.announce_catch_up_minutes, clock=clock)
+        self.reminders = Reminders(service, self.personal,
+                                   functools.partial(reminders.send_reminder, self), clock=clock)
+        self.pictures = TimetablePictures(self)
+        self.notices = ChangeNotices(self)
+        self.publisher = Publisher(self)
+        self._timed_jobs: asyncio.Task[None] | None = None
+
+    async def setup_hook(self) -> None:
+        self.add_dynamic_items(InterestButton)
+        if self.settings.guild_ids:
+            for gid in self.settings.guild_ids:
+                guild = discord.Object(gid)
+                self.tree.copy_global_to(guild=guild)
+                self.synced += await self.tree.sync(guild=guild)
+        else:
+            self.synced = await self.tree.sync()
+        # channels are known once the gateway is ready; missed announcements go out then
+        self._timed_jobs = asyncio.create_task(self._start_timed_jobs())
+
+    async def _start_timed_jobs(self) -> None:
+        await self.wait_until_ready()
+        try:
+            await self.announcer.start()
+        except Exception:
+            log.exception("the announcer could not start")
+        try:
+            await self.reminders.start(await self.posting.published_guilds())
+        except Exception:
+            log.exception("the reminders could not start")
+
+    async def close(self) -> None:
+        if self._timed_jobs is not None:
+            self._timed_jobs.cancel()
+        self.announcer.stop()
+        self.reminders.stop()
+        first = not self.is_closed()
+        await super().close()
+        if first:
+            await self.service.close()
+
+    # ------------------------------------------------------------------ settings for gates
+
+    async def gate_settings(self, guild_id: int) -> EventSettings:
+        """The event's settings (without the code) for the per-press gates, cached briefly:
+        every /admin command clears the guild's entry when it completes."""
+        hit = self._settings_cache.get(guild_id)
+        now = time.monotonic()
+        if hit is not None and now - hit[0] < SETTINGS_TTL:
+            return hit[1]
+        settings = await self.service.settings(guild_id, SYSTEM)
+        self._settings_cache[guild_id] = (now, settings)
+        return settings
+
+    def forget_settings(self, guild_id: int | None) -> None:
+        if guild_id is not None:
+            self._settings_cache.pop(guild_id, None)
+
+    async def on_app_command_completion(self, interaction: discord.Interaction[SchedulerBot],
+                                        command: Any) -> None:
+        self._admin_command_ended(interaction, command)
+
+    async def _on_app_command_error(self, interaction: discord.Interaction[SchedulerBot],
+                                    error: app_commands.AppCommandError) -> None:
+        self._admin_command_ended(interaction, interaction.command)
+        await errors.handle_error(interaction, error)
+
+    def _admin_command_ended(self, interaction: discord.Interaction[SchedulerBot],
+                             command: Any) -> None:
+        """An admin command may have changed the settings, also one that failed after
+        writing: the gates read them afresh."""
+        if command is not None and command.qualified_name.startswith("admin"):
+            self.forget_settings(interaction.guild_id)
+
+    def text_channel(self, channel_id: int | None) -> discord.abc.Messageable | None:
+        if channel_id is None:
+            return None
+        channel = self.get_channel(channel_id)
+        return channel if isinstance(channel, discord.abc.Messageable) else None
+
+
+class CannotConnect(RuntimeError):
+    """Discord refused the token or could not be reached: said plainly, no traceback."""
+
+    def __init__(self, message: str, token_refused: bool):
+        super().__init__(message)
+        self.token_refused = token_refused
+
+
+def run_bot(settings: Settings) -> None:
+    """Run the bot `session-scheduler run` starts until it stops (the token is never logged)."""
+    token = settings.token.get_secret_value() if settings.token else ""
+
+    async def main() -> None:
+        service = await EventService.open(settings.database)
+        async with SchedulerBot(settings, service) as bot:
+            await bot.start(token)
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        return
+    except discord.LoginFailure:
+        raise CannotConnect(f"Discord refused the token. {TOKEN_HELP}", True) from None
+    except discord.PrivilegedIntentsRequired:
+        raise CannotConnect("Discord refused a privileged intent; the bot needs none, so check "
+                            "that this is the right application.", True) from None
+    except (aiohttp.ClientConnectionError, OSError) as e:
+        raise CannotConnect(f"cannot reach Discord ({e}). Check the machine's network "
+                            "connection and start again; nothing was lost.", False) from None

@@ -1,1 +1,0 @@
-"""Command modules (one per area), loaded by the client's setup_hook."""

@@ -1,0 +1,86 @@
+"""Interest: `/interest`, and the four buttons under each session's post.
+
+`InterestButton` is registered once (`Client.add_dynamic_items`), so a press is answered from
+its custom_id alone, on any message: also one posted before a restart, or before the buttons
+were a `DynamicItem` (the custom_id format is the same).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+
+from bot.discord import embeds, errors
+from bot.discord.checks import attendee_actor
+from bot.discord.errors import say
+from bot.discord.options import public_sessions, session_id
+from bot.event.models import LEVEL_NAMES, Level, level_name
+
+if TYPE_CHECKING:
+    from bot.discord.bot import SchedulerBot
+
+NO_MENTIONS = discord.AllowedMentions.none()
+BUTTON_STYLES = {Level.NONE: discord.ButtonStyle.secondary,
+                 Level.A_LITTLE: discord.ButtonStyle.secondary,
+                 Level.YES: discord.ButtonStyle.primary,
+                 Level.VERY: discord.ButtonStyle.success}
+
+
+class InterestButton(discord.ui.DynamicItem[discord.ui.Button],
+                     template=r"interest:(?P<session>[0-9]{1,20}):(?P<level>[0-9]{1,3})"):
+    def __init__(self, session_id: int, level: int):
+        super().__init__(discord.ui.Button(
+            label=level_name(level).capitalize(),
+            style=BUTTON_STYLES.get(level, discord.ButtonStyle.secondary),
+            custom_id=f"interest:{session_id}:{level}"))
+        self.session_id = session_id
+        self.level = level
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction[SchedulerBot],
+                             item: discord.ui.Button, match: re.Match[str], /
+                             ) -> InterestButton:
+        return cls(int(match["session"]), int(match["level"]))
+
+    async def callback(self, interaction: discord.Interaction[SchedulerBot]) -> None:
+        """Gate, commit the level, then answer privately: the reply never precedes the COMMIT,
+        and a refusal is the same private message a command gives."""
+        try:
+            guild_id, actor, _ = await attendee_actor(interaction)
+            result = await interaction.client.service.set_interest(
+                guild_id, actor, self.session_id, self.level)
+        except Exception as e:
+            await errors.handle_error(interaction, e)
+            return
+        await interaction.response.send_message(interest_saved(result.title, result.level),
+                                                ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+
+@app_commands.command(description="Say how much you want to attend a session")
+@app_commands.guild_only()
+@app_commands.choices(level=[app_commands.Choice(name=LEVEL_NAMES[lv], value=int(lv))
+                             for lv in Level])
+@app_commands.autocomplete(session=public_sessions)
+async def interest(interaction: discord.Interaction[SchedulerBot], session: str,
+                   level: app_commands.Choice[int]) -> None:
+    guild_id, actor, _ = await attendee_actor(interaction)
+    result = await interaction.client.service.set_interest(guild_id, actor, session_id(session),
+                                                           level.value)
+    await say(interaction, interest_saved(result.title, result.level))
+
+
+def interest_view(session_id: int) -> discord.ui.View:
+    """The buttons under a session's post. Every item is dynamic, so discord.py keeps nothing
+    per posted message."""
+    view = discord.ui.View(timeout=None)
+    for level in Level:
+        view.add_item(InterestButton(session_id, int(level)))
+    return view
+
+
+def interest_saved(title: str, level: int) -> str:
+    """The confirmation a press and `/interest` both give."""
+    return f"Your interest in “{embeds.literal(title)}” is now **{level_name(level)}**."

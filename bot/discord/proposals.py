@@ -1,0 +1,197 @@
+"""Proposals: `/propose` (a form for what is left out), `/edit`, `/withdraw`, `/sessions`, and
+`/admin proposal approve|reject`. A public session is posted in the proposals channel with its
+interest buttons and its discussion thread."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+
+from bot.discord import embeds, errors
+from bot.discord.checks import actor_of, admin_actor, attendee_actor, guild_id_of
+from bot.discord.errors import say
+from bot.discord.interest import interest_view
+from bot.discord.options import own_sessions, pending_sessions, session_id
+from bot.event.models import EventSettings, SessionView
+
+if TYPE_CHECKING:
+    from bot.discord.bot import SchedulerBot
+
+log = logging.getLogger(__name__)
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+async def post_session(bot: SchedulerBot, settings: EventSettings,
+                       s: SessionView) -> str | None:
+    """A public session in the proposals channel, with its interest buttons and its
+    discussion thread (opened once). Returns a line for an organiser when Discord refused
+    the thread."""
+    channel = bot.text_channel(settings.proposals_channel_id)
+    if channel is None or s.status != "public":
+        return None
+    thread_id = await bot.threads.thread_id(settings.guild_id, s.id)
+    try:
+        msg = await channel.send(embed=embeds.session_embed(s, thread_id),
+                                 view=interest_view(s.id), allowed_mentions=NO_MENTIONS)
+    except discord.HTTPException as e:
+        log.warning("could not post session %s: %s", s.id, e)
+        return None
+    if thread_id is None:
+        return await bot.threads.open(settings.guild_id, s, msg)
+    return None
+
+
+# ---------------------------------------------------------------------------------- propose
+
+@app_commands.command(description="Propose a session (a form opens for what you leave out)")
+@app_commands.guild_only()
+async def propose(interaction: discord.Interaction[SchedulerBot],
+                  title: app_commands.Range[str, 1, 100] | None = None,
+                  description: app_commands.Range[str, 0, 1500] | None = None) -> None:
+    await attendee_actor(interaction)
+    if title is None or not description:
+        await interaction.response.send_modal(ProposeModal(title))
+        return
+    await _proposed(interaction, title, description)
+
+
+async def _proposed(interaction: discord.Interaction[SchedulerBot], title: str,
+                    description: str) -> None:
+    guild_id, actor, settings = await attendee_actor(interaction)
+    s = await interaction.client.service.propose(guild_id, actor, title, description)
+    if s.status == "public":
+        await say(interaction, f"Proposed **{embeds.literal(s.title)}** (#{s.id}). It is "
+                  "public: people can now say they are interested.")
+        await post_session(interaction.client, settings, s)
+    else:
+        await say(interaction, f"Proposed **{embeds.literal(s.title)}** (#{s.id}). It waits "
+                  "for an organiser's approval.")
+
+
+class ProposeModal(discord.ui.Modal, title="Propose a session"):
+    session_title = discord.ui.TextInput(label="Title", custom_id="propose:title",
+                                         max_length=100)
+    description = discord.ui.TextInput(label="Description", custom_id="propose:description",
+                                       style=discord.TextStyle.paragraph, required=True,
+                                       max_length=1500)
+
+    def __init__(self, title: str | None = None):
+        super().__init__(timeout=15 * 60)
+        if title:
+            self.session_title.default = title
+
+    async def on_submit(self, interaction: discord.Interaction[SchedulerBot]) -> None:
+        await _proposed(interaction, self.session_title.value, self.description.value or "")
+
+    async def on_error(self, interaction: discord.Interaction[SchedulerBot],
+                       error: Exception) -> None:
+        await errors.handle_error(interaction, error)
+
+
+# ------------------------------------------------------------------------ edit and withdraw
+
+@app_commands.command(description="Change the title or description of your session")
+@app_commands.guild_only()
+@app_commands.autocomplete(session=own_sessions)
+async def edit(interaction: discord.Interaction[SchedulerBot], session: str,
+               title: app_commands.Range[str, 1, 100] | None = None,
+               description: app_commands.Range[str, 0, 1500] | None = None) -> None:
+    guild_id, actor = guild_id_of(interaction), actor_of(interaction)
+    s = await interaction.client.service.edit_session(guild_id, actor, session_id(session),
+                                                      title=title, description=description)
+    note = " It waits for an organiser's approval again." if s.status == "pending" else ""
+    await say(interaction, f"Updated **{embeds.literal(s.title)}** (#{s.id}).{note}",
+              embed=embeds.session_embed(s))
+
+
+@app_commands.command(description="Withdraw a session you proposed")
+@app_commands.guild_only()
+@app_commands.autocomplete(session=own_sessions)
+async def withdraw(interaction: discord.Interaction[SchedulerBot], session: str) -> None:
+    guild_id, actor = guild_id_of(interaction), actor_of(interaction)
+    s = await interaction.client.service.withdraw_session(guild_id, actor, session_id(session))
+    await say(interaction, f"Withdrew **{embeds.literal(s.title)}** (#{s.id}).")
+
+
+# -------------------------------------------------------------------------------- sessions
+
+Page = tuple[discord.Embed, int, int]
+
+
+@app_commands.command(description="The sessions, with your interest in each")
+@app_commands.guild_only()
+async def sessions(interaction: discord.Interaction[SchedulerBot],
+                   page: app_commands.Range[int, 1, 1000] = 1) -> None:
+    guild_id, actor = guild_id_of(interaction), actor_of(interaction)
+    service = interaction.client.service
+
+    async def render(n: int) -> Page:
+        return embeds.sessions_page(await service.list_sessions(guild_id, actor), n)
+
+    embed, page, pages = await render(page)
+    if pages > 1:
+        await say(interaction, embed=embed, view=SessionPages(render, page, pages))
+    else:
+        await say(interaction, embed=embed)
+
+
+class SessionPages(discord.ui.View):
+    """◀ ▶ under an ephemeral /sessions page (only its reader sees it; 10 minutes)."""
+
+    def __init__(self, render: Callable[[int], Awaitable[Page]], page: int, pages: int):
+        super().__init__(timeout=10 * 60)
+        self.render, self.page, self.pages = render, page, pages
+        self._sync()
+
+    def _sync(self) -> None:
+        self.previous.disabled = self.page <= 1
+        self.next.disabled = self.page >= self.pages
+
+    async def _show(self, interaction: discord.Interaction[SchedulerBot], page: int) -> None:
+        embed, self.page, self.pages = await self.render(page)
+        self._sync()
+        await interaction.response.edit_message(embed=embed, view=self,
+                                                allowed_mentions=NO_MENTIONS)
+
+    @discord.ui.button(label="◀", style=discord.ButtonStyle.secondary)
+    async def previous(self, interaction: discord.Interaction[SchedulerBot],
+                       button: discord.ui.Button) -> None:
+        await self._show(interaction, self.page - 1)
+
+    @discord.ui.button(label="▶", style=discord.ButtonStyle.secondary)
+    async def next(self, interaction: discord.Interaction[SchedulerBot],
+                   button: discord.ui.Button) -> None:
+        await self._show(interaction, self.page + 1)
+
+    async def on_error(self, interaction: discord.Interaction[SchedulerBot], error: Exception,
+                       item: discord.ui.Item) -> None:
+        await errors.handle_error(interaction, error)
+
+
+# ------------------------------------------------------------------------------ moderation
+
+proposal = app_commands.Group(name="proposal", description="Pending proposals")
+
+
+@proposal.command(name="approve", description="Make a pending proposal public")
+@app_commands.autocomplete(session=pending_sessions)
+async def approve(interaction: discord.Interaction[SchedulerBot], session: str) -> None:
+    guild_id, actor = await admin_actor(interaction)
+    bot = interaction.client
+    s = await bot.service.approve(guild_id, actor, session_id(session))
+    await say(interaction, f"Approved **{embeds.literal(s.title)}** (#{s.id}).")
+    problem = await post_session(bot, await bot.gate_settings(guild_id), s)
+    if problem:
+        await say(interaction, problem)
+
+
+@proposal.command(name="reject", description="Refuse a pending proposal")
+@app_commands.autocomplete(session=pending_sessions)
+async def reject(interaction: discord.Interaction[SchedulerBot], session: str) -> None:
+    guild_id, actor = await admin_actor(interaction)
+    s = await interaction.client.service.reject(guild_id, actor, session_id(session))
+    await say(interaction, f"Rejected **{embeds.literal(s.title)}** (#{s.id}).")

@@ -1,0 +1,80 @@
+"""`/admin setup`: create the event, and choose its roles and channels (the attendee role is
+created when none is chosen)."""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+
+from bot.discord.checks import admin_actor
+from bot.discord.errors import Refused, say
+from bot.discord.verification import on_off
+
+if TYPE_CHECKING:
+    from bot.discord.bot import SchedulerBot
+
+_ZONES = sorted(zoneinfo.available_timezones())
+
+
+async def _zones(interaction: discord.Interaction[SchedulerBot],
+                 current: str) -> list[app_commands.Choice[str]]:
+    needle = current.casefold().replace(" ", "_")
+    return [app_commands.Choice(name=z, value=z) for z in _ZONES
+            if needle in z.casefold()][:25]
+
+
+def _mention(kind: str, i: int | None) -> str:
+    return "not set" if i is None else (f"<#{i}>" if kind == "c" else f"<@&{i}>")
+
+
+@app_commands.command(name="setup", description="Create the event, choose roles and channels")
+@app_commands.autocomplete(timezone=_zones)
+async def setup_event(interaction: discord.Interaction[SchedulerBot],
+                      name: app_commands.Range[str, 1, 100] | None = None,
+                      timezone: str | None = None,
+                      attendee_role: discord.Role | None = None,
+                      organiser_role: discord.Role | None = None,
+                      proposals_channel: discord.TextChannel | None = None,
+                      announcements_channel: discord.TextChannel | None = None,
+                      verification_required: bool | None = None) -> None:
+    guild_id, actor = await admin_actor(interaction)
+    service = interaction.client.service
+    settings = await service.setup_event(guild_id, actor, name=name or "Unconference",
+                                         timezone=timezone or "UTC")
+    changes: dict[str, object] = {}
+    if name is not None:
+        changes["name"] = name
+    if timezone is not None:
+        changes["timezone"] = timezone
+    if attendee_role is not None:
+        changes["verified_role_id"] = attendee_role.id
+    elif settings.verified_role_id is None and interaction.guild is not None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            role = await interaction.guild.create_role(name="Attendee",
+                                                       reason="session-scheduler setup")
+        except discord.Forbidden:
+            raise Refused("I cannot create the attendee role: give me the Manage Roles "
+                          "permission, or choose an existing role with attendee_role.") from None
+        changes["verified_role_id"] = role.id
+    if organiser_role is not None:
+        changes["organiser_role_id"] = organiser_role.id
+    if proposals_channel is not None:
+        changes["proposals_channel_id"] = proposals_channel.id
+    if announcements_channel is not None:
+        changes["announcements_channel_id"] = announcements_channel.id
+    if verification_required is not None:
+        changes["verification_required"] = verification_required
+    if changes:
+        settings = await service.update_settings(guild_id, actor, **changes)
+    await say(interaction,
+              f"**{settings.name}** ({settings.timezone})\n"
+              f"Attendee role: {_mention('r', settings.verified_role_id)}\n"
+              f"Organiser role: {_mention('r', settings.organiser_role_id)}\n"
+              f"Proposals channel: {_mention('c', settings.proposals_channel_id)}\n"
+              f"Announcements channel: {_mention('c', settings.announcements_channel_id)}\n"
+              f"Verification required: {on_off(settings.verification_required)}\n"
+              f"Verification code: ||{settings.verification_code}||")

@@ -1,0 +1,138 @@
+"""The timetable's frame, for organisers: `/admin day|slot|room ...`, and `/admin timetable
+import|show` (a TOML attachment replaces days, slots and rooms at once)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+
+from bot.discord import embeds
+from bot.discord.checks import admin_actor
+from bot.discord.errors import say
+from bot.event.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from bot.discord.bot import SchedulerBot
+
+MAX_TOML_BYTES = 200_000
+
+day = app_commands.Group(name="day", description="Days of the event")
+slot = app_commands.Group(name="slot", description="Slots and breaks")
+room = app_commands.Group(name="room", description="Rooms")
+timetable = app_commands.Group(name="timetable", description="The whole timetable")
+
+
+@day.command(name="add", description="Add a day (YYYY-MM-DD)")
+async def day_add(interaction: discord.Interaction[SchedulerBot], date: str,
+                  label: str | None = None) -> None:
+    guild_id, actor = await admin_actor(interaction)
+    d = await interaction.client.service.add_day(guild_id, actor, date, label or "")
+    await say(interaction, f"Added day #{d.id}: {d.label or d.date.isoformat()}.")
+
+
+@day.command(name="remove", description="Remove a day and its slots")
+async def day_remove(interaction: discord.Interaction[SchedulerBot], day: int,
+                     force: bool = False) -> None:
+    guild_id, actor = await admin_actor(interaction)
+    await interaction.client.service.remove_day(guild_id, actor, day, force)
+    await say(interaction, f"Removed day #{day}.")
+
+
+@slot.command(name="add", description="Add a slot or break (times HH:MM, local)")
+async def slot_add(interaction: discord.Interaction[SchedulerBot], day: int, start: str,
+                   end: str, is_break: bool = False, label: str | None = None) -> None:
+    guild_id, actor = await admin_actor(interaction)
+    s = await interaction.client.service.add_slot(guild_id, actor, day, start, end, is_break,
+                                                  label or "")
+    kind = "break" if s.is_break else "slot"
+    await say(interaction, f"Added {kind} #{s.id}: {embeds.ts(s.start, 'F')}–"
+              f"{embeds.ts(s.end)}.")
+
+
+@slot.command(name="remove", description="Remove a slot or break")
+async def slot_remove(interaction: discord.Interaction[SchedulerBot], slot: int,
+                      force: bool = False) -> None:
+    guild_id, actor = await admin_actor(interaction)
+    await interaction.client.service.remove_slot(guild_id, actor, slot, force)
+    await say(interaction, f"Removed slot #{slot}.")
+
+
+@slot.command(name="lock", description="Keep this slot's sessions in place on re-runs")
+async def slot_lock(interaction: discord.Interaction[SchedulerBot], slot: int) -> None:
+    guild_id, actor = await admin_actor(interaction)
+    s = await interaction.client.service.lock_slot(guild_id, actor, slot)
+    await say(interaction, f"Slot #{s.id} is locked.")
+
+
+@slot.command(name="unlock", description="Let the scheduler move this slot's sessions")
+async def slot_unlock(interaction: discord.Interaction[SchedulerBot], slot: int) -> None:
+    guild_id, actor = await admin_actor(interaction)
+    s = await interaction.client.service.unlock_slot(guild_id, actor, slot)
+    await say(interaction, f"Slot #{s.id} is unlocked.")
+
+
+@room.command(name="add", description="Add a room")
+async def room_add(interaction: discord.Interaction[SchedulerBot],
+                   name: app_commands.Range[str, 1, 100],
+                   capacity: app_commands.Range[int, 1, 100_000],
+                   link: str | None = None) -> None:
+    guild_id, actor = await admin_actor(interaction)
+    r = await interaction.client.service.add_room(guild_id, actor, name, capacity, link)
+    await say(interaction, f"Added room #{r.id}: {r.name} ({r.capacity} seats).")
+
+
+@room.command(name="remove", description="Remove a room")
+async def room_remove(interaction: discord.Interaction[SchedulerBot], room: int,
+                      force: bool = False) -> None:
+    guild_id, actor = await admin_actor(interaction)
+    await interaction.client.service.remove_room(guild_id, actor, room, force)
+    await say(interaction, f"Removed room #{room}.")
+
+
+@room.command(name="voice", description="The voice or stage channel where a room's sessions "
+                                        "happen (leave out to clear)")
+async def room_voice(interaction: discord.Interaction[SchedulerBot], room: int,
+                     channel: discord.VoiceChannel | discord.StageChannel | None = None
+                     ) -> None:
+    guild_id, actor = await admin_actor(interaction)
+    r = await interaction.client.service.edit_room(
+        guild_id, actor, room, voice_channel_id=None if channel is None else channel.id)
+    where = (f"<#{r.voice_channel_id}>" if r.voice_channel_id else
+             "no channel (Discord events show the room's name as their location)")
+    await say(interaction, f"Room #{r.id} {r.name}: {where}. Publish again to move its "
+              "Discord events.")
+
+
+@timetable.command(name="import", description="Replace days, slots and rooms by a TOML file")
+async def timetable_import(interaction: discord.Interaction[SchedulerBot],
+                           file: discord.Attachment, force: bool = False) -> None:
+    guild_id, actor = await admin_actor(interaction)
+    if file.size > MAX_TOML_BYTES:
+        raise InvalidInput("The file is too large for a timetable (200 kB at most).")
+    try:
+        text = (await file.read()).decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput("The file is not UTF-8 text.") from None
+    r = await interaction.client.service.import_timetable_toml(guild_id, actor, text, force)
+    n = embeds.plural
+    breaks = (f" ({r.breaks} of them {'a break' if r.breaks == 1 else 'breaks'})"
+              if r.breaks else "")
+    await say(interaction, f"Imported {n(r.days, 'day')}, {n(r.slots, 'slot')}{breaks} "
+              f"and {n(r.rooms, 'room')}. Check it with /admin timetable show.")
+
+
+@timetable.command(name="show", description="Days, slots and rooms with their ids")
+async def timetable_show(interaction: discord.Interaction[SchedulerBot]) -> None:
+    guild_id, actor = await admin_actor(interaction)
+    tv = await interaction.client.service.timetable(guild_id, actor)
+    lines = [f"Timezone: {tv.timezone}"]
+    for d in tv.days:
+        lines.append(f"**Day #{d.id}** {d.label or ''} {d.date.isoformat()}")
+        for s in d.slots:
+            flags = (" break" if s.is_break else "") + (" 🔒" if s.locked else "")
+            lines.append(f"  slot #{s.id}: {embeds.ts(s.start)}–{embeds.ts(s.end)}{flags}")
+    lines += [f"Room #{r.id}: {r.name} ({r.capacity})" for r in tv.rooms]
+    text = "\n".join(lines)
+    await say(interaction, text[:1990] + ("…" if len(text) > 1990 else ""))

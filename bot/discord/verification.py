@@ -1,0 +1,79 @@
+"""Verification: `/verify` gives an attendee the event's role, and `/admin code ...` manages
+the code they enter."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+
+from bot.discord.checks import actor_of, admin_actor, guild_id_of
+from bot.discord.errors import say
+
+if TYPE_CHECKING:
+    from bot.discord.bot import SchedulerBot
+
+log = logging.getLogger(__name__)
+
+
+def on_off(v: bool) -> str:
+    return "on" if v else "off"
+
+
+@app_commands.command(description="Enter the event's code to join as an attendee")
+@app_commands.describe(code="The code the organisers shared")
+@app_commands.guild_only()
+async def verify(interaction: discord.Interaction[SchedulerBot],
+                 code: app_commands.Range[str, 1, 64]) -> None:
+    guild_id, actor = guild_id_of(interaction), actor_of(interaction)
+    result = await interaction.client.service.verify(guild_id, actor, code)
+    settings = await interaction.client.gate_settings(guild_id)  # the attendee role
+    role_note = ""
+    member, guild = interaction.user, interaction.guild
+    if settings.verified_role_id and isinstance(member, discord.Member) and guild is not None:
+        role = guild.get_role(settings.verified_role_id)
+        if role is not None and role not in member.roles:
+            try:
+                await member.add_roles(role, reason="verified with the event code")
+                role_note = f" You now have the {role.name} role."
+            except discord.HTTPException as e:
+                log.warning("could not add role %s: %s", role.id, e)
+                role_note = (" (I could not give you the attendee role: an organiser should "
+                             "check my role is above it.)")
+    text = "You were already verified." if result.already_verified else "You are verified!"
+    await say(interaction, text + role_note)
+
+
+code = app_commands.Group(name="code", description="The verification code")
+
+
+@code.command(name="show", description="Show the verification code (only to you)")
+async def code_show(interaction: discord.Interaction[SchedulerBot]) -> None:
+    guild_id, actor = await admin_actor(interaction)
+    shown = await interaction.client.service.show_code(guild_id, actor)
+    await say(interaction, f"The code is `{shown}`.")
+
+
+@code.command(name="rotate", description="A new random code; the old one stops working")
+async def code_rotate(interaction: discord.Interaction[SchedulerBot]) -> None:
+    guild_id, actor = await admin_actor(interaction)
+    new = await interaction.client.service.rotate_code(guild_id, actor)
+    await say(interaction, f"New code: `{new}`.")
+
+
+@code.command(name="set", description="Choose the code yourself")
+async def code_set(interaction: discord.Interaction[SchedulerBot],
+                   code: app_commands.Range[str, 4, 32]) -> None:
+    guild_id, actor = await admin_actor(interaction)
+    code = await interaction.client.service.set_code(guild_id, actor, code)
+    await say(interaction, f"The code is now `{code}`.")
+
+
+@code.command(name="required", description="Whether attendees must verify to take part")
+async def code_required(interaction: discord.Interaction[SchedulerBot], on: bool) -> None:
+    guild_id, actor = await admin_actor(interaction)
+    s = await interaction.client.service.update_settings(guild_id, actor,
+                                                         verification_required=on)
+    await say(interaction, f"Verification required: {on_off(s.verification_required)}.")
