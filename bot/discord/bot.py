@@ -39,13 +39,20 @@ log = logging.getLogger(__name__)
 SETTINGS_TTL = 30.0  # seconds; a safety net, admin commands clear the cache at once
 
 
+#: What the gateway sends the bot: its servers with their channels, roles and threads. Nothing
+#: else is read (no messages, members, typing, reactions...): interactions come regardless, and
+#: every event not asked for is one Discord does not send and the bot does not parse.
+INTENTS = discord.Intents(guilds=True)
+
+
 class SchedulerBot(discord.Client):
-    """Slash commands only (no message content intent, no members intent). `service` is open;
-    closing the bot closes it."""
+    """Slash commands only. `service` is open; closing the bot closes it. No message cache:
+    the bot edits its own posts by id and never reads messages."""
 
     def __init__(self, settings: Settings, service: EventService, *,
                  clock: Callable[[], float] = time.time, **client_options: Any):
-        client_options.setdefault("intents", discord.Intents.default())
+        client_options.setdefault("intents", INTENTS)
+        client_options.setdefault("max_messages", None)
         super().__init__(allowed_mentions=discord.AllowedMentions.none(), **client_options)
         self.settings = settings
         self.service = service

@@ -12,6 +12,7 @@ text and DATE as ISO text, through psycopg's own loaders.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 from collections.abc import Awaitable, Callable, Iterable
@@ -56,8 +57,14 @@ class IsoDateLoader(DateLoader):
 
 
 async def _configure(conn: psycopg.AsyncConnection) -> None:
+    """Every pooled connection: values as the rules use them, and commits that do not wait
+    for the disk. That is the durability of the SQLite default (WAL with `synchronous =
+    NORMAL`): a committed write survives the bot's crash, and only a crash of the database
+    machine may lose the last fraction of a second of writes, never corrupting anything.
+    Waiting for the disk halved the writes one machine takes (benchmarks/RESULTS.md)."""
     conn.adapters.register_loader("timestamptz", IsoTimestamptzLoader)
     conn.adapters.register_loader("date", IsoDateLoader)
+    await conn.execute("SET synchronous_commit = off")
 
 
 #: What PostgreSQL raises for values it refuses (see BadData).
@@ -65,12 +72,14 @@ REFUSED = (psycopg.IntegrityError, psycopg.DataError)
 
 
 class PostgresTx(Tx):
+    """One cursor for the whole transaction (each statement's rows are read before the next)."""
+
     def __init__(self, conn: psycopg.AsyncConnection):
-        self._conn = conn
+        self._cursor = conn.cursor()
 
     async def _run(self, sql: str, params: Params) -> psycopg.AsyncCursor:
         try:
-            return await self._conn.execute(pyformat(sql), params)
+            return await self._cursor.execute(pyformat(sql), params)
         except REFUSED as e:
             raise BadData(str(e)) from e
 
@@ -84,19 +93,21 @@ class PostgresTx(Tx):
         return (await self._run(sql, params)).rowcount
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
-        async with self._conn.cursor() as cursor:
-            try:
-                await cursor.executemany(pyformat(sql), list(rows))
-            except REFUSED as e:
-                raise BadData(str(e)) from e
+        try:
+            await self._cursor.executemany(pyformat(sql), list(rows))
+        except REFUSED as e:
+            raise BadData(str(e)) from e
 
 
 class PostgresDatabase(Database):
     kind = "postgresql"
 
-    def __init__(self, url: str, pool: AsyncConnectionPool):
+    def __init__(self, url: str, pool: AsyncConnectionPool, size: int):
         self.url = url
         self._pool = pool
+        # Callers queue here, where waiting costs little, so the pool always has a connection
+        # free when asked (its own queue arms a timeout per waiting caller).
+        self._turns = asyncio.Semaphore(size)
 
     @classmethod
     async def open(cls, url: str, pool_size: int = POOL_SIZE) -> PostgresDatabase:
@@ -111,7 +122,7 @@ class PostgresDatabase(Database):
                                    configure=_configure,
                                    kwargs={"autocommit": True, "row_factory": dict_row})
         await pool.open(wait=True)
-        return cls(url, pool)
+        return cls(url, pool, pool_size)
 
     async def write(self, fn: Callable[[Tx], Awaitable[T]], *, guild: int | None = None,
                     shared: bool = False) -> T:
@@ -120,11 +131,11 @@ class PostgresDatabase(Database):
             lock = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
             begin = sql.SQL("BEGIN; SELECT {}({})").format(sql.Identifier(lock),
                                                            sql.Literal(int(guild)))
-        async with self._pool.connection() as conn:
+        async with self._turns, self._pool.connection() as conn:
             return await _transaction(conn, begin, fn)
 
     async def read(self, fn: Callable[[Tx], Awaitable[T]]) -> T:
-        async with self._pool.connection() as conn:
+        async with self._turns, self._pool.connection() as conn:
             return await _transaction(conn, READ, fn)
 
     async def backup(self, target: Path | None = None) -> Path:
