@@ -26,7 +26,7 @@ DEFAULT_TIME_LIMITS = {"xen-like": 10.0, "medium": 30.0, "large": 60.0, "huge": 
 RATIO_SIZES = ("xen-like", "medium", "large")
 ENGINE_SEED = 0
 REPO_ROOT = Path(__file__).resolve().parents[1]
-ORBEL_DIR = REPO_ROOT / ".." / "shared" / "benchmarks" / "orbel"
+ORBEL_DIR = REPO_ROOT / "benchmarks" / "orbel"
 ORBEL = (  # name, file, known optimum utility (None if unknown)
     ("orbel2017", "orbel2017.json", 110_600),
     ("orbel2026", "orbel2026.json", None),

@@ -1,4 +1,4 @@
-"""The engine's contract: instance in, result out (see DESIGN.md §2).
+"""The engine's contract: instance in, result out (docs/engine.md).
 
 Validation lives here so that every consumer (CLI, bot, tests) refuses bad input with the same
 messages, each naming the offending item.

@@ -1,4 +1,4 @@
-"""The event's rules: one async call per user action, no Discord import (see DESIGN.md §1)."""
+"""The event's rules: one async call per user action, no Discord import (docs/architecture.md)."""
 
 from bot.event.errors import Conflict, EventError, Forbidden, InvalidInput, NotFound, RateLimited
 from bot.event.models import Actor, Level

@@ -1,4 +1,4 @@
-"""Imports point down only: storage and rules never import Discord (DESIGN.md §1)."""
+"""Imports point down only: storage and rules never import Discord (docs/architecture.md)."""
 
 import ast
 from pathlib import Path

@@ -1,4 +1,4 @@
-"""The configuration and the runner stay free of Discord (DESIGN.md §1): only bot/discord
+"""The configuration and the runner stay free of Discord (docs/architecture.md): only bot/discord
 talks to Discord (the timed jobs are checked with the other layers, tests/bot/test_layers.py)."""
 
 import ast
