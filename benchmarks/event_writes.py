@@ -6,11 +6,12 @@
 Each writer is an attendee who keeps changing their interest (set_interest: a full rules call,
 one transaction, committed before it returns). SQLite is a file in a temporary folder;
 PostgreSQL a throwaway server on this machine (tests/postgres.py) with its durable defaults
-(fsync and synchronous commit on). The engines are measured one after the other in the same
-run, rows interleaved, so both see the same machine. On PostgreSQL the writers can also be
-split over several processes, as the bot's would be past one process. Prints a markdown table:
-updates/s over the whole run, p50/p99 latency of one call, and the client processes' CPU per
-update (the database server's own CPU not counted).
+(fsync and synchronous commit on), sharing the machine's cores with the writers. The engines
+are measured one after the other in the same run, rows interleaved, so both see the same
+machine. On PostgreSQL the writers can also be split over several processes, as they would be
+once a deployment runs several bot processes. Prints a markdown table: updates/s over the whole
+run, p50/p99 latency of one call, and the client processes' CPU per update (the database
+server's own CPU not counted).
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.postgres import MISSING, find_binaries, postgres_server
@@ -15,3 +17,13 @@ def postgres():
         pytest.skip(MISSING)
     with postgres_server() as server:
         yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path: Path) -> str:
+    """Where a test's events live, on each engine in turn: the path of a new SQLite file, or
+    the URL of a new database on the throwaway PostgreSQL server. Reopening it finds the same
+    data."""
+    if request.param == "sqlite":
+        return str(tmp_path / "event.sqlite")
+    return request.getfixturevalue("postgres").new_database()

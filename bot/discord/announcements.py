@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.discord import embeds
-from bot.discord.errors import Refused
+from bot.discord.errors import NO_MENTIONS, Refused
 from bot.event.models import (
     SYSTEM,
     EventSettings,
@@ -22,7 +22,6 @@ from bot.event.models import (
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
 
-NO_MENTIONS = discord.AllowedMentions.none()
 TIMETABLE = "timetable"
 
 

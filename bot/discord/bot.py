@@ -31,6 +31,7 @@ from bot.event import EventService
 from bot.event.models import SYSTEM, EventSettings
 from bot.jobs.announcements import Announcer
 from bot.jobs.reminders import Reminders
+from bot.storage import DatabaseUnavailable
 from bot.storage.mirror import MirrorStore
 from bot.storage.personal import PersonalStore
 from bot.storage.posting import PostingStore
@@ -167,8 +168,17 @@ def run_bot(settings: Settings) -> None:
     token = settings.token.get_secret_value() if settings.token else ""
 
     async def main() -> None:
-        service = await EventService.open(settings.database)
-        async with SchedulerBot(settings, service) as bot:
+        try:
+            service = await EventService.open(settings.database)
+        except OSError as e:  # a SQLite file that cannot be created or opened
+            raise DatabaseUnavailable(f"cannot open the database {settings.database_label} "
+                                      f"({e})") from None
+        try:
+            bot = SchedulerBot(settings, service)
+        except BaseException:
+            await service.close()
+            raise
+        async with bot:
             await bot.start(token)
 
     try:

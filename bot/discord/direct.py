@@ -4,14 +4,14 @@ told apart from passing failures: the callers record closed DMs and stop trying.
 from __future__ import annotations
 
 import logging
-from typing import Literal
 
 import discord
 
+from bot.discord.errors import NO_MENTIONS
+from bot.event.models import DmOutcome
+
 log = logging.getLogger(__name__)
-NO_MENTIONS = discord.AllowedMentions.none()
 CANNOT_DM = 50007
-Outcome = Literal["sent", "closed", "failed"]
 CLOSED_NOTE = ("I could not send you a direct message: your DMs are closed to me. I stopped "
                "trying. To get reminders and timetable-change messages, allow direct messages "
                "from this server's members (Privacy Settings of the server), then run "
@@ -31,7 +31,7 @@ def fit(lines: list[str], limit: int = 2000) -> str:
     return "\n".join(out)[:limit]
 
 
-async def send_dm(client: discord.Client, user_id: int, content: str) -> Outcome:
+async def send_dm(client: discord.Client, user_id: int, content: str) -> DmOutcome:
     try:
         channel = await client.create_dm(discord.Object(id=user_id))
         await channel.send(content[:2000], allowed_mentions=NO_MENTIONS)

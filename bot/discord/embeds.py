@@ -21,6 +21,7 @@ from bot.event.models import (
     level_name,
 )
 from bot.event.solving import SolveProgress
+from bot.event.text import cut
 
 COLOUR = discord.Colour.blurple()
 MAX_FIELDS = 25
@@ -51,16 +52,12 @@ def discord_time(dt: datetime) -> str:
     return ts(dt, "f")
 
 
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def session_embed(s: SessionView, thread_id: int | None = None) -> discord.Embed:
-    e = discord.Embed(title=_cut(literal(s.title), 256),
-                      description=_cut(s.description or "", 4000), colour=COLOUR)
+    e = discord.Embed(title=cut(literal(s.title), 256),
+                      description=cut(s.description or "", 4000), colour=COLOUR)
     if thread_id is not None:
         e.add_field(name="Discussion", value=f"<#{thread_id}>")
-    e.set_footer(text=_cut(f"Session #{s.id} · proposed by {s.owner_name or s.owner_id}", 2048))
+    e.set_footer(text=cut(f"Session #{s.id} · proposed by {s.owner_name or s.owner_id}", 2048))
     return e
 
 
@@ -75,8 +72,8 @@ def sessions_page(sessions: list[SessionView], page: int, per_page: int = 10
         e.description = "No sessions yet: propose one with /propose."
     for s in chunk:
         status = "" if s.status == "public" else f" ({s.status})"
-        e.add_field(name=_cut(f"#{s.id} {literal(s.title)}{status}", 256),
-                    value=_cut(f"your interest: **{level_name(s.my_level)}** · "
+        e.add_field(name=cut(f"#{s.id} {literal(s.title)}{status}", 256),
+                    value=cut(f"your interest: **{level_name(s.my_level)}** · "
                                f"{s.interested} interested\n{s.description}", FIELD_VALUE),
                     inline=False)
     e.set_footer(text=f"Page {page}/{pages} · /interest or the buttons in the proposals "
@@ -87,7 +84,7 @@ def sessions_page(sessions: list[SessionView], page: int, per_page: int = 10
 def _slot_heading(ps: PublishedSlot) -> str:
     s = ps.slot
     label = f" · {s.label}" if s.label else ""
-    return _cut(f"{ts(s.start)}–{ts(s.end)}{label}", 256)
+    return cut(f"{ts(s.start)}–{ts(s.end)}{label}", 256)
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
@@ -104,7 +101,7 @@ def pack_lines(lines: list[str], limit: int) -> list[str]:
     only when it alone is longer)."""
     chunks: list[str] = []
     for line in lines:
-        line = _cut(line, limit)
+        line = cut(line, limit)
         if chunks and len(chunks[-1]) + 1 + len(line) <= limit:
             chunks[-1] += "\n" + line
         else:
@@ -150,7 +147,7 @@ def _slot_fields(ps: PublishedSlot, mine: dict[int, int] | None,
     """(name, value) fields of one slot: a slot too full for one field goes on in more."""
     heading = _slot_heading(ps)
     values = pack_lines(_slot_lines(ps, mine, threads, guild_id), FIELD_VALUE)
-    return [(heading if i == 0 else _cut(f"{heading} (continued)", 256), value)
+    return [(heading if i == 0 else cut(f"{heading} (continued)", 256), value)
             for i, value in enumerate(values)]
 
 
@@ -160,7 +157,7 @@ def day_messages(day: PublishedDay, mine: dict[int, int] | None = None,
     """One day as as many messages as it takes, every session shown: each message within
     Discord's limits (10 embeds of 25 fields, 6000 characters in all), titled "(part 2 of 3)"
     when a day needs several."""
-    title = _cut(f"{day.label or day.date.strftime('%A')} · {day.date.isoformat()}", 256)
+    title = cut(f"{day.label or day.date.strftime('%A')} · {day.date.isoformat()}", 256)
     messages: list[list[discord.Embed]] = [[discord.Embed(title=title, colour=COLOUR)]]
     for ps in day.slots:
         for name, value in _slot_fields(ps, mine, threads, guild_id):
@@ -178,7 +175,7 @@ def day_messages(day: PublishedDay, mine: dict[int, int] | None = None,
         messages[0][0].description = "No slots."
     if len(messages) > 1:
         for i, message in enumerate(messages, 1):
-            message[0].title = _cut(f"{title} (part {i} of {len(messages)})", 256)
+            message[0].title = cut(f"{title} (part {i} of {len(messages)})", 256)
     return messages
 
 
@@ -241,7 +238,7 @@ def itinerary_embed(items: list[ItineraryItem]) -> discord.Embed:
             alt = " (also: " + ", ".join(literal(x.title) for x, _ in it.alternatives[:3]) + ")"
         lines.append(f"{when}: **{literal(it.expected.title)}** in "
                      f"{literal(it.expected.room_name)}{alt}")
-    e.description = _cut("\n".join(lines) or "Nothing scheduled.", 4000)
+    e.description = cut("\n".join(lines) or "Nothing scheduled.", 4000)
     return e
 
 
@@ -267,10 +264,10 @@ def preview_embed(v: ScheduleVersion, unplaced: Sequence[str] = (),
     e.add_field(name="Sessions placed", value=str(v.placed))
     e.add_field(name="Sessions moved", value=str(v.moved) if moved is None else moved)
     e.add_field(name="Solve time", value=f"{v.solve_seconds:.1f}s")
-    e.add_field(name="Unplaced", value=_cut("\n".join(unplaced) or "none", FIELD_VALUE),
+    e.add_field(name="Unplaced", value=cut("\n".join(unplaced) or "none", FIELD_VALUE),
                 inline=False)
     e.add_field(name="Rooms over capacity",
-                value=_cut("\n".join(over_capacity) or "none", FIELD_VALUE), inline=False)
+                value=cut("\n".join(over_capacity) or "none", FIELD_VALUE), inline=False)
     e.set_footer(text=f"Publish with /admin schedule publish version:{v.id}")
     return e
 
@@ -292,5 +289,5 @@ def agenda_messages(day: PublishedDay, threads: dict[int, int] | None = None,
     """The day's agenda: the day as posted in the timetable, as many messages as it takes."""
     messages = day_messages(day, threads=threads, guild_id=guild_id)
     for message in messages:
-        message[0].title = _cut("Today: " + (message[0].title or ""), 256)
+        message[0].title = cut("Today: " + (message[0].title or ""), 256)
     return messages

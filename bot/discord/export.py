@@ -39,6 +39,7 @@ async def export_calendar(interaction: discord.Interaction[SchedulerBot]) -> Non
 @app_commands.command(name="backup", description="A copy of the database on the bot's machine")
 async def backup(interaction: discord.Interaction[SchedulerBot]) -> None:
     guild_id, actor = await admin_actor(interaction)
+    await interaction.response.defer(ephemeral=True, thinking=True)  # a copy can take a while
     bot = interaction.client
     target = bot.settings.backup_dir / (
         f"session-scheduler-{time.strftime('%Y%m%d-%H%M%S')}-{interaction.id}.sqlite")

@@ -15,14 +15,13 @@ from discord import app_commands
 
 from bot.discord import embeds, errors
 from bot.discord.checks import attendee_actor
-from bot.discord.errors import say
+from bot.discord.errors import NO_MENTIONS, say
 from bot.discord.options import public_sessions, session_id
 from bot.event.models import LEVEL_NAMES, Level, level_name
 
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
 
-NO_MENTIONS = discord.AllowedMentions.none()
 BUTTON_STYLES = {Level.NONE: discord.ButtonStyle.secondary,
                  Level.A_LITTLE: discord.ButtonStyle.secondary,
                  Level.YES: discord.ButtonStyle.primary,

@@ -23,12 +23,10 @@ class ChangeNotices:
         self.bot = bot
 
     async def tell_moves(self, done: Publication) -> str | None:
-        before, after = done.previous_version_id, done.version.id
-        if before is None or before == after:
+        if done.previous_timetable is None:  # nothing published before, or the same version
             return None
+        before, after = done.previous_timetable.version_id, done.version.id
         service, store, guild_id = self.bot.service, self.bot.personal, done.guild_id
-        if done.previous_timetable is None:
-            return None
         found = [m for m in changes.moves(done.previous_timetable, done.timetable)
                  if m.kind in changes.TELL]
         if not found:

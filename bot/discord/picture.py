@@ -9,14 +9,13 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.discord.errors import Refused
+from bot.discord.errors import NO_MENTIONS, Refused
 from bot.event.models import Publication
 from bot.render.timetable_png import TimetablePicture, render_timetable
 
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
 
-NO_MENTIONS = discord.AllowedMentions.none()
 PICTURE = "timetable-picture"
 KEY = "all"
 MAX_FILES = 10  # Discord: attachments per message

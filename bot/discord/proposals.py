@@ -13,7 +13,7 @@ from discord import app_commands
 
 from bot.discord import embeds, errors
 from bot.discord.checks import actor_of, admin_actor, attendee_actor, guild_id_of
-from bot.discord.errors import say
+from bot.discord.errors import NO_MENTIONS, say
 from bot.discord.interest import interest_view
 from bot.discord.options import own_sessions, pending_sessions, session_id
 from bot.event.models import EventSettings, SessionView
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
 
 log = logging.getLogger(__name__)
-NO_MENTIONS = discord.AllowedMentions.none()
 
 
 async def post_session(bot: SchedulerBot, settings: EventSettings,

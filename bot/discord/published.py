@@ -15,6 +15,7 @@ from bot.discord.direct import CLOSED_NOTE
 from bot.discord.errors import say
 from bot.event import calendar, explain
 from bot.event.models import Actor
+from bot.event.text import cut
 
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
@@ -52,7 +53,7 @@ async def myschedule(interaction: discord.Interaction[SchedulerBot]) -> None:
     if found:
         text = "\n\n".join(c.text for c in found)
         shown.append(discord.Embed(title="Clashes among the sessions you want",
-                                   colour=embeds.COLOUR, description=embeds._cut(text, 4000)))
+                                   colour=embeds.COLOUR, description=cut(text, 4000)))
     ics = calendar.itinerary_ics(items, guild_id=guild_id, event_name=mine.event_name,
                                  version_id=tt.version_id,
                                  descriptions={s.id: s.description for s in mine.sessions},

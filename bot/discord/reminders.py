@@ -3,22 +3,24 @@ the bot starts once the gateway is ready and re-arms on every publish)."""
 
 from __future__ import annotations
 
-import contextlib
+import logging
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 
 from bot.discord.checks import actor_of, guild_id_of
-from bot.discord.direct import CLOSED_NOTE, Outcome, send_dm
+from bot.discord.direct import CLOSED_NOTE, send_dm
 from bot.discord.embeds import literal, ts
 from bot.discord.errors import say
-from bot.event.models import EventSettings
+from bot.event.models import DmOutcome, EventSettings
 from bot.event.reminders import DEFAULT_MINUTES, MAX_MINUTES, MIN_MINUTES, ReminderPrefs
 from bot.jobs.reminders import Reminder
 
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
+
+log = logging.getLogger(__name__)
 
 
 def reminder_text(r: Reminder, settings: EventSettings) -> str:
@@ -31,7 +33,7 @@ def reminder_text(r: Reminder, settings: EventSettings) -> str:
 
 
 async def send_reminder(client: discord.Client, r: Reminder,
-                        settings: EventSettings) -> Outcome:
+                        settings: EventSettings) -> DmOutcome:
     return await send_dm(client, r.user_id, reminder_text(r, settings))
 
 
@@ -54,25 +56,29 @@ async def remind_on(interaction: discord.Interaction[SchedulerBot],
                     minutes: app_commands.Range[int, MIN_MINUTES, MAX_MINUTES] | None = None
                     ) -> None:
     guild_id, actor = guild_id_of(interaction), actor_of(interaction)
-    bot = interaction.client
-    before = await bot.service.reminder_prefs(guild_id, actor)
-    prefs = await bot.service.set_reminders(guild_id, actor, True, minutes)
+    prefs = await interaction.client.service.set_reminders(guild_id, actor, True, minutes)
     again = (" My last direct message to you failed because your DMs were closed; I will "
-             "try again from now on." if before.dms_closed else "")
+             "try again from now on." if prefs.previous and prefs.previous.dms_closed else "")
     await _reply(interaction, prefs,
                  f"Reminders on: I will DM you {prefs.minutes_before} minutes before each "
                  "session of your schedule (see /myschedule). Keep direct messages from this "
                  f"server's members allowed.{again}")
-    with contextlib.suppress(Exception):
-        await bot.reminders.rebuild(guild_id, actor.user_id)
+    await _rearm(interaction.client, guild_id, actor.user_id)
 
 
 @remind.command(name="off", description="No more reminders")
 async def remind_off(interaction: discord.Interaction[SchedulerBot]) -> None:
     guild_id, actor = guild_id_of(interaction), actor_of(interaction)
-    bot = interaction.client
-    before = await bot.service.reminder_prefs(guild_id, actor)
-    prefs = await bot.service.set_reminders(guild_id, actor, False)
-    await _reply(interaction, prefs,
-                 "Reminders off." if before.enabled else "Reminders were already off.")
-    await bot.reminders.rebuild(guild_id, actor.user_id)
+    prefs = await interaction.client.service.set_reminders(guild_id, actor, False)
+    was_on = prefs.previous is not None and prefs.previous.enabled
+    await _reply(interaction, prefs, "Reminders off." if was_on else "Reminders were already off.")
+    await _rearm(interaction.client, guild_id, actor.user_id)
+
+
+async def _rearm(bot: SchedulerBot, guild_id: int, user_id: int) -> None:
+    """The user's reminder jobs again, after the reply: a failure is logged, not shown, since
+    the change itself is saved (and the jobs are rebuilt at the next publish or start)."""
+    try:
+        await bot.reminders.rebuild(guild_id, user_id)
+    except Exception:
+        log.exception("could not re-arm the reminders of user %s in guild %s", user_id, guild_id)

@@ -15,7 +15,7 @@ from discord import app_commands
 
 from bot.discord import embeds
 from bot.discord.checks import admin_actor
-from bot.discord.errors import say
+from bot.discord.errors import NO_MENTIONS, say
 from bot.event import changes
 from bot.event.preview import Preview
 from bot.event.solving import SolveProgress
@@ -23,7 +23,6 @@ from bot.event.solving import SolveProgress
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
 
-NO_MENTIONS = discord.AllowedMentions.none()
 PROGRESS_EVERY = 1.0  # seconds between edits of the progress message
 DESCRIPTION = 4000
 

@@ -9,17 +9,13 @@ import logging
 import discord
 
 from bot.discord import embeds
+from bot.discord.errors import NO_MENTIONS
 from bot.event.models import SessionView
+from bot.event.text import cut
 from bot.storage.mirror import MirrorStore, SessionThread
 
 log = logging.getLogger(__name__)
-NO_MENTIONS = discord.AllowedMentions.none()
 ARCHIVE_MINUTES = 10080  # a week without messages before Discord hides the thread
-
-
-def _cut(text: str, limit: int) -> str:
-    text = " ".join(text.split()) or "Session"
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class SessionThreads:
@@ -40,7 +36,8 @@ class SessionThreads:
         if await self.store.thread_of(guild_id, s.id) is not None:
             return None
         try:
-            thread = await message.create_thread(name=_cut(s.title, 100),
+            name = cut(" ".join(s.title.split()) or "Session", 100)
+            thread = await message.create_thread(name=name,
                                                  auto_archive_duration=ARCHIVE_MINUTES,
                                                  reason=f"discussion of session #{s.id}")
         except discord.Forbidden:

@@ -11,7 +11,7 @@ from typing import Any, Self
 
 from bot.event import codes, views
 from bot.event.errors import Forbidden, InvalidInput, NotFound
-from bot.event.models import SYSTEM, Actor, Level, SessionView
+from bot.event.models import Actor, Level, SessionView
 from bot.event.solving import engine_worker
 from bot.event.text import clean_display_name
 from bot.storage import Database, Row, Tx, events, open_database, sessions
@@ -39,7 +39,7 @@ def check_id(value: object, what: str) -> int:
 def check_actor(actor: object) -> Actor:
     if not isinstance(actor, Actor):
         raise InvalidInput("Unknown user.")
-    if actor != SYSTEM:
+    if not actor.is_system:
         check_id(actor.user_id, "user")
     return actor
 

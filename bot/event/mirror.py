@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from bot.event.text import cut
 from bot.storage.mirror import Mirrored, MirrorItem
 
 # Discord's guild scheduled event entity types and its limits
@@ -33,10 +34,6 @@ class SyncPlan:
     started: list[int] = field(default_factory=list)
 
 
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _iso(t: datetime) -> str:
     return t.astimezone(UTC).isoformat()
 
@@ -46,8 +43,8 @@ def event_spec(item: MirrorItem, channel_kind: ChannelKind) -> dict[str, Any]:
     room's mapped channel is in the guild (None: no usable channel, an external event at the
     room's name)."""
     spec: dict[str, Any] = {
-        "name": _cut(item.title.strip() or f"Session {item.session_id}", NAME_MAX),
-        "description": _cut(item.description, DESCRIPTION_MAX),
+        "name": cut(item.title.strip() or f"Session {item.session_id}", NAME_MAX),
+        "description": cut(item.description, DESCRIPTION_MAX),
         "privacy_level": GUILD_ONLY,
         "scheduled_start_time": _iso(item.start),
         "scheduled_end_time": _iso(item.end),
@@ -57,7 +54,7 @@ def event_spec(item: MirrorItem, channel_kind: ChannelKind) -> dict[str, Any]:
                     channel_id=str(item.voice_channel_id), entity_metadata=None)
     else:
         spec.update(entity_type=EXTERNAL, channel_id=None,
-                    entity_metadata={"location": _cut(item.room_name, LOCATION_MAX)})
+                    entity_metadata={"location": cut(item.room_name, LOCATION_MAX)})
     return spec
 
 

@@ -28,6 +28,11 @@ def level_name(level: int) -> str:
     return LEVEL_NAMES.get(level, str(level))  # Level is an IntEnum: plain ints look it up
 
 
+#: How sending one direct message went: delivered, refused because the user's DMs are closed
+#: (Discord's 50007), or failed for a passing reason (tried again later).
+DmOutcome = Literal["sent", "closed", "failed"]
+
+
 @dataclass(frozen=True, slots=True)
 class Actor:
     """Who acts. `is_admin` comes from Discord (Manage Server); the rules check it themselves."""
@@ -39,7 +44,7 @@ class Actor:
     @property
     def is_system(self) -> bool:
         """The bot's own scheduled work (announcements, reminders, gates), not a person."""
-        return self.user_id == SYSTEM_USER_ID
+        return self == SYSTEM
 
 
 #: No Discord snowflake is 0, so the system actor can never be mistaken for a person.

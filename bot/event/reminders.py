@@ -1,7 +1,10 @@
 """An attendee's reminders: whether the bot DMs them before each session of their itinerary,
-and how long before. The records are bot/storage/personal.py; the DMs, bot/reminders.py."""
+and how long before. The records are bot/storage/personal.py; the jobs that send them,
+bot/jobs/reminders.py; the command and the DMs, bot/discord/reminders.py."""
 
 from __future__ import annotations
+
+import dataclasses
 
 from bot.event.base import RulesBase, check_actor, check_bool, check_id, event_row
 from bot.event.errors import InvalidInput
@@ -22,8 +25,8 @@ class ReminderRules(RulesBase):
     async def set_reminders(self, guild_id: int, actor: Actor, on: bool,
                             minutes: int | None = None) -> ReminderPrefs:
         """Turn the actor's reminders on (with `minutes` before each session; default: as
-        before, else 10) or off. Turning them on also forgets that their DMs were closed, so
-        the bot tries again."""
+        before, else 10) or off; the result says what they were before too. Turning them on
+        also forgets that their DMs were closed, so the bot tries again."""
         guild_id = check_id(guild_id, "server")
         check_actor(actor)
         on = check_bool(on, "Reminders")
@@ -37,5 +40,6 @@ class ReminderRules(RulesBase):
             before = await personal.prefs(conn, guild_id, actor.user_id)
             lead = before.minutes_before if minutes is None else minutes
             await personal.save_prefs(conn, guild_id, actor.user_id, on, lead)
-            return await personal.prefs(conn, guild_id, actor.user_id)
+            after = await personal.prefs(conn, guild_id, actor.user_id)
+            return dataclasses.replace(after, previous=before)
         return await self.db.write(tx, guild=guild_id)

@@ -95,6 +95,11 @@ def title_key(title: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", folded).split())
 
 
+def cut(text: str, limit: int) -> str:
+    """`text` within `limit` characters, an ellipsis marking where it was cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def check_upload(raw: object, what: str, limit: int) -> None:
     """Refuse an uploaded file's text when it is empty or larger than `limit` characters."""
     if not isinstance(raw, str) or not raw.strip():

@@ -17,16 +17,14 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Literal
 
 from bot.event import EventService
 from bot.event.errors import EventError
-from bot.event.models import SYSTEM, Entry, EventSettings, SlotView
+from bot.event.models import SYSTEM, DmOutcome, Entry, EventSettings, SlotView
 from bot.jobs.timed import TimedJobs
 from bot.storage.personal import PersonalStore
 
 log = logging.getLogger(__name__)
-Outcome = Literal["sent", "closed", "failed"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +45,7 @@ class Reminder:
 
 
 # send(reminder, event settings) DMs one reminder and says how it went
-Sender = Callable[[Reminder, EventSettings], Awaitable[Outcome]]
+Sender = Callable[[Reminder, EventSettings], Awaitable[DmOutcome]]
 
 
 class Reminders(TimedJobs):
@@ -55,7 +53,7 @@ class Reminders(TimedJobs):
                  clock: Callable[[], float] = time.time):
         self.service, self.store, self.send = service, store, send
         super().__init__(clock)
-        self.sent: list[Reminder] = []  # what this process sent, for logs and tests
+        self.sent = 0  # how many this process sent
 
     async def start(self, guild_ids: list[int]) -> None:
         self.scheduler.start()
@@ -125,5 +123,5 @@ class Reminders(TimedJobs):
             await self.store.mark_dms_closed(r.guild_id, r.user_id)
             self.drop(f"{r.guild_id}:{r.user_id}:")
             return False
-        self.sent.append(r)
+        self.sent += 1
         return True

@@ -58,6 +58,10 @@ TYPES: dict[Kind, dict[str, str]] = {
 }
 
 
+_TYPE_NAME = re.compile(r"\{(" + "|".join(TYPES["sqlite"]) + r")\}")
+
+
 def ddl(script: str, kind: Kind) -> str:
-    """A shared migration with its `{type}` names filled in for one engine."""
-    return script.format_map(TYPES[kind])
+    """A shared migration with its `{type}` names filled in for one engine (other braces, as in
+    a JSON default, are left as they are)."""
+    return _TYPE_NAME.sub(lambda m: TYPES[kind][m[1]], script)

@@ -63,7 +63,7 @@ class MirrorStore:
                 "JOIN sessions s ON s.id = p.session_id JOIN slots sl ON sl.id = p.slot_id "
                 "JOIN rooms r ON r.id = p.room_id "
                 "WHERE e.guild_id = ? AND s.status <> 'withdrawn' "
-                "ORDER BY sl.start_utc, r.name, p.session_id", (guild_id,))
+                "ORDER BY sl.start_utc, r.id, p.session_id", (guild_id,))
             return True, [MirrorItem(
                 session_id=r["session_id"], title=r["title"], description=r["description"],
                 start=_instant(r["start_utc"]), end=_instant(r["end_utc"]),

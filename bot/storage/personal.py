@@ -20,6 +20,7 @@ class ReminderPrefs:
     enabled: bool
     minutes_before: int
     dms_closed: bool  # the last DM failed with "cannot send messages to this user"
+    previous: ReminderPrefs | None = None  # after a change: what they were before it
 
 
 async def prefs(conn: Tx, guild_id: int, user_id: int) -> ReminderPrefs:

@@ -1,6 +1,7 @@
 """PostgreSQL through psycopg 3 and its connection pool: for deployments past one machine.
 
-Any number of bot processes may share the database. Writes run at PostgreSQL's default
+Several processes may write to the database at once (the benchmarks do; the bot itself runs one
+process per database until its shards are split). Writes run at PostgreSQL's default
 isolation (READ COMMITTED) under a transaction-scoped advisory lock on the event's guild id:
 writes to one event take turns, as on SQLite, while other events' writes run beside them;
 `shared` writes (interest) take the lock in shared mode, so they run beside each other but
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import psycopg
-from psycopg import sql
+from psycopg import pq, sql
 from psycopg.rows import dict_row
 from psycopg.types.datetime import DateLoader, TimestamptzLoader
 from psycopg_pool import AsyncConnectionPool
@@ -57,14 +58,9 @@ class IsoDateLoader(DateLoader):
 
 
 async def _configure(conn: psycopg.AsyncConnection) -> None:
-    """Every pooled connection: values as the rules use them, and commits that do not wait
-    for the disk. That is the durability of the SQLite default (WAL with `synchronous =
-    NORMAL`): a committed write survives the bot's crash, and only a crash of the database
-    machine may lose the last fraction of a second of writes, never corrupting anything.
-    Waiting for the disk halved the writes one machine takes (benchmarks/RESULTS.md)."""
+    """Every pooled connection gives values as the rules use them."""
     conn.adapters.register_loader("timestamptz", IsoTimestamptzLoader)
     conn.adapters.register_loader("date", IsoDateLoader)
-    await conn.execute("SET synchronous_commit = off")
 
 
 #: What PostgreSQL raises for values it refuses (see BadData).
@@ -108,6 +104,7 @@ class PostgresDatabase(Database):
         # Callers queue here, where waiting costs little, so the pool always has a connection
         # free when asked (its own queue arms a timeout per waiting caller).
         self._turns = asyncio.Semaphore(size)
+        self._closed = False
 
     @classmethod
     async def open(cls, url: str, pool_size: int = POOL_SIZE) -> PostgresDatabase:
@@ -121,7 +118,11 @@ class PostgresDatabase(Database):
         pool = AsyncConnectionPool(url, min_size=1, max_size=pool_size, open=False,
                                    configure=_configure,
                                    kwargs={"autocommit": True, "row_factory": dict_row})
-        await pool.open(wait=True)
+        try:
+            await pool.open(wait=True)
+        except BaseException:
+            await pool.close()
+            raise
         return cls(url, pool, pool_size)
 
     async def write(self, fn: Callable[[Tx], Awaitable[T]], *, guild: int | None = None,
@@ -131,10 +132,12 @@ class PostgresDatabase(Database):
             lock = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
             begin = sql.SQL("BEGIN; SELECT {}({})").format(sql.Identifier(lock),
                                                            sql.Literal(int(guild)))
+        self._check_open()
         async with self._turns, self._pool.connection() as conn:
             return await _transaction(conn, begin, fn)
 
     async def read(self, fn: Callable[[Tx], Awaitable[T]]) -> T:
+        self._check_open()
         async with self._turns, self._pool.connection() as conn:
             return await _transaction(conn, READ, fn)
 
@@ -144,15 +147,23 @@ class PostgresDatabase(Database):
             "bot's operator runs `pg_dump` (or the hosting's database backups). /admin export "
             "gives you a copy of this event.")
 
+    def _check_open(self) -> None:
+        if self._closed:
+            raise RuntimeError("the database is closed")
+
     async def close(self) -> None:
+        self._closed = True
         await self._pool.close()
 
 
 async def _transaction(conn: psycopg.AsyncConnection, begin: sql.Composable,
                        fn: Callable[[Tx], Awaitable[T]]) -> T:
-    await conn.execute(begin)
     try:
+        await conn.execute(begin)
         result = await fn(PostgresTx(conn))
+        if conn.info.transaction_status == pq.TransactionStatus.INERROR:
+            # a statement failed and `fn` carried on: COMMIT would roll back without a word
+            raise RuntimeError("a statement of this transaction failed; nothing was written")
         await conn.execute("COMMIT")
     except BaseException:
         with contextlib.suppress(psycopg.Error):
@@ -200,7 +211,8 @@ class SessionLock:
         if self._conn is None:
             try:
                 self._conn = psycopg.connect(
-                    self._url, autocommit=True,
+                    self._url, autocommit=True, keepalives=1, keepalives_idle=30,
+                    keepalives_interval=10, keepalives_count=3,
                     application_name=f"session-scheduler pid {os.getpid()}")
             except psycopg.OperationalError as e:
                 raise DatabaseUnavailable(f"cannot connect to PostgreSQL ({_safe(self._url)}): "

@@ -17,7 +17,7 @@ class PostingStore:
         """key → (channel id, message id) of the messages of one kind (e.g. "timetable")."""
         rows = await self.db.read(lambda conn: conn.fetchall(
             "SELECT key, channel_id, message_id FROM posted_messages WHERE guild_id = ? "
-            "AND kind = ? ORDER BY key", (guild_id, kind)))
+            "AND kind = ?", (guild_id, kind)))
         return {r["key"]: (r["channel_id"], r["message_id"]) for r in rows}
 
     async def set_posted_messages(self, guild_id: int, kind: str,

@@ -3,8 +3,9 @@
 One connection writes, a few read. Writes take turns on an asyncio lock and run as `BEGIN
 IMMEDIATE` … `COMMIT`, so a rules call that reads before it writes is never interleaved with
 another write. In WAL mode the readers see the last committed state and never wait for the
-writer. `synchronous = NORMAL` keeps every committed transaction across a crash of the process
-(the WAL is written before COMMIT returns); only a power loss may lose the last ones.
+writer; they are read-only connections, so a read that tried to write fails here as it does on
+PostgreSQL. `synchronous = NORMAL` keeps every committed transaction across a crash of the
+process (the WAL is written before COMMIT returns); only a power loss may lose the last ones.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import sqlite3
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -25,22 +26,28 @@ from bot.storage.database import BadData, Database, Params, Row, Tx
 T = TypeVar("T")
 BUSY_TIMEOUT_MS = 10_000
 READERS = 3
-
 PRAGMAS = (f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}", "PRAGMA journal_mode = WAL",
            "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON")
-
-
-async def connect(path: Path) -> aiosqlite.Connection:
-    """A connection with the settings every user of the file needs."""
-    conn = await aiosqlite.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
-    conn.row_factory = sqlite3.Row
-    for pragma in PRAGMAS:
-        await conn.execute(pragma)
-    return conn
-
-
 #: What SQLite raises for values it refuses (see BadData).
 REFUSED = (sqlite3.IntegrityError, sqlite3.InterfaceError, OverflowError)
+
+
+def _dict_row(cursor: sqlite3.Cursor, values: tuple[Any, ...]) -> dict[str, Any]:
+    """Rows as plain dicts, as the PostgreSQL backend gives them."""
+    return {d[0]: v for d, v in zip(cursor.description, values, strict=True)}
+
+
+async def connect(path: Path, *, read_only: bool = False) -> aiosqlite.Connection:
+    """A connection with the settings every user of the file needs."""
+    conn = await aiosqlite.connect(path, isolation_level=None)
+    try:
+        conn.row_factory = _dict_row
+        for pragma in PRAGMAS + (("PRAGMA query_only = ON",) if read_only else ()):
+            await conn.execute(pragma)
+    except BaseException:
+        await conn.close()
+        raise
+    return conn
 
 
 class SqliteTx(Tx):
@@ -81,7 +88,7 @@ class SqliteDatabase(Database):
         self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
         for reader in readers:
             self._readers.put_nowait(reader)
-        self._all = [writer, *readers]
+        self._reader_count = len(readers)
         self._closed = False
 
     @classmethod
@@ -92,7 +99,7 @@ class SqliteDatabase(Database):
         try:
             await _migrate(writer, path)
             for _ in range(readers):
-                opened.append(await connect(path))
+                opened.append(await connect(path, read_only=True))
         except BaseException:
             for conn in opened:
                 await conn.close()
@@ -115,7 +122,8 @@ class SqliteDatabase(Database):
 
     async def backup(self, target: Path | None = None) -> Path:
         """`VACUUM INTO` a temporary name next to `target` (default: backups/ next to the
-        database, named by the time), renamed once complete."""
+        database, named by the time), renamed once complete. It reads one snapshot on a
+        connection of its own, so writes go on meanwhile."""
         self._check_open()
         if target is None:
             stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
@@ -123,11 +131,12 @@ class SqliteDatabase(Database):
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(f".{target.name}.partial")
         partial.unlink(missing_ok=True)
+        conn = await connect(self.path)
         try:
-            async with self._write_turn:  # VACUUM needs the connection outside a transaction
-                await self._writer.execute("VACUUM INTO ?", (str(partial),))
+            await conn.execute("VACUUM INTO ?", (str(partial),))
             partial.replace(target)
         finally:
+            await conn.close()
             partial.unlink(missing_ok=True)
         return target
 
@@ -136,35 +145,40 @@ class SqliteDatabase(Database):
             raise RuntimeError("the database is closed")
 
     async def close(self) -> None:
+        """Waits for the calls in flight, then closes every connection."""
         if self._closed:
             return
         self._closed = True
         async with self._write_turn:
-            for conn in self._all:
-                await conn.close()
+            await self._writer.close()
+        for _ in range(self._reader_count):
+            await (await self._readers.get()).close()
 
 
 async def _transaction(conn: aiosqlite.Connection, begin: str,
                        fn: Callable[[Tx], Awaitable[T]]) -> T:
-    await conn.execute(begin)
+    """`fn` between `begin` and COMMIT; ROLLBACK when anything fails or the caller is
+    cancelled. aiosqlite runs each statement it was given even when its caller is cancelled, in
+    order, so the ROLLBACK always comes after whatever was sent (and is a no-op when nothing
+    was begun)."""
     try:
+        await conn.execute(begin)
         result = await fn(SqliteTx(conn))
         await conn.execute("COMMIT")
     except BaseException:
-        if conn.in_transaction:
-            with contextlib.suppress(sqlite3.Error, ValueError):
-                await conn.execute("ROLLBACK")
+        with contextlib.suppress(sqlite3.OperationalError, ValueError):
+            await conn.execute("ROLLBACK")
         raise
     return result
 
 
 async def _migrate(conn: aiosqlite.Connection, path: Path) -> None:
-    found = (await (await conn.execute("PRAGMA user_version")).fetchone())[0]
+    found = (await (await conn.execute("PRAGMA user_version")).fetchone())["user_version"]
     for version, script in migrations.pending("sqlite", found, str(path)):
         try:
             await conn.executescript(f"BEGIN IMMEDIATE;\n{script}\n"
                                      f"PRAGMA user_version = {version};\nCOMMIT;")
         except BaseException:
-            if conn.in_transaction:
+            with contextlib.suppress(sqlite3.OperationalError):
                 await conn.execute("ROLLBACK")
             raise

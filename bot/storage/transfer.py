@@ -86,9 +86,10 @@ async def export_event(conn: Tx, guild_id: int) -> dict[str, Any]:
                            "event": _plain(event)}
     for table, (cols, _refs) in TABLES.items():
         where = _SCOPE.get(table, "guild_id = ?")
-        rows = await conn.fetchall(f"SELECT {', '.join(cols)} FROM {table} WHERE {where} "
-                                   f"ORDER BY {', '.join(cols[:2])}", (guild_id,))
-        doc[table] = [_plain(r) for r in rows]
+        rows = [_plain(r) for r in await conn.fetchall(
+            f"SELECT {', '.join(cols)} FROM {table} WHERE {where}", (guild_id,))]
+        # sorted here, not by the database: PostgreSQL sorts text by its locale
+        doc[table] = sorted(rows, key=lambda r: [(v is None, str(type(v)), v) for v in r.values()])
     return doc
 
 

@@ -34,15 +34,6 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request, tmp_path: Path) -> str:
-    """Where a test's event lives: the path of a new SQLite file, or the URL of a new
-    PostgreSQL database. Reopening it (`EventService.open(database)`) finds the same data."""
-    if request.param == "sqlite":
-        return str(tmp_path / "event.sqlite")
-    return request.getfixturevalue("postgres").new_database()
-
-
 @pytest.fixture
 async def service(database: str, clock: FakeClock):
     svc = await EventService.open(database, clock=clock, code_factory=lambda: CODE)

@@ -28,7 +28,7 @@ class Clock:
         return self.now
 
 
-async def make_bot(fake: FakeDiscord, db: Path, clock: Clock | None = None,
+async def make_bot(fake: FakeDiscord, db: str | Path, clock: Clock | None = None,
                    **settings: Any) -> SchedulerBot:
     """The same object `session-scheduler run` builds, on a temporary database (opened here;
     closing the bot closes it).
@@ -112,7 +112,7 @@ def event_calls(fake: FakeDiscord, since: int = 0) -> list[tuple[str, str]]:
             if "/scheduled-events" in r.path]
 
 
-async def restart_bot(fake: FakeDiscord, bot: SchedulerBot, db: Path,
+async def restart_bot(fake: FakeDiscord, bot: SchedulerBot, db: str | Path,
                       clock: Clock | None = None) -> SchedulerBot:
     """Stop `bot` and start the same bot on the same database (a process restart: the old
     one has closed the database first), once its timed jobs (the announcements and the

@@ -64,11 +64,15 @@ async def test_moderation_edit_withdraw_export_backup(fake_discord: FakeDiscord,
     doc = json.loads(cb.files[0].data)
     assert "sessions" in json.dumps(doc)
 
-    # backup: written on the bot's machine, never sent
-    cb = await answer(fake, "admin backup", user=fake.owner)
-    assert cb.ephemeral and not cb.files
+    # backup: answered by a private deferral first (a copy takes time), written on the bot's
+    # machine, never sent
+    ix = await fake.slash("admin backup", user=fake.owner)
+    first = await fake.wait_for_response(ix.id)
+    assert first.type == 5 and first.ephemeral
+    done = await reply_of(fake, ix, "backup reply")
+    assert done.ephemeral and not done.message.get("attachments")
     (copy,) = (tmp_path / "backups").iterdir()
-    assert copy.stat().st_size > 0 and str(copy) in cb.content
+    assert copy.stat().st_size > 0 and str(copy) in done.content
     assert_no_pings(fake)
 
 

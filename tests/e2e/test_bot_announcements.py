@@ -46,7 +46,7 @@ async def test_announcements_fire_once_across_restarts(fake_discord: FakeDiscord
     # restart right after it: not sent again
     clock.now = first.at + 30
     bot = await restart_bot(fake, bot, db, clock)
-    assert bot.announcer.sent == []
+    assert bot.announcer.sent == 0
     assert announcements(fake, channel) == ["Today: Monday · 2026-07-06"]
     assert first.job_id not in bot.announcer.pending_jobs()
 

@@ -54,9 +54,10 @@ def assert_no_pings(fake: FakeDiscord) -> None:
         assert not s.pings
 
 
-async def test_whole_event(fake_discord: FakeDiscord, tmp_path) -> None:
+async def test_whole_event(fake_discord: FakeDiscord, database: str) -> None:
+    """On each engine."""
     fake = fake_discord
-    db = tmp_path / "event.sqlite"
+    db = database
     bot = await fake.connect(await make_bot(fake, db))
     proposals, announcements = await setup_event(fake)
     attendee = fake.guild.role_by_name("Attendee")

@@ -100,9 +100,10 @@ def test_the_buttons_carry_the_custom_id_the_template_matches() -> None:
 
 
 async def test_a_burst_of_presses_is_answered_once_each(fake_discord: FakeDiscord,
-                                                         tmp_path) -> None:
+                                                         database: str) -> None:
+    """On each engine: on PostgreSQL the presses' writes run side by side."""
     fake = fake_discord
-    bot = await fake.connect(await make_bot(fake, tmp_path / "b.sqlite"))
+    bot = await fake.connect(await make_bot(fake, database))
     await setup_event(fake)
     sid = await _posted_session(fake, "Burst")
     members = [fake.add_member(f"m{i}") for i in range(30)]

@@ -74,7 +74,7 @@ async def test_reminders_reach_exactly_the_expected_attendees_once(fake_discord:
     # a restart before the session starts: both are in the catch-up window, neither resent
     clock.now = start - 120
     bot = await restart_bot(fake, bot, db, clock)
-    assert bot.reminders.sent == []
+    assert bot.reminders.sent == 0
     assert len(dms(fake, a)) == len(dms(fake, b)) == 1
 
     # c closed their DMs: the first reminder fails once, is recorded, and nothing is retried

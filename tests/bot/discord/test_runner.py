@@ -147,3 +147,17 @@ def test_unreachable_postgresql_is_said_plainly(tmp_path: Path) -> None:
     assert r.returncode == 4, r.stderr
     assert "cannot connect to PostgreSQL" in r.stderr and "Traceback" not in r.stderr
     assert "s3cret" not in r.stderr
+
+
+def test_second_instance_on_the_same_postgresql_database_refuses(postgres) -> None:
+    url = postgres.new_database()
+    with instance_lock(url) as held:
+        assert held
+        with pytest.raises(AlreadyRunning, match="session-scheduler pid"), instance_lock(url):
+            pass
+        with instance_lock(url, "quit") as second:
+            assert second is False
+    with instance_lock(url, "wait", poll=0.05, timeout=5) as again:  # released on exit
+        assert again
+    with instance_lock(postgres.new_database()) as other:  # another database: no clash
+        assert other

@@ -2,6 +2,7 @@
 rolled back alone, reads of committed data, writes of one event taking turns."""
 
 import asyncio
+import contextlib
 
 import pytest
 
@@ -72,5 +73,72 @@ async def test_writes_to_one_event_take_turns(db):
 
 async def test_closed_database_refuses_work(db):
     await db.close()
-    with pytest.raises(Exception, match="closed"):
+    with pytest.raises(RuntimeError, match="closed"):
         await db.read(lambda c: c.fetchval("SELECT 1"))
+
+
+async def test_a_write_cancelled_at_any_point_leaves_the_next_writes_working(db):
+    """Cancelled while BEGIN, a statement or COMMIT is in flight: the engine still runs what
+    it was sent, and the transaction must not stay open behind the next caller's back."""
+    async def slow_insert(c):
+        await c.execute("INSERT INTO t VALUES (1, 'maybe')")
+        await asyncio.sleep(0.05)
+
+    for delay in (0, 0.001, 0.01, 0.03, 0.06):
+        task = asyncio.ensure_future(db.write(slow_insert, guild=1))
+        await asyncio.sleep(delay)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, BadData):
+            await task
+        await db.write(lambda c: c.execute("DELETE FROM t"), guild=1)
+        await db.write(lambda c: c.execute("INSERT INTO t VALUES (2, 'next')"), guild=1)
+        assert await values(db) == [(2, "next")]
+
+
+async def test_a_failed_statement_the_caller_caught_does_not_commit_the_rest(db):
+    """On SQLite the other statements commit; on PostgreSQL the failed statement spoiled the
+    transaction, so the call must fail rather than return as if it had written."""
+    async def swallow(c):
+        await c.execute("INSERT INTO t VALUES (1, 'a')")
+        with contextlib.suppress(BadData):
+            await c.execute("INSERT INTO t VALUES (1, 'dup')")
+        return "done"
+
+    if db.kind == "sqlite":
+        assert await db.write(swallow) == "done"
+        assert await values(db) == [(1, "a")]
+    else:
+        with pytest.raises(RuntimeError, match="nothing was written"):
+            await db.write(swallow)
+        assert await values(db) == []
+
+
+async def test_reads_cannot_write(db):
+    with pytest.raises(Exception):  # noqa: B017 - each engine words its refusal its own way
+        await db.read(lambda c: c.execute("INSERT INTO t VALUES (1, 'x')"))
+    assert await values(db) == []
+
+
+async def test_shared_writes_run_side_by_side_but_never_beside_an_exclusive_one(db):
+    """Interest presses (shared) of one event overlap each other; a write that needs the event
+    to itself waits for them and holds them off. On SQLite every write takes its turn."""
+    inside = {"shared": 0, "exclusive": 0}
+    seen: list[tuple[str, int, int]] = []  # (kind entering, shared inside, exclusive inside)
+
+    async def body(c, kind):
+        inside[kind] += 1
+        seen.append((kind, inside["shared"], inside["exclusive"]))
+        await c.fetchval("SELECT 1")
+        await asyncio.sleep(0.02)
+        inside[kind] -= 1
+
+    def shared():
+        return db.write(lambda c: body(c, "shared"), guild=5, shared=True)
+
+    await asyncio.gather(*(shared() for _ in range(4)),
+                         db.write(lambda c: body(c, "exclusive"), guild=5),
+                         *(shared() for _ in range(4)))
+    assert [s for s in seen if s[0] == "exclusive"] == [("exclusive", 0, 1)]
+    assert all(ex == 0 for kind, _, ex in seen if kind == "shared")
+    most = max(n for kind, n, _ in seen if kind == "shared")
+    assert most == 1 if db.kind == "sqlite" else most > 1
