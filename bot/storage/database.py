@@ -29,7 +29,8 @@ from bot.storage.dialect import Kind
 T = TypeVar("T")
 DEFAULT_DATABASE_PATH = "data/session-scheduler.sqlite"
 
-#: A row: read by column name (`row["title"]`); `dict(row)` copies it.
+#: A row: read it by column name (`row["title"]`) or copy it with `dict(row)`, nothing else
+#: (SQLite gives `sqlite3.Row`, PostgreSQL a dict).
 Row = Mapping[str, Any]
 Params = Sequence[Any] | Mapping[str, Any]
 

@@ -16,7 +16,7 @@ import sqlite3
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import aiosqlite
 
@@ -32,16 +32,11 @@ PRAGMAS = (f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}", "PRAGMA journal_mode = WA
 REFUSED = (sqlite3.IntegrityError, sqlite3.InterfaceError, OverflowError)
 
 
-def _dict_row(cursor: sqlite3.Cursor, values: tuple[Any, ...]) -> dict[str, Any]:
-    """Rows as plain dicts, as the PostgreSQL backend gives them."""
-    return {d[0]: v for d, v in zip(cursor.description, values, strict=True)}
-
-
 async def connect(path: Path, *, read_only: bool = False) -> aiosqlite.Connection:
     """A connection with the settings every user of the file needs."""
     conn = await aiosqlite.connect(path, isolation_level=None)
     try:
-        conn.row_factory = _dict_row
+        conn.row_factory = sqlite3.Row  # read by name in C; a dict per row cost 5-10 %
         for pragma in PRAGMAS + (("PRAGMA query_only = ON",) if read_only else ()):
             await conn.execute(pragma)
     except BaseException:
@@ -173,7 +168,7 @@ async def _transaction(conn: aiosqlite.Connection, begin: str,
 
 
 async def _migrate(conn: aiosqlite.Connection, path: Path) -> None:
-    found = (await (await conn.execute("PRAGMA user_version")).fetchone())["user_version"]
+    found = (await (await conn.execute("PRAGMA user_version")).fetchone())[0]
     for version, script in migrations.pending("sqlite", found, str(path)):
         try:
             await conn.executescript(f"BEGIN IMMEDIATE;\n{script}\n"
