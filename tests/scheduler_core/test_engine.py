@@ -21,7 +21,7 @@ from tests.scheduler_core.instances import (
 )
 
 QUICK = SolveOptions(time_limit=5, iterations=3000, seed=1)
-ORBEL = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "orbel"
+ORBEL = Path(__file__).resolve().parents[2] / "benchmarks" / "orbel"
 PROPERTY = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
@@ -146,10 +146,7 @@ def test_same_seed_and_iteration_budget_give_the_same_timetable():
 
 
 def _orbel(year: int) -> Instance:
-    path = ORBEL / f"orbel{year}.json"
-    if not path.exists():
-        pytest.skip(f"{path} not present")
-    return Instance.model_validate(json.loads(path.read_text()))
+    return Instance.model_validate(json.loads((ORBEL / f"orbel{year}.json").read_text()))
 
 
 @pytest.mark.parametrize("year,heuristic", [(2017, 107_200), (2026, 124_500)])
