@@ -144,6 +144,7 @@ class RulesBase:
         self._new_code = code_factory
         self._solver_target = solver_target
         self._running: set[int] = set()
+        self._pruned: dict[int, float] = {}  # guild → when its strangers were last looked for
 
     @classmethod
     async def open(cls, database: str | Path, **kwargs: Any) -> Self:

@@ -35,6 +35,15 @@ class InvalidInput(EventError):
     """The input breaks a rule (empty, too long, bad characters, out of range...)."""
 
 
+class WrongCode(InvalidInput):
+    """A wrong verification code. `burst`: this one reached the server's limit of wrong codes
+    (many accounts guessing together): the organisers should hear of it."""
+
+    def __init__(self, user_message: str, burst: bool = False):
+        super().__init__(user_message)
+        self.burst = burst
+
+
 class Conflict(EventError):
     """The request clashes with the current state (duplicate title, run in progress...)."""
 

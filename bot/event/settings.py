@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
 from bot.event import codes, views
 from bot.event.base import (
     BOOL_SETTINGS,
@@ -16,11 +20,21 @@ from bot.event.base import (
     require_admin,
     touch,
 )
-from bot.event.errors import InvalidInput, RateLimited
+from bot.event.errors import RateLimited, WrongCode
 from bot.event.models import Actor, EventSettings, VerifyResult
 from bot.event.text import clean_title
 from bot.event.times import zone
-from bot.storage import Tx, events, now_text
+from bot.storage import Row, Tx, events, now_text
+
+#: How often a server's strangers are looked for, and after how long they are forgotten.
+PRUNE_EVERY_SECONDS = 3600.0
+STRANGER_DAYS = 30
+DAY = 86_400.0
+
+
+def instant(epoch: float) -> str:
+    """An epoch time as the database stores instants."""
+    return datetime.fromtimestamp(epoch, UTC).isoformat()
 
 
 class SettingsRules(RulesBase):
@@ -88,50 +102,73 @@ class SettingsRules(RulesBase):
 
     async def rotate_code(self, guild_id: int, actor: Actor) -> str:
         """A fresh random code (admins); the old one stops working at once."""
-        return await self._store_code(guild_id, actor, self._new_code())
+        code = self._new_code()
+        return await self._store_code(guild_id, actor, lambda ev: code)
 
     async def set_code(self, guild_id: int, actor: Actor, code: str) -> str:
-        """An admin-chosen code (4..32 unambiguous characters)."""
-        return await self._store_code(guild_id, actor, codes.clean_admin_code(code))
+        """An admin-chosen code: 6..32 unambiguous characters, not easy to guess (nor the
+        event's name)."""
+        codes.clean_admin_code(code)  # what can be said before reading anything
+        return await self._store_code(guild_id, actor,
+                                      lambda ev: codes.clean_admin_code(code, (ev["name"],)))
 
-    async def _store_code(self, guild_id: int, actor: Actor, code: str) -> str:
+    async def _store_code(self, guild_id: int, actor: Actor,
+                          choose: Callable[[Row], str]) -> str:
         guild_id = check_id(guild_id, "server")
         require_admin(check_actor(actor))
 
         async def tx(conn: Tx) -> str:
-            await event_row(conn, guild_id)
+            code = choose(await event_row(conn, guild_id))
             await events.update_event(conn, guild_id, {"verification_code": code})
             return code
         return await self.db.write(tx, guild=guild_id)
 
     async def verify(self, guild_id: int, actor: Actor, code: str) -> VerifyResult:
-        """Check the code (constant time); 5 wrong codes per 10 minutes, then a pause."""
+        """Check the code (constant time). A person has 5 wrong codes per 10 minutes, and the
+        server 50 across all its accounts (so many accounts cannot pool their guesses); past
+        either, every attempt waits, the right code too. The wrong code that reaches the
+        server's limit says so (`WrongCode.burst`) for the organisers. Once an hour, people
+        who only looked and left no trace for 30 days are forgotten."""
         guild_id = check_id(guild_id, "server")
         check_actor(actor)
         entered = codes.normalize_entered(code)
         now = self._clock()
+        prune = now - self._pruned.get(guild_id, 0.0) >= PRUNE_EVERY_SECONDS
 
         async def tx(conn: Tx) -> tuple[str, float]:
             ev, verified = await enter(conn, guild_id, actor)
+            if prune:
+                # first meetings are stamped in real time (now_text), so the cut-off is too
+                await events.forget_strangers(conn, guild_id,
+                                              instant(time.time() - STRANGER_DAYS * DAY))
             if verified:
                 return "already", 0.0
-            fails = await events.recent_failures(conn, guild_id, actor.user_id,
-                                                 now - codes.FAILURE_WINDOW_SECONDS)
-            if len(fails) >= codes.MAX_FAILURES:
-                return "limited", fails[0] + codes.FAILURE_WINDOW_SECONDS - now
+            window = codes.FAILURE_WINDOW_SECONDS
+            fails = await events.recent_failures(conn, guild_id, now - window)
+            mine = [at for user, at in fails if user == actor.user_id]
+            if len(mine) >= codes.MAX_FAILURES:
+                return "limited", mine[0] + window - now
+            if len(fails) >= codes.SERVER_MAX_FAILURES:
+                return "server-limited", fails[-codes.SERVER_MAX_FAILURES][1] + window - now
             if entered and codes.matches(entered, ev["verification_code"]):
                 await events.set_verified(conn, guild_id, actor.user_id)
                 await events.clear_failures(conn, guild_id, actor.user_id)
                 return "ok", 0.0
             await events.add_failure(conn, guild_id, actor.user_id, now)
-            return "wrong", float(codes.MAX_FAILURES - len(fails) - 1)
+            burst = len(fails) + 1 == codes.SERVER_MAX_FAILURES
+            return ("wrong-burst" if burst else "wrong"), float(codes.MAX_FAILURES - len(mine) - 1)
 
         outcome, value = await self.db.write(tx, guild=guild_id)
+        if prune:
+            self._pruned[guild_id] = now
         if outcome == "limited":
             raise RateLimited(value, "Too many wrong codes")
-        if outcome == "wrong":
+        if outcome == "server-limited":
+            raise RateLimited(value, "Too many wrong codes were tried on this server just now "
+                                     "(the organisers have been told)")
+        if outcome.startswith("wrong"):
             left = int(value)
             more = (f"{left} more attempt{'s' if left != 1 else ''} before a 10-minute pause."
                     if left else "No attempts left: try again in 10 minutes.")
-            raise InvalidInput(f"That code is not right. {more}")
+            raise WrongCode(f"That code is not right. {more}", burst=outcome == "wrong-burst")
         return VerifyResult(verified=True, already_verified=outcome == "already")

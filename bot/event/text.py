@@ -2,14 +2,21 @@
 
 Decisions (tested in tests/bot/event/test_text.py):
 - Leading/trailing whitespace is removed; a title's inner whitespace is folded to one space.
-- Control characters are refused (a description may hold newlines and tabs; `\\r\\n` becomes `\\n`).
-- Invisible format characters (zero-width space, joiners, word joiner, BOM, soft hyphen,
-  bidirectional overrides: Unicode category Cf) are refused with a message that says so, because
-  they are the usual way to smuggle look-alike duplicates and misleading text. The one
-  exception is a zero-width joiner between two emoji (👩‍💻), which is legitimate.
+- Control characters are refused (a description may hold newlines and tabs; `\\r\\n` becomes `\\n`),
+  and so are lone surrogates.
+- Bidirectional embeddings, overrides and isolates (U+202A-202E, U+2066-2069) are refused:
+  they reorder the text around them, the usual way to make a title read as something else.
+  The direction *marks* (LRM, RLM, ALM) are ordinary in Hebrew and Arabic and are kept.
+- Other invisible characters (Unicode's default-ignorable code points: zero-width joiners and
+  non-joiners, variation selectors, tag characters, soft hyphens, fillers...) are kept, since
+  Persian, Indic scripts and emoji sequences need them, but they never make a title different:
+  `title_key` folds them out, so "Talk" with an invisible character added is a duplicate of
+  "Talk". A text that shows nothing (only such characters, spaces, or blank symbols such as
+  the Hangul fillers or the blank Braille pattern) is refused as empty.
 - Lengths are counted in characters after trimming: title ≤ 100, description ≤ 1,500 (Discord's
   limits for a modal field and an embed field leave room for the rest of the message).
-- Duplicate detection uses `title_key`: NFKC normalisation, case folding, whitespace folded.
+- Duplicate detection uses `title_key`: NFKC normalisation, case folding, invisible characters
+  removed, whitespace folded.
 """
 
 from __future__ import annotations
@@ -22,15 +29,33 @@ from bot.event.errors import InvalidInput
 TITLE_MAX = 100
 DESCRIPTION_MAX = 1500
 NAME_MAX = 100
-ZWJ = "\u200d"
+
+#: Characters that reorder the text around them.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+#: Unicode's Default_Ignorable_Code_Point ranges (DerivedCoreProperties.txt): drawn as nothing.
+_IGNORABLE = ((0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160),
+              (0x17B4, 0x17B5), (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E),
+              (0x2060, 0x206F), (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF),
+              (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A),
+              (0xE0000, 0xE0FFF))
+#: Visible-looking characters that draw nothing either.
+_BLANK = frozenset("\u2800")
+#: The invisible characters that change how the text around them is drawn (joiners, direction
+#: marks, variation selectors, emoji tags): kept in names, where the others are dropped.
+_JOINING = frozenset("\u200c\u200d\u200e\u200f\u061c" + "".join(map(chr, range(0xFE00, 0xFE10)))
+                     + "".join(map(chr, range(0xE0020, 0xE0080))))
 
 
-def _is_emoji(ch: str) -> bool:
-    return unicodedata.category(ch) == "So" or 0x1F000 <= ord(ch) <= 0x1FAFF
+def invisible(ch: str) -> bool:
+    """Drawn as nothing: a default-ignorable code point or a blank symbol."""
+    if ch in _BLANK:
+        return True
+    cp = ord(ch)
+    return any(lo <= cp <= hi for lo, hi in _IGNORABLE)
 
 
 def _check_characters(text: str, field: str, allow_newlines: bool) -> None:
-    for i, ch in enumerate(text):
+    for ch in text:
         cat = unicodedata.category(ch)
         if cat == "Cc":
             if allow_newlines and ch in "\n\t":
@@ -39,17 +64,12 @@ def _check_characters(text: str, field: str, allow_newlines: bool) -> None:
             raise InvalidInput(f"The {field} must not contain {where}.")
         if cat == "Cs":
             raise InvalidInput(f"The {field} contains an invalid character.")
-        if cat == "Cf":
-            if ch == ZWJ and 0 < i < len(text) - 1:
-                before, after = text[i - 1], text[i + 1]
-                if before == "\ufe0f" and i >= 2:
-                    before = text[i - 2]
-                if _is_emoji(before) and _is_emoji(after):
-                    continue
+        if ch in BIDI_CONTROLS:
             raise InvalidInput(
-                f"The {field} contains invisible characters (such as zero-width spaces); "
-                "please retype it without them."
-            )
+                f"The {field} contains invisible characters that change the direction of the "
+                "text around them; please retype it without them.")
+    if not any(not ch.isspace() and not invisible(ch) for ch in text):
+        raise InvalidInput(f"The {field} must not be empty (it shows nothing).")
 
 
 def clean_title(raw: object, field: str = "title", limit: int = TITLE_MAX) -> str:
@@ -84,14 +104,16 @@ def clean_display_name(raw: object) -> str:
     """A display name from Discord: never refused, only tidied (it is not typed for us)."""
     if not isinstance(raw, str):
         return ""
-    kept = "".join(ch for ch in raw if unicodedata.category(ch) not in ("Cc", "Cs", "Cf"))
+    kept = "".join(ch for ch in raw if unicodedata.category(ch) not in ("Cc", "Cs")
+                   and (not invisible(ch) or ch in _JOINING))
     return " ".join(kept.split())[:NAME_MAX]
 
 
 def title_key(title: str) -> str:
-    """The key two titles share when a person would call them the same."""
+    """The key two titles share when a person would call them the same: invisible characters
+    make no difference."""
     folded = unicodedata.normalize("NFKC", title).casefold()
-    folded = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
+    folded = "".join(ch for ch in folded if not invisible(ch))
     return " ".join(unicodedata.normalize("NFKC", folded).split())
 
 

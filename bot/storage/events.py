@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.storage.database import Row, Tx, assignments
+from bot.storage.database import Row, Tx, assignments, now_text
 
 SETTING_COLUMNS = frozenset({
     "name", "timezone", "verification_code", "verification_required", "proposals_open",
@@ -59,11 +59,26 @@ async def upsert_attendee(conn: Tx, guild_id: int, user_id: int, display_name: s
     """Record the attendee (creating them on first contact); an empty name keeps the old one,
     `is_admin=None` keeps the old flag."""
     await conn.execute(
-        "INSERT INTO attendees (guild_id, user_id, display_name, is_admin) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (guild_id, user_id) DO UPDATE SET "
+        "INSERT INTO attendees (guild_id, user_id, display_name, is_admin, first_seen) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET "
         "display_name = CASE WHEN excluded.display_name <> '' THEN excluded.display_name "
         "ELSE attendees.display_name END, is_admin = coalesce(?, attendees.is_admin)",
-        (guild_id, user_id, display_name, bool(is_admin), is_admin))
+        (guild_id, user_id, display_name, bool(is_admin), now_text(), is_admin))
+
+
+async def forget_strangers(conn: Tx, guild_id: int, seen_before: str) -> int:
+    """Remove attendees first met before `seen_before` (or before that was recorded) who left
+    no trace: not verified, not an organiser, no session, no interest, no reminder setting, no
+    message sent to them. They are recorded again if they come back."""
+    return await conn.execute(
+        "DELETE FROM attendees WHERE guild_id = ? AND NOT verified AND NOT is_admin "
+        "AND (first_seen IS NULL OR first_seen < ?) "
+        "AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.guild_id = attendees.guild_id "
+        "AND s.owner_id = attendees.user_id) "
+        "AND NOT EXISTS (SELECT 1 FROM interest i WHERE i.guild_id = attendees.guild_id "
+        "AND i.user_id = attendees.user_id) "
+        "AND NOT EXISTS (SELECT 1 FROM reminder_prefs p WHERE p.guild_id = attendees.guild_id "
+        "AND p.user_id = attendees.user_id)", (guild_id, seen_before))
 
 
 async def set_verified(conn: Tx, guild_id: int, user_id: int) -> None:
@@ -71,14 +86,14 @@ async def set_verified(conn: Tx, guild_id: int, user_id: int) -> None:
                        (guild_id, user_id))
 
 
-async def recent_failures(conn: Tx, guild_id: int, user_id: int, since: float) -> list[float]:
-    """Times of wrong codes entered since `since`, oldest first (older ones are pruned)."""
-    await conn.execute(
-        "DELETE FROM verify_failures WHERE guild_id = ? AND user_id = ? AND at < ?",
-        (guild_id, user_id, since))
-    rows = await conn.fetchall("SELECT at FROM verify_failures WHERE guild_id = ? "
-                               "AND user_id = ? ORDER BY at", (guild_id, user_id))
-    return [r["at"] for r in rows]
+async def recent_failures(conn: Tx, guild_id: int, since: float) -> list[tuple[int, float]]:
+    """(user, time) of the server's wrong codes entered since `since`, oldest first; older
+    ones are deleted."""
+    await conn.execute("DELETE FROM verify_failures WHERE guild_id = ? AND at < ?",
+                       (guild_id, since))
+    rows = await conn.fetchall("SELECT user_id, at FROM verify_failures WHERE guild_id = ? "
+                               "ORDER BY at", (guild_id,))
+    return [(r["user_id"], r["at"]) for r in rows]
 
 
 async def add_failure(conn: Tx, guild_id: int, user_id: int, at: float) -> None:

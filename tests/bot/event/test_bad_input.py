@@ -9,8 +9,8 @@ from tests.bot.conftest import ADMIN, ALICE, EXAMPLE_TOML, GUILD, OTHER_GUILD, v
 from tests.bot.helpers import dump, table_names
 
 SQL = "'); DROP TABLE sessions;--"
-BAD_TEXTS = ["", "   \t ", "x" * 5000, "a\x00b", "a\x1bb", "zero\u200bwidth", "bidi\u202etxet",
-             None, 12]
+BAD_TEXTS = ["", "   \t ", "x" * 5000, "a\x00b", "a\x1bb", "\u200b\u2800\u3164", "bidi\u202etxet",
+             "lone \ud800 surrogate", None, 12]
 BAD_IDS = [0, -1, 2**70, "1", "1 OR 1=1", SQL, None, 1.5, True]
 
 

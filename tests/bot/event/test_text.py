@@ -42,19 +42,39 @@ def test_descriptions_keep_newlines_and_tabs_but_not_other_controls():
         clean_description("a\x00b")
 
 
-@pytest.mark.parametrize("ch", ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad",
-                                "\u202e", "\u2066"])
-def test_zero_width_and_bidi_characters_are_refused(ch):
-    with pytest.raises(InvalidInput, match="invisible"):
+@pytest.mark.parametrize("ch", ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066",
+                                "\u2067", "\u2068", "\u2069"])
+def test_bidi_embeddings_overrides_and_isolates_are_refused(ch):
+    with pytest.raises(InvalidInput, match="direction"):
         clean_title(f"Live{ch}patching")
-    with pytest.raises(InvalidInput, match="invisible"):
+    with pytest.raises(InvalidInput, match="direction"):
         clean_description(f"Live{ch}patching")
 
 
-def test_zero_width_joiner_inside_an_emoji_sequence_is_allowed():
-    assert clean_title("Coding 👩\u200d💻 together") == "Coding 👩\u200d💻 together"
-    with pytest.raises(InvalidInput):
-        clean_title("a\u200d💻")
+@pytest.mark.parametrize("title", [
+    "می\u200cخواهم یاد بگیرم",                      # Persian: zero-width non-joiner
+    "שלום\u200f עולם",                              # Hebrew: right-to-left mark
+    "क्\u200dष और संस्कृत",                           # Devanagari: zero-width joiner
+    "Coding 👩\u200d💻 together",                    # emoji ZWJ sequence
+    "🇧🇪 Belgian flag",                              # regional indicators
+    "🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f England",  # emoji tags
+    "I ❤\ufe0f Xen",                                 # variation selector
+])
+def test_real_languages_and_emoji_sequences_are_kept_as_typed(title):
+    assert clean_title(title) == title
+    assert clean_description(title) == title
+
+
+@pytest.mark.parametrize("ch", ["\u034f", "\u115f", "\u1160", "\u3164", "\uffa0", "\u17b4",
+                                "\u180b", "\ufe0f", "\ufe00", "\u2800", "\u200b", "\u2060",
+                                "\ufeff", "\u00ad", "\u200d", "\u200c", "\U000e0041"])
+def test_invisible_characters_make_no_new_title(ch):
+    """Look-alikes of an existing title are its duplicates; alone they show nothing."""
+    assert title_key(f"Live{ch}patching") == title_key("Livepatching")
+    assert title_key(f"Live patching{ch}") == title_key("live patching")
+    for blank in (ch, f" {ch} ", ch * 3):
+        with pytest.raises(InvalidInput, match="empty"):
+            clean_title(blank)
 
 
 def test_title_key_folds_case_width_and_whitespace():
