@@ -52,7 +52,7 @@ async def test_import_replaces_the_timetable(event):
     ('[[days]]\ndate = 2026-07-06\nslots = [{ start = "25:00", end = "26:00" }]', "time of day"),
     ('[[days]]\ndate = 2026-07-06\nslots = [{ start = "10:00", end = "11:00", brk = true }]',
      "unknown key"),
-    ("[[rooms]]\nname = \"A\u200bB\"\ncapacity = 3", "invisible"),
+    ("[[rooms]]\nname = \"A\u202eB\"\ncapacity = 3", "direction"),
 ])
 async def test_bad_toml_is_refused_and_nothing_changes(event, text, message):
     before = await dump(event)
