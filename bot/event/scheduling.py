@@ -89,8 +89,12 @@ class SchedulingRules(RulesBase):
             # says how much the moves buy (new utility minus this)
             kept = (None if instance.previous is None
                     else utility_of(instance, [(p.session, p.slot) for p in instance.previous]))
+            # the freeze window as it is when the result is stored, which may be minutes later
+            stored_before = (None if freeze_minutes is None else
+                             datetime.fromtimestamp(self._clock() + 60 * freeze_minutes, UTC))
             return await self.db.write(
-                lambda conn: _store_result(conn, guild_id, actor, result, kept), guild=guild_id)
+                lambda conn: _store_result(conn, guild_id, actor, result, instance,
+                                           stored_before, kept), guild=guild_id)
         finally:
             self._running.discard(guild_id)
 
@@ -306,20 +310,15 @@ async def snapshot(conn: Tx, guild_id: int, frozen_before: datetime | None = Non
 
 
 async def _store_result(conn: Tx, guild_id: int, actor: Actor, result: Result,
+                        instance: Instance, frozen_before: datetime | None,
                         kept: int | None = None) -> ScheduleVersion:
+    """Store a run's result as a new version, checked against the timetable as it is now: the
+    run solved a snapshot, and organisers may have changed things meanwhile."""
     ev = await event_row(conn, guild_id)
     titles = await sessions.titles(conn, guild_id)
-    slot_ids = {r["id"] for r in await timetable.slots(conn, guild_id)}
-    room_ids = {r["id"] for r in await timetable.rooms(conn, guild_id)}
-    unplaced = [{"session_id": int(u.session), "reason": u.reason} for u in result.unplaced]
-    keep = []
-    for a in result.assignments:
-        sid, sl, rm = int(a.session), int(a.slot), int(a.room)
-        if sid not in titles or sl not in slot_ids or rm not in room_ids:
-            unplaced.append({"session_id": sid,
-                             "reason": "its session, slot or room was removed meanwhile"})
-            continue
-        keep.append((sid, sl, rm, a.expected_attendance))
+    keep, unplaced = await _still_fitting(conn, guild_id, result, instance, frozen_before)
+    unplaced = [{"session_id": int(u.session), "reason": u.reason}
+                for u in result.unplaced] + unplaced
     figures = {"status": result.status, "utility": result.utility,
                "upper_bound": result.upper_bound,
                "seed_heuristic_utility": result.seed_heuristic_utility,
@@ -331,6 +330,58 @@ async def _store_result(conn: Tx, guild_id: int, actor: Actor, result: Result,
         await schedules.set_baseline(conn, vid, ev["published_version_id"], kept)
     return (await _version_views(conn, guild_id, [await schedules.get_version(conn, guild_id, vid)],
                                  ev["published_version_id"], titles))[0]
+
+
+async def _still_fitting(conn: Tx, guild_id: int, result: Result, instance: Instance,
+                         frozen_before: datetime | None
+                         ) -> tuple[list[tuple[int, int, int, int]], list[dict]]:
+    """The result's placements that still fit the timetable as it is now (a session whose
+    room was removed is seated in another free room of its slot), and the others with the
+    reason each was left out. A session fixed by the run may stay in its locked slot."""
+    slots = {r["id"]: r for r in await timetable.slots(conn, guild_id)}
+    rooms = {r["id"]: r["capacity"] for r in await timetable.rooms(conn, guild_id)}
+    public = {s["id"]: s["owner_id"] for s in await sessions.public_sessions(conn, guild_id)}
+    allowed = await sessions.allowed_slots(conn, list(public))
+    fixed = {(int(f.session), int(f.slot)) for f in instance.fixed}
+    placed: list[tuple[int, int, int, int]] = []
+    left_out: list[dict] = []
+    taken: set[tuple[int, int]] = set()
+    owners: set[tuple[int, int]] = set()  # (slot, proposer)
+
+    def out(sid: int, reason: str) -> None:
+        left_out.append({"session_id": sid, "reason": reason})
+
+    for a in sorted(result.assignments, key=lambda a: (-a.expected_attendance, a.session)):
+        sid, sl, rm = int(a.session), int(a.slot), int(a.room)
+        slot = slots.get(sl)
+        was_fixed = (sid, sl) in fixed
+        if sid not in public:
+            out(sid, "it was withdrawn or sent back to moderation during the run")
+        elif slot is None:
+            out(sid, "its slot was removed during the run")
+        elif slot["is_break"]:
+            out(sid, "its slot became a break during the run")
+        elif slot["locked"] and not was_fixed:
+            out(sid, "its slot was locked during the run")
+        elif (frozen_before is not None and not was_fixed
+              and from_utc_text(slot["start_utc"]) <= frozen_before):
+            out(sid, "its slot starts too soon to change now")
+        elif sid in allowed and sl not in allowed[sid] and not was_fixed:
+            out(sid, "its proposer limited it to other slots during the run")
+        elif (sl, public[sid]) in owners:
+            out(sid, "its proposer has another session in that slot now")
+        else:
+            if rm not in rooms or (sl, rm) in taken:
+                free = sorted((cap, r) for r, cap in rooms.items() if (sl, r) not in taken)
+                if not free:
+                    out(sid, "its room was removed during the run and no other room was free "
+                             "in its slot")
+                    continue
+                rm = free[-1][1]  # the largest free room
+            taken.add((sl, rm))
+            owners.add((sl, public[sid]))
+            placed.append((sid, sl, rm, a.expected_attendance))
+    return placed, left_out
 
 
 async def _published(conn: Tx, guild_id: int, actor: Actor

@@ -243,3 +243,40 @@ async def test_published_view_is_the_timetable_with_the_readers_sessions(event, 
     assert view.timetable == await event.published_timetable(GUILD, me)
     assert view.sessions == tuple(await event.list_sessions(GUILD, me))
     assert view.event_name == (await event.settings(GUILD, me)).name
+
+
+async def test_what_changed_during_a_run_is_checked_when_the_result_is_stored(event, proposals):
+    """The run solves a snapshot; organisers change the timetable while it solves (here, on its
+    first progress report): slots turned into breaks or locked, a session restricted to another
+    slot, a room removed, a session withdrawn. The stored version places nothing where it may
+    not be; what no longer fits is re-seated in its slot or left out, with the reason."""
+    tt = await event.timetable(GUILD, ADMIN)
+    monday = [s for s in tt.days[0].slots if not s.is_break]
+    tuesday = [s for s in tt.days[1].slots if not s.is_break]
+    garden = next(r for r in tt.rooms if r.name == "Garden")
+    done = []
+
+    async def meanwhile(progress) -> None:
+        if done:
+            return
+        done.append(True)
+        for s in monday[1:]:
+            await event.edit_slot(GUILD, ADMIN, s.id, is_break=True)
+        await event.lock_slot(GUILD, ADMIN, tuesday[0].id)
+        await event.set_allowed_slots(GUILD, ADMIN, proposals["t0"], [tuesday[-1].id])
+        await event.remove_room(GUILD, ADMIN, garden.id)
+        await event.withdraw_session(GUILD, ADMIN, proposals["t7"])
+
+    version = await event.run_schedule(GUILD, ADMIN, progress=meanwhile, **FAST)
+    assert done
+    placed = await _placements(event, version.id)
+    gone = {s.id for s in monday[1:]} | {tuesday[0].id}
+    assert not [sid for sid, (slot, _) in placed.items() if slot in gone]
+    assert garden.id not in {room for _, room in placed.values()}
+    assert len(set(placed.values())) == len(placed)  # one session per slot and room
+    assert placed.get(proposals["t0"], (tuesday[-1].id,))[0] == tuesday[-1].id
+    assert proposals["t7"] not in placed
+    reasons = {u.session_id: u.reason for u in version.unplaced}
+    assert set(placed) | set(reasons) == {proposals[f"t{i}"] for i in range(8)}
+    assert any("during the run" in r for r in reasons.values())
+    assert "withdrawn" in reasons[proposals["t7"]]
