@@ -28,7 +28,8 @@ DESCRIPTION = 4000
 
 
 KIND_WORDS = (("moved", "to another time"), ("room", "to another room"),
-              ("unscheduled", "left out"), ("scheduled", "newly placed"))
+              ("unscheduled", "left out"), ("withdrawn", "withdrawn"),
+              ("scheduled", "newly placed"))
 
 
 def moved_summary(p: Preview) -> str:

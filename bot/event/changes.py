@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 
 from bot.event.models import Level, PublishedTimetable, SlotView
 
-MoveKind = Literal["moved", "room", "unscheduled", "scheduled"]
+MoveKind = Literal["moved", "room", "unscheduled", "withdrawn", "scheduled"]
 Reason = Literal["proposer", "very", "yes"]
-TELL = ("moved", "room", "unscheduled")  # a newly scheduled session bothers nobody
+TELL = ("moved", "room", "unscheduled", "withdrawn")  # a newly scheduled one bothers nobody
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +25,7 @@ class Placement:
     slot: SlotView
     room_id: int
     room_name: str
+    withdrawn: bool = False  # the session was withdrawn since this version
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +41,8 @@ class Move:
     @property
     def kind(self) -> MoveKind:
         if self.after is None:
-            return "unscheduled"
+            return "withdrawn" if self.before is not None and self.before.withdrawn \
+                else "unscheduled"
         if self.before is None:
             return "scheduled"
         return "room" if self.before.slot.id == self.after.slot.id else "moved"
@@ -61,7 +63,8 @@ class Notice:
 
 
 def _placements(tt: PublishedTimetable) -> dict[int, tuple[Placement, str, int]]:
-    return {e.session_id: (Placement(ps.slot, e.room_id, e.room_name), e.title, e.owner_id)
+    return {e.session_id: (Placement(ps.slot, e.room_id, e.room_name, e.withdrawn), e.title,
+                           e.owner_id)
             for d in tt.days for ps in d.slots for e in ps.entries}
 
 
@@ -125,6 +128,10 @@ def describe(move: Move, fmt: TimeFormat, esc: TextFormat = plain) -> str:
     """One line, e.g. "“Rust in Xen” moved from Mon 6 Jul 09:30 in Garden to Tue 7 Jul 10:30
     in Main hall"."""
     t = f"“{esc(move.title)}”"
+    if move.kind == "withdrawn":
+        assert move.before is not None
+        return f"{t} was withdrawn: it will not take place (it was at " \
+               f"{_where(move.before, fmt, esc)})"
     if move.kind == "unscheduled":
         assert move.before is not None
         return f"{t} is no longer in the timetable (it was at {_where(move.before, fmt, esc)})"

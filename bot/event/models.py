@@ -188,6 +188,9 @@ class Entry:
     room_id: int
     room_name: str
     expected_attendance: int
+    #: Withdrawn since this version was computed: only in layouts made to compare versions,
+    #: so that the change is listed and the people who wanted it are told.
+    withdrawn: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -137,7 +137,7 @@ class SchedulingRules(RulesBase):
                 await _laid_out(conn, guild_id, after, published, slot_rows),
                 tuple(views.room(r) for r in await timetable.rooms(conn, guild_id)),
                 None if before in (None, published)
-                else await _laid_out(conn, guild_id, after, before, slot_rows))
+                else await _laid_out(conn, guild_id, after, before, slot_rows, withdrawn=True))
         return await self._admin_write(guild_id, actor, fn)
 
     # ------------------------------------------------------------------------------ queries
@@ -233,7 +233,8 @@ class SchedulingRules(RulesBase):
             published_id = ev["published_version_id"]
             published_tt = None
             if published_id is not None and published_id != version_id:
-                published_tt = await _laid_out(conn, guild_id, ev, published_id, slot_rows)
+                published_tt = await _laid_out(conn, guild_id, ev, published_id, slot_rows,
+                                               withdrawn=True)
             base = await schedules.baseline(conn, guild_id, version_id)
             return (version_tt, published_tt,
                     None if base is None else Baseline(base["based_on"], base["kept_utility"]),
@@ -416,16 +417,19 @@ async def _version_views(conn: Tx, guild_id: int, rows: list[Row], published_id:
             for r, u in zip(rows, unplaced, strict=True)]
 
 
-async def _entries_by_slot(conn: Tx, version_id: int) -> dict[int, list[Entry]]:
-    """A version's placements (withdrawn sessions left out), grouped by slot."""
+async def _entries_by_slot(conn: Tx, version_id: int,
+                           withdrawn: bool = False) -> dict[int, list[Entry]]:
+    """A version's placements grouped by slot; sessions withdrawn since only with
+    `withdrawn` (marked as such: what comparing with a new version needs)."""
     by_slot: dict[int, list[Entry]] = {}
     for p in await schedules.placements(conn, version_id):
-        if p["status"] == "withdrawn":
+        gone = p["status"] == "withdrawn"
+        if gone and not withdrawn:
             continue
         by_slot.setdefault(p["slot_id"], []).append(Entry(
             session_id=p["session_id"], title=p["title"], owner_id=p["owner_id"],
             room_id=p["room_id"], room_name=p["room_name"],
-            expected_attendance=p["expected_attendance"]))
+            expected_attendance=p["expected_attendance"], withdrawn=gone))
     return by_slot
 
 
@@ -437,11 +441,13 @@ async def _stored_version(conn: Tx, guild_id: int, version_id: int) -> Row:
 
 
 async def _laid_out(conn: Tx, guild_id: int, ev: Row, version_id: int, slot_rows: list[Row],
-                    by_slot: dict[int, list[Entry]] | None = None) -> PublishedTimetable:
+                    by_slot: dict[int, list[Entry]] | None = None, *,
+                    withdrawn: bool = False) -> PublishedTimetable:
     """A version's placements by day and slot, the shape every view of a timetable uses
-    (`by_slot`: its placements, when the caller has read them already)."""
+    (`by_slot`: its placements, when the caller has read them already; `withdrawn`: keep the
+    sessions withdrawn since, to compare it with a newer version)."""
     if by_slot is None:
-        by_slot = await _entries_by_slot(conn, version_id)
+        by_slot = await _entries_by_slot(conn, version_id, withdrawn)
     days = []
     for d in await timetable.days(conn, guild_id):
         dv = views.day(d, slot_rows)

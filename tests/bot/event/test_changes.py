@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from bot.event import Forbidden, NotFound
+from bot.event import Actor, Forbidden, NotFound
 from bot.event.changes import describe, local_time, moves, notice_text, notices
 from bot.event.models import PublishedDay, PublishedSlot, PublishedTimetable
 from tests.bot.conftest import ADMIN, ALICE, GUILD, OTHER_GUILD, verified
@@ -116,3 +116,30 @@ async def test_service_gives_the_inputs(event):
     with pytest.raises(NotFound):
         await event.version_timetable(OTHER_GUILD, ADMIN, version.id)
     assert await event.interest_levels(OTHER_GUILD, ADMIN) == {}
+
+
+async def test_a_withdrawn_published_session_is_a_change_people_hear_of(event):
+    """Withdrawing a published session drops it from the timetable everyone sees at once; the
+    next run lists it among the changes against the published version, and publishing that
+    run tells the people who wanted it."""
+    await verified(event, ALICE)
+    a = await event.propose(GUILD, ALICE, "Talk A", "x")
+    b = await event.propose(GUILD, ADMIN, "Talk B", "x")
+    fan = Actor(77, "Fan")
+    await verified(event, fan)
+    await event.set_interest(GUILD, fan, a.id, 100)
+    v1 = await event.run_schedule(GUILD, ADMIN, time_limit=0.5, iterations=500)
+    await event.publish(GUILD, ADMIN, v1.id)
+    await event.withdraw_session(GUILD, ALICE, a.id)
+    shown = await event.published_timetable(GUILD, ADMIN)
+    assert [e.session_id for d in shown.days for s in d.slots for e in s.entries] == [b.id]
+
+    v2 = await event.run_schedule(GUILD, ADMIN, time_limit=0.5, iterations=500)
+    preview = await event.preview_version(GUILD, ADMIN, v2, FMT)
+    assert [(m.session_id, m.kind) for m in preview.moves] == [(a.id, "withdrawn")]
+    assert "“Talk A” was withdrawn: it will not take place" in preview.move_lines[0]
+    done = await event.publish(GUILD, ADMIN, v2.id)
+    told = notices(moves(done.previous_timetable, done.timetable),
+                   await event.interest_levels(GUILD, ADMIN, [a.id]))
+    assert {n.user_id for n in told} == {ALICE.user_id, fan.user_id}
+    assert "was withdrawn" in notice_text(told[0], FMT)
