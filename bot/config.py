@@ -44,6 +44,8 @@ class Settings(BaseModel):
     freeze_minutes_before: int | None = Field(default=15, ge=0, le=24 * 60)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     backup_dir: Path = Path("backups")
+    #: /admin backup keeps this many copies in backup_dir, removing the oldest.
+    backup_keep: int = Field(default=10, ge=1, le=1000)
 
     @field_validator("database", mode="before")
     @classmethod

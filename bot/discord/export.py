@@ -4,7 +4,6 @@ and `/admin backup` (the database, on the bot's machine)."""
 from __future__ import annotations
 
 import io
-import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -41,8 +40,7 @@ async def backup(interaction: discord.Interaction[SchedulerBot]) -> None:
     guild_id, actor = await admin_actor(interaction)
     await interaction.response.defer(ephemeral=True, thinking=True)  # a copy can take a while
     bot = interaction.client
-    target = bot.settings.backup_dir / (
-        f"session-scheduler-{time.strftime('%Y%m%d-%H%M%S')}-{interaction.id}.sqlite")
-    path = await bot.service.backup(target, guild_id=guild_id, actor=actor)
+    path = await bot.service.backup(bot.settings.backup_dir, guild_id=guild_id, actor=actor,
+                                    keep=bot.settings.backup_keep)
     await say(interaction, f"Backup written on the bot's machine: `{path}`. Use "
               "/admin export for a copy of this event you can download.")

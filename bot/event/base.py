@@ -145,6 +145,7 @@ class RulesBase:
         self._solver_target = solver_target
         self._running: set[int] = set()
         self._pruned: dict[int, float] = {}  # guild → when its strangers were last looked for
+        self._backed_up: dict[int, float] = {}  # guild → its last backup
 
     @classmethod
     async def open(cls, database: str | Path, **kwargs: Any) -> Self:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.event.base import (
@@ -13,12 +14,14 @@ from bot.event.base import (
     require_admin,
     touch,
 )
-from bot.event.errors import Conflict, InvalidInput
+from bot.event.errors import Conflict, InvalidInput, RateLimited
 from bot.event.models import Actor
 from bot.event.text import check_upload
 from bot.storage import BackupUnsupported, Tx, transfer
 
 MAX_JSON_CHARS = 20_000_000
+BACKUP_PREFIX = "session-scheduler-backup-"
+BACKUP_EVERY_SECONDS = 600.0
 
 
 class TransferRules(RulesBase):
@@ -55,24 +58,40 @@ class TransferRules(RulesBase):
             return counts
         return await self.db.write(tx, guild=guild_id)
 
-    async def backup(self, path: str | Path | None = None, *, guild_id: int | None = None,
-                     actor: Actor | None = None) -> Path:
-        """A consistent copy of the whole database (all guilds), on SQLite.
+    async def backup(self, folder: str | Path, *, guild_id: int | None = None,
+                     actor: Actor | None = None, keep: int | None = None) -> Path:
+        """A consistent copy of the whole database (all guilds), on SQLite, as
+        `session-scheduler-backup-<UTC time>.sqlite` in `folder`; of those files there, the
+        newest `keep` stay (None: all).
 
-        Default: `backups/<name>-<UTC time>.sqlite` next to the database (data/backups/).
         The file holds every guild's event, so it stays on the operator's machine; never send
         it to a guild (give a guild admin `export_event_json` instead). Asked for from a guild
-        (`guild_id`, `actor`), it needs that guild's event and an admin. On PostgreSQL the
-        refusal says to use pg_dump.
+        (`guild_id`, `actor`), it needs that guild's event and an admin, and a guild gets one
+        every 10 minutes: each copies every guild's data. On PostgreSQL the refusal says to
+        use pg_dump.
         """
         if guild_id is not None or actor is not None:
             guild_id = check_id(guild_id, "server")
             require_admin(check_actor(actor))
             await self.db.read(lambda conn: event_row(conn, guild_id))
-        target = None if path is None else Path(path)
-        if target is not None and target.exists():
-            raise Conflict(f"{target} already exists; choose a new file name.")
+            wait = self._backed_up.get(guild_id, -BACKUP_EVERY_SECONDS) + BACKUP_EVERY_SECONDS \
+                - self._clock()
+            if wait > 0:
+                raise RateLimited(wait, "This server made a backup a moment ago (one every 10 "
+                                        "minutes: each copies the whole database)")
+        if keep is not None and (isinstance(keep, bool) or not isinstance(keep, int)
+                                 or keep < 1):
+            raise InvalidInput("The number of backups to keep must be at least 1.")
+        folder = Path(folder)
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
+        target = folder / f"{BACKUP_PREFIX}{stamp}.sqlite"
         try:
-            return await self.db.backup(target)
+            await self.db.backup(target)
         except BackupUnsupported as e:
             raise Conflict(str(e)) from None
+        if guild_id is not None:
+            self._backed_up[guild_id] = self._clock()
+        if keep is not None:  # the names sort by time
+            for old in sorted(folder.glob(f"{BACKUP_PREFIX}*.sqlite"))[:-keep]:
+                old.unlink(missing_ok=True)
+        return target

@@ -111,11 +111,10 @@ class Database(abc.ABC):
         """
 
     @abc.abstractmethod
-    async def backup(self, target: Path | None = None) -> Path:
-        """A consistent copy of the whole database (every guild) at `target` (default: the
-        engine's own place for backups); returns where. A copy that was interrupted never
-        appears under that name. Raises BackupUnsupported where the engine's own tools should
-        be used."""
+    async def backup(self, target: Path) -> None:
+        """A consistent copy of the whole database (every guild) at `target`; a copy that was
+        interrupted never appears under that name. Raises BackupUnsupported where the engine's
+        own tools should be used."""
 
     @abc.abstractmethod
     async def close(self) -> None: ...

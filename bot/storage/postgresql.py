@@ -141,7 +141,7 @@ class PostgresDatabase(Database):
         async with self._turns, self._pool.connection() as conn:
             return await _transaction(conn, READ, fn)
 
-    async def backup(self, target: Path | None = None) -> Path:
+    async def backup(self, target: Path) -> None:
         raise BackupUnsupported(
             "This bot keeps its data in PostgreSQL, which backs up with its own tools: the "
             "bot's operator runs `pg_dump` (or the hosting's database backups). /admin export "

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-import time
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
@@ -115,14 +114,12 @@ class SqliteDatabase(Database):
         finally:
             self._readers.put_nowait(conn)
 
-    async def backup(self, target: Path | None = None) -> Path:
-        """`VACUUM INTO` a temporary name next to `target` (default: backups/ next to the
-        database, named by the time), renamed once complete. It reads one snapshot on a
-        connection of its own, so writes go on meanwhile."""
+    async def backup(self, target: Path) -> None:
+        """`VACUUM INTO` a temporary name next to `target`, renamed once complete. It reads one
+        snapshot on a connection of its own, so writes go on meanwhile."""
         self._check_open()
-        if target is None:
-            stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
-            target = self.path.parent / "backups" / f"{self.path.stem}-{stamp}.sqlite"
+        if target.exists():
+            raise FileExistsError(f"{target} exists already")
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(f".{target.name}.partial")
         partial.unlink(missing_ok=True)
@@ -133,7 +130,6 @@ class SqliteDatabase(Database):
         finally:
             await conn.close()
             partial.unlink(missing_ok=True)
-        return target
 
     def _check_open(self) -> None:
         if self._closed:

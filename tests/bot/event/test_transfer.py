@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from bot.event import Conflict, EventService, Forbidden, InvalidInput, NotFound
+from bot.event import Conflict, EventService, Forbidden, InvalidInput, NotFound, RateLimited
 from bot.storage import is_postgresql
 from tests.bot.conftest import ADMIN, ALICE, BOB, GUILD, OTHER_GUILD, verified
 from tests.bot.helpers import rows, table_names
@@ -153,8 +153,9 @@ async def test_backup_is_a_consistent_openable_copy(event, tmp_path):
     if event.db.kind != "sqlite":
         pytest.skip("SQLite backs up the file; PostgreSQL's refusal is tested below")
     await _rich_event(event)
-    target = await event.backup(tmp_path / "backups" / "b1.sqlite")
-    assert not list(target.parent.glob("*.partial"))
+    target = await event.backup(tmp_path / "backups")
+    assert target.parent == tmp_path / "backups"
+    assert [p.name for p in target.parent.iterdir()] == [target.name]  # no partial file left
     copy = await EventService.open(target)
     try:
         assert await copy.export_event_json(GUILD, ADMIN) == \
@@ -163,26 +164,42 @@ async def test_backup_is_a_consistent_openable_copy(event, tmp_path):
         assert list(ok.values()) == ["ok"]
     finally:
         await copy.close()
-    with pytest.raises(Conflict, match="already exists"):
-        await event.backup(target)
-    default = await event.backup()
-    assert default.parent == event.db.path.parent / "backups" and default.exists()
+
+
+
+async def test_backups_are_rate_limited_per_server_and_the_oldest_removed(event, tmp_path,
+                                                                          clock):
+    if event.db.kind != "sqlite":
+        pytest.skip("SQLite backs up the file")
+    folder = tmp_path / "backups"
+    (folder / "keep-me.sqlite").parent.mkdir()
+    (folder / "keep-me.sqlite").write_text("not ours")  # other files are left alone
+    made = [await event.backup(folder, guild_id=GUILD, actor=ADMIN, keep=2)]
+    with pytest.raises(RateLimited, match="one every 10 minutes"):
+        await event.backup(folder, guild_id=GUILD, actor=ADMIN, keep=2)
+    await event.setup_event(OTHER_GUILD, ADMIN)  # another server is not held back
+    made.append(await event.backup(folder, guild_id=OTHER_GUILD, actor=ADMIN, keep=2))
+    clock.now += 601
+    made.append(await event.backup(folder, guild_id=GUILD, actor=ADMIN, keep=2))
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        ["keep-me.sqlite", made[1].name, made[2].name])
 
 
 async def test_a_backup_asked_from_a_guild_needs_its_event_and_an_admin(event, tmp_path):
-    target = tmp_path / "b.sqlite"
+    folder = tmp_path / "backups"
     await _rich_event(event)
     with pytest.raises(NotFound):
-        await event.backup(target, guild_id=OTHER_GUILD, actor=ADMIN)  # no event there
+        await event.backup(folder, guild_id=OTHER_GUILD, actor=ADMIN)  # no event there
     with pytest.raises(Forbidden):
-        await event.backup(target, guild_id=GUILD, actor=ALICE)
-    assert not target.exists()
+        await event.backup(folder, guild_id=GUILD, actor=ALICE)
+    assert not folder.exists()
     if event.db.kind == "postgresql":  # said plainly, and nothing written
         with pytest.raises(Conflict, match="pg_dump"):
-            await event.backup(target, guild_id=GUILD, actor=ADMIN)
-        assert not target.exists()
+            await event.backup(folder, guild_id=GUILD, actor=ADMIN)
+        assert not folder.exists()
         return
-    assert await event.backup(target, guild_id=GUILD, actor=ADMIN) == target
+    made = await event.backup(folder, guild_id=GUILD, actor=ADMIN)
+    assert made.parent == folder and made.exists()
 
 
 async def test_every_table_is_exported_or_said_not_to_be(event):
