@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
+from bot.discord.embeds import CONTENT
 from bot.event.errors import EventError, NotPublished
+from bot.event.text import cut
 
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
@@ -25,7 +27,9 @@ class Refused(EventError):
 
 async def say(interaction: discord.Interaction[SchedulerBot], text: str = "", **kwargs) -> None:
     """An ephemeral message without mentions, as the first response or as a followup (what
-    every command replies with); `kwargs`: embeds, files, views."""
+    every command replies with); `kwargs`: embeds, files, views. A text too long for Discord
+    is cut rather than refused."""
+    text = cut(text, CONTENT)
     if interaction.response.is_done():
         await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS,
                                         **kwargs)
@@ -34,10 +38,19 @@ async def say(interaction: discord.Interaction[SchedulerBot], text: str = "", **
                                                 allowed_mentions=NO_MENTIONS, **kwargs)
 
 
+async def say_messages(interaction: discord.Interaction[SchedulerBot], text: str,
+                       messages: list[list[discord.Embed]], **kwargs) -> None:
+    """`say` for embeds that take several messages (`embeds.split_messages`): the first with
+    `text` and `kwargs` (a file), the others as followups; nothing left out."""
+    await say(interaction, text, embeds=messages[0] if messages else [], **kwargs)
+    for found in messages[1:]:
+        await say(interaction, embeds=found)
+
+
 async def reply_private(interaction: discord.Interaction[SchedulerBot], text: str) -> None:
-    """`say` for a refusal: cut to Discord's 2000 characters, and a failure only logged."""
+    """`say` for a refusal: a failure only logged."""
     try:
-        await say(interaction, text[:2000])
+        await say(interaction, text)
     except discord.HTTPException:
         log.warning("could not deliver a refusal to interaction %s", interaction.id)
 

@@ -29,7 +29,7 @@ async def day_add(interaction: discord.Interaction[SchedulerBot], date: str,
                   label: str | None = None) -> None:
     guild_id, actor = await admin_actor(interaction)
     d = await interaction.client.service.add_day(guild_id, actor, date, label or "")
-    await say(interaction, f"Added day #{d.id}: {d.label or d.date.isoformat()}.")
+    await say(interaction, f"Added day #{d.id}: {embeds.literal(d.label) or d.date.isoformat()}.")
 
 
 @day.command(name="remove", description="Remove a day and its slots")
@@ -80,7 +80,7 @@ async def room_add(interaction: discord.Interaction[SchedulerBot],
                    link: str | None = None) -> None:
     guild_id, actor = await admin_actor(interaction)
     r = await interaction.client.service.add_room(guild_id, actor, name, capacity, link)
-    await say(interaction, f"Added room #{r.id}: {r.name} ({r.capacity} seats).")
+    await say(interaction, f"Added room #{r.id}: {embeds.literal(r.name)} ({r.capacity} seats).")
 
 
 @room.command(name="remove", description="Remove a room")
@@ -101,8 +101,8 @@ async def room_voice(interaction: discord.Interaction[SchedulerBot], room: int,
         guild_id, actor, room, voice_channel_id=None if channel is None else channel.id)
     where = (f"<#{r.voice_channel_id}>" if r.voice_channel_id else
              "no channel (Discord events show the room's name as their location)")
-    await say(interaction, f"Room #{r.id} {r.name}: {where}. Publish again to move its "
-              "Discord events.")
+    await say(interaction, f"Room #{r.id} {embeds.literal(r.name)}: {where}. Publish again to "
+              "move its Discord events.")
 
 
 @timetable.command(name="import", description="Replace days, slots and rooms by a TOML file")

@@ -96,6 +96,31 @@ async def test_sessions_are_paginated(fake_discord: FakeDiscord, tmp_path) -> No
     assert len(upd.data["embeds"][0]["fields"]) == 2
 
 
+async def test_sessions_with_long_descriptions_fit_in_discords_limits(fake_discord: FakeDiscord,
+                                                                      tmp_path) -> None:
+    """Ten sessions of 1,400 characters each would make one embed over Discord's 6,000: the
+    list shows the start of each description, the stand-in (which refuses what Discord
+    refuses) takes every page, and the reader sees every session."""
+    fake = fake_discord
+    bot = await fake.connect(await make_bot(fake, tmp_path / "long.sqlite"))
+    await setup_event(fake)
+    admin = actor(fake.owner, admin=True)
+    for i in range(23):
+        await bot.service.propose(fake.guild.id, admin, f"{i:02}" + "_*" * 49, "x" * 1400)
+    ix = await fake.slash("sessions")
+    cb = await fake.wait_for_response(ix.id)
+    assert cb.type == 4 and cb.ephemeral and not ix.rejected_callbacks
+    pages = [cb.data["embeds"][0]]
+    (page,) = fake.responses(ix.id)
+    while not (nxt := fake.state.find_message(page.message_id)["components"][0]["components"][1]
+               ).get("disabled"):
+        press = await fake.click(nxt["custom_id"], message=page.message_id)
+        pages.append((await fake.wait_for_response(press.id)).data["embeds"][0])
+    shown = [f["name"].split()[1][:2] for p in pages for f in p["fields"]]
+    assert shown == [f"{i:02}" for i in range(23)]
+    assert f"Page {len(pages)}/{len(pages)}" in pages[-1]["footer"]["text"]
+
+
 async def test_a_failed_admin_command_also_refreshes_the_gates(fake_discord: FakeDiscord,
                                                                tmp_path) -> None:
     """The gates' settings cache is cleared when an admin command ends, also when it fails

@@ -481,6 +481,30 @@ async def test_guild_rest_surface(fake_discord: FakeDiscord, bot: StandInBot) ->
     assert kinds[:2] == ["create", "edit"] and kinds[-1] == "delete"
 
 
+async def test_over_limit_messages_get_discords_error(
+    fake_discord: FakeDiscord, bot: StandInBot
+) -> None:
+    """Discord's 400 ``50035 Invalid Form Body``, the reason under the field at fault, as
+    discord.py shows it ("In embeds: ...")."""
+    channel = bot.get_channel(fake_discord.channel.id)
+    over: list[tuple[dict, str]] = [
+        ({"content": "x" * 2001}, "In content: Must be 2000 or fewer in length."),
+        ({"embeds": [discord.Embed(description="x" * 3500)] * 2},
+         "In embeds: Embed size exceeds maximum size of 6000"),
+        ({"embed": discord.Embed(description="x" * 4097)},
+         "In embeds.0.description: Must be 4096 or fewer in length."),
+        ({"embed": discord.Embed().add_field(name="n", value="v" * 1025)},
+         "In embeds.0.fields.0.value: Must be 1024 or fewer in length."),
+    ]
+    for kwargs, said in over:
+        with pytest.raises(discord.HTTPException) as refused:
+            await channel.send(**kwargs)
+        assert refused.value.status == 400 and refused.value.code == 50035
+        assert refused.value.text == f"Invalid Form Body\n{said}"
+    assert fake_discord.messages_in(fake_discord.channel) == []
+    await channel.send(embeds=[discord.Embed(description="x" * 2999)] * 2)  # 5998: taken
+
+
 async def test_unknown_routes_are_recorded(fake_discord: FakeDiscord, bot: StandInBot) -> None:
     fake = fake_discord
     with pytest.raises(discord.NotFound):
