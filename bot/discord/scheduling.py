@@ -75,9 +75,10 @@ async def schedule_run(interaction: discord.Interaction[SchedulerBot],
                        seconds: app_commands.Range[int, 1, 600] = 30) -> None:
     guild_id, actor = await admin_actor(interaction)
     bot = interaction.client
-    await interaction.response.defer(thinking=True)
+    await interaction.response.defer(ephemeral=True, thinking=True)  # private, as it ends
     message = await interaction.followup.send(
-        f"Scheduling for up to {seconds}s…", wait=True, allowed_mentions=NO_MENTIONS)
+        f"Scheduling for up to {seconds}s…", wait=True, ephemeral=True,
+        allowed_mentions=NO_MENTIONS)
     loop = asyncio.get_running_loop()
     last = [0.0]
 

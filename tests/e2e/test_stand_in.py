@@ -156,10 +156,19 @@ class StandInBot(discord.Client):
                 await interaction.response.send_message("Organisers only", ephemeral=True)
                 return
             await interaction.response.defer(thinking=True)
-            progress = await interaction.followup.send(f"Solving for {seconds}s", wait=True)
+            # Discord ignores the flag: the first followup takes the deferral's visibility
+            progress = await interaction.followup.send(f"Solving for {seconds}s", wait=True,
+                                                       ephemeral=True)
             await progress.edit(content=f"Solved in {seconds}s")
             original = await interaction.original_response()
             await interaction.followup.send(f"Preview: {original.content}", ephemeral=True)
+
+        @tree.command(description="Defers privately, then follows up", guild=guild)
+        async def private(interaction: discord.Interaction) -> None:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            await interaction.followup.send("first")  # private all the same
+            await interaction.followup.send("second")  # its own: public
+            await interaction.followup.send("third", ephemeral=True)
 
         tree.add_command(admin, guild=guild)
 
@@ -184,7 +193,8 @@ async def test_login_ready_and_sync(fake_discord: FakeDiscord, bot: StandInBot) 
     assert guild.me.guild_permissions.manage_roles
     assert [c["name"] for c in fake.state.commands[None]] == ["ping"]
     names = {c["name"] for c in fake.state.commands[fake.guild.id]}
-    assert names == {"interest", "propose", "board", "verify", "import", "slow", "admin"}
+    assert names == {"interest", "propose", "board", "verify", "import", "slow", "private",
+                     "admin"}
     admin = next(c for c in bot.synced if c.name == "admin")
     assert admin.default_member_permissions.manage_guild
 
@@ -242,6 +252,7 @@ async def test_subcommand_group_defer_then_followups(
     # The first followup after a defer replaces the "thinking" message, as on Discord.
     assert progress.kind == "followup" and progress.message_id == ix.original_message_id
     assert progress.content == "Solving for 30s" and not progress.flags & 128
+    assert not progress.ephemeral  # sent as ephemeral: the deferral's visibility wins
     assert edit.kind == "edit" and edit.message_id == progress.message_id
     assert preview.content == "Preview: Solved in 30s" and preview.ephemeral
     assert preview.message_id != progress.message_id
@@ -249,6 +260,22 @@ async def test_subcommand_group_defer_then_followups(
         await fake.slash("admin schedule run", {"seconds": 0}, user=fake.owner)
     with pytest.raises(InteractionRejected, match="needs a subcommand"):
         await fake.slash("admin schedule", user=fake.owner)
+
+
+async def test_the_first_followup_takes_the_deferrals_visibility(
+    fake_discord: FakeDiscord, bot: StandInBot
+) -> None:
+    """Discord (Create Followup Message): right after a deferral the first followup edits the
+    loading message, whose ephemeral state stays; later followups have their own flags."""
+    fake = fake_discord
+    ix = await fake.slash("private")
+    defer = await fake.wait_for_response(ix.id)
+    assert defer.type == 5 and defer.ephemeral
+    first, second, third = await fake.wait_until(
+        lambda: len(fake.responses(ix.id)) == 3 and fake.responses(ix.id))
+    assert first.message_id == ix.original_message_id and first.ephemeral
+    assert not second.ephemeral and third.ephemeral
+    assert first.content == "first" and not first.flags & 128  # no longer loading
 
 
 async def test_default_member_permissions_and_bypass(
