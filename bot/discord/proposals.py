@@ -5,7 +5,6 @@ interest buttons and its discussion thread."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 import discord
@@ -16,6 +15,7 @@ from bot.discord.checks import actor_of, admin_actor, attendee_actor, guild_id_o
 from bot.discord.errors import NO_MENTIONS, say
 from bot.discord.interest import interest_view
 from bot.discord.options import own_sessions, pending_sessions, session_id
+from bot.discord.pages import Page, show_pages
 from bot.event.models import EventSettings, SessionView
 
 if TYPE_CHECKING:
@@ -118,9 +118,6 @@ async def withdraw(interaction: discord.Interaction[SchedulerBot], session: str)
 
 # -------------------------------------------------------------------------------- sessions
 
-Page = tuple[discord.Embed, int, int]
-
-
 @app_commands.command(description="The sessions, with your interest in each")
 @app_commands.guild_only()
 async def sessions(interaction: discord.Interaction[SchedulerBot],
@@ -131,44 +128,7 @@ async def sessions(interaction: discord.Interaction[SchedulerBot],
     async def render(n: int) -> Page:
         return embeds.sessions_page(await service.list_sessions(guild_id, actor), n)
 
-    embed, page, pages = await render(page)
-    if pages > 1:
-        await say(interaction, embed=embed, view=SessionPages(render, page, pages))
-    else:
-        await say(interaction, embed=embed)
-
-
-class SessionPages(discord.ui.View):
-    """◀ ▶ under an ephemeral /sessions page (only its reader sees it; 10 minutes)."""
-
-    def __init__(self, render: Callable[[int], Awaitable[Page]], page: int, pages: int):
-        super().__init__(timeout=10 * 60)
-        self.render, self.page, self.pages = render, page, pages
-        self._sync()
-
-    def _sync(self) -> None:
-        self.previous.disabled = self.page <= 1
-        self.next.disabled = self.page >= self.pages
-
-    async def _show(self, interaction: discord.Interaction[SchedulerBot], page: int) -> None:
-        embed, self.page, self.pages = await self.render(page)
-        self._sync()
-        await interaction.response.edit_message(embed=embed, view=self,
-                                                allowed_mentions=NO_MENTIONS)
-
-    @discord.ui.button(label="◀", style=discord.ButtonStyle.secondary)
-    async def previous(self, interaction: discord.Interaction[SchedulerBot],
-                       button: discord.ui.Button) -> None:
-        await self._show(interaction, self.page - 1)
-
-    @discord.ui.button(label="▶", style=discord.ButtonStyle.secondary)
-    async def next(self, interaction: discord.Interaction[SchedulerBot],
-                   button: discord.ui.Button) -> None:
-        await self._show(interaction, self.page + 1)
-
-    async def on_error(self, interaction: discord.Interaction[SchedulerBot], error: Exception,
-                       item: discord.ui.Item) -> None:
-        await errors.handle_error(interaction, error)
+    await show_pages(interaction, render, page)
 
 
 # ------------------------------------------------------------------------------ moderation

@@ -56,7 +56,8 @@ async def test_moderation_edit_withdraw_export_backup(fake_discord: FakeDiscord,
     cb = await answer(fake, "admin slot lock", {"slot": slot}, user=fake.owner)
     assert f"Slot #{slot} is locked" in cb.content
     cb = await answer(fake, "admin timetable show", user=fake.owner)
-    assert "🔒" in cb.content and "Room #" in cb.content
+    assert cb.ephemeral and "🔒" in cb.embeds[0]["description"]
+    assert "Room #" in cb.embeds[0]["description"]
 
     # export: a JSON attachment, privately
     cb = await answer(fake, "admin export", user=fake.owner)
@@ -119,6 +120,55 @@ async def test_sessions_with_long_descriptions_fit_in_discords_limits(fake_disco
     shown = [f["name"].split()[1][:2] for p in pages for f in p["fields"]]
     assert shown == [f"{i:02}" for i in range(23)]
     assert f"Page {len(pages)}/{len(pages)}" in pages[-1]["footer"]["text"]
+
+
+async def _every_page(fake: FakeDiscord, ix) -> list[dict]:
+    """The embeds of every page of a paged reply, pressing ▶ until it is disabled."""
+    pages = [(await fake.wait_for_response(ix.id)).data["embeds"][0]]
+    (reply,) = fake.responses(ix.id)
+    while (rows := fake.state.find_message(reply.message_id)["components"]) and not (
+            nxt := rows[0]["components"][1]).get("disabled"):
+        press = await fake.click(nxt["custom_id"], message=reply.message_id, user=fake.owner)
+        cb = await fake.wait_for_response(press.id)
+        assert cb.type == 7 and not press.rejected_callbacks
+        pages.append(cb.data["embeds"][0])
+    return pages
+
+
+async def test_the_timetable_show_reaches_every_day_slot_and_room(fake_discord: FakeDiscord,
+                                                                  tmp_path) -> None:
+    """3 days of 12 slots and 10 rooms, then 10 days of 40 slots and 150 rooms: every id is
+    on some page (the reply used to be cut at about 2,000 characters)."""
+    fake = fake_discord
+    bot = await fake.connect(await make_bot(fake, tmp_path / "show.sqlite"))
+    guild, admin = fake.guild.id, actor(fake.owner, admin=True)
+    await bot.service.setup_event(guild, admin, name="Show", timezone="Europe/Brussels")
+
+    def hhmm(minutes: int) -> str:
+        return f"{minutes // 60:02}:{minutes % 60:02}"
+
+    async def grow(days: int, slots: int, rooms: int) -> None:
+        tv = await bot.service.timetable(guild, admin)
+        for d in range(len(tv.days), len(tv.days) + days):
+            day = await bot.service.add_day(guild, admin, f"2026-08-{d + 1:02}", f"Day {d}")
+            for i in range(slots):
+                start = 6 * 60 + 20 * i
+                await bot.service.add_slot(guild, admin, day.id, hhmm(start), hhmm(start + 15),
+                                           label="A slot label " * 7)
+        for r in range(len(tv.rooms), len(tv.rooms) + rooms):
+            await bot.service.add_room(guild, admin, f"Room {r} " + "with a long name " * 5, 40)
+
+    for days, slots, rooms in ((3, 12, 10), (7, 40, 140)):
+        await grow(days, slots, rooms)
+        tv = await bot.service.timetable(guild, admin)
+        ix = await fake.slash("admin timetable show", user=fake.owner)
+        pages = await _every_page(fake, ix)
+        text = "\n".join(p["description"] for p in pages)
+        assert all(f"**Day #{d.id}**" in text for d in tv.days)
+        assert all(f"Slot #{s.id}: " in text for d in tv.days for s in d.slots)
+        assert all(f"Room #{r.id}: " in text for r in tv.rooms)
+        assert pages[-1]["footer"]["text"].startswith(f"Page {len(pages)}/{len(pages)}")
+    assert len(pages) > 1
 
 
 async def test_a_failed_admin_command_also_refreshes_the_gates(fake_discord: FakeDiscord,

@@ -15,8 +15,10 @@ from bot.discord.interest import interest_saved
 from bot.discord.reminders import reminder_text
 from bot.discord.scheduling import preview_message
 from bot.discord.setup import settings_text
+from bot.discord.timetable import timetable_pages
 from bot.event import changes, explain
 from bot.event.models import (
+    DayView,
     Entry,
     EventSettings,
     ItineraryItem,
@@ -27,6 +29,7 @@ from bot.event.models import (
     ScheduleVersion,
     SessionView,
     SlotView,
+    TimetableView,
     Unscheduled,
 )
 from bot.event.preview import preview
@@ -159,6 +162,39 @@ def test_the_scheduling_preview_with_hundreds_of_moves_and_sessions_left_out() -
     assert moves_file is not None  # every move in the attached file
     unplaced = shown[0].fields[-3 if p.gain is not None else -2].value
     assert unplaced.endswith("more.")
+
+
+def timetable(days: int, slots: int, rooms: int) -> TimetableView:
+    return TimetableView("America/Argentina/ComodRivadavia", tuple(
+        DayView(d + 1, date(2026, 7, 6 + d), NAME, tuple(
+            SlotView(1000 * d + s, d + 1, START, START, s % 4 == 3, True, NAME)
+            for s in range(slots)))
+        for d in range(days)), tuple(RoomView(r + 1, NAME, 100_000, None, 10**19)
+                                     for r in range(rooms)))
+
+
+def test_the_timetable_show_reaches_every_day_slot_and_room() -> None:
+    for days, slots, rooms in ((3, 12, 10), (10, 40, 200)):
+        tv = timetable(days, slots, rooms)
+        found = timetable_pages(tv)
+        pages = len(found)
+        for e in found:
+            accepted(found=[e])
+        text = "\n".join(e.description for e in found)
+        lines = text.split("\n")
+        assert len([x for x in lines if x.startswith("**Day #")
+                    and not x.endswith("(continued)")]) == days
+        assert text.count("Slot #") == days * slots
+        assert text.count("Room #") == rooms
+        for d in tv.days:
+            assert f"**Day #{d.id}**" in text
+            assert all(f"Slot #{s.id}: " in text for s in d.slots)
+        assert all(f"Room #{r.id}: " in text for r in tv.rooms)
+        assert [e.footer.text.split()[1] for e in found] == [
+            f"{i}/{pages}" for i in range(1, pages + 1)]
+        # a day going on over a page break is named again at the top of the next page
+        assert all(e.description.startswith(("Timezone", "**Day #", "**Rooms**"))
+                   for e in found)
 
 
 def test_a_change_notice_about_hundreds_of_sessions() -> None:
