@@ -51,7 +51,7 @@ async def post_session(bot: SchedulerBot, settings: EventSettings,
 async def propose(interaction: discord.Interaction[SchedulerBot],
                   title: app_commands.Range[str, 1, 100] | None = None,
                   description: app_commands.Range[str, 0, 1500] | None = None) -> None:
-    await attendee_actor(interaction)
+    await attendee_actor(interaction, role=False)  # members who have not verified propose too
     if title is None or not description:
         await interaction.response.send_modal(ProposeModal(title))
         return
@@ -60,15 +60,19 @@ async def propose(interaction: discord.Interaction[SchedulerBot],
 
 async def _proposed(interaction: discord.Interaction[SchedulerBot], title: str,
                     description: str) -> None:
-    guild_id, actor, settings = await attendee_actor(interaction)
+    guild_id, actor, settings = await attendee_actor(interaction, role=False)
     s = await interaction.client.service.propose(guild_id, actor, title, description)
     if s.status == "public":
         await say(interaction, f"Proposed **{embeds.literal(s.title)}** (#{s.id}). It is "
                   "public: people can now say they are interested.")
         await post_session(interaction.client, settings, s)
-    else:
-        await say(interaction, f"Proposed **{embeds.literal(s.title)}** (#{s.id}). It waits "
-                  "for an organiser's approval.")
+    else:  # the rules make a proposal wait only when its proposer has not verified
+        where = (f"<#{settings.proposals_channel_id}>" if settings.proposals_channel_id
+                 else "the proposals channel")
+        await say(interaction, f"Proposed **{embeds.literal(s.title)}** (#{s.id}). You have "
+                  "not entered the event's code yet, so it waits for an organiser's approval; "
+                  f"it appears in {where} once approved. After /verify code:<code> your "
+                  "proposals are public at once.")
 
 
 class ProposeModal(discord.ui.Modal, title="Propose a session"):

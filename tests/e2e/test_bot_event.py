@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from bot.discord.checks import ROLE_REFUSAL
 from tests.e2e.bot_harness import (
     CODE,
     EXAMPLE_TOML,
@@ -70,10 +69,12 @@ async def test_whole_event(fake_discord: FakeDiscord, database: str) -> None:
     await verify(fake, fake.member)
     assert attendee.id in fake.member.roles
 
-    # unverified users may not propose while verification is required
+    # a member who has not verified may propose: it waits for an organiser (nothing posted)
     other = fake.add_member("other")
-    cb = await answer(fake, "propose", {"title": "Sneaky", "description": "x"}, user=other)
-    assert cb.ephemeral and cb.content == ROLE_REFUSAL
+    cb = await answer(fake, "propose", {"title": "Before verifying", "description": "x"},
+                      user=other)
+    assert cb.ephemeral and "waits for an organiser's approval" in cb.content, cb.content
+    assert fake.messages_in(proposals) == []
     await verify(fake, other)
     await fake.wait_until(lambda: attendee.id in other.roles)
 

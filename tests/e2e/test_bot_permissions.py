@@ -1,6 +1,6 @@
 """Permission matrix: every /admin command is refused to a member without Manage Server, even
-when Discord's default_member_permissions gate is bypassed; attendee actions need the attendee
-role while verification is required."""
+when Discord's default_member_permissions gate is bypassed; interest needs the attendee role
+while verification is required, and a proposal from a member without it waits for approval."""
 
 from __future__ import annotations
 
@@ -90,11 +90,8 @@ async def test_attendee_actions_need_the_role(fake_discord: FakeDiscord, event) 
     fake = fake_discord
     cb = await answer(fake, "propose", {"title": "Mine", "description": "d"}, user=fake.owner)
     sid = session_id(cb.content)
-    for command, options in [("propose", {"title": "T", "description": "d"}),
-                             ("propose", {}),
-                             ("interest", {"session": str(sid), "level": 100})]:
-        cb = await answer(fake, command, options)
-        assert cb.type == 4 and cb.ephemeral and cb.content == ROLE_REFUSAL, command
+    cb = await answer(fake, "interest", {"session": str(sid), "level": 100})
+    assert cb.type == 4 and cb.ephemeral and cb.content == ROLE_REFUSAL
     await wait_for_post(fake, sid)
     press = await fake.click(f"interest:{sid}:100")
     cb = await fake.wait_for_response(press.id)
@@ -108,6 +105,33 @@ async def test_attendee_actions_need_the_role(fake_discord: FakeDiscord, event) 
     newcomer = fake.add_member("newcomer")
     cb = await answer(fake, "interest", {"session": str(sid), "level": 25}, user=newcomer)
     assert "**a little**" in cb.content
+
+
+async def test_members_who_have_not_verified_propose_for_approval(fake_discord: FakeDiscord,
+                                                                  event) -> None:
+    """docs/bot.md: an organiser approves the proposals of attendees who have not verified.
+    By command or by the form, the proposal is taken and waits, the proposer is told why in
+    plain words, and an organiser's approval posts it; interest still needs the role."""
+    fake = fake_discord
+    proposals = fake.guild.channel_by_name("proposals")
+    cb = await answer(fake, "propose", {"title": "Newcomer's idea", "description": "d"})
+    assert cb.type == 4 and cb.ephemeral and cb.content == (
+        f"Proposed **Newcomer's idea** (#{session_id(cb.content)}). You have not entered the "
+        "event's code yet, so it waits for an organiser's approval; it appears in "
+        f"<#{proposals.id}> once approved. After /verify code:<code> your proposals are public "
+        "at once.")
+    sid = session_id(cb.content)
+    ix = await fake.slash("propose")  # the form opens for them too
+    assert (await fake.wait_for_response(ix.id)).type == 9
+    sub = await fake.submit_modal(ix, {"propose:title": "By the form",
+                                       "propose:description": "d"})
+    assert "waits for an organiser's approval" in (await fake.wait_for_response(sub.id)).content
+    assert fake.messages_in(proposals) == []
+    cb = await answer(fake, "interest", {"session": str(sid), "level": 100})
+    assert cb.content == ROLE_REFUSAL
+    cb = await answer(fake, "admin proposal approve", {"session": str(sid)}, user=fake.owner)
+    assert cb.ephemeral and "Approved **Newcomer's idea**" in cb.content
+    await wait_for_post(fake, sid)
 
 
 async def test_setup_without_manage_roles_says_what_to_do(fake_discord: FakeDiscord,
