@@ -41,8 +41,13 @@ async def setup_event(fake: FakeDiscord) -> tuple:
 
 
 async def verify(fake: FakeDiscord, member) -> None:
-    cb = await answer(fake, "verify", {"code": CODE.lower()}, user=member)
+    """/verify with the event's code, until the answer says the role was given (the bot
+    answers first, then gives the role)."""
+    ix = await fake.slash("verify", {"code": CODE.lower()}, user=member)
+    cb = await fake.wait_for_response(ix.id)
     assert cb.ephemeral and "verified" in cb.content, cb.content
+    await fake.wait_until(lambda: not fake.responses(ix.id)[-1].content.endswith("…"),
+                          what="the attendee role given")
 
 
 def assert_no_pings(fake: FakeDiscord) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.discord.checks import ADMIN_REFUSAL, ROLE_REFUSAL
-from tests.e2e.bot_harness import answer, make_bot, reply_of, session_id, wait_for_post
+from tests.e2e.bot_harness import CODE, answer, make_bot, reply_of, session_id, wait_for_post
 from tests.e2e.fake_discord import FakeDiscord, InteractionRejected, Perm, Upload
 from tests.e2e.test_bot_event import setup_event, verify
 
@@ -132,6 +132,24 @@ async def test_members_who_have_not_verified_propose_for_approval(fake_discord: 
     cb = await answer(fake, "admin proposal approve", {"session": str(sid)}, user=fake.owner)
     assert cb.ephemeral and "Approved **Newcomer's idea**" in cb.content
     await wait_for_post(fake, sid)
+
+
+async def test_a_role_the_bot_cannot_give_is_said_in_the_answer(fake_discord: FakeDiscord,
+                                                                 event) -> None:
+    """/verify answers first, then gives the role: when Discord refuses the role (above the
+    bot's own), the answer is edited to say so and what an organiser should check."""
+    fake = fake_discord
+    high = fake.add_role("Badge holders", position=99)
+    await answer(fake, "admin setup", {"attendee_role": high}, user=fake.owner)
+    ix = await fake.slash("verify", {"code": CODE}, user=fake.member)
+    assert (await fake.wait_for_response(ix.id)).content == (
+        "You are verified! Giving you the Badge holders role…")
+    final = await fake.wait_until(lambda: (r := fake.responses(ix.id)[-1]).kind ==
+                                  "edit_original" and r, what="the answer edited")
+    assert final.ephemeral and final.content == (
+        "You are verified! I could not give you the Badge holders role: an organiser should "
+        "check that my role is above it.")
+    assert high.id not in fake.member.roles
 
 
 async def test_setup_without_manage_roles_says_what_to_do(fake_discord: FakeDiscord,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -530,6 +531,49 @@ async def test_over_limit_messages_get_discords_error(
         assert refused.value.text == f"Invalid Form Body\n{said}"
     assert fake_discord.messages_in(fake_discord.channel) == []
     await channel.send(embeds=[discord.Embed(description="x" * 2999)] * 2)  # 5998: taken
+
+
+async def test_rate_limits_answer_as_discord_does(
+    fake_discord: FakeDiscord, bot: StandInBot
+) -> None:
+    """Discord's Rate Limits page: limit headers on every answer of the route; over the
+    limit, 429 with the JSON body, Retry-After and the scope; discord.py (which needs the Via
+    header to tell a rate limit from a Cloudflare ban) waits and retries."""
+    import time
+
+    import aiohttp
+
+    fake = fake_discord
+    route = "PUT /guilds/{guild_id}/members/{user_id}/roles/{role_id}"
+    fake.rate_limit(route, limit=2, per=1.0)
+    role = fake.guild.role_by_name("attendee")
+    url = f"{fake.api_base}/guilds/{fake.guild.id}/members/{fake.owner.id}/roles/{role.id}"
+    answers = []
+    async with aiohttp.ClientSession(headers={"Authorization": f"Bot {fake.token}"}) as http:
+        for _ in range(3):
+            async with http.put(url) as r:
+                answers.append((r.status, r.headers, await r.read()))
+    (ok1, h1, _), (ok2, h2, _), (refused, h3, body) = answers
+    assert (ok1, ok2, refused) == (204, 204, 429)
+    assert (h1["X-RateLimit-Limit"], h1["X-RateLimit-Remaining"], h2["X-RateLimit-Remaining"]
+            ) == ("2", "1", "0")
+    assert h1["X-RateLimit-Bucket"] == h3["X-RateLimit-Bucket"] and "Via" in h3
+    data = json.loads(body)
+    assert data["message"] == "You are being rate limited." and data["global"] is False
+    assert 0 < data["retry_after"] <= 1 and h3["Retry-After"] == "1"
+    assert h3["X-RateLimit-Scope"] == "user" and h3["X-RateLimit-Remaining"] == "0"
+    assert float(h3["X-RateLimit-Reset"]) > time.time()
+    assert "X-RateLimit-Scope" not in h1
+    # the window is used up: discord.py gets a 429, waits retry_after and tries again
+    member = bot.get_guild(fake.guild.id).get_member(fake.member.id)
+    started = time.monotonic()
+    await member.add_roles(discord.Object(role.id))
+    assert role.id in fake.member.roles
+    assert time.monotonic() - started >= data["retry_after"] - 0.1
+    calls = [r.status for r in fake.requests if r.route == route.split(" ", 1)[1]]
+    assert calls == [204, 204, 429, 429, 204]
+    # counted per guild, the top-level resource of the path
+    assert fake.rate_limits[route].windows.keys() == {str(fake.guild.id)}
 
 
 async def test_unknown_routes_are_recorded(fake_discord: FakeDiscord, bot: StandInBot) -> None:
