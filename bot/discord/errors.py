@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, TypeVar
 
 import discord
 from discord import app_commands
@@ -19,6 +21,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
 GENERIC = "Something went wrong on our side; the organisers can find the details in the bot's log."
+DEFER_AFTER = 2.0  # seconds; Discord's window for a first response is 3
+T = TypeVar("T")
 
 
 class Refused(EventError):
@@ -36,6 +40,23 @@ async def say(interaction: discord.Interaction[SchedulerBot], text: str = "", **
     else:
         await interaction.response.send_message(text, ephemeral=True,
                                                 allowed_mentions=NO_MENTIONS, **kwargs)
+
+
+async def within_window(interaction: discord.Interaction[SchedulerBot],
+                        work: Awaitable[T]) -> T:
+    """What `work` returns. When it has not finished within `DEFER_AFTER` seconds (a database
+    waiting on another writer), the interaction is deferred privately first, so that Discord's
+    3-second window is kept and the answer (`say`) comes as a followup once it is done."""
+    task = asyncio.ensure_future(work)
+    try:
+        return await asyncio.wait_for(asyncio.shield(task), DEFER_AFTER)
+    except TimeoutError:
+        pass
+    try:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+    except discord.HTTPException as e:
+        log.warning("could not defer interaction %s: %s", interaction.id, e)
+    return await task
 
 
 async def say_messages(interaction: discord.Interaction[SchedulerBot], text: str,
