@@ -56,9 +56,19 @@ def discord_time(dt: datetime) -> str:
     return ts(dt, "f")
 
 
+#: What a session's post says above its description when the session is not public.
+STATUS_NOTES = {
+    "pending": "⏳ Waiting for an organiser's approval: interest opens once it is approved.",
+    "withdrawn": "Withdrawn: it will not be scheduled.",
+}
+
+
 def session_embed(s: SessionView, thread_id: int | None = None) -> discord.Embed:
+    note = STATUS_NOTES.get(s.status)
+    description = f"*{note}*\n\n{s.description}" if note else s.description
     e = discord.Embed(title=cut(literal(s.title), 256),
-                      description=cut(s.description or "", DESCRIPTION), colour=COLOUR)
+                      description=cut(description or "", DESCRIPTION),
+                      colour=COLOUR if note is None else discord.Colour.light_grey())
     if thread_id is not None:
         e.add_field(name="Discussion", value=f"<#{thread_id}>")
     e.set_footer(text=cut(f"Session #{s.id} · proposed by {s.owner_name or s.owner_id}", 2048))

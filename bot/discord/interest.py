@@ -75,12 +75,15 @@ async def interest(interaction: discord.Interaction[SchedulerBot], session: str,
     await say(interaction, interest_saved(result.title, result.level))
 
 
-def interest_view(session_id: int) -> discord.ui.View:
-    """The buttons under a session's post. Every item is dynamic, so discord.py keeps nothing
-    per posted message."""
+def interest_view(session_id: int, live: bool = True) -> discord.ui.View:
+    """The buttons under a session's post, disabled when the session no longer takes interest
+    (not `live`: withdrawn, or waiting for approval). Every item is dynamic, so discord.py
+    keeps nothing per posted message."""
     view = discord.ui.View(timeout=None)
     for level in Level:
-        view.add_item(InterestButton(session_id, int(level)))
+        button = InterestButton(session_id, int(level))
+        button.item.disabled = not live
+        view.add_item(button)
     return view
 
 

@@ -1,6 +1,7 @@
 """Proposals: `/propose` (a form for what is left out), `/edit`, `/withdraw`, `/sessions`, and
 `/admin proposal approve|reject`. A public session is posted in the proposals channel with its
-interest buttons and its discussion thread."""
+interest buttons and its discussion thread; the post follows the session's edits, and shows
+it withdrawn or waiting for approval with its buttons disabled."""
 
 from __future__ import annotations
 
@@ -24,24 +25,52 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+SESSION_POST = "session"  # the kind of a session's post in PostingStore, keyed by its id
+
+
 async def post_session(bot: SchedulerBot, settings: EventSettings,
                        s: SessionView) -> str | None:
-    """A public session in the proposals channel, with its interest buttons and its
-    discussion thread (opened once). Returns a line for an organiser when Discord refused
-    the thread."""
+    """Show the session in the proposals channel as it now is. Its post is edited in place
+    (title, description, status; the interest buttons live only while it is public); a
+    public session without a post is posted, with its discussion thread (opened once).
+    Returns a line for an organiser when Discord refused the thread."""
+    guild_id = settings.guild_id
+    thread = await bot.threads.thread(guild_id, s.id)
+    embed = embeds.session_embed(s, None if thread is None else thread.thread_id)
+    view = interest_view(s.id, live=s.status == "public")
+    posted = await bot.posting.posted_message(guild_id, SESSION_POST, str(s.id))
+    if posted is None and thread is not None:  # posted before posts were recorded
+        posted = (thread.channel_id, thread.message_id)
+    if posted is not None:
+        message = bot.get_partial_messageable(posted[0]).get_partial_message(posted[1])
+        try:
+            await message.edit(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
+            return None
+        except discord.NotFound:
+            pass  # deleted in Discord: a public session is posted again
+        except discord.HTTPException as e:
+            log.warning("could not update the post of session %s: %s", s.id, e)
+            return None
     channel = bot.text_channel(settings.proposals_channel_id)
     if channel is None or s.status != "public":
         return None
-    thread_id = await bot.threads.thread_id(settings.guild_id, s.id)
     try:
-        msg = await channel.send(embed=embeds.session_embed(s, thread_id),
-                                 view=interest_view(s.id), allowed_mentions=NO_MENTIONS)
+        msg = await channel.send(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
     except discord.HTTPException as e:
         log.warning("could not post session %s: %s", s.id, e)
         return None
-    if thread_id is None:
-        return await bot.threads.open(settings.guild_id, s, msg)
+    await bot.posting.set_posted_message(guild_id, SESSION_POST, str(s.id), channel.id, msg.id)
+    if thread is None:
+        return await bot.threads.open(guild_id, s, msg)
     return None
+
+
+async def _show(interaction: discord.Interaction[SchedulerBot], s: SessionView) -> None:
+    """After a command's answer: the session's post brought up to date."""
+    bot = interaction.client
+    problem = await post_session(bot, await bot.gate_settings(guild_id_of(interaction)), s)
+    if problem:
+        await say(interaction, problem)
 
 
 # ---------------------------------------------------------------------------------- propose
@@ -109,6 +138,7 @@ async def edit(interaction: discord.Interaction[SchedulerBot], session: str,
     note = " It waits for an organiser's approval again." if s.status == "pending" else ""
     await say(interaction, f"Updated **{embeds.literal(s.title)}** (#{s.id}).{note}",
               embed=embeds.session_embed(s))
+    await _show(interaction, s)
 
 
 @app_commands.command(description="Withdraw a session you proposed")
@@ -118,6 +148,7 @@ async def withdraw(interaction: discord.Interaction[SchedulerBot], session: str)
     guild_id, actor = guild_id_of(interaction), actor_of(interaction)
     s = await interaction.client.service.withdraw_session(guild_id, actor, session_id(session))
     await say(interaction, f"Withdrew **{embeds.literal(s.title)}** (#{s.id}).")
+    await _show(interaction, s)
 
 
 # -------------------------------------------------------------------------------- sessions
@@ -144,12 +175,9 @@ proposal = app_commands.Group(name="proposal", description="Pending proposals")
 @app_commands.autocomplete(session=pending_sessions)
 async def approve(interaction: discord.Interaction[SchedulerBot], session: str) -> None:
     guild_id, actor = await admin_actor(interaction)
-    bot = interaction.client
-    s = await bot.service.approve(guild_id, actor, session_id(session))
+    s = await interaction.client.service.approve(guild_id, actor, session_id(session))
     await say(interaction, f"Approved **{embeds.literal(s.title)}** (#{s.id}).")
-    problem = await post_session(bot, await bot.gate_settings(guild_id), s)
-    if problem:
-        await say(interaction, problem)
+    await _show(interaction, s)
 
 
 @proposal.command(name="reject", description="Refuse a pending proposal")
@@ -158,3 +186,4 @@ async def reject(interaction: discord.Interaction[SchedulerBot], session: str) -
     guild_id, actor = await admin_actor(interaction)
     s = await interaction.client.service.reject(guild_id, actor, session_id(session))
     await say(interaction, f"Rejected **{embeds.literal(s.title)}** (#{s.id}).")
+    await _show(interaction, s)  # a proposal posted before an edit sent it back

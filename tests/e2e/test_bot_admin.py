@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 
-from tests.e2e.bot_harness import actor, answer, make_bot, reply_of
-from tests.e2e.fake_discord import FakeDiscord
-from tests.e2e.test_bot_event import assert_no_pings, setup_event
+import pytest
+
+from tests.e2e.bot_harness import actor, answer, make_bot, reply_of, session_id, wait_for_post
+from tests.e2e.fake_discord import FakeDiscord, InteractionRejected
+from tests.e2e.test_bot_event import assert_no_pings, setup_event, verify
 
 
 async def test_moderation_edit_withdraw_export_backup(fake_discord: FakeDiscord,
@@ -74,6 +76,71 @@ async def test_moderation_edit_withdraw_export_backup(fake_discord: FakeDiscord,
     assert done.ephemeral and not done.message.get("attachments")
     (copy,) = (tmp_path / "backups").iterdir()
     assert copy.stat().st_size > 0 and str(copy) in done.content
+    assert_no_pings(fake)
+
+
+def _post(fake: FakeDiscord, channel, sid: int) -> dict:
+    """The one message in `channel` about session `sid` (its footer names it)."""
+    (found,) = [m for m in fake.messages_in(channel)
+                if f"Session #{sid} " in m["embeds"][0]["footer"]["text"]]
+    return found
+
+
+def _buttons_live(post: dict) -> bool:
+    return not any(b.get("disabled") for b in post["components"][0]["components"])
+
+
+async def test_a_sessions_post_follows_edits_withdrawal_and_moderation(
+        fake_discord: FakeDiscord, tmp_path) -> None:
+    """Posts do not go stale: an edit changes the post, a withdrawal shows on it and turns its
+    buttons off, an edit that sends the session back to moderation too; a pending proposal
+    rejected was never posted. Posts from before posts were recorded are found by their
+    thread."""
+    fake = fake_discord
+    bot = await fake.connect(await make_bot(fake, tmp_path / "posts.sqlite"))
+    proposals, _ = await setup_event(fake)
+    await verify(fake, fake.member)
+    cb = await answer(fake, "propose", {"title": "First title", "description": "d"})
+    sid = session_id(cb.content)
+    await wait_for_post(fake, sid)
+    cb = await answer(fake, "edit", {"session": str(sid), "title": "Second title"})
+    assert "Updated **Second title**" in cb.content
+    post = await fake.wait_until(lambda: (p := _post(fake, proposals, sid))["embeds"][0][
+        "title"] == "Second title" and p, what="the post edited")
+    assert _buttons_live(post) and len(fake.messages_in(proposals)) == 1
+
+    await bot.posting.set_posted_messages(fake.guild.id, "session", {})  # an older database
+    cb = await answer(fake, "withdraw", {"session": str(sid)})
+    assert "Withdrew **Second title**" in cb.content
+    await fake.wait_until(lambda: not _buttons_live(_post(fake, proposals, sid)),
+                          what="buttons off")
+    post = _post(fake, proposals, sid)
+    assert post["embeds"][0]["description"].startswith("*Withdrawn: it will not be scheduled.*")
+    with pytest.raises(InteractionRejected, match="disabled"):
+        await fake.click(f"interest:{sid}:100", message=int(post["id"]))
+
+    # the role by hand, never verified: approved, then an edit sends it back, then rejected
+    hand = fake.add_member("by hand", roles=[fake.guild.role_by_name("Attendee")])
+    cb = await answer(fake, "propose", {"title": "Needs a look", "description": "d"}, user=hand)
+    second = session_id(cb.content)
+    cb = await answer(fake, "propose", {"title": "Never posted", "description": "d"}, user=hand)
+    third = session_id(cb.content)
+    await answer(fake, "admin proposal approve", {"session": str(second)}, user=fake.owner)
+    await wait_for_post(fake, second)
+    await answer(fake, "edit", {"session": str(second), "description": "changed"}, user=hand)
+    await fake.wait_until(lambda: not _buttons_live(_post(fake, proposals, second)),
+                          what="back to moderation")
+    assert "Waiting for an organiser's approval" in _post(fake, proposals, second)[
+        "embeds"][0]["description"]
+    for rejected in (second, third):
+        cb = await answer(fake, "admin proposal reject", {"session": str(rejected)},
+                          user=fake.owner)
+        assert "Rejected" in cb.content
+    await fake.wait_until(lambda: _post(fake, proposals, second)["embeds"][0][
+        "description"].startswith("*Withdrawn"), what="shown withdrawn")
+    assert not [m for m in fake.messages_in(proposals)
+                if f"Session #{third} " in m["embeds"][0]["footer"]["text"]]
+    assert len(fake.messages_in(proposals)) == 2
     assert_no_pings(fake)
 
 

@@ -83,9 +83,10 @@ def shifted(day: PublishedDay) -> PublishedDay:
 
 
 def test_a_session_post() -> None:
-    e = embeds.session_embed(session(1), thread_id=10**19)
-    accepted(found=[e])
-    assert DESCRIPTION in e.description and embeds.literal(TITLE)[:100] in e.title
+    for status in ("public", "pending", "withdrawn"):
+        e = embeds.session_embed(session(1, status=status), thread_id=10**19)
+        accepted(found=[e])
+        assert DESCRIPTION in e.description and embeds.literal(TITLE)[:100] in e.title
 
 
 def test_ten_sessions_with_long_descriptions_page_within_limits() -> None:
