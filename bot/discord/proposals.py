@@ -33,11 +33,12 @@ async def post_session(bot: SchedulerBot, settings: EventSettings,
     """Show the session in the proposals channel as it now is. Its post is edited in place
     (title, description, status; the interest buttons live only while it is public); a
     public session without a post is posted, with its discussion thread (opened once).
-    Returns a line for an organiser when Discord refused the thread."""
+    Returns a line for an organiser when it needs them (a permission, a channel)."""
     guild_id = settings.guild_id
     thread = await bot.threads.thread(guild_id, s.id)
     embed = embeds.session_embed(s, None if thread is None else thread.thread_id)
     view = interest_view(s.id, live=s.status == "public")
+    title = embeds.literal(s.title)
     posted = await bot.posting.posted_message(guild_id, SESSION_POST, str(s.id))
     if posted is None and thread is not None:  # posted before posts were recorded
         posted = (thread.channel_id, thread.message_id)
@@ -48,29 +49,43 @@ async def post_session(bot: SchedulerBot, settings: EventSettings,
             return None
         except discord.NotFound:
             pass  # deleted in Discord: a public session is posted again
-        except discord.HTTPException as e:
-            log.warning("could not update the post of session %s: %s", s.id, e)
-            return None
-    channel = bot.text_channel(settings.proposals_channel_id)
-    if channel is None or s.status != "public":
+        except discord.Forbidden:
+            return (f"I could not update the post of **{title}** in <#{posted[0]}>: give me "
+                    "View Channel and Send Messages there.")
+    if s.status != "public":
         return None
+    channel = bot.text_channel(settings.proposals_channel_id)
+    if channel is None:
+        return (f"**{title}** is not posted with its interest buttons: there is no proposals "
+                "channel. Choose one with /admin setup (people can use /interest meanwhile).")
     try:
         msg = await channel.send(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
-    except discord.HTTPException as e:
-        log.warning("could not post session %s: %s", s.id, e)
-        return None
+    except discord.Forbidden:
+        return (f"I could not post **{title}** in <#{channel.id}>: give me View Channel, Send "
+                "Messages and Embed Links there (people can use /interest meanwhile).")
     await bot.posting.set_posted_message(guild_id, SESSION_POST, str(s.id), channel.id, msg.id)
     if thread is None:
         return await bot.threads.open(guild_id, s, msg)
     return None
 
 
-async def _show(interaction: discord.Interaction[SchedulerBot], s: SessionView) -> None:
-    """After a command's answer: the session's post brought up to date."""
+async def _show(interaction: discord.Interaction[SchedulerBot], s: SessionView, *,
+                organiser: bool) -> None:
+    """After a command's answer: the session's post brought up to date. The command has
+    succeeded, so a failure here is logged, never answered as a failure of the command; an
+    organiser is told in plain words (a proposer could do nothing about it)."""
     bot = interaction.client
-    problem = await post_session(bot, await bot.gate_settings(guild_id_of(interaction)), s)
-    if problem:
-        await say(interaction, problem)
+    try:
+        problem = await post_session(bot, await bot.gate_settings(guild_id_of(interaction)), s)
+    except Exception:
+        log.exception("could not show session %s in the proposals channel", s.id)
+        problem = (f"**{embeds.literal(s.title)}** is saved, but I could not update its post in "
+                   "the proposals channel; the bot's log has the details.")
+    if problem and organiser:
+        try:
+            await say(interaction, problem)
+        except discord.HTTPException as e:
+            log.warning("could not tell interaction %s: %s", interaction.id, e)
 
 
 # ---------------------------------------------------------------------------------- propose
@@ -94,7 +109,7 @@ async def _proposed(interaction: discord.Interaction[SchedulerBot], title: str,
     if s.status == "public":
         await say(interaction, f"Proposed **{embeds.literal(s.title)}** (#{s.id}). It is "
                   "public: people can now say they are interested.")
-        await post_session(interaction.client, settings, s)
+        await _show(interaction, s, organiser=actor.is_admin)
     else:  # the rules make a proposal wait only when its proposer has not verified
         where = (f"<#{settings.proposals_channel_id}>" if settings.proposals_channel_id
                  else "the proposals channel")
@@ -138,7 +153,7 @@ async def edit(interaction: discord.Interaction[SchedulerBot], session: str,
     note = " It waits for an organiser's approval again." if s.status == "pending" else ""
     await say(interaction, f"Updated **{embeds.literal(s.title)}** (#{s.id}).{note}",
               embed=embeds.session_embed(s))
-    await _show(interaction, s)
+    await _show(interaction, s, organiser=actor.is_admin)
 
 
 @app_commands.command(description="Withdraw a session you proposed")
@@ -148,7 +163,7 @@ async def withdraw(interaction: discord.Interaction[SchedulerBot], session: str)
     guild_id, actor = guild_id_of(interaction), actor_of(interaction)
     s = await interaction.client.service.withdraw_session(guild_id, actor, session_id(session))
     await say(interaction, f"Withdrew **{embeds.literal(s.title)}** (#{s.id}).")
-    await _show(interaction, s)
+    await _show(interaction, s, organiser=actor.is_admin)
 
 
 # -------------------------------------------------------------------------------- sessions
@@ -177,7 +192,7 @@ async def approve(interaction: discord.Interaction[SchedulerBot], session: str) 
     guild_id, actor = await admin_actor(interaction)
     s = await interaction.client.service.approve(guild_id, actor, session_id(session))
     await say(interaction, f"Approved **{embeds.literal(s.title)}** (#{s.id}).")
-    await _show(interaction, s)
+    await _show(interaction, s, organiser=True)
 
 
 @proposal.command(name="reject", description="Refuse a pending proposal")
@@ -186,4 +201,4 @@ async def reject(interaction: discord.Interaction[SchedulerBot], session: str) -
     guild_id, actor = await admin_actor(interaction)
     s = await interaction.client.service.reject(guild_id, actor, session_id(session))
     await say(interaction, f"Rejected **{embeds.literal(s.title)}** (#{s.id}).")
-    await _show(interaction, s)  # a proposal posted before an edit sent it back
+    await _show(interaction, s, organiser=True)  # posted before an edit sent it back

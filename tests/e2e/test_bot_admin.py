@@ -4,11 +4,14 @@ proposer, slot lock, export as a JSON attachment, backup on the bot's machine.""
 from __future__ import annotations
 
 import json
+import logging
+import sqlite3
 
 import pytest
 
+from bot.discord.errors import GENERIC
 from tests.e2e.bot_harness import actor, answer, make_bot, reply_of, session_id, wait_for_post
-from tests.e2e.fake_discord import FakeDiscord, InteractionRejected
+from tests.e2e.fake_discord import FakeDiscord, InteractionRejected, Perm
 from tests.e2e.test_bot_event import assert_no_pings, setup_event, verify
 
 
@@ -142,6 +145,54 @@ async def test_a_sessions_post_follows_edits_withdrawal_and_moderation(
                 if f"Session #{third} " in m["embeds"][0]["footer"]["text"]]
     assert len(fake.messages_in(proposals)) == 2
     assert_no_pings(fake)
+
+
+async def test_a_failed_post_does_not_turn_a_done_command_into_a_failure(
+        fake_discord: FakeDiscord, tmp_path, caplog) -> None:
+    """After the answer that a proposal or an approval is done, posting the session fails (the
+    database refuses to record the post, then Discord refuses the bot in the channel). No
+    "Something went wrong" follows the answer: the failure is logged, and the organiser, who
+    can act on it, is told plainly; the proposer is not."""
+    fake = fake_discord
+    db = tmp_path / "fail.sqlite"
+    await fake.connect(await make_bot(fake, db))
+    proposals, _ = await setup_event(fake)
+    await verify(fake, fake.member)
+    other = sqlite3.connect(db, isolation_level=None)
+    try:  # from now on the database refuses to record a session's post
+        other.execute("CREATE TRIGGER refuse BEFORE INSERT ON posted_messages "
+                      "WHEN NEW.kind = 'session' BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    finally:
+        other.close()
+    with caplog.at_level(logging.ERROR):
+        ix = await fake.slash("propose", {"title": "Mine", "description": "d"})
+        cb = await fake.wait_for_response(ix.id)
+        assert "is public" in cb.content
+        await fake.wait_until(lambda: "could not show session" in caplog.text, what="the log")
+    assert [s.content for s in fake.responses(ix.id)] == [cb.content]  # nothing more
+    hand = fake.add_member("by hand", roles=[fake.guild.role_by_name("Attendee")])
+    pending = session_id((await answer(fake, "propose", {"title": "Theirs", "description": "d"},
+                                       user=hand)).content)
+    ix = await fake.slash("admin proposal approve", {"session": str(pending)}, user=fake.owner)
+    told = await fake.wait_until(lambda: len(fake.responses(ix.id)) == 2 and fake.responses(
+        ix.id), what="the organiser told")
+    assert [s.content for s in told] == [
+        f"Approved **Theirs** (#{pending}).",
+        "**Theirs** is saved, but I could not update its post in the proposals channel; the "
+        "bot's log has the details."]
+    assert all(s.ephemeral for s in told)
+
+    for role in (fake.bot_role, fake.guild.roles[fake.guild.id]):  # the bot's and @everyone
+        role.permissions &= ~Perm.SEND_MESSAGES  # now Discord refuses the bot in the channel
+    pending = session_id((await answer(fake, "propose", {"title": "Later", "description": "d"},
+                                       user=hand)).content)
+    ix = await fake.slash("admin proposal approve", {"session": str(pending)}, user=fake.owner)
+    told = await fake.wait_until(lambda: len(fake.responses(ix.id)) == 2 and fake.responses(
+        ix.id), what="the organiser told")
+    assert told[1].content == (f"I could not post **Later** in <#{proposals.id}>: give me View "
+                               "Channel, Send Messages and Embed Links there (people can use "
+                               "/interest meanwhile).")
+    assert GENERIC not in [s.content for s in fake.sent]
 
 
 async def test_sessions_are_paginated(fake_discord: FakeDiscord, tmp_path) -> None:
