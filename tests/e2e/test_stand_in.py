@@ -419,6 +419,19 @@ async def test_resume_replays_missed_events(fake_discord: FakeDiscord, bot: Stan
     assert resume.data["session_id"] == fake.session.id
 
 
+async def test_the_clients_close_frames_are_recorded(
+    fake_discord: FakeDiscord, bot: StandInBot
+) -> None:
+    fake = fake_discord
+    await fake.drop_gateway()  # closed by the stand-in: not the client's
+    ix = await fake.slash("ping")
+    await fake.wait_for_response(ix.id)
+    assert fake.gateway_closes == []
+    await fake.disconnect(bot)
+    (code,) = await fake.wait_until(lambda: fake.gateway_closes, what="a close frame")
+    assert code != 1006  # a close frame, not a dropped connection
+
+
 async def test_reconnect_request_resumes(fake_discord: FakeDiscord, bot: StandInBot) -> None:
     fake = fake_discord
     await fake.request_reconnect()

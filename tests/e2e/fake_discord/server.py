@@ -22,7 +22,7 @@ from typing import Any
 
 import discord
 import yarl
-from aiohttp import web
+from aiohttp import WSMsgType, web
 
 from .gateway import Connection, Session, dump_bytes, dumps, loads
 from .interactions import (
@@ -269,6 +269,9 @@ class FakeDiscord:
         self._by_token: dict[str, InteractionRecord] = {}
         #: Frames the client sent on the gateway, in order.
         self.gateway_ops: list[GatewayOp] = []
+        #: The code of the close frame of each gateway socket the client closed, in order
+        #: (1006: the connection went away without one).
+        self.gateway_closes: list[int] = []
         #: User ids whose DMs are closed: sending to them fails with 50007.
         self.dms_closed: set[int] = set()
         #: "METHOD /route/{template}" → its rate limit (`rate_limit`).
@@ -450,9 +453,16 @@ class FakeDiscord:
         conn = Connection(ws, request.path)
         self._connections.append(conn)
         conn.send({"op": 10, "d": {"heartbeat_interval": 41250}})
+        closed_with = 1006  # no close frame: the connection went away
         try:
-            async for msg in ws:
-                if msg.type.name != "TEXT":
+            while True:
+                msg = await ws.receive()
+                if msg.type == WSMsgType.CLOSE:
+                    closed_with = msg.data  # the client's close frame
+                    break
+                if msg.type in (WSMsgType.CLOSING, WSMsgType.CLOSED, WSMsgType.ERROR):
+                    break
+                if msg.type != WSMsgType.TEXT:
                     continue
                 frame = json.loads(msg.data)
                 op, data = frame.get("op"), frame.get("d")
@@ -467,6 +477,9 @@ class FakeDiscord:
                 elif op == 8:
                     self._request_members(conn, data)
         finally:
+            if not conn.closed_here:
+                self.gateway_closes.append(closed_with)
+                self._notify()
             if self.session is not None and self.session.connection is conn:
                 self.session.connection = None
                 self._live.clear()
