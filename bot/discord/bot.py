@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import signal
 import time
 from collections.abc import Callable
 from typing import Any
@@ -114,6 +115,7 @@ class SchedulerBot(discord.Client):
         await super().close()
         if first:
             await self.service.close()
+            log.info("closed the gateway session and the database")
 
     # ------------------------------------------------------------------ settings for gates
 
@@ -164,7 +166,9 @@ class CannotConnect(RuntimeError):
 
 
 def run_bot(settings: Settings) -> None:
-    """Run the bot `session-scheduler run` starts until it stops (the token is never logged)."""
+    """Run the bot `session-scheduler run` starts until it stops (the token is never logged).
+    SIGTERM, which systemd and container runtimes send to stop a service, closes the gateway
+    session and the database as a clean stop, and the process exits 0."""
     token = settings.token.get_secret_value() if settings.token else ""
 
     async def main() -> None:
@@ -178,8 +182,18 @@ def run_bot(settings: Settings) -> None:
         except BaseException:
             await service.close()
             raise
+        closing: list[asyncio.Task[None]] = []
+
+        def stop() -> None:
+            log.info("SIGTERM: stopping")
+            if not closing:
+                closing.append(asyncio.create_task(bot.close()))
+
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop)
         async with bot:
             await bot.start(token)
+        if closing:
+            await closing[0]
 
     try:
         asyncio.run(main())

@@ -58,14 +58,15 @@ async def admin_actor(interaction: discord.Interaction[SchedulerBot]) -> tuple[i
     raise Refused(ADMIN_REFUSAL)
 
 
-async def attendee_actor(interaction: discord.Interaction[SchedulerBot]
+async def attendee_actor(interaction: discord.Interaction[SchedulerBot], *, role: bool = True
                          ) -> tuple[int, Actor, EventSettings]:
     """The acting attendee; with verification required, the attendee role is needed (the
-    rules check the verification itself)."""
+    rules check the verification itself). `role=False` lets members without it through, for
+    what the rules accept from them (a proposal, which then waits for approval)."""
     guild_id = guild_id_of(interaction)
     actor = actor_of(interaction)
     settings = await interaction.client.gate_settings(guild_id)
-    if (settings.verification_required and not actor.is_admin
+    if (role and settings.verification_required and not actor.is_admin
             and settings.verified_role_id is not None
             and settings.verified_role_id not in role_ids(interaction)):
         raise Refused(ROLE_REFUSAL)

@@ -7,8 +7,10 @@ import logging
 
 import discord
 
+from bot.discord.embeds import CONTENT
 from bot.discord.errors import NO_MENTIONS
 from bot.event.models import DmOutcome
+from bot.event.text import cut
 
 log = logging.getLogger(__name__)
 CANNOT_DM = 50007
@@ -18,23 +20,10 @@ CLOSED_NOTE = ("I could not send you a direct message: your DMs are closed to me
                "/remind on.")
 
 
-def fit(lines: list[str], limit: int = 2000) -> str:
-    """Lines joined, as many as fit in one message; the rest counted in a last line."""
-    out: list[str] = []
-    for i, line in enumerate(lines):
-        rest = len(lines) - i
-        tail = f"…and {rest} more." if rest else ""
-        if len("\n".join([*out, line])) + len(tail) + 1 > limit:
-            out.append(tail)
-            break
-        out.append(line)
-    return "\n".join(out)[:limit]
-
-
 async def send_dm(client: discord.Client, user_id: int, content: str) -> DmOutcome:
     try:
         channel = await client.create_dm(discord.Object(id=user_id))
-        await channel.send(content[:2000], allowed_mentions=NO_MENTIONS)
+        await channel.send(cut(content, CONTENT), allowed_mentions=NO_MENTIONS)
     except discord.Forbidden as e:
         if e.code == CANNOT_DM:
             return "closed"

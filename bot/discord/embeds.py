@@ -28,6 +28,10 @@ MAX_FIELDS = 25
 MAX_EMBEDS = 10  # per message
 MESSAGE_CHARS = 5950  # Discord: 6000 in all the embeds of a message; room for "(part 2 of 3)"
 FIELD_VALUE = 1024
+DESCRIPTION = 4000  # Discord: 4096; room for a "(continued)"
+CONTENT = 2000  # Discord: a message's text
+SESSIONS_PER_PAGE = 10
+LIST_DESCRIPTION = 300  # the start of a description in a list; the session's post has it all
 STATUS_WORDS = {"optimal": "proven best", "feasible": "best found"}  # the solver's words
 MARKS = {Level.VERY: "★★", Level.YES: "★", Level.A_LITTLE: "☆"}
 
@@ -52,33 +56,60 @@ def discord_time(dt: datetime) -> str:
     return ts(dt, "f")
 
 
+#: What a session's post says above its description when the session is not public.
+STATUS_NOTES = {
+    "pending": "⏳ Waiting for an organiser's approval: interest opens once it is approved.",
+    "withdrawn": "Withdrawn: it will not be scheduled.",
+}
+
+
 def session_embed(s: SessionView, thread_id: int | None = None) -> discord.Embed:
+    note = STATUS_NOTES.get(s.status)
+    description = f"*{note}*\n\n{s.description}" if note else s.description
     e = discord.Embed(title=cut(literal(s.title), 256),
-                      description=cut(s.description or "", 4000), colour=COLOUR)
+                      description=cut(description or "", DESCRIPTION),
+                      colour=COLOUR if note is None else discord.Colour.light_grey())
     if thread_id is not None:
         e.add_field(name="Discussion", value=f"<#{thread_id}>")
     e.set_footer(text=cut(f"Session #{s.id} · proposed by {s.owner_name or s.owner_id}", 2048))
     return e
 
 
-def sessions_page(sessions: list[SessionView], page: int, per_page: int = 10
-                  ) -> tuple[discord.Embed, int, int]:
-    """(embed, page shown, number of pages)."""
-    pages = max(1, -(-len(sessions) // per_page))
-    page = min(max(1, page), pages)
-    chunk = sessions[(page - 1) * per_page: page * per_page]
+def _session_field(s: SessionView) -> tuple[str, str]:
+    status = "" if s.status == "public" else f" ({s.status})"
+    return (cut(f"#{s.id} {literal(s.title)}{status}", 256),
+            cut(f"your interest: **{level_name(s.my_level)}** · {s.interested} interested\n"
+                f"{cut(s.description, LIST_DESCRIPTION)}", FIELD_VALUE))
+
+
+def sessions_page(sessions: list[SessionView], page: int) -> tuple[discord.Embed, int, int]:
+    """(embed, page shown, number of pages): up to ten sessions a page, fewer when their
+    fields would pass Discord's 6000 characters."""
+    chunks = pack_fields([_session_field(s) for s in sessions], SESSIONS_PER_PAGE)
+    page = min(max(1, page), len(chunks))
     e = discord.Embed(title="Sessions", colour=COLOUR)
-    if not chunk:
+    if not sessions:
         e.description = "No sessions yet: propose one with /propose."
-    for s in chunk:
-        status = "" if s.status == "public" else f" ({s.status})"
-        e.add_field(name=cut(f"#{s.id} {literal(s.title)}{status}", 256),
-                    value=cut(f"your interest: **{level_name(s.my_level)}** · "
-                               f"{s.interested} interested\n{s.description}", FIELD_VALUE),
-                    inline=False)
-    e.set_footer(text=f"Page {page}/{pages} · /interest or the buttons in the proposals "
+    for name, value in chunks[page - 1]:
+        e.add_field(name=name, value=value, inline=False)
+    e.set_footer(text=f"Page {page}/{len(chunks)} · /interest or the buttons in the proposals "
                       "channel to rate")
-    return e, page, pages
+    return e, page, len(chunks)
+
+
+def pack_fields(fields: list[tuple[str, str]], per_page: int = MAX_FIELDS,
+                chars: int = MESSAGE_CHARS - 500) -> list[list[tuple[str, str]]]:
+    """(name, value) fields grouped in order into pages of at most `per_page` fields and
+    `chars` characters, leaving room for a page's title and footer; at least one page."""
+    pages: list[list[tuple[str, str]]] = [[]]
+    size = 0
+    for name, value in fields:
+        if pages[-1] and (len(pages[-1]) == per_page or size + len(name) + len(value) > chars):
+            pages.append([])
+            size = 0
+        pages[-1].append((name, value))
+        size += len(name) + len(value)
+    return pages
 
 
 def _slot_heading(ps: PublishedSlot) -> str:
@@ -96,17 +127,33 @@ def thread_url(guild_id: int, thread_id: int) -> str:
     return f"https://discord.com/channels/{guild_id}/{thread_id}"
 
 
-def pack_lines(lines: list[str], limit: int) -> list[str]:
-    """Whole lines joined into chunks of at most `limit` characters (a line is cut in two
+def pack_lines(lines: list[str], limit: int, sep: str = "\n") -> list[str]:
+    """Whole lines joined by `sep` into chunks of at most `limit` characters (a line is cut
     only when it alone is longer)."""
     chunks: list[str] = []
     for line in lines:
         line = cut(line, limit)
-        if chunks and len(chunks[-1]) + 1 + len(line) <= limit:
-            chunks[-1] += "\n" + line
+        if chunks and len(chunks[-1]) + len(sep) + len(line) <= limit:
+            chunks[-1] += sep + line
         else:
             chunks.append(line)
     return chunks or ["—"]
+
+
+def fit_lines(lines: Sequence[str], limit: int) -> str:
+    """As many whole lines as fit in `limit` characters, the rest counted in a last line
+    ("…and 3 more."): for a text that has one place, such as a field or a DM."""
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        rest = len(lines) - i - 1
+        tail = f"\n…and {rest} more." if rest else ""
+        if not out and len(line) + len(tail) > limit:
+            line = cut(line, max(1, limit - len(tail)))  # one line too long: its start
+        elif out and len("\n".join([*out, line])) + len(tail) > limit:
+            out.append(f"…and {rest + 1} more.")
+            break
+        out.append(line)
+    return cut("\n".join(out), limit)
 
 
 def _slot_lines(ps: PublishedSlot, mine: dict[int, int] | None,
@@ -225,8 +272,9 @@ def split_messages(embeds: Iterable[discord.Embed]) -> list[list[discord.Embed]]
     return out
 
 
-def itinerary_embed(items: list[ItineraryItem]) -> discord.Embed:
-    e = discord.Embed(title="My schedule", colour=COLOUR)
+def itinerary_embeds(items: list[ItineraryItem]) -> list[discord.Embed]:
+    """The reader's itinerary, every slot shown: more embeds when one is not enough (send
+    them with `split_messages`)."""
     lines = []
     for it in items:
         when = discord_time(it.slot.start)
@@ -238,8 +286,15 @@ def itinerary_embed(items: list[ItineraryItem]) -> discord.Embed:
             alt = " (also: " + ", ".join(literal(x.title) for x, _ in it.alternatives[:3]) + ")"
         lines.append(f"{when}: **{literal(it.expected.title)}** in "
                      f"{literal(it.expected.room_name)}{alt}")
-    e.description = cut("\n".join(lines) or "Nothing scheduled.", 4000)
-    return e
+    return described("My schedule", lines or ["Nothing scheduled."])
+
+
+def described(title: str, lines: list[str], sep: str = "\n") -> list[discord.Embed]:
+    """Lines in embed descriptions, as many embeds as they take; the next ones titled
+    "(continued)"."""
+    return [discord.Embed(title=title if i == 0 else cut(f"{title} (continued)", 256),
+                          colour=COLOUR, description=chunk)
+            for i, chunk in enumerate(pack_lines(lines, DESCRIPTION, sep))]
 
 
 def progress_text(p: SolveProgress) -> str:
@@ -264,10 +319,10 @@ def preview_embed(v: ScheduleVersion, unplaced: Sequence[str] = (),
     e.add_field(name="Sessions placed", value=str(v.placed))
     e.add_field(name="Sessions moved", value=str(v.moved) if moved is None else moved)
     e.add_field(name="Solve time", value=f"{v.solve_seconds:.1f}s")
-    e.add_field(name="Unplaced", value=cut("\n".join(unplaced) or "none", FIELD_VALUE),
+    e.add_field(name="Unplaced", value=fit_lines(unplaced, FIELD_VALUE) or "none",
                 inline=False)
-    e.add_field(name="Rooms over capacity",
-                value=cut("\n".join(over_capacity) or "none", FIELD_VALUE), inline=False)
+    e.add_field(name="Rooms over capacity", value=fit_lines(over_capacity, FIELD_VALUE) or "none",
+                inline=False)
     e.set_footer(text=f"Publish with /admin schedule publish version:{v.id}")
     return e
 
@@ -277,7 +332,7 @@ def up_next_embeds(ps: PublishedSlot, threads: dict[int, int] | None = None,
     """The "up next" post: every session of the slot (more embeds when one is not enough;
     send them with `split_messages`)."""
     head = f"Starts {ts(ps.slot.start, 'R')}"
-    chunks = pack_lines([head, *_slot_lines(ps, None, threads, guild_id)], 4000)
+    chunks = pack_lines([head, *_slot_lines(ps, None, threads, guild_id)], DESCRIPTION)
     found = [discord.Embed(title="Up next" if i == 0 else None, colour=COLOUR,
                            description=chunk) for i, chunk in enumerate(chunks)]
     found[0].add_field(name="When", value=_slot_heading(ps))

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, TypeVar
 
 import discord
 from discord import app_commands
 
+from bot.discord.embeds import CONTENT
 from bot.event.errors import EventError, NotPublished
+from bot.event.text import cut
 
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
@@ -17,6 +21,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
 GENERIC = "Something went wrong on our side; the organisers can find the details in the bot's log."
+DEFER_AFTER = 2.0  # seconds; Discord's window for a first response is 3
+T = TypeVar("T")
 
 
 class Refused(EventError):
@@ -25,7 +31,9 @@ class Refused(EventError):
 
 async def say(interaction: discord.Interaction[SchedulerBot], text: str = "", **kwargs) -> None:
     """An ephemeral message without mentions, as the first response or as a followup (what
-    every command replies with); `kwargs`: embeds, files, views."""
+    every command replies with); `kwargs`: embeds, files, views. A text too long for Discord
+    is cut rather than refused."""
+    text = cut(text, CONTENT)
     if interaction.response.is_done():
         await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS,
                                         **kwargs)
@@ -34,10 +42,36 @@ async def say(interaction: discord.Interaction[SchedulerBot], text: str = "", **
                                                 allowed_mentions=NO_MENTIONS, **kwargs)
 
 
-async def reply_private(interaction: discord.Interaction[SchedulerBot], text: str) -> None:
-    """`say` for a refusal: cut to Discord's 2000 characters, and a failure only logged."""
+async def within_window(interaction: discord.Interaction[SchedulerBot],
+                        work: Awaitable[T]) -> T:
+    """What `work` returns. When it has not finished within `DEFER_AFTER` seconds (a database
+    waiting on another writer), the interaction is deferred privately first, so that Discord's
+    3-second window is kept and the answer (`say`) comes as a followup once it is done."""
+    task = asyncio.ensure_future(work)
     try:
-        await say(interaction, text[:2000])
+        return await asyncio.wait_for(asyncio.shield(task), DEFER_AFTER)
+    except TimeoutError:
+        pass
+    try:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+    except discord.HTTPException as e:
+        log.warning("could not defer interaction %s: %s", interaction.id, e)
+    return await task
+
+
+async def say_messages(interaction: discord.Interaction[SchedulerBot], text: str,
+                       messages: list[list[discord.Embed]], **kwargs) -> None:
+    """`say` for embeds that take several messages (`embeds.split_messages`): the first with
+    `text` and `kwargs` (a file), the others as followups; nothing left out."""
+    await say(interaction, text, embeds=messages[0] if messages else [], **kwargs)
+    for found in messages[1:]:
+        await say(interaction, embeds=found)
+
+
+async def reply_private(interaction: discord.Interaction[SchedulerBot], text: str) -> None:
+    """`say` for a refusal: a failure only logged."""
+    try:
+        await say(interaction, text)
     except discord.HTTPException:
         log.warning("could not deliver a refusal to interaction %s", interaction.id)
 

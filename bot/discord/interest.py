@@ -15,9 +15,9 @@ from discord import app_commands
 
 from bot.discord import embeds, errors
 from bot.discord.checks import attendee_actor
-from bot.discord.errors import NO_MENTIONS, say
+from bot.discord.errors import say, within_window
 from bot.discord.options import public_sessions, session_id
-from bot.event.models import LEVEL_NAMES, Level, level_name
+from bot.event.models import LEVEL_NAMES, InterestResult, Level, level_name
 
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
@@ -45,17 +45,22 @@ class InterestButton(discord.ui.DynamicItem[discord.ui.Button],
         return cls(int(match["session"]), int(match["level"]))
 
     async def callback(self, interaction: discord.Interaction[SchedulerBot]) -> None:
-        """Gate, commit the level, then answer privately: the reply never precedes the COMMIT,
-        and a refusal is the same private message a command gives."""
+        """Gate, commit the level, then answer privately: the reply never precedes the COMMIT
+        (deferred first when the database is slow), and a refusal is the same private message
+        a command gives."""
         try:
-            guild_id, actor, _ = await attendee_actor(interaction)
-            result = await interaction.client.service.set_interest(
-                guild_id, actor, self.session_id, self.level)
+            result = await within_window(interaction, _set_interest(
+                interaction, self.session_id, self.level))
         except Exception as e:
             await errors.handle_error(interaction, e)
             return
-        await interaction.response.send_message(interest_saved(result.title, result.level),
-                                                ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await say(interaction, interest_saved(result.title, result.level))
+
+
+async def _set_interest(interaction: discord.Interaction[SchedulerBot], session: int,
+                        level: int) -> InterestResult:
+    guild_id, actor, _ = await attendee_actor(interaction)
+    return await interaction.client.service.set_interest(guild_id, actor, session, level)
 
 
 @app_commands.command(description="Say how much you want to attend a session")
@@ -65,18 +70,20 @@ class InterestButton(discord.ui.DynamicItem[discord.ui.Button],
 @app_commands.autocomplete(session=public_sessions)
 async def interest(interaction: discord.Interaction[SchedulerBot], session: str,
                    level: app_commands.Choice[int]) -> None:
-    guild_id, actor, _ = await attendee_actor(interaction)
-    result = await interaction.client.service.set_interest(guild_id, actor, session_id(session),
-                                                           level.value)
+    result = await within_window(interaction, _set_interest(interaction, session_id(session),
+                                                            level.value))
     await say(interaction, interest_saved(result.title, result.level))
 
 
-def interest_view(session_id: int) -> discord.ui.View:
-    """The buttons under a session's post. Every item is dynamic, so discord.py keeps nothing
-    per posted message."""
+def interest_view(session_id: int, live: bool = True) -> discord.ui.View:
+    """The buttons under a session's post, disabled when the session no longer takes interest
+    (not `live`: withdrawn, or waiting for approval). Every item is dynamic, so discord.py
+    keeps nothing per posted message."""
     view = discord.ui.View(timeout=None)
     for level in Level:
-        view.add_item(InterestButton(session_id, int(level)))
+        button = InterestButton(session_id, int(level))
+        button.item.disabled = not live
+        view.add_item(button)
     return view
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.discord.direct import fit, send_dm
-from bot.discord.embeds import discord_time, literal, plural
+from bot.discord.direct import send_dm
+from bot.discord.embeds import CONTENT, discord_time, fit_lines, literal, plural
 from bot.event import changes
 from bot.event.models import SYSTEM, Publication
 
@@ -43,7 +43,7 @@ class ChangeNotices:
                 closed += 1
                 continue
             text = changes.notice_text(notice, discord_time, done.settings.name, literal)
-            outcome = await send_dm(self.bot, user, fit(text.split("\n")))
+            outcome = await send_dm(self.bot, user, fit_lines(text.split("\n"), CONTENT))
             if outcome == "failed":
                 await store.release_notice(guild_id, before, after, user)
                 failed += 1

@@ -1,11 +1,11 @@
 """Proposals: `/propose` (a form for what is left out), `/edit`, `/withdraw`, `/sessions`, and
 `/admin proposal approve|reject`. A public session is posted in the proposals channel with its
-interest buttons and its discussion thread."""
+interest buttons and its discussion thread; the post follows the session's edits, and shows
+it withdrawn or waiting for approval with its buttons disabled."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 import discord
@@ -16,6 +16,7 @@ from bot.discord.checks import actor_of, admin_actor, attendee_actor, guild_id_o
 from bot.discord.errors import NO_MENTIONS, say
 from bot.discord.interest import interest_view
 from bot.discord.options import own_sessions, pending_sessions, session_id
+from bot.discord.pages import Page, show_pages
 from bot.event.models import EventSettings, SessionView
 
 if TYPE_CHECKING:
@@ -24,24 +25,67 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+SESSION_POST = "session"  # the kind of a session's post in PostingStore, keyed by its id
+
+
 async def post_session(bot: SchedulerBot, settings: EventSettings,
                        s: SessionView) -> str | None:
-    """A public session in the proposals channel, with its interest buttons and its
-    discussion thread (opened once). Returns a line for an organiser when Discord refused
-    the thread."""
+    """Show the session in the proposals channel as it now is. Its post is edited in place
+    (title, description, status; the interest buttons live only while it is public); a
+    public session without a post is posted, with its discussion thread (opened once).
+    Returns a line for an organiser when it needs them (a permission, a channel)."""
+    guild_id = settings.guild_id
+    thread = await bot.threads.thread(guild_id, s.id)
+    embed = embeds.session_embed(s, None if thread is None else thread.thread_id)
+    view = interest_view(s.id, live=s.status == "public")
+    title = embeds.literal(s.title)
+    posted = await bot.posting.posted_message(guild_id, SESSION_POST, str(s.id))
+    if posted is None and thread is not None:  # posted before posts were recorded
+        posted = (thread.channel_id, thread.message_id)
+    if posted is not None:
+        message = bot.get_partial_messageable(posted[0]).get_partial_message(posted[1])
+        try:
+            await message.edit(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
+            return None
+        except discord.NotFound:
+            pass  # deleted in Discord: a public session is posted again
+        except discord.Forbidden:
+            return (f"I could not update the post of **{title}** in <#{posted[0]}>: give me "
+                    "View Channel and Send Messages there.")
+    if s.status != "public":
+        return None
     channel = bot.text_channel(settings.proposals_channel_id)
-    if channel is None or s.status != "public":
-        return None
-    thread_id = await bot.threads.thread_id(settings.guild_id, s.id)
+    if channel is None:
+        return (f"**{title}** is not posted with its interest buttons: there is no proposals "
+                "channel. Choose one with /admin setup (people can use /interest meanwhile).")
     try:
-        msg = await channel.send(embed=embeds.session_embed(s, thread_id),
-                                 view=interest_view(s.id), allowed_mentions=NO_MENTIONS)
-    except discord.HTTPException as e:
-        log.warning("could not post session %s: %s", s.id, e)
-        return None
-    if thread_id is None:
-        return await bot.threads.open(settings.guild_id, s, msg)
+        msg = await channel.send(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
+    except discord.Forbidden:
+        return (f"I could not post **{title}** in <#{channel.id}>: give me View Channel, Send "
+                "Messages and Embed Links there (people can use /interest meanwhile).")
+    await bot.posting.set_posted_message(guild_id, SESSION_POST, str(s.id), channel.id, msg.id)
+    if thread is None:
+        return await bot.threads.open(guild_id, s, msg)
     return None
+
+
+async def _show(interaction: discord.Interaction[SchedulerBot], s: SessionView, *,
+                organiser: bool) -> None:
+    """After a command's answer: the session's post brought up to date. The command has
+    succeeded, so a failure here is logged, never answered as a failure of the command; an
+    organiser is told in plain words (a proposer could do nothing about it)."""
+    bot = interaction.client
+    try:
+        problem = await post_session(bot, await bot.gate_settings(guild_id_of(interaction)), s)
+    except Exception:
+        log.exception("could not show session %s in the proposals channel", s.id)
+        problem = (f"**{embeds.literal(s.title)}** is saved, but I could not update its post in "
+                   "the proposals channel; the bot's log has the details.")
+    if problem and organiser:
+        try:
+            await say(interaction, problem)
+        except discord.HTTPException as e:
+            log.warning("could not tell interaction %s: %s", interaction.id, e)
 
 
 # ---------------------------------------------------------------------------------- propose
@@ -51,7 +95,7 @@ async def post_session(bot: SchedulerBot, settings: EventSettings,
 async def propose(interaction: discord.Interaction[SchedulerBot],
                   title: app_commands.Range[str, 1, 100] | None = None,
                   description: app_commands.Range[str, 0, 1500] | None = None) -> None:
-    await attendee_actor(interaction)
+    await attendee_actor(interaction, role=False)  # members who have not verified propose too
     if title is None or not description:
         await interaction.response.send_modal(ProposeModal(title))
         return
@@ -60,15 +104,19 @@ async def propose(interaction: discord.Interaction[SchedulerBot],
 
 async def _proposed(interaction: discord.Interaction[SchedulerBot], title: str,
                     description: str) -> None:
-    guild_id, actor, settings = await attendee_actor(interaction)
+    guild_id, actor, settings = await attendee_actor(interaction, role=False)
     s = await interaction.client.service.propose(guild_id, actor, title, description)
     if s.status == "public":
         await say(interaction, f"Proposed **{embeds.literal(s.title)}** (#{s.id}). It is "
                   "public: people can now say they are interested.")
-        await post_session(interaction.client, settings, s)
-    else:
-        await say(interaction, f"Proposed **{embeds.literal(s.title)}** (#{s.id}). It waits "
-                  "for an organiser's approval.")
+        await _show(interaction, s, organiser=actor.is_admin)
+    else:  # the rules make a proposal wait only when its proposer has not verified
+        where = (f"<#{settings.proposals_channel_id}>" if settings.proposals_channel_id
+                 else "the proposals channel")
+        await say(interaction, f"Proposed **{embeds.literal(s.title)}** (#{s.id}). You have "
+                  "not entered the event's code yet, so it waits for an organiser's approval; "
+                  f"it appears in {where} once approved. After /verify code:<code> your "
+                  "proposals are public at once.")
 
 
 class ProposeModal(discord.ui.Modal, title="Propose a session"):
@@ -105,6 +153,7 @@ async def edit(interaction: discord.Interaction[SchedulerBot], session: str,
     note = " It waits for an organiser's approval again." if s.status == "pending" else ""
     await say(interaction, f"Updated **{embeds.literal(s.title)}** (#{s.id}).{note}",
               embed=embeds.session_embed(s))
+    await _show(interaction, s, organiser=actor.is_admin)
 
 
 @app_commands.command(description="Withdraw a session you proposed")
@@ -114,12 +163,10 @@ async def withdraw(interaction: discord.Interaction[SchedulerBot], session: str)
     guild_id, actor = guild_id_of(interaction), actor_of(interaction)
     s = await interaction.client.service.withdraw_session(guild_id, actor, session_id(session))
     await say(interaction, f"Withdrew **{embeds.literal(s.title)}** (#{s.id}).")
+    await _show(interaction, s, organiser=actor.is_admin)
 
 
 # -------------------------------------------------------------------------------- sessions
-
-Page = tuple[discord.Embed, int, int]
-
 
 @app_commands.command(description="The sessions, with your interest in each")
 @app_commands.guild_only()
@@ -131,44 +178,7 @@ async def sessions(interaction: discord.Interaction[SchedulerBot],
     async def render(n: int) -> Page:
         return embeds.sessions_page(await service.list_sessions(guild_id, actor), n)
 
-    embed, page, pages = await render(page)
-    if pages > 1:
-        await say(interaction, embed=embed, view=SessionPages(render, page, pages))
-    else:
-        await say(interaction, embed=embed)
-
-
-class SessionPages(discord.ui.View):
-    """◀ ▶ under an ephemeral /sessions page (only its reader sees it; 10 minutes)."""
-
-    def __init__(self, render: Callable[[int], Awaitable[Page]], page: int, pages: int):
-        super().__init__(timeout=10 * 60)
-        self.render, self.page, self.pages = render, page, pages
-        self._sync()
-
-    def _sync(self) -> None:
-        self.previous.disabled = self.page <= 1
-        self.next.disabled = self.page >= self.pages
-
-    async def _show(self, interaction: discord.Interaction[SchedulerBot], page: int) -> None:
-        embed, self.page, self.pages = await self.render(page)
-        self._sync()
-        await interaction.response.edit_message(embed=embed, view=self,
-                                                allowed_mentions=NO_MENTIONS)
-
-    @discord.ui.button(label="◀", style=discord.ButtonStyle.secondary)
-    async def previous(self, interaction: discord.Interaction[SchedulerBot],
-                       button: discord.ui.Button) -> None:
-        await self._show(interaction, self.page - 1)
-
-    @discord.ui.button(label="▶", style=discord.ButtonStyle.secondary)
-    async def next(self, interaction: discord.Interaction[SchedulerBot],
-                   button: discord.ui.Button) -> None:
-        await self._show(interaction, self.page + 1)
-
-    async def on_error(self, interaction: discord.Interaction[SchedulerBot], error: Exception,
-                       item: discord.ui.Item) -> None:
-        await errors.handle_error(interaction, error)
+    await show_pages(interaction, render, page)
 
 
 # ------------------------------------------------------------------------------ moderation
@@ -180,12 +190,9 @@ proposal = app_commands.Group(name="proposal", description="Pending proposals")
 @app_commands.autocomplete(session=pending_sessions)
 async def approve(interaction: discord.Interaction[SchedulerBot], session: str) -> None:
     guild_id, actor = await admin_actor(interaction)
-    bot = interaction.client
-    s = await bot.service.approve(guild_id, actor, session_id(session))
+    s = await interaction.client.service.approve(guild_id, actor, session_id(session))
     await say(interaction, f"Approved **{embeds.literal(s.title)}** (#{s.id}).")
-    problem = await post_session(bot, await bot.gate_settings(guild_id), s)
-    if problem:
-        await say(interaction, problem)
+    await _show(interaction, s, organiser=True)
 
 
 @proposal.command(name="reject", description="Refuse a pending proposal")
@@ -194,3 +201,4 @@ async def reject(interaction: discord.Interaction[SchedulerBot], session: str) -
     guild_id, actor = await admin_actor(interaction)
     s = await interaction.client.service.reject(guild_id, actor, session_id(session))
     await say(interaction, f"Rejected **{embeds.literal(s.title)}** (#{s.id}).")
+    await _show(interaction, s, organiser=True)  # posted before an edit sent it back

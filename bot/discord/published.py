@@ -12,10 +12,9 @@ from discord import app_commands
 from bot.discord import embeds
 from bot.discord.checks import actor_of, guild_id_of
 from bot.discord.direct import CLOSED_NOTE
-from bot.discord.errors import say
+from bot.discord.errors import say_messages
 from bot.event import calendar, explain
 from bot.event.models import Actor
-from bot.event.text import cut
 
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
@@ -34,9 +33,7 @@ async def schedule(interaction: discord.Interaction[SchedulerBot]) -> None:
     legend = "★★ very · ★ yes · ☆ a little"
     if len(messages) > 1:
         legend += f" · the timetable in {len(messages)} messages"
-    await say(interaction, legend, embeds=messages[0] if messages else [])
-    for found in messages[1:]:  # every day and every slot: nothing left out
-        await say(interaction, embeds=found)
+    await say_messages(interaction, legend, messages)
 
 
 @app_commands.command(description="Your own itinerary through the published timetable")
@@ -49,11 +46,10 @@ async def myschedule(interaction: discord.Interaction[SchedulerBot]) -> None:
     found = explain.clashes(tt, mine.levels, embeds.discord_time, user_id=actor.user_id,
                             allowed_slots={s.id: s.allowed_slot_ids for s in mine.sessions},
                             esc=embeds.literal)
-    shown = [embeds.itinerary_embed(items)]
+    shown = embeds.itinerary_embeds(items)
     if found:
-        text = "\n\n".join(c.text for c in found)
-        shown.append(discord.Embed(title="Clashes among the sessions you want",
-                                   colour=embeds.COLOUR, description=cut(text, 4000)))
+        shown += embeds.described("Clashes among the sessions you want",
+                                  [c.text for c in found], sep="\n\n")
     ics = calendar.itinerary_ics(items, guild_id=guild_id, event_name=mine.event_name,
                                  version_id=tt.version_id,
                                  descriptions={s.id: s.description for s in mine.sessions},
@@ -61,8 +57,8 @@ async def myschedule(interaction: discord.Interaction[SchedulerBot]) -> None:
     note = "Your schedule is attached as a calendar file (import it into your calendar app)."
     if await bot.personal.dms_closed(guild_id, actor.user_id):
         note += "\n" + CLOSED_NOTE
-    await say(interaction, note, embeds=embeds.fit_message(shown),
-              file=discord.File(io.BytesIO(ics), filename="my-schedule.ics"))
+    await say_messages(interaction, note, embeds.split_messages(shown),
+                       file=discord.File(io.BytesIO(ics), filename="my-schedule.ics"))
 
 
 async def timetable_file(bot: SchedulerBot, guild_id: int, actor: Actor) -> discord.File:

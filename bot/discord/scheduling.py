@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
 
 PROGRESS_EVERY = 1.0  # seconds between edits of the progress message
-DESCRIPTION = 4000
 
 
 KIND_WORDS = (("moved", "to another time"), ("room", "to another room"),
@@ -57,9 +56,7 @@ def preview_message(p: Preview) -> tuple[list[discord.Embed], discord.File | Non
     if not lines:
         return [main, discord.Embed(title=title, colour=embeds.COLOUR,
                                     description="Nothing moves.")], None
-    found = [discord.Embed(title=title if i == 0 else f"{title} (continued)",
-                           colour=embeds.COLOUR, description=chunk)
-             for i, chunk in enumerate(embeds.pack_lines(lines, DESCRIPTION))]
+    found = embeds.described(title, lines)
     fitted = embeds.fit_message([main, *found])
     if len(fitted) == 1 + len(found):
         return fitted, None
@@ -79,9 +76,10 @@ async def schedule_run(interaction: discord.Interaction[SchedulerBot],
                        seconds: app_commands.Range[int, 1, 600] = 30) -> None:
     guild_id, actor = await admin_actor(interaction)
     bot = interaction.client
-    await interaction.response.defer(thinking=True)
+    await interaction.response.defer(ephemeral=True, thinking=True)  # private, as it ends
     message = await interaction.followup.send(
-        f"Scheduling for up to {seconds}s…", wait=True, allowed_mentions=NO_MENTIONS)
+        f"Scheduling for up to {seconds}s…", wait=True, ephemeral=True,
+        allowed_mentions=NO_MENTIONS)
     loop = asyncio.get_running_loop()
     last = [0.0]
 

@@ -10,8 +10,10 @@ import discord
 from discord import app_commands
 
 from bot.discord.checks import admin_actor
+from bot.discord.embeds import literal
 from bot.discord.errors import Refused, say
 from bot.discord.verification import on_off
+from bot.event.models import EventSettings
 
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
@@ -70,11 +72,15 @@ async def setup_event(interaction: discord.Interaction[SchedulerBot],
         changes["verification_required"] = verification_required
     if changes:
         settings = await service.update_settings(guild_id, actor, **changes)
-    await say(interaction,
-              f"**{settings.name}** ({settings.timezone})\n"
-              f"Attendee role: {_mention('r', settings.verified_role_id)}\n"
-              f"Organiser role: {_mention('r', settings.organiser_role_id)}\n"
-              f"Proposals channel: {_mention('c', settings.proposals_channel_id)}\n"
-              f"Announcements channel: {_mention('c', settings.announcements_channel_id)}\n"
-              f"Verification required: {on_off(settings.verification_required)}\n"
-              f"Verification code: ||{settings.verification_code}||")
+    await say(interaction, settings_text(settings))
+
+
+def settings_text(settings: EventSettings) -> str:
+    """The setup reply: the event's settings, the code behind a spoiler."""
+    return (f"**{literal(settings.name)}** ({settings.timezone})\n"
+            f"Attendee role: {_mention('r', settings.verified_role_id)}\n"
+            f"Organiser role: {_mention('r', settings.organiser_role_id)}\n"
+            f"Proposals channel: {_mention('c', settings.proposals_channel_id)}\n"
+            f"Announcements channel: {_mention('c', settings.announcements_channel_id)}\n"
+            f"Verification required: {on_off(settings.verification_required)}\n"
+            f"Verification code: ||{settings.verification_code}||")

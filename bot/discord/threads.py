@@ -26,9 +26,9 @@ class SessionThreads:
         """session id → thread id, for the timetable's links."""
         return await self.store.threads(guild_id)
 
-    async def thread_id(self, guild_id: int, session_id: int) -> int | None:
-        found = await self.store.thread_of(guild_id, session_id)
-        return None if found is None else found.thread_id
+    async def thread(self, guild_id: int, session_id: int) -> SessionThread | None:
+        """The session's thread, with the message it was opened on."""
+        return await self.store.thread_of(guild_id, session_id)
 
     async def open(self, guild_id: int, s: SessionView, message: discord.Message) -> str | None:
         """Open the session's thread on its freshly posted message, and show its link in the

@@ -11,7 +11,9 @@ from discord import app_commands
 from bot.discord import embeds
 from bot.discord.checks import admin_actor
 from bot.discord.errors import say
+from bot.discord.pages import Page, show_pages
 from bot.event.errors import InvalidInput
+from bot.event.models import RoomView, SlotView, TimetableView
 
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
@@ -29,7 +31,7 @@ async def day_add(interaction: discord.Interaction[SchedulerBot], date: str,
                   label: str | None = None) -> None:
     guild_id, actor = await admin_actor(interaction)
     d = await interaction.client.service.add_day(guild_id, actor, date, label or "")
-    await say(interaction, f"Added day #{d.id}: {d.label or d.date.isoformat()}.")
+    await say(interaction, f"Added day #{d.id}: {embeds.literal(d.label) or d.date.isoformat()}.")
 
 
 @day.command(name="remove", description="Remove a day and its slots")
@@ -80,7 +82,7 @@ async def room_add(interaction: discord.Interaction[SchedulerBot],
                    link: str | None = None) -> None:
     guild_id, actor = await admin_actor(interaction)
     r = await interaction.client.service.add_room(guild_id, actor, name, capacity, link)
-    await say(interaction, f"Added room #{r.id}: {r.name} ({r.capacity} seats).")
+    await say(interaction, f"Added room #{r.id}: {embeds.literal(r.name)} ({r.capacity} seats).")
 
 
 @room.command(name="remove", description="Remove a room")
@@ -101,8 +103,8 @@ async def room_voice(interaction: discord.Interaction[SchedulerBot], room: int,
         guild_id, actor, room, voice_channel_id=None if channel is None else channel.id)
     where = (f"<#{r.voice_channel_id}>" if r.voice_channel_id else
              "no channel (Discord events show the room's name as their location)")
-    await say(interaction, f"Room #{r.id} {r.name}: {where}. Publish again to move its "
-              "Discord events.")
+    await say(interaction, f"Room #{r.id} {embeds.literal(r.name)}: {where}. Publish again to "
+              "move its Discord events.")
 
 
 @timetable.command(name="import", description="Replace days, slots and rooms by a TOML file")
@@ -126,13 +128,55 @@ async def timetable_import(interaction: discord.Interaction[SchedulerBot],
 @timetable.command(name="show", description="Days, slots and rooms with their ids")
 async def timetable_show(interaction: discord.Interaction[SchedulerBot]) -> None:
     guild_id, actor = await admin_actor(interaction)
-    tv = await interaction.client.service.timetable(guild_id, actor)
-    lines = [f"Timezone: {tv.timezone}"]
+    service = interaction.client.service
+
+    async def render(n: int) -> Page:
+        found = timetable_pages(await service.timetable(guild_id, actor))
+        n = min(max(1, n), len(found))
+        return found[n - 1], n, len(found)
+
+    await show_pages(interaction, render)
+
+
+def timetable_pages(tv: TimetableView) -> list[discord.Embed]:
+    """Every day with its slots, and every room, with their ids: as many pages as they take,
+    a day that goes on over a page break named again at the top of the next page."""
+    groups = []
     for d in tv.days:
-        lines.append(f"**Day #{d.id}** {d.label or ''} {d.date.isoformat()}")
-        for s in d.slots:
-            flags = (" break" if s.is_break else "") + (" 🔒" if s.locked else "")
-            lines.append(f"  slot #{s.id}: {embeds.ts(s.start)}–{embeds.ts(s.end)}{flags}")
-    lines += [f"Room #{r.id}: {r.name} ({r.capacity})" for r in tv.rooms]
-    text = "\n".join(lines)
-    await say(interaction, text[:1990] + ("…" if len(text) > 1990 else ""))
+        label = f"{embeds.literal(d.label)} · " if d.label else ""
+        groups.append((f"**Day #{d.id}** · {label}{d.date.isoformat()}",
+                       [_slot_line(s) for s in d.slots] or ["no slots yet"]))
+    groups.append(("**Rooms**", [_room_line(r) for r in tv.rooms] or ["no rooms yet"]))
+    pages = [[f"Timezone: {tv.timezone}"]]
+
+    def fits(*lines: str) -> bool:
+        return len("\n".join([*pages[-1], *lines])) <= embeds.DESCRIPTION
+
+    for head, lines in groups:
+        if not fits(head, lines[0]):
+            pages.append([])
+        pages[-1].append(head)
+        for line in lines:
+            if not fits(line):
+                pages.append([f"{head} (continued)"])
+            pages[-1].append(line)
+    return [discord.Embed(title="Timetable", colour=embeds.COLOUR, description="\n".join(page))
+            .set_footer(text=f"Page {i}/{len(pages)} · ids for the /admin day, slot and room "
+                             "commands")
+            for i, page in enumerate(pages, 1)]
+
+
+def _slot_line(s: SlotView) -> str:
+    parts = [f"Slot #{s.id}: {embeds.ts(s.start)}–{embeds.ts(s.end)}"]
+    if s.label:
+        parts.append(embeds.literal(s.label))
+    if s.is_break:
+        parts.append("break")
+    if s.locked:
+        parts.append("🔒 locked")
+    return " · ".join(parts)
+
+
+def _room_line(r: RoomView) -> str:
+    voice = f" · <#{r.voice_channel_id}>" if r.voice_channel_id else ""
+    return f"Room #{r.id}: {embeds.literal(r.name)} ({embeds.plural(r.capacity, 'seat')}){voice}"

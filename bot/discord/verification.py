@@ -10,7 +10,8 @@ import discord
 from discord import app_commands
 
 from bot.discord.checks import actor_of, admin_actor, guild_id_of
-from bot.discord.errors import say
+from bot.discord.embeds import literal
+from bot.discord.errors import NO_MENTIONS, say
 
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
@@ -27,23 +28,32 @@ def on_off(v: bool) -> str:
 @app_commands.guild_only()
 async def verify(interaction: discord.Interaction[SchedulerBot],
                  code: app_commands.Range[str, 1, 64]) -> None:
+    """Answer first, then give the role: Discord may make a role change wait (its rate limit,
+    when many verify at once), and the answer must come within the interaction's 3 seconds.
+    The answer is then edited to say whether the role was given."""
     guild_id, actor = guild_id_of(interaction), actor_of(interaction)
     result = await interaction.client.service.verify(guild_id, actor, code)
     settings = await interaction.client.gate_settings(guild_id)  # the attendee role
-    role_note = ""
-    member, guild = interaction.user, interaction.guild
-    if settings.verified_role_id and isinstance(member, discord.Member) and guild is not None:
-        role = guild.get_role(settings.verified_role_id)
-        if role is not None and role not in member.roles:
-            try:
-                await member.add_roles(role, reason="verified with the event code")
-                role_note = f" You now have the {role.name} role."
-            except discord.HTTPException as e:
-                log.warning("could not add role %s: %s", role.id, e)
-                role_note = (" (I could not give you the attendee role: an organiser should "
-                             "check my role is above it.)")
     text = "You were already verified." if result.already_verified else "You are verified!"
-    await say(interaction, text + role_note)
+    member, guild = interaction.user, interaction.guild
+    role = (guild.get_role(settings.verified_role_id)
+            if settings.verified_role_id and guild is not None else None)
+    if role is None or not isinstance(member, discord.Member) or role in member.roles:
+        await say(interaction, text)
+        return
+    name = literal(role.name)
+    await say(interaction, f"{text} Giving you the {name} role…")
+    try:
+        await member.add_roles(role, reason="verified with the event code")
+        done = f"{text} You now have the {name} role."
+    except discord.HTTPException as e:
+        log.warning("could not add role %s: %s", role.id, e)
+        done = (f"{text} I could not give you the {name} role: an organiser should check "
+                "that my role is above it.")
+    try:
+        await interaction.edit_original_response(content=done, allowed_mentions=NO_MENTIONS)
+    except discord.HTTPException as e:
+        log.warning("could not update the answer to /verify %s: %s", interaction.id, e)
 
 
 code = app_commands.Group(name="code", description="The verification code")

@@ -1,5 +1,6 @@
-"""Bookkeeping for what the bot posts: timetable messages it edits on re-publish, and
-announcements already sent (claimed before sending, so a restart never doubles one).
+"""Bookkeeping for what the bot posts: messages it edits later (the timetable on re-publish,
+a session's post when the session changes), and announcements already sent (claimed before
+sending, so a restart never doubles one).
 
 No actor and no rules: these are the bot's own records, one transaction per call.
 """
@@ -31,6 +32,23 @@ class PostingStore:
                     "VALUES (?, ?, ?, ?, ?)",
                     [(guild_id, kind, k, c, m) for k, (c, m) in messages.items()])
         await self.db.write(tx, guild=guild_id)
+
+    async def posted_message(self, guild_id: int, kind: str, key: str
+                             ) -> tuple[int, int] | None:
+        """(channel id, message id) of one posted message (e.g. a session's post), or None."""
+        row = await self.db.read(lambda conn: conn.fetchone(
+            "SELECT channel_id, message_id FROM posted_messages WHERE guild_id = ? AND kind = ? "
+            "AND key = ?", (guild_id, kind, key)))
+        return None if row is None else (row["channel_id"], row["message_id"])
+
+    async def set_posted_message(self, guild_id: int, kind: str, key: str, channel_id: int,
+                                 message_id: int) -> None:
+        """Record one posted message, replacing the one recorded under the same key."""
+        await self.db.write(lambda conn: conn.execute(
+            "INSERT INTO posted_messages (guild_id, kind, key, channel_id, message_id) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, kind, key) DO UPDATE SET "
+            "channel_id = excluded.channel_id, message_id = excluded.message_id",
+            (guild_id, kind, key, channel_id, message_id)), guild=guild_id)
 
     async def claim_announcement(self, guild_id: int, key: str, kind: str) -> bool:
         """True exactly once per (guild, key, kind): the caller then sends it."""

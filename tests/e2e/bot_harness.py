@@ -86,12 +86,15 @@ async def reply_of(fake: FakeDiscord, ix: InteractionRecord, what: str = "reply"
 
 
 async def run_schedule(fake: FakeDiscord, seconds: int = 1) -> Sent:
-    """/admin schedule run, answered by a defer (the solve takes time); the final message
-    (content, embeds, attachments), whose `interaction_id` leads to the progress edits."""
+    """/admin schedule run, answered by a private defer (the solve takes time); the final
+    message (content, embeds, attachments), whose `interaction_id` leads to the progress
+    edits. Everything it shows is private to the organiser."""
     ix = await fake.slash("admin schedule run", {"seconds": seconds}, user=fake.owner)
-    assert (await fake.wait_for_response(ix.id)).type == 5
+    deferred = await fake.wait_for_response(ix.id)
+    assert deferred.type == 5 and deferred.ephemeral
     done = await fake.wait_until(lambda: [s for s in fake.responses(ix.id) if s.embeds],
                                  timeout=60, what="preview")
+    assert all(s.ephemeral for s in fake.responses(ix.id))
     return done[-1]
 
 

@@ -230,16 +230,23 @@ async def test_threads_and_picture(fake_discord: FakeDiscord, tmp_path) -> None:
                                       for m in fake.messages_in(proposals)
                                       if m["embeds"][0]["title"] == "Pending talk"))
     thread = (await bot.threads.thread_ids(gid))[pending]
+    (post,) = [m for m in fake.messages_in(proposals) if m["embeds"][0]["title"] == "Pending talk"]
+    count = len(fake.messages_in(proposals))
     bot = await restart_bot(fake, bot, tmp_path / "n.sqlite")
     cb = await answer(fake, "edit", {"session": str(pending), "title": "Pending talk 2"},
                       user=newcomer)
     assert "approval again" in cb.content, cb.content
+    # the same post follows: new title, waiting again, buttons off; then live once approved
+    await fake.wait_until(lambda: post["embeds"][0]["title"] == "Pending talk 2", what="edit")
+    assert "Waiting for an organiser's approval" in post["embeds"][0]["description"]
+    assert all(b.get("disabled") for b in post["components"][0]["components"])
     await answer(fake, "admin proposal approve", {"session": str(pending)}, user=fake.owner)
-    reposted = await fake.wait_until(
-        lambda: [m for m in fake.messages_in(proposals)
-                 if m["embeds"][0]["title"] == "Pending talk 2"], what="re-post")
-    assert reposted[0]["embeds"][0]["fields"][0]["value"] == f"<#{thread}>"
-    assert len(thread_calls()) == before + 1 and "thread" not in reposted[0]
+    await fake.wait_until(lambda: not any(b.get("disabled")
+                                          for b in post["components"][0]["components"]),
+                          what="buttons live again")
+    assert post["embeds"][0]["fields"][0]["value"] == f"<#{thread}>"
+    assert "Waiting" not in post["embeds"][0]["description"]
+    assert len(thread_calls()) == before + 1 and len(fake.messages_in(proposals)) == count
 
     # publish: thread links in the timetable, and the picture
     reply = (await publish(fake)).content

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from bot.discord.checks import ROLE_REFUSAL
 from tests.e2e.bot_harness import (
     CODE,
     EXAMPLE_TOML,
@@ -42,8 +41,13 @@ async def setup_event(fake: FakeDiscord) -> tuple:
 
 
 async def verify(fake: FakeDiscord, member) -> None:
-    cb = await answer(fake, "verify", {"code": CODE.lower()}, user=member)
+    """/verify with the event's code, until the answer says the role was given (the bot
+    answers first, then gives the role)."""
+    ix = await fake.slash("verify", {"code": CODE.lower()}, user=member)
+    cb = await fake.wait_for_response(ix.id)
     assert cb.ephemeral and "verified" in cb.content, cb.content
+    await fake.wait_until(lambda: not fake.responses(ix.id)[-1].content.endswith("…"),
+                          what="the attendee role given")
 
 
 def assert_no_pings(fake: FakeDiscord) -> None:
@@ -70,10 +74,12 @@ async def test_whole_event(fake_discord: FakeDiscord, database: str) -> None:
     await verify(fake, fake.member)
     assert attendee.id in fake.member.roles
 
-    # unverified users may not propose while verification is required
+    # a member who has not verified may propose: it waits for an organiser (nothing posted)
     other = fake.add_member("other")
-    cb = await answer(fake, "propose", {"title": "Sneaky", "description": "x"}, user=other)
-    assert cb.ephemeral and cb.content == ROLE_REFUSAL
+    cb = await answer(fake, "propose", {"title": "Before verifying", "description": "x"},
+                      user=other)
+    assert cb.ephemeral and "waits for an organiser's approval" in cb.content, cb.content
+    assert fake.messages_in(proposals) == []
     await verify(fake, other)
     await fake.wait_until(lambda: attendee.id in other.roles)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 
 import discord
 
@@ -133,3 +134,34 @@ async def test_a_late_reply_keeps_the_level_and_is_logged(fake_discord: FakeDisc
         await fake.wait_until(lambda: "10062" in caplog.text, what="a logged failure")
     assert len(_callback_requests(fake, press.id)) == 1  # not retried as a refusal
     assert await my_level(bot, fake, fake.member, sid) == 25
+
+
+async def test_a_press_while_the_database_is_busy_is_deferred_then_answered(
+        fake_discord: FakeDiscord, tmp_path) -> None:
+    """Another process holds SQLite's write lock for longer than Discord's 3 seconds (a long
+    transaction; the bot waits up to its busy timeout): the press is deferred privately
+    within the window, and answered once the level is committed."""
+    fake = fake_discord
+    db = tmp_path / "b.sqlite"
+    bot = await fake.connect(await make_bot(fake, db))
+    await setup_event(fake)
+    sid = await _posted_session(fake, "Busy")
+    await verify(fake, fake.member)
+    await my_level(bot, fake, fake.member, sid)  # the gate's settings are cached
+    other = sqlite3.connect(db, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # the write lock, as a second process would hold it
+        press = await fake.click(f"interest:{sid}:100")
+        cb = await fake.wait_for_response(press.id)
+        assert cb.type == 5 and cb.ephemeral and press.latency < fake.callback_deadline
+        await asyncio.sleep(fake.callback_deadline + 0.5 - press.age())
+        assert not fake.responses(press.id)  # still waiting for the lock
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    (answered,) = await fake.wait_until(lambda: fake.responses(press.id), what="the answer")
+    assert answered.kind == "followup" and answered.ephemeral
+    assert answered.content == "Your interest in “Busy” is now **very**."
+    assert not press.rejected_callbacks and len(_callback_requests(fake, press.id)) == 1
+    assert await my_level(bot, fake, fake.member, sid) == 100
+

@@ -1,6 +1,6 @@
 """Permission matrix: every /admin command is refused to a member without Manage Server, even
-when Discord's default_member_permissions gate is bypassed; attendee actions need the attendee
-role while verification is required."""
+when Discord's default_member_permissions gate is bypassed; interest needs the attendee role
+while verification is required, and a proposal from a member without it waits for approval."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.discord.checks import ADMIN_REFUSAL, ROLE_REFUSAL
-from tests.e2e.bot_harness import answer, make_bot, reply_of, session_id, wait_for_post
+from tests.e2e.bot_harness import CODE, answer, make_bot, reply_of, session_id, wait_for_post
 from tests.e2e.fake_discord import FakeDiscord, InteractionRejected, Perm, Upload
 from tests.e2e.test_bot_event import setup_event, verify
 
@@ -90,11 +90,8 @@ async def test_attendee_actions_need_the_role(fake_discord: FakeDiscord, event) 
     fake = fake_discord
     cb = await answer(fake, "propose", {"title": "Mine", "description": "d"}, user=fake.owner)
     sid = session_id(cb.content)
-    for command, options in [("propose", {"title": "T", "description": "d"}),
-                             ("propose", {}),
-                             ("interest", {"session": str(sid), "level": 100})]:
-        cb = await answer(fake, command, options)
-        assert cb.type == 4 and cb.ephemeral and cb.content == ROLE_REFUSAL, command
+    cb = await answer(fake, "interest", {"session": str(sid), "level": 100})
+    assert cb.type == 4 and cb.ephemeral and cb.content == ROLE_REFUSAL
     await wait_for_post(fake, sid)
     press = await fake.click(f"interest:{sid}:100")
     cb = await fake.wait_for_response(press.id)
@@ -108,6 +105,51 @@ async def test_attendee_actions_need_the_role(fake_discord: FakeDiscord, event) 
     newcomer = fake.add_member("newcomer")
     cb = await answer(fake, "interest", {"session": str(sid), "level": 25}, user=newcomer)
     assert "**a little**" in cb.content
+
+
+async def test_members_who_have_not_verified_propose_for_approval(fake_discord: FakeDiscord,
+                                                                  event) -> None:
+    """docs/bot.md: an organiser approves the proposals of attendees who have not verified.
+    By command or by the form, the proposal is taken and waits, the proposer is told why in
+    plain words, and an organiser's approval posts it; interest still needs the role."""
+    fake = fake_discord
+    proposals = fake.guild.channel_by_name("proposals")
+    cb = await answer(fake, "propose", {"title": "Newcomer's idea", "description": "d"})
+    assert cb.type == 4 and cb.ephemeral and cb.content == (
+        f"Proposed **Newcomer's idea** (#{session_id(cb.content)}). You have not entered the "
+        "event's code yet, so it waits for an organiser's approval; it appears in "
+        f"<#{proposals.id}> once approved. After /verify code:<code> your proposals are public "
+        "at once.")
+    sid = session_id(cb.content)
+    ix = await fake.slash("propose")  # the form opens for them too
+    assert (await fake.wait_for_response(ix.id)).type == 9
+    sub = await fake.submit_modal(ix, {"propose:title": "By the form",
+                                       "propose:description": "d"})
+    assert "waits for an organiser's approval" in (await fake.wait_for_response(sub.id)).content
+    assert fake.messages_in(proposals) == []
+    cb = await answer(fake, "interest", {"session": str(sid), "level": 100})
+    assert cb.content == ROLE_REFUSAL
+    cb = await answer(fake, "admin proposal approve", {"session": str(sid)}, user=fake.owner)
+    assert cb.ephemeral and "Approved **Newcomer's idea**" in cb.content
+    await wait_for_post(fake, sid)
+
+
+async def test_a_role_the_bot_cannot_give_is_said_in_the_answer(fake_discord: FakeDiscord,
+                                                                 event) -> None:
+    """/verify answers first, then gives the role: when Discord refuses the role (above the
+    bot's own), the answer is edited to say so and what an organiser should check."""
+    fake = fake_discord
+    high = fake.add_role("Badge holders", position=99)
+    await answer(fake, "admin setup", {"attendee_role": high}, user=fake.owner)
+    ix = await fake.slash("verify", {"code": CODE}, user=fake.member)
+    assert (await fake.wait_for_response(ix.id)).content == (
+        "You are verified! Giving you the Badge holders role…")
+    final = await fake.wait_until(lambda: (r := fake.responses(ix.id)[-1]).kind ==
+                                  "edit_original" and r, what="the answer edited")
+    assert final.ephemeral and final.content == (
+        "You are verified! I could not give you the Badge holders role: an organiser should "
+        "check that my role is above it.")
+    assert high.id not in fake.member.roles
 
 
 async def test_setup_without_manage_roles_says_what_to_do(fake_discord: FakeDiscord,

@@ -22,7 +22,6 @@ from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar
 
-from bot.discord.checks import ROLE_REFUSAL
 from bot.event.models import SYSTEM
 from tests.e2e.bot_harness import (
     CODE,
@@ -159,7 +158,9 @@ async def _scenario(fake: FakeDiscord, db, clock: Clock) -> None:
     assert cb.ephemeral and "not right" in cb.content and "4 more attempts" in cb.content
     assert attendee.id not in alice.roles
     cb = await answer(fake, "propose", {"title": "Too early", "description": "x"}, user=alice)
-    assert cb.ephemeral and cb.content == ROLE_REFUSAL  # refused, and told what to do
+    assert cb.ephemeral and "waits for an organiser's approval" in cb.content  # and told why
+    cb = await answer(fake, "withdraw", {"session": str(session_id(cb.content))}, user=alice)
+    assert cb.ephemeral and "Withdrew **Too early**" in cb.content
     cb = await answer(fake, "verify", {"code": CODE.lower()}, user=alice)
     assert cb.ephemeral and "You are verified!" in cb.content and "Attendee role" in cb.content
     await fake.wait_until(lambda: attendee.id in alice.roles, what="attendee role")
@@ -261,7 +262,7 @@ async def _scenario(fake: FakeDiscord, db, clock: Clock) -> None:
     progress = [s for s in fake.responses(done.interaction_id)
                 if s.content and "Scheduling" in s.content]
     assert progress and progress[0].content.startswith("Scheduling for up to 2s")
-    assert not done.ephemeral  # the organisers' channel sees the run
+    assert done.ephemeral  # answers to organisers are private (docs/bot.md)
     preview = done.embeds[0]
     v1 = (await bot.service.schedule_versions(guild, SYSTEM))[-1]
     assert preview["title"] in (f"Schedule version #{v1.id} (proven best)",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -156,10 +157,19 @@ class StandInBot(discord.Client):
                 await interaction.response.send_message("Organisers only", ephemeral=True)
                 return
             await interaction.response.defer(thinking=True)
-            progress = await interaction.followup.send(f"Solving for {seconds}s", wait=True)
+            # Discord ignores the flag: the first followup takes the deferral's visibility
+            progress = await interaction.followup.send(f"Solving for {seconds}s", wait=True,
+                                                       ephemeral=True)
             await progress.edit(content=f"Solved in {seconds}s")
             original = await interaction.original_response()
             await interaction.followup.send(f"Preview: {original.content}", ephemeral=True)
+
+        @tree.command(description="Defers privately, then follows up", guild=guild)
+        async def private(interaction: discord.Interaction) -> None:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            await interaction.followup.send("first")  # private all the same
+            await interaction.followup.send("second")  # its own: public
+            await interaction.followup.send("third", ephemeral=True)
 
         tree.add_command(admin, guild=guild)
 
@@ -184,7 +194,8 @@ async def test_login_ready_and_sync(fake_discord: FakeDiscord, bot: StandInBot) 
     assert guild.me.guild_permissions.manage_roles
     assert [c["name"] for c in fake.state.commands[None]] == ["ping"]
     names = {c["name"] for c in fake.state.commands[fake.guild.id]}
-    assert names == {"interest", "propose", "board", "verify", "import", "slow", "admin"}
+    assert names == {"interest", "propose", "board", "verify", "import", "slow", "private",
+                     "admin"}
     admin = next(c for c in bot.synced if c.name == "admin")
     assert admin.default_member_permissions.manage_guild
 
@@ -242,6 +253,7 @@ async def test_subcommand_group_defer_then_followups(
     # The first followup after a defer replaces the "thinking" message, as on Discord.
     assert progress.kind == "followup" and progress.message_id == ix.original_message_id
     assert progress.content == "Solving for 30s" and not progress.flags & 128
+    assert not progress.ephemeral  # sent as ephemeral: the deferral's visibility wins
     assert edit.kind == "edit" and edit.message_id == progress.message_id
     assert preview.content == "Preview: Solved in 30s" and preview.ephemeral
     assert preview.message_id != progress.message_id
@@ -249,6 +261,22 @@ async def test_subcommand_group_defer_then_followups(
         await fake.slash("admin schedule run", {"seconds": 0}, user=fake.owner)
     with pytest.raises(InteractionRejected, match="needs a subcommand"):
         await fake.slash("admin schedule", user=fake.owner)
+
+
+async def test_the_first_followup_takes_the_deferrals_visibility(
+    fake_discord: FakeDiscord, bot: StandInBot
+) -> None:
+    """Discord (Create Followup Message): right after a deferral the first followup edits the
+    loading message, whose ephemeral state stays; later followups have their own flags."""
+    fake = fake_discord
+    ix = await fake.slash("private")
+    defer = await fake.wait_for_response(ix.id)
+    assert defer.type == 5 and defer.ephemeral
+    first, second, third = await fake.wait_until(
+        lambda: len(fake.responses(ix.id)) == 3 and fake.responses(ix.id))
+    assert first.message_id == ix.original_message_id and first.ephemeral
+    assert not second.ephemeral and third.ephemeral
+    assert first.content == "first" and not first.flags & 128  # no longer loading
 
 
 async def test_default_member_permissions_and_bypass(
@@ -391,6 +419,19 @@ async def test_resume_replays_missed_events(fake_discord: FakeDiscord, bot: Stan
     assert resume.data["session_id"] == fake.session.id
 
 
+async def test_the_clients_close_frames_are_recorded(
+    fake_discord: FakeDiscord, bot: StandInBot
+) -> None:
+    fake = fake_discord
+    await fake.drop_gateway()  # closed by the stand-in: not the client's
+    ix = await fake.slash("ping")
+    await fake.wait_for_response(ix.id)
+    assert fake.gateway_closes == []
+    await fake.disconnect(bot)
+    (code,) = await fake.wait_until(lambda: fake.gateway_closes, what="a close frame")
+    assert code != 1006  # a close frame, not a dropped connection
+
+
 async def test_reconnect_request_resumes(fake_discord: FakeDiscord, bot: StandInBot) -> None:
     fake = fake_discord
     await fake.request_reconnect()
@@ -479,6 +520,73 @@ async def test_guild_rest_surface(fake_discord: FakeDiscord, bot: StandInBot) ->
     assert ("POST", "/guilds/{guild_id}/roles") in [(r.method, r.route) for r in fake.requests]
     kinds = [s.kind for s in fake.sent]
     assert kinds[:2] == ["create", "edit"] and kinds[-1] == "delete"
+
+
+async def test_over_limit_messages_get_discords_error(
+    fake_discord: FakeDiscord, bot: StandInBot
+) -> None:
+    """Discord's 400 ``50035 Invalid Form Body``, the reason under the field at fault, as
+    discord.py shows it ("In embeds: ...")."""
+    channel = bot.get_channel(fake_discord.channel.id)
+    over: list[tuple[dict, str]] = [
+        ({"content": "x" * 2001}, "In content: Must be 2000 or fewer in length."),
+        ({"embeds": [discord.Embed(description="x" * 3500)] * 2},
+         "In embeds: Embed size exceeds maximum size of 6000"),
+        ({"embed": discord.Embed(description="x" * 4097)},
+         "In embeds.0.description: Must be 4096 or fewer in length."),
+        ({"embed": discord.Embed().add_field(name="n", value="v" * 1025)},
+         "In embeds.0.fields.0.value: Must be 1024 or fewer in length."),
+    ]
+    for kwargs, said in over:
+        with pytest.raises(discord.HTTPException) as refused:
+            await channel.send(**kwargs)
+        assert refused.value.status == 400 and refused.value.code == 50035
+        assert refused.value.text == f"Invalid Form Body\n{said}"
+    assert fake_discord.messages_in(fake_discord.channel) == []
+    await channel.send(embeds=[discord.Embed(description="x" * 2999)] * 2)  # 5998: taken
+
+
+async def test_rate_limits_answer_as_discord_does(
+    fake_discord: FakeDiscord, bot: StandInBot
+) -> None:
+    """Discord's Rate Limits page: limit headers on every answer of the route; over the
+    limit, 429 with the JSON body, Retry-After and the scope; discord.py (which needs the Via
+    header to tell a rate limit from a Cloudflare ban) waits and retries."""
+    import time
+
+    import aiohttp
+
+    fake = fake_discord
+    route = "PUT /guilds/{guild_id}/members/{user_id}/roles/{role_id}"
+    fake.rate_limit(route, limit=2, per=1.0)
+    role = fake.guild.role_by_name("attendee")
+    url = f"{fake.api_base}/guilds/{fake.guild.id}/members/{fake.owner.id}/roles/{role.id}"
+    answers = []
+    async with aiohttp.ClientSession(headers={"Authorization": f"Bot {fake.token}"}) as http:
+        for _ in range(3):
+            async with http.put(url) as r:
+                answers.append((r.status, r.headers, await r.read()))
+    (ok1, h1, _), (ok2, h2, _), (refused, h3, body) = answers
+    assert (ok1, ok2, refused) == (204, 204, 429)
+    assert (h1["X-RateLimit-Limit"], h1["X-RateLimit-Remaining"], h2["X-RateLimit-Remaining"]
+            ) == ("2", "1", "0")
+    assert h1["X-RateLimit-Bucket"] == h3["X-RateLimit-Bucket"] and "Via" in h3
+    data = json.loads(body)
+    assert data["message"] == "You are being rate limited." and data["global"] is False
+    assert 0 < data["retry_after"] <= 1 and h3["Retry-After"] == "1"
+    assert h3["X-RateLimit-Scope"] == "user" and h3["X-RateLimit-Remaining"] == "0"
+    assert float(h3["X-RateLimit-Reset"]) > time.time()
+    assert "X-RateLimit-Scope" not in h1
+    # the window is used up: discord.py gets a 429, waits retry_after and tries again
+    member = bot.get_guild(fake.guild.id).get_member(fake.member.id)
+    started = time.monotonic()
+    await member.add_roles(discord.Object(role.id))
+    assert role.id in fake.member.roles
+    assert time.monotonic() - started >= data["retry_after"] - 0.1
+    calls = [r.status for r in fake.requests if r.route == route.split(" ", 1)[1]]
+    assert calls == [204, 204, 429, 429, 204]
+    # counted per guild, the top-level resource of the path
+    assert fake.rate_limits[route].windows.keys() == {str(fake.guild.id)}
 
 
 async def test_unknown_routes_are_recorded(fake_discord: FakeDiscord, bot: StandInBot) -> None:

@@ -84,7 +84,7 @@ def test_clash_text_and_my_schedule() -> None:
     (clash,) = explain.clashes(_tt(), {7: 100, 8: 75}, str, esc=embeds.literal)
     _has_no_live_markdown(clash.text)
     entry = Entry(7, TITLE, 42, 1, "Main hall", 9)
-    shown = embeds.itinerary_embed([
+    (shown,) = embeds.itinerary_embeds([
         ItineraryItem(SLOT1, entry, 100),
         ItineraryItem(SLOT2, Entry(8, "Other", 43, 2, "Garden", 1), 75, ((entry, 25),))])
     _has_no_live_markdown(shown.description)

@@ -161,3 +161,56 @@ def test_second_instance_on_the_same_postgresql_database_refuses(postgres) -> No
         assert again
     with instance_lock(postgres.new_database()) as other:  # another database: no clash
         assert other
+
+
+RUN_AGAINST_STAND_IN = textwrap.dedent('''
+    import sys
+    from types import SimpleNamespace
+    from bot.runner import run_command
+    from tests.e2e.fake_discord.server import point_discord_py_at
+
+    point_discord_py_at(int(sys.argv[1]))
+    sys.exit(run_command(SimpleNamespace(config="config.toml", if_running="error")))
+''')
+
+
+async def test_sigterm_closes_the_gateway_and_the_database_and_exits_0(tmp_path: Path) -> None:
+    """systemd stops a service with SIGTERM: `session-scheduler run`, connected to the
+    stand-in, closes its gateway session (with a close frame) and its database (SQLite removes
+    the -wal file at the last clean close), says so in its log, and exits 0."""
+    import asyncio
+    import signal
+
+    from tests.e2e.fake_discord import FakeDiscord
+
+    fake = FakeDiscord()
+    await fake.start()
+    db = tmp_path / "data" / "bot.sqlite"
+    (tmp_path / "config.toml").write_text(f'database = "{db}"\nguild_ids = [{fake.guild.id}]\n')
+    env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
+    env.update(PYTHONPATH=str(ROOT), DISCORD_TOKEN=fake.token)
+    bot = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", RUN_AGAINST_STAND_IN, str(fake.port), cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        await fake.wait_until(lambda: fake.state.commands.get(fake.guild.id) and fake.ops(2),
+                              timeout=30, what="the bot connected and synced")
+        ix = await fake.slash("admin setup", {"name": "Camp"}, user=fake.owner)  # a write
+        await fake.wait_until(lambda: [s for s in fake.responses(ix.id) if s.content],
+                              timeout=10, what="the setup reply")
+        assert db.with_name("bot.sqlite-wal").exists()  # open, in WAL mode
+        bot.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(bot.communicate(), 30)
+    finally:
+        if bot.returncode is None:
+            bot.kill()
+            await bot.wait()
+        await fake.stop()
+    log = stderr.decode()
+    assert bot.returncode == 0, log
+    assert "closed the gateway session and the database" in log and "Traceback" not in log
+    assert not db.with_name("bot.sqlite-wal").exists()
+    (closed,) = fake.gateway_closes
+    assert closed != 1006  # a close frame, not a dropped connection (discord.py sends 4000)
+    assert fake.token not in log
+

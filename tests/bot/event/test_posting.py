@@ -32,6 +32,19 @@ async def test_posted_messages_replace_per_guild_and_kind(event) -> None:
     assert await store.posted_messages(GUILD, "other") == {}
 
 
+async def test_one_posted_message_is_recorded_and_replaced_by_key(event) -> None:
+    """On each engine: a session's post, found by its key, replaced when posted again."""
+    store = PostingStore(event.db)
+    await event.setup_event(OTHER_GUILD, ADMIN)
+    assert await store.posted_message(GUILD, "session", "7") is None
+    await store.set_posted_message(GUILD, "session", "7", 1, 10)
+    await store.set_posted_message(OTHER_GUILD, "session", "7", 2, 20)
+    await store.set_posted_message(GUILD, "session", "7", 3, 30)
+    assert await store.posted_message(GUILD, "session", "7") == (3, 30)
+    assert await store.posted_message(OTHER_GUILD, "session", "7") == (2, 20)
+    assert await store.posted_messages(GUILD, "session") == {"7": (3, 30)}
+
+
 async def test_an_announcement_is_claimed_once_even_concurrently(event) -> None:
     store = PostingStore(event.db)
     claims = await asyncio.gather(*(store.claim_announcement(GUILD, "slot:1", "up-next")

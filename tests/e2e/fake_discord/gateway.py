@@ -55,6 +55,8 @@ class Connection:
         self.path = path
         self.queue: asyncio.Queue[Frame | None] = asyncio.Queue()
         self.session: Session | None = None
+        #: The stand-in closed this socket (`close`), rather than the client.
+        self.closed_here = False
         self.writer = asyncio.create_task(self._write())
 
     def send(self, payload: dict[str, Any]) -> asyncio.Future[float]:
@@ -73,6 +75,7 @@ class Connection:
                 frame.written.set_result(time.perf_counter())
 
     async def close(self, code: int) -> None:
+        self.closed_here = True
         self.queue.put_nowait(None)
         await self.ws.close(code=code)
         await asyncio.gather(self.writer, return_exceptions=True)

@@ -35,8 +35,18 @@ class DiscordError(Exception):
         return data
 
 
-def invalid(reason: str) -> DiscordError:
-    return DiscordError(400, 50035, "Invalid Form Body", {"_errors": [{"message": reason}]})
+def invalid(reason: str, path: str = "", code: str = "BASE_TYPE_INVALID") -> DiscordError:
+    """Discord's ``50035 Invalid Form Body``, the reason nested under the path of the field
+    at fault as Discord nests it: ``embeds.0.description`` gives
+    ``{"embeds": {"0": {"description": {"_errors": [{"code": ..., "message": ...}]}}}}``."""
+    errors: dict[str, Any] = {"_errors": [{"code": code, "message": reason}]}
+    for key in reversed(path.split(".") if path else []):
+        errors = {key: errors}
+    return DiscordError(400, 50035, "Invalid Form Body", errors)
+
+
+def too_long(path: str, limit: int) -> DiscordError:
+    return invalid(f"Must be {limit} or fewer in length.", path, "BASE_TYPE_MAX_LENGTH")
 
 
 @dataclass
@@ -149,32 +159,38 @@ EMBED_LIMITS = {"title": 256, "description": 4096}
 
 
 def validate_embeds(embeds: list[dict[str, Any]]) -> None:
+    """Discord's embed limits (Message resource, "Embed Limits"): 10 embeds, each field's own
+    length, 25 fields, and 6000 characters in all the titles, descriptions, field names and
+    values, footers and author names of the message."""
     if len(embeds) > 10:
-        raise invalid(f"{len(embeds)} embeds; at most 10")
+        raise too_long("embeds", 10)
     total = 0
     for i, embed in enumerate(embeds):
         for key, limit in EMBED_LIMITS.items():
             value = embed.get(key) or ""
             if len(value) > limit:
-                raise invalid(f"embeds[{i}].{key}: {len(value)} chars > {limit}")
+                raise too_long(f"embeds.{i}.{key}", limit)
             total += len(value)
         fields = embed.get("fields") or []
         if len(fields) > 25:
-            raise invalid(f"embeds[{i}]: {len(fields)} fields > 25")
+            raise too_long(f"embeds.{i}.fields", 25)
         for j, f in enumerate(fields):
-            name, value = f.get("name") or "", f.get("value") or ""
-            if not name or not value:
-                raise invalid(f"embeds[{i}].fields[{j}]: name and value are required")
-            if len(name) > 256 or len(value) > 1024:
-                raise invalid(f"embeds[{i}].fields[{j}]: name > 256 or value > 1024 chars")
-            total += len(name) + len(value)
-        footer = (embed.get("footer") or {}).get("text") or ""
-        author = (embed.get("author") or {}).get("name") or ""
-        if len(footer) > 2048 or len(author) > 256:
-            raise invalid(f"embeds[{i}]: footer > 2048 or author > 256 chars")
-        total += len(footer) + len(author)
+            for key, limit in (("name", 256), ("value", 1024)):
+                value = f.get(key) or ""
+                if not value:
+                    raise invalid("This field is required", f"embeds.{i}.fields.{j}.{key}",
+                                  "BASE_TYPE_REQUIRED")
+                if len(value) > limit:
+                    raise too_long(f"embeds.{i}.fields.{j}.{key}", limit)
+                total += len(value)
+        for part, key, limit in (("footer", "text", 2048), ("author", "name", 256)):
+            value = (embed.get(part) or {}).get(key) or ""
+            if len(value) > limit:
+                raise too_long(f"embeds.{i}.{part}.{key}", limit)
+            total += len(value)
     if total > 6000:
-        raise invalid(f"embeds total {total} chars > 6000")
+        raise invalid("Embed size exceeds maximum size of 6000", "embeds",
+                      "MAX_EMBED_SIZE_EXCEEDED")
 
 
 def validate_components(components: list[dict[str, Any]], flags: int) -> None:
@@ -358,7 +374,7 @@ class MessageFactory:
         embeds = body.get("embeds") or []
         components = body.get("components") or []
         if len(content) > 2000:
-            raise invalid(f"content: {len(content)} chars > 2000")
+            raise too_long("content", 2000)
         if flags & IS_COMPONENTS_V2 and (content or embeds):
             raise invalid("IS_COMPONENTS_V2 messages cannot have content or embeds")
         if not allow_empty and not (

@@ -12,6 +12,7 @@ import asyncio
 import collections
 import contextlib
 import json
+import math
 import secrets
 import time
 import traceback
@@ -21,7 +22,7 @@ from typing import Any
 
 import discord
 import yarl
-from aiohttp import web
+from aiohttp import WSMsgType, web
 
 from .gateway import Connection, Session, dump_bytes, dumps, loads
 from .interactions import (
@@ -93,6 +94,14 @@ class Request:
 RECORD = web.RequestKey("record", Request)
 
 
+class RateLimited(Exception):
+    """A request over a route's limit: answered 429."""
+
+    def __init__(self, retry_after: float, headers: dict[str, str]) -> None:
+        super().__init__(f"rate limited for {retry_after:.3f}s")
+        self.retry_after, self.headers = retry_after, headers
+
+
 @dataclass
 class GatewayOp:
     """One frame the client sent on the gateway (IDENTIFY, RESUME, heartbeats...)."""
@@ -101,6 +110,29 @@ class GatewayOp:
     data: Any
     path: str
     at: float = field(default_factory=time.perf_counter)
+
+
+@dataclass
+class RateLimit:
+    """A per-route limit a test sets (`FakeDiscord.rate_limit`): `limit` requests per window of
+    `per` seconds, counted apart for each top-level resource of the path (guild, channel or
+    webhook), as Discord counts them. The window starts with its first request."""
+
+    limit: int
+    per: float
+    bucket: str
+    #: top-level resource → (window end, requests made in the window)
+    windows: dict[str, tuple[float, int]] = field(default_factory=dict)
+
+    def take(self, major: str, now: float) -> tuple[bool, int, float]:
+        """(allowed, remaining, seconds until the window resets) for one request now."""
+        end, used = self.windows.get(major, (0.0, 0))
+        if now >= end:
+            end, used = now + self.per, 0
+        allowed = used < self.limit
+        used += allowed
+        self.windows[major] = (end, used)
+        return allowed, self.limit - used, end - now
 
 
 def point_discord_py_at(port: int) -> Callable[[], None]:
@@ -237,8 +269,13 @@ class FakeDiscord:
         self._by_token: dict[str, InteractionRecord] = {}
         #: Frames the client sent on the gateway, in order.
         self.gateway_ops: list[GatewayOp] = []
+        #: The code of the close frame of each gateway socket the client closed, in order
+        #: (1006: the connection went away without one).
+        self.gateway_closes: list[int] = []
         #: User ids whose DMs are closed: sending to them fails with 50007.
         self.dms_closed: set[int] = set()
+        #: "METHOD /route/{template}" → its rate limit (`rate_limit`).
+        self.rate_limits: dict[str, RateLimit] = {}
 
         self.session: Session | None = None
         self.intents = 0
@@ -416,9 +453,16 @@ class FakeDiscord:
         conn = Connection(ws, request.path)
         self._connections.append(conn)
         conn.send({"op": 10, "d": {"heartbeat_interval": 41250}})
+        closed_with = 1006  # no close frame: the connection went away
         try:
-            async for msg in ws:
-                if msg.type.name != "TEXT":
+            while True:
+                msg = await ws.receive()
+                if msg.type == WSMsgType.CLOSE:
+                    closed_with = msg.data  # the client's close frame
+                    break
+                if msg.type in (WSMsgType.CLOSING, WSMsgType.CLOSED, WSMsgType.ERROR):
+                    break
+                if msg.type != WSMsgType.TEXT:
                     continue
                 frame = json.loads(msg.data)
                 op, data = frame.get("op"), frame.get("d")
@@ -433,6 +477,9 @@ class FakeDiscord:
                 elif op == 8:
                     self._request_members(conn, data)
         finally:
+            if not conn.closed_here:
+                self.gateway_closes.append(closed_with)
+                self._notify()
             if self.session is not None and self.session.connection is conn:
                 self.session.connection = None
                 self._live.clear()
@@ -552,6 +599,23 @@ class FakeDiscord:
         """Change a member's roles as an admin would in Discord's UI."""
         member.roles = [r.id for r in roles]
         self._member_updated(self.state.guilds[member.guild_id], member)
+
+    def rate_limit(self, route: str, *, limit: int, per: float) -> RateLimit:
+        """Limit ``route`` ("PUT /guilds/{guild_id}/members/{user_id}/roles/{role_id}", the
+        templates of ``Request.route``) to ``limit`` requests per ``per`` seconds. Discord
+        publishes few limits, so a test sets one to see what the bot does when one hits.
+
+        As Discord does (Rate Limits, "Header Format" and "Exceeding A Rate Limit"): every
+        answer on the route carries ``X-RateLimit-Limit``, ``-Remaining``, ``-Reset``,
+        ``-Reset-After`` and ``-Bucket``; a request over the limit gets HTTP 429 with
+        ``{"message": "You are being rate limited.", "retry_after": s, "global": false}``,
+        ``Retry-After``, ``X-RateLimit-Scope: user`` and a ``Via`` header (Discord's answers
+        come through its proxies; without it discord.py takes a 429 for a Cloudflare ban).
+        Refused requests are recorded with status 429."""
+        method, template = route.split(" ", 1)
+        found = RateLimit(limit, per, secrets.token_hex(16))
+        self.rate_limits[f"{method} {template}"] = found
+        return found
 
     def _member_updated(self, guild: Guild, member: Member) -> None:
         if self.intents & INTENT_GUILD_MEMBERS:
@@ -920,7 +984,18 @@ class FakeDiscord:
                 raise DiscordError(404, 0, f"404: Not Found ({request.method} {record.path})")
             if not self._auth_ok(request, route):
                 raise DiscordError(401, 0, "401: Unauthorized")
+            limited = self.rate_limits.get(f"{request.method} {route}")
+            headers: dict[str, str] = {}
+            if limited is not None:
+                allowed, headers = self._rate_limit_headers(limited, request)
+                if not allowed:
+                    raise RateLimited(float(headers["X-RateLimit-Reset-After"]), headers)
             response = await handler(request)
+            response.headers.update(headers)
+        except RateLimited as e:
+            response = json_response({"message": "You are being rate limited.",
+                                      "retry_after": e.retry_after, "global": False}, 429)
+            response.headers.update(e.headers)
         except DiscordError as e:
             response = json_response(e.body(), e.status)
         except Exception as e:
@@ -929,6 +1004,27 @@ class FakeDiscord:
         record.status = response.status
         self._notify()
         return response
+
+    @staticmethod
+    def _rate_limit_headers(limited: RateLimit, request: web.Request
+                            ) -> tuple[bool, dict[str, str]]:
+        """Count the request in its window: (allowed, the headers of the answer)."""
+        info = request.match_info
+        major = info.get("guild_id") or info.get("channel_id") or (
+            f"{info.get('app_id')}/{info.get('token')}" if "token" in info else "")
+        allowed, remaining, reset_after = limited.take(major, time.monotonic())
+        headers = {
+            "X-RateLimit-Limit": str(limited.limit),
+            "X-RateLimit-Remaining": str(remaining),
+            "X-RateLimit-Reset": f"{time.time() + reset_after:.3f}",
+            "X-RateLimit-Reset-After": f"{reset_after:.3f}",
+            "X-RateLimit-Bucket": limited.bucket,
+            "Via": "1.1 google",
+        }
+        if not allowed:
+            headers.update({"Retry-After": str(math.ceil(reset_after)),
+                            "X-RateLimit-Scope": "user"})
+        return allowed, headers
 
     def _auth_ok(self, request: web.Request, route: str) -> bool:
         # Interaction callbacks and webhooks authenticate by their token in the path.

@@ -1,0 +1,62 @@
+"""Replies of several pages, read with ◀ ▶ (`/sessions`, `/admin timetable show`)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.discord import errors
+from bot.discord.errors import NO_MENTIONS, say
+
+if TYPE_CHECKING:
+    from bot.discord.bot import SchedulerBot
+
+#: (embed, page shown, number of pages)
+Page = tuple[discord.Embed, int, int]
+Render = Callable[[int], Awaitable[Page]]
+
+
+async def show_pages(interaction: discord.Interaction[SchedulerBot], render: Render,
+                     page: int = 1) -> None:
+    """A private reply showing one page, with ◀ ▶ when there are more. `render` reads afresh
+    at each press, so a page is never stale."""
+    embed, page, pages = await render(page)
+    if pages > 1:
+        await say(interaction, embed=embed, view=Pages(render, page, pages))
+    else:
+        await say(interaction, embed=embed)
+
+
+class Pages(discord.ui.View):
+    """◀ ▶ under an ephemeral reply (only its reader sees it; 10 minutes)."""
+
+    def __init__(self, render: Render, page: int, pages: int):
+        super().__init__(timeout=10 * 60)
+        self.render, self.page, self.pages = render, page, pages
+        self._sync()
+
+    def _sync(self) -> None:
+        self.previous.disabled = self.page <= 1
+        self.next.disabled = self.page >= self.pages
+
+    async def _show(self, interaction: discord.Interaction[SchedulerBot], page: int) -> None:
+        embed, self.page, self.pages = await self.render(page)
+        self._sync()
+        await interaction.response.edit_message(embed=embed, view=self,
+                                                allowed_mentions=NO_MENTIONS)
+
+    @discord.ui.button(label="◀", style=discord.ButtonStyle.secondary)
+    async def previous(self, interaction: discord.Interaction[SchedulerBot],
+                       button: discord.ui.Button) -> None:
+        await self._show(interaction, self.page - 1)
+
+    @discord.ui.button(label="▶", style=discord.ButtonStyle.secondary)
+    async def next(self, interaction: discord.Interaction[SchedulerBot],
+                   button: discord.ui.Button) -> None:
+        await self._show(interaction, self.page + 1)
+
+    async def on_error(self, interaction: discord.Interaction[SchedulerBot], error: Exception,
+                       item: discord.ui.Item) -> None:
+        await errors.handle_error(interaction, error)
