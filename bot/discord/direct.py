@@ -1,5 +1,6 @@
 """Direct messages to one user, with Discord's "cannot send messages to this user" (50007)
-told apart from passing failures: the callers record closed DMs and stop trying."""
+told apart from passing failures: the callers record closed DMs and stop trying. And word to
+the organisers of a server, where they will see it."""
 
 from __future__ import annotations
 
@@ -33,3 +34,20 @@ async def send_dm(client: discord.Client, user_id: int, content: str) -> DmOutco
         log.warning("could not DM user %s: %s", user_id, e)
         return "failed"
     return "sent"
+
+
+async def tell_organisers(client: discord.Client, guild: discord.Guild | None,
+                          moderation_channel_id: int | None, content: str) -> bool:
+    """In the event's moderation channel when it has one, else a DM to the server's owner;
+    False when neither could be reached (logged)."""
+    channel = client.get_channel(moderation_channel_id) if moderation_channel_id else None
+    if isinstance(channel, discord.abc.Messageable):
+        try:
+            await channel.send(cut(content, CONTENT), allowed_mentions=NO_MENTIONS)
+            return True
+        except discord.HTTPException as e:
+            log.warning("could not post to the moderation channel %s: %s", channel.id, e)
+    if guild is not None and guild.owner_id is not None:
+        return await send_dm(client, guild.owner_id, content) == "sent"
+    log.warning("no way to tell the organisers: %s", content)
+    return False

@@ -10,8 +10,11 @@ import discord
 from discord import app_commands
 
 from bot.discord.checks import actor_of, admin_actor, guild_id_of
+from bot.discord.direct import tell_organisers
 from bot.discord.embeds import literal
 from bot.discord.errors import NO_MENTIONS, say
+from bot.event import codes
+from bot.event.errors import WrongCode
 
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
@@ -32,7 +35,13 @@ async def verify(interaction: discord.Interaction[SchedulerBot],
     when many verify at once), and the answer must come within the interaction's 3 seconds.
     The answer is then edited to say whether the role was given."""
     guild_id, actor = guild_id_of(interaction), actor_of(interaction)
-    result = await interaction.client.service.verify(guild_id, actor, code)
+    try:
+        result = await interaction.client.service.verify(guild_id, actor, code)
+    except WrongCode as e:
+        await say(interaction, e.user_message)
+        if e.burst:
+            await _tell_of_burst(interaction)
+        return
     settings = await interaction.client.gate_settings(guild_id)  # the attendee role
     text = "You were already verified." if result.already_verified else "You are verified!"
     member, guild = interaction.user, interaction.guild
@@ -56,6 +65,19 @@ async def verify(interaction: discord.Interaction[SchedulerBot],
         log.warning("could not update the answer to /verify %s: %s", interaction.id, e)
 
 
+async def _tell_of_burst(interaction: discord.Interaction[SchedulerBot]) -> None:
+    """Many wrong codes from many accounts: someone may be guessing. Verification pauses by
+    itself; the organisers decide whether to rotate the code."""
+    settings = await interaction.client.gate_settings(interaction.guild_id)
+    await tell_organisers(
+        interaction.client, interaction.guild, settings.moderation_channel_id,
+        f"⚠️ {codes.SERVER_MAX_FAILURES} wrong verification codes were entered on this server "
+        f"within {int(codes.FAILURE_WINDOW_SECONDS // 60)} minutes, from several accounts: "
+        "someone may be guessing. Verification is paused for everyone until the oldest of "
+        "them is 10 minutes old. If the code may have leaked, /admin code rotate makes a new "
+        "one.")
+
+
 code = app_commands.Group(name="code", description="The verification code")
 
 
@@ -75,7 +97,7 @@ async def code_rotate(interaction: discord.Interaction[SchedulerBot]) -> None:
 
 @code.command(name="set", description="Choose the code yourself")
 async def code_set(interaction: discord.Interaction[SchedulerBot],
-                   code: app_commands.Range[str, 4, 32]) -> None:
+                   code: app_commands.Range[str, 1, 64]) -> None:
     guild_id, actor = await admin_actor(interaction)
     code = await interaction.client.service.set_code(guild_id, actor, code)
     await say(interaction, f"The code is now `{code}`.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.event.codes import SERVER_MAX_FAILURES
 from tests.e2e.bot_harness import (
     CODE,
     EXAMPLE_TOML,
@@ -190,3 +191,23 @@ async def test_dm_is_refused(fake_discord: FakeDiscord, tmp_path) -> None:
     from tests.e2e.fake_discord import InteractionRejected
     with pytest.raises(InteractionRejected):
         await fake.slash("sessions", user=fake.member.user)
+
+
+async def test_guessing_from_many_accounts_pauses_verification_and_tells_the_owner(
+        fake_discord: FakeDiscord, tmp_path) -> None:
+    """50 wrong codes from 50 accounts: the 50th answer is still "not right", the owner gets a
+    direct message about it (no moderation channel is set), and everyone then waits, the
+    right code too."""
+    from tests.e2e.personal_harness import dms  # it imports this module
+    fake = fake_discord
+    await fake.connect(await make_bot(fake, tmp_path / "e.sqlite"))
+    await setup_event(fake)
+    guessers = [fake.add_member(f"guesser {i}") for i in range(SERVER_MAX_FAILURES)]
+    for i, m in enumerate(guessers):
+        cb = await answer(fake, "verify", {"code": f"NOPE{i:04d}"}, user=m)
+        assert cb.ephemeral and "not right" in cb.content
+    told = await fake.wait_until(lambda: dms(fake, fake.owner), what="the owner's notice")
+    assert "wrong verification codes" in told[0] and "/admin code rotate" in told[0]
+    cb = await answer(fake, "verify", {"code": CODE})
+    assert cb.ephemeral and "on this server" in cb.content
+    assert len(dms(fake, fake.owner)) == 1  # told once per burst
