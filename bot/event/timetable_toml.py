@@ -28,6 +28,7 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date
 
+from bot.event.base import MAX_ID
 from bot.event.errors import InvalidInput
 from bot.event.text import check_upload, clean_title
 from bot.event.times import parse_date, parse_time, to_utc_text, zone
@@ -89,8 +90,10 @@ def parse_room(item: dict, where: str) -> ParsedRoom:
     if link is not None:
         link = clean_title(link, field=f"link of {where}", limit=500)
     vc = item.get("voice_channel_id")
-    if vc is not None and (not isinstance(vc, int) or isinstance(vc, bool) or vc <= 0):
-        raise InvalidInput(f"{where} ({name}): voice_channel_id must be a positive number.")
+    if vc is not None and (not isinstance(vc, int) or isinstance(vc, bool)
+                           or not 1 <= vc <= MAX_ID):
+        raise InvalidInput(f"{where} ({name}): voice_channel_id must be a Discord channel id, "
+                           "a positive whole number of at most 19 digits.")
     return ParsedRoom(name, cap, link, vc)
 
 
