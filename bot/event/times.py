@@ -33,6 +33,20 @@ def to_utc_text(day: date, at: time, tz: ZoneInfo) -> str:
                            "use a day within them.") from None
 
 
+def instant_text(raw: object, field: str) -> str:
+    """An ISO-8601 instant with its UTC offset, in the stored form (see to_utc_text)."""
+    if isinstance(raw, str):
+        at = None
+        with contextlib.suppress(ValueError):
+            at = datetime.fromisoformat(raw.strip())
+        if at is not None and at.tzinfo is not None:
+            if not FIRST_YEAR <= at.year <= LAST_YEAR:
+                raise InvalidInput(f"The {field} must be in the years {_YEARS_MESSAGE}.")
+            return at.astimezone(UTC).isoformat()  # within the years above: cannot overflow
+    raise InvalidInput(f"The {field} must be a date and time with its UTC offset, such as "
+                       "2026-07-06T09:30:00+00:00.")
+
+
 def from_utc_text(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(UTC)
 

@@ -5,7 +5,9 @@ never stalls the bot's other servers (their interactions and the gateway heartbe
 Python's TOML parser takes time that grows with the square of a dotted key's length (a key
 `a.a.a…` of a few dozen kilobytes blocks it for seconds) and recurses once per nested array or
 inline table, so `scan_toml` counts those, and entries, in one linear pass first and refuses
-the file in plain words when one exceeds its limit.
+the file in plain words when one exceeds its limit. JSON is read by pydantic, whose parser
+bounds nesting and the length of numbers itself; `scan_json` bounds the number of values,
+which decides the memory a parse takes (bot/event/export_model.py).
 """
 
 from __future__ import annotations
@@ -25,11 +27,15 @@ MAX_KEY_PARTS = 4
 MAX_NESTING = 8
 #: Keys, list items and tables in one file: room for a season of daily slots.
 MAX_ENTRIES = 10_000
+#: Values in a JSON file, counted by the commas between them: more than the largest
+#: event export that fits in the size limit holds.
+MAX_JSON_VALUES = 1_000_000
 
 T = TypeVar("T")
 
-# Parsing is pure Python, which hands the interpreter lock to the loop's thread every few
-# milliseconds: threads suffice. Two at most, so a burst of uploads queues here, not the loop.
+# Parsing runs Python code most of the time, which hands the interpreter lock to the loop's
+# thread every few milliseconds: threads suffice. Two at most, so a burst of uploads queues
+# here, not in the loop.
 _PARSERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="upload")
 
 
@@ -63,6 +69,15 @@ def upload_text(raw: object, what: str, limit: int) -> str:
 _TOKEN = re.compile(r'"""|\'\'\'|["\'#\[\]{}=,.\n]')
 _BASIC_REST = re.compile(r'(?:[^"\\\n]|\\.)*')  # the rest of a one-line "…" string
 _LITERAL_REST = re.compile(r"[^'\n]*")  # the rest of a one-line '…' string
+
+
+def scan_json(text: str, what: str) -> None:
+    """Refuse, before parsing, a JSON text of more values than MAX_JSON_VALUES: the parsed
+    values take memory many times the text's size. Commas inside strings count too, which
+    errs on the safe side."""
+    if text.count(",") >= MAX_JSON_VALUES:
+        raise InvalidInput(f"The {what} holds more than {MAX_JSON_VALUES:,} values; an event "
+                           "export holds far fewer. Is it the right file?")
 
 
 def _line(text: str, pos: int) -> int:
