@@ -111,13 +111,11 @@ async def room_voice(interaction: discord.Interaction[SchedulerBot], room: int,
 async def timetable_import(interaction: discord.Interaction[SchedulerBot],
                            file: discord.Attachment, force: bool = False) -> None:
     guild_id, actor = await admin_actor(interaction)
-    if file.size > MAX_TOML_BYTES:
-        raise InvalidInput("The file is too large for a timetable (200 kB at most).")
-    try:
-        text = (await file.read()).decode("utf-8")
-    except UnicodeDecodeError:
-        raise InvalidInput("The file is not UTF-8 text.") from None
-    r = await interaction.client.service.import_timetable_toml(guild_id, actor, text, force)
+    if file.size > MAX_TOML_BYTES:  # before downloading it; the rules check the text itself
+        raise InvalidInput(f"The file is too large for a timetable ({MAX_TOML_BYTES // 1000} kB "
+                           "at most).")
+    r = await interaction.client.service.import_timetable_toml(guild_id, actor,
+                                                               await file.read(), force)
     n = embeds.plural
     breaks = (f" ({r.breaks} of them {'a break' if r.breaks == 1 else 'breaks'})"
               if r.breaks else "")

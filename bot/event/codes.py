@@ -14,7 +14,8 @@ from bot.event.errors import InvalidInput
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 8  # 31 ** 8: about 40 bits
-MIN_LENGTH, MAX_LENGTH = 6, 32  # an organiser's code: at least about 30 bits
+MIN_LENGTH, MAX_LENGTH = 6, 32  # an organiser's new code: at least about 30 bits
+STORED_MIN_LENGTH = 4  # what earlier releases let organisers choose
 MIN_DISTINCT = 4
 MAX_FAILURES = 5  # wrong codes per person per window
 SERVER_MAX_FAILURES = 50  # wrong codes per server per window, across all accounts
@@ -52,13 +53,12 @@ def _runs(code: str) -> bool:
     return True
 
 
-def clean_admin_code(raw: object, avoid: tuple[str, ...] = ()) -> str:
-    """A code an admin chooses: 6..32 characters of the unambiguous alphabet, not guessable
-    (one repeated character, a run like ABCDEF, few distinct characters, or words of `avoid`,
-    such as the event's name)."""
+def clean_code(raw: object, min_length: int = STORED_MIN_LENGTH) -> str:
+    """A code as stored: `min_length`..32 characters of the unambiguous alphabet (an event
+    imported from an export keeps the code it had, chosen under the rules of its time)."""
     code = normalize_entered(raw)
-    if not MIN_LENGTH <= len(code) <= MAX_LENGTH:
-        raise InvalidInput(f"A verification code has {MIN_LENGTH} to {MAX_LENGTH} characters "
+    if not min_length <= len(code) <= MAX_LENGTH:
+        raise InvalidInput(f"A verification code has {min_length} to {MAX_LENGTH} characters "
                            "(random codes have 8).")
     bad = sorted(set(code) - set(ALPHABET))
     if bad:
@@ -66,6 +66,14 @@ def clean_admin_code(raw: object, avoid: tuple[str, ...] = ()) -> str:
         raise InvalidInput(
             "A verification code may only use these characters, which cannot be mistaken for "
             f"one another: {ALPHABET} (not {shown}).")
+    return code
+
+
+def clean_admin_code(raw: object, avoid: tuple[str, ...] = ()) -> str:
+    """A code an admin chooses now: 6..32 characters of the unambiguous alphabet, not
+    guessable (one repeated character, a run like ABCDEF, few distinct characters, or words of
+    `avoid`, such as the event's name)."""
+    code = clean_code(raw, MIN_LENGTH)
     words = {normalize_entered(w) for a in avoid for w in re.split(r"[\W_]+", a)}
     words |= {normalize_entered(a) for a in avoid}
     if (len(set(code)) < MIN_DISTINCT or _runs(code)

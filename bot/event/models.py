@@ -148,6 +148,16 @@ class TimetableImport:
 
 
 @dataclass(frozen=True, slots=True)
+class EventImport:
+    """An imported event: rows written per table, and the Discord channels, roles and records
+    left out because nobody vouched they are this server's, in plain words (when there are
+    any, the organiser runs /admin setup again)."""
+
+    rows: dict[str, int]
+    dropped: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Unscheduled:
     session_id: int
     title: str

@@ -127,4 +127,4 @@ def check_upload(raw: object, what: str, limit: int) -> None:
     if not isinstance(raw, str) or not raw.strip():
         raise InvalidInput(f"The {what} is empty.")
     if len(raw) > limit:
-        raise InvalidInput(f"The {what} is too large.")
+        raise InvalidInput(f"The {what} is too large: {limit:,} characters at most.")

@@ -29,6 +29,7 @@ from bot.event.models import (
 from bot.event.text import clean_title, title_key
 from bot.event.times import parse_date, parse_time, to_utc_text, zone
 from bot.event.timetable_toml import parse_room, parse_timetable
+from bot.event.uploads import off_loop
 from bot.storage import Row, Tx, events, schedules, timetable
 
 
@@ -239,9 +240,10 @@ class TimetableRules(RulesBase):
             await delete(conn, guild_id, item_id)
         await self._admin_write(guild_id, actor, fn)
 
-    async def import_timetable_toml(self, guild_id: int, actor: Actor, text: str,
+    async def import_timetable_toml(self, guild_id: int, actor: Actor, text: str | bytes,
                                     force: bool = False) -> TimetableImport:
-        """Replace days, slots, breaks and rooms by a TOML file (format: bot.event.timetable_toml).
+        """Replace days, slots, breaks and rooms by a TOML file (format: bot.event.timetable_toml),
+        given as text or as the uploaded file's bytes; parsed off the event loop.
 
         Refused (Conflict) while a published schedule uses the current timetable, unless forced.
         """
@@ -249,7 +251,7 @@ class TimetableRules(RulesBase):
         require_admin(check_actor(actor))
         force = check_bool(force, "Force")
         tz_default = (await self.db.read(lambda conn: event_row(conn, guild_id)))["timezone"]
-        parsed = parse_timetable(text, tz_default)
+        parsed = await off_loop(parse_timetable, text, tz_default)
         keys = [title_key(r.name) for r in parsed.rooms]
         if len(set(keys)) != len(keys):
             raise InvalidInput("Two rooms in the file have the same name.")

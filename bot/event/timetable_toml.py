@@ -19,7 +19,9 @@ Format (times are local to `timezone`, which defaults to the event's timezone)::
       { start = 10:15:00, end = 11:00:00 },  # TOML local times work too
     ]
 
-See data/examples/timetable.toml. Importing replaces the event's whole timetable.
+See data/examples/timetable.toml. Importing replaces the event's whole timetable. The file is
+refused before it is parsed when it is too large or its structure would make parsing costly
+(bot/event/uploads.py); call `parse_timetable` off the event loop (`uploads.off_loop`).
 """
 
 from __future__ import annotations
@@ -28,9 +30,11 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date
 
+from bot.event.base import MAX_ID
 from bot.event.errors import InvalidInput
-from bot.event.text import check_upload, clean_title
+from bot.event.text import clean_title
 from bot.event.times import parse_date, parse_time, to_utc_text, zone
+from bot.event.uploads import scan_toml, upload_text
 
 MAX_TOML_CHARS = 200_000
 
@@ -89,18 +93,25 @@ def parse_room(item: dict, where: str) -> ParsedRoom:
     if link is not None:
         link = clean_title(link, field=f"link of {where}", limit=500)
     vc = item.get("voice_channel_id")
-    if vc is not None and (not isinstance(vc, int) or isinstance(vc, bool) or vc <= 0):
-        raise InvalidInput(f"{where} ({name}): voice_channel_id must be a positive number.")
+    if vc is not None and (not isinstance(vc, int) or isinstance(vc, bool)
+                           or not 1 <= vc <= MAX_ID):
+        raise InvalidInput(f"{where} ({name}): voice_channel_id must be a Discord channel id, "
+                           "a positive whole number of at most 19 digits.")
     return ParsedRoom(name, cap, link, vc)
 
 
-def parse_timetable(text: str, default_timezone: str) -> ParsedTimetable:
-    """Parse and check the TOML; raise InvalidInput naming the first problem found."""
-    check_upload(text, "timetable file", MAX_TOML_CHARS)
+def parse_timetable(raw: str | bytes, default_timezone: str) -> ParsedTimetable:
+    """Parse and check the TOML (text, or the file's bytes); raise InvalidInput naming the
+    first problem found. Synchronous and CPU-bound: run it off the event loop."""
+    text = upload_text(raw, "timetable file", MAX_TOML_CHARS)
+    scan_toml(text, "timetable file")
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise InvalidInput(f"The timetable is not valid TOML: {e}.") from None
+    except ValueError:  # Python refuses to read integers of thousands of digits
+        raise InvalidInput("The timetable file holds a number too long to read; its numbers "
+                           "are capacities and channel ids.") from None
     _check_keys(doc, {"timezone", "rooms", "days"}, "the timetable")
     tz_name = doc.get("timezone", default_timezone)
     tz = zone(tz_name)

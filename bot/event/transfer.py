@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,11 +16,11 @@ from bot.event.base import (
     touch,
 )
 from bot.event.errors import Conflict, InvalidInput, RateLimited
-from bot.event.models import Actor
-from bot.event.text import check_upload
+from bot.event.export_model import read_export
+from bot.event.models import Actor, EventImport
+from bot.event.uploads import off_loop
 from bot.storage import BackupUnsupported, Tx, transfer
 
-MAX_JSON_CHARS = 20_000_000
 BACKUP_PREFIX = "session-scheduler-backup-"
 BACKUP_EVERY_SECONDS = 600.0
 
@@ -36,27 +37,30 @@ class TransferRules(RulesBase):
         doc = await self.db.read(tx)
         return json.dumps(doc, ensure_ascii=False, indent=1)
 
-    async def import_event_json(self, guild_id: int, actor: Actor, text: str) -> dict[str, int]:
-        """Replace this guild's whole event by an export (admins). Returns rows per table."""
+    async def import_event_json(self, guild_id: int, actor: Actor, text: str | bytes, *,
+                                server_ids: Collection[int] = ()) -> EventImport:
+        """Replace this guild's whole event by an export (admins), all or nothing.
+
+        The file (text, or the uploaded file's bytes) is checked whole, off the event loop,
+        with the commands' own rules (bot/event/export_model.py); a refusal is one
+        InvalidInput naming the first problems, and nothing is written. `server_ids`: the ids
+        of this server's channels, threads and roles, as Discord lists them; any other
+        channel or role id in the file is left out (`EventImport.dropped` says what), so the
+        bot never posts into, or gates on, another server's channels and roles.
+        """
         guild_id = check_id(guild_id, "server")
         require_admin(check_actor(actor))
-        check_upload(text, "export file", MAX_JSON_CHARS)
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise InvalidInput(f"The export file is not valid JSON: {e}.") from None
-        if not isinstance(doc, dict):
-            raise InvalidInput("The export file is not a session-scheduler event export.")
+        vouched = frozenset(server_ids)
+        if not all(type(i) is int for i in vouched):
+            raise InvalidInput("The server's channel and role ids must be numbers.")
+        rows = await off_loop(read_export, text, vouched)
 
         async def tx(conn: Tx) -> dict[str, int]:
             await event_row(conn, guild_id)
-            try:
-                counts = await transfer.import_event(conn, guild_id, doc)
-            except (KeyError, TypeError, ValueError, AttributeError) as e:
-                raise InvalidInput(f"The export file is not a valid event export ({e}).") from None
+            counts = await transfer.import_event(conn, guild_id, rows.event, rows.tables)
             await touch(conn, guild_id, actor)
             return counts
-        return await self.db.write(tx, guild=guild_id)
+        return EventImport(rows=await self.db.write(tx, guild=guild_id), dropped=rows.dropped)
 
     async def backup(self, folder: str | Path, *, guild_id: int | None = None,
                      actor: Actor | None = None, keep: int | None = None) -> Path:

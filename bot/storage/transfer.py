@@ -1,13 +1,15 @@
 """SQL for exporting one guild's whole event as plain data and importing it back, on either
 engine: an export of SQLite imports into PostgreSQL and back as it was.
 
-Row ids are database-wide, so an import gives every row a new id and rewrites the references;
-everything else (texts, times, levels, figures, flags, the published version) comes back as
-it was. Flags are exported as JSON booleans whatever the engine stores (SQLite: 0/1).
+Row ids are database-wide, so an import gives every row a new id and rewrites the references
+(the sessions a schedule version left out included); everything else (texts, times, levels,
+figures, flags, the published version) comes back as it was. Flags are exported as JSON
+booleans whatever the engine stores (SQLite: 0/1).
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from bot.storage.database import Tx
@@ -60,7 +62,6 @@ _EVENT_COLUMNS = ("name", "timezone", "verification_code", "verification_require
                   "announcements_channel_id", "proposals_channel_id", "moderation_channel_id",
                   "verified_role_id", "organiser_role_id", "published_version_id", "created_at",
                   "mirror_events")
-_EVENT_DEFAULTS = {"mirror_events": True}  # columns added after format version 1
 #: Flags, whichever table they are in: JSON booleans in the export.
 _FLAGS = frozenset({"verification_required", "proposals_open", "interest_open",
                     "schedule_visible", "mirror_events", "verified", "is_admin", "is_break",
@@ -93,17 +94,15 @@ async def export_event(conn: Tx, guild_id: int) -> dict[str, Any]:
     return doc
 
 
-async def import_event(conn: Tx, guild_id: int, doc: dict[str, Any]) -> dict[str, int]:
-    """Replace the guild's event by `doc`; return how many rows of each table were written.
+async def import_event(conn: Tx, guild_id: int, event: dict[str, Any],
+                       tables: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
+    """Replace the guild's event by `event` (its columns) and the rows of `tables`, whose
+    references are the file's ids; return how many rows of each table were written.
 
-    Raises KeyError, TypeError or ValueError (BadData included) on a malformed document.
+    Trusts its caller: the rows must have been checked whole (bot/event/export_model.py).
     """
-    if doc.get("format") != FORMAT or doc.get("format_version") not in READABLE_VERSIONS:
-        raise ValueError("not a session-scheduler event export (format or version differs)")
-    old_format = doc["format_version"] < FORMAT_VERSION
     await delete_event(conn, guild_id)
-    event = _stored({c: doc["event"][c] if c in doc["event"] or not old_format
-                     else _EVENT_DEFAULTS[c] for c in _EVENT_COLUMNS})
+    event = dict(event)
     published = event.pop("published_version_id")
     await conn.execute(f"INSERT INTO events (guild_id, {', '.join(event)}) VALUES "
                        f"(?, {', '.join('?' for _ in event)})", (guild_id, *event.values()))
@@ -112,17 +111,19 @@ async def import_event(conn: Tx, guild_id: int, doc: dict[str, Any]) -> dict[str
     for table, (cols, refs) in TABLES.items():
         ids = new_ids.setdefault(table, {})
         has_guild = table not in _SCOPE
-        rows = doc.get(table, []) if old_format else doc[table]
-        if not isinstance(rows, list):
-            raise TypeError(f"{table} must be a list")
+        rows = tables.get(table, [])
         for row in rows:
-            values = _stored({c: row[c] for c in cols})
+            values = {c: row[c] for c in cols}
             old_id = values.pop("id", None)
             for col, target in refs.items():
                 values[col] = new_ids[target][values[col]]
             key = _SLOT_KEYS.get(table)
-            if key and str(values[key]).startswith("slot:"):
+            if key and values[key].startswith("slot:"):
                 values[key] = f"slot:{new_ids['slots'][int(values[key][5:])]}"
+            if table == "schedule_versions":  # the sessions a version left out, by id
+                values["unplaced_json"] = json.dumps(
+                    [{"session_id": new_ids["sessions"][u["session_id"]], "reason": u["reason"]}
+                     for u in values["unplaced_json"]])
             names = (["guild_id"] if has_guild else []) + list(values)
             params = ([guild_id] if has_guild else []) + list(values.values())
             insert = (f"INSERT INTO {table} ({', '.join(names)}) VALUES "
@@ -136,13 +137,3 @@ async def import_event(conn: Tx, guild_id: int, doc: dict[str, Any]) -> dict[str
         await conn.execute("UPDATE events SET published_version_id = ? WHERE guild_id = ?",
                            (new_ids["schedule_versions"][published], guild_id))
     return counts
-
-
-def _stored(values: dict[str, Any]) -> dict[str, Any]:
-    """Flags as booleans (exports before JSON booleans wrote 0/1)."""
-    for k, v in values.items():
-        if k in _FLAGS:
-            if v not in (0, 1):  # True and False are 1 and 0
-                raise ValueError(f"{k} must be true or false")
-            values[k] = bool(v)
-    return values
