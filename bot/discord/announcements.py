@@ -36,7 +36,7 @@ class AnnouncementsChannel:
         day stay in order when their number changes); those no longer needed are deleted.
         Returns (days, messages posted, messages edited)."""
         guild_id = settings.guild_id
-        channel = self.bot.text_channel(settings.announcements_channel_id)
+        channel = self.bot.text_channel(settings.guild_id, settings.announcements_channel_id)
         if channel is None:
             return 0, 0, 0
         posting = self.bot.posting
@@ -90,7 +90,7 @@ class AnnouncementsChannel:
     async def announce(self, guild_id: int, kind: str, payload: Any) -> bool:
         """The announcer's sender: "up next" for a slot, or the day's agenda."""
         settings = await self.bot.service.settings(guild_id, SYSTEM)
-        channel = self.bot.text_channel(settings.announcements_channel_id)
+        channel = self.bot.text_channel(settings.guild_id, settings.announcements_channel_id)
         if channel is None:
             return False
         threads = await self.bot.threads.thread_ids(guild_id)

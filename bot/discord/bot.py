@@ -150,10 +150,12 @@ class SchedulerBot(discord.Client):
         if command is not None and command.qualified_name.startswith("admin"):
             self.forget_settings(interaction.guild_id)
 
-    def text_channel(self, channel_id: int | None) -> discord.abc.Messageable | None:
-        if channel_id is None:
-            return None
-        channel = self.get_channel(channel_id)
+    def text_channel(self, guild_id: int, channel_id: int | None
+                     ) -> discord.abc.Messageable | None:
+        """A channel of the event's own server to post in; None for any other, so that an id
+        stored or imported wrongly can never make the bot post into another server."""
+        guild = self.get_guild(guild_id)
+        channel = guild.get_channel_or_thread(channel_id) if guild and channel_id else None
         return channel if isinstance(channel, discord.abc.Messageable) else None
 
 

@@ -40,7 +40,8 @@ async def tell_organisers(client: discord.Client, guild: discord.Guild | None,
                           moderation_channel_id: int | None, content: str) -> bool:
     """In the event's moderation channel when it has one, else a DM to the server's owner;
     False when neither could be reached (logged)."""
-    channel = client.get_channel(moderation_channel_id) if moderation_channel_id else None
+    channel = (guild.get_channel(moderation_channel_id)  # never another server's channel
+               if guild is not None and moderation_channel_id else None)
     if isinstance(channel, discord.abc.Messageable):
         try:
             await channel.send(cut(content, CONTENT), allowed_mentions=NO_MENTIONS)

@@ -45,7 +45,7 @@ class TimetablePictures:
 
     async def _post(self, done: Publication) -> str | None:
         guild_id = done.guild_id
-        channel = self.bot.text_channel(done.settings.announcements_channel_id)
+        channel = self.bot.text_channel(done.guild_id, done.settings.announcements_channel_id)
         if channel is None:
             return None
         files = self.files(await self.render(done))

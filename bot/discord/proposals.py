@@ -54,7 +54,7 @@ async def post_session(bot: SchedulerBot, settings: EventSettings,
                     "View Channel and Send Messages there.")
     if s.status != "public":
         return None
-    channel = bot.text_channel(settings.proposals_channel_id)
+    channel = bot.text_channel(settings.guild_id, settings.proposals_channel_id)
     if channel is None:
         return (f"**{title}** is not posted with its interest buttons: there is no proposals "
                 "channel. Choose one with /admin setup (people can use /interest meanwhile).")

@@ -9,7 +9,17 @@ from typing import Any
 import pytest
 
 from bot.discord.checks import ADMIN_REFUSAL, ROLE_REFUSAL
-from tests.e2e.bot_harness import CODE, answer, make_bot, reply_of, session_id, wait_for_post
+from tests.e2e.bot_harness import (
+    CODE,
+    actor,
+    answer,
+    make_bot,
+    publish,
+    reply_of,
+    run_schedule,
+    session_id,
+    wait_for_post,
+)
 from tests.e2e.fake_discord import FakeDiscord, InteractionRejected, Perm, Upload
 from tests.e2e.test_bot_event import setup_event, verify
 
@@ -165,3 +175,24 @@ async def test_setup_without_manage_roles_says_what_to_do(fake_discord: FakeDisc
     cb = await answer(fake, "admin setup", {"attendee_role": role}, user=fake.owner)
     assert cb.ephemeral and f"<@&{role.id}>" in cb.content
     assert not [s for s in fake.sent if s.pings]
+
+
+async def test_the_bot_never_posts_into_another_server(fake_discord: FakeDiscord,
+                                                       tmp_path) -> None:
+    """A channel id of another server (where the bot also is) stored as this event's
+    announcements channel, as a bad import or a bug could leave it: publishing posts nothing
+    there, and says there is no announcements channel."""
+    fake = fake_discord
+    elsewhere = fake.state.add_guild("Elsewhere", fake.owner.user)
+    fake.state.add_member(elsewhere, fake.bot_user)
+    theirs = fake.state.add_channel(elsewhere, "their-news")
+    bot = await fake.connect(await make_bot(fake, tmp_path / "p.sqlite"))
+    await setup_event(fake)
+    await answer(fake, "propose", {"title": "A talk", "description": "d"}, user=fake.owner)
+    await bot.service.update_settings(fake.guild.id, actor(fake.owner, admin=True),
+                                      announcements_channel_id=theirs.id)
+    bot.forget_settings(fake.guild.id)
+    await run_schedule(fake)
+    done = await publish(fake)
+    assert "No announcements channel" in done.content
+    assert fake.messages_in(theirs) == []
