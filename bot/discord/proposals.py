@@ -18,6 +18,7 @@ from bot.discord.interest import interest_view
 from bot.discord.options import own_sessions, pending_sessions, session_id
 from bot.discord.pages import Page, show_pages
 from bot.event.models import EventSettings, SessionView
+from bot.storage.posting import SESSION_POST
 
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-SESSION_POST = "session"  # the kind of a session's post in PostingStore, keyed by its id
 
 
 async def post_session(bot: SchedulerBot, settings: EventSettings,

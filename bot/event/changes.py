@@ -84,16 +84,20 @@ def moves(old: PublishedTimetable, new: PublishedTimetable) -> list[Move]:
 
 def notices(changes: list[Move], interest: Mapping[int, Mapping[int, int]], *,
             kinds: tuple[MoveKind, ...] = TELL) -> list[Notice]:
-    """Proposers of changed sessions and people who rated them yes or very, one `Notice` each
-    listing all their affected sessions (by user id; items in the order of `changes`)."""
+    """Proposers of changed sessions (not of withdrawn ones) and people who rated them yes or
+    very, one `Notice` each listing all their affected sessions (by user id; items in the
+    order of `changes`)."""
     by_user: dict[int, list[NoticeItem]] = {}
     for move in changes:
         if move.kind not in kinds:
             continue
+        # a withdrawal is its proposer's own doing (or was agreed with them)
         told = {move.owner_id: "proposer"}
         for user, level in interest.get(move.session_id, {}).items():
             if level >= Level.YES and user not in told:
                 told[user] = "very" if level >= Level.VERY else "yes"
+        if move.kind == "withdrawn":
+            del told[move.owner_id]
         for user, reason in told.items():
             by_user.setdefault(user, []).append(NoticeItem(move, reason))
     return [Notice(u, tuple(items)) for u, items in sorted(by_user.items())]

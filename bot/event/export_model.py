@@ -55,6 +55,7 @@ from bot.event.times import from_utc_text, instant_text, parse_date, zone
 from bot.event.timetable_toml import parse_room
 from bot.event.uploads import scan_json, upload_text
 from bot.storage import transfer
+from bot.storage.posting import SESSION_POST
 
 MAX_JSON_CHARS = 20_000_000
 #: Problems named in a refusal; the others are counted.
@@ -210,6 +211,8 @@ class Attendee(_Part):
     display_name: Annotated[str, _rule(_display_name)]
     verified: Flag
     is_admin: Flag
+    first_seen: Annotated[str | None, _rule(  # exports before it was recorded have none
+        lambda v: None if v is None else instant_text(v, "attendee's first contact"))] = None
 
 
 class Day(_Part):
@@ -528,6 +531,13 @@ def _check_file(doc: Export, problems: _Problems) -> None:
     for n, v in enumerate(rows["schedule_versions"]):
         for u in v.unplaced_json:
             refer(f"schedule_versions, row {n + 1}, unplaced_json", u["session_id"], "sessions")
+    for n, p in enumerate(rows["posted_messages"]):  # a session's post is keyed by its id
+        if p.kind == SESSION_POST:
+            where = f"posted_messages, row {n + 1}, key"
+            if not p.key.isdigit() or len(p.key) > 19:
+                problems.add(where, "must be a session id.")
+            else:
+                refer(where, int(p.key), "sessions")
     for n, a in enumerate(rows["sent_announcements"]):
         where = f"sent_announcements, row {n + 1}, key"
         m = _ANNOUNCEMENT_KEY.fullmatch(a.key)

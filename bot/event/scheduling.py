@@ -137,7 +137,7 @@ class SchedulingRules(RulesBase):
                 await _laid_out(conn, guild_id, after, published, slot_rows),
                 tuple(views.room(r) for r in await timetable.rooms(conn, guild_id)),
                 None if before in (None, published)
-                else await _laid_out(conn, guild_id, after, before, slot_rows, withdrawn=True))
+                else await _as_published(conn, guild_id, after, before, slot_rows))
         return await self._admin_write(guild_id, actor, fn)
 
     # ------------------------------------------------------------------------------ queries
@@ -233,8 +233,7 @@ class SchedulingRules(RulesBase):
             published_id = ev["published_version_id"]
             published_tt = None
             if published_id is not None and published_id != version_id:
-                published_tt = await _laid_out(conn, guild_id, ev, published_id, slot_rows,
-                                               withdrawn=True)
+                published_tt = await _as_published(conn, guild_id, ev, published_id, slot_rows)
             base = await schedules.baseline(conn, guild_id, version_id)
             return (version_tt, published_tt,
                     None if base is None else Baseline(base["based_on"], base["kept_utility"]),
@@ -318,9 +317,13 @@ async def _store_result(conn: Tx, guild_id: int, actor: Actor, result: Result,
     ev = await event_row(conn, guild_id)
     titles = await sessions.titles(conn, guild_id)
     keep, unplaced = await _still_fitting(conn, guild_id, result, instance, frozen_before)
+    utility, status = result.utility, result.status
+    if unplaced:  # the timetable stored is not the one solved: its own figures, not proven
+        utility = utility_of(instance, [(str(sid), str(sl)) for sid, sl, _, _ in keep])
+        status = "feasible"
     unplaced = [{"session_id": int(u.session), "reason": u.reason}
                 for u in result.unplaced] + unplaced
-    figures = {"status": result.status, "utility": result.utility,
+    figures = {"status": status, "utility": utility,
                "upper_bound": result.upper_bound,
                "seed_heuristic_utility": result.seed_heuristic_utility,
                "solve_seconds": result.solve_seconds, "moved": result.moved}
@@ -418,13 +421,15 @@ async def _version_views(conn: Tx, guild_id: int, rows: list[Row], published_id:
 
 
 async def _entries_by_slot(conn: Tx, version_id: int,
-                           withdrawn: bool = False) -> dict[int, list[Entry]]:
-    """A version's placements grouped by slot; sessions withdrawn since only with
-    `withdrawn` (marked as such: what comparing with a new version needs)."""
+                           withdrawn_since: str | None = None) -> dict[int, list[Entry]]:
+    """A version's placements grouped by slot, withdrawn sessions left out; with
+    `withdrawn_since` (when the version was published), those withdrawn after it are kept,
+    marked: what comparing it with a new version needs, once (a session withdrawn before the
+    version was published was told of then)."""
     by_slot: dict[int, list[Entry]] = {}
     for p in await schedules.placements(conn, version_id):
         gone = p["status"] == "withdrawn"
-        if gone and not withdrawn:
+        if gone and (withdrawn_since is None or p["updated_at"] <= withdrawn_since):
             continue
         by_slot.setdefault(p["slot_id"], []).append(Entry(
             session_id=p["session_id"], title=p["title"], owner_id=p["owner_id"],
@@ -441,19 +446,26 @@ async def _stored_version(conn: Tx, guild_id: int, version_id: int) -> Row:
 
 
 async def _laid_out(conn: Tx, guild_id: int, ev: Row, version_id: int, slot_rows: list[Row],
-                    by_slot: dict[int, list[Entry]] | None = None, *,
-                    withdrawn: bool = False) -> PublishedTimetable:
+                    by_slot: dict[int, list[Entry]] | None = None) -> PublishedTimetable:
     """A version's placements by day and slot, the shape every view of a timetable uses
-    (`by_slot`: its placements, when the caller has read them already; `withdrawn`: keep the
-    sessions withdrawn since, to compare it with a newer version)."""
+    (`by_slot`: its placements, when the caller has read them already)."""
     if by_slot is None:
-        by_slot = await _entries_by_slot(conn, version_id, withdrawn)
+        by_slot = await _entries_by_slot(conn, version_id)
     days = []
     for d in await timetable.days(conn, guild_id):
         dv = views.day(d, slot_rows)
         days.append(PublishedDay(dv.date, dv.label, tuple(
             PublishedSlot(s, tuple(by_slot.get(s.id, ()))) for s in dv.slots)))
     return PublishedTimetable(version_id, ev["timezone"], tuple(days))
+
+
+async def _as_published(conn: Tx, guild_id: int, ev: Row, version_id: int,
+                        slot_rows: list[Row]) -> PublishedTimetable:
+    """A published version laid out to be compared with a newer one: with the sessions
+    withdrawn while it was the published one."""
+    row = await _stored_version(conn, guild_id, version_id)
+    by_slot = await _entries_by_slot(conn, version_id, withdrawn_since=row["published_at"] or "")
+    return await _laid_out(conn, guild_id, ev, version_id, slot_rows, by_slot)
 
 
 async def _itinerary(conn: Tx, guild_id: int, user_id: int, slot_rows: list[Row],

@@ -68,8 +68,8 @@ async def upsert_attendee(conn: Tx, guild_id: int, user_id: int, display_name: s
 
 async def forget_strangers(conn: Tx, guild_id: int, seen_before: str) -> int:
     """Remove attendees first met before `seen_before` (or before that was recorded) who left
-    no trace: not verified, not an organiser, no session, no interest, no reminder setting, no
-    message sent to them. They are recorded again if they come back."""
+    no trace: not verified, not an organiser, no session, no interest, no reminder setting.
+    They are recorded again if they come back."""
     return await conn.execute(
         "DELETE FROM attendees WHERE guild_id = ? AND NOT verified AND NOT is_admin "
         "AND (first_seen IS NULL OR first_seen < ?) "

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from bot.storage.database import Database, Tx, claim, now_text
 
+#: The kind of a session's own post; its key is the session's id (an import renumbers it).
+SESSION_POST = "session"
+
 
 class PostingStore:
     def __init__(self, db: Database):

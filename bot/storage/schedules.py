@@ -52,7 +52,7 @@ async def mark_published(conn: Tx, guild_id: int, version_id: int, now: str) -> 
 async def placements(conn: Tx, version_id: int) -> list[Row]:
     """A version's placements with what a timetable shows (titles, rooms, times)."""
     return await conn.fetchall(
-        "SELECT p.*, s.title, s.owner_id, s.status, r.name AS room_name, "
+        "SELECT p.*, s.title, s.owner_id, s.status, s.updated_at, r.name AS room_name, "
         "sl.start_utc, sl.locked, sl.is_break "
         "FROM placements p JOIN sessions s ON s.id = p.session_id "
         "JOIN rooms r ON r.id = p.room_id JOIN slots sl ON sl.id = p.slot_id "

@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.storage.database import Tx
 from bot.storage.events import delete_event
+from bot.storage.posting import SESSION_POST
 
 FORMAT = "session-scheduler/event"
 FORMAT_VERSION = 2
@@ -22,7 +23,7 @@ READABLE_VERSIONS = (1, 2)  # version 1 predates the Discord records; they impor
 # table -> (columns exported besides guild_id, {column: table the id refers to}); every table
 # of the schema is here, in NOT_EXPORTED, or `events` (a test checks)
 TABLES: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
-    "attendees": (("user_id", "display_name", "verified", "is_admin"), {}),
+    "attendees": (("user_id", "display_name", "verified", "is_admin", "first_seen"), {}),
     "days": (("id", "date", "label"), {}),
     "slots": (("id", "day_id", "start_utc", "end_utc", "is_break", "locked", "label"),
               {"day_id": "days"}),
@@ -120,6 +121,8 @@ async def import_event(conn: Tx, guild_id: int, event: dict[str, Any],
             key = _SLOT_KEYS.get(table)
             if key and values[key].startswith("slot:"):
                 values[key] = f"slot:{new_ids['slots'][int(values[key][5:])]}"
+            if table == "posted_messages" and values["kind"] == SESSION_POST:
+                values["key"] = str(new_ids["sessions"][int(values["key"])])
             if table == "schedule_versions":  # the sessions a version left out, by id
                 values["unplaced_json"] = json.dumps(
                     [{"session_id": new_ids["sessions"][u["session_id"]], "reason": u["reason"]}

@@ -28,6 +28,8 @@ def canonical(text: str) -> dict:
                     row[col] = rank[target][row[col]]
             if table == "sent_announcements" and row["key"].startswith("slot:"):
                 row["key"] = f"slot:{rank['slots'][int(row['key'][5:])]}"
+            if table == "posted_messages" and row["kind"] == "session":
+                row["key"] = str(rank["sessions"][int(row["key"])])
             if table == "schedule_versions":
                 row["unplaced_json"] = [{**u, "session_id": rank["sessions"][u["session_id"]]}
                                         for u in json.loads(row["unplaced_json"])]
@@ -61,7 +63,7 @@ async def _rich_event(svc: EventService) -> None:
     # what the Discord layer records of what it did (written through its own stores in the bot)
     t = "2026-07-06T06:30:00+00:00"
     rows = {
-        "posted_messages": ("kind, key, channel_id, message_id", ("timetable", "2026-07-06", 5, 6)),
+        "posted_messages": ("kind, key, channel_id, message_id", ("session", str(a.id), 5, 6)),
         "sent_announcements": ("key, kind, sent_at", (f"slot:{slot}", "up-next", t)),
         "mirrored_events": ("session_id, discord_event_id, fingerprint", (a.id, 77, "f")),
         "session_threads": ("session_id, channel_id, message_id, thread_id", (a.id, 1, 2, 3)),
