@@ -44,12 +44,15 @@ async def say(interaction: discord.Interaction[SchedulerBot], text: str = "", **
 
 async def within_window(interaction: discord.Interaction[SchedulerBot],
                         work: Awaitable[T]) -> T:
-    """What `work` returns. When it has not finished within `DEFER_AFTER` seconds (a database
-    waiting on another writer), the interaction is deferred privately first, so that Discord's
-    3-second window is kept and the answer (`say`) comes as a followup once it is done."""
+    """What `work` returns. When it has not finished by `DEFER_AFTER` seconds after the
+    interaction was created (a database waiting on another writer), the interaction is deferred
+    privately first, so that Discord's 3-second window is kept and the answer (`say`) comes as
+    a followup once it is done."""
     task = asyncio.ensure_future(work)
+    age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
     try:
-        return await asyncio.wait_for(asyncio.shield(task), DEFER_AFTER)
+        return await asyncio.wait_for(asyncio.shield(task),
+                                      min(DEFER_AFTER, max(0.5, DEFER_AFTER - age)))
     except TimeoutError:
         pass
     try:

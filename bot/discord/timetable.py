@@ -114,6 +114,8 @@ async def timetable_import(interaction: discord.Interaction[SchedulerBot],
     if file.size > MAX_TOML_BYTES:  # before downloading it; the rules check the text itself
         raise InvalidInput(f"The file is too large for a timetable ({MAX_TOML_BYTES // 1000} kB "
                            "at most).")
+    # downloading, parsing and writing a big timetable can outlast Discord's 3 seconds
+    await interaction.response.defer(ephemeral=True, thinking=True)
     r = await interaction.client.service.import_timetable_toml(guild_id, actor,
                                                                await file.read(), force)
     n = embeds.plural

@@ -12,7 +12,7 @@ from discord import app_commands
 from bot.discord.checks import actor_of, admin_actor, guild_id_of
 from bot.discord.direct import tell_organisers
 from bot.discord.embeds import literal
-from bot.discord.errors import NO_MENTIONS, say
+from bot.discord.errors import NO_MENTIONS, say, within_window
 from bot.event import codes
 from bot.event.errors import WrongCode
 
@@ -36,7 +36,8 @@ async def verify(interaction: discord.Interaction[SchedulerBot],
     The answer is then edited to say whether the role was given."""
     guild_id, actor = guild_id_of(interaction), actor_of(interaction)
     try:
-        result = await interaction.client.service.verify(guild_id, actor, code)
+        result = await within_window(interaction,
+                                     interaction.client.service.verify(guild_id, actor, code))
     except WrongCode as e:
         await say(interaction, e.user_message)
         if e.burst:

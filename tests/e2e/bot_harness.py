@@ -76,6 +76,13 @@ async def wait_for_post(fake: FakeDiscord, sid: int) -> dict:
                                  what=f"session {sid}'s post")
 
 
+async def answered(fake: FakeDiscord, command: str, options: dict | None = None, **kw: Any
+                   ) -> Sent:
+    """Run a slash command and return its reply with content, also when the bot deferred
+    first (a command that may take a while)."""
+    return await reply_of(fake, await fake.slash(command, options, **kw), command)
+
+
 async def reply_of(fake: FakeDiscord, ix: InteractionRecord, what: str = "reply",
                    timeout: float = 30) -> Sent:
     """The last message with content among an interaction's responses (after a defer, the

@@ -13,6 +13,7 @@ from bot.event.models import Actor
 from bot.render.timetable_png import WIDTH, render_timetable
 from tests.e2e.bot_harness import (
     answer,
+    answered,
     event_calls,
     make_bot,
     publish,
@@ -61,7 +62,7 @@ async def start_event(fake: FakeDiscord, tmp_path):
                                        "proposals_channel": proposals,
                                        "announcements_channel": announcements},
                  user=fake.owner)
-    cb = await answer(fake, "admin timetable import",
+    cb = await answered(fake, "admin timetable import",
                       {"file": Upload("t.toml", future_toml())}, user=fake.owner)
     assert "Imported 1 day, 4 slots (1 of them a break)" in cb.content, cb.content
     await answer(fake, "admin code required", {"on": False}, user=fake.owner)

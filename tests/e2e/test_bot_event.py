@@ -11,6 +11,7 @@ from tests.e2e.bot_harness import (
     CODE,
     EXAMPLE_TOML,
     answer,
+    answered,
     make_bot,
     my_level,
     publish,
@@ -34,7 +35,7 @@ async def setup_event(fake: FakeDiscord) -> tuple:
     await fake.wait_for_response(ix.id)
     reply = await reply_of(fake, ix, "setup reply")
     assert reply.ephemeral and CODE in reply.content
-    cb = await answer(fake, "admin timetable import",
+    cb = await answered(fake, "admin timetable import",
                       {"file": Upload("timetable.toml", EXAMPLE_TOML.read_bytes())},
                       user=fake.owner)
     assert cb.ephemeral and "Imported 2 days, 10 slots (3 of them breaks)" in cb.content, cb.content
@@ -211,3 +212,31 @@ async def test_guessing_from_many_accounts_pauses_verification_and_tells_the_own
     cb = await answer(fake, "verify", {"code": CODE})
     assert cb.ephemeral and "on this server" in cb.content
     assert len(dms(fake, fake.owner)) == 1  # told once per burst
+
+
+async def test_verify_while_the_database_is_busy_is_deferred_then_answered(
+        fake_discord: FakeDiscord, tmp_path) -> None:
+    """Another process holds SQLite's write lock past Discord's 3 seconds: /verify defers
+    privately within the window, then says the code was right and gives the role."""
+    import asyncio
+    import sqlite3
+
+    fake = fake_discord
+    db = tmp_path / "e.sqlite"
+    await fake.connect(await make_bot(fake, db))
+    await setup_event(fake)
+    other = sqlite3.connect(db, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # the write lock, as a second process would hold it
+        ix = await fake.slash("verify", {"code": CODE}, user=fake.member)
+        cb = await fake.wait_for_response(ix.id)
+        assert cb.type == 5 and cb.ephemeral and ix.latency < fake.callback_deadline
+        await asyncio.sleep(fake.callback_deadline + 0.5 - ix.age())
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    await fake.wait_until(lambda: [s for s in fake.responses(ix.id)
+                                   if s.content and "now have" in s.content],
+                          what="the role given")
+    assert not ix.rejected_callbacks
+    assert fake.guild.role_by_name("Attendee").id in fake.member.roles

@@ -9,7 +9,14 @@ import asyncio
 import re
 
 from bot.event.models import SYSTEM, Publication
-from tests.e2e.bot_harness import answer, field, make_bot, publish, restart_bot, run_schedule
+from tests.e2e.bot_harness import (
+    answered,
+    field,
+    make_bot,
+    publish,
+    restart_bot,
+    run_schedule,
+)
 from tests.e2e.fake_discord import FakeDiscord, Upload
 from tests.e2e.personal_harness import (
     dm_attempts,
@@ -61,7 +68,7 @@ async def test_reschedule_preview_moves_and_one_notice_each(fake_discord: FakeDi
     db = tmp_path / "s.sqlite"
     bot = await fake.connect(await make_bot(fake, db))
     await open_event(fake)
-    cb = await answer(fake, "admin timetable import",
+    cb = await answered(fake, "admin timetable import",
                       {"file": Upload("small.toml", SMALL), "force": True}, user=fake.owner)
     assert "Imported 1 day, 3 slots and 2 rooms." in cb.content, cb.content
     guild = fake.guild.id

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from tests.bot.test_uploads import HOSTILE
-from tests.e2e.bot_harness import answer, make_bot
+from tests.e2e.bot_harness import answer, answered, make_bot
 from tests.e2e.fake_discord import FakeDiscord, Upload
 from tests.e2e.test_bot_event import setup_event, verify
 
@@ -21,7 +21,7 @@ async def test_hostile_timetables_are_refused_while_members_are_answered(
                  "binary junk", "huge integer"):
         raw, words = HOSTILE[name]
         data = raw if isinstance(raw, bytes) else raw.encode()
-        upload = asyncio.create_task(answer(fake, "admin timetable import",
+        upload = asyncio.create_task(answered(fake, "admin timetable import",
                                             {"file": Upload("t.toml", data)}, user=fake.owner))
         member = await fake.slash("sessions")
         await fake.wait_for_response(member.id)

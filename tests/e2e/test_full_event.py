@@ -27,6 +27,7 @@ from tests.e2e.bot_harness import (
     CODE,
     Clock,
     answer,
+    answered,
     event_calls,
     field,
     make_bot,
@@ -143,7 +144,7 @@ async def _scenario(fake: FakeDiscord, db, clock: Clock) -> None:
     assert attendee is not None  # created by setup
 
     # ---- timetable import from a TOML attachment ---------------------------------------------
-    cb = await answer(fake, "admin timetable import",
+    cb = await answered(fake, "admin timetable import",
                       {"file": Upload("camp.toml", timetable_toml(voice.id))}, user=fake.owner)
     assert cb.ephemeral and cb.content == ("Imported 2 days, 5 slots (2 of them breaks) and 3 "
                                            "rooms. Check it with /admin timetable show."), \
