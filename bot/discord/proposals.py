@@ -42,8 +42,9 @@ async def post_session(bot: SchedulerBot, settings: EventSettings,
     posted = await bot.posting.posted_message(guild_id, SESSION_POST, str(s.id))
     if posted is None and thread is not None:  # posted before posts were recorded
         posted = (thread.channel_id, thread.message_id)
-    if posted is not None:
-        message = bot.get_partial_messageable(posted[0]).get_partial_message(posted[1])
+    where = None if posted is None else bot.text_channel(guild_id, posted[0])
+    if posted is not None and where is not None:  # only a channel of this server
+        message = where.get_partial_message(posted[1])
         try:
             await message.edit(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
             return None

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, Self
 
-from bot.event import codes, views
+from bot.event import codes, maintenance, views
 from bot.event.errors import Forbidden, InvalidInput, NotFound
 from bot.event.models import Actor, Level, SessionView
 from bot.event.solving import engine_worker
@@ -146,11 +146,19 @@ class RulesBase:
         self._running: set[int] = set()
         self._pruned: dict[int, float] = {}  # guild → when its strangers were last looked for
         self._backed_up: dict[int, float] = {}  # guild → its last backup
+        self._burst_told: dict[int, float] = {}  # guild → when organisers heard of guessing
 
     @classmethod
     async def open(cls, database: str | Path, **kwargs: Any) -> Self:
-        """On a SQLite file (path) or a PostgreSQL database (`postgresql://` URL)."""
-        return cls(await open_database(database), **kwargs)
+        """On a SQLite file (path) or a PostgreSQL database (`postgresql://` URL), with the
+        one-off data fixes of this release done (bot/event/maintenance.py)."""
+        db = await open_database(database)
+        try:
+            await maintenance.run(db)
+        except BaseException:
+            await db.close()
+            raise
+        return cls(db, **kwargs)
 
     async def close(self) -> None:
         await self.db.close()

@@ -155,17 +155,23 @@ class SettingsRules(RulesBase):
                 await events.clear_failures(conn, guild_id, actor.user_id)
                 return "ok", 0.0
             await events.add_failure(conn, guild_id, actor.user_id, now)
-            burst = len(fails) + 1 == codes.SERVER_MAX_FAILURES
+            burst = len(fails) + 1 >= codes.SERVER_MAX_FAILURES
             return ("wrong-burst" if burst else "wrong"), float(codes.MAX_FAILURES - len(mine) - 1)
 
         outcome, value = await self.db.write(tx, guild=guild_id)
         if prune:
             self._pruned[guild_id] = now
+        if outcome == "wrong-burst":  # the organisers hear of it once per window
+            told = self._burst_told.get(guild_id, -codes.FAILURE_WINDOW_SECONDS)
+            if now - told < codes.FAILURE_WINDOW_SECONDS:
+                outcome = "wrong"
+            else:
+                self._burst_told[guild_id] = now
         if outcome == "limited":
             raise RateLimited(value, "Too many wrong codes")
         if outcome == "server-limited":
-            raise RateLimited(value, "Too many wrong codes were tried on this server just now "
-                                     "(the organisers have been told)")
+            raise RateLimited(value, "Too many wrong codes were tried on this server just now; "
+                                     "verification is paused for everyone")
         if outcome.startswith("wrong"):
             left = int(value)
             more = (f"{left} more attempt{'s' if left != 1 else ''} before a 10-minute pause."

@@ -78,23 +78,28 @@ class TransferRules(RulesBase):
             guild_id = check_id(guild_id, "server")
             require_admin(check_actor(actor))
             await self.db.read(lambda conn: event_row(conn, guild_id))
-            wait = self._backed_up.get(guild_id, -BACKUP_EVERY_SECONDS) + BACKUP_EVERY_SECONDS \
-                - self._clock()
+            last = self._backed_up.get(guild_id, -BACKUP_EVERY_SECONDS)
+            wait = last + BACKUP_EVERY_SECONDS - self._clock()
             if wait > 0:
                 raise RateLimited(wait, "This server made a backup a moment ago (one every 10 "
                                         "minutes: each copies the whole database)")
+            self._backed_up[guild_id] = self._clock()  # taken now: a second ask waits
         if keep is not None and (isinstance(keep, bool) or not isinstance(keep, int)
                                  or keep < 1):
             raise InvalidInput("The number of backups to keep must be at least 1.")
         folder = Path(folder)
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
         target = folder / f"{BACKUP_PREFIX}{stamp}.sqlite"
+        for stale in folder.glob(f".{BACKUP_PREFIX}*.partial"):  # copies killed half-way
+            stale.unlink(missing_ok=True)
         try:
             await self.db.backup(target)
-        except BackupUnsupported as e:
-            raise Conflict(str(e)) from None
-        if guild_id is not None:
-            self._backed_up[guild_id] = self._clock()
+        except BaseException as e:
+            if guild_id is not None:  # this one did not happen: the server may ask again
+                self._backed_up[guild_id] = last
+            if isinstance(e, BackupUnsupported):
+                raise Conflict(str(e)) from None
+            raise
         if keep is not None:  # the names sort by time
             for old in sorted(folder.glob(f"{BACKUP_PREFIX}*.sqlite"))[:-keep]:
                 old.unlink(missing_ok=True)

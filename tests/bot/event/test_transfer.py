@@ -1,4 +1,6 @@
+import asyncio
 import json
+from pathlib import Path
 
 import pytest
 
@@ -190,7 +192,11 @@ async def test_backups_are_rate_limited_per_server_and_the_oldest_removed(event,
     folder = tmp_path / "backups"
     (folder / "keep-me.sqlite").parent.mkdir()
     (folder / "keep-me.sqlite").write_text("not ours")  # other files are left alone
-    made = [await event.backup(folder, guild_id=GUILD, actor=ADMIN, keep=2)]
+    (folder / ".session-scheduler-backup-1.sqlite.partial").write_text("killed half-way")
+    both = await asyncio.gather(*(event.backup(folder, guild_id=GUILD, actor=ADMIN, keep=2)
+                                  for _ in range(2)), return_exceptions=True)
+    made = [b for b in both if isinstance(b, Path)]
+    assert len(made) == 1 and isinstance(next(b for b in both if b not in made), RateLimited)
     with pytest.raises(RateLimited, match="one every 10 minutes"):
         await event.backup(folder, guild_id=GUILD, actor=ADMIN, keep=2)
     await event.setup_event(OTHER_GUILD, ADMIN)  # another server is not held back

@@ -125,3 +125,22 @@ async def test_old_failures_and_strangers_who_left_no_trace_are_forgotten(event,
     left = {r["user_id"] for r in await rows(event.db, "SELECT user_id FROM attendees")}
     assert {701, 705}.isdisjoint(left) and {702, 703, 704, ALICE.user_id} <= left
     assert await rows(event.db, "SELECT * FROM verify_failures") == []
+
+
+async def test_the_organisers_hear_of_guessing_once_per_window(event, clock):
+    """Sustained guessing keeps reaching the server's limit as old wrong codes expire; the
+    organisers are told once per 10 minutes, not at each."""
+    async def wrong(n: int) -> bool:
+        with pytest.raises(WrongCode) as info:
+            await event.verify(GUILD, Actor(6000 + n, "g"), f"WRONG{n:04d}")
+        return info.value.burst
+
+    assert not any([await wrong(n) for n in range(SERVER_MAX_FAILURES - 1)])
+    clock.now += 300
+    assert await wrong(SERVER_MAX_FAILURES)  # the limit reached: told
+    clock.now += 301  # the first 49 expire; the one that reached the limit stays
+    later = [await wrong(100 + n) for n in range(SERVER_MAX_FAILURES - 1)]
+    assert later[-1] is False and not any(later)  # the limit reached again, within the window
+    clock.now += 601  # everything before has expired
+    assert not any([await wrong(200 + n) for n in range(SERVER_MAX_FAILURES - 1)])
+    assert await wrong(300)  # a new window: told again
