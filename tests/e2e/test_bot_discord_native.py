@@ -10,7 +10,7 @@ import struct
 from datetime import UTC, datetime, timedelta
 
 from bot.event.models import Actor
-from bot.render.timetable_png import WIDTH, render_timetable
+from bot.render.timetable_png import MAX_HEIGHT, WIDTH, render_timetable
 from tests.e2e.bot_harness import (
     answer,
     answered,
@@ -249,9 +249,9 @@ async def test_threads_and_picture(fake_discord: FakeDiscord, tmp_path) -> None:
     assert "Waiting" not in post["embeds"][0]["description"]
     assert len(thread_calls()) == before + 1 and len(fake.messages_in(proposals)) == count
 
-    # publish: thread links in the timetable, and the picture
+    # publish: thread links in the timetable, and the picture: one per day, phone-shaped
     reply = (await publish(fake)).content
-    assert "Posted the timetable picture." in reply, reply
+    assert "Posted the timetable pictures: 1 picture for 1 day." in reply, reply
     where = await placed(bot, gid)
     day_text = str([m["embeds"] for m in fake.messages_in(announcements) if m["embeds"]])
     threads = await bot.threads.thread_ids(gid)
@@ -262,23 +262,27 @@ async def test_threads_and_picture(fake_discord: FakeDiscord, tmp_path) -> None:
     assert len(pictures) == 1 and len(pictures[0]["attachments"]) == 1
     att = pictures[0]["attachments"][0]
     data = fake.file_bytes(att)
-    assert att["filename"] == "timetable.png" and att["content_type"] == "image/png"
-    width, height = png_size(data)
-    assert width == WIDTH and 400 < height < 5000
     tt = await bot.service.published_timetable(gid, ADMIN)
+    (day,) = tt.days
+    assert att["filename"] == f"timetable-{day.date.isoformat()}.png"
+    assert att["content_type"] == "image/png"
+    width, height = png_size(data)
+    assert width == WIDTH and 400 < height <= MAX_HEIGHT
     rooms = (await bot.service.timetable(gid, ADMIN)).rooms
     (picture,) = render_timetable(tt, event_name="Camp", rooms=rooms)
     assert picture.png == data  # what was attached is this layout
+    assert att["description"] == picture.alt  # the day in words, for screen readers
     assert {b.session_id for b in picture.boxes} == set(where)
     for b in picture.boxes:
         x0, y0, x1, y1 = b.bbox
         assert 0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height
+        assert b.title in att["description"]
 
     # re-publish after a change: the same message, the old file replaced by the new picture
     first = next(iter(where))
     await bot.service.edit_session(gid, ADMIN, first, title="Renamed for the picture")
     reply = (await publish(fake)).content
-    assert "Replaced the timetable picture." in reply, reply
+    assert "Replaced the timetable pictures: 1 picture for 1 day." in reply, reply
     pictures = [m for m in fake.messages_in(announcements) if m["attachments"]]
     assert [m["id"] for m in pictures] == [pictures[0]["id"]]
     (new_att,) = pictures[0]["attachments"]
