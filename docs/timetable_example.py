@@ -1,4 +1,5 @@
-"""Regenerate docs/timetable-example.png: `python docs/timetable_example.py` from the repo root."""
+"""Regenerate the timetable pictures in docs/images (one per day, as the bot posts them):
+`python docs/timetable_example.py` from the repo root."""
 
 from __future__ import annotations
 
@@ -37,9 +38,10 @@ DAYS = {
                        ("Mentoring newcomers", 11)]),
         ("10:30", 45, [("Virtio everywhere?", 57), ("Ünïcode ✓ and long títulos that need "
                                                    "wrapping to fit their box nicely", 19),
-                       ("Board game break", 3)]),
+                       ("Board game break 🎲", 3)]),
         ("11:15", 30, "Coffee"),
-        ("11:45", 45, [("Closing: what next", 66), ("Unconference retro", 30), ("", 0)]),
+        ("11:45", 45, [("Closing: what next", 66), ("日本語のセッション：仮想化入門", 30),
+                       ("Open hacking 🧑‍💻 bring your laptop", 0)]),
     ],
 }
 
@@ -67,7 +69,10 @@ def example() -> PublishedTimetable:
 
 
 if __name__ == "__main__":
-    [picture] = render_timetable(example(), event_name="Xen Summit unconference")
-    out = Path(__file__).with_name("timetable-example.png")
-    out.write_bytes(picture.png)
-    print(f"{out}: {picture.width}×{picture.height}, {len(picture.png)} bytes")
+    folder = Path(__file__).with_name("images")
+    folder.mkdir(exist_ok=True)
+    for picture in render_timetable(example(), event_name="Xen Summit unconference"):
+        assert picture.day is not None
+        out = folder / f"timetable-{picture.day.isoformat()}.png"
+        out.write_bytes(picture.png)
+        print(f"{out}: {picture.width}×{picture.height}, {len(picture.png)} bytes")
