@@ -10,6 +10,7 @@ from datetime import datetime
 
 import discord
 
+from bot.event.calendar import thread_url
 from bot.event.models import (
     ItineraryItem,
     Level,
@@ -116,10 +117,6 @@ def _slot_heading(ps: PublishedSlot) -> str:
     s = ps.slot
     label = f" · {s.label}" if s.label else ""
     return cut(f"{ts(s.start)}–{ts(s.end)}{label}", 256)
-
-
-def thread_url(guild_id: int, thread_id: int) -> str:
-    return f"https://discord.com/channels/{guild_id}/{thread_id}"
 
 
 def pack_lines(lines: list[str], limit: int, sep: str = "\n") -> list[str]:

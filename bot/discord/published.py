@@ -53,7 +53,8 @@ async def myschedule(interaction: discord.Interaction[SchedulerBot]) -> None:
     ics = calendar.itinerary_ics(items, guild_id=guild_id, event_name=mine.event_name,
                                  version_id=tt.version_id,
                                  descriptions={s.id: s.description for s in mine.sessions},
-                                 timezone=tt.timezone)
+                                 timezone=tt.timezone, left=mine.left, names=mine.names,
+                                 threads=await bot.threads.thread_ids(guild_id))
     note = "Your schedule is attached as a calendar file (import it into your calendar app)."
     if await bot.personal.dms_closed(guild_id, actor.user_id):
         note += "\n" + CLOSED_NOTE
@@ -65,5 +66,6 @@ async def timetable_file(bot: SchedulerBot, guild_id: int, actor: Actor) -> disc
     """The whole published timetable as an .ics file (`/admin export-calendar`)."""
     view = await bot.service.published_view(guild_id, actor)
     ics = calendar.timetable_ics(view.timetable, guild_id=guild_id, event_name=view.event_name,
-                                 descriptions={s.id: s.description for s in view.sessions})
+                                 descriptions={s.id: s.description for s in view.sessions},
+                                 names=view.names, threads=await bot.threads.thread_ids(guild_id))
     return discord.File(io.BytesIO(ics), filename=f"timetable-v{view.timetable.version_id}.ics")
