@@ -131,6 +131,11 @@ class RoomView:
     link: str | None
     voice_channel_id: int | None
 
+    @property
+    def is_place(self) -> bool:
+        """A room people go to (it has no link to join from afar)."""
+        return not self.link
+
 
 @dataclass(frozen=True, slots=True)
 class TimetableView:
@@ -221,7 +226,7 @@ class PublishedTimetable:
     version_id: int
     timezone: str
     days: tuple[PublishedDay, ...]
-    #: Some room is a place (a room without a link): people come to it, so the event's own
+    #: Some room is a place (`RoomView.is_place`): people come to it, so the event's own
     #: local time is worth showing beside each reader's.
     physical: bool = False
 

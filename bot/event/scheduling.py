@@ -459,7 +459,7 @@ async def _laid_out(conn: Tx, guild_id: int, ev: Row, version_id: int, slot_rows
         dv = views.day(d, slot_rows)
         days.append(PublishedDay(dv.date, dv.label, tuple(
             PublishedSlot(s, tuple(by_slot.get(s.id, ()))) for s in dv.slots)))
-    physical = any(not r["link"] for r in await timetable.rooms(conn, guild_id))
+    physical = any(views.room(r).is_place for r in await timetable.rooms(conn, guild_id))
     return PublishedTimetable(version_id, ev["timezone"], tuple(days), physical)
 
 

@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 from PIL import Image, ImageDraw
 
 from bot.event.models import Entry, PublishedDay, PublishedSlot, PublishedTimetable, RoomView
+from bot.event.times import day_name
 from bot.render._fonts import Face, emoji_image, faces, run_length
 from bot.render._text import ELLIPSIS, wrap
 
@@ -149,14 +150,6 @@ def _hhmm(t: datetime, tz: ZoneInfo) -> str:
 
 def _times(ps: PublishedSlot, tz: ZoneInfo) -> str:
     return f"{_hhmm(ps.slot.start, tz)}–{_hhmm(ps.slot.end, tz)}"
-
-
-def day_heading(d: PublishedDay) -> str:
-    """"Monday 6 July 2026"; an admin's own label ("Day 1") comes first when it adds
-    something."""
-    when = f"{d.date:%A} {d.date.day} {d.date:%B %Y}"
-    label = d.label.strip()
-    return f"{label} · {when}" if label and label.casefold() not in when.casefold() else when
 
 
 def expected_note(people: int) -> str:
@@ -488,7 +481,7 @@ def render_timetable(timetable: PublishedTimetable, *, event_name: str = "",
         return [lay.draw_page(None, "No days yet", [], 1, 1)]
     out = []
     for day in timetable.days:
-        heading = day_heading(day)
+        heading = day_name(day.date, day.label)
         pages = lay.pages(day, heading)
         out += [lay.draw_page(day, heading, items, i, len(pages))
                 for i, items in enumerate(pages, 1)]
