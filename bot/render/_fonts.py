@@ -115,8 +115,10 @@ def main_face(bold: bool = False) -> Face:
 @lru_cache(maxsize=2)
 def cjk_face(bold: bool = False) -> Face | None:
     path = find(CJK[bold]) or find(CJK[False])
-    return None if path is None else Face("Noto Sans CJK" + (" Bold" if bold else ""), path,
-                                          bold=path.name == CJK[True])
+    if path is None:
+        return None
+    heavy = path.name == CJK[True]
+    return Face("Noto Sans CJK" + (" Bold" if heavy else ""), path, bold=heavy)
 
 
 @lru_cache(maxsize=1)
@@ -127,16 +129,9 @@ def emoji_face() -> Face | None:
 
 def missing() -> list[str]:
     """The Debian packages whose fonts were not found: text they cover is drawn as boxes."""
-    out = [pkg for pkg, ok in (("fonts-dejavu-core", font_file(False)),
-                               ("fonts-noto-cjk", cjk_face()),
-                               ("fonts-noto-color-emoji", emoji_face())) if not ok]
-    return out
-
-
-@lru_cache(maxsize=64)
-def font(px: int, bold: bool = False) -> Font:
-    """The main face at `px` pixels (em size)."""
-    return main_face(bold).pil(px)
+    return [pkg for pkg, ok in (("fonts-dejavu-core", font_file(False)),
+                                ("fonts-noto-cjk", cjk_face()),
+                                ("fonts-noto-color-emoji", emoji_face())) if not ok]
 
 
 # ------------------------------------------------------------------------- characters

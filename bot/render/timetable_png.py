@@ -1,23 +1,23 @@
 """The published timetable as PNG pictures for phones, drawn with Pillow (no browser, no display).
 
-One portrait picture per day, 1080 pixels wide (a phone's width), with text 30 pixels or more
-(titles 36), so it reads on a phone without zooming. Time runs down: each slot is a band with
-its times in the event's own time zone, followed by one row per session: the room (and how many
-people are expected, said as in the embeds: nothing when nobody is expected yet) on the left, the
-title wrapped on the right, the row coloured by expected attendance. Breaks are hatched bands.
-A day taller than a phone screen (`MAX_HEIGHT`, 20:9) goes on in another picture, "(2/2)",
-cut between slots or, in a crowded slot, between rows.
+One portrait picture per day, a phone's width (`WIDTH`) with no text smaller than `MIN_PX`, so
+it reads on a phone without zooming. Time runs down: each slot is a band with its times in the
+event's own time zone, followed by one row per session: the room (and how many people are
+expected, said as in the embeds: nothing when nobody is expected yet) on the left, the title
+wrapped on the right, the row coloured by expected attendance. Breaks are hatched bands. A day
+taller than a phone screen (`MAX_HEIGHT`) goes on in another picture, "(2/2)", cut between
+slots or, in a crowded slot, between rows.
 
 Text is drawn with a font per character (`_fonts`): DejaVu Sans, Noto Sans CJK for Chinese,
 Japanese and Korean, Noto Color Emoji for emoji, so that no title shows tofu boxes.
 
 Every picture comes with its layout: the rectangle of each session's row with its title as
 drawn, of each break, and of every text drawn with the font of each run, so tests and callers
-can check what was drawn (inside the picture, nothing overlapping) without reading pixels.
+can check what was drawn (inside the picture, nothing overlapping) without reading pixels, and
+its description in words for screen readers (`alt`).
 
-Pillow rather than matplotlib: on the project's 2-core machine matplotlib 3.11 needed ~2.7 ms
-to lay out one string; Pillow draws a day in well under a second, and its pixel coordinates are
-the layout data, with no transform in between.
+Pillow rather than matplotlib: matplotlib lays text out far more slowly, and Pillow's pixel
+coordinates are the layout data, with no transform in between.
 """
 
 from __future__ import annotations

@@ -232,7 +232,7 @@ def test_without_dejavu_pillows_own_font_is_used(monkeypatch):
     from bot.render import timetable_png
 
     def clear():
-        for f in (_fonts.font, _fonts.main_face, _fonts.faces, _fonts._pil,
+        for f in (_fonts.main_face, _fonts.faces, _fonts._pil,
                   timetable_png.measure):
             f.cache_clear()
 
