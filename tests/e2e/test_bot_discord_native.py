@@ -1,8 +1,8 @@
 """Issue 5, features 1, 2 and 5 through the real bot and the Discord stand-in: sessions
 mirrored as Discord scheduled events (created, then only what changed is updated, moved or
 deleted; nothing after a restart; nothing with the switch off), a discussion thread per
-public session (once, linked from its embed and the timetable), and the timetable picture
-attached on publish and replaced on re-publish."""
+public session (once, linked from its embed and the timetable), and the timetable pictures
+(one a day) attached on publish and replaced on re-publish."""
 
 from __future__ import annotations
 
@@ -294,3 +294,46 @@ async def test_threads_and_picture(fake_discord: FakeDiscord, tmp_path) -> None:
     assert again.png == new_data
     assert "Renamed for the picture" in {b.title for b in again.boxes}
     assert_no_pings(fake)
+
+
+async def test_pictures_go_ten_to_a_message_and_follow_the_days(
+        fake_discord: FakeDiscord, tmp_path) -> None:
+    """Twelve days: twelve pictures in two messages (Discord takes ten attachments a message),
+    each named by its day with its description; with three days fewer, re-publishing edits the
+    first message and deletes the second."""
+    fake = fake_discord
+    bot = await fake.connect(await make_bot(fake, tmp_path / "p.sqlite"))
+    gid = fake.guild.id
+    announcements = fake.add_channel("announcements")
+    await answer(fake, "admin setup", {"name": "Long camp", "timezone": "Europe/Brussels",
+                                       "announcements_channel": announcements}, user=fake.owner)
+    await answer(fake, "admin events", {"on": False}, user=fake.owner)
+    await bot.service.add_room(gid, ADMIN, "Main hall", 50)
+    first = (datetime.now(UTC) + timedelta(days=30)).date()
+    days = []
+    for i in range(12):
+        d = await bot.service.add_day(gid, ADMIN, first + timedelta(days=i))
+        await bot.service.add_slot(gid, ADMIN, d.id, "10:00", "11:00")
+        days.append(d)
+    for i in range(3):
+        await bot.service.propose(gid, ADMIN, f"Talk {i} 🚀", "x")
+    await run_schedule(fake)
+    reply = (await publish(fake)).content
+    assert "Posted the timetable pictures: 12 pictures for 12 days." in reply, reply
+    posted = [m for m in fake.messages_in(announcements) if m["attachments"]]
+    assert [len(m["attachments"]) for m in posted] == [10, 2]
+    assert [m["content"][-12:] for m in posted] == ["Part 1 of 2.", "Part 2 of 2."]
+    names = [a["filename"] for m in posted for a in m["attachments"]]
+    assert names == [f"timetable-{d.date.isoformat()}.png" for d in days]
+    for a, d in zip((a for m in posted for a in m["attachments"]), days, strict=True):
+        assert d.date.strftime("%A") in a["description"] and len(a["description"]) <= 1024
+        assert png_size(fake.file_bytes(a))[0] == WIDTH
+
+    for d in days[9:]:
+        await bot.service.remove_day(gid, ADMIN, d.id, force=True)
+    await run_schedule(fake)
+    reply = (await publish(fake)).content
+    assert "Replaced the timetable pictures: 9 pictures for 9 days." in reply, reply
+    now = [m for m in fake.messages_in(announcements) if m["attachments"]]
+    assert [m["id"] for m in now] == [posted[0]["id"]] and len(now[0]["attachments"]) == 9
+    assert not now[0]["content"].endswith("Part 1 of 2.")
