@@ -28,7 +28,8 @@ def find_day(days: Sequence[PublishedDay], typed: str) -> PublishedDay:
     """The day picked from the list (its date is sent), or typed: a date, or the day's name."""
     key = " ".join(typed.split()).casefold()
     for d in days:
-        if key in (d.date.isoformat(), d.label.casefold(), day_name(d.date, d.label).casefold()):
+        if key and key in (d.date.isoformat(), d.label.casefold(),
+                           day_name(d.date, d.label).casefold()):
             return d
     raise InvalidInput("There is no such day in the timetable: pick one from the list "
                        "(start typing a date or the day's name).")

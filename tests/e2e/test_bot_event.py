@@ -173,8 +173,9 @@ async def test_whole_event(fake_discord: FakeDiscord, database: str) -> None:
     assert cb.ephemeral and [e["title"] for e in cb.embeds] == ["Tuesday"]
     cb = await answer(fake, "schedule", {"day": "monday"}, user=third)  # typed, not picked
     assert [e["title"] for e in cb.embeds] == ["Monday"]
-    cb = await answer(fake, "schedule", {"day": "2026-07-08"}, user=third)
-    assert cb.ephemeral and not cb.embeds and "no such day" in cb.content
+    for wrong in ("2026-07-08", "   "):
+        cb = await answer(fake, "schedule", {"day": wrong}, user=third)
+        assert cb.ephemeral and not cb.embeds and "no such day" in cb.content
     cb = await answer(fake, "myschedule", user=third)
     assert cb.ephemeral and "Live patching @everyone" in cb.embeds[0]["description"]
 
