@@ -29,9 +29,6 @@ DAYS = {
         ("11:45", 45, [("Memory tagging on Arm: first results", 52),
                        ("Packaging for Debian, Fedora and Alpine", 21),
                        ("Kids' coding corner", 6)]),
-        ("12:30", 60, "Lunch"),
-        ("13:30", 45, [("Release planning for 4.22", 39), ("Writing good commit messages", 14),
-                       ("Micro-VMs vs containers: an honest comparison", 48)]),
     ],
     date(2026, 7, 7): [
         ("09:30", 45, [("CI that doesn't flake", 41), ("Hardware bring-up stories", 25),
@@ -71,8 +68,11 @@ def example() -> PublishedTimetable:
 if __name__ == "__main__":
     folder = Path(__file__).with_name("images")
     folder.mkdir(exist_ok=True)
+    for old in folder.glob("timetable-*.png"):
+        old.unlink()
     for picture in render_timetable(example(), event_name="Xen Summit unconference"):
         assert picture.day is not None
-        out = folder / f"timetable-{picture.day.isoformat()}.png"
+        part = f"-{picture.part}" if picture.parts > 1 else ""
+        out = folder / f"timetable-{picture.day.isoformat()}{part}.png"
         out.write_bytes(picture.png)
         print(f"{out}: {picture.width}×{picture.height}, {len(picture.png)} bytes")

@@ -2,11 +2,11 @@
 
 One portrait picture per day, a phone's width (`WIDTH`) with no text smaller than `MIN_PX`, so
 it reads on a phone without zooming. Time runs down: each slot is a band with its times in the
-event's own time zone, followed by one row per session: the room (and how many people are
-expected, said as in the embeds: nothing when nobody is expected yet) on the left, the title
-wrapped on the right, the row coloured by expected attendance. Breaks are hatched bands. A day
-taller than a phone screen (`MAX_HEIGHT`) goes on in another picture, "(2/2)", cut between
-slots or, in a crowded slot, between rows.
+event's own time zone, followed by one row per session: the room and how many people are
+expected (said as in the embeds: nothing when nobody is expected yet) on its first line, the
+title wrapped below over the whole width, the row coloured by expected attendance. Breaks are
+hatched bands. A day taller than a phone screen (`MAX_HEIGHT`) goes on in another picture,
+"(2/2)", cut between slots or, in a crowded slot, between rows.
 
 Text is drawn with a font per character (`_fonts`): DejaVu Sans, Noto Sans CJK for Chinese,
 Japanese and Korean, Noto Color Emoji for emoji, so that no title shows tofu boxes.
@@ -39,13 +39,14 @@ from bot.render._text import ELLIPSIS, wrap
 
 WIDTH = 1080              # a phone's width in pixels
 MAX_HEIGHT = 2400         # a phone screen's shape (20:9): taller pictures would be shown smaller
-MARGIN, PAD, GAP, COL_GAP = 36, 14, 8, 18
-EVENT_PX, DAY_PX, SUB_PX = 34, 48, 30
-SLOT_PX, LABEL_PX, ROOM_PX, NOTE_PX, TITLE_PX, BREAK_PX = 36, 32, 30, 30, 36, 32
-MIN_PX = 30               # no text is smaller
-TITLE_LINES = 4           # a 100-character title fits in four
-ROOM_LINES = 2
-ROOM_W = (200, 320)       # the room column: as wide as the longest room name, within these
+MARGIN, PAD, GAP = 36, 16, 10
+NOTE_GAP = 24             # between a room's name and the people expected
+# Discord shows a picture in a phone's chat about 300 points wide: these sizes keep the smallest
+# text near 10 points there and titles near 13 (more once tapped open, at the screen's width).
+EVENT_PX, DAY_PX, SUB_PX = 36, 54, 34
+SLOT_PX, LABEL_PX, ROOM_PX, NOTE_PX, TITLE_PX, BREAK_PX = 42, 36, 36, 34, 44, 38
+MIN_PX = 34               # no text is smaller
+TITLE_LINES = 4           # a 100-character title fits in three or four
 LINE = 1.25               # line height as a multiple of the font size
 # ColorBrewer YlGnBu, 5 classes (4th darkened for 4.5:1 contrast with white text): light to
 # dark, readable for colour-blind people.
@@ -182,13 +183,18 @@ class _Canvas:
         self.draw = ImageDraw.Draw(self.image)
         self.texts: list[DrawnText] = []
 
+    @staticmethod
+    def baseline(top: float, px: int, bold: bool = False) -> int:
+        """Where the baseline of a line whose box (px × LINE tall) starts at `top` falls."""
+        ascent, descent = faces(bold).main.pil(px).getmetrics()
+        return round(top + (px * LINE - ascent - descent) / 2 + ascent)
+
     def line(self, x: float, top: float, s: str, px: int, role: str, *, bold: bool = False,
-             colour: str = INK, align: str = "left") -> DrawnText:
-        """One line whose box (px × LINE tall) starts at `top`; `x` is its left edge, or its
-        centre or right edge with `align`. Each run is drawn in its own font on one baseline."""
-        main = faces(bold).main.pil(px)
-        ascent, descent = main.getmetrics()
-        baseline = round(top + (px * LINE - ascent - descent) / 2 + ascent)
+             colour: str = INK, align: str = "left", on: int | None = None) -> DrawnText:
+        """One line whose box (px × LINE tall) starts at `top` (or on the baseline `on`, to
+        share another line's); `x` is its left edge, or its centre or right edge with `align`.
+        Each run is drawn in its own font on one baseline."""
+        baseline = self.baseline(top, px, bold) if on is None else on
         if align != "left":
             w = measure(s, px, bold)
             x -= w / 2 if align == "center" else w
@@ -239,7 +245,7 @@ class _Row:
     """A session's row, fitted: its lines and height."""
 
     entry: Entry
-    room: list[str]
+    room: list[str]           # one line, or none for a blank name
     note: str
     title: list[str]
     cut: bool
@@ -267,25 +273,20 @@ class _Layout:
         self.bins = legend_bins(max((e.expected_attendance for e in entries), default=0))
         order = [r.id for r in rooms or ()]
         self.rank = {rid: i for i, rid in enumerate(order)}
-        widest = max([measure(e.room_name, ROOM_PX, True) for e in entries]
-                     + [measure(expected_note(e.expected_attendance), NOTE_PX)
-                        for e in entries] + [0])
-        self.room_w = min(ROOM_W[1], max(ROOM_W[0], math.ceil(widest) + 2))
         self.x0, self.x1 = MARGIN, width - MARGIN
-        self.title_x = self.x0 + PAD + self.room_w + COL_GAP
-        self.title_w = self.x1 - PAD - self.title_x
+        self.inner = self.x1 - self.x0 - 2 * PAD  # a row's text: the whole width
 
     # ----------------------------------------------------------------- measuring
 
     def row(self, e: Entry) -> _Row:
-        room, _ = _fit(e.room_name, self.room_w, ROOM_PX, True, ROOM_LINES)
+        """A session's row: the room and the people expected on its first line, the title
+        below over the whole width (a phone is too narrow for a column beside it)."""
         note = expected_note(e.expected_attendance)
-        if note and measure(note, NOTE_PX) > self.room_w:
-            note = f"≈{e.expected_attendance}"
-        title, cut = _fit(e.title, self.title_w, TITLE_PX, lines=TITLE_LINES)
-        left = len(room) * _lh(ROOM_PX) + (_lh(NOTE_PX) if note else 0)
-        right = max(1, len(title)) * _lh(TITLE_PX)
-        return _Row(e, room, note, title, cut, math.ceil(max(left, right) + 2 * PAD))
+        room_w = self.inner - (NOTE_GAP + measure(note, NOTE_PX) if note else 0)
+        room = _fit(e.room_name, room_w, ROOM_PX, True)[0]
+        title, cut = _fit(e.title, self.inner, TITLE_PX, lines=TITLE_LINES)
+        height = _lh(ROOM_PX) + max(1, len(title)) * _lh(TITLE_PX) + 2 * PAD
+        return _Row(e, room, note, title, cut, math.ceil(height))
 
     def items(self, day: PublishedDay) -> list[_Item]:
         out = []
@@ -437,16 +438,17 @@ class _Layout:
         fill = _colour(e.expected_attendance, self.bins)
         ink = ink_for(fill)
         c.draw.rounded_rectangle(box, radius=8, fill=fill, outline=EDGE, width=2)
-        y = box[1] + PAD
+        x, y = self.x0 + PAD, box[1] + PAD
         for line in r.room:
-            c.line(self.x0 + PAD, y, line, ROOM_PX, "room", bold=True, colour=ink)
-            y += _lh(ROOM_PX)
-        if r.note:
-            c.line(self.x0 + PAD, y, r.note, NOTE_PX, "note", colour=ink)
-        y = box[1] + PAD
+            c.line(x, y, line, ROOM_PX, "room", bold=True, colour=ink)
+            x += measure(line, ROOM_PX, True)
+        if r.note:  # on the room's baseline
+            c.line(x + NOTE_GAP, y, r.note, NOTE_PX, "note", colour=ink,
+                   on=c.baseline(y, ROOM_PX, True))
+        y += _lh(ROOM_PX)
         drawn = []
         for line in r.title:
-            drawn.append(c.line(self.title_x, y, line, TITLE_PX, "title", colour=ink))
+            drawn.append(c.line(self.x0 + PAD, y, line, TITLE_PX, "title", colour=ink))
             y += _lh(TITLE_PX)
         inks = [t.bbox for t in drawn if t.runs]
         return DrawnBox(e.session_id, e.title, "\n".join(r.title), r.cut, box,
