@@ -1,16 +1,18 @@
 """The timetable as a picture: a publish step that posts the PNG(s) in the announcements
-channel, in one message that re-publishing edits with the new attachment (replacing the old)."""
+channel, in one message that re-publishing edits with the new attachment (replacing the old);
+the organiser's preview shows a version's picture the same way, privately."""
 
 from __future__ import annotations
 
 import asyncio
 import io
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import discord
 
 from bot.discord.errors import NO_MENTIONS, Refused
-from bot.event.models import Publication
+from bot.event.models import Publication, PublishedTimetable, RoomView
 from bot.render.timetable_png import TimetablePicture, render_timetable
 
 if TYPE_CHECKING:
@@ -26,10 +28,12 @@ class TimetablePictures:
         self.bot = bot
         self._lock = asyncio.Lock()
 
-    async def render(self, done: Publication) -> list[TimetablePicture]:
-        """The published timetable drawn off the event loop (Pillow holds the GIL little)."""
-        return await asyncio.to_thread(render_timetable, done.timetable,
-                                       event_name=done.settings.name, rooms=done.rooms)
+    @staticmethod
+    async def draw(timetable: PublishedTimetable, event_name: str,
+                   rooms: Sequence[RoomView]) -> list[TimetablePicture]:
+        """A version's timetable drawn off the event loop (Pillow holds the GIL little)."""
+        return await asyncio.to_thread(render_timetable, timetable, event_name=event_name,
+                                       rooms=rooms)
 
     @staticmethod
     def files(pictures: list[TimetablePicture]) -> list[discord.File]:
@@ -48,7 +52,7 @@ class TimetablePictures:
         channel = self.bot.text_channel(done.guild_id, done.settings.announcements_channel_id)
         if channel is None:
             return None
-        files = self.files(await self.render(done))
+        files = self.files(await self.draw(done.timetable, done.settings.name, done.rooms))
         content = f"The timetable as a picture (version #{done.version.id})."
         old = (await self.bot.posting.posted_messages(guild_id, PICTURE)).get(KEY)
         if old is not None and old[0] == channel.id:
