@@ -617,15 +617,18 @@ class FakeDiscord:
         name: str,
         *,
         bot_permissions: int = Perm.BOT_DEFAULT,
+        everyone_permissions: int = Perm.EVERYONE_DEFAULT,
         channels: Sequence[str] = ("general",),
         system_channel: str | None = None,
     ) -> Guild:
         """The bot is added to another server (its owner accepted the invite): the guild with
-        an owner, the bot's managed role and member and text ``channels`` (``system_channel``
-        names Discord's notice channel), sent to the connected client as Discord does after
-        READY, one GUILD_CREATE (discord.py then calls ``on_guild_join``)."""
+        an owner, the bot's managed role and member, @everyone's permissions, and text
+        ``channels`` (``system_channel`` names Discord's notice channel), sent to the connected
+        client as Discord does after READY, one GUILD_CREATE (discord.py then calls
+        ``on_guild_join``)."""
         owner = self.state.add_user(f"{name}-owner")
         guild = self.state.add_guild(name, owner)
+        guild.everyone.permissions = everyone_permissions
         role = self.state.add_role(
             guild, self.bot_user.username, permissions=bot_permissions, managed=True,
             bot_id=self.bot_user.id,
