@@ -110,7 +110,7 @@ class _Recorder(app_commands.Translator):
 
 async def _tree_texts(commands: Iterable[app_commands.Command | app_commands.Group]
                       ) -> list[TreeText]:
-    client = discord.Client(intents=discord.Intents.none())
+    client = discord.Client(intents=discord.Intents(guilds=True))  # never connected
     tree = app_commands.CommandTree(client)
     recorder = _Recorder()
     for command in commands:

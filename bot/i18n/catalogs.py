@@ -160,7 +160,9 @@ def _fields(text: str) -> set[str] | None:
         return None
 
 
-def _placeholder_problem(m: Message) -> str | None:
+def placeholder_problem(m: Message) -> str | None:
+    """What is wrong with a translation's placeholders: one the text lacks, or, for a text
+    without a count, one missing (a plural form may leave the count out: "one attempt")."""
     if isinstance(m.id, str):
         wanted, forms = _fields(m.id), [m.string]
     else:
@@ -200,7 +202,7 @@ def problems(found: Catalog) -> list[str]:
             elif t.fuzzy:
                 lines.append(f"{code}: marked fuzzy (check it, then remove the flag): "
                              f"{describe(m)}")
-            elif problem := _placeholder_problem(t):
+            elif problem := placeholder_problem(t):
                 lines.append(f"{code}: {describe(m)}: {problem}")
         lines += [f"{code}: translation of a text no longer used: {describe(m)}"
                   for key, m in have.items() if key not in wanted]
