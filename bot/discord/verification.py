@@ -119,6 +119,5 @@ async def code_required(interaction: discord.Interaction[SchedulerBot], on: bool
     s = await interaction.client.service.update_settings(guild_id, actor,
                                                          verification_required=on)
     t = language_for(interaction)
-    await say(interaction, t.gettext("Attendees must now verify to take part.")
-              if s.verification_required
-              else t.gettext("Attendees can now take part without verifying."))
+    await say(interaction, t.gettext("Verification required: on.") if s.verification_required
+              else t.gettext("Verification required: off."))
