@@ -89,6 +89,9 @@ class SessionView:
     my_level: int
     interested: int
     allowed_slot_ids: tuple[int, ...] | None  # None: any slot
+    cohosts: tuple[int, ...] = ()  # hosts besides the proposer
+    length: int = 1  # consecutive slots it takes
+    track: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,3 +272,21 @@ class MySchedule(PublishedView):
     """Everything /myschedule shows, read in one transaction: the view and the itinerary."""
 
     items: tuple[ItineraryItem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Pin:
+    """A session pinned by the organisers; `slot` None: not pinned (any more)."""
+    session_id: int
+    title: str
+    slot: SlotView | None
+    room: RoomView | None  # None: any free room
+
+
+@dataclass(frozen=True, slots=True)
+class SessionScheduling:
+    """What the scheduler is told about one session besides interest."""
+    session: SessionView
+    pin: Pin | None
+    allowed: tuple[SlotView, ...]  # the hosts' availability; () any slot
+    not_in_parallel: tuple[int, ...]  # sessions it must not run beside
