@@ -236,8 +236,10 @@ class ConstraintRules(RulesBase):
                     start, end = s.start.astimezone(tz), s.end.astimezone(tz)
                     found.append((s.id, f"Slot #{s.id}: {start:%a %d %b %H:%M}–{end:%H:%M}"
                                   + (f" · {s.label}" if s.label else "")))
-            return [(i, words[:100]) for i, words in found
-                    if needle in words.casefold() or needle == str(i)][:CHOICES]
+            exact = [(i, w) for i, w in found if needle == str(i)]  # its number first
+            return [(i, words[:100]) for i, words in exact + [
+                (i, w) for i, w in found if needle in w.casefold() and needle != str(i)]
+            ][:CHOICES]
         return await self.db.read(tx)
 
 
