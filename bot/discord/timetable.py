@@ -11,6 +11,7 @@ from discord import app_commands
 from bot.discord import embeds
 from bot.discord.checks import admin_actor
 from bot.discord.errors import say
+from bot.discord.options import any_slot_choices, day_choices, room_choices
 from bot.discord.pages import Page, show_pages
 from bot.event.errors import InvalidInput
 from bot.event.models import RoomView, SlotView, TimetableView
@@ -36,6 +37,7 @@ async def day_add(interaction: discord.Interaction[SchedulerBot], date: str,
 
 
 @day.command(name="remove", description="Remove a day and its slots")
+@app_commands.autocomplete(day=day_choices)
 async def day_remove(interaction: discord.Interaction[SchedulerBot], day: int,
                      force: bool = False) -> None:
     guild_id, actor = await admin_actor(interaction)
@@ -44,6 +46,7 @@ async def day_remove(interaction: discord.Interaction[SchedulerBot], day: int,
 
 
 @slot.command(name="add", description="Add a slot or break (times HH:MM, local)")
+@app_commands.autocomplete(day=day_choices)
 async def slot_add(interaction: discord.Interaction[SchedulerBot], day: int, start: str,
                    end: str, is_break: bool = False, label: str | None = None) -> None:
     guild_id, actor = await admin_actor(interaction)
@@ -55,6 +58,7 @@ async def slot_add(interaction: discord.Interaction[SchedulerBot], day: int, sta
 
 
 @slot.command(name="remove", description="Remove a slot or break")
+@app_commands.autocomplete(slot=any_slot_choices)
 async def slot_remove(interaction: discord.Interaction[SchedulerBot], slot: int,
                       force: bool = False) -> None:
     guild_id, actor = await admin_actor(interaction)
@@ -63,6 +67,7 @@ async def slot_remove(interaction: discord.Interaction[SchedulerBot], slot: int,
 
 
 @slot.command(name="lock", description="Keep this slot's sessions in place on re-runs")
+@app_commands.autocomplete(slot=any_slot_choices)
 async def slot_lock(interaction: discord.Interaction[SchedulerBot], slot: int) -> None:
     guild_id, actor = await admin_actor(interaction)
     s = await interaction.client.service.lock_slot(guild_id, actor, slot)
@@ -70,6 +75,7 @@ async def slot_lock(interaction: discord.Interaction[SchedulerBot], slot: int) -
 
 
 @slot.command(name="unlock", description="Let the scheduler move this slot's sessions")
+@app_commands.autocomplete(slot=any_slot_choices)
 async def slot_unlock(interaction: discord.Interaction[SchedulerBot], slot: int) -> None:
     guild_id, actor = await admin_actor(interaction)
     s = await interaction.client.service.unlock_slot(guild_id, actor, slot)
@@ -87,6 +93,7 @@ async def room_add(interaction: discord.Interaction[SchedulerBot],
 
 
 @room.command(name="remove", description="Remove a room")
+@app_commands.autocomplete(room=room_choices)
 async def room_remove(interaction: discord.Interaction[SchedulerBot], room: int,
                       force: bool = False) -> None:
     guild_id, actor = await admin_actor(interaction)
@@ -96,6 +103,7 @@ async def room_remove(interaction: discord.Interaction[SchedulerBot], room: int,
 
 @room.command(name="voice", description="The voice or stage channel where a room's sessions "
                                         "happen (leave out to clear)")
+@app_commands.autocomplete(room=room_choices)
 async def room_voice(interaction: discord.Interaction[SchedulerBot], room: int,
                      channel: discord.VoiceChannel | discord.StageChannel | None = None
                      ) -> None:

@@ -39,25 +39,33 @@ def _running(row: Row) -> None:
 
 class ConstraintRules(RulesBase):
     async def set_cohosts(self, guild_id: int, actor: Actor, session_id: int,
-                          user_ids: list[int]) -> SessionView:
-        """The session's co-hosts, replacing the ones before (proposer or admin); [] removes
-        them. Co-hosts count as hosts: the scheduler never puts them in two places at once."""
+                          user_ids: list[int] | None = None, *, add: list[int] = (),
+                          remove: list[int] = ()) -> SessionView:
+        """The session's co-hosts (proposer or admin): `user_ids` replaces them ([] removes
+        them all), or `add` and `remove` change them. Co-hosts count as hosts: the scheduler
+        never puts them in two places at once."""
         guild_id = check_id(guild_id, "server")
         check_actor(actor)
         session_id = check_id(session_id, "session")
-        if not isinstance(user_ids, list | tuple):
-            raise InvalidInput("The co-hosts must be a list of users.")
-        ids = sorted({check_id(u, "user") for u in user_ids})
-        if len(ids) > MAX_COHOSTS:
-            raise InvalidInput(f"A session has at most {MAX_COHOSTS} co-hosts.")
+        for given in (user_ids, add, remove):
+            if given is not None and not isinstance(given, list | tuple):
+                raise InvalidInput("The co-hosts must be a list of users.")
+        whole = None if user_ids is None else {check_id(u, "user") for u in user_ids}
+        plus = {check_id(u, "user") for u in add}
+        minus = {check_id(u, "user") for u in remove}
 
         async def tx(conn: Tx) -> SessionView:
             await enter(conn, guild_id, actor)
             row = await visible_session(conn, guild_id, session_id, actor)
             own_or_admin(row, actor, "change the hosts of")
             _running(row)
+            now = set((await constraints.hosts_of(conn, guild_id, [session_id])).get(
+                session_id, ())) if whole is None else whole
+            ids = sorted((now | plus) - minus)
             if row["owner_id"] in ids:
                 raise InvalidInput("The proposer hosts the session already; name the others.")
+            if len(ids) > MAX_COHOSTS:
+                raise InvalidInput(f"A session has at most {MAX_COHOSTS} co-hosts.")
             await constraints.set_hosts(conn, guild_id, session_id, ids)
             return await session_view(conn, guild_id, session_id, actor.user_id)
         return await self.db.write(tx, guild=guild_id)
@@ -206,14 +214,14 @@ class ConstraintRules(RulesBase):
     # ------------------------------------------------------------------ autocomplete
 
     async def timetable_choices(self, guild_id: int, actor: Actor,
-                                kind: Literal["day", "slot", "room"], typed: str
+                                kind: Literal["day", "slot", "any-slot", "room"], typed: str
                                 ) -> list[tuple[int, str]]:
-        """(id, words) of the first `CHOICES` days, slots (breaks left out) or rooms whose
-        words contain what the user typed (any case), or whose number it is, for
-        autocomplete. Times are the event's local times."""
+        """(id, words) of the first `CHOICES` days, slots (breaks too for "any-slot") or rooms
+        whose words contain what the user typed (any case), or whose number it is (first),
+        for autocomplete. Times are the event's local times."""
         guild_id = check_id(guild_id, "server")
         check_actor(actor)
-        if kind not in ("day", "slot", "room"):
+        if kind not in ("day", "slot", "any-slot", "room"):
             raise InvalidInput("Choose days, slots or rooms.")
         needle = str(typed).casefold().strip().lstrip("#")
 
@@ -230,11 +238,12 @@ class ConstraintRules(RulesBase):
             else:
                 found = []
                 for r in await timetable.slots(conn, guild_id):
-                    if r["is_break"]:
+                    if r["is_break"] and kind == "slot":
                         continue
                     s = views.slot(r)
                     start, end = s.start.astimezone(tz), s.end.astimezone(tz)
                     found.append((s.id, f"Slot #{s.id}: {start:%a %d %b %H:%M}–{end:%H:%M}"
+                                  + (" · break" if s.is_break else "")
                                   + (f" · {s.label}" if s.label else "")))
             exact = [(i, w) for i, w in found if needle == str(i)]  # its number first
             return [(i, words[:100]) for i, words in exact + [

@@ -34,6 +34,9 @@ async def test_constraints_reach_the_engine(event):
     a, b, tt, slots, _ = await _world(event)
     s = await event.set_cohosts(GUILD, ALICE, a.id, [CAROL.user_id, BOB.user_id])
     assert s.cohosts == (BOB.user_id, CAROL.user_id)
+    s = await event.set_cohosts(GUILD, ALICE, a.id, add=[14], remove=[CAROL.user_id])
+    assert s.cohosts == (BOB.user_id, 14)
+    s = await event.set_cohosts(GUILD, ALICE, a.id, add=[CAROL.user_id], remove=[14])
     assert (await event.set_length(GUILD, ADMIN, a.id, 2)).length == 2
     assert (await event.set_track(GUILD, ADMIN, b.id, "  Security  ")).track == "Security"
     assert await event.set_not_in_parallel(GUILD, ADMIN, b.id, a.id) == ("Beta", "Alpha")
@@ -168,6 +171,8 @@ async def test_choices_for_days_slots_and_rooms(event):
     first = tt.days[0].slots[0]
     local = first.start.astimezone(__import__("zoneinfo").ZoneInfo("Europe/Brussels"))
     assert f"{local:%H:%M}" in dict(slots)[first.id]
+    everything = await event.timetable_choices(GUILD, ALICE, "any-slot", "break")
+    assert [i for i, _ in everything] == [s.id for d in tt.days for s in d.slots if s.is_break]
     with pytest.raises(InvalidInput):
         await event.timetable_choices(GUILD, ALICE, "session", "")
 
