@@ -89,6 +89,8 @@ def _many(kind: str):
         kept = [p.strip().lstrip("#") for p in head.split(",") if p.strip()]
         out = []
         for i, words in await _frame_choices(interaction, kind, last.strip()):
+            if str(i) in kept:
+                continue
             value = ", ".join([*kept, str(i)])
             if len(value) > 100:
                 break
