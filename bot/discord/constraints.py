@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
 
 session = app_commands.Group(name="session", description="How your session is scheduled",
-                             guild_only=True)
+                             guild_only=True,
+                             allowed_contexts=app_commands.AppCommandContext(guild=True))
 admin_session = app_commands.Group(name="session", description="How a session is scheduled")
 
 

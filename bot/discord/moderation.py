@@ -30,14 +30,15 @@ proposal = app_commands.Group(name="proposal", description="Proposals waiting fo
 
 
 async def decide(interaction: discord.Interaction[SchedulerBot], sid: int, approve: bool,
-                 reason: str | None) -> SessionView:
-    """Approve or reject (an organiser); the reason checked like every text."""
+                 reason: str | None) -> tuple[SessionView, str | None]:
+    """Approve or reject (an organiser); the reason checked like every text, as it will be
+    sent."""
     guild_id, actor = await admin_actor(interaction)
     reason = clean_description(reason, field="reason", limit=REASON_MAX) if reason else None
     service = interaction.client.service
     if approve:
-        return await service.approve(guild_id, actor, sid)
-    return await service.reject(guild_id, actor, sid)
+        return await service.approve(guild_id, actor, sid), reason
+    return await service.reject(guild_id, actor, sid), reason
 
 
 async def after_decision(interaction: discord.Interaction[SchedulerBot], s: SessionView,
@@ -74,7 +75,7 @@ def _verb(approved: bool) -> str:
 @app_commands.autocomplete(session=pending_sessions)
 async def approve(interaction: discord.Interaction[SchedulerBot], session: str,
                   reason: app_commands.Range[str, 1, REASON_MAX] | None = None) -> None:
-    await _decided(interaction, session_id(session), True, reason)
+    await _decided(interaction, session, True, reason)
 
 
 @proposal.command(name="reject", description="Refuse a pending proposal")
@@ -83,12 +84,13 @@ async def approve(interaction: discord.Interaction[SchedulerBot], session: str,
 @app_commands.autocomplete(session=pending_sessions)
 async def reject(interaction: discord.Interaction[SchedulerBot], session: str,
                  reason: app_commands.Range[str, 1, REASON_MAX] | None = None) -> None:
-    await _decided(interaction, session_id(session), False, reason)
+    await _decided(interaction, session, False, reason)
 
 
-async def _decided(interaction: discord.Interaction[SchedulerBot], sid: int, approved: bool,
-                   reason: str | None) -> None:
-    s = await decide(interaction, sid, approved, reason)
+async def _decided(interaction: discord.Interaction[SchedulerBot], session: str,
+                   approved: bool, reason: str | None) -> None:
+    await admin_actor(interaction)  # a member hears that first, whatever they typed
+    s, reason = await decide(interaction, session_id(session), approved, reason)
     await say(interaction, f"{_verb(approved)} **{embeds.literal(s.title)}** (#{s.id}).")
     await after_decision(interaction, s, approved, reason)
 
@@ -171,7 +173,7 @@ class Queue(discord.ui.View):
         if sid is None:
             await self._show(interaction, self.page)
             return
-        s = await decide(interaction, sid, approved, reason)
+        s, reason = await decide(interaction, sid, approved, reason)
         await self._show(interaction, self.page,
                          f"{_verb(approved)} **{embeds.literal(s.title)}** (#{s.id}).")
         await after_decision(interaction, s, approved, reason)
