@@ -149,6 +149,13 @@ class SchedulingRules(RulesBase):
                 else await _as_published(conn, guild_id, after, before, slot_rows))
         return await self._admin_write(guild_id, actor, fn)
 
+    async def engine_instance(self, guild_id: int, actor: Actor) -> Instance:
+        """The engine's input for the event as it stands (admins), what a run would solve:
+        for the offline CLI (`session-scheduler export-instance`, then `solve`)."""
+        guild_id = check_id(guild_id, "server")
+        require_admin(check_actor(actor))
+        return await self.db.read(lambda conn: snapshot(conn, guild_id))
+
     # ------------------------------------------------------------------------------ queries
 
     async def published_timetable(self, guild_id: int, actor: Actor) -> PublishedTimetable:
