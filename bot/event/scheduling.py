@@ -406,6 +406,11 @@ async def _still_fitting(conn: Tx, guild_id: int, result: Result, instance: Inst
     left_out: list[dict] = []
     taken: set[tuple[int, int]] = set()
     owners: set[tuple[int, int]] = set()  # (slot, host)
+    apart: dict[int, set[int]] = {}
+    for a, b in await constraints.not_in_parallel(conn, guild_id):
+        apart.setdefault(a, set()).add(b)
+        apart.setdefault(b, set()).add(a)
+    in_slot: dict[int, set[int]] = {}  # slot → sessions kept there
 
     def out(sid: int, reason: str) -> None:
         left_out.append({"session_id": sid, "reason": reason})
@@ -429,6 +434,8 @@ async def _still_fitting(conn: Tx, guild_id: int, result: Result, instance: Inst
             out(sid, "its hosts or the organisers limited it to other slots during the run")
         elif any((sl, host) in owners for host in public[sid]):
             out(sid, "one of its hosts has another session in that slot now")
+        elif apart.get(sid, set()) & in_slot.get(sl, set()):
+            out(sid, "the organisers keep it apart from another session in that slot now")
         else:
             if rm not in rooms or (sl, rm) in taken:
                 free = sorted((cap, r) for r, cap in rooms.items() if (sl, r) not in taken)
@@ -439,6 +446,7 @@ async def _still_fitting(conn: Tx, guild_id: int, result: Result, instance: Inst
                 rm = free[-1][1]  # the largest free room
             taken.add((sl, rm))
             owners.update((sl, host) for host in public[sid])
+            in_slot.setdefault(sl, set()).add(sid)
             placed.append((sid, sl, rm, a.expected_attendance))
     return placed, left_out
 
