@@ -204,6 +204,11 @@ class Entry:
     #: Withdrawn since this version was computed: only in layouts made to compare versions,
     #: so that the change is listed and the people who wanted it are told.
     withdrawn: bool = False
+    cohosts: tuple[int, ...] = ()  # hosts besides the proposer
+
+    def hosted_by(self, user_id: int | None) -> bool:
+        """Whether the user presents it (its proposer or a co-host)."""
+        return user_id is not None and (user_id == self.owner_id or user_id in self.cohosts)
 
 
 @dataclass(frozen=True, slots=True)

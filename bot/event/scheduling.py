@@ -490,14 +490,17 @@ async def _entries_by_slot(conn: Tx, version_id: int,
     marked: what comparing it with a new version needs, once (a session withdrawn before the
     version was published was told of then)."""
     by_slot: dict[int, list[Entry]] = {}
-    for p in await schedules.placements(conn, version_id):
+    placed = await schedules.placements(conn, version_id)
+    cohosts = await constraints.hosts_of_sessions(conn, [p["session_id"] for p in placed])
+    for p in placed:
         gone = p["status"] == "withdrawn"
         if gone and (withdrawn_since is None or p["updated_at"] <= withdrawn_since):
             continue
         by_slot.setdefault(p["slot_id"], []).append(Entry(
             session_id=p["session_id"], title=p["title"], owner_id=p["owner_id"],
             room_id=p["room_id"], room_name=p["room_name"],
-            expected_attendance=p["expected_attendance"], withdrawn=gone))
+            expected_attendance=p["expected_attendance"], withdrawn=gone,
+            cohosts=tuple(cohosts.get(p["session_id"], ()))))
     return by_slot
 
 
@@ -536,17 +539,15 @@ async def _itinerary(conn: Tx, guild_id: int, user_id: int, slot_rows: list[Row]
     """Per slot: the session the user presents (or co-hosts) there, else their highest level
     (ties: the larger expected audience), and the others they rated, best first."""
     mine = await sessions.levels_of(conn, guild_id, user_id)
-    hosted = set(await constraints.hosted_by(conn, guild_id, user_id))
     items = []
     for s in slot_rows:
         if s["is_break"]:
             continue
         ranked = sorted(
             by_slot.get(s["id"], ()),
-            key=lambda e: (e.owner_id != user_id and e.session_id not in hosted,
-                           -mine.get(e.session_id, 0), -e.expected_attendance, e.session_id))
-        ranked = [e for e in ranked if e.owner_id == user_id or e.session_id in hosted
-                  or mine.get(e.session_id, 0) > 0]
+            key=lambda e: (not e.hosted_by(user_id), -mine.get(e.session_id, 0),
+                           -e.expected_attendance, e.session_id))
+        ranked = [e for e in ranked if e.hosted_by(user_id) or mine.get(e.session_id, 0) > 0]
         expected = ranked[0] if ranked else None
         items.append(ItineraryItem(
             slot=views.slot(s), expected=expected,

@@ -30,6 +30,18 @@ async def hosts_of(conn: Tx, guild_id: int, session_ids: list[int] | None = None
     return out
 
 
+async def hosts_of_sessions(conn: Tx, session_ids: list[int]) -> dict[int, list[int]]:
+    """session id → its co-hosts, for sessions the caller has read from its own guild."""
+    out: dict[int, list[int]] = {}
+    for i in range(0, len(session_ids), CHUNK):
+        chunk = session_ids[i:i + CHUNK]
+        for r in await conn.fetchall(
+                "SELECT session_id, user_id FROM session_hosts WHERE session_id IN "
+                f"({','.join('?' * len(chunk))}) ORDER BY session_id, user_id", chunk):
+            out.setdefault(r["session_id"], []).append(r["user_id"])
+    return out
+
+
 async def set_hosts(conn: Tx, guild_id: int, session_id: int, user_ids: list[int]) -> None:
     await conn.execute("DELETE FROM session_hosts WHERE guild_id = ? AND session_id = ?",
                        (guild_id, session_id))
@@ -37,13 +49,6 @@ async def set_hosts(conn: Tx, guild_id: int, session_id: int, user_ids: list[int
         await conn.executemany(
             "INSERT INTO session_hosts (guild_id, session_id, user_id) VALUES (?, ?, ?)",
             [(guild_id, session_id, u) for u in user_ids])
-
-
-async def hosted_by(conn: Tx, guild_id: int, user_id: int) -> list[int]:
-    """The sessions the user co-hosts."""
-    rows = await conn.fetchall("SELECT session_id FROM session_hosts WHERE guild_id = ? AND "
-                               "user_id = ? ORDER BY session_id", (guild_id, user_id))
-    return [r["session_id"] for r in rows]
 
 
 # ---------------------------------------------------------------------- not in parallel

@@ -209,3 +209,32 @@ async def test_exported_constraints_import_back(event):
     doc["format_version"] = 2
     await event.import_event_json(GUILD, ADMIN, json.dumps(doc))
     assert (await _instance(event)).not_in_parallel == []
+
+
+def test_a_cohost_is_told_and_explained_as_a_host():
+    """Pure: a co-host's clash says they present the session; a move of it tells them as it
+    tells its proposer, and a withdrawal tells neither."""
+    from dataclasses import replace
+
+    from bot.event.changes import local_time, moves, notices
+    from bot.event.explain import clashes
+    from bot.event.models import PublishedDay, PublishedSlot, PublishedTimetable
+    from tests.bot.timetables import build
+
+    me = 77
+    tt = build(days=1, slots_per_day=2, rooms=3, break_after=None)
+    day = tt.days[0]
+    first = PublishedSlot(day.slots[0].slot, tuple(
+        replace(e, cohosts=(me,)) if e.session_id == 3 else e for e in day.slots[0].entries))
+    mine = PublishedTimetable(1, tt.timezone, (PublishedDay(day.date, day.label,
+                                                            (first, day.slots[1])),))
+    (c,) = clashes(mine, {1: 100}, local_time("Europe/Brussels"), user_id=me)
+    assert "You present “Session 3”" in c.text
+    # session 3 moves to the second slot in a new version
+    second = PublishedSlot(day.slots[1].slot, (
+        *(e for e in first.entries if e.session_id == 3),))
+    new = PublishedTimetable(2, tt.timezone, (PublishedDay(day.date, day.label, (
+        PublishedSlot(day.slots[0].slot, ()), second)),))
+    told = {n.user_id: [i.reason for i in n.items]
+            for n in notices(moves(mine, new), {})}
+    assert told[me] == ["proposer"] and told[1003] == ["proposer"]
