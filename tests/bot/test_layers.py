@@ -11,6 +11,7 @@ FORBIDDEN = {
     "event": ("discord", "bot.discord"),
     "jobs": ("discord", "bot.discord"),
     "render": ("discord", "bot.discord"),
+    "i18n": ("discord", "bot.discord", "bot.event", "bot.storage", "bot.jobs", "bot.render"),
 }
 
 
