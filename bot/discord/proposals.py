@@ -72,7 +72,7 @@ async def post_session(bot: SchedulerBot, settings: EventSettings,
 
 
 async def show_session(interaction: discord.Interaction[SchedulerBot], s: SessionView, *,
-                organiser: bool) -> None:
+                       organiser: bool) -> None:
     """After a command's answer: the session's post brought up to date. The command has
     succeeded, so a failure here is logged, never answered as a failure of the command; an
     organiser is told in plain words (a proposer could do nothing about it)."""
