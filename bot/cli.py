@@ -13,10 +13,13 @@ from scheduler_core.cli import add_commands, dispatch
 
 
 def add_bot_commands(subparsers) -> None:
-    """Register the bot's own subcommands: `run` (bot.runner)."""
+    """Register the bot's own subcommands: `run` (bot.runner), `export-instance`
+    (bot.export_instance)."""
+    from bot.export_instance import add_export_instance_command
     from bot.runner import add_run_command
 
     add_run_command(subparsers)
+    add_export_instance_command(subparsers)
 
 
 def build_parser() -> argparse.ArgumentParser:

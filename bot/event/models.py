@@ -89,6 +89,9 @@ class SessionView:
     my_level: int
     interested: int
     allowed_slot_ids: tuple[int, ...] | None  # None: any slot
+    cohosts: tuple[int, ...] = ()  # hosts besides the proposer
+    length: int = 1  # consecutive slots it takes
+    track: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +209,11 @@ class Entry:
     #: Withdrawn since this version was computed: only in layouts made to compare versions,
     #: so that the change is listed and the people who wanted it are told.
     withdrawn: bool = False
+    cohosts: tuple[int, ...] = ()  # hosts besides the proposer
+
+    def hosted_by(self, user_id: int | None) -> bool:
+        """Whether the user presents it (its proposer or a co-host)."""
+        return user_id is not None and (user_id == self.owner_id or user_id in self.cohosts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,3 +290,21 @@ class MySchedule(PublishedView):
     #: Sessions that were in the reader's itinerary in a version published before (or before
     #: they were withdrawn) and are not now, where they were: the calendar file cancels them.
     left: tuple[ItineraryItem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Pin:
+    """A session pinned by the organisers; `slot` None: not pinned (any more)."""
+    session_id: int
+    title: str
+    slot: SlotView | None
+    room: RoomView | None  # None: any free room
+
+
+@dataclass(frozen=True, slots=True)
+class SessionScheduling:
+    """What the scheduler is told about one session besides interest."""
+    session: SessionView
+    pin: Pin | None
+    allowed: tuple[SlotView, ...]  # the hosts' availability; () any slot
+    not_in_parallel: tuple[int, ...]  # sessions it must not run beside

@@ -15,6 +15,7 @@ together.
 
 from __future__ import annotations
 
+from bot.event.constraints import ConstraintRules
 from bot.event.reminders import ReminderRules
 from bot.event.scheduling import SchedulingRules
 from bot.event.sessions import SessionRules
@@ -24,5 +25,5 @@ from bot.event.transfer import TransferRules
 
 
 class EventService(SettingsRules, SessionRules, TimetableRules, TransferRules, SchedulingRules,
-                   ReminderRules):
+                   ReminderRules, ConstraintRules):
     """The rules of one bot process over one database (any number of guilds)."""
