@@ -26,6 +26,7 @@ from bot.event.errors import EventError
 from bot.event.models import SYSTEM, PublishedTimetable
 from bot.event.times import zone
 from bot.jobs.timed import TimedJobs
+from bot.shards import in_guild
 from bot.storage.posting import PostingStore
 
 log = logging.getLogger(__name__)
@@ -59,10 +60,11 @@ class Announcer(TimedJobs):
         super().__init__(clock)
         self.sent = 0  # how many this process sent
 
-    async def start(self) -> None:
+    async def start(self, guild_ids: list[int]) -> None:
+        """Arm the announcements of these guilds (those whose shard this process runs)."""
         self.scheduler.start()
         try:
-            for guild_id in await self.posting.published_guilds():
+            for guild_id in guild_ids:
                 await self.rebuild(guild_id)
         finally:
             self.started.set()
@@ -92,17 +94,22 @@ class Announcer(TimedJobs):
                       ) -> list[Planned]:
         """Re-arm the guild's jobs (from `tt` when given, the published timetable); fire at
         once those due within the catch-up window. Returns the announcements fired now."""
-        self.drop(f"{guild_id}:")
-        fired = []
-        for p in await self.plan(guild_id, tt):
-            if self.arm(p.job_id, p.at, self.fire, p, grace_seconds=max(60, self.catch_up)):
-                continue
-            if self.clock() - p.at <= self.catch_up and await self.fire(p):
-                fired.append(p)
-        return fired
+        with in_guild(guild_id):
+            self.drop(f"{guild_id}:")
+            fired = []
+            for p in await self.plan(guild_id, tt):
+                if self.arm(p.job_id, p.at, self.fire, p, grace_seconds=max(60, self.catch_up)):
+                    continue
+                if self.clock() - p.at <= self.catch_up and await self.fire(p):
+                    fired.append(p)
+            return fired
 
     async def fire(self, p: Planned) -> bool:
         """Send one announcement unless it was already sent (by this or an earlier process)."""
+        with in_guild(p.guild_id):
+            return await self._fire(p)
+
+    async def _fire(self, p: Planned) -> bool:
         if not await self.posting.claim_announcement(p.guild_id, p.key, p.kind):
             return False
         try:
@@ -117,6 +124,7 @@ class Announcer(TimedJobs):
             await self.posting.release_announcement(p.guild_id, p.key, p.kind)
             return False
         self.sent += 1
+        log.info("sent the %s announcement %s", p.kind, p.job_id)
         return True
 
 

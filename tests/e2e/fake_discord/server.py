@@ -425,7 +425,7 @@ class FakeDiscord:
     async def drop_gateway(self, code: int = 4000, *, shard: int = 0) -> None:
         """Close the gateway socket of shard `shard` with a resumable code: the client RESUMEs
         at ``resume_gateway_url`` and gets the events it missed replayed."""
-        session = self._live_session(shard)
+        session = self._live_or_fail(shard)
         conn = session.connection
         assert conn is not None
         self._detach(session)
@@ -433,7 +433,7 @@ class FakeDiscord:
 
     async def invalidate_session(self, *, shard: int = 0) -> None:
         """Send op 9 (not resumable) on shard `shard`: the client must IDENTIFY again."""
-        session = self._live_session(shard)
+        session = self._live_or_fail(shard)
         conn = session.connection
         assert conn is not None
         self._detach(session)
@@ -442,7 +442,7 @@ class FakeDiscord:
 
     async def request_reconnect(self, *, shard: int = 0) -> None:
         """Send op 7 on shard `shard`: the client closes and RESUMEs."""
-        session = self._live_session(shard)
+        session = self._live_or_fail(shard)
         conn = session.connection
         assert conn is not None
         self._detach(session)
@@ -450,7 +450,7 @@ class FakeDiscord:
 
     async def wait_live(self, timeout: float = 10.0, *, shard: int = 0) -> None:
         """Wait until a session of shard `shard` is attached again (READY or RESUMED written)."""
-        await self.wait_until(lambda: self._find_live(shard), timeout, f"shard {shard} live")
+        await self.wait_until(lambda: self.live_session(shard), timeout, f"shard {shard} live")
 
     @property
     def session(self) -> Session | None:
@@ -485,13 +485,14 @@ class FakeDiscord:
             return None
         return first_written([s.dispatch(event, data) for s in targets])
 
-    def _live_session(self, shard: int) -> Session:
-        found = self._find_live(shard)
+    def _live_or_fail(self, shard: int) -> Session:
+        found = self.live_session(shard)
         if found is None:
             raise AssertionError(f"no client is connected to the stand-in gateway (shard {shard})")
         return found
 
-    def _find_live(self, shard: int) -> Session | None:
+    def live_session(self, shard: int = 0) -> Session | None:
+        """The newest session of shard `shard` that is connected (READY or RESUMED written)."""
         live = [s for s in self.sessions if s.live and s.shard_id == shard]
         return live[-1] if live else None
 
