@@ -286,6 +286,7 @@ async def test_sigterm_closes_the_gateway_and_the_database_and_exits_0(tmp_path:
     assert 1006 not in fake.gateway_closes  # close frames, not dropped connections
     assert ("[shard 0/1] " if shard_count == 1 else "[shard 0-1/2] ") in log
     assert fake.token not in log
+    assert "voice" not in log  # the bot uses no voice: discord.py's warnings about it are noise
 
 
 async def test_too_few_shards_for_discord_is_said_plainly(tmp_path: Path) -> None:
