@@ -10,7 +10,7 @@ import logging
 import pytest
 
 from bot.config import ConfigError, load_settings
-from bot.shards import Shards, ShardFilter, enter_guild, format_shards, in_guild, parse_shards
+from bot.shards import ShardFilter, Shards, enter_guild, format_shards, in_guild, parse_shards
 
 PG = "postgresql://bot@db.example/ev"
 

@@ -181,12 +181,12 @@ def test_each_shard_on_postgresql_runs_in_one_process(postgres) -> None:
         with instance_lock(url, shards=Shards((1,), 2)) as beside:
             assert beside
             with pytest.raises(AlreadyRunning, match=r"\(session-scheduler pid \d+ shards 1 "
-                                                     r"of 2\) runs shard 1 of 2"):
-                with instance_lock(url, shards=Shards((1,), 2)):
-                    pass
-            with pytest.raises(AlreadyRunning, match="in 2 shards, this one in 3"):
-                with instance_lock(url, shards=Shards((2,), 3)):
-                    pass
+                                                     r"of 2\) runs shard 1 of 2"), \
+                    instance_lock(url, shards=Shards((1,), 2)):
+                pass
+            with pytest.raises(AlreadyRunning, match="in 2 shards, this one in 3"), \
+                    instance_lock(url, shards=Shards((2,), 3)):
+                pass
         with pytest.raises(AlreadyRunning, match="runs shard 0 of 2 on this database"), \
                 instance_lock(url, shards=Shards((0, 1), 2)):
             pass
