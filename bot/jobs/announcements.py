@@ -13,6 +13,7 @@ announcement.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -25,15 +26,16 @@ from bot.event import EventService
 from bot.event.errors import EventError
 from bot.event.models import SYSTEM, PublishedTimetable
 from bot.event.times import zone
-from bot.jobs.timed import TimedJobs
+from bot.jobs.timed import TimedJobs, nonce
 from bot.shards import in_guild
 from bot.storage.posting import PostingStore
 
 log = logging.getLogger(__name__)
 
-# send(guild_id, kind, payload) posts one announcement; payload is a PublishedSlot ("up-next")
-# or a PublishedDay ("agenda"). It returns False when there is nowhere to post.
-Sender = Callable[[int, str, Any], Awaitable[bool]]
+# send(guild_id, kind, payload, nonces) posts one announcement, its n-th message with nonces(n);
+# payload is a PublishedSlot ("up-next") or a PublishedDay ("agenda"). It returns False when
+# there is nowhere to post.
+Sender = Callable[[int, str, Any, Callable[[int], str]], Awaitable[bool]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,12 +112,14 @@ class Announcer(TimedJobs):
             return await self._fire(p)
 
     async def _fire(self, p: Planned) -> bool:
-        if not await self.posting.claim_announcement(p.guild_id, p.key, p.kind):
+        if not await self.posting.claim_announcement(p.guild_id, p.key, p.kind, self.holder,
+                                                     self.take_over()):
             return False
         try:
             # the timetable may have changed since the job was armed: send the current one
             fresh = {q.job_id: q for q in await self.plan(p.guild_id)}.get(p.job_id, p)
-            if not await self.send(p.guild_id, p.kind, fresh.payload):
+            if not await self.send(p.guild_id, p.kind, fresh.payload,
+                                   functools.partial(nonce, p.job_id)):
                 await self.posting.release_announcement(p.guild_id, p.key, p.kind)
                 return False
         except Exception:
@@ -123,6 +127,7 @@ class Announcer(TimedJobs):
                           p.job_id)
             await self.posting.release_announcement(p.guild_id, p.key, p.kind)
             return False
+        await self.posting.announcement_sent(p.guild_id, p.key, p.kind)
         self.sent += 1
         log.info("sent the %s announcement %s", p.kind, p.job_id)
         return True

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from bot.event import EventService
 from bot.event.errors import EventError
 from bot.event.models import SYSTEM, DmOutcome, Entry, EventSettings, SlotView
-from bot.jobs.timed import TimedJobs
+from bot.jobs.timed import TimedJobs, nonce
 from bot.shards import in_guild
 from bot.storage.personal import PersonalStore
 
@@ -45,8 +45,8 @@ class Reminder:
         return f"{self.guild_id}:{self.user_id}:{self.slot.id}"
 
 
-# send(reminder, event settings) DMs one reminder and says how it went
-Sender = Callable[[Reminder, EventSettings], Awaitable[DmOutcome]]
+# send(reminder, event settings, nonce) DMs one reminder with that nonce and says how it went
+Sender = Callable[[Reminder, EventSettings, str], Awaitable[DmOutcome]]
 
 
 class Reminders(TimedJobs):
@@ -117,11 +117,12 @@ class Reminders(TimedJobs):
         if r is None:
             return False
         if not await self.store.claim_reminder(r.guild_id, r.user_id, r.slot.id,
-                                               r.entry.session_id):
+                                               r.entry.session_id, self.holder,
+                                               self.take_over()):
             return False
         try:
             settings = await self.service.settings(r.guild_id, SYSTEM)
-            outcome = await self.send(r, settings)
+            outcome = await self.send(r, settings, nonce(r.job_id))
         except Exception:
             log.exception("reminder %s failed", r.job_id)
             outcome = "failed"

@@ -546,6 +546,28 @@ async def test_over_limit_messages_get_discords_error(
     await channel.send(embeds=[discord.Embed(description="x" * 2999)] * 2)  # 5998: taken
 
 
+async def test_an_enforced_nonce_makes_one_message(
+    fake_discord: FakeDiscord, bot: StandInBot
+) -> None:
+    """Discord (Create Message): with `enforce_nonce`, a nonce used by the bot within the
+    past few minutes returns the message made with it, and no new one; a nonce is at most
+    25 characters. discord.py enforces every nonce it is given."""
+    fake = fake_discord
+    channel = bot.get_channel(fake.channel.id)
+    first = await channel.send("up next", nonce="N" * 25)
+    again = await channel.send("up next (retried)", nonce="N" * 25)
+    assert again.id == first.id and again.content == "up next"
+    assert [m["content"] for m in fake.messages_in(fake.channel)] == ["up next"]
+    await channel.send("another", nonce=7)
+    with pytest.raises(discord.HTTPException) as refused:
+        await channel.send("x", nonce="N" * 26)
+    assert refused.value.status == 400 and refused.value.code == 50035
+    fake.nonce_window = 0.0  # once Discord has forgotten the nonce, it makes a new message
+    await channel.send("up next", nonce="N" * 25)
+    assert [m["content"] for m in fake.messages_in(fake.channel)] == [
+        "up next", "another", "up next"]
+
+
 async def test_rate_limits_answer_as_discord_does(
     fake_discord: FakeDiscord, bot: StandInBot
 ) -> None:

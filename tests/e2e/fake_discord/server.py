@@ -299,6 +299,10 @@ class FakeDiscord:
         self.session_starts = 0
         #: Discord refuses a session that would handle more guilds (close code 4011).
         self.max_guilds_per_session = 2500
+        #: How long a message's nonce is enforced (Discord: "the past few minutes"; the
+        #: shortest reading of that), and the bot's nonces: nonce → (when, message id).
+        self.nonce_window = 120.0
+        self._nonces: dict[str, tuple[float, str]] = {}
         #: rate limit key (shard_id % max_concurrency) → when its last IDENTIFY started a session
         self._identified_at: dict[int, float] = {}
         self._connections: list[Connection] = []
@@ -1580,9 +1584,26 @@ class FakeDiscord:
         if channel.type == ChannelType.DM and channel.recipient.id in self.dms_closed:  # type: ignore
             raise DiscordError(403, 50007, "Cannot send messages to this user")
         body = req.json or {}
+        nonce = body.get("nonce")
+        if nonce is not None and not (
+            (isinstance(nonce, str) and len(nonce) <= 25)
+            or (type(nonce) is int and -(2**63) <= nonce < 2**63)
+        ):
+            raise invalid("Must be a string of 25 or fewer characters or an integer.", "nonce")
+        if nonce is not None and body.get("enforce_nonce"):
+            # Discord: checked for uniqueness in the past few minutes; another message by the
+            # same author with the same nonce is returned, and no new message is created
+            made = self._nonces.get(str(nonce))
+            if made is not None and req.at - made[0] <= self.nonce_window:
+                existing = self.state.find_message(made[1])
+                if existing is not None:
+                    return json_response(existing)
         message = self.messages.create(
             channel.id, body, req.files, type=19 if body.get("message_reference") else 0
         )
+        if nonce is not None:
+            message["nonce"] = nonce
+            self._nonces[str(nonce)] = (req.at, message["id"])
         self._record_sent("create", message, body, req.files, req.at)
         return json_response(message)
 
