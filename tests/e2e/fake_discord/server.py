@@ -667,10 +667,18 @@ class FakeDiscord:
         num_shards) picks an id the sharding formula deals to that shard. The sessions of its
         shard get its GUILD_CREATE, as when a bot joins a guild."""
         seeded = self._seed_guild(name, shard)
-        for session in self.sessions:
-            if session.routes(seeded.guild.id):
-                session.dispatch("GUILD_CREATE", self._guild_create(seeded.guild, session))
+        self._joined(seeded.guild)
         return seeded
+
+    def _joined(self, guild: Guild) -> None:
+        """The bot was added to `guild`: one GUILD_CREATE to the sessions of its shard."""
+        for session in self.sessions:
+            if session.routes(guild.id):
+                data = self._guild_create(guild, session)
+                # a server joined, not one coming back: Discord leaves out "unavailable" (sent
+                # false for the servers of READY), which is how discord.py tells the two apart
+                data.pop("unavailable", None)
+                session.dispatch("GUILD_CREATE", data)
 
     def _seed_guild(self, name: str, shard: tuple[int, int] | None) -> SeededGuild:
         owner = self.state.add_user("owner")
@@ -738,7 +746,7 @@ class FakeDiscord:
         """The bot is added to another server (its owner accepted the invite): the guild with
         an owner, the bot's managed role and member, @everyone's permissions, and text
         ``channels`` (``system_channel`` names Discord's notice channel), sent to the connected
-        client as Discord does after READY, one GUILD_CREATE (discord.py then calls
+        sessions of its shard as Discord does after READY, one GUILD_CREATE (discord.py then calls
         ``on_guild_join``)."""
         owner = self.state.add_user(f"{name}-owner")
         guild = self.state.add_guild(name, owner)
@@ -752,12 +760,7 @@ class FakeDiscord:
             made = self.state.add_channel(guild, channel)
             if channel == system_channel:
                 guild.system_channel_id = made.id
-        if self.session is not None:
-            data = self._guild_create(guild)
-            # a server joined, not one coming back: Discord leaves out "unavailable" (sent
-            # false for the servers of READY), which is how discord.py tells the two apart
-            data.pop("unavailable")
-            self.session.dispatch("GUILD_CREATE", data)
+        self._joined(guild)
         return guild
 
     def set_roles(self, member: Member, roles: list[Role]) -> None:
