@@ -19,6 +19,7 @@ from bot.discord.interest import interest_view
 from bot.discord.options import own_sessions, session_id
 from bot.discord.pages import Page, show_pages
 from bot.event.models import EventSettings, SessionView
+from bot.shards import enter_guild
 from bot.storage.posting import SESSION_POST
 
 if TYPE_CHECKING:
@@ -153,6 +154,10 @@ class ProposeModal(discord.ui.Modal, title="Propose a session"):
         super().__init__(timeout=15 * 60)
         if title:
             self.session_title.default = title
+
+    async def interaction_check(self, interaction: discord.Interaction[SchedulerBot]) -> bool:
+        enter_guild(interaction.guild_id)  # the log records of this interaction say its shard
+        return True
 
     async def on_submit(self, interaction: discord.Interaction[SchedulerBot]) -> None:
         await _proposed(interaction, self.session_title.value, self.description.value or "")
