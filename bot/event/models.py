@@ -269,3 +269,34 @@ class MySchedule(PublishedView):
     """Everything /myschedule shows, read in one transaction: the view and the itinerary."""
 
     items: tuple[ItineraryItem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class WebLink:
+    """The links `/myschedule` gives: the event's public page (anyone may have it) and the
+    attendee's private page and feed. `token` is only set when a new one was just made: only
+    its hash is stored, so an existing link cannot be shown again."""
+
+    public_key: str
+    token: str | None
+    made_at: datetime | None  # when the attendee's current link was made; None: they have none
+
+
+@dataclass(frozen=True, slots=True)
+class WebTimetable:
+    """What the web pages and feeds show of one event, read in one transaction: published data
+    only (sessions cancelled since publishing are kept, marked `withdrawn`), and of people
+    only the hosts' display names. With `user_id`, one attendee's itinerary too."""
+
+    guild_id: int
+    event_name: str
+    published_at: datetime
+    timetable: PublishedTimetable
+    hosts: dict[int, str] = field(default_factory=dict)         # session id → host's name
+    descriptions: dict[int, str] = field(default_factory=dict)  # session id → description
+    threads: dict[int, int] = field(default_factory=dict)       # session id → Discord thread
+    tracks: dict[int, str] = field(default_factory=dict)        # session id → its track
+    user_id: int | None = None
+    items: tuple[ItineraryItem, ...] = ()
+    #: sessions the attendee hosts or rated, so a cancelled one is shown to them
+    mine: frozenset[int] = frozenset()

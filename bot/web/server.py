@@ -1,0 +1,238 @@
+"""The web server inside the bot's process (aiohttp.web, which discord.py already brings).
+
+It shares the bot's event loop, so it must never hold it: snapshots are read through the async
+storage, at most a few at a time, one read per page and client burst (a snapshot is reused for
+`cache_seconds`, and requests arriving during a read wait for that read); HTML and iCalendar
+are rendered in a worker thread, once per snapshot. Responses carry a strong ETag (a hash of
+the body) and the Last-Modified of when that body was first served, so polling calendar apps
+get 304s. Every response has the security headers (a CSP without inline script), and every
+failure the same 404 page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.config import WebSettings
+from bot.event import EventService, NotFound
+from bot.event.models import WebTimetable
+from bot.web import pages
+from bot.web.ratelimit import RateLimit, retry_after
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).with_name("static")
+READS_AT_ONCE = 4
+REMEMBERED = 2048  # snapshots, renders and Last-Modified dates kept per kind
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",  # a private page's address never leaves in a Referer
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "geolocation=(), camera=(), microphone=()",
+    "X-Robots-Tag": "noindex",
+}
+ROBOTS = "User-agent: *\nDisallow: /\n"
+
+
+class _Lru(OrderedDict):
+    def remember(self, key: object, value: object) -> None:
+        self[key] = value
+        self.move_to_end(key)
+        while len(self) > REMEMBERED:
+            self.popitem(last=False)
+
+
+class WebServer:
+    """Start with `start()`, stop with `stop()`; `base_url` is where its links point."""
+
+    def __init__(self, service: EventService, settings: WebSettings, *,
+                 cache_seconds: float = 1.0, clock: Callable[[], float] = time.monotonic):
+        self.service = service
+        self.settings = settings
+        self.cache_seconds = cache_seconds
+        self._clock = clock
+        self._limit = RateLimit(settings.requests_per_minute, clock=clock)
+        self._reads = asyncio.Semaphore(READS_AT_ONCE)
+        self._snapshots: _Lru = _Lru()  # (key, token) → (read at, task)
+        self._rendered: _Lru = _Lru()   # url → (snapshot, body)
+        self._first_served: _Lru = _Lru()  # url → (etag, when that body was first served)
+        self._runner: web.AppRunner | None = None
+        self._port = settings.port
+        app = web.Application(middlewares=[self._guard], client_max_size=4096)
+        app.router.add_get("/e/{key}", self._event_page)
+        app.router.add_get("/e/{key}/calendar.ics", self._event_feed)
+        app.router.add_get("/e/{key}/track/{track}.ics", self._track_feed)
+        app.router.add_get("/e/{key}/p/{token}", self._personal_page)
+        app.router.add_get("/e/{key}/p/{token}/calendar.ics", self._personal_feed)
+        app.router.add_get("/robots.txt", self._robots)
+        app.router.add_static("/static", STATIC, show_index=False, follow_symlinks=False)
+        self.app = app
+
+    # -------------------------------------------------------------------------- lifecycle
+
+    async def start(self) -> None:
+        runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
+        await runner.setup()
+        site = web.TCPSite(runner, self.settings.host, self.settings.port)
+        await site.start()
+        self._runner = runner
+        self._port = runner.addresses[0][1]
+        log.info("web pages on %s (listening on %s:%s)", self.base_url, self.settings.host,
+                 self._port)
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    @property
+    def base_url(self) -> str:
+        if self.settings.base_url:
+            return self.settings.base_url
+        host = self.settings.host
+        return f"http://{f'[{host}]' if ':' in host else host}:{self._port}"
+
+    def event_url(self, key: str) -> str:
+        return f"{self.base_url}/e/{key}"
+
+    def personal_url(self, key: str, token: str) -> str:
+        return f"{self.base_url}/e/{key}/p/{token}"
+
+    # ------------------------------------------------------------------------- middleware
+
+    def _client(self, request: web.Request) -> str:
+        if self.settings.behind_proxy:
+            forwarded = request.headers.getall("X-Forwarded-For", [])
+            if forwarded:
+                return forwarded[-1].split(",")[-1].strip()
+        return request.remote or "?"
+
+    @web.middleware
+    async def _guard(self, request: web.Request,
+                     handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+                     ) -> web.StreamResponse:
+        wait = self._limit.take(self._client(request))
+        if wait:
+            response: web.StreamResponse = web.Response(
+                status=429, text="Too many requests: try again in a little while.\n",
+                headers={"Retry-After": retry_after(wait)})
+        else:
+            try:
+                response = await handler(request)
+            except (web.HTTPNotFound, NotFound):
+                response = web.Response(status=404, text=pages.not_found_page(),
+                                        content_type="text/html", charset="utf-8",
+                                        headers={"Cache-Control": "no-store"})
+            except web.HTTPException as e:
+                response = e
+        response.headers.update(SECURITY_HEADERS)
+        if self.base_url.startswith("https://"):
+            response.headers["Strict-Transport-Security"] = "max-age=31536000"
+        return response
+
+    # --------------------------------------------------------------------------- handlers
+
+    async def _event_page(self, request: web.Request) -> web.StreamResponse:
+        key = request.match_info["key"]
+        snap = await self._snapshot(key, None)
+        filters = pages.Filters.of(dict(request.query), snap.timetable, snap.tracks)
+        body = await self._render(request, snap, lambda: pages.event_page(
+            snap, self._base(request), key, filters).encode())
+        return self._respond(request, body, "text/html", private=False)
+
+    async def _event_feed(self, request: web.Request) -> web.StreamResponse:
+        snap = await self._snapshot(request.match_info["key"], None)
+        body = await self._render(request, snap, lambda: pages.event_feed(snap))
+        return self._respond(request, body, "text/calendar", private=False)
+
+    async def _track_feed(self, request: web.Request) -> web.StreamResponse:
+        snap = await self._snapshot(request.match_info["key"], None)
+        track = request.match_info["track"]
+        if track not in set(snap.tracks.values()):
+            raise web.HTTPNotFound()
+        body = await self._render(request, snap, lambda: pages.event_feed(snap, track))
+        return self._respond(request, body, "text/calendar", private=False)
+
+    async def _personal_page(self, request: web.Request) -> web.StreamResponse:
+        key, token = request.match_info["key"], request.match_info["token"]
+        snap = await self._snapshot(key, token)
+        body = await self._render(request, snap, lambda: pages.personal_page(
+            snap, self._base(request), key, token).encode())
+        return self._respond(request, body, "text/html", private=True)
+
+    async def _personal_feed(self, request: web.Request) -> web.StreamResponse:
+        snap = await self._snapshot(request.match_info["key"], request.match_info["token"])
+        body = await self._render(request, snap, lambda: pages.personal_feed(snap))
+        return self._respond(request, body, "text/calendar", private=True)
+
+    async def _robots(self, request: web.Request) -> web.StreamResponse:
+        return web.Response(text=ROBOTS)
+
+    # ---------------------------------------------------------------------------- helpers
+
+    def _base(self, request: web.Request) -> str:
+        """Absolute links (the calendar apps' webcal: ones) start here: the configured base
+        URL, else the address the reader used."""
+        return self.settings.base_url or str(request.url.origin())
+
+    async def _snapshot(self, key: str, token: str | None) -> WebTimetable:
+        """The event's snapshot, read at most once per `cache_seconds` (a re-publish shows
+        after that); readers arriving while it is read wait for the same read."""
+        now = self._clock()
+        hit = self._snapshots.get((key, token))
+        if hit is None or now - hit[0] >= self.cache_seconds:
+            task = asyncio.ensure_future(self._read(key, token))
+            hit = (now, task)
+            self._snapshots.remember((key, token), hit)
+        return await asyncio.shield(hit[1])
+
+    async def _read(self, key: str, token: str | None) -> WebTimetable:
+        async with self._reads:
+            return await self.service.web_timetable(key, token)
+
+    async def _render(self, request: web.Request, snap: WebTimetable,
+                      render: Callable[[], bytes]) -> bytes:
+        """The body for this address, rendered in a worker thread once per snapshot."""
+        url = (request.path_qs, self.settings.base_url or str(request.url.origin()))
+        done = self._rendered.get(url)
+        if done is not None and done[0] is snap:
+            return done[1]
+        body = await asyncio.to_thread(render)
+        self._rendered.remember(url, (snap, body))
+        return body
+
+    def _respond(self, request: web.Request, body: bytes, content_type: str, *,
+                 private: bool) -> web.StreamResponse:
+        """200 with the body, or 304 when the client's copy is current (If-None-Match first;
+        If-Modified-Since only without it, as RFC 9110 says)."""
+        etag = hashlib.sha256(body).hexdigest()[:32]
+        seen = self._first_served.get(request.path_qs)
+        if seen is None or seen[0] != etag:
+            seen = (etag, datetime.fromtimestamp(int(time.time()), UTC))
+            self._first_served.remember(request.path_qs, seen)
+        headers = {"Cache-Control": ("private" if private else "public") + ", no-cache"}
+        if request.if_none_match is not None:
+            fresh = any(tag.value in (etag, "*") for tag in request.if_none_match)
+        else:
+            since = request.if_modified_since
+            fresh = since is not None and seen[1] <= since
+        if fresh:
+            response = web.Response(status=304, headers=headers)
+        else:
+            response = web.Response(body=body, content_type=content_type, charset="utf-8",
+                                    headers=headers)
+        response.etag = etag
+        response.last_modified = seen[1]
+        return response
