@@ -285,8 +285,9 @@ class WebLink:
 @dataclass(frozen=True, slots=True)
 class WebTimetable:
     """What the web pages and feeds show of one event, read in one transaction: published data
-    only (sessions cancelled since publishing are kept, marked `withdrawn`), and of people
-    only the hosts' display names. With `user_id`, one attendee's itinerary too."""
+    only (a withdrawn session that some published version placed stays where it was placed,
+    marked `withdrawn`, so calendars strike it out), and of people only the hosts' display
+    names. With `user_id`, one attendee's itinerary too."""
 
     guild_id: int
     event_name: str

@@ -19,6 +19,7 @@ from bot.event.base import RulesBase, check_actor, check_id, enter
 from bot.event.errors import NotFound
 from bot.event.models import (
     Actor,
+    Entry,
     PublishedDay,
     PublishedSlot,
     PublishedTimetable,
@@ -97,9 +98,19 @@ class WebRules(RulesBase):
             version = await schedules.get_version(conn, guild_id, vid)
             published_at = version["published_at"] or version["created_at"]
             slot_rows = await timetable.slots(conn, guild_id)
-            by_slot = await _entries_by_slot(conn, vid, withdrawn_since=published_at)
+            live = await _entries_by_slot(conn, vid)
+            by_slot = {s: list(es) for s, es in live.items()}
+            seen: set[int] = set()
+            for r in await store.cancelled(conn, guild_id):
+                if r["session_id"] not in seen:
+                    seen.add(r["session_id"])
+                    by_slot.setdefault(r["slot_id"], []).append(Entry(
+                        session_id=r["session_id"], title=r["title"], owner_id=r["owner_id"],
+                        room_id=r["room_id"], room_name=r["room_name"],
+                        expected_attendance=r["expected_attendance"], withdrawn=True))
             tt = await _laid_out(conn, guild_id, ev, vid, slot_rows, by_slot)
-            details = await store.placed_details(conn, guild_id, vid)
+            details = await store.session_details(
+                conn, guild_id, sorted({e.session_id for es in by_slot.values() for e in es}))
             snap = WebTimetable(
                 guild_id=guild_id, event_name=ev["name"],
                 published_at=from_utc_text(published_at), timetable=tt,
@@ -108,7 +119,6 @@ class WebRules(RulesBase):
                 threads={r["id"]: r["thread_id"] for r in details if r["thread_id"]})
             if user_id is None:
                 return snap
-            live = {s: [e for e in es if not e.withdrawn] for s, es in by_slot.items()}
             levels = await sessions.levels_of(conn, guild_id, user_id)
             mine = {sid for sid, level in levels.items() if level > 0}
             mine |= {e.session_id for es in by_slot.values() for e in es

@@ -48,12 +48,25 @@ async def link_owner(conn: Tx, guild_id: int, token_hash: str) -> Row | None:
                                "WHERE guild_id = ? AND token_hash = ?", (guild_id, token_hash))
 
 
-async def placed_details(conn: Tx, guild_id: int, version_id: int) -> list[Row]:
-    """Per session of a version: its description, its host's display name and its discussion
-    thread (if any)."""
+async def session_details(conn: Tx, guild_id: int, session_ids: list[int]) -> list[Row]:
+    """Per session: its description, its host's display name and its discussion thread."""
+    if not session_ids:
+        return []
+    marks = ", ".join("?" * len(session_ids))
     return await conn.fetchall(
-        "SELECT s.id, s.description, a.display_name AS host, t.thread_id "
-        "FROM placements p JOIN sessions s ON s.id = p.session_id "
+        "SELECT s.id, s.description, a.display_name AS host, t.thread_id FROM sessions s "
         "LEFT JOIN attendees a ON a.guild_id = s.guild_id AND a.user_id = s.owner_id "
         "LEFT JOIN session_threads t ON t.guild_id = s.guild_id AND t.session_id = s.id "
-        "WHERE p.version_id = ? AND s.guild_id = ?", (version_id, guild_id))
+        f"WHERE s.guild_id = ? AND s.id IN ({marks})", (guild_id, *session_ids))
+
+
+async def cancelled(conn: Tx, guild_id: int) -> list[Row]:
+    """Withdrawn sessions that some published version placed, where the latest such version
+    placed them (newest first): calendar apps that showed them are told they are cancelled."""
+    return await conn.fetchall(
+        "SELECT p.session_id, p.slot_id, p.room_id, p.expected_attendance, s.title, "
+        "s.owner_id, r.name AS room_name FROM placements p "
+        "JOIN schedule_versions v ON v.id = p.version_id "
+        "JOIN sessions s ON s.id = p.session_id JOIN rooms r ON r.id = p.room_id "
+        "WHERE v.guild_id = ? AND v.published_at IS NOT NULL AND s.status = 'withdrawn' "
+        "ORDER BY v.published_at DESC, p.session_id", (guild_id,))

@@ -131,16 +131,21 @@ class WebServer:
         else:
             try:
                 response = await handler(request)
-            except (web.HTTPNotFound, NotFound):
+            except (web.HTTPNotFound, web.HTTPForbidden, NotFound):  # Forbidden: a folder
                 response = web.Response(status=404, text=pages.not_found_page(),
                                         content_type="text/html", charset="utf-8",
                                         headers={"Cache-Control": "no-store"})
-            except web.HTTPException as e:
-                response = e
-        response.headers.update(SECURITY_HEADERS)
-        if self.base_url.startswith("https://"):
-            response.headers["Strict-Transport-Security"] = "max-age=31536000"
+            except web.HTTPException as e:  # 405 and the like: aiohttp's own answer
+                e.headers.update(self._headers())
+                raise
+        response.headers.update(self._headers())
         return response
+
+    def _headers(self) -> dict[str, str]:
+        headers = dict(SECURITY_HEADERS)
+        if self.base_url.startswith("https://"):
+            headers["Strict-Transport-Security"] = "max-age=31536000"
+        return headers
 
     # --------------------------------------------------------------------------- handlers
 
