@@ -18,6 +18,7 @@ FAST = {"time_limit": 0.5, "iterations": 2000}
 PEOPLE = [Actor(100 + i, f"Person {i}") for i in range(6)]
 ALICE, BOB = PEOPLE[0], PEOPLE[1]
 HOSTILE = '<script>document.title="pwned"</script><img src=x onerror=alert(1)>'
+LONG = "Observability" * 7  # one word wider than a phone
 
 
 @dataclass
@@ -37,6 +38,7 @@ async def publish_event(event: EventService) -> Published:
         s = await event.propose(GUILD, PEOPLE[i % 6], f"Talk {i}", f"What talk {i} is about.")
         ids[f"t{i}"] = s.id
     ids["hostile"] = (await event.propose(GUILD, PEOPLE[5], HOSTILE, HOSTILE)).id
+    ids["long"] = (await event.propose(GUILD, PEOPLE[4], LONG, "x")).id
     for i, p in enumerate(PEOPLE):
         for j, sid in enumerate(ids.values()):
             level = (0, 25, 75, 100)[(i + j) % 4]

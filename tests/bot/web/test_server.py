@@ -29,12 +29,10 @@ async def test_the_public_page_shows_every_placed_session_safely(published, serv
     status, headers, body = await get(http, server.event_url(published.key))
     assert status == 200 and headers["Content-Type"].startswith("text/html")
     html = body.decode()
-    for name, sid in published.sessions.items():
-        if name != "hostile":
-            assert f"Talk {name[1:]}" in html
-    assert "<script>document" not in html and "onerror=alert" not in html.replace(
-        "onerror=alert(1)&gt;", "")
-    assert "&lt;script&gt;document.title=&#34;pwned&#34;&lt;/script&gt;" in html
+    for i in range(7):
+        assert f"Talk {i}" in html
+    assert HOSTILE not in html and "<img" not in html
+    assert html.count("&lt;script&gt;document.title=&#34;pwned&#34;&lt;/script&gt;") == 2
     assert "https://discord.com/channels/1001/502" in html
     assert "expected" in html and "Person " in html
     csp = headers["Content-Security-Policy"]
