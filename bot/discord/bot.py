@@ -28,6 +28,7 @@ from bot.discord.notices import ChangeNotices
 from bot.discord.picture import TimetablePictures
 from bot.discord.publishing import Publisher
 from bot.discord.threads import SessionThreads
+from bot.discord.web import WebPages
 from bot.event import EventService
 from bot.event.models import SYSTEM, EventSettings
 from bot.jobs.announcements import Announcer
@@ -81,6 +82,7 @@ class SchedulerBot(discord.Client):
         self.pictures = TimetablePictures(self)
         self.notices = ChangeNotices(self)
         self.publisher = Publisher(self)
+        self.web = WebPages(self)  # the web pages, when config.toml enables them
         self._timed_jobs: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
@@ -92,6 +94,7 @@ class SchedulerBot(discord.Client):
                 self.synced += await self.tree.sync(guild=guild)
         else:
             self.synced = await self.tree.sync()
+        await self.web.start()
         # channels are known once the gateway is ready; missed announcements go out then
         self._timed_jobs = asyncio.create_task(self._start_timed_jobs())
 
@@ -111,6 +114,7 @@ class SchedulerBot(discord.Client):
             self._timed_jobs.cancel()
         self.announcer.stop()
         self.reminders.stop()
+        await self.web.stop()
         first = not self.is_closed()
         await super().close()
         if first:

@@ -194,10 +194,12 @@ class WebServer:
 
     async def _snapshot(self, key: str, token: str | None) -> WebTimetable:
         """The event's snapshot, read at most once per `cache_seconds` (a re-publish shows
-        after that); readers arriving while it is read wait for the same read."""
+        after that); readers arriving while it is read wait for the same read. A personal
+        snapshot is only shared while it is read, so a revoked link stops at once."""
         now = self._clock()
         hit = self._snapshots.get((key, token))
-        if hit is None or now - hit[0] >= self.cache_seconds:
+        window = self.cache_seconds if token is None else 0.0
+        if hit is None or (hit[1].done() and now - hit[0] >= window):
             task = asyncio.ensure_future(self._read(key, token))
             hit = (now, task)
             self._snapshots.remember((key, token), hit)
