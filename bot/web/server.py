@@ -66,7 +66,7 @@ class WebServer:
         self._limit = RateLimit(settings.requests_per_minute, clock=clock)
         self._reads = asyncio.Semaphore(READS_AT_ONCE)
         self._snapshots: _Lru = _Lru()  # (key, token) → (read at, task)
-        self._rendered: _Lru = _Lru()   # url → (snapshot, body)
+        self._rendered: _Lru = _Lru()   # url → (snapshot, its rendering)
         self._first_served: _Lru = _Lru()  # url → (etag, when that body was first served)
         self._runner: web.AppRunner | None = None
         self._port = settings.port
@@ -211,14 +211,14 @@ class WebServer:
 
     async def _render(self, request: web.Request, snap: WebTimetable,
                       render: Callable[[], bytes]) -> bytes:
-        """The body for this address, rendered in a worker thread once per snapshot."""
-        url = (request.path_qs, self.settings.base_url or str(request.url.origin()))
+        """The body for this address, rendered in a worker thread once per snapshot (requests
+        arriving while it is rendered wait for that rendering)."""
+        url = (request.path_qs, self._base(request))
         done = self._rendered.get(url)
-        if done is not None and done[0] is snap:
-            return done[1]
-        body = await asyncio.to_thread(render)
-        self._rendered.remember(url, (snap, body))
-        return body
+        if done is None or done[0] is not snap:
+            done = (snap, asyncio.ensure_future(asyncio.to_thread(render)))
+            self._rendered.remember(url, done)
+        return await asyncio.shield(done[1])
 
     def _respond(self, request: web.Request, body: bytes, content_type: str, *,
                  private: bool) -> web.StreamResponse:
