@@ -36,11 +36,6 @@
         }
       });
     });
-    var note = document.getElementById("zone-note");
-    if (note) {
-      note.textContent = "Times are in " + zone + (zone === eventZone
-        ? ", the event's time zone." : ", your time zone.");
-    }
     var radio = document.querySelector('input[name="zone"][value="' + mode + '"]');
     if (radio) { radio.checked = true; }
   }
@@ -52,7 +47,8 @@
   var label = document.getElementById("reader-zone");
   if (label) { label.textContent = readerZone; }
   if (swtch) {
-    swtch.hidden = false;
+    swtch.hidden = false;   // it says which zone the times are in: the note is for no script
+    document.getElementById("zone-note").hidden = true;
     swtch.addEventListener("change", function (ev) {
       mode = ev.target.value === "event" ? "event" : "reader";
       try { window.localStorage.setItem(KEY, mode); } catch (err) { /* private mode */ }
