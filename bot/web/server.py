@@ -66,8 +66,8 @@ class WebServer:
         self._limit = RateLimit(settings.requests_per_minute, clock=clock)
         self._reads = asyncio.Semaphore(READS_AT_ONCE)
         self._snapshots: _Lru = _Lru()  # (key, token) → (read at, task)
-        self._rendered: _Lru = _Lru()   # url → (snapshot, its rendering)
-        self._first_served: _Lru = _Lru()  # url → (etag, when that body was first served)
+        self._rendered: _Lru = _Lru()   # (path, variant, base) → (snapshot, its rendering)
+        self._first_served: _Lru = _Lru()  # (path, variant) → (etag, when first served)
         self._runner: web.AppRunner | None = None
         self._port = settings.port
         app = web.Application(middlewares=[self._guard], client_max_size=4096)
@@ -154,8 +154,8 @@ class WebServer:
         snap = await self._snapshot(key, None)
         filters = pages.Filters.of(dict(request.query), snap.timetable, snap.tracks)
         body = await self._render(request, snap, lambda: pages.event_page(
-            snap, self._base(request), key, filters).encode())
-        return self._respond(request, body, "text/html", private=False)
+            snap, self._base(request), key, filters).encode(), filters)
+        return self._respond(request, body, "text/html", private=False, variant=filters)
 
     async def _event_feed(self, request: web.Request) -> web.StreamResponse:
         snap = await self._snapshot(request.match_info["key"], None)
@@ -210,10 +210,12 @@ class WebServer:
             return await self.service.web_timetable(key, token)
 
     async def _render(self, request: web.Request, snap: WebTimetable,
-                      render: Callable[[], bytes]) -> bytes:
+                      render: Callable[[], bytes], variant: object = None) -> bytes:
         """The body for this address, rendered in a worker thread once per snapshot (requests
-        arriving while it is rendered wait for that rendering)."""
-        url = (request.path_qs, self._base(request))
+        arriving while it is rendered wait for that rendering). `variant`: what of the query
+        changes the body (the page's checked filters); any other query is the same body, so
+        made-up queries cannot make the bot render more."""
+        url = (request.path, variant, self._base(request))
         done = self._rendered.get(url)
         if done is None or done[0] is not snap:
             done = (snap, asyncio.ensure_future(asyncio.to_thread(render)))
@@ -221,14 +223,14 @@ class WebServer:
         return await asyncio.shield(done[1])
 
     def _respond(self, request: web.Request, body: bytes, content_type: str, *,
-                 private: bool) -> web.StreamResponse:
+                 private: bool, variant: object = None) -> web.StreamResponse:
         """200 with the body, or 304 when the client's copy is current (If-None-Match first;
         If-Modified-Since only without it, as RFC 9110 says)."""
         etag = hashlib.sha256(body).hexdigest()[:32]
-        seen = self._first_served.get(request.path_qs)
+        seen = self._first_served.get((request.path, variant))
         if seen is None or seen[0] != etag:
             seen = (etag, datetime.fromtimestamp(int(time.time()), UTC))
-            self._first_served.remember(request.path_qs, seen)
+            self._first_served.remember((request.path, variant), seen)
         headers = {"Cache-Control": ("private" if private else "public") + ", no-cache"}
         if request.if_none_match is not None:
             fresh = any(tag.value in (etag, "*") for tag in request.if_none_match)
