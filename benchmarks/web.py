@@ -104,11 +104,12 @@ async def bench(seconds: float, clients: int, storm: int) -> list[tuple]:
             page = bot.web.server.event_url(key)
             rounds = max(1, int(seconds / 1.2) - 1)  # presses spread over 1 s, 0.2 s apart
 
-            async def presses() -> list[float]:
+            async def presses() -> tuple[int, int, list[float]]:
+                """(presses, answered within Discord's 3 s, latencies in ms)."""
                 out = await stand_in.ask({"press": PRESSERS, "rounds": rounds,
                                           "board": board, "spread": 1.0})
-                assert out["answered"] == PRESSERS * rounds, out
-                return [x * 1000 for x in out["latencies"]]
+                return (PRESSERS * rounds, out["answered"],
+                        [x * 1000 for x in out["latencies"]])
 
             quiet = await presses()
             rows.append(("no web load", 0, None, quiet))
@@ -138,13 +139,13 @@ def main() -> None:
     print(f"Web pages under load while {PRESSERS} attendees press interest buttons spread over "
           "each second (SQLite; HTTP clients and the Discord stand-in in their own processes)\n")
     print("| load | connections | requests/s | HTTP p50 ms | HTTP p99 ms | statuses "
-          "| presses | press p50 ms | press p99 ms |")
+          "| presses answered | press p50 ms | press p99 ms |")
     print("|---|---:|---:|---:|---:|---|---:|---:|---:|")
-    for name, n, web, ms in rows:
+    for name, n, web, (pressed, answered, ms) in rows:
         w = ("-", "-", "-", "-") if web is None else (
             f"{web['per_second']:,.0f}", f"{web['p50_ms']:.1f}", f"{web['p99_ms']:.1f}",
             " ".join(f"{k}×{v}" for k, v in sorted(web["statuses"].items())))
-        print(f"| {name} | {n} | {w[0]} | {w[1]} | {w[2]} | {w[3]} | {len(ms)} "
+        print(f"| {name} | {n} | {w[0]} | {w[1]} | {w[2]} | {w[3]} | {answered}/{pressed} "
               f"| {statistics.median(ms):.1f} | {pct(ms, 99):.1f} |")
 
 

@@ -1,19 +1,22 @@
 """The web server inside the bot's process (aiohttp.web, which discord.py already brings).
 
-It shares the bot's event loop, so it must never hold it: snapshots are read through the async
-storage, at most a few at a time, one read per page and client burst (a snapshot is reused for
-`cache_seconds`, and requests arriving during a read wait for that read); HTML and iCalendar
-are rendered in a worker thread, once per snapshot. Responses carry a strong ETag (a hash of
-the body) and the Last-Modified of when that body was first served, so polling calendar apps
-get 304s. Every response has the security headers (a CSP without inline script), and every
-failure the same 404 page.
+It runs on a thread of its own with its own event loop, so parsing, rendering and answering
+requests never queue in front of the bot's interactions: only the snapshot reads go to the bot's
+loop (through the async storage, at most a few at a time, and at most one per `cache_seconds`
+for a public page or feed, however many clients ask: requests arriving during a read wait for
+that read). HTML and iCalendar are rendered once per snapshot. Responses carry a strong ETag
+(a hash of the body) and the Last-Modified of when that body was first served, so polling
+calendar apps get 304s. Every response has the security headers (a CSP without inline
+script), and every failure the same 404 page.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import hashlib
 import logging
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -70,6 +73,10 @@ class WebServer:
         self._first_served: _Lru = _Lru()  # (path, variant) → (etag, when first served)
         self._runner: web.AppRunner | None = None
         self._port = settings.port
+        self._bot_loop: asyncio.AbstractEventLoop | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None  # the web thread's
+        self._stopping: asyncio.Event | None = None
+        self._thread: threading.Thread | None = None
         app = web.Application(middlewares=[self._guard], client_max_size=4096)
         app.router.add_get("/e/{key}", self._event_page)
         app.router.add_get("/e/{key}/calendar.ics", self._event_feed)
@@ -83,19 +90,49 @@ class WebServer:
     # -------------------------------------------------------------------------- lifecycle
 
     async def start(self) -> None:
-        runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
-        await runner.setup()
-        site = web.TCPSite(runner, self.settings.host, self.settings.port)
-        await site.start()
-        self._runner = runner
-        self._port = runner.addresses[0][1]
+        """Start serving on a thread of its own with its own event loop; returns once it
+        listens (or raises what stopped it, e.g. an OSError for a port taken)."""
+        self._bot_loop = asyncio.get_running_loop()
+        listening: concurrent.futures.Future[int] = concurrent.futures.Future()
+        self._thread = threading.Thread(target=self._serve, args=(listening,),
+                                        name="web-pages", daemon=True)
+        self._thread.start()
+        self._port = await asyncio.wrap_future(listening)
         log.info("web pages on %s (listening on %s:%s)", self.base_url, self.settings.host,
                  self._port)
 
+    def _serve(self, listening: concurrent.futures.Future[int]) -> None:
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+
+        async def serve() -> None:
+            runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
+            await runner.setup()
+            try:
+                site = web.TCPSite(runner, self.settings.host, self.settings.port)
+                await site.start()
+                self._runner, self._stopping = runner, asyncio.Event()
+                listening.set_result(runner.addresses[0][1])
+                await self._stopping.wait()
+            finally:
+                await runner.cleanup()
+                self._runner = None
+        try:
+            loop.run_until_complete(serve())
+        except BaseException as e:
+            if not listening.done():
+                listening.set_exception(e)
+            else:
+                log.exception("the web pages stopped")
+        finally:
+            loop.close()
+
     async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        if self._thread is not None:
+            if self._loop is not None and self._stopping is not None:
+                self._loop.call_soon_threadsafe(self._stopping.set)
+            await asyncio.to_thread(self._thread.join)
+            self._thread = None
 
     @property
     def base_url(self) -> str:
@@ -153,13 +190,13 @@ class WebServer:
         key = request.match_info["key"]
         snap = await self._snapshot(key, None)
         filters = pages.Filters.of(dict(request.query), snap.timetable, snap.tracks)
-        body = await self._render(request, snap, lambda: pages.event_page(
+        body = self._render(request, snap, lambda: pages.event_page(
             snap, self._base(request), key, filters).encode(), filters)
         return self._respond(request, body, "text/html", private=False, variant=filters)
 
     async def _event_feed(self, request: web.Request) -> web.StreamResponse:
         snap = await self._snapshot(request.match_info["key"], None)
-        body = await self._render(request, snap, lambda: pages.event_feed(snap))
+        body = self._render(request, snap, lambda: pages.event_feed(snap))
         return self._respond(request, body, "text/calendar", private=False)
 
     async def _track_feed(self, request: web.Request) -> web.StreamResponse:
@@ -167,19 +204,19 @@ class WebServer:
         track = request.match_info["track"]
         if track not in set(snap.tracks.values()):
             raise web.HTTPNotFound()
-        body = await self._render(request, snap, lambda: pages.event_feed(snap, track))
+        body = self._render(request, snap, lambda: pages.event_feed(snap, track))
         return self._respond(request, body, "text/calendar", private=False)
 
     async def _personal_page(self, request: web.Request) -> web.StreamResponse:
         key, token = request.match_info["key"], request.match_info["token"]
         snap = await self._snapshot(key, token)
-        body = await self._render(request, snap, lambda: pages.personal_page(
+        body = self._render(request, snap, lambda: pages.personal_page(
             snap, self._base(request), key, token).encode())
         return self._respond(request, body, "text/html", private=True)
 
     async def _personal_feed(self, request: web.Request) -> web.StreamResponse:
         snap = await self._snapshot(request.match_info["key"], request.match_info["token"])
-        body = await self._render(request, snap, lambda: pages.personal_feed(snap))
+        body = self._render(request, snap, lambda: pages.personal_feed(snap))
         return self._respond(request, body, "text/calendar", private=True)
 
     async def _robots(self, request: web.Request) -> web.StreamResponse:
@@ -206,21 +243,24 @@ class WebServer:
         return await asyncio.shield(hit[1])
 
     async def _read(self, key: str, token: str | None) -> WebTimetable:
-        async with self._reads:
-            return await self.service.web_timetable(key, token)
+        """The rules' read, run on the bot's loop (where the database lives)."""
+        async def read() -> WebTimetable:
+            async with self._reads:
+                return await self.service.web_timetable(key, token)
+        return await asyncio.wrap_future(
+            asyncio.run_coroutine_threadsafe(read(), self._bot_loop))
 
-    async def _render(self, request: web.Request, snap: WebTimetable,
-                      render: Callable[[], bytes], variant: object = None) -> bytes:
-        """The body for this address, rendered in a worker thread once per snapshot (requests
-        arriving while it is rendered wait for that rendering). `variant`: what of the query
-        changes the body (the page's checked filters); any other query is the same body, so
-        made-up queries cannot make the bot render more."""
+    def _render(self, request: web.Request, snap: WebTimetable,
+                render: Callable[[], bytes], variant: object = None) -> bytes:
+        """The body for this address, rendered once per snapshot. `variant`: what of the
+        query changes the body (the page's checked filters); any other query is the same
+        body, so made-up queries cannot make the bot render more."""
         url = (request.path, variant, self._base(request))
         done = self._rendered.get(url)
         if done is None or done[0] is not snap:
-            done = (snap, asyncio.ensure_future(asyncio.to_thread(render)))
+            done = (snap, render())
             self._rendered.remember(url, done)
-        return await asyncio.shield(done[1])
+        return done[1]
 
     def _respond(self, request: web.Request, body: bytes, content_type: str, *,
                  private: bool, variant: object = None) -> web.StreamResponse:
