@@ -131,6 +131,11 @@ class RoomView:
     link: str | None
     voice_channel_id: int | None
 
+    @property
+    def is_place(self) -> bool:
+        """A room people go to (it has no link to join from afar)."""
+        return not self.link
+
 
 @dataclass(frozen=True, slots=True)
 class TimetableView:
@@ -221,6 +226,9 @@ class PublishedTimetable:
     version_id: int
     timezone: str
     days: tuple[PublishedDay, ...]
+    #: Some room is a place (`RoomView.is_place`): people come to it, so the event's own
+    #: local time is worth showing beside each reader's.
+    physical: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,6 +265,8 @@ class PublishedView:
     event_name: str
     timetable: PublishedTimetable
     sessions: tuple[SessionView, ...]  # public ones and the reader's own, with their levels
+    #: user id → display name, for the people mentioned (<@id>) in titles and descriptions
+    names: dict[int, str] = field(default_factory=dict)
 
     @property
     def levels(self) -> dict[int, int]:
@@ -269,6 +279,9 @@ class MySchedule(PublishedView):
     """Everything /myschedule shows, read in one transaction: the view and the itinerary."""
 
     items: tuple[ItineraryItem, ...] = ()
+    #: Sessions that were in the reader's itinerary in a version published before (or before
+    #: they were withdrawn) and are not now, where they were: the calendar file cancels them.
+    left: tuple[ItineraryItem, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,7 +300,7 @@ class WebTimetable:
     """What the web pages and feeds show of one event, read in one transaction: published data
     only (a withdrawn session that some published version placed stays where it was placed,
     marked `withdrawn`, so calendars strike it out), and of people only the hosts' display
-    names. With `user_id`, one attendee's itinerary too."""
+    names. With `user_id`, one attendee's itinerary too, and what left it (as `MySchedule`)."""
 
     guild_id: int
     event_name: str
@@ -297,7 +310,9 @@ class WebTimetable:
     descriptions: dict[int, str] = field(default_factory=dict)  # session id → description
     threads: dict[int, int] = field(default_factory=dict)       # session id → Discord thread
     tracks: dict[int, str] = field(default_factory=dict)        # session id → its track
+    #: user id → display name of the hosts, for their mentions (<@id>) in titles; anyone
+    #: else mentioned shows as "@someone"
+    names: dict[int, str] = field(default_factory=dict)
     user_id: int | None = None
     items: tuple[ItineraryItem, ...] = ()
-    #: sessions the attendee hosts or rated, so a cancelled one is shown to them
-    mine: frozenset[int] = frozenset()
+    left: tuple[ItineraryItem, ...] = ()

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from dataclasses import replace
 from datetime import date
 
 from bot.event.base import RulesBase, check_actor, check_id, enter
@@ -26,9 +27,9 @@ from bot.event.models import (
     WebLink,
     WebTimetable,
 )
-from bot.event.scheduling import _entries_by_slot, _itinerary, _laid_out
+from bot.event.scheduling import _entries_by_slot, _itinerary, _laid_out, _left
 from bot.event.times import from_utc_text
-from bot.storage import Tx, events, now_text, schedules, sessions, timetable
+from bot.storage import Tx, events, now_text, schedules, timetable
 from bot.storage import web as store
 
 TOKEN_BYTES = 32  # 256 bits: 43 URL-safe characters
@@ -111,23 +112,19 @@ class WebRules(RulesBase):
             tt = await _laid_out(conn, guild_id, ev, vid, slot_rows, by_slot)
             details = await store.session_details(
                 conn, guild_id, sorted({e.session_id for es in by_slot.values() for e in es}))
+            hosts = {r["id"]: r["host"] or "" for r in details}
+            owners = {e.session_id: e.owner_id for es in by_slot.values() for e in es}
             snap = WebTimetable(
                 guild_id=guild_id, event_name=ev["name"],
-                published_at=from_utc_text(published_at), timetable=tt,
-                hosts={r["id"]: r["host"] or "" for r in details},
+                published_at=from_utc_text(published_at), timetable=tt, hosts=hosts,
                 descriptions={r["id"]: r["description"] for r in details},
-                threads={r["id"]: r["thread_id"] for r in details if r["thread_id"]})
+                threads={r["id"]: r["thread_id"] for r in details if r["thread_id"]},
+                names={owners[sid]: name for sid, name in hosts.items() if name})
             if user_id is None:
                 return snap
-            levels = await sessions.levels_of(conn, guild_id, user_id)
-            mine = {sid for sid, level in levels.items() if level > 0}
-            mine |= {e.session_id for es in by_slot.values() for e in es
-                     if e.owner_id == user_id}
-            return WebTimetable(
-                snap.guild_id, snap.event_name, snap.published_at, snap.timetable, snap.hosts,
-                snap.descriptions, snap.threads, snap.tracks, user_id,
-                tuple(await _itinerary(conn, guild_id, user_id, slot_rows, live)),
-                frozenset(mine))
+            items = await _itinerary(conn, guild_id, user_id, slot_rows, live)
+            return replace(snap, user_id=user_id, items=tuple(items),
+                           left=await _left(conn, guild_id, user_id, slot_rows, items))
         return await self.db.read(tx)
 
 

@@ -14,7 +14,7 @@ from urllib.parse import quote
 import jinja2
 
 from bot.event import calendar
-from bot.event.models import Entry, PublishedTimetable, SlotView, WebTimetable
+from bot.event.models import Entry, PublishedTimetable, WebTimetable
 from bot.event.times import zone
 from bot.event.web import only
 
@@ -53,12 +53,8 @@ def _entries(tt: PublishedTimetable) -> list[Entry]:
     return [e for d in tt.days for ps in d.slots for e in ps.entries]
 
 
-def thread_url(guild_id: int, thread_id: int) -> str:
-    return f"https://discord.com/channels/{guild_id}/{thread_id}"
-
-
 def _urls(snap: WebTimetable) -> dict[int, str]:
-    return {sid: thread_url(snap.guild_id, t) for sid, t in snap.threads.items()}
+    return {sid: calendar.thread_url(snap.guild_id, t) for sid, t in snap.threads.items()}
 
 
 def webcal(url: str) -> str:
@@ -74,10 +70,14 @@ def _context(snap: WebTimetable, base: str) -> dict:
 
     def iso(at: datetime) -> str:
         return at.isoformat().replace("+00:00", "Z")
+
+    def text(raw: str) -> str:  # Discord's markup (<@123>, <t:…>) in words, as in calendars
+        return calendar.plain(raw, snap.names, guild_id=snap.guild_id,
+                              timezone=snap.timetable.timezone)
     return {"event_name": snap.event_name, "timezone": snap.timetable.timezone,
             "version": snap.timetable.version_id, "published": snap.published_at.astimezone(tz),
             "hosts": snap.hosts, "descriptions": snap.descriptions, "threads": _urls(snap),
-            "tracks": snap.tracks, "clock": clock, "iso": iso, "base": base}
+            "tracks": snap.tracks, "clock": clock, "iso": iso, "text": text, "base": base}
 
 
 def event_page(snap: WebTimetable, base: str, key: str, filters: Filters) -> str:
@@ -107,19 +107,23 @@ def not_found_page() -> str:
 
 
 def _personal_days(snap: WebTimetable) -> list[tuple]:
-    """Per event day: (day, [(slot, expected entry, its level, alternatives, cancelled)])."""
+    """Per event day: (day, [(slot, expected entry, its level, alternatives, cancelled)]);
+    cancelled: the sessions withdrawn since that had the attendee's place in that slot."""
     items = {i.slot.id: i for i in snap.items}
+    gone: dict[int, list[Entry]] = {}
+    for it in snap.left:
+        if it.expected is not None and it.expected.withdrawn:
+            gone.setdefault(it.slot.id, []).append(it.expected)
     out = []
     for d in snap.timetable.days:
         rows = []
         for ps in d.slots:
             item = items.get(ps.slot.id)
-            gone = [e for e in ps.entries if e.withdrawn and e.session_id in snap.mine]
             if ps.slot.is_break:
                 rows.append((ps.slot, None, 0, (), ()))
-            elif item is not None and (item.expected is not None or gone):
+            elif item is not None and (item.expected is not None or ps.slot.id in gone):
                 rows.append((ps.slot, item.expected, item.expected_level, item.alternatives,
-                             tuple(gone)))
+                             tuple(gone.get(ps.slot.id, ()))))
         if any(r[1] is not None or r[4] for r in rows):
             out.append((d, rows))
     return out
@@ -133,15 +137,12 @@ def event_feed(snap: WebTimetable, track: str | None = None) -> bytes:
     name = snap.event_name if track is None else f"{snap.event_name}: {track}"
     return calendar.timetable_ics(tt, guild_id=snap.guild_id, event_name=name,
                                   descriptions=snap.descriptions, now=snap.published_at,
-                                  urls=_urls(snap), refresh=REFRESH)
+                                  names=snap.names, threads=snap.threads, refresh=REFRESH)
 
 
 def personal_feed(snap: WebTimetable) -> bytes:
-    cancelled: list[tuple[SlotView, Entry]] = [
-        (ps.slot, e) for d in snap.timetable.days for ps in d.slots for e in ps.entries
-        if e.withdrawn and e.session_id in snap.mine]
     return calendar.itinerary_ics(
         snap.items, guild_id=snap.guild_id, event_name=snap.event_name,
         version_id=snap.timetable.version_id, descriptions=snap.descriptions,
-        timezone=snap.timetable.timezone, now=snap.published_at, urls=_urls(snap),
-        cancelled=cancelled, refresh=REFRESH)
+        timezone=snap.timetable.timezone, now=snap.published_at, left=snap.left,
+        names=snap.names, threads=snap.threads, refresh=REFRESH)

@@ -299,7 +299,7 @@ async def _scenario(fake: FakeDiscord, db, clock: Clock) -> None:
     where = placements(vtt)
     assert len(where) == 9
     assert f"Discord events: {len(where)} created" in reply.content, reply.content
-    assert "Posted the timetable picture." in reply.content
+    assert "Posted the timetable pictures: 2 pictures for 2 days." in reply.content
     days = day_messages(fake, announcements)
     assert [m["embeds"][0]["title"].split(" · ")[0] for m in days] == ["Day one", "Day two"]
     day_ids = [m["id"] for m in days]
@@ -311,7 +311,7 @@ async def _scenario(fake: FakeDiscord, db, clock: Clock) -> None:
     assert "≈0" not in day_text  # nobody expected yet: nothing said rather than "≈0"
     assert "<t:" in day_text and "Coffee" in day_text and "Lunch" in day_text
     pictures = [m for m in fake.messages_in(announcements) if m["attachments"]]
-    assert len(pictures) == 1
+    assert len(pictures) == 1 and len(pictures[0]["attachments"]) == 2  # one a day
     png = fake.file_bytes(pictures[0]["attachments"][0])
     assert png[:8] == PNG
     if os.environ.get("FULL_EVENT_DUMP"):

@@ -536,6 +536,8 @@ async def test_over_limit_messages_get_discords_error(
          "In embeds.0.description: Must be 4096 or fewer in length."),
         ({"embed": discord.Embed().add_field(name="n", value="v" * 1025)},
          "In embeds.0.fields.0.value: Must be 1024 or fewer in length."),
+        ({"files": [discord.File(io.BytesIO(b"png"), filename="a.png", description="d" * 1025)]},
+         "In attachments.0.description: Must be 1024 or fewer in length."),
     ]
     for kwargs, said in over:
         with pytest.raises(discord.HTTPException) as refused:
@@ -544,6 +546,14 @@ async def test_over_limit_messages_get_discords_error(
         assert refused.value.text == f"Invalid Form Body\n{said}"
     assert fake_discord.messages_in(fake_discord.channel) == []
     await channel.send(embeds=[discord.Embed(description="x" * 2999)] * 2)  # 5998: taken
+    # ten attachments a message: an edit that keeps ten and adds one is refused
+    ten = await channel.send(files=[discord.File(io.BytesIO(b"png"), filename=f"{i}.png",
+                                                 description="d" * 1024) for i in range(10)])
+    with pytest.raises(discord.HTTPException) as eleven:
+        await ten.edit(attachments=[*ten.attachments,
+                                    discord.File(io.BytesIO(b"png"), filename="10.png")])
+    assert eleven.value.text == "Invalid Form Body\nIn attachments: Must be 10 or fewer in length."
+    assert len(fake_discord.messages_in(fake_discord.channel)[-1]["attachments"]) == 10
 
 
 async def test_rate_limits_answer_as_discord_does(

@@ -69,16 +69,18 @@ def test_the_personal_page_shows_a_cancelled_session_struck_out():
     day = snap.timetable.days[0]
     first, second = day.slots[0], day.slots[1]
     gone = replace(first.entries[0], withdrawn=True)
+    moved = second.entries[2]  # left the itinerary but still takes place: not on the page
     tt = replace(snap.timetable, days=(replace(day, slots=(
         replace(first, entries=(gone, *first.entries[1:])), *day.slots[1:])),
         *snap.timetable.days[1:]))
     items = (ItineraryItem(first.slot, None, 0), ItineraryItem(second.slot,
                                                                second.entries[1], 75))
-    mine = replace(snap, timetable=tt, user_id=7, items=items,
-                   mine=frozenset({gone.session_id, second.entries[1].session_id}))
-    html = pages.personal_page(mine, "https://x.org", "k" * 22, "t" * 43)
-    assert titles(html) == {gone.title, second.entries[1].title}
-    assert '<span class="tag">Cancelled</span> Session 1' in html
+    left = (ItineraryItem(first.slot, gone, 100), ItineraryItem(first.slot, moved, 75))
+    mine = replace(snap, timetable=tt, user_id=7, items=items, left=left)
+    page = pages.personal_page(mine, "https://x.org", "k" * 22, "t" * 43)
+    assert titles(page) == {gone.title, second.entries[1].title}
+    assert '<span class="tag">Cancelled</span> Session 1' in page
     cal = Calendar.from_ical(pages.personal_feed(mine))
-    status = {str(ev["SUMMARY"]): str(ev.get("STATUS", "")) for ev in cal.walk("VEVENT")}
-    assert status == {gone.title: "CANCELLED", second.entries[1].title: ""}
+    status = {str(ev["SUMMARY"]): str(ev["STATUS"]) for ev in cal.walk("VEVENT")}
+    assert status == {gone.title: "CANCELLED", moved.title: "CANCELLED",
+                      html.unescape(second.entries[1].title): "CONFIRMED"}
