@@ -2,19 +2,20 @@
 phone screen in more) in the announcements channel, ten to a message (Discord's limit), each
 with the day in words as its description for screen readers. Re-publishing edits those
 messages in order with the new attachments (replacing the old) and deletes the ones no longer
-needed."""
+needed. The organiser's preview shows a version's pictures the same way, privately."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import io
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import discord
 
 from bot.discord.errors import NO_MENTIONS, Refused
-from bot.event.models import Publication
+from bot.event.models import Publication, PublishedTimetable, RoomView
 from bot.event.text import plural
 from bot.render.timetable_png import TimetablePicture, render_timetable
 
@@ -39,10 +40,12 @@ class TimetablePictures:
         self.bot = bot
         self._lock = asyncio.Lock()
 
-    async def render(self, done: Publication) -> list[TimetablePicture]:
-        """The published timetable drawn off the event loop (Pillow holds the GIL little)."""
-        return await asyncio.to_thread(render_timetable, done.timetable,
-                                       event_name=done.settings.name, rooms=done.rooms)
+    @staticmethod
+    async def draw(timetable: PublishedTimetable, event_name: str,
+                   rooms: Sequence[RoomView]) -> list[TimetablePicture]:
+        """A version's timetable drawn off the event loop (Pillow holds the GIL little)."""
+        return await asyncio.to_thread(render_timetable, timetable, event_name=event_name,
+                                       rooms=rooms)
 
     @staticmethod
     def files(pictures: list[TimetablePicture]) -> list[list[discord.File]]:
@@ -60,7 +63,7 @@ class TimetablePictures:
         channel = self.bot.text_channel(done.guild_id, done.settings.announcements_channel_id)
         if channel is None:
             return None
-        pictures = await self.render(done)
+        pictures = await self.draw(done.timetable, done.settings.name, done.rooms)
         groups = self.files(pictures)
         days = len({p.day for p in pictures})
         before = await self.bot.posting.posted_messages(guild_id, PICTURE)

@@ -110,6 +110,27 @@ class SchedulingRules(RulesBase):
                                         ev["published_version_id"])
         return await self.db.read(tx)
 
+    async def schedule_version(self, guild_id: int, actor: Actor,
+                               version_id: int | None = None) -> ScheduleVersion:
+        """One stored run with its figures (admins); default: the latest."""
+        guild_id = check_id(guild_id, "server")
+        require_admin(check_actor(actor))
+        if version_id is not None:
+            version_id = check_id(version_id, "schedule version")
+
+        async def tx(conn: Tx) -> ScheduleVersion:
+            ev = await event_row(conn, guild_id)
+            if version_id is None:
+                row = await schedules.latest_version(conn, guild_id)
+                if row is None:
+                    raise NotFound("No timetable has been computed yet: run /admin schedule "
+                                   "run first.")
+            else:
+                row = await _stored_version(conn, guild_id, version_id)
+            return (await _version_views(conn, guild_id, [row],
+                                         ev["published_version_id"]))[0]
+        return await self.db.read(tx)
+
     async def publish(self, guild_id: int, actor: Actor, version_id: int | None = None, *,
                       make_visible: bool = False) -> Publication:
         """Make a stored version (default: the latest) the published schedule (admins); one
@@ -228,7 +249,7 @@ class SchedulingRules(RulesBase):
         version_id = check_id(version.id, "schedule version")
 
         async def tx(conn: Tx) -> tuple[PublishedTimetable, PublishedTimetable | None,
-                                        Baseline | None, list[RoomView]]:
+                                        Baseline | None, list[RoomView], str]:
             ev = await event_row(conn, guild_id)
             await _stored_version(conn, guild_id, version_id)
             slot_rows = await timetable.slots(conn, guild_id)
@@ -240,9 +261,10 @@ class SchedulingRules(RulesBase):
             base = await schedules.baseline(conn, guild_id, version_id)
             return (version_tt, published_tt,
                     None if base is None else Baseline(base["based_on"], base["kept_utility"]),
-                    [views.room(r) for r in await timetable.rooms(conn, guild_id)])
+                    [views.room(r) for r in await timetable.rooms(conn, guild_id)], ev["name"])
         # the comparison and its wording run after the read, not while it holds a connection
-        return preview(version, *await self.db.read(tx), fmt, esc)
+        version_tt, published_tt, baseline, rooms, name = await self.db.read(tx)
+        return preview(version, version_tt, published_tt, baseline, rooms, fmt, esc, name)
 
     async def interest_levels(self, guild_id: int, actor: Actor,
                               session_ids: list[int] | None = None) -> dict[int, dict[int, int]]:

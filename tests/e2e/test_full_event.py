@@ -274,8 +274,10 @@ async def _scenario(fake: FakeDiscord, db, clock: Clock) -> None:
     assert field(preview, "Utility") == f"{v1.utility:,}"
     assert len(v1.unplaced) == 1
     left_out = v1.unplaced[0].session_id
-    assert field(preview, "Unplaced") == (f"“{title[left_out]}” is not in the timetable: "
-                                          f"{v1.unplaced[0].reason}.")
+    assert field(preview, "Unplaced") == (
+        "Every room is taken in every slot the scheduler may use: add a room (/admin room add) "
+        "or a slot (/admin slot add), then run the scheduler again.\n"
+        f"“{title[left_out]}” is not in the timetable: {v1.unplaced[0].reason}.")
     vtt = await bot.service.version_timetable(guild, SYSTEM, v1.id)
     crowded = [e for d in vtt.days for ps in d.slots for e in ps.entries
                if e.expected_attendance > CAPACITY[e.room_name]]
@@ -284,6 +286,12 @@ async def _scenario(fake: FakeDiscord, db, clock: Clock) -> None:
     for e in crowded:
         assert f"“{e.title}”" in text and f"but {e.room_name} holds {CAPACITY[e.room_name]}" \
             in text
+    assert "No room holds more: add a room for at least" in text  # not "a larger room"
+    # the preview shows the version itself, privately: its picture and both days
+    shown = fake.responses(done.interaction_id)
+    assert any(s.message.get("attachments") for s in shown)
+    assert sum(1 for s in shown for e in s.embeds  # each day's first embed: its date
+               if re.match(r"\*\*<t:\d+:D>\*\*", e.get("description") or "")) == 2
 
     cb = await answer(fake, "schedule", user=alice)  # says what happens next, and where
     assert cb.ephemeral and cb.content == (

@@ -279,6 +279,47 @@ async def test_the_first_followup_takes_the_deferrals_visibility(
     assert first.content == "first" and not first.flags & 128  # no longer loading
 
 
+async def test_an_interaction_token_lasts_15_minutes(
+    fake_discord: FakeDiscord, bot: StandInBot
+) -> None:
+    """Discord: "Interaction tokens are valid for 15 minutes"; past them, a followup or an
+    edit answers 401 Invalid Webhook Token (50027). `expire_token(ix, after=n)` makes that
+    happen after n more requests, without waiting."""
+    fake = fake_discord
+    assert fake.token_lifetime == 15 * 60
+    ix = await fake.slash("private")
+    fake.expire_token(ix, after=1)
+    await fake.wait_until(lambda: len(bot.errors) == 1, what="the second followup refused")
+    (error,) = bot.errors
+    bot.errors.clear()
+    original = getattr(error, "original", error)
+    assert isinstance(original, discord.HTTPException)
+    assert (original.status, original.code) == (401, 50027)
+    assert [s.content for s in fake.responses(ix.id)] == ["first"]
+    assert [r.status for r in fake.requests if r.path.startswith("/webhooks/")] == [200, 401]
+
+
+async def test_the_bot_joins_another_server(fake_discord: FakeDiscord, bot: StandInBot) -> None:
+    """A GUILD_CREATE after READY for a server the client did not know: discord.py calls
+    on_guild_join with its channels, its system channel and the bot's role."""
+    fake = fake_discord
+    joined: asyncio.Future[discord.Guild] = asyncio.get_running_loop().create_future()
+
+    async def on_guild_join(guild: discord.Guild) -> None:
+        joined.set_result(guild)
+
+    bot.on_guild_join = on_guild_join  # type: ignore[attr-defined]
+    guild = fake.join_guild("Second camp", channels=("rules", "hello"), system_channel="hello",
+                            bot_permissions=Perm.EVERYONE_DEFAULT)
+    got = await asyncio.wait_for(joined, 5)
+    assert got.id == guild.id and got.system_channel.name == "hello"
+    assert [c.name for c in got.text_channels] == ["rules", "hello"]
+    assert not got.me.guild_permissions.manage_roles
+    fake.edit_role(fake.bot_role, permissions=Perm.EVERYONE_DEFAULT)
+    await fake.wait_until(lambda: not bot.get_guild(fake.guild.id).me.guild_permissions
+                          .manage_roles, what="GUILD_ROLE_UPDATE")
+
+
 async def test_default_member_permissions_and_bypass(
     fake_discord: FakeDiscord, bot: StandInBot
 ) -> None:
