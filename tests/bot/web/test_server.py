@@ -170,3 +170,14 @@ async def test_a_polling_storm_reads_the_database_once_per_window(published, mon
         assert len(reads) == 1
     finally:
         await srv.stop()
+
+
+async def test_head_and_other_methods_carry_the_same_headers(published, server, http):
+    url = server.event_url(published.key)
+    async with http.head(url) as r:
+        assert r.status == 200 and r.headers["ETag"] and await r.read() == b""
+        assert r.headers["Content-Security-Policy"]
+    async with http.post(url, data=b"x") as r:
+        assert r.status == 405 and r.headers["Content-Security-Policy"]
+    async with http.get(f"{server.base_url}/robots.txt") as r:
+        assert (await r.text()).endswith("Disallow: /\n")
