@@ -23,6 +23,7 @@ from bot.discord import errors, help, reminders
 from bot.discord.announcements import AnnouncementsChannel
 from bot.discord.commands import COMMANDS
 from bot.discord.interest import InterestButton
+from bot.discord.languages import CatalogTranslator
 from bot.discord.mirror import EventMirror
 from bot.discord.notices import ChangeNotices
 from bot.discord.picture import TimetablePictures
@@ -87,6 +88,7 @@ class SchedulerBot(discord.Client):
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(InterestButton)
+        await self.tree.set_translator(CatalogTranslator())  # the commands in each language
         if self.settings.guild_ids:
             for gid in self.settings.guild_ids:
                 guild = discord.Object(gid)

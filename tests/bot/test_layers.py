@@ -13,6 +13,7 @@ FORBIDDEN = {
     "jobs": ("discord", "bot.discord"),
     "render": ("discord", "bot.discord"),
     "web": ("discord", "bot.discord"),
+    "i18n": ("discord", "bot.discord", "bot.event", "bot.storage", "bot.jobs", "bot.render"),
 }
 
 

@@ -8,6 +8,7 @@ import io
 import json
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
 
 import discord
 import pytest
@@ -712,3 +713,70 @@ async def test_the_loop_polls_its_sockets_between_two_handlers() -> None:
         reader.close()
         writer.close()
     assert order == ["gone", "read gone", "a", "read a", "c", "read c"]
+
+
+# --- command localisations, as Discord checks them at sync ---------------------------------
+
+def _command(**extra: Any) -> dict[str, Any]:
+    return {"name": "verify", "type": 1, "description": "Verify", **extra}
+
+
+@pytest.mark.parametrize("extra, fault", [
+    ({"name_localizations": {"xx": "prüfen"}}, "0.name_localizations.xx"),
+    ({"name_localizations": {"de": "Prüfen"}}, "0.name_localizations.de"),  # not lowercase
+    ({"name_localizations": {"de": "code prüfen"}}, "0.name_localizations.de"),  # a space
+    ({"name_localizations": {"de": "p" * 33}}, "0.name_localizations.de"),
+    ({"description_localizations": {"de": "x" * 101}}, "0.description_localizations.de"),
+    ({"description_localizations": {"de": ""}}, "0.description_localizations.de"),
+    ({"options": [{"type": 3, "name": "code", "description": "c",
+                   "name_localizations": {"de": "Kode"}}]},
+     "0.options.0.name_localizations.de"),
+    ({"options": [{"type": 3, "name": "a", "description": "a",
+                   "name_localizations": {"de": "b"}},
+                  {"type": 3, "name": "b", "description": "b"}]},
+     "0.options.0.name_localizations.de"),  # another option's default name
+    ({"options": [{"type": 3, "name": "a", "description": "a",
+                   "name_localizations": {"de": "x"}},
+                  {"type": 3, "name": "b", "description": "b",
+                   "name_localizations": {"de": "x"}}]},
+     "0.options.0.name_localizations.de"),  # two options, one German name
+    ({"options": [{"type": 4, "name": "level", "description": "l", "choices": [
+        {"name": "very", "value": 1, "name_localizations": {"de": "s" * 101}}]}]},
+     "0.options.0.choices.0.name_localizations.de"),
+])
+def test_sync_refuses_localisations_discord_refuses(extra: dict[str, Any], fault: str) -> None:
+    from tests.e2e.fake_discord.commands import validate_command
+    from tests.e2e.fake_discord.messages import DiscordError
+
+    with pytest.raises(DiscordError) as refused:
+        validate_command(_command(**extra))
+    errors = refused.value.errors
+    for key in fault.split("."):
+        errors = errors[key]
+    assert errors["_errors"]
+
+
+def test_sync_accepts_names_in_any_script_and_drops_defaults() -> None:
+    from tests.e2e.fake_discord.commands import localized, stored_command, validate_command
+
+    command = _command(
+        name_localizations={"de": "prüfen", "hi": "सत्यापित", "th": "ยืนยัน", "ja": "確認",
+                            "fr": "vérifier-l'accès", "en-GB": "verify", "es-ES": None},
+        description_localizations={"de": "Prüfen"})
+    validate_command(command)
+    kept = stored_command(command)
+    assert "en-GB" not in kept["name_localizations"]  # the same as the default: ignored
+    assert "es-ES" not in kept["name_localizations"]
+    assert localized(kept, "de") == "prüfen" and localized(kept, "ko") == "verify"
+
+
+async def test_a_bad_localisation_fails_the_sync(fake_discord: FakeDiscord,
+                                                 bot: StandInBot) -> None:
+    class Shouting(app_commands.Translator):
+        async def translate(self, string, locale, context):
+            return string.message.upper() if locale is discord.Locale.german else None
+
+    await bot.tree.set_translator(Shouting())
+    with pytest.raises(discord.HTTPException) as refused:
+        await bot.tree.sync(guild=bot.guild_obj)
+    assert refused.value.code == 50035 and "name_localizations.de" in str(refused.value)

@@ -24,6 +24,7 @@ import discord
 import yarl
 from aiohttp import WSMsgType, web
 
+from .commands import stored_command, validate_command
 from .gateway import Connection, Session, dump_bytes, dumps, loads
 from .interactions import (
     ALLOWED_CALLBACKS,
@@ -682,13 +683,14 @@ class FakeDiscord:
         user: Member | User | None = None,
         channel: Channel | None = None,
         bypass_permissions: bool = False,
-        locale: str = "en-US",
+        locale: str | None = None,
     ) -> InteractionRecord:
         """A user runs ``/command [group] [sub]`` with ``options`` (name → value).
 
         Values: str/int/float/bool; Member/User/Role/Channel for those types; ``Upload`` for
         attachments. Checked against the synced schema; ``bypass_permissions`` skips only
-        ``default_member_permissions`` (to prove the bot re-checks).
+        ``default_member_permissions`` (to prove the bot re-checks). ``locale``: the client's
+        language for this one interaction (default: the user's ``locale``).
         """
         name, path, guild, channel, user = self._command_target(command, user, channel)
         cmd = find_command(self.state, guild, name)
@@ -928,8 +930,10 @@ class FakeDiscord:
         channel: Channel,
         *,
         message: dict[str, Any] | None = None,
-        locale: str = "en-US",
+        locale: str | None = None,
     ) -> InteractionRecord:
+        """Discord sends the user's client language (``locale``) on every interaction, and
+        in a server that server's ``guild_locale``."""
         if self.session is None:
             raise AssertionError("no client is connected to the stand-in gateway")
         guild = self.state.guild_of_channel(channel.id)
@@ -943,7 +947,7 @@ class FakeDiscord:
             "data": data,
             "token": token,
             "version": 1,
-            "locale": locale,
+            "locale": locale or (user.user if isinstance(user, Member) else user).locale,
             "channel_id": str(channel.id),
             "entitlements": [],
             "entitlement_sku_ids": [],
@@ -1319,8 +1323,9 @@ class FakeDiscord:
             raise invalid("at most 100 commands")
         old = {(c["name"], c.get("type", 1)): c for c in self.state.commands.get(guild_id, [])}
         stored = []
-        for command in body:
-            _validate_command(command)
+        for index, command in enumerate(body):
+            validate_command(command, index)
+            command = stored_command(command)
             previous = old.get((command["name"], command.get("type", 1)))
             data = {
                 "type": 1,
@@ -1803,41 +1808,6 @@ def _snowflake_params(path: str) -> str:
 
     path = path.replace("/messages/{message_id}", "/messages/{message_id:(?:\\d+|@original)}")
     return re.sub(r"\{(\w+_id)\}", r"{\1:\\d+}", path)
-
-
-def _validate_command(command: dict[str, Any]) -> None:
-    """The checks Discord makes on a command sync (the ones a bot can realistically trip)."""
-    import re
-
-    name = command.get("name") or ""
-    kind = command.get("type", 1)
-    if kind == 1 and (not re.fullmatch(r"[-_\w]{1,32}", name) or name != name.lower()):
-        raise invalid(f"command name {name!r}: 1..32 lowercase chars")
-    if kind == 1 and not 1 <= len(command.get("description") or "") <= 100:
-        raise invalid(f"/{name}: description must be 1..100 chars")
-
-    def check_options(options: list[dict[str, Any]], where: str) -> None:
-        if len(options) > 25:
-            raise invalid(f"{where}: more than 25 options")
-        seen_optional = False
-        for option in options:
-            label = f"{where} {option.get('name')}"
-            if not 1 <= len(option.get("description") or "") <= 100:
-                raise invalid(f"{label}: description must be 1..100 chars")
-            if option["type"] in (1, 2):
-                check_options(option.get("options") or [], label)
-                continue
-            if option.get("required"):
-                if seen_optional:
-                    raise invalid(f"{label}: required options must come before optional ones")
-            else:
-                seen_optional = True
-            if len(option.get("choices") or []) > 25:
-                raise invalid(f"{label}: more than 25 choices")
-            if option.get("choices") and option.get("autocomplete"):
-                raise invalid(f"{label}: choices and autocomplete are exclusive")
-
-    check_options(command.get("options") or [], f"/{name}")
 
 
 def _validate_event(event: dict[str, Any]) -> None:

@@ -91,6 +91,7 @@ class User:
     username: str
     bot: bool = False
     global_name: str | None = None
+    locale: str = "en-US"  # the language of the user's client, sent with their interactions
 
     def payload(self) -> dict[str, Any]:
         return {
@@ -265,7 +266,7 @@ class Guild:
     channels: dict[int, Channel] = field(default_factory=dict)
     members: dict[int, Member] = field(default_factory=dict)
     scheduled_events: dict[int, dict[str, Any]] = field(default_factory=dict)
-    locale: str = "en-US"
+    locale: str = "en-US"  # preferred_locale: set it before the client connects
     #: Where Discord posts its own notices (welcome messages, boosts); None: not set.
     system_channel_id: int | None = None
 
