@@ -38,6 +38,45 @@ class ConfigError(ValueError):
     """The configuration is unusable; the message names the bad key."""
 
 
+class WebSettings(BaseModel):
+    """The web pages and calendar feeds (`[web]` in config.toml); off unless enabled."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    enabled: bool = False
+    #: Where the server listens; keep it on loopback behind a reverse proxy that adds TLS.
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65535)  # 0: any free port
+    #: The address people reach the pages at, used in the links the bot gives
+    #: (e.g. "https://schedule.example.org"); empty: http://host:port.
+    base_url: str = ""
+    #: Behind a reverse proxy every request comes from the proxy: take the client's address
+    #: from the last X-Forwarded-For entry (the one the proxy added) for the rate limit.
+    behind_proxy: bool = False
+    #: Requests per minute one client may make (a short burst of a quarter of it is allowed).
+    requests_per_minute: int = Field(default=120, ge=1, le=100_000)
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, v: str) -> str:
+        v = v.strip().rstrip("/")
+        if v:
+            url = urlsplit(v)
+            if url.scheme not in ("http", "https") or not url.hostname or url.query \
+                    or url.fragment:
+                raise ValueError("give an http:// or https:// address, e.g. "
+                                 "https://schedule.example.org")
+        return v
+
+    @property
+    def public_base(self) -> str:
+        """The start of every link the bot gives to its pages."""
+        if self.base_url:
+            return self.base_url
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -59,6 +98,7 @@ class Settings(BaseModel):
     shard_count: int = Field(default=1, ge=1, le=65535)
     #: The shards this process runs ("0-3", or a list of ids); None: all of them.
     shards: tuple[int, ...] | None = None
+    web: WebSettings = Field(default_factory=WebSettings)
 
     @field_validator("database", mode="before")
     @classmethod

@@ -29,6 +29,7 @@ from bot.discord.notices import ChangeNotices
 from bot.discord.picture import TimetablePictures
 from bot.discord.publishing import Publisher
 from bot.discord.threads import SessionThreads
+from bot.discord.web import WebPages
 from bot.event import EventService
 from bot.event.models import SYSTEM, EventSettings
 from bot.jobs.announcements import Announcer
@@ -97,6 +98,7 @@ class SchedulerBot(discord.AutoShardedClient):
         self.pictures = TimetablePictures(self)
         self.notices = ChangeNotices(self)
         self.publisher = Publisher(self)
+        self.web = WebPages(self)  # the web pages, when config.toml enables them
         self._timed_jobs: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
@@ -107,6 +109,7 @@ class SchedulerBot(discord.AutoShardedClient):
             self.tree.copy_global_to(guild=guild)
         if 0 in self.shard_plan.ids:
             await self._sync_commands(guilds)
+        await self.web.start()
         # channels are known once the gateway is ready; missed announcements go out then
         self._timed_jobs = asyncio.create_task(self._start_timed_jobs())
 
@@ -146,6 +149,7 @@ class SchedulerBot(discord.AutoShardedClient):
             self._timed_jobs.cancel()
         self.announcer.stop()
         self.reminders.stop()
+        await self.web.stop()
         first = not self.is_closed()
         await super().close()
         if first:

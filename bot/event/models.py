@@ -308,3 +308,37 @@ class SessionScheduling:
     pin: Pin | None
     allowed: tuple[SlotView, ...]  # the hosts' availability; () any slot
     not_in_parallel: tuple[int, ...]  # sessions it must not run beside
+
+
+@dataclass(frozen=True, slots=True)
+class WebLink:
+    """The links `/myschedule` gives: the event's public page (anyone may have it) and the
+    attendee's private page and feed. `token` is only set when a new one was just made: only
+    its hash is stored, so an existing link cannot be shown again."""
+
+    public_key: str
+    token: str | None
+    made_at: datetime | None  # when the attendee's current link was made; None: they have none
+
+
+@dataclass(frozen=True, slots=True)
+class WebTimetable:
+    """What the web pages and feeds show of one event, read in one transaction: published data
+    only (a withdrawn session that some published version placed stays where it was placed,
+    marked `withdrawn`, so calendars strike it out), and of people only the hosts' display
+    names. With `user_id`, one attendee's itinerary too, and what left it (as `MySchedule`)."""
+
+    guild_id: int
+    event_name: str
+    published_at: datetime
+    timetable: PublishedTimetable
+    hosts: dict[int, str] = field(default_factory=dict)         # session id → host's name
+    descriptions: dict[int, str] = field(default_factory=dict)  # session id → description
+    threads: dict[int, int] = field(default_factory=dict)       # session id → Discord thread
+    tracks: dict[int, str] = field(default_factory=dict)        # session id → its track
+    #: user id → display name of the hosts, for their mentions (<@id>) in titles; anyone
+    #: else mentioned shows as "@someone"
+    names: dict[int, str] = field(default_factory=dict)
+    user_id: int | None = None
+    items: tuple[ItineraryItem, ...] = ()
+    left: tuple[ItineraryItem, ...] = ()

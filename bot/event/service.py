@@ -22,8 +22,9 @@ from bot.event.sessions import SessionRules
 from bot.event.settings import SettingsRules
 from bot.event.timetable import TimetableRules
 from bot.event.transfer import TransferRules
+from bot.event.web import WebRules
 
 
 class EventService(SettingsRules, SessionRules, TimetableRules, TransferRules, SchedulingRules,
-                   ReminderRules, ConstraintRules):
+                   ReminderRules, ConstraintRules, WebRules):
     """The rules of one bot process over one database (any number of guilds)."""
