@@ -5,7 +5,7 @@ are columns of `sessions`)."""
 from __future__ import annotations
 
 from bot.storage.database import Row, Tx
-from bot.storage.sessions import CHUNK
+from bot.storage.sessions import CHUNK, per_session
 
 # ---------------------------------------------------------------------------- co-hosts
 
@@ -32,14 +32,7 @@ async def hosts_of(conn: Tx, guild_id: int, session_ids: list[int] | None = None
 
 async def hosts_of_sessions(conn: Tx, session_ids: list[int]) -> dict[int, list[int]]:
     """session id → its co-hosts, for sessions the caller has read from its own guild."""
-    out: dict[int, list[int]] = {}
-    for i in range(0, len(session_ids), CHUNK):
-        chunk = session_ids[i:i + CHUNK]
-        for r in await conn.fetchall(
-                "SELECT session_id, user_id FROM session_hosts WHERE session_id IN "
-                f"({','.join('?' * len(chunk))}) ORDER BY session_id, user_id", chunk):
-            out.setdefault(r["session_id"], []).append(r["user_id"])
-    return out
+    return await per_session(conn, "session_hosts", "user_id", session_ids)
 
 
 async def set_hosts(conn: Tx, guild_id: int, session_id: int, user_ids: list[int]) -> None:

@@ -87,15 +87,22 @@ def _which(guild_id: int, user_id: int, statuses: tuple[str, ...],
     return where, {"guild": guild_id, "user": user_id, **names}
 
 
-async def allowed_slots(conn: Tx, session_ids: list[int]) -> dict[int, list[int]]:
+async def per_session(conn: Tx, table: str, column: str,
+                      session_ids: list[int]) -> dict[int, list[int]]:
+    """session id → `column` of its rows in `table` (sessions the caller read from its own
+    guild), in chunks that stay under the databases' parameter limits."""
     out: dict[int, list[int]] = {}
     for i in range(0, len(session_ids), CHUNK):
         chunk = session_ids[i:i + CHUNK]
         for r in await conn.fetchall(
-                "SELECT session_id, slot_id FROM session_allowed_slots "
-                f"WHERE session_id IN ({','.join('?' * len(chunk))}) ORDER BY slot_id", chunk):
-            out.setdefault(r["session_id"], []).append(r["slot_id"])
+                f"SELECT session_id, {column} FROM {table} WHERE session_id IN "
+                f"({','.join('?' * len(chunk))}) ORDER BY session_id, {column}", chunk):
+            out.setdefault(r["session_id"], []).append(r[column])
     return out
+
+
+async def allowed_slots(conn: Tx, session_ids: list[int]) -> dict[int, list[int]]:
+    return await per_session(conn, "session_allowed_slots", "slot_id", session_ids)
 
 
 async def set_allowed_slots(conn: Tx, session_id: int, slot_ids: list[int] | None) -> None:
