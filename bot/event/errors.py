@@ -48,6 +48,10 @@ class Conflict(EventError):
     """The request clashes with the current state (duplicate title, run in progress...)."""
 
 
+class RunStopped(EventError):
+    """A run of the scheduler was stopped before it started: there is no result to show."""
+
+
 class RateLimited(EventError):
     """Too many attempts; `retry_after` is the number of seconds to wait."""
 

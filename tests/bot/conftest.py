@@ -4,11 +4,14 @@ ready event."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from pathlib import Path
 
 import pytest
 
 from bot.event import Actor, EventService
+from bot.event.solving import engine_worker
 
 GUILD = 1001
 OTHER_GUILD = 2002
@@ -34,11 +37,41 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+#: A solve worker for tests: quick heartbeats, a stalled worker noticed within seconds, and no
+#: grace on stopping (its running solves are handed back at once).
+TEST_WORKER = dict(concurrency=2, attempts=3, heartbeat=0.2, stalled=1.5, grace=0.0)
+
+
 @pytest.fixture
-async def service(database: str, clock: FakeClock):
-    svc = await EventService.open(database, clock=clock, code_factory=lambda: CODE)
+def solver_target():
+    """The entry point of the engine's process that runs of the scheduler use; a test may
+    parametrize it with one of tests/bot/engines.py."""
+    return engine_worker
+
+
+@pytest.fixture
+async def service(database: str, clock: FakeClock, solver_target):
+    svc = await EventService.open(database, clock=clock, code_factory=lambda: CODE,
+                                  solver_target=solver_target)
     yield svc
     await svc.close()
+
+
+@pytest.fixture
+async def solve_worker(service: EventService, database: str, clock: FakeClock, solver_target):
+    """What solves the service's runs: on SQLite its own process does; on PostgreSQL a solve
+    worker on the test's database, here in the test's event loop (the engine in its child
+    process as always; tests/bot/solve/ runs workers as processes of their own)."""
+    if service.db.kind != "postgresql":
+        yield None
+        return
+    from bot.event.solve_queue import WorkerOptions, serve
+    task = asyncio.create_task(serve(database, WorkerOptions(**TEST_WORKER), clock=clock,
+                                     target=solver_target, install_signal_handlers=False))
+    yield task
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ Change = Callable[[dict], object]
 
 
 @pytest.fixture
-async def exported(event) -> dict:
+async def exported(event, solve_worker) -> dict:
     await _rich_event(event)
     return json.loads(await event.export_event_json(GUILD, ADMIN))
 

@@ -63,7 +63,7 @@ async def test_claims_hold_once_even_after_reopening(event: EventService, databa
 
 
 async def test_a_run_after_publishing_stores_what_keeping_it_is_worth(
-        event: EventService) -> None:
+        event: EventService, solve_worker) -> None:
     for who in (ALICE, BOB):
         await verified(event, who)
     ids = [(await event.propose(GUILD, who, f"Talk {who.user_id}-{i}", "x")).id

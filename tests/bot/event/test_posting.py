@@ -55,7 +55,7 @@ async def test_an_announcement_is_claimed_once_even_concurrently(event) -> None:
     assert await store.claim_announcement(GUILD, "slot:1", "up-next")
 
 
-async def test_published_guilds(event) -> None:
+async def test_published_guilds(event, solve_worker) -> None:
     store = PostingStore(event.db)
     assert await store.published_guilds() == []
     await event.import_timetable_toml(GUILD, ADMIN, SMALL, force=True)
