@@ -18,6 +18,7 @@ from bot.event.models import (
     PublishedSlot,
     PublishedTimetable,
 )
+from bot.event.text import plural
 
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
@@ -80,11 +81,11 @@ class AnnouncementsChannel:
         if not (posted or edited):
             return "(No announcements channel: set one with /admin setup.)"
         unit = "day" if posted + edited == days else "message"
-        did = [f"{embeds.plural(n, unit)} {verb}" for n, verb in
+        did = [f"{plural(n, unit)} {verb}" for n, verb in
                ((posted, "posted"), (edited, "updated in place")) if n]
         where = f"<#{done.settings.announcements_channel_id}>"
         if unit == "message":
-            where += f" ({embeds.plural(days, 'day')})"
+            where += f" ({plural(days, 'day')})"
         return f"Timetable in {where}: {', '.join(did)}."
 
     async def announce(self, guild_id: int, kind: str, payload: Any) -> bool:

@@ -118,11 +118,6 @@ def _slot_heading(ps: PublishedSlot) -> str:
     return cut(f"{ts(s.start)}–{ts(s.end)}{label}", 256)
 
 
-def plural(n: int, word: str, many: str | None = None) -> str:
-    """"1 slot", "3 slots" (no "slot(s)")."""
-    return f"{n:,} {word if n == 1 else (many or word + 's')}"
-
-
 def thread_url(guild_id: int, thread_id: int) -> str:
     return f"https://discord.com/channels/{guild_id}/{thread_id}"
 
@@ -205,32 +200,23 @@ def day_messages(day: PublishedDay, mine: dict[int, int] | None = None,
     Discord's limits (10 embeds of 25 fields, 6000 characters in all), titled "(part 2 of 3)"
     when a day needs several."""
     title = cut(f"{day.label or day.date.strftime('%A')} · {day.date.isoformat()}", 256)
-    messages: list[list[discord.Embed]] = [[discord.Embed(title=title, colour=COLOUR)]]
-    for ps in day.slots:
-        for name, value in _slot_fields(ps, mine, threads, guild_id):
-            message = messages[-1]
-            size = len(name) + len(value)
-            if sum(len(e) for e in message) + size > MESSAGE_CHARS:
-                messages.append([discord.Embed(title=title, colour=COLOUR)])
-            elif len(message[-1].fields) >= MAX_FIELDS:
-                if len(message) < MAX_EMBEDS:
-                    message.append(discord.Embed(colour=COLOUR))  # same message, untitled
-                else:
-                    messages.append([discord.Embed(title=title, colour=COLOUR)])
-            messages[-1][-1].add_field(name=name, value=value, inline=False)
+    fields = [f for ps in day.slots for f in _slot_fields(ps, mine, threads, guild_id)]
+    room = MESSAGE_CHARS - len(title) - 20  # what a message holds besides its title
+    pages = pack_fields(fields, MAX_FIELDS, room)
+    found = []
+    for page in pages:
+        e = discord.Embed(colour=COLOUR)
+        for name, value in page:
+            e.add_field(name=name, value=value, inline=False)
+        found.append(e)
     if not day.slots:
-        messages[0][0].description = "No slots."
-    if len(messages) > 1:
-        for i, message in enumerate(messages, 1):
-            message[0].title = cut(f"{title} (part {i} of {len(messages)})", 256)
+        found[0].description = "No slots."
+    # each message's first embed gets the title, "(part 2 of 3)" when there are several
+    messages = split_messages(found, room)
+    for i, message in enumerate(messages, 1):
+        message[0].title = (title if len(messages) == 1
+                            else cut(f"{title} (part {i} of {len(messages)})", 256))
     return messages
-
-
-def day_embeds(day: PublishedDay, mine: dict[int, int] | None = None,
-               threads: dict[int, int] | None = None, guild_id: int | None = None
-               ) -> list[discord.Embed]:
-    """One day as embeds, each within Discord's limits (25 fields, 6000 characters)."""
-    return [e for message in day_messages(day, mine, threads, guild_id) for e in message]
 
 
 def timetable_messages(tt: PublishedTimetable, mine: dict[int, int] | None = None,
@@ -247,24 +233,14 @@ def timetable_messages(tt: PublishedTimetable, mine: dict[int, int] | None = Non
     return out
 
 
-def fit_message(embeds: Iterable[discord.Embed]) -> list[discord.Embed]:
-    """As many embeds as fit in one message (10 and 6000 characters)."""
-    out, total = [], 0
-    for e in embeds:
-        if len(out) == MAX_EMBEDS or total + len(e) > MESSAGE_CHARS:
-            break
-        out.append(e)
-        total += len(e)
-    return out
-
-
-def split_messages(embeds: Iterable[discord.Embed]) -> list[list[discord.Embed]]:
-    """Embeds grouped in order into as many messages as it takes (10 and 6000 characters
-    each); nothing left out."""
+def split_messages(embeds: Iterable[discord.Embed], chars: int = MESSAGE_CHARS
+                   ) -> list[list[discord.Embed]]:
+    """Embeds grouped in order into as many messages as it takes (10 embeds and `chars`
+    characters each: less than Discord's 6000 leaves room to title them); nothing left out."""
     out: list[list[discord.Embed]] = []
     total = 0
     for e in embeds:
-        if not out or len(out[-1]) == MAX_EMBEDS or total + len(e) > MESSAGE_CHARS:
+        if not out or len(out[-1]) == MAX_EMBEDS or total + len(e) > chars:
             out.append([])
             total = 0
         out[-1].append(e)

@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.discord.direct import send_dm
-from bot.discord.embeds import CONTENT, discord_time, fit_lines, literal, plural
+from bot.discord.embeds import CONTENT, discord_time, fit_lines, literal
 from bot.event import changes
 from bot.event.models import SYSTEM, Publication
+from bot.event.text import plural
 
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot

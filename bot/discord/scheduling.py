@@ -57,7 +57,7 @@ def preview_message(p: Preview) -> tuple[list[discord.Embed], discord.File | Non
         return [main, discord.Embed(title=title, colour=embeds.COLOUR,
                                     description="Nothing moves.")], None
     found = embeds.described(title, lines)
-    fitted = embeds.fit_message([main, *found])
+    fitted = embeds.split_messages([main, *found])[0]
     if len(fitted) == 1 + len(found):
         return fitted, None
     # too many to show: the first part here, every move in the attached file

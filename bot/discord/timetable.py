@@ -14,6 +14,7 @@ from bot.discord.errors import say
 from bot.discord.pages import Page, show_pages
 from bot.event.errors import InvalidInput
 from bot.event.models import RoomView, SlotView, TimetableView
+from bot.event.text import plural
 
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
@@ -118,7 +119,7 @@ async def timetable_import(interaction: discord.Interaction[SchedulerBot],
     await interaction.response.defer(ephemeral=True, thinking=True)
     r = await interaction.client.service.import_timetable_toml(guild_id, actor,
                                                                await file.read(), force)
-    n = embeds.plural
+    n = plural
     breaks = (f" ({r.breaks} of them {'a break' if r.breaks == 1 else 'breaks'})"
               if r.breaks else "")
     await say(interaction, f"Imported {n(r.days, 'day')}, {n(r.slots, 'slot')}{breaks} "
@@ -179,4 +180,4 @@ def _slot_line(s: SlotView) -> str:
 
 def _room_line(r: RoomView) -> str:
     voice = f" · <#{r.voice_channel_id}>" if r.voice_channel_id else ""
-    return f"Room #{r.id}: {embeds.literal(r.name)} ({embeds.plural(r.capacity, 'seat')}){voice}"
+    return f"Room #{r.id}: {embeds.literal(r.name)} ({plural(r.capacity, 'seat')}){voice}"

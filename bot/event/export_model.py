@@ -49,6 +49,7 @@ from bot.event.text import (
     clean_description,
     clean_display_name,
     clean_title,
+    plural,
     title_key,
 )
 from bot.event.times import from_utc_text, instant_text, parse_date, zone
@@ -577,10 +578,6 @@ _EVENT_IDS = {"announcements_channel_id": "the announcements channel",
               "verified_role_id": "the attendee role", "organiser_role_id": "the organiser role"}
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
 def _to_store(doc: Export, server_ids: Collection[int]) -> ImportRows:
     """The rows to store; Discord channel and role ids the caller does not vouch for left out."""
     dropped: list[str] = []
@@ -599,14 +596,14 @@ def _to_store(doc: Export, server_ids: Collection[int]) -> ImportRows:
     for r in foreign:
         r["voice_channel_id"] = None
     if foreign:
-        dropped.append(f"the voice channel of {_plural(len(foreign), 'room', 'rooms')}")
+        dropped.append(f"the voice channel of {plural(len(foreign), 'room', 'rooms')}")
     for table, columns, what in (
             ("posted_messages", ("channel_id",), ("posted message", "posted messages")),
             ("session_threads", ("channel_id", "thread_id"), ("session's thread",
                                                               "sessions' threads"))):
         kept = [r for r in tables[table] if all(r[c] in server_ids for c in columns)]
         if len(kept) < len(tables[table]):
-            dropped.append(f"the bot's record of {_plural(len(tables[table]) - len(kept), *what)}")
+            dropped.append(f"the bot's record of {plural(len(tables[table]) - len(kept), *what)}")
         tables[table] = kept
     return ImportRows(event, tables, tuple(dropped))
 

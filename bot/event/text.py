@@ -117,6 +117,11 @@ def title_key(title: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", folded).split())
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """"1 slot", "3 slots" (no "slot(s)")."""
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
 def cut(text: str, limit: int) -> str:
     """`text` within `limit` characters, an ellipsis marking where it was cut."""
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -6,6 +6,12 @@ from datetime import UTC, date, datetime, timedelta
 
 from bot.discord import embeds
 from bot.event.models import Entry, PublishedDay, PublishedSlot, PublishedTimetable, SlotView
+from bot.event.text import plural
+
+
+def _day_embeds(day, mine=None, threads=None, guild_id=None):
+    """A day's embeds, all its messages together."""
+    return [e for m in embeds.day_messages(day, mine, threads, guild_id) for e in m]
 
 
 def _day(n_slots: int, rooms: int) -> PublishedDay:
@@ -41,7 +47,7 @@ def test_a_big_day_is_split_over_messages_within_limits_and_shows_every_session(
         for e in ps.entries:
             assert f"](https://discord.com/channels/{10**18}/{threads[e.session_id]})" in text
     assert "more" not in text
-    assert len(embeds.day_embeds(day)) == sum(len(m) for m in embeds.day_messages(day))
+    assert len(_day_embeds(day)) == sum(len(m) for m in embeds.day_messages(day))
 
 
 def test_timestamps_and_marks() -> None:
@@ -59,7 +65,7 @@ def test_session_titles_link_to_their_threads_and_stay_literal() -> None:
     day = PublishedDay(date(2026, 7, 6), "Monday", (PublishedSlot(sv, (
         Entry(1, "my_talk *really*", 1, 1, "Main hall", 5),
         Entry(2, "No thread", 1, 2, "Garden", 1))),))
-    (e,) = embeds.day_embeds(day, threads={1: 77}, guild_id=9)
+    (e,) = _day_embeds(day, threads={1: 77}, guild_id=9)
     value = e.fields[0].value
     # markdown in a title is shown as typed; the title links to its thread; people expected
     assert "**Main hall**: [my\\_talk \\*really\\*](https://discord.com/channels/9/77) " \
@@ -69,7 +75,7 @@ def test_session_titles_link_to_their_threads_and_stay_literal() -> None:
 
 def test_a_crowded_slot_goes_on_in_more_fields_never_cutting_a_line() -> None:
     day = _day(1, 40)
-    fields = embeds.day_embeds(day)[0].fields
+    fields = _day_embeds(day)[0].fields
     assert len(fields) >= 2 and fields[1].name == f"{fields[0].name} (continued)"
     lines = [line for f in fields for line in f.value.split("\n")]
     assert len(lines) == 40 and all(line.endswith("expected)") for line in lines)
@@ -77,16 +83,16 @@ def test_a_crowded_slot_goes_on_in_more_fields_never_cutting_a_line() -> None:
 
 
 def test_plural() -> None:
-    assert embeds.plural(1, "day") == "1 day" and embeds.plural(3, "day") == "3 days"
-    assert embeds.plural(2, "person", "people") == "2 people"
+    assert plural(1, "day") == "1 day" and plural(3, "day") == "3 days"
+    assert plural(2, "person", "people") == "2 people"
 
 
 def test_a_slot_too_full_for_links_lists_every_session_without_them() -> None:
     day = _day(1, 8)
     threads = {e.session_id: 10**18 + e.session_id for e in day.slots[0].entries}
-    value = embeds.day_embeds(day, threads=threads, guild_id=10**18)[0].fields[0].value
+    value = _day_embeds(day, threads=threads, guild_id=10**18)[0].fields[0].value
     assert "more" not in value and value.count("\n") == 7 and "discord.com" not in value
-    (small,) = embeds.day_embeds(_day(1, 2), threads=threads, guild_id=10**18)
+    (small,) = _day_embeds(_day(1, 2), threads=threads, guild_id=10**18)
     assert small.fields[0].value.count("](https://discord.com/channels/") == 2
 
 
@@ -95,7 +101,7 @@ def test_nobody_expected_yet_says_nothing_rather_than_zero() -> None:
                   False, False, "")
     day = PublishedDay(date(2026, 7, 6), "Monday", (PublishedSlot(sv, (
         Entry(1, "New idea", 1, 1, "Main hall", 0), Entry(2, "Known", 2, 2, "Garden", 3))),))
-    value = embeds.day_embeds(day)[0].fields[0].value
+    value = _day_embeds(day)[0].fields[0].value
     assert value == "**Garden**: Known (≈3 expected)\n**Main hall**: New idea"
 
 
