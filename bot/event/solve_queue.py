@@ -199,9 +199,11 @@ async def _recover_forever(app: procrastinate.App, db: Database, options: Worker
 
 async def serve(url: str, options: WorkerOptions, *, clock: Callable[[], float] = time.time,
                 target: Callable[..., None] = engine_worker,
-                install_signal_handlers: bool = True, name: str | None = None) -> None:
+                install_signal_handlers: bool = True, name: str | None = None,
+                ready: asyncio.Event | None = None) -> None:
     """Run a worker on the database at `url` until it is stopped (SIGTERM or SIGINT with
-    `install_signal_handlers`, else by cancelling this coroutine)."""
+    `install_signal_handlers`, else by cancelling this coroutine). `ready` is set once it
+    takes jobs."""
     db = await open_database(url)
     try:
         app = make_app(url, pool_size=options.concurrency + 4)
@@ -209,6 +211,8 @@ async def serve(url: str, options: WorkerOptions, *, clock: Callable[[], float] 
             await ensure_schema(app, url)
             recovering = asyncio.create_task(_recover_forever(app, db, options),
                                              name="recover stalled solves")
+            if ready is not None:
+                ready.set()
             try:
                 await app.run_worker_async(
                     queues=[QUEUE], name=name or "solve-worker",

@@ -57,21 +57,37 @@ async def service(database: str, clock: FakeClock, solver_target):
     await svc.close()
 
 
-@pytest.fixture
-async def solve_worker(service: EventService, database: str, clock: FakeClock, solver_target):
-    """What solves the service's runs: on SQLite its own process does; on PostgreSQL a solve
-    worker on the test's database, here in the test's event loop (the engine in its child
-    process as always; tests/bot/solve/ runs workers as processes of their own)."""
+@contextlib.asynccontextmanager
+async def solving(service: EventService, clock: FakeClock, target=engine_worker):
+    """What solves the service's runs meanwhile: on SQLite its own process does; on PostgreSQL
+    a solve worker on the service's database, here in the test's event loop (the engine in its
+    child process as always; tests/bot/solve/ runs workers as processes of their own)."""
     if service.db.kind != "postgresql":
         yield None
         return
     from bot.event.solve_queue import WorkerOptions, serve
-    task = asyncio.create_task(serve(database, WorkerOptions(**TEST_WORKER), clock=clock,
-                                     target=solver_target, install_signal_handlers=False))
-    yield task
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    ready = asyncio.Event()
+    task = asyncio.create_task(serve(service.db.url, WorkerOptions(**TEST_WORKER), clock=clock,
+                                     target=target, install_signal_handlers=False,
+                                     ready=ready))
+    waiting = asyncio.create_task(ready.wait())
+    await asyncio.wait([task, waiting], return_when=asyncio.FIRST_COMPLETED)
+    waiting.cancel()
+    if task.done():
+        task.result()  # the worker could not start: its error
+    try:
+        yield task
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+@pytest.fixture
+async def solve_worker(service: EventService, clock: FakeClock, solver_target):
+    """`solving` for the whole test."""
+    async with solving(service, clock, solver_target) as task:
+        yield task
 
 
 @pytest.fixture
