@@ -49,7 +49,8 @@ class Conflict(EventError):
 
 
 class RunStopped(EventError):
-    """A run of the scheduler was stopped before it started: there is no result to show."""
+    """A run of the scheduler was stopped without a result to show (before it started, or its
+    engine did not answer the stop in time)."""
 
 
 class RateLimited(EventError):

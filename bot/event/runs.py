@@ -15,6 +15,10 @@ the database calls for, behind one interface.
 - Whoever asked waits by reading the row (`wait_for_end`), the same on both engines, so
   progress, cancellation and the outcome travel one way only.
 
+A stop asked while the engine solves makes it answer with the best timetable found so far,
+which is stored; an engine that has not answered `STOP_WAIT` seconds later is ended, and the
+run with it (cancelled, nothing stored).
+
 An attempt that dies with its process (a killed worker) leaves the run `running`; the next
 attempt takes over, and a run started `attempts` times without finishing is failed with a
 plain reason. An engine that fails is tried again up to the same bound.
@@ -55,13 +59,22 @@ PROGRESS_EVERY = 1.0
 #: How often whoever waits for a run reads it.
 WAIT_EVERY = 0.25
 DEFAULT_ATTEMPTS = 3
+#: How long an engine asked to stop may take to answer with its best timetable before its
+#: process is ended (a phase of the engine that cannot be interrupted, say).
+STOP_WAIT = 10.0
 STOPPED_BEFORE_START = "Stopped before it started: nothing was computed."
+STOPPED_UNANSWERED = ("Stopped: the engine did not answer in time, so its process was ended; "
+                      "nothing was stored.")
 INTERRUPTED = "The bot stopped during the run; nothing was stored. Run it again."
 
 
 class Outcome(enum.Enum):
     ENDED = "ended"  # stored, failed or cancelled: nothing more to do
     RETRY = "retry"  # the engine failed and the run went back to the queue for another attempt
+
+
+class _Unanswered(Exception):
+    """The engine did not answer a stop in time; its process was ended."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,12 +190,18 @@ async def execute_run(db: Database, run_id: int, *, clock: Callable[[], float] =
     attempt = claim.attempt
     try:
         result = await _solve(db, run_id, claim, target)
+    except _Unanswered:
+        await db.write(lambda conn: _end(conn, run_id, attempt, "cancelled", STOPPED_UNANSWERED),
+                       guild=guild_id)
+        return Outcome.ENDED
     except SolverFailed as e:
         error = f"The scheduler failed: {e}"
         if attempt < attempts:
             await db.write(lambda conn: runs.requeue(conn, run_id, attempt, error),
                            guild=guild_id)
             return Outcome.RETRY
+        if attempt > 1:
+            error += f" (tried {attempt} times; nothing was stored)"
         await db.write(lambda conn: _fail(conn, run_id, attempt, error), guild=guild_id)
         return Outcome.ENDED
     except asyncio.CancelledError:
@@ -208,8 +227,12 @@ async def _solve(db: Database, run_id: int, claim: Claim,
     """The engine's result for the claimed attempt, its figures written on the way; None when
     the attempt lost the run meanwhile (it ended, or a later attempt took it over)."""
     attempt, guild_id = claim.attempt, claim.guild_id
-    stop, lost = threading.Event(), asyncio.Event()
+    stop, lost, unanswered = threading.Event(), asyncio.Event(), asyncio.Event()
     latest: list[SolveProgress] = []
+    loop = asyncio.get_running_loop()
+    options = {k: claim.options[k] for k in ("time_limit", "seed", "move_weight", "iterations")}
+    solving = asyncio.create_task(solve_in_process(claim.instance, options, latest.append, stop,
+                                                   target=target), name=f"run {run_id} engine")
 
     async def record(p: SolveProgress) -> Row | None:
         return await db.write(lambda conn: runs.record_progress(
@@ -217,7 +240,7 @@ async def _solve(db: Database, run_id: int, claim: Claim,
             guild=guild_id)
 
     async def tick() -> None:
-        written = None
+        written, asked = None, None
         while True:
             await asyncio.sleep(PROGRESS_EVERY)
             p = latest[-1] if latest else None
@@ -229,22 +252,40 @@ async def _solve(db: Database, run_id: int, claim: Claim,
             except Exception:
                 log.warning("run %s: could not record progress", run_id, exc_info=True)
                 continue
-            if row is None:
+            if row is None:  # nobody wants this attempt's result any more
                 lost.set()
                 stop.set()
+                await asyncio.sleep(STOP_WAIT)
+                solving.cancel()
                 return
             if row["cancel_requested"]:
                 stop.set()
+                asked = asked or loop.time()
+                if loop.time() - asked >= STOP_WAIT:
+                    unanswered.set()
+                    solving.cancel()  # ends the engine's process
+                    return
 
-    options = {k: claim.options[k] for k in ("time_limit", "seed", "move_weight", "iterations")}
     ticker = asyncio.create_task(tick(), name=f"run {run_id} progress")
     try:
-        result = await solve_in_process(claim.instance, options, latest.append, stop,
-                                        target=target)
+        result = await solving
+    except asyncio.CancelledError:
+        current = asyncio.current_task()
+        if current is not None and current.cancelling():
+            raise  # this attempt itself is cancelled
+        if lost.is_set():
+            return None
+        if unanswered.is_set():
+            raise _Unanswered() from None
+        raise
     finally:
         ticker.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await ticker
+        if not solving.done():  # this attempt itself is cancelled: the engine goes too
+            solving.cancel()
+            with contextlib.suppress(asyncio.CancelledError, SolverFailed):
+                await solving
     return None if lost.is_set() else result
 
 
@@ -273,9 +314,13 @@ async def _store(conn: Tx, run_id: int, claim: Claim, result: Result,
 
 
 async def _fail(conn: Tx, run_id: int, attempt: int, error: str) -> None:
+    await _end(conn, run_id, attempt, "failed", error)
+
+
+async def _end(conn: Tx, run_id: int, attempt: int, status: str, error: str) -> None:
     row = await runs.get(conn, run_id)
     if row is not None and row["attempts"] == attempt:
-        await runs.finish(conn, run_id, "failed", now_text(), error=error)
+        await runs.finish(conn, run_id, status, now_text(), error=error)
 
 
 async def wait_for_end(db: Database, run_id: int, progress: ProgressCallback | None,

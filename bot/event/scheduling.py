@@ -123,7 +123,7 @@ class SchedulingRules(RulesBase):
                            ) -> ScheduleVersion:
         """Follow a run until it ends (admins): its figures to `progress` as they improve, a
         stop asked once `cancel` is set; the version it stored. A run that ended without one
-        raises: RunStopped when it was stopped before it started, else EventError with the
+        raises: RunStopped when it was stopped without one, else EventError with the
         reason."""
         guild_id = check_id(guild_id, "server")
         require_admin(check_actor(actor))

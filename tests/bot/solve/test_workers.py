@@ -93,7 +93,7 @@ async def test_stopping_a_run_stops_its_workers_engine(event, proposals, workers
     """The held engine finishes only once told to stop: the run ending proves the stop reached
     the engine in the worker's process. The best timetable found is stored, as on SQLite."""
     workers.test_engine("held")
-    run = await event.start_schedule_run(GUILD, ADMIN, time_limit=600)
+    run = await event.start_schedule_run(GUILD, ADMIN, time_limit=5)
     await _until(event, run.id, _solving, workers)
     asked = await event.cancel_run(GUILD, ADMIN)
     assert (asked.id, asked.status, asked.cancel_requested) == (run.id, "running", True)
