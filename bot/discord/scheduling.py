@@ -1,7 +1,7 @@
 """Scheduling, for organisers: `/admin schedule run` computes a version and previews it (the
 figures, every move against the published version with what the moves buy, explanations of the
-sessions left out and of rooms too small); `/admin schedule publish` publishes it
-(`bot.discord.publishing`)."""
+sessions left out and of rooms too small); `/admin schedule stop` stops a run early;
+`/admin schedule publish` publishes it (`bot.discord.publishing`)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ from discord import app_commands
 
 from bot.discord import embeds
 from bot.discord.checks import admin_actor
-from bot.discord.errors import NO_MENTIONS, say
+from bot.discord.errors import NO_MENTIONS, say, within_window
 from bot.event import changes
+from bot.event.errors import RunStopped
 from bot.event.preview import Preview
 from bot.event.solving import SolveProgress
 
@@ -78,8 +79,8 @@ async def schedule_run(interaction: discord.Interaction[SchedulerBot],
     bot = interaction.client
     await interaction.response.defer(ephemeral=True, thinking=True)  # private, as it ends
     message = await interaction.followup.send(
-        f"Scheduling for up to {seconds}s…", wait=True, ephemeral=True,
-        allowed_mentions=NO_MENTIONS)
+        f"Scheduling for up to {seconds}s… (`/admin schedule stop` ends it early with the best "
+        "timetable found so far)", wait=True, ephemeral=True, allowed_mentions=NO_MENTIONS)
     loop = asyncio.get_running_loop()
     last = [0.0]
 
@@ -95,6 +96,10 @@ async def schedule_run(interaction: discord.Interaction[SchedulerBot],
         version = await bot.service.run_schedule(
             guild_id, actor, progress=progress, time_limit=float(seconds),
             freeze_minutes=bot.settings.freeze_minutes_before)
+    except RunStopped:
+        await message.edit(content="Scheduling stopped (see below).",
+                           allowed_mentions=NO_MENTIONS)
+        raise
     except Exception:
         await message.edit(content="Scheduling failed (see below).",
                            allowed_mentions=NO_MENTIONS)
@@ -105,6 +110,18 @@ async def schedule_run(interaction: discord.Interaction[SchedulerBot],
     await message.edit(content=f"Done in {version.solve_seconds:.1f}s.", embeds=shown,
                        attachments=[moves_file] if moves_file else [],
                        allowed_mentions=NO_MENTIONS)
+
+
+@schedule.command(name="stop", description="Stop the running scheduler early (the best "
+                                           "timetable found so far is kept)")
+async def schedule_stop(interaction: discord.Interaction[SchedulerBot]) -> None:
+    guild_id, actor = await admin_actor(interaction)
+    run = await within_window(interaction, interaction.client.service.cancel_run(guild_id, actor))
+    if run.status == "cancelled":
+        await say(interaction, "Stopped before it started: nothing was computed.")
+    else:
+        await say(interaction, "Stopping: the best timetable found so far will be shown in "
+                               "the run's message, as a version you can publish.")
 
 
 @schedule.command(name="publish", description="Publish a computed timetable (default: the "
