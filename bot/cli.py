@@ -13,12 +13,15 @@ from scheduler_core.cli import add_commands, dispatch
 
 
 def add_bot_commands(subparsers) -> None:
-    """Register the bot's own subcommands: `run` (bot.runner), `worker` (bot.worker)."""
+    """Register the bot's own subcommands: `run` (bot.runner), `worker` (bot.worker), `status`
+    (bot.status)."""
     from bot.runner import add_run_command
+    from bot.status import add_status_command
     from bot.worker import add_worker_command
 
     add_run_command(subparsers)
     add_worker_command(subparsers)
+    add_status_command(subparsers)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,11 +6,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import socket
 import sys
 
 from bot.config import ConfigError, load_settings
-from bot.event.runs import DEFAULT_ATTEMPTS
+from bot.event.runs import DEFAULT_ATTEMPTS, process_name
 from bot.storage import DatabaseTooNew, DatabaseUnavailable, is_postgresql
 
 log = logging.getLogger("session-scheduler.worker")
@@ -55,8 +54,9 @@ def add_worker_command(subparsers) -> None:
     p.add_argument("--stalled-after", type=_positive(float), default=60.0,
                    help="a worker silent this many seconds has stopped: its runs are taken "
                         "over (default: %(default)s; keep it several heartbeats long)")
-    p.add_argument("--name", default=f"{socket.gethostname()}-{os.getpid()}",
-                   help="this worker's name in logs and status (default: host-pid)")
+    p.add_argument("--name", default=None,
+                   help="this worker's name in logs, runs and status (default: "
+                        "worker HOST-PID)")
     p.set_defaults(func=worker_command)
 
 
@@ -85,10 +85,10 @@ def worker_command(args) -> int:
     options = WorkerOptions(concurrency=args.concurrency, attempts=args.attempts,
                             heartbeat=args.heartbeat, stalled=args.stalled_after,
                             grace=args.grace)
-    log.info("worker %s on %s: %d at once", args.name, settings.database_label,
-             options.concurrency)
+    name = args.name or process_name("worker")
+    log.info("%s on %s: %d at once", name, settings.database_label, options.concurrency)
     try:
-        asyncio.run(serve(settings.database, options, name=args.name))
+        asyncio.run(serve(settings.database, options, name=name))
     except DatabaseTooNew as e:
         print(f"session-scheduler: {e}", file=sys.stderr)
         return EXIT_CONFIG
@@ -96,5 +96,5 @@ def worker_command(args) -> int:
         print(f"session-scheduler: {e}. Check that the server runs and the URL is right.",
               file=sys.stderr)
         return EXIT_UNREACHABLE
-    log.info("worker %s stopped", args.name)
+    log.info("%s stopped", name)
     return 0

@@ -195,6 +195,7 @@ class SolveRun:
     time_limit: float
     attempts: int
     cancel_requested: bool
+    worker: str | None  # who runs it, or last ran it
     utility: int | None
     upper_bound: int | None
     elapsed: float | None

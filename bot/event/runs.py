@@ -33,6 +33,8 @@ import enum
 import inspect
 import json
 import logging
+import os
+import socket
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -66,6 +68,11 @@ STOPPED_BEFORE_START = "Stopped before it started: nothing was computed."
 STOPPED_UNANSWERED = ("Stopped: the engine did not answer in time, so its process was ended; "
                       "nothing was stored.")
 INTERRUPTED = "The bot stopped during the run; nothing was stored. Run it again."
+
+
+def process_name(kind: str) -> str:
+    """Who solves, as runs and status show it: `kind` on this host and process."""
+    return f"{kind} {socket.gethostname()}-{os.getpid()}"
 
 
 class Outcome(enum.Enum):
@@ -114,6 +121,7 @@ class LocalSolver(Solver):
     def __init__(self, db: Database, *, clock: Callable[[], float] = time.time,
                  attempts: int = DEFAULT_ATTEMPTS, target: Callable[..., None] = engine_worker):
         self.db, self.clock, self.attempts, self.target = db, clock, attempts, target
+        self.name = process_name("bot")
         self._live: dict[int, asyncio.Task[None]] = {}
 
     async def submit(self, run_id: int) -> None:
@@ -124,7 +132,8 @@ class LocalSolver(Solver):
     async def _execute(self, run_id: int) -> None:
         try:
             while await execute_run(self.db, run_id, clock=self.clock, attempts=self.attempts,
-                                    target=self.target, interrupted="fail") is Outcome.RETRY:
+                                    target=self.target, interrupted="fail",
+                                    worker=self.name) is Outcome.RETRY:
                 pass
         except Exception:
             log.exception("solve run %s failed", run_id)
@@ -147,7 +156,7 @@ async def _guild_of(db: Database, run_id: int) -> int | None:
     return None if row is None else row["guild_id"]
 
 
-async def _claim(conn: Tx, run_id: int, attempts: int) -> Claim | None:
+async def _claim(conn: Tx, run_id: int, attempts: int, worker: str) -> Claim | None:
     """Take the run under a new attempt; None when there is nothing to solve (it ended, was
     cancelled, or has used up its attempts, which ends it)."""
     row = await runs.get(conn, run_id)
@@ -160,7 +169,7 @@ async def _claim(conn: Tx, run_id: int, attempts: int) -> Claim | None:
         await runs.finish(conn, run_id, "failed", now_text(), error=_exhausted(row))
         return None
     instance_json = await runs.snapshot(conn, run_id)
-    attempt = await runs.start_attempt(conn, run_id, now_text())
+    attempt = await runs.start_attempt(conn, run_id, now_text(), worker)
     return Claim(row["guild_id"], row["requested_by"], attempt,
                  json.loads(row["options_json"]), Instance.model_validate_json(instance_json))
 
@@ -176,15 +185,17 @@ def _exhausted(row: Row) -> str:
 async def execute_run(db: Database, run_id: int, *, clock: Callable[[], float] = time.time,
                       attempts: int = DEFAULT_ATTEMPTS,
                       target: Callable[..., None] = engine_worker,
-                      interrupted: Literal["requeue", "fail"] = "requeue") -> Outcome:
+                      interrupted: Literal["requeue", "fail"] = "requeue",
+                      worker: str | None = None) -> Outcome:
     """One attempt at a run (see the module's docstring). When the caller is cancelled (its
     process is stopping), the engine is stopped and the run is handed back to the queue
     (`requeue`, not counted as an attempt) or failed (`fail`: nobody else would take it).
-    `clock` places the freeze window when the result is stored."""
+    `clock` places the freeze window when the result is stored; `worker` names who solves."""
     guild_id = await _guild_of(db, run_id)
     if guild_id is None:
         return Outcome.ENDED
-    claim = await db.write(lambda conn: _claim(conn, run_id, attempts), guild=guild_id)
+    name = worker or process_name("solver")
+    claim = await db.write(lambda conn: _claim(conn, run_id, attempts, name), guild=guild_id)
     if claim is None:
         return Outcome.ENDED
     attempt = claim.attempt

@@ -40,9 +40,9 @@ import psycopg
 from procrastinate import exceptions
 from psycopg import sql
 
-from bot.event.runs import Outcome, Solver, execute_run
+from bot.event.runs import Outcome, Solver, execute_run, process_name
 from bot.event.solving import engine_worker
-from bot.storage import Database, Row, open_database, runs
+from bot.storage import Database, Row, now_text, open_database, runs
 from bot.storage.postgresql import MIGRATION_LOCK
 
 log = logging.getLogger(__name__)
@@ -88,13 +88,14 @@ class _Context:
     clock: Callable[[], float]
     attempts: int
     target: Callable[..., None]
+    name: str
 
 
 async def _solve_run(context: procrastinate.JobContext, run_id: int) -> str:
     """The job: one attempt at the run."""
     ctx: _Context = context.additional_context["runs"]
     outcome = await execute_run(ctx.db, run_id, clock=ctx.clock, attempts=ctx.attempts,
-                                target=ctx.target, interrupted="requeue")
+                                target=ctx.target, interrupted="requeue", worker=ctx.name)
     if outcome is Outcome.RETRY:
         raise TryAgain(f"run {run_id}: the engine failed; trying again")
     return outcome.value
@@ -188,9 +189,14 @@ async def recover(app: procrastinate.App, db: Database, options: WorkerOptions) 
         await _defer(app, db, row["id"])
 
 
-async def _recover_forever(app: procrastinate.App, db: Database, options: WorkerOptions) -> None:
+async def _recover_forever(app: procrastinate.App, db: Database, options: WorkerOptions,
+                           name: str) -> None:
+    """Every `check_every` seconds: say this worker is alive (`solve_workers`, for status),
+    and recover what stopped workers left."""
     while True:
         try:
+            await db.write(lambda conn: runs.worker_seen(conn, name, options.concurrency,
+                                                         now_text()))
             await recover(app, db, options)
         except Exception:
             log.warning("could not look for stalled solves", exc_info=True)
@@ -204,18 +210,19 @@ async def serve(url: str, options: WorkerOptions, *, clock: Callable[[], float] 
     """Run a worker on the database at `url` until it is stopped (SIGTERM or SIGINT with
     `install_signal_handlers`, else by cancelling this coroutine). `ready` is set once it
     takes jobs."""
+    name = name or process_name("worker")
     db = await open_database(url)
     try:
         app = make_app(url, pool_size=options.concurrency + 4)
         async with app.open_async():
             await ensure_schema(app, url)
-            recovering = asyncio.create_task(_recover_forever(app, db, options),
+            recovering = asyncio.create_task(_recover_forever(app, db, options, name),
                                              name="recover stalled solves")
             if ready is not None:
                 ready.set()
             try:
                 await app.run_worker_async(
-                    queues=[QUEUE], name=name or "solve-worker",
+                    queues=[QUEUE], name=name,
                     concurrency=options.concurrency,
                     install_signal_handlers=install_signal_handlers,
                     update_heartbeat_interval=options.heartbeat,
@@ -224,10 +231,13 @@ async def serve(url: str, options: WorkerOptions, *, clock: Callable[[], float] 
                     fetch_job_polling_interval=options.check_every,
                     abort_job_polling_interval=options.check_every,
                     delete_jobs="successful",
-                    additional_context={"runs": _Context(db, clock, options.attempts, target)})
+                    additional_context={"runs": _Context(db, clock, options.attempts, target,
+                                                         name)})
             finally:
                 recovering.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await recovering
+                with contextlib.suppress(Exception):
+                    await db.write(lambda conn: runs.worker_gone(conn, name))
     finally:
         await db.close()

@@ -76,6 +76,7 @@ def solve_run(row: Row) -> SolveRun:
         requested_at=row["requested_at"], status=row["status"],
         time_limit=float(json.loads(row["options_json"])["time_limit"]),
         attempts=row["attempts"], cancel_requested=bool(row["cancel_requested"]),
+        worker=row["worker"],
         utility=row["utility"], upper_bound=row["upper_bound"], elapsed=row["elapsed"],
         version_id=row["version_id"], error=row["error"], started_at=row["started_at"],
         finished_at=row["finished_at"])

@@ -9,8 +9,8 @@ ACTIVE = ("queued", "running")
 FINAL = ("done", "failed", "cancelled")
 #: Every column but the snapshot, which can be large and is read only to solve.
 _COLUMNS = ("id, guild_id, requested_by, requested_at, options_json, status, attempts, "
-            "cancel_requested, job_id, started_at, utility, upper_bound, elapsed, progress_at, "
-            "version_id, error, finished_at")
+            "cancel_requested, job_id, worker, started_at, utility, upper_bound, elapsed, "
+            "progress_at, version_id, error, finished_at")
 
 
 async def insert(conn: Tx, guild_id: int, requested_by: int, now: str, options_json: str,
@@ -54,12 +54,12 @@ async def set_job(conn: Tx, run_id: int, job_id: int) -> None:
     await conn.execute("UPDATE solve_runs SET job_id = ? WHERE id = ?", (job_id, run_id))
 
 
-async def start_attempt(conn: Tx, run_id: int, now: str) -> int:
-    """Mark the run running under a new attempt; that attempt's number."""
+async def start_attempt(conn: Tx, run_id: int, now: str, worker: str) -> int:
+    """Mark the run running under a new attempt by `worker`; that attempt's number."""
     return await conn.fetchval(
         "UPDATE solve_runs SET status = 'running', attempts = attempts + 1, started_at = ?, "
-        "utility = NULL, upper_bound = NULL, elapsed = NULL, progress_at = NULL "
-        "WHERE id = ? RETURNING attempts", (now, run_id))
+        "worker = ?, utility = NULL, upper_bound = NULL, elapsed = NULL, progress_at = NULL "
+        "WHERE id = ? RETURNING attempts", (now, worker, run_id))
 
 
 async def record_progress(conn: Tx, run_id: int, attempt: int, utility: int, upper_bound: int,
@@ -111,3 +111,25 @@ async def unqueued(conn: Tx, before: str) -> list[Row]:
     return await conn.fetchall(
         f"SELECT {_COLUMNS} FROM solve_runs WHERE status = 'queued' AND job_id IS NULL "
         "AND requested_at < ? ORDER BY id", (before,))
+
+
+async def active_runs(conn: Tx) -> list[Row]:
+    """Every queued or running run, of every guild, oldest first."""
+    return await conn.fetchall(
+        f"SELECT {_COLUMNS} FROM solve_runs WHERE status IN ('queued', 'running') ORDER BY id")
+
+
+async def worker_seen(conn: Tx, name: str, concurrency: int, now: str) -> None:
+    await conn.execute(
+        "INSERT INTO solve_workers (name, concurrency, started_at, seen_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (name) DO UPDATE SET concurrency = excluded.concurrency, "
+        "seen_at = excluded.seen_at", (name, concurrency, now, now))
+
+
+async def worker_gone(conn: Tx, name: str) -> None:
+    await conn.execute("DELETE FROM solve_workers WHERE name = ?", (name,))
+
+
+async def workers(conn: Tx) -> list[Row]:
+    return await conn.fetchall(
+        "SELECT name, concurrency, started_at, seen_at FROM solve_workers ORDER BY name")

@@ -68,8 +68,9 @@ _FLAGS = frozenset({"verification_required", "proposals_open", "interest_open",
                     "schedule_visible", "mirror_events", "verified", "is_admin", "is_break",
                     "locked", "enabled"})
 #: Tables that hold nothing worth moving to another database: wrong verification codes, the
-#: one-off fixes done, and the runs of the scheduler (the versions they stored are exported).
-NOT_EXPORTED = frozenset({"verify_failures", "maintenance", "solve_runs"})
+#: one-off fixes done, the runs of the scheduler (the versions they stored are exported) and the
+#: solve workers.
+NOT_EXPORTED = frozenset({"verify_failures", "maintenance", "solve_runs", "solve_workers"})
 # tables without a guild_id column are reached through the row they belong to
 _SCOPE = {
     "session_allowed_slots": "session_id IN (SELECT id FROM sessions WHERE guild_id = ?)",

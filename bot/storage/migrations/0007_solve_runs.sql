@@ -15,6 +15,7 @@ CREATE TABLE solve_runs (
     attempts         INTEGER     NOT NULL DEFAULT 0,
     cancel_requested {bool}      NOT NULL DEFAULT FALSE,
     job_id           {snowflake},  -- the job queue's id of it (PostgreSQL only)
+    worker           TEXT,         -- who runs (or last ran) it: a solve worker's name, or the bot
     started_at       {timestamp},
     utility          INTEGER,
     upper_bound      INTEGER,
@@ -28,3 +29,11 @@ CREATE TABLE solve_runs (
 CREATE UNIQUE INDEX solve_runs_one_active ON solve_runs (guild_id)
     WHERE status IN ('queued', 'running');
 CREATE INDEX solve_runs_by_guild ON solve_runs (guild_id, id);
+-- The solve workers (session-scheduler worker) that announced themselves, and when each was last
+-- seen: what `session-scheduler status` shows. A worker that stops cleanly removes its row.
+CREATE TABLE solve_workers (
+    name        TEXT        PRIMARY KEY,
+    concurrency INTEGER     NOT NULL,
+    started_at  {timestamp} NOT NULL,
+    seen_at     {timestamp} NOT NULL
+);

@@ -42,11 +42,16 @@ class Workers:
         return self._start([sys.executable, "-m", "tests.bot.solve._worker_child", self.url,
                             engine, str(grace)], f"worker-{engine}")
 
-    def cli(self, *extra: str) -> subprocess.Popen:
-        """`session-scheduler worker` itself, with the real engine."""
+    def config(self) -> Path:
+        """A config file for the commands (the database comes from DATABASE_URL)."""
         config = self.tmp_path / "config.toml"
         config.write_text('log_level = "INFO"\n')
-        return self._start([sys.executable, "-m", "bot.cli", "worker", "--config", str(config),
+        return config
+
+    def cli(self, *extra: str) -> subprocess.Popen:
+        """`session-scheduler worker` itself, with the real engine."""
+        return self._start([sys.executable, "-m", "bot.cli", "worker", "--config",
+                            str(self.config()),
                             "--concurrency", str(WORKER["concurrency"]),
                             "--heartbeat", str(WORKER["heartbeat"]),
                             "--stalled-after", str(WORKER["stalled"]), *extra], "worker-cli")

@@ -4,16 +4,19 @@ stores none twice, a stopped run stops its worker's engine, SIGTERM hands a run 
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import subprocess
+import sys
 
 import pytest
 
 from bot.event import Actor, EventService
 from bot.event.models import SolveRun
+from bot.event.solve_status import solve_status
 from tests.bot.conftest import ADMIN, GUILD, verified
 from tests.bot.helpers import rows
-from tests.bot.solve.conftest import Workers
+from tests.bot.solve.conftest import ROOT, Workers
 
 PEOPLE = [Actor(100 + i, f"Person {i}") for i in range(4)]
 FAST = {"time_limit": 1.0, "iterations": 2000}
@@ -57,6 +60,15 @@ async def _jobs(event: EventService) -> list[str]:
 
 async def _versions(event: EventService) -> int:
     return len(await event.schedule_versions(GUILD, ADMIN))
+
+
+def _status(workers: Workers) -> str:
+    """What `session-scheduler status` prints."""
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "status", "--config",
+                           str(workers.config())], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "DATABASE_URL": workers.url}, timeout=WAIT)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
 
 
 def _ended(proc: subprocess.Popen, workers: Workers) -> int:
@@ -105,14 +117,25 @@ async def test_stopping_a_run_stops_its_workers_engine(event, proposals, workers
 
 async def test_sigterm_hands_the_run_back_and_another_worker_completes_it(event, proposals,
                                                                           workers):
+    """With `session-scheduler status` telling what happens on the way."""
     first = workers.test_engine("held", grace=0.0)
     run = await event.start_schedule_run(GUILD, ADMIN, **FAST)
     await _until(event, run.id, _solving, workers)
+    status = await solve_status(event.db)
+    assert [w.name for w in status.alive] == ["test-held"]
+    assert [(r.id, r.worker) for r in status.running] == [(run.id, "test-held")]
+    shown = _status(workers)
+    assert "solve workers alive: 1 (1 solves at once)" in shown
+    assert f"run {run.id} (server {GUILD}): running on test-held, attempt 1" in shown
+
     first.send_signal(signal.SIGTERM)
     assert _ended(first, workers) == 0
     handed = await _run(event, run.id)
     assert (handed.status, handed.attempts, handed.version_id) == ("queued", 0, None)
     assert await _jobs(event) == ["todo"]  # back in the queue at once, not after a timeout
+    status = await solve_status(event.db)
+    assert (status.workers, [r.id for r in status.queued]) == ((), [run.id])
+    assert "solve workers alive: 0" in _status(workers)
 
     workers.cli()
     version = await asyncio.wait_for(event.wait_for_run(GUILD, ADMIN, run.id), WAIT)
