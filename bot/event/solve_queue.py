@@ -71,14 +71,23 @@ class TryAgain(Exception):
     """The engine failed and the run has attempts left: its job is retried."""
 
 
+#: Seconds before a job that raised (the database unreachable, say) is tried again.
+RETRY_AFTER_ERROR = 5
+
+
 class _Retry(procrastinate.BaseRetryStrategy):
     """Retry at once a job whose run went back to the queue: its engine failed with attempts
-    left, or its worker stopped and handed it back. Anything else ends the job."""
+    left, or its worker stopped and handed it back. A job that raised is tried again a little
+    later: its run must not stay active with no job to finish it. The run's attempts, not the
+    job's, bound how often (an attempt past them ends the run)."""
 
     def get_retry_decision(self, *, exception: BaseException,
                            job: Any) -> procrastinate.RetryDecision | None:
         if isinstance(exception, TryAgain | asyncio.CancelledError):
             return procrastinate.RetryDecision(retry_in={"seconds": 0})
+        if isinstance(exception, Exception):
+            log.warning("run %s: %r; trying again", job.task_kwargs.get("run_id"), exception)
+            return procrastinate.RetryDecision(retry_in={"seconds": RETRY_AFTER_ERROR})
         return None
 
 
