@@ -1,6 +1,7 @@
 """What a computed schedule version would change, in words, for the organiser's preview:
-every move against the published version, what the moves buy in utility, the sessions left
-out and the rooms too small (with explanations from bot/event/explain.py). The rules read
+the version's own timetable, every move against the published version, what the moves buy in
+utility, the sessions left out and the rooms too small (with explanations and what to do
+about them, from bot/event/explain.py). The rules read
 what it needs in one transaction (`EventService.preview_version`)."""
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ class Preview:
     kept_utility: int | None        # keeping the published timetable, same snapshot as the run
     unplaced: tuple[str, ...]       # one explanation per session left out
     over_capacity: tuple[str, ...]  # one explanation per session expected to overflow its room
+    timetable: PublishedTimetable   # the version itself, laid out as it would be published
+    rooms: tuple[RoomView, ...]
+    event_name: str = ""
+    unplaced_advice: str | None = None  # what would place the sessions left out, when clear
 
     @property
     def gain(self) -> int | None:
@@ -31,7 +36,8 @@ class Preview:
 
 def preview(version: ScheduleVersion, version_tt: PublishedTimetable,
             published_tt: PublishedTimetable | None, baseline: Baseline | None,
-            rooms: Sequence[RoomView], fmt: TimeFormat, esc: TextFormat = plain) -> Preview:
+            rooms: Sequence[RoomView], fmt: TimeFormat, esc: TextFormat = plain,
+            event_name: str = "") -> Preview:
     """`esc` shows user text (titles, rooms) in the explanations; the move lines stay plain
     (they also go into a text file); the Discord layer words the moves with `describe`."""
     found: list[Move] = []
@@ -45,4 +51,6 @@ def preview(version: ScheduleVersion, version_tt: PublishedTimetable,
     return Preview(version, based_on, tuple(found),
                    tuple(changes.describe(m, fmt) for m in found), kept,
                    tuple(explain.unplaced(version, esc)),
-                   tuple(explain.over_capacity(version_tt, rooms, fmt, esc)))
+                   tuple(explain.over_capacity(version_tt, rooms, fmt, esc)),
+                   version_tt, tuple(rooms), event_name,
+                   explain.unplaced_advice(version_tt, rooms) if version.unplaced else None)
