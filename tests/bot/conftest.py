@@ -78,7 +78,11 @@ async def solving(service: EventService, clock: FakeClock, target=engine_worker)
     try:
         yield task
     finally:
-        task.cancel()
+        # a cancel that reaches procrastinate's worker while it starts or stops may be absorbed
+        # there: cancel until it ends
+        while not task.done():
+            task.cancel()
+            await asyncio.wait([task], timeout=1)
         with contextlib.suppress(asyncio.CancelledError):
             await task
 
