@@ -127,8 +127,8 @@ async def schedule_run(interaction: discord.Interaction[SchedulerBot],
     bot = interaction.client
     await interaction.response.defer(ephemeral=True, thinking=True)  # private, as it ends
     message = await interaction.followup.send(
-        f"Scheduling for up to {seconds}s… (`/admin schedule stop` ends it early with the best "
-        "timetable found so far)", wait=True, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        f"Scheduling for up to {seconds}s…", wait=True, ephemeral=True,
+        allowed_mentions=NO_MENTIONS)
     loop = asyncio.get_running_loop()
     last = [0.0]
     expired = [False]

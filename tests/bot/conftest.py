@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from bot.event import Actor, EventService
 from bot.event.solving import engine_worker
+from bot.storage import Database
 
 GUILD = 1001
 OTHER_GUILD = 2002
@@ -58,16 +60,16 @@ async def service(database: str, clock: FakeClock, solver_target):
 
 
 @contextlib.asynccontextmanager
-async def solving(service: EventService, clock: FakeClock, target=engine_worker):
-    """What solves the service's runs meanwhile: on SQLite its own process does; on PostgreSQL
-    a solve worker on the service's database, here in the test's event loop (the engine in its
+async def solving(db: Database, clock: Callable[[], float], target=engine_worker):
+    """What solves the runs on `db` meanwhile: on SQLite the service's own process does; on
+    PostgreSQL a solve worker on the database, here in the test's event loop (the engine in its
     child process as always; tests/bot/solve/ runs workers as processes of their own)."""
-    if service.db.kind != "postgresql":
+    if db.kind != "postgresql":
         yield None
         return
     from bot.event.solve_queue import WorkerOptions, serve
     ready = asyncio.Event()
-    task = asyncio.create_task(serve(service.db.url, WorkerOptions(**TEST_WORKER), clock=clock,
+    task = asyncio.create_task(serve(db.url, WorkerOptions(**TEST_WORKER), clock=clock,
                                      target=target, install_signal_handlers=False,
                                      ready=ready))
     waiting = asyncio.create_task(ready.wait())
@@ -90,7 +92,7 @@ async def solving(service: EventService, clock: FakeClock, target=engine_worker)
 @pytest.fixture
 async def solve_worker(service: EventService, clock: FakeClock, solver_target):
     """`solving` for the whole test."""
-    async with solving(service, clock, solver_target) as task:
+    async with solving(service.db, clock, solver_target) as task:
         yield task
 
 

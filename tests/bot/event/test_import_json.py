@@ -24,7 +24,7 @@ Change = Callable[[dict], object]
 
 @pytest.fixture
 async def exported(event, clock) -> dict:
-    async with solving(event, clock):  # stopped before the test: its checks keep the loop busy
+    async with solving(event.db, clock):  # stopped before the test: its checks keep the loop busy
         await _rich_event(event)
     return json.loads(await event.export_event_json(GUILD, ADMIN))
 

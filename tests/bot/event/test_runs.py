@@ -48,7 +48,7 @@ async def test_a_run_executed_twice_at_once_is_stored_once(event, talks, clock):
     run = await event.start_schedule_run(GUILD, ADMIN, **FAST)  # SQLite: executing already
     await asyncio.gather(execute_run(event.db, run.id, clock=clock),
                          execute_run(event.db, run.id, clock=clock))
-    async with solving(event, clock):
+    async with solving(event.db, clock):
         version = await asyncio.wait_for(event.wait_for_run(GUILD, ADMIN, run.id), 120)
     done = (await event.solve_runs(GUILD, ADMIN))[0]
     assert (done.id, done.status, done.version_id) == (run.id, "done", version.id)
@@ -127,7 +127,7 @@ async def test_a_queued_run_stopped_before_a_worker_took_it_computes_nothing(eve
     from tests.bot.helpers import rows
     jobs = await rows(event.db, "SELECT status FROM procrastinate.procrastinate_jobs")
     assert [j["status"] for j in jobs] == ["cancelled"]
-    async with solving(event, clock):  # a worker leaves it alone and takes the next run
+    async with solving(event.db, clock):  # a worker leaves it alone and takes the next run
         await asyncio.wait_for(event.run_schedule(GUILD, ADMIN, **FAST), 120)
     assert [r.status for r in await event.solve_runs(GUILD, ADMIN)] == ["done", "cancelled"]
 
