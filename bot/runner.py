@@ -1,4 +1,4 @@
-"""`session-scheduler run`: config, logging, the single-instance lock, then the bot."""
+"""`session-scheduler run`: config, logging, the lock on the process's shards, then the bot."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bot.config import TOKEN_HELP, ConfigError, Settings, load_settings
+from bot.shards import ShardFilter, Shards
 from bot.storage import DatabaseTooNew, DatabaseUnavailable, is_postgresql
 
 log = logging.getLogger("session-scheduler")
@@ -48,8 +49,9 @@ class _FileLock:
         os.pwrite(self._fd, f"pid {os.getpid()}".encode(), 0)
         return True
 
-    def holder(self) -> str:
-        return os.pread(self._fd, 64, 0).decode(errors="replace").strip() or "pid ?"
+    def conflict(self) -> str:
+        holder = os.pread(self._fd, 64, 0).decode(errors="replace").strip() or "pid ?"
+        return f"Another session-scheduler ({holder}) is running on this database"
 
     def release(self) -> None:
         os.close(self._fd)  # releases the lock
@@ -57,16 +59,19 @@ class _FileLock:
 
 @contextlib.contextmanager
 def instance_lock(database: str | Path, if_running: str = "error",
-                  poll: float = 1.0, timeout: float | None = None) -> Iterator[bool]:
-    """One bot per database, held while the bot runs: a file lock next to a SQLite file, an
-    advisory lock on PostgreSQL. Yields True once held.
+                  poll: float = 1.0, timeout: float | None = None,
+                  shards: Shards | None = None) -> Iterator[bool]:
+    """The process's shards, held while the bot runs, so no two processes run one shard: a
+    file lock next to a SQLite file (one process runs every shard there), an advisory lock
+    per shard on PostgreSQL. Yields True once held.
 
     if_running: "error" raises AlreadyRunning; "quit" yields False (the caller exits 0);
-    "wait" waits until the other instance stops (or `timeout`).
+    "wait" waits until the other instance stops (or `timeout`). `shards`: one of one unless
+    given.
     """
     if is_postgresql(database):
-        from bot.storage.postgresql import SessionLock
-        lock: _FileLock | SessionLock = SessionLock(str(database))
+        from bot.storage.postgresql import ShardLocks
+        lock: _FileLock | ShardLocks = ShardLocks(str(database), shards or Shards((0,), 1))
     else:
         lock = _FileLock(Path(database))
     try:
@@ -78,8 +83,7 @@ def instance_lock(database: str | Path, if_running: str = "error",
             if if_running == "error" or (timeout is not None
                                          and time.monotonic() - started > timeout):
                 raise AlreadyRunning(
-                    f"Another session-scheduler ({lock.holder()}) is running on this database. "
-                    "Stop it first, or start with --if-running wait|quit.")
+                    f"{lock.conflict()}. Stop it first, or start with --if-running wait|quit.")
             time.sleep(poll)
         yield True
     finally:
@@ -92,14 +96,23 @@ def add_run_command(subparsers) -> None:
     p.add_argument("--config", default="config.toml",
                    help="configuration file (default: config.toml; see config.example.toml)")
     p.add_argument("--if-running", choices=("error", "quit", "wait"), default="error",
-                   help="when another instance uses the same database: fail (default), exit "
-                        "quietly, or wait for it to stop")
+                   help="when another instance runs these shards on the same database: fail "
+                        "(default), exit quietly, or wait for it to stop")
+    p.add_argument("--shards", metavar="IDS",
+                   help="the shards this process runs, e.g. 0-3 or 0,2 (default: all; "
+                        "config key `shards`); several processes need PostgreSQL")
+    p.add_argument("--shard-count", type=int, metavar="N",
+                   help="how many shards Discord's traffic is split in (default 1; config key "
+                        "`shard_count`)")
     p.set_defaults(func=run_command)
 
 
 def run_command(args) -> int:
+    overrides = {key: value for key, value in (("shards", args.shards),
+                                               ("shard_count", args.shard_count))
+                 if value is not None}
     try:
-        settings = load_settings(args.config)
+        settings = load_settings(args.config, **overrides)
     except ConfigError as e:
         print(f"session-scheduler: {e}", file=sys.stderr)
         return EXIT_CONFIG
@@ -107,10 +120,14 @@ def run_command(args) -> int:
         print(f"session-scheduler: {TOKEN_HELP}", file=sys.stderr)
         return EXIT_CONFIG
     logging.basicConfig(level=settings.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+                        format="%(asctime)s %(levelname)s [shard %(shard)s] %(name)s: "
+                               "%(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(ShardFilter(settings.shard_plan))
     logging.getLogger("discord.client").addFilter(_no_voice_warnings)
     try:
-        with instance_lock(settings.database, args.if_running) as held:
+        with instance_lock(settings.database, args.if_running,
+                           shards=settings.shard_plan) as held:
             if not held:
                 print("session-scheduler: another instance is running; quitting.",
                       file=sys.stderr)
@@ -138,7 +155,7 @@ def _no_voice_warnings(record: logging.LogRecord) -> bool:
 def _run_bot(settings: Settings) -> int:
     from bot.discord.bot import CannotConnect, run_bot
 
-    log.info("starting on database %s", settings.database_label)
+    log.info("starting shards %s on database %s", settings.shard_plan, settings.database_label)
     try:
         run_bot(settings)
     except CannotConnect as e:

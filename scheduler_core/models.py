@@ -38,12 +38,19 @@ class Session(_Model):
     title: str = ""
     proposers: list[str] = Field(default_factory=list)
     allowed_slots: list[str] | None = None
+    length: int = Field(default=1, ge=1)
+    track: str | None = None
 
 
 class Interest(_Model):
     attendee: str = Field(min_length=1)
     session: str
     level: int
+
+
+class Availability(_Model):
+    attendee: str = Field(min_length=1)
+    slots: list[str]
 
 
 class Placement(_Model):
@@ -67,6 +74,8 @@ class Instance(_Model):
     interest: list[Interest] = Field(default_factory=list)
     fixed: list[Placement] = Field(default_factory=list)
     previous: list[Placement] | None = None
+    not_in_parallel: list[tuple[str, str]] = Field(default_factory=list)
+    availability: list[Availability] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _check(self) -> Instance:

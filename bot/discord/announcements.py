@@ -4,6 +4,7 @@ place on re-publish, and the announcer's "up next" and daily agenda messages."""
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -88,8 +89,11 @@ class AnnouncementsChannel:
             where += f" ({plural(days, 'day')})"
         return f"Timetable in {where}: {', '.join(did)}."
 
-    async def announce(self, guild_id: int, kind: str, payload: Any) -> bool:
-        """The announcer's sender: "up next" for a slot, or the day's agenda."""
+    async def announce(self, guild_id: int, kind: str, payload: Any,
+                       nonces: Callable[[int], str] | None = None) -> bool:
+        """The announcer's sender: "up next" for a slot, or the day's agenda; its n-th message
+        with the nonce `nonces(n)`, which Discord enforces (a message sent again with it is
+        not posted twice)."""
         settings = await self.bot.service.settings(guild_id, SYSTEM)
         channel = self.bot.text_channel(settings.guild_id, settings.announcements_channel_id)
         if channel is None:
@@ -106,6 +110,7 @@ class AnnouncementsChannel:
                                               timezone=settings.timezone, physical=physical)
         else:
             return False
-        for found in messages:
-            await channel.send(embeds=found, allowed_mentions=NO_MENTIONS)
+        for n, found in enumerate(messages):
+            await channel.send(embeds=found, allowed_mentions=NO_MENTIONS,
+                               nonce=nonces(n) if nonces else None)
         return True

@@ -23,15 +23,18 @@ from bot.discord import errors, help, reminders
 from bot.discord.announcements import AnnouncementsChannel
 from bot.discord.commands import COMMANDS
 from bot.discord.interest import InterestButton
+from bot.discord.languages import CatalogTranslator
 from bot.discord.mirror import EventMirror
 from bot.discord.notices import ChangeNotices
 from bot.discord.picture import TimetablePictures
 from bot.discord.publishing import Publisher
 from bot.discord.threads import SessionThreads
+from bot.discord.web import WebPages
 from bot.event import EventService
 from bot.event.models import SYSTEM, EventSettings
 from bot.jobs.announcements import Announcer
 from bot.jobs.reminders import Reminders
+from bot.shards import enter_guild
 from bot.storage import DatabaseUnavailable
 from bot.storage.mirror import MirrorStore
 from bot.storage.personal import PersonalStore
@@ -47,19 +50,33 @@ SETTINGS_TTL = 30.0  # seconds; a safety net, admin commands clear the cache at 
 INTENTS = discord.Intents(guilds=True)
 
 
-class SchedulerBot(discord.Client):
+class SchedulerTree(app_commands.CommandTree):
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Lets every command through; the log records of its task say its guild's shard."""
+        enter_guild(interaction.guild_id)
+        return True
+
+
+class SchedulerBot(discord.AutoShardedClient):
     """Slash commands only. `service` is open; closing the bot closes it. No message cache:
-    the bot edits its own posts by id and never reads messages."""
+    the bot edits its own posts by id and never reads messages.
+
+    It runs the shards of `settings.shard_plan` (discord.py's sharded client: one gateway
+    session per shard) and does the timed work of the guilds they hold, which Discord deals
+    to this process alone."""
 
     def __init__(self, settings: Settings, service: EventService, *,
                  clock: Callable[[], float] = time.time, **client_options: Any):
         client_options.setdefault("intents", INTENTS)
         client_options.setdefault("max_messages", None)
-        super().__init__(allowed_mentions=discord.AllowedMentions.none(), **client_options)
+        self.shard_plan = settings.shard_plan
+        super().__init__(allowed_mentions=discord.AllowedMentions.none(),
+                         shard_count=self.shard_plan.count,
+                         shard_ids=list(self.shard_plan.ids), **client_options)
         self.settings = settings
         self.service = service
         self.clock = clock
-        self.tree = app_commands.CommandTree(self)
+        self.tree = SchedulerTree(self)
         for command in COMMANDS:
             self.tree.add_command(command)
         self.tree.error(self._on_app_command_error)
@@ -81,28 +98,49 @@ class SchedulerBot(discord.Client):
         self.pictures = TimetablePictures(self)
         self.notices = ChangeNotices(self)
         self.publisher = Publisher(self)
+        self.web = WebPages(self)  # the web pages, when config.toml enables them
         self._timed_jobs: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(InterestButton)
-        if self.settings.guild_ids:
-            for gid in self.settings.guild_ids:
-                guild = discord.Object(gid)
-                self.tree.copy_global_to(guild=guild)
-                self.synced += await self.tree.sync(guild=guild)
-        else:
-            self.synced = await self.tree.sync()
+        await self.tree.set_translator(CatalogTranslator())  # the commands in each language
+        guilds = [discord.Object(gid) for gid in self.settings.guild_ids]
+        for guild in guilds:
+            self.tree.copy_global_to(guild=guild)
+        if 0 in self.shard_plan.ids:
+            await self._sync_commands(guilds)
+        await self.web.start()
         # channels are known once the gateway is ready; missed announcements go out then
         self._timed_jobs = asyncio.create_task(self._start_timed_jobs())
+
+    async def _sync_commands(self, guilds: list[discord.Object]) -> None:
+        """Register the slash commands with Discord. Only the process running shard 0 does:
+        commands belong to the application, not to a shard, so one sync serves every process,
+        and processes syncing at once would race on the rate limit of Discord's commands
+        routes."""
+        if not guilds:
+            self.synced = await self.tree.sync()
+        for guild in guilds:
+            self.synced += await self.tree.sync(guild=guild)
+
+    def owns(self, guild_id: int) -> bool:
+        """Whether the guild's shard runs here: its interactions come here, and its timed work
+        (announcements, reminders) is done here and nowhere else."""
+        return self.shard_plan.owns(guild_id)
 
     async def _start_timed_jobs(self) -> None:
         await self.wait_until_ready()
         try:
-            await self.announcer.start()
+            guilds = [g for g in await self.posting.published_guilds() if self.owns(g)]
+        except Exception:
+            log.exception("could not read which events have a published timetable")
+            guilds = []
+        try:
+            await self.announcer.start(guilds)
         except Exception:
             log.exception("the announcer could not start")
         try:
-            await self.reminders.start(await self.posting.published_guilds())
+            await self.reminders.start(guilds)
         except Exception:
             log.exception("the reminders could not start")
 
@@ -111,6 +149,7 @@ class SchedulerBot(discord.Client):
             self._timed_jobs.cancel()
         self.announcer.stop()
         self.reminders.stop()
+        await self.web.stop()
         first = not self.is_closed()
         await super().close()
         if first:
@@ -166,6 +205,16 @@ class SchedulerBot(discord.Client):
         return channel if isinstance(channel, discord.abc.Messageable) else None
 
 
+#: Gateway close codes that refuse the shards the bot asked for, and what to do.
+SHARDS_REFUSED = {
+    4010: "Discord refused the shards (4010 Invalid shard): a bot Discord moved to large bot "
+          "sharding must run a multiple of the shard number it was given; set shard_count "
+          "to that.",
+    4011: "Discord requires more shards (4011 Sharding required): a shard holds at most 2500 "
+          "servers; raise shard_count.",
+}
+
+
 class CannotConnect(RuntimeError):
     """Discord refused the token or could not be reached: said plainly, no traceback."""
 
@@ -177,7 +226,7 @@ class CannotConnect(RuntimeError):
 def run_bot(settings: Settings) -> None:
     """Run the bot `session-scheduler run` starts until it stops (the token is never logged).
     SIGTERM, which systemd and container runtimes send to stop a service, closes the gateway
-    session and the database as a clean stop, and the process exits 0."""
+    session of every shard and the database as a clean stop, and the process exits 0."""
     token = settings.token.get_secret_value() if settings.token else ""
 
     async def main() -> None:
@@ -198,8 +247,8 @@ def run_bot(settings: Settings) -> None:
             if not closing:
                 closing.append(asyncio.create_task(bot.close()))
 
-        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop)
-        async with bot:
+        async with bot:  # the sharded client can close once it is entered
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop)
             await bot.start(token)
         if closing:
             await closing[0]
@@ -213,6 +262,10 @@ def run_bot(settings: Settings) -> None:
     except discord.PrivilegedIntentsRequired:
         raise CannotConnect("Discord refused a privileged intent; the bot needs none, so check "
                             "that this is the right application.", True) from None
+    except discord.ConnectionClosed as e:
+        if e.code not in SHARDS_REFUSED:
+            raise
+        raise CannotConnect(SHARDS_REFUSED[e.code], True) from None
     except (aiohttp.ClientConnectionError, OSError) as e:
         raise CannotConnect(f"cannot reach Discord ({e}). Check the machine's network "
                             "connection and start again; nothing was lost.", False) from None

@@ -12,9 +12,13 @@ import discord
 from discord import app_commands
 
 from bot.discord import (
+    availability,
+    constraints,
     export,
     interest,
     mirror,
+    moderation,
+    phases,
     proposals,
     published,
     reminders,
@@ -29,12 +33,13 @@ admin = app_commands.Group(name="admin", description="Run the event", guild_only
                            allowed_contexts=app_commands.AppCommandContext(guild=True),
                            default_permissions=discord.Permissions(manage_guild=True))
 for _command in (setup.setup_event, verification.code, timetable.day, timetable.slot,
-                 timetable.room, timetable.timetable, proposals.proposal, scheduling.schedule,
-                 mirror.events, export.export, export.export_calendar, export.backup):
+                 timetable.room, timetable.timetable, moderation.proposal, scheduling.schedule,
+                 mirror.events, export.export, export.export_calendar, export.backup,
+                 export.import_event, phases.phase, constraints.admin_session):
     admin.add_command(_command)
 
 #: Synced in this order.
 COMMANDS: tuple[app_commands.Command | app_commands.Group, ...] = (
     help_command, verification.verify, proposals.propose, proposals.sessions, interest.interest,
     proposals.edit, proposals.withdraw, published.schedule, published.myschedule, admin,
-    reminders.remind)
+    reminders.remind, constraints.session, availability.availability)

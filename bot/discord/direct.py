@@ -21,10 +21,12 @@ CLOSED_NOTE = ("I could not send you a direct message: your DMs are closed to me
                "/remind on.")
 
 
-async def send_dm(client: discord.Client, user_id: int, content: str) -> DmOutcome:
+async def send_dm(client: discord.Client, user_id: int, content: str,
+                  nonce: str | None = None) -> DmOutcome:
+    """`nonce`: Discord posts no second message with it (a retried send)."""
     try:
         channel = await client.create_dm(discord.Object(id=user_id))
-        await channel.send(cut(content, CONTENT), allowed_mentions=NO_MENTIONS)
+        await channel.send(cut(content, CONTENT), allowed_mentions=NO_MENTIONS, nonce=nonce)
     except discord.Forbidden as e:
         if e.code == CANNOT_DM:
             return "closed"

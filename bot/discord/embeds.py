@@ -99,6 +99,12 @@ def session_embed(s: SessionView, thread_id: int | None = None) -> discord.Embed
                       colour=COLOUR if note is None else discord.Colour.light_grey())
     if thread_id is not None:
         e.add_field(name="Discussion", value=f"<#{thread_id}>")
+    if s.cohosts:  # mentions in an embed name people without notifying them
+        e.add_field(name="Co-hosts", value=", ".join(f"<@{u}>" for u in s.cohosts))
+    if s.track:
+        e.add_field(name="Track", value=literal(s.track))
+    if s.length > 1:
+        e.add_field(name="Length", value=f"{s.length} consecutive slots")
     e.set_footer(text=cut(f"Session #{s.id} · proposed by {s.owner_name or s.owner_id}", 2048))
     return e
 

@@ -12,15 +12,18 @@ import discord
 from discord import app_commands
 
 from bot.discord.embeds import CONTENT
+from bot.discord.languages import language_for
 from bot.event.errors import EventError, NotPublished
 from bot.event.text import cut
+from bot.i18n import ENGLISH, N_, Language
 
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
 
 log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
-GENERIC = "Something went wrong on our side; the organisers can find the details in the bot's log."
+GENERIC = N_("Something went wrong on our side; the organisers can find the details in the "
+             "bot's log.")
 DEFER_AFTER = 2.0  # seconds; Discord's window for a first response is 3
 INVALID_WEBHOOK_TOKEN = 50027  # Discord: an interaction's token is valid for 15 minutes
 T = TypeVar("T")
@@ -86,18 +89,19 @@ async def reply_private(interaction: discord.Interaction[SchedulerBot], text: st
         log.warning("could not deliver a refusal to interaction %s", interaction.id)
 
 
-def user_message(error: BaseException) -> str | None:
-    """The message to show for a known refusal; None for a bug."""
+def user_message(error: BaseException, language: Language = ENGLISH) -> str | None:
+    """The message to show for a known refusal, in `language`; None for a bug."""
     if isinstance(error, app_commands.CommandInvokeError):
         error = error.original
     if isinstance(error, EventError):
-        return error.user_message
+        return language.text(error.message)
     if isinstance(error, app_commands.NoPrivateMessage):
-        return "This command works in the event's server, not in direct messages."
+        return language.gettext("This command works in the event's server, not in direct "
+                                "messages.")
     if isinstance(error, app_commands.MissingPermissions | app_commands.CheckFailure):
-        return "You do not have permission to do this."
+        return language.gettext("You do not have permission to do this.")
     if isinstance(error, app_commands.TransformerError):
-        return f"“{error.value}” is not a valid value here."
+        return language.gettext("“{value}” is not a valid value here.", value=error.value)
     return None
 
 
@@ -113,13 +117,15 @@ async def _announcements(interaction: discord.Interaction[SchedulerBot]) -> str:
 
 async def handle_error(interaction: discord.Interaction[SchedulerBot],
                        error: BaseException) -> None:
-    """Refusals become private replies; anything else is logged and answered generically."""
+    """Refusals become private replies in the reader's language; anything else is logged and
+    answered generically."""
     original = getattr(error, "original", error)
+    language = language_for(interaction)
     if isinstance(original, NotPublished):  # say where the timetable will appear: a link
         message = NotPublished(await _announcements(interaction)).user_message
     else:
-        message = user_message(error)
+        message = user_message(error, language)
     if message is None:
         log.error("interaction %s failed", interaction.id, exc_info=original)
-        message = GENERIC
+        message = language.text(GENERIC)
     await reply_private(interaction, message)

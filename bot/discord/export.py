@@ -1,5 +1,6 @@
-"""Copies of the event for organisers: `/admin export` (JSON), `/admin export-calendar` (.ics)
-and `/admin backup` (the database, on the bot's machine)."""
+"""Copies of the event for organisers: `/admin export` (JSON) and `/admin import` (the same
+file back, replacing the event), `/admin export-calendar` (.ics) and `/admin backup` (the
+database, on the bot's machine)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,11 @@ import discord
 from discord import app_commands
 
 from bot.discord.checks import admin_actor
-from bot.discord.errors import say
+from bot.discord.errors import Refused, say
 from bot.discord.published import timetable_file
+from bot.event.errors import InvalidInput
+from bot.event.export_model import MAX_JSON_CHARS
+from bot.event.text import plural
 
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
@@ -25,6 +29,40 @@ async def export(interaction: discord.Interaction[SchedulerBot]) -> None:
     name = f"event-{guild_id}-{datetime.now(UTC):%Y%m%d-%H%M%S}.json"
     await say(interaction, "The event's data:",
               file=discord.File(io.BytesIO(text.encode()), filename=name))
+
+
+@app_commands.command(name="import", description="Replace this server's whole event by an "
+                                                  "/admin export file")
+@app_commands.describe(file="A JSON file made by /admin export",
+                       replace_everything="True: this server's event is replaced by the file's "
+                                          "(sessions, interest, timetable, runs)")
+async def import_event(interaction: discord.Interaction[SchedulerBot], file: discord.Attachment,
+                       replace_everything: bool) -> None:
+    guild_id, actor = await admin_actor(interaction)
+    if not replace_everything:
+        raise Refused("Nothing changed: an import replaces this server's whole event. Run it "
+                      "again with replace_everything:True (an /admin export first keeps a copy).")
+    if file.size > MAX_JSON_CHARS:  # before downloading it; the rules check the text itself
+        raise InvalidInput(f"The file is too large for an event export ({MAX_JSON_CHARS // 10**6}"
+                           " MB at most).")
+    guild = interaction.guild
+    if guild is None:
+        raise Refused("This works in the event's server.")
+    # the channels, threads and roles of this server: the file's others are left out
+    server_ids = {guild.id, *(c.id for c in guild.channels), *(t.id for t in guild.threads),
+                  *(r.id for r in guild.roles)}
+    await interaction.response.defer(ephemeral=True, thinking=True)  # a big file takes a while
+    done = await interaction.client.service.import_event_json(
+        guild_id, actor, await file.read(), server_ids=server_ids)
+    rows = done.rows
+    lines = [f"Imported the event: {plural(rows.get('sessions', 0), 'session')}, "
+             f"{plural(rows.get('slots', 0), 'slot')}, {plural(rows.get('rooms', 0), 'room')}, "
+             f"{plural(rows.get('interest', 0), 'rating')} and "
+             f"{plural(rows.get('schedule_versions', 0), 'schedule version')}."]
+    if done.dropped:
+        lines.append("Left out, because they belong to another server: "
+                     + "; ".join(done.dropped) + ". Choose them again with /admin setup.")
+    await say(interaction, "\n".join(lines))
 
 
 @app_commands.command(name="export-calendar", description="The published timetable as an "

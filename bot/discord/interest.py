@@ -18,6 +18,7 @@ from bot.discord.checks import attendee_actor
 from bot.discord.errors import say, within_window
 from bot.discord.options import public_sessions, session_id
 from bot.event.models import LEVEL_NAMES, InterestResult, Level, level_name
+from bot.shards import enter_guild
 
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
@@ -43,6 +44,10 @@ class InterestButton(discord.ui.DynamicItem[discord.ui.Button],
                              item: discord.ui.Button, match: re.Match[str], /
                              ) -> InterestButton:
         return cls(int(match["session"]), int(match["level"]))
+
+    async def interaction_check(self, interaction: discord.Interaction[SchedulerBot]) -> bool:
+        enter_guild(interaction.guild_id)  # the log records of this interaction say its shard
+        return True
 
     async def callback(self, interaction: discord.Interaction[SchedulerBot]) -> None:
         """Gate, commit the level, then answer privately: the reply never precedes the COMMIT

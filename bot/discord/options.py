@@ -55,3 +55,66 @@ async def pending_sessions(interaction: discord.Interaction[SchedulerBot],
     except Exception:
         return []
     return await session_choices(interaction, actor, current, "pending")
+
+
+# ------------------------------------------------------------------ days, slots and rooms
+
+async def _frame_choices(interaction: discord.Interaction[SchedulerBot], kind: str,
+                         typed: str) -> list[tuple[int, str]]:
+    """What `EventService.timetable_choices` offers for what was typed; nothing on failure."""
+    if interaction.guild_id is None:
+        return []
+    try:
+        return await interaction.client.service.timetable_choices(
+            interaction.guild_id, actor_of(interaction), kind, typed)
+    except Exception:
+        return []
+
+
+def _one(kind: str):
+    async def complete(interaction: discord.Interaction[SchedulerBot],
+                       current: str) -> list[app_commands.Choice[int]]:
+        return [app_commands.Choice(name=words, value=i)
+                for i, words in await _frame_choices(interaction, kind, str(current))]
+    complete.__name__ = f"{kind}_choices"
+    return complete
+
+
+def _many(kind: str):
+    """Autocomplete of a comma-separated list of ids: what was typed before the last comma
+    stays, the last item is completed."""
+    async def complete(interaction: discord.Interaction[SchedulerBot],
+                       current: str) -> Choices:
+        head, _, last = current.rpartition(",")
+        kept = [p.strip().lstrip("#") for p in head.split(",") if p.strip()]
+        out = []
+        for i, words in await _frame_choices(interaction, kind, last.strip()):
+            if str(i) in kept:
+                continue
+            value = ", ".join([*kept, str(i)])
+            if len(value) > 100:
+                break
+            name = (", ".join(kept) + ", " if kept else "") + words
+            out.append(app_commands.Choice(name=name[:100], value=value))
+        return out
+    complete.__name__ = f"{kind}_list_choices"
+    return complete
+
+
+day_choices, slot_choices, room_choices = _one("day"), _one("slot"), _one("room")
+any_slot_choices = _one("any-slot")  # breaks too: the timetable's own commands
+day_list_choices, slot_list_choices = _many("day"), _many("slot")
+
+
+def id_list(raw: str | None, what: str) -> list[int]:
+    """A comma-separated list of ids as the list autocompletes write it ("3, 4, #7")."""
+    out = []
+    for part in (raw or "").split(","):
+        part = part.strip().lstrip("#")
+        if not part:
+            continue
+        if not part.isdigit() or len(part) > 19:
+            raise InvalidInput(f"“{part[:20]}” is not a {what} number: pick {what}s from the "
+                               "list (separate them with commas).")
+        out.append(int(part))
+    return out

@@ -9,6 +9,7 @@ import discord
 
 from bot.discord import errors
 from bot.discord.errors import NO_MENTIONS, say
+from bot.shards import enter_guild
 
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
@@ -46,6 +47,10 @@ class Pages(discord.ui.View):
         self._sync()
         await interaction.response.edit_message(embed=embed, view=self,
                                                 allowed_mentions=NO_MENTIONS)
+
+    async def interaction_check(self, interaction: discord.Interaction[SchedulerBot]) -> bool:
+        enter_guild(interaction.guild_id)  # the log records of this interaction say its shard
+        return True
 
     @discord.ui.button(label="◀", style=discord.ButtonStyle.secondary)
     async def previous(self, interaction: discord.Interaction[SchedulerBot],

@@ -1,5 +1,6 @@
 """Proposals: `/propose` (a form for what is left out), `/edit`, `/withdraw`, `/sessions`, and
-`/admin proposal approve|reject`. A public session is posted in the proposals channel with its
+a notice to the organisers when a proposal waits for approval (moderation:
+`moderation.py`). A public session is posted in the proposals channel with its
 interest buttons and its discussion thread; the post follows the session's edits, and shows
 it withdrawn or waiting for approval with its buttons disabled."""
 
@@ -12,12 +13,13 @@ import discord
 from discord import app_commands
 
 from bot.discord import embeds, errors
-from bot.discord.checks import actor_of, admin_actor, attendee_actor, guild_id_of
+from bot.discord.checks import actor_of, attendee_actor, guild_id_of
 from bot.discord.errors import NO_MENTIONS, say
 from bot.discord.interest import interest_view
-from bot.discord.options import own_sessions, pending_sessions, session_id
+from bot.discord.options import own_sessions, session_id
 from bot.discord.pages import Page, show_pages
 from bot.event.models import EventSettings, SessionView
+from bot.shards import enter_guild
 from bot.storage.posting import SESSION_POST
 
 if TYPE_CHECKING:
@@ -70,8 +72,8 @@ async def post_session(bot: SchedulerBot, settings: EventSettings,
     return None
 
 
-async def _show(interaction: discord.Interaction[SchedulerBot], s: SessionView, *,
-                organiser: bool) -> None:
+async def show_session(interaction: discord.Interaction[SchedulerBot], s: SessionView, *,
+                       organiser: bool) -> None:
     """After a command's answer: the session's post brought up to date. The command has
     succeeded, so a failure here is logged, never answered as a failure of the command; an
     organiser is told in plain words (a proposer could do nothing about it)."""
@@ -114,7 +116,7 @@ async def _proposed(interaction: discord.Interaction[SchedulerBot], title: str,
     if s.status == "public":
         await say(interaction, f"Proposed **{embeds.literal(s.title)}** (#{s.id}). It is "
                   "public: people can now say they are interested.")
-        await _show(interaction, s, organiser=actor.is_admin)
+        await show_session(interaction, s, organiser=actor.is_admin)
     else:  # the rules make a proposal wait only when its proposer has not verified
         where = (f"<#{settings.proposals_channel_id}>" if settings.proposals_channel_id
                  else "the proposals channel")
@@ -122,6 +124,23 @@ async def _proposed(interaction: discord.Interaction[SchedulerBot], title: str,
                   "not entered the event's code yet, so it waits for an organiser's approval; "
                   f"it appears in {where} once approved. After /verify code:<code> your "
                   "proposals are public at once.")
+        await notify_pending(interaction, settings, s)
+
+
+async def notify_pending(interaction: discord.Interaction[SchedulerBot],
+                         settings: EventSettings, s: SessionView) -> None:
+    """A notice in the moderation channel, when the event has one, that a proposal waits.
+    The proposal is stored whatever happens here: a failure is logged."""
+    channel = interaction.client.text_channel(settings.guild_id,
+                                              settings.moderation_channel_id)
+    if channel is None:
+        return
+    try:
+        await channel.send(f"**{embeds.literal(s.title)}** (#{s.id}) by <@{s.owner_id}> waits "
+                           "for approval: /admin proposal list.",
+                           embed=embeds.session_embed(s), allowed_mentions=NO_MENTIONS)
+    except discord.HTTPException as e:
+        log.warning("could not post to the moderation channel %s: %s", channel.id, e)
 
 
 class ProposeModal(discord.ui.Modal, title="Propose a session"):
@@ -135,6 +154,10 @@ class ProposeModal(discord.ui.Modal, title="Propose a session"):
         super().__init__(timeout=15 * 60)
         if title:
             self.session_title.default = title
+
+    async def interaction_check(self, interaction: discord.Interaction[SchedulerBot]) -> bool:
+        enter_guild(interaction.guild_id)  # the log records of this interaction say its shard
+        return True
 
     async def on_submit(self, interaction: discord.Interaction[SchedulerBot]) -> None:
         await _proposed(interaction, self.session_title.value, self.description.value or "")
@@ -163,7 +186,7 @@ async def edit(interaction: discord.Interaction[SchedulerBot], session: str,
     note = " It waits for an organiser's approval again." if s.status == "pending" else ""
     await say(interaction, f"Updated **{embeds.literal(s.title)}** (#{s.id}).{note}",
               embed=embeds.session_embed(s))
-    await _show(interaction, s, organiser=actor.is_admin)
+    await show_session(interaction, s, organiser=actor.is_admin)
 
 
 @app_commands.command(description="Withdraw a session you proposed")
@@ -176,7 +199,7 @@ async def withdraw(interaction: discord.Interaction[SchedulerBot], session: str)
     guild_id, actor = guild_id_of(interaction), actor_of(interaction)
     s = await interaction.client.service.withdraw_session(guild_id, actor, session_id(session))
     await say(interaction, f"Withdrew **{embeds.literal(s.title)}** (#{s.id}).")
-    await _show(interaction, s, organiser=actor.is_admin)
+    await show_session(interaction, s, organiser=actor.is_admin)
 
 
 # -------------------------------------------------------------------------------- sessions
@@ -195,32 +218,3 @@ async def sessions(interaction: discord.Interaction[SchedulerBot],
         return embeds.sessions_page(await service.list_sessions(guild_id, actor), n)
 
     await show_pages(interaction, render, page)
-
-
-# ------------------------------------------------------------------------------ moderation
-
-proposal = app_commands.Group(name="proposal", description="Pending proposals")
-
-
-@proposal.command(name="approve", description="Make a pending proposal public")
-@app_commands.autocomplete(session=pending_sessions)
-@app_commands.describe(
-    session="A proposal waiting for approval (start typing its title)",
-)
-async def approve(interaction: discord.Interaction[SchedulerBot], session: str) -> None:
-    guild_id, actor = await admin_actor(interaction)
-    s = await interaction.client.service.approve(guild_id, actor, session_id(session))
-    await say(interaction, f"Approved **{embeds.literal(s.title)}** (#{s.id}).")
-    await _show(interaction, s, organiser=True)
-
-
-@proposal.command(name="reject", description="Refuse a pending proposal")
-@app_commands.autocomplete(session=pending_sessions)
-@app_commands.describe(
-    session="A proposal waiting for approval (start typing its title)",
-)
-async def reject(interaction: discord.Interaction[SchedulerBot], session: str) -> None:
-    guild_id, actor = await admin_actor(interaction)
-    s = await interaction.client.service.reject(guild_id, actor, session_id(session))
-    await say(interaction, f"Rejected **{embeds.literal(s.title)}** (#{s.id}).")
-    await _show(interaction, s, organiser=True)  # posted before an edit sent it back

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
-from bot.discord import embeds
+from bot.discord import embeds, web
 from bot.discord.checks import actor_of, guild_id_of
 from bot.discord.direct import CLOSED_NOTE
 from bot.discord.errors import say_messages
@@ -75,8 +75,11 @@ async def schedule(interaction: discord.Interaction[SchedulerBot],
 
 
 @app_commands.command(description="Your own itinerary through the published timetable")
+@app_commands.describe(link="Your private web page and calendar feed: a new link, or none")
+@app_commands.choices(link=web.LINK_CHOICES)
 @app_commands.guild_only()
-async def myschedule(interaction: discord.Interaction[SchedulerBot]) -> None:
+async def myschedule(interaction: discord.Interaction[SchedulerBot],
+                     link: app_commands.Choice[str] | None = None) -> None:
     guild_id, actor = guild_id_of(interaction), actor_of(interaction)
     bot = interaction.client
     mine = await bot.service.my_schedule(guild_id, actor)
@@ -96,6 +99,9 @@ async def myschedule(interaction: discord.Interaction[SchedulerBot]) -> None:
     note = "Your schedule is attached as a calendar file (import it into your calendar app)."
     if await bot.personal.dms_closed(guild_id, actor.user_id):
         note += "\n" + CLOSED_NOTE
+    links = await bot.web.links(guild_id, actor, link.value if link else None)
+    if links:
+        note += "\n" + links
     await say_messages(interaction, note, embeds.split_messages(shown),
                        file=discord.File(io.BytesIO(ics), filename="my-schedule.ics"))
 

@@ -32,9 +32,9 @@ def reminder_text(r: Reminder, settings: EventSettings) -> str:
             "the server stops them.")
 
 
-async def send_reminder(client: discord.Client, r: Reminder,
-                        settings: EventSettings) -> DmOutcome:
-    return await send_dm(client, r.user_id, reminder_text(r, settings))
+async def send_reminder(client: discord.Client, r: Reminder, settings: EventSettings,
+                        nonce: str) -> DmOutcome:
+    return await send_dm(client, r.user_id, reminder_text(r, settings), nonce=nonce)
 
 
 remind = app_commands.Group(name="remind",

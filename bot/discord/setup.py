@@ -13,6 +13,7 @@ from discord import app_commands
 from bot.discord.checks import admin_actor
 from bot.discord.embeds import literal
 from bot.discord.errors import Refused, say
+from bot.discord.phases import phases_text
 from bot.discord.setup_checks import checks_embed, setup_checks
 from bot.discord.verification import on_off
 from bot.event.models import EventSettings
@@ -44,6 +45,7 @@ def _mention(kind: str, i: int | None) -> str:
     proposals_channel="Where sessions are posted with their interest buttons",
     announcements_channel='Where the timetable, its picture and the "up next" posts go',
     verification_required="Whether people need the code (/verify) to take part",
+    moderation_channel="Where organisers hear of proposals waiting for approval",
 )
 async def setup_event(interaction: discord.Interaction[SchedulerBot],
                       name: app_commands.Range[str, 1, 100] | None = None,
@@ -52,7 +54,8 @@ async def setup_event(interaction: discord.Interaction[SchedulerBot],
                       organiser_role: discord.Role | None = None,
                       proposals_channel: discord.TextChannel | None = None,
                       announcements_channel: discord.TextChannel | None = None,
-                      verification_required: bool | None = None) -> None:
+                      verification_required: bool | None = None,
+                      moderation_channel: discord.TextChannel | None = None) -> None:
     guild_id, actor = await admin_actor(interaction)
     service = interaction.client.service
     settings = await service.setup_event(guild_id, actor, name=name or "Unconference",
@@ -83,6 +86,8 @@ async def setup_event(interaction: discord.Interaction[SchedulerBot],
         changes["announcements_channel_id"] = announcements_channel.id
     if verification_required is not None:
         changes["verification_required"] = verification_required
+    if moderation_channel is not None:
+        changes["moderation_channel_id"] = moderation_channel.id
     if changes:
         settings = await service.update_settings(guild_id, actor, **changes)
     shown = {}
@@ -98,5 +103,7 @@ def settings_text(settings: EventSettings) -> str:
             f"Organiser role: {_mention('r', settings.organiser_role_id)}\n"
             f"Proposals channel: {_mention('c', settings.proposals_channel_id)}\n"
             f"Announcements channel: {_mention('c', settings.announcements_channel_id)}\n"
+            f"Moderation channel: {_mention('c', settings.moderation_channel_id)}\n"
+            f"{phases_text(settings)} (/admin phase)\n"
             f"Verification required: {on_off(settings.verification_required)}\n"
             f"Verification code: ||{settings.verification_code}||")

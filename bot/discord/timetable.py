@@ -11,6 +11,7 @@ from discord import app_commands
 from bot.discord import embeds
 from bot.discord.checks import admin_actor
 from bot.discord.errors import say
+from bot.discord.options import any_slot_choices, day_choices, room_choices
 from bot.discord.pages import Page, show_pages
 from bot.event.errors import InvalidInput
 from bot.event.models import RoomView, SlotView, TimetableView
@@ -40,8 +41,9 @@ async def day_add(interaction: discord.Interaction[SchedulerBot], date: str,
 
 
 @day.command(name="remove", description="Remove a day and its slots")
+@app_commands.autocomplete(day=day_choices)
 @app_commands.describe(
-    day="The day's number (/admin timetable show)",
+    day="The day (pick from the list, or its number)",
     force="Also when published sessions are on it (they are unscheduled)",
 )
 async def day_remove(interaction: discord.Interaction[SchedulerBot], day: int,
@@ -52,8 +54,9 @@ async def day_remove(interaction: discord.Interaction[SchedulerBot], day: int,
 
 
 @slot.command(name="add", description="Add a slot or break (times HH:MM, local)")
+@app_commands.autocomplete(day=day_choices)
 @app_commands.describe(
-    day="The day's number (/admin timetable show)",
+    day="The day (pick from the list, or its number)",
     start="Start time, HH:MM in the event's time zone",
     end="End time, HH:MM in the event's time zone",
     is_break="A break: no sessions then",
@@ -70,8 +73,9 @@ async def slot_add(interaction: discord.Interaction[SchedulerBot], day: int, sta
 
 
 @slot.command(name="remove", description="Remove a slot or break")
+@app_commands.autocomplete(slot=any_slot_choices)
 @app_commands.describe(
-    slot="The slot's number (/admin timetable show)",
+    slot="The slot (pick from the list, or its number)",
     force="Also when published sessions are in it (they are unscheduled)",
 )
 async def slot_remove(interaction: discord.Interaction[SchedulerBot], slot: int,
@@ -82,8 +86,9 @@ async def slot_remove(interaction: discord.Interaction[SchedulerBot], slot: int,
 
 
 @slot.command(name="lock", description="Keep this slot's sessions in place on re-runs")
+@app_commands.autocomplete(slot=any_slot_choices)
 @app_commands.describe(
-    slot="The slot's number (/admin timetable show)",
+    slot="The slot (pick from the list, or its number)",
 )
 async def slot_lock(interaction: discord.Interaction[SchedulerBot], slot: int) -> None:
     guild_id, actor = await admin_actor(interaction)
@@ -92,8 +97,9 @@ async def slot_lock(interaction: discord.Interaction[SchedulerBot], slot: int) -
 
 
 @slot.command(name="unlock", description="Let the scheduler move this slot's sessions")
+@app_commands.autocomplete(slot=any_slot_choices)
 @app_commands.describe(
-    slot="The slot's number (/admin timetable show)",
+    slot="The slot (pick from the list, or its number)",
 )
 async def slot_unlock(interaction: discord.Interaction[SchedulerBot], slot: int) -> None:
     guild_id, actor = await admin_actor(interaction)
@@ -117,8 +123,9 @@ async def room_add(interaction: discord.Interaction[SchedulerBot],
 
 
 @room.command(name="remove", description="Remove a room")
+@app_commands.autocomplete(room=room_choices)
 @app_commands.describe(
-    room="The room's number (/admin timetable show)",
+    room="The room (pick from the list, or its number)",
     force="Also when published sessions are in it (they are unscheduled)",
 )
 async def room_remove(interaction: discord.Interaction[SchedulerBot], room: int,
@@ -130,8 +137,9 @@ async def room_remove(interaction: discord.Interaction[SchedulerBot], room: int,
 
 @room.command(name="voice", description="The voice or stage channel where a room's sessions "
                                         "happen (leave out to clear)")
+@app_commands.autocomplete(room=room_choices)
 @app_commands.describe(
-    room="The room's number (/admin timetable show)",
+    room="The room (pick from the list, or its number)",
     channel="The voice or stage channel (leave out to clear)",
 )
 async def room_voice(interaction: discord.Interaction[SchedulerBot], room: int,

@@ -15,9 +15,20 @@ from bot.event.models import Actor, Level, SessionView
 from bot.event.runs import LocalSolver, Solver
 from bot.event.solving import engine_worker
 from bot.event.text import clean_display_name
-from bot.storage import Database, Row, Tx, events, open_database, sessions
+from bot.storage import (
+    Database,
+    Row,
+    Tx,
+    constraints,
+    events,
+    open_database,
+    sessions,
+    timetable,
+)
 
 MAX_ID = 2**63 - 1
+#: The most consecutive slots one session may take.
+MAX_LENGTH = 8
 UNSET: Any = object()
 BOOL_SETTINGS = ("verification_required", "proposals_open", "interest_open",
                  "schedule_visible", "mirror_events")
@@ -100,14 +111,40 @@ async def session_view(conn: Tx, guild_id: int, session_id: int, user_id: int) -
     if row is None:
         raise NotFound("There is no such session.")
     allowed = (await sessions.allowed_slots(conn, [session_id])).get(session_id)
-    return views.session(row, allowed)
+    hosts = (await constraints.hosts_of(conn, guild_id, [session_id])).get(session_id)
+    return views.session(row, allowed, hosts)
 
 
 async def session_views(conn: Tx, guild_id: int, user_id: int, statuses: tuple[str, ...],
                         own: bool) -> list[SessionView]:
     rows = await sessions.list_sessions(conn, guild_id, user_id, statuses, own)
-    allowed = await sessions.allowed_slots(conn, [r["id"] for r in rows])
-    return [views.session(r, allowed.get(r["id"])) for r in rows]
+    ids = [r["id"] for r in rows]
+    allowed = await sessions.allowed_slots(conn, ids)
+    hosts = await constraints.hosts_of(conn, guild_id, ids)
+    return [views.session(r, allowed.get(r["id"]), hosts.get(r["id"])) for r in rows]
+
+
+async def chosen_slots(conn: Tx, guild_id: int, slot_ids: object, day_ids: object) -> list[int]:
+    """The given slots and every slot of the given days, checked (ids of this server's
+    timetable; no break named on its own; a day's breaks are left out), ascending."""
+    for given, what in ((slot_ids, "slots"), (day_ids, "days")):
+        if given is not None and not isinstance(given, list | tuple):
+            raise InvalidInput(f"The {what} must be a list of ids.")
+    wanted_slots = {check_id(s, "slot") for s in slot_ids or ()}
+    wanted_days = {check_id(d, "day") for d in day_ids or ()}
+    rows = await timetable.slots(conn, guild_id)
+    by_id = {r["id"]: r for r in rows}
+    days = {d["id"] for d in await timetable.days(conn, guild_id)}
+    for sl in sorted(wanted_slots):
+        if sl not in by_id:
+            raise NotFound(f"There is no slot #{sl}.")
+        if by_id[sl]["is_break"]:
+            raise InvalidInput(f"Slot #{sl} is a break: no session takes place there.")
+    for d in sorted(wanted_days):
+        if d not in days:
+            raise NotFound(f"There is no day #{d}.")
+    return sorted(r["id"] for r in rows if not r["is_break"]
+                  and (r["id"] in wanted_slots or r["day_id"] in wanted_days))
 
 
 def may_change(row: Row, actor: Actor) -> bool:

@@ -6,14 +6,15 @@ SEQUENCE is the schedule version: importing a newer file updates events (a moved
 changes its time) instead of adding a second copy, and cancels (STATUS:CANCELLED) those that
 left the attendee's itinerary. Each event links back to the session's Discord thread (URL, and
 in the description), and Discord's markup in the texts (<@123>, <#123>, <t:…>) is written out
-as words, since no calendar app understands it.
+as words, since no calendar app understands it. The same files are the web's subscribable
+feeds (with `refresh`): a published session withdrawn since stays in them, cancelled.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
@@ -71,7 +72,7 @@ def session_uid(guild_id: int, session_id: int) -> str:
     return f"session-{guild_id}-{session_id}@{UID_DOMAIN}"
 
 
-def _calendar(name: str, timezone: str | None) -> Calendar:
+def _calendar(name: str, timezone: str | None, refresh: timedelta | None = None) -> Calendar:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -80,6 +81,9 @@ def _calendar(name: str, timezone: str | None) -> Calendar:
     cal.add("x-wr-calname", name)
     if timezone:
         cal.add("x-wr-timezone", timezone)
+    if refresh is not None:  # a feed: how often calendar apps should fetch it again
+        cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", refresh)
     return cal
 
 
@@ -130,7 +134,8 @@ def itinerary_ics(items: Sequence[ItineraryItem], *, guild_id: int, event_name: 
                   version_id: int, descriptions: Mapping[int, str] | None = None,
                   timezone: str | None = None, now: datetime | None = None,
                   left: Sequence[ItineraryItem] = (), names: Mapping[int, str] | None = None,
-                  threads: Mapping[int, int] | None = None) -> bytes:
+                  threads: Mapping[int, int] | None = None,
+                  refresh: timedelta | None = None) -> bytes:
     """One VEVENT per slot where the attendee is expected; the slot's alternatives are listed
     in the description so the file alone tells them what else they could attend. `left`: the
     sessions no longer in the itinerary, each cancelled where it was. `names`: user id →
@@ -152,14 +157,16 @@ def itinerary_ics(items: Sequence[ItineraryItem], *, guild_id: int, event_name: 
             events.append(w.event(item.expected, item.slot, [
                 "No longer in your schedule (moved, withdrawn or replaced by a session you "
                 "rated higher): see /myschedule."], cancelled=True))
-    return _bytes(_calendar(f"{event_name}: my sessions", timezone), events)
+    return _bytes(_calendar(f"{event_name}: my sessions", timezone, refresh), events)
 
 
 def timetable_ics(timetable: PublishedTimetable, *, guild_id: int, event_name: str,
                   descriptions: Mapping[int, str] | None = None,
                   now: datetime | None = None, names: Mapping[int, str] | None = None,
-                  threads: Mapping[int, int] | None = None) -> bytes:
-    """One VEVENT per placed session of the published version (for admins' export)."""
+                  threads: Mapping[int, int] | None = None,
+                  refresh: timedelta | None = None) -> bytes:
+    """One VEVENT per placed session of the published version: the admins' export, and the
+    web's feeds of the whole event or one track (entries marked `withdrawn` are cancelled)."""
     descriptions = descriptions or {}
     w = _Writer(guild_id, names, threads, timetable.timezone, now, timetable.version_id)
     events = []
@@ -172,5 +179,6 @@ def timetable_ics(timetable: PublishedTimetable, *, guild_id: int, event_name: s
                 people = (f"Expected attendance: {entry.expected_attendance}"
                           if entry.expected_attendance else "")
                 events.append(w.event(entry, ps.slot,
-                                      [descriptions.get(entry.session_id, ""), people]))
-    return _bytes(_calendar(event_name, timetable.timezone), events)
+                                      [descriptions.get(entry.session_id, ""), people],
+                                      cancelled=entry.withdrawn))
+    return _bytes(_calendar(event_name, timetable.timezone, refresh), events)

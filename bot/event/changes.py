@@ -37,6 +37,7 @@ class Move:
     owner_id: int
     before: Placement | None
     after: Placement | None
+    cohosts: tuple[int, ...] = ()  # hosts besides the proposer, told as the proposer is
 
     @property
     def kind(self) -> MoveKind:
@@ -62,9 +63,10 @@ class Notice:
     items: tuple[NoticeItem, ...]
 
 
-def _placements(tt: PublishedTimetable) -> dict[int, tuple[Placement, str, int]]:
+def _placements(tt: PublishedTimetable
+                ) -> dict[int, tuple[Placement, str, int, tuple[int, ...]]]:
     return {e.session_id: (Placement(ps.slot, e.room_id, e.room_name, e.withdrawn), e.title,
-                           e.owner_id)
+                           e.owner_id, e.cohosts)
             for d in tt.days for ps in d.slots for e in ps.entries}
 
 
@@ -77,14 +79,14 @@ def moves(old: PublishedTimetable, new: PublishedTimetable) -> list[Move]:
         b, a = before.get(sid), after.get(sid)
         if b and a and (b[0].slot.id, b[0].room_id) == (a[0].slot.id, a[0].room_id):
             continue
-        title, owner = (a or b)[1], (a or b)[2]
-        out.append(Move(sid, title, owner, b[0] if b else None, a[0] if a else None))
+        _, title, owner, cohosts = a or b
+        out.append(Move(sid, title, owner, b[0] if b else None, a[0] if a else None, cohosts))
     return out
 
 
 def notices(changes: list[Move], interest: Mapping[int, Mapping[int, int]], *,
             kinds: tuple[MoveKind, ...] = TELL) -> list[Notice]:
-    """Proposers of changed sessions (not of withdrawn ones) and people who rated them yes or
+    """Hosts of changed sessions (not of withdrawn ones) and people who rated them yes or
     very, one `Notice` each listing all their affected sessions (by user id; items in the
     order of `changes`)."""
     by_user: dict[int, list[NoticeItem]] = {}
@@ -92,12 +94,14 @@ def notices(changes: list[Move], interest: Mapping[int, Mapping[int, int]], *,
         if move.kind not in kinds:
             continue
         # a withdrawal is its proposer's own doing (or was agreed with them)
-        told = {move.owner_id: "proposer"}
+        hosts = (move.owner_id, *move.cohosts)
+        told: dict[int, Reason] = dict.fromkeys(hosts, "proposer")
         for user, level in interest.get(move.session_id, {}).items():
             if level >= Level.YES and user not in told:
                 told[user] = "very" if level >= Level.VERY else "yes"
         if move.kind == "withdrawn":
-            del told[move.owner_id]
+            for host in hosts:
+                told.pop(host, None)
         for user, reason in told.items():
             by_user.setdefault(user, []).append(NoticeItem(move, reason))
     return [Notice(u, tuple(items)) for u, items in sorted(by_user.items())]

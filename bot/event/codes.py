@@ -11,6 +11,7 @@ import re
 import secrets
 
 from bot.event.errors import InvalidInput
+from bot.i18n import N_
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 8  # 31 ** 8: about 40 bits
@@ -58,14 +59,15 @@ def clean_code(raw: object, min_length: int = STORED_MIN_LENGTH) -> str:
     imported from an export keeps the code it had, chosen under the rules of its time)."""
     code = normalize_entered(raw)
     if not min_length <= len(code) <= MAX_LENGTH:
-        raise InvalidInput(f"A verification code has {min_length} to {MAX_LENGTH} characters "
-                           "(random codes have 8).")
+        raise InvalidInput(N_("A verification code has {min} to {max} characters (random "
+                              "codes have {random}).", min=min_length, max=MAX_LENGTH,
+                              random=CODE_LENGTH))
     bad = sorted(set(code) - set(ALPHABET))
     if bad:
         shown = " ".join(ch if ch.isprintable() and ch.isascii() else "?" for ch in bad)
-        raise InvalidInput(
+        raise InvalidInput(N_(
             "A verification code may only use these characters, which cannot be mistaken for "
-            f"one another: {ALPHABET} (not {shown}).")
+            "one another: {alphabet} (not {shown}).", alphabet=ALPHABET, shown=shown))
     return code
 
 
@@ -78,8 +80,9 @@ def clean_admin_code(raw: object, avoid: tuple[str, ...] = ()) -> str:
     words |= {normalize_entered(a) for a in avoid}
     if (len(set(code)) < MIN_DISTINCT or _runs(code)
             or any(len(w) >= 4 and w in code for w in words)):
-        raise InvalidInput("That code is too easy to guess (repeated characters, a run like "
-                           "ABCDEF, or the event's name). /admin code rotate makes a random one.")
+        raise InvalidInput(N_("That code is too easy to guess (repeated characters, a run "
+                              "like ABCDEF, or the event's name). /admin code rotate makes a "
+                              "random one."))
     return code
 
 

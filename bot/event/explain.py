@@ -41,19 +41,19 @@ def clashes(timetable: PublishedTimetable, levels: Mapping[int, int], fmt: TimeF
             user_id: int | None = None, min_level: int = Level.YES,
             allowed_slots: Mapping[int, tuple[int, ...] | None] | None = None,
             esc: TextFormat = plain) -> list[Clash]:
-    """Slots holding two or more sessions the attendee rated `min_level` or more (or proposes),
+    """Slots holding two or more sessions the attendee rated `min_level` or more (or hosts),
     each with a sentence saying which, which one they will probably attend, and why."""
     allowed_slots = allowed_slots or {}
     slots = [ps for d in timetable.days for ps in d.slots if not ps.slot.is_break]
     wanted_total = sum(1 for ps in slots for e in ps.entries
-                       if levels.get(e.session_id, 0) >= min_level or e.owner_id == user_id)
+                       if levels.get(e.session_id, 0) >= min_level or e.hosted_by(user_id))
     out = []
     for ps in slots:
         wanted = [e for e in ps.entries
-                  if levels.get(e.session_id, 0) >= min_level or e.owner_id == user_id]
+                  if levels.get(e.session_id, 0) >= min_level or e.hosted_by(user_id)]
         if len(wanted) < 2:
             continue
-        wanted.sort(key=lambda e: (e.owner_id != user_id, -levels.get(e.session_id, 0),
+        wanted.sort(key=lambda e: (not e.hosted_by(user_id), -levels.get(e.session_id, 0),
                                    -e.expected_attendance, e.session_id))
         first, others = wanted[0], wanted[1:]
         title = {e.session_id: esc(e.title) for e in wanted}
@@ -61,7 +61,7 @@ def clashes(timetable: PublishedTimetable, levels: Mapping[int, int], fmt: TimeF
                  f"{fmt(ps.slot.start)}." if len(wanted) > 2 else
                  f"“{title[first.session_id]}” and “{title[others[0].session_id]}” are both at "
                  f"{fmt(ps.slot.start)}."]
-        if first.owner_id == user_id:
+        if first.hosted_by(user_id):
             parts.append(f"You present “{title[first.session_id]}”, so that is where you "
                          "will be.")
         else:

@@ -40,7 +40,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
 
-from bot.event.base import MAX_ID
+from bot.event.base import MAX_ID, MAX_LENGTH
 from bot.event.codes import clean_code
 from bot.event.errors import InvalidInput
 from bot.event.models import Level, level_name
@@ -49,6 +49,7 @@ from bot.event.text import (
     clean_description,
     clean_display_name,
     clean_title,
+    clean_track,
     plural,
     title_key,
 )
@@ -266,10 +267,34 @@ class Session(_Part):
     status: Status
     created_at: Annotated[str, _at("session's creation time")]
     updated_at: Annotated[str, _at("session's change time")]
+    length: Annotated[int, _rule(_whole(1, MAX_LENGTH, "session's length in slots"))] = 1
+    track: Annotated[str | None, _rule(
+        lambda v: None if v is None else clean_track(v))] = None
 
 
 class AllowedSlot(_Part):
     session_id: RowId
+    slot_id: RowId
+
+
+class SessionHost(_Part):
+    session_id: RowId
+    user_id: DiscordId
+
+
+class NotInParallel(_Part):
+    session_a: RowId
+    session_b: RowId
+
+
+class SessionPin(_Part):
+    session_id: RowId
+    slot_id: RowId
+    room_id: RowId | None
+
+
+class AttendeeAvailability(_Part):
+    user_id: DiscordId
     slot_id: RowId
 
 
@@ -394,7 +419,7 @@ _FEW, _MANY, _MOST = 1_000, 100_000, 1_000_000
 
 
 class Export(_Part):
-    """One event as `export_event_json` writes it, format version 1 or 2."""
+    """One event as `export_event_json` writes it, format version 1, 2 or 3."""
 
     format: Literal[transfer.FORMAT]  # type: ignore[valid-type]
     format_version: Literal[transfer.READABLE_VERSIONS]  # type: ignore[valid-type]
@@ -406,6 +431,10 @@ class Export(_Part):
     sessions: _rows(Session, _MANY) = []
     session_allowed_slots: _rows(AllowedSlot, _MOST) = []
     interest: _rows(Interest, _MOST) = []
+    session_hosts: _rows(SessionHost, _MANY) = []
+    not_in_parallel: _rows(NotInParallel, _MANY) = []
+    session_pins: _rows(SessionPin, _MANY) = []
+    attendee_availability: _rows(AttendeeAvailability, _MOST) = []
     schedule_versions: _rows(ScheduleVersion, _MANY) = []
     placements: _rows(Placement, _MOST) = []
     version_baselines: _rows(Baseline, _MANY) = []
@@ -420,8 +449,10 @@ class Export(_Part):
 
 
 #: The tables, in the order they are stored (a row's references come before it). Missing
-#: from a version 1 export they are empty; version 2 holds them all.
+#: from an older export they are empty; each version holds the tables it knew.
 TABLES = tuple(transfer.TABLES)
+_SINCE = {"session_hosts": 3, "not_in_parallel": 3, "session_pins": 3,
+          "attendee_availability": 3}
 
 
 # ----------------------------------------------------------------------- the whole file
@@ -434,6 +465,9 @@ _UNIQUE: dict[str, tuple[tuple[str, ...], ...]] = {
     "rooms": (("id",), ("name_key",)), "sessions": (("id",),),
     "session_allowed_slots": (("session_id", "slot_id"),),
     "interest": (("session_id", "user_id"),), "schedule_versions": (("id",),),
+    "session_hosts": (("session_id", "user_id"),),
+    "not_in_parallel": (("session_a", "session_b"),), "session_pins": (("session_id",),),
+    "attendee_availability": (("user_id", "slot_id"),),
     "placements": (("version_id", "session_id"), ("version_id", "slot_id", "room_id")),
     "version_baselines": (("version_id",),), "posted_messages": (("kind", "key"),),
     "sent_announcements": (("key", "kind"),), "mirrored_events": (("session_id",),),
@@ -490,9 +524,10 @@ def _reason(error: ErrorDetails) -> str:
 
 def _check_file(doc: Export, problems: _Problems) -> None:
     """What no single value shows: missing tables, ids, references, duplicates, overlaps."""
-    if doc.format_version == 2:
+    if doc.format_version >= 2:
         for table in TABLES:
-            if table not in doc.model_fields_set:
+            if (table not in doc.model_fields_set
+                    and _SINCE.get(table, 2) <= doc.format_version):
                 problems.add(table, "missing.")
         if doc.event.mirror_events is None:
             problems.add("event, mirror_events", "missing.")
@@ -506,6 +541,15 @@ def _check_file(doc: Export, problems: _Problems) -> None:
                     problems.add(f"{table}, row {n + 1}", f"the same {' and '.join(columns)} as "
                                  f"row {first[value] + 1}.")
                 first.setdefault(value, n)
+    pairs: dict[tuple[int, int], int] = {}
+    for n, p in enumerate(rows["not_in_parallel"]):
+        pair = (min(p.session_a, p.session_b), max(p.session_a, p.session_b))
+        if pair[0] == pair[1]:
+            problems.add(f"not_in_parallel, row {n + 1}", "a session is paired with itself.")
+        elif pair in pairs:
+            problems.add(f"not_in_parallel, row {n + 1}",
+                         f"the same pair as row {pairs[pair] + 1}.")
+        pairs.setdefault(pair, n)
     running: dict[str, int] = {}
     for n, s in enumerate(rows["sessions"]):
         if s.status != "withdrawn":
@@ -525,7 +569,8 @@ def _check_file(doc: Export, problems: _Problems) -> None:
     for table, refs in _REFS.items():
         for n, row in enumerate(rows[table]):
             for column, target in refs.items():
-                refer(f"{table}, row {n + 1}, {column}", getattr(row, column), target)
+                if getattr(row, column) is not None:  # a pin's room may be open
+                    refer(f"{table}, row {n + 1}, {column}", getattr(row, column), target)
     if doc.event.published_version_id is not None:
         refer("event, published_version_id", doc.event.published_version_id,
               "schedule_versions")

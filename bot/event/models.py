@@ -89,6 +89,9 @@ class SessionView:
     my_level: int
     interested: int
     allowed_slot_ids: tuple[int, ...] | None  # None: any slot
+    cohosts: tuple[int, ...] = ()  # hosts besides the proposer
+    length: int = 1  # consecutive slots it takes
+    track: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +239,11 @@ class Entry:
     #: Withdrawn since this version was computed: only in layouts made to compare versions,
     #: so that the change is listed and the people who wanted it are told.
     withdrawn: bool = False
+    cohosts: tuple[int, ...] = ()  # hosts besides the proposer
+
+    def hosted_by(self, user_id: int | None) -> bool:
+        """Whether the user presents it (its proposer or a co-host)."""
+        return user_id is not None and (user_id == self.owner_id or user_id in self.cohosts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,4 +319,56 @@ class MySchedule(PublishedView):
     items: tuple[ItineraryItem, ...] = ()
     #: Sessions that were in the reader's itinerary in a version published before (or before
     #: they were withdrawn) and are not now, where they were: the calendar file cancels them.
+    left: tuple[ItineraryItem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Pin:
+    """A session pinned by the organisers; `slot` None: not pinned (any more)."""
+    session_id: int
+    title: str
+    slot: SlotView | None
+    room: RoomView | None  # None: any free room
+
+
+@dataclass(frozen=True, slots=True)
+class SessionScheduling:
+    """What the scheduler is told about one session besides interest."""
+    session: SessionView
+    pin: Pin | None
+    allowed: tuple[SlotView, ...]  # the hosts' availability; () any slot
+    not_in_parallel: tuple[int, ...]  # sessions it must not run beside
+
+
+@dataclass(frozen=True, slots=True)
+class WebLink:
+    """The links `/myschedule` gives: the event's public page (anyone may have it) and the
+    attendee's private page and feed. `token` is only set when a new one was just made: only
+    its hash is stored, so an existing link cannot be shown again."""
+
+    public_key: str
+    token: str | None
+    made_at: datetime | None  # when the attendee's current link was made; None: they have none
+
+
+@dataclass(frozen=True, slots=True)
+class WebTimetable:
+    """What the web pages and feeds show of one event, read in one transaction: published data
+    only (a withdrawn session that some published version placed stays where it was placed,
+    marked `withdrawn`, so calendars strike it out), and of people only the hosts' display
+    names. With `user_id`, one attendee's itinerary too, and what left it (as `MySchedule`)."""
+
+    guild_id: int
+    event_name: str
+    published_at: datetime
+    timetable: PublishedTimetable
+    hosts: dict[int, str] = field(default_factory=dict)         # session id → host's name
+    descriptions: dict[int, str] = field(default_factory=dict)  # session id → description
+    threads: dict[int, int] = field(default_factory=dict)       # session id → Discord thread
+    tracks: dict[int, str] = field(default_factory=dict)        # session id → its track
+    #: user id → display name of the hosts, for their mentions (<@id>) in titles; anyone
+    #: else mentioned shows as "@someone"
+    names: dict[int, str] = field(default_factory=dict)
+    user_id: int | None = None
+    items: tuple[ItineraryItem, ...] = ()
     left: tuple[ItineraryItem, ...] = ()

@@ -48,7 +48,17 @@ from bot.event.preview import Preview, preview
 from bot.event.runs import INTERRUPTED, STOPPED_BEFORE_START, wait_for_end
 from bot.event.solving import ProgressCallback
 from bot.event.times import from_utc_text
-from bot.storage import Row, Tx, events, now_text, runs, schedules, sessions, timetable
+from bot.storage import (
+    Row,
+    Tx,
+    constraints,
+    events,
+    now_text,
+    runs,
+    schedules,
+    sessions,
+    timetable,
+)
 from scheduler_core.evaluate import utility_of
 from scheduler_core.models import Instance, InvalidInstance, Result
 
@@ -245,6 +255,13 @@ class SchedulingRules(RulesBase):
                 else await _as_published(conn, guild_id, after, before, slot_rows))
         return await self._admin_write(guild_id, actor, fn)
 
+    async def engine_instance(self, guild_id: int, actor: Actor) -> Instance:
+        """The engine's input for the event as it stands (admins), what a run would solve:
+        for the offline CLI (`session-scheduler export-instance`, then `solve`)."""
+        guild_id = check_id(guild_id, "server")
+        require_admin(check_actor(actor))
+        return await self.db.read(lambda conn: snapshot(conn, guild_id))
+
     # ------------------------------------------------------------------------------ queries
 
     async def published_timetable(self, guild_id: int, actor: Actor) -> PublishedTimetable:
@@ -367,8 +384,11 @@ class SchedulingRules(RulesBase):
 
 
 async def snapshot(conn: Tx, guild_id: int, frozen_before: datetime | None = None) -> Instance:
-    """The engine's input for the guild's event as it stands: public sessions, the published
-    version as `previous`, and its sessions in frozen slots as `fixed`."""
+    """The engine's input for the guild's event as it stands: public sessions with all their
+    hosts, length, track and the slots they may take (a pin overrides the hosts'
+    availability; a pin with a room is `fixed`), the pairs that must not run at the same time,
+    the attendees' availability, the published version as `previous`, and its sessions in
+    frozen slots as `fixed` (a lock outranks a pin)."""
     ev = await event_row(conn, guild_id)
     slot_rows = await timetable.slots(conn, guild_id)
     room_rows = await timetable.rooms(conn, guild_id)
@@ -377,21 +397,27 @@ async def snapshot(conn: Tx, guild_id: int, frozen_before: datetime | None = Non
         raise InvalidInput("Add slots and rooms before running the scheduler.")
     if not session_rows:
         raise InvalidInput("There are no public sessions to schedule yet.")
-    allowed = await sessions.allowed_slots(conn, [s["id"] for s in session_rows])
     public_ids = {s["id"] for s in session_rows}
+    allowed, pinned_rooms = await _allowed_now(conn, guild_id, public_ids)
+    hosts = await hosts_now(conn, guild_id, session_rows)
     locked = {s["id"] for s in slot_rows
               if s["locked"] or (frozen_before is not None
                                  and from_utc_text(s["start_utc"]) <= frozen_before)}
-    previous = fixed = None
+    previous = None
+    fixed: list[dict[str, str]] = []
     if ev["published_version_id"] is not None:
         placed = [p for p in await schedules.placements(conn, ev["published_version_id"])
                   if p["session_id"] in public_ids]
         previous = [{"session": str(p["session_id"]), "slot": str(p["slot_id"]),
                      "room": str(p["room_id"])} for p in placed]
         fixed = [f for f, p in zip(previous, placed, strict=True) if p["slot_id"] in locked]
-    pinned = {int(f["session"]) for f in fixed or []}
-    for sid in pinned:  # a fixed session stays put even if its allowed slots changed since
+    locked_in = {int(f["session"]) for f in fixed}
+    for sid in locked_in:  # a fixed session stays put even if its allowed slots changed since
         allowed.pop(sid, None)
+    for sid, (slot_id, room_id) in pinned_rooms.items():
+        if sid not in locked_in:
+            fixed.append({"session": str(sid), "slot": str(slot_id), "room": str(room_id)})
+    usable = {s["id"] for s in slot_rows if not s["is_break"]}
     data = {
         "slots": [{"id": str(s["id"]), "start": s["start_utc"], "end": s["end_utc"],
                    "is_break": bool(s["is_break"]), "locked": s["id"] in locked}
@@ -399,15 +425,23 @@ async def snapshot(conn: Tx, guild_id: int, frozen_before: datetime | None = Non
         "rooms": [{"id": str(r["id"]), "name": r["name"], "capacity": r["capacity"]}
                   for r in room_rows],
         "sessions": [{"id": str(s["id"]), "title": s["title"],
-                      "proposers": [str(s["owner_id"])],
+                      "proposers": [str(u) for u in hosts[s["id"]]],
                       "allowed_slots": ([str(x) for x in allowed[s["id"]]]
-                                        if s["id"] in allowed else None)}
+                                        if s["id"] in allowed else None),
+                      "length": s["length"], "track": s["track"]}
                      for s in session_rows],
         "interest": [{"attendee": str(i["user_id"]), "session": str(i["session_id"]),
                       "level": i["level"]}
                      for i in await sessions.public_interest(conn, guild_id)],
-        "fixed": fixed or [],
+        "fixed": fixed,
         "previous": previous,
+        "not_in_parallel": [[str(a), str(b)]
+                            for a, b in await constraints.not_in_parallel(conn, guild_id)
+                            if a in public_ids and b in public_ids],
+        "availability": [{"attendee": str(user), "slots": [str(x) for x in slots_here
+                                                          if x in usable]}
+                         for user, slots_here in
+                         (await constraints.availability(conn, guild_id)).items()],
     }
     try:
         return Instance.model_validate(data)
@@ -415,6 +449,27 @@ async def snapshot(conn: Tx, guild_id: int, frozen_before: datetime | None = Non
         problems = getattr(e, "problems", None) or [str(e)]
         raise InvalidInput("The event cannot be scheduled as it is: "
                            + "; ".join(problems)) from None
+
+
+async def hosts_now(conn: Tx, guild_id: int, session_rows: list[Row]) -> dict[int, list[int]]:
+    """session id → every host: its proposer first, then its co-hosts."""
+    cohosts = await constraints.hosts_of(conn, guild_id, [s["id"] for s in session_rows])
+    return {s["id"]: [s["owner_id"], *(u for u in cohosts.get(s["id"], ())
+                                       if u != s["owner_id"])] for s in session_rows}
+
+
+async def _allowed_now(conn: Tx, guild_id: int, public_ids: set[int]
+                       ) -> tuple[dict[int, list[int]], dict[int, tuple[int, int]]]:
+    """The slots each session may take (absent: any), the hosts' availability overridden by
+    the organisers' pins; and the sessions pinned to a room too: id → (slot, room)."""
+    allowed = await sessions.allowed_slots(conn, sorted(public_ids))
+    with_room: dict[int, tuple[int, int]] = {}
+    for p in await constraints.pins(conn, guild_id):
+        if p["session_id"] in public_ids:
+            allowed[p["session_id"]] = [p["slot_id"]]
+            if p["room_id"] is not None:
+                with_room[p["session_id"]] = (p["slot_id"], p["room_id"])
+    return allowed, with_room
 
 
 async def store_run_result(conn: Tx, guild_id: int, actor: Actor, result: Result,
@@ -450,13 +505,19 @@ async def _still_fitting(conn: Tx, guild_id: int, result: Result, instance: Inst
     reason each was left out. A session fixed by the run may stay in its locked slot."""
     slots = {r["id"]: r for r in await timetable.slots(conn, guild_id)}
     rooms = {r["id"]: r["capacity"] for r in await timetable.rooms(conn, guild_id)}
-    public = {s["id"]: s["owner_id"] for s in await sessions.public_sessions(conn, guild_id)}
-    allowed = await sessions.allowed_slots(conn, list(public))
+    public_rows = await sessions.public_sessions(conn, guild_id)
+    public = await hosts_now(conn, guild_id, public_rows)
+    allowed, _ = await _allowed_now(conn, guild_id, set(public))
     fixed = {(int(f.session), int(f.slot)) for f in instance.fixed}
     placed: list[tuple[int, int, int, int]] = []
     left_out: list[dict] = []
     taken: set[tuple[int, int]] = set()
-    owners: set[tuple[int, int]] = set()  # (slot, proposer)
+    owners: set[tuple[int, int]] = set()  # (slot, host)
+    apart: dict[int, set[int]] = {}
+    for a, b in await constraints.not_in_parallel(conn, guild_id):
+        apart.setdefault(a, set()).add(b)
+        apart.setdefault(b, set()).add(a)
+    in_slot: dict[int, set[int]] = {}  # slot → sessions kept there
 
     def out(sid: int, reason: str) -> None:
         left_out.append({"session_id": sid, "reason": reason})
@@ -477,9 +538,11 @@ async def _still_fitting(conn: Tx, guild_id: int, result: Result, instance: Inst
               and from_utc_text(slot["start_utc"]) <= frozen_before):
             out(sid, "its slot starts too soon to change now")
         elif sid in allowed and sl not in allowed[sid] and not was_fixed:
-            out(sid, "its proposer limited it to other slots during the run")
-        elif (sl, public[sid]) in owners:
-            out(sid, "its proposer has another session in that slot now")
+            out(sid, "its hosts or the organisers limited it to other slots during the run")
+        elif any((sl, host) in owners for host in public[sid]):
+            out(sid, "one of its hosts has another session in that slot now")
+        elif apart.get(sid, set()) & in_slot.get(sl, set()):
+            out(sid, "the organisers keep it apart from another session in that slot now")
         else:
             if rm not in rooms or (sl, rm) in taken:
                 free = sorted((cap, r) for r, cap in rooms.items() if (sl, r) not in taken)
@@ -489,7 +552,8 @@ async def _still_fitting(conn: Tx, guild_id: int, result: Result, instance: Inst
                     continue
                 rm = free[-1][1]  # the largest free room
             taken.add((sl, rm))
-            owners.add((sl, public[sid]))
+            owners.update((sl, host) for host in public[sid])
+            in_slot.setdefault(sl, set()).add(sid)
             placed.append((sid, sl, rm, a.expected_attendance))
     return placed, left_out
 
@@ -533,14 +597,17 @@ async def _entries_by_slot(conn: Tx, version_id: int,
     marked: what comparing it with a new version needs, once (a session withdrawn before the
     version was published was told of then)."""
     by_slot: dict[int, list[Entry]] = {}
-    for p in await schedules.placements(conn, version_id):
+    placed = await schedules.placements(conn, version_id)
+    cohosts = await constraints.hosts_of_sessions(conn, [p["session_id"] for p in placed])
+    for p in placed:
         gone = p["status"] == "withdrawn"
         if gone and (withdrawn_since is None or p["updated_at"] <= withdrawn_since):
             continue
         by_slot.setdefault(p["slot_id"], []).append(Entry(
             session_id=p["session_id"], title=p["title"], owner_id=p["owner_id"],
             room_id=p["room_id"], room_name=p["room_name"],
-            expected_attendance=p["expected_attendance"], withdrawn=gone))
+            expected_attendance=p["expected_attendance"], withdrawn=gone,
+            cohosts=tuple(cohosts.get(p["session_id"], ()))))
     return by_slot
 
 
@@ -594,8 +661,8 @@ async def _left(conn: Tx, guild_id: int, user_id: int, slot_rows: list[Row],
 
 async def _itinerary(conn: Tx, guild_id: int, user_id: int, slot_rows: list[Row],
                      by_slot: dict[int, list[Entry]]) -> list[ItineraryItem]:
-    """Per slot: the session the user presents there, else their highest level (ties: the
-    larger expected audience), and the others they rated, best first."""
+    """Per slot: the session the user presents (or co-hosts) there, else their highest level
+    (ties: the larger expected audience), and the others they rated, best first."""
     mine = await sessions.levels_of(conn, guild_id, user_id)
     items = []
     for s in slot_rows:
@@ -603,9 +670,9 @@ async def _itinerary(conn: Tx, guild_id: int, user_id: int, slot_rows: list[Row]
             continue
         ranked = sorted(
             by_slot.get(s["id"], ()),
-            key=lambda e: (e.owner_id != user_id, -mine.get(e.session_id, 0),
+            key=lambda e: (not e.hosted_by(user_id), -mine.get(e.session_id, 0),
                            -e.expected_attendance, e.session_id))
-        ranked = [e for e in ranked if e.owner_id == user_id or mine.get(e.session_id, 0) > 0]
+        ranked = [e for e in ranked if e.hosted_by(user_id) or mine.get(e.session_id, 0) > 0]
         expected = ranked[0] if ranked else None
         items.append(ItineraryItem(
             slot=views.slot(s), expected=expected,

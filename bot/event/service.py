@@ -15,14 +15,16 @@ together.
 
 from __future__ import annotations
 
+from bot.event.constraints import ConstraintRules
 from bot.event.reminders import ReminderRules
 from bot.event.scheduling import SchedulingRules
 from bot.event.sessions import SessionRules
 from bot.event.settings import SettingsRules
 from bot.event.timetable import TimetableRules
 from bot.event.transfer import TransferRules
+from bot.event.web import WebRules
 
 
 class EventService(SettingsRules, SessionRules, TimetableRules, TransferRules, SchedulingRules,
-                   ReminderRules):
+                   ReminderRules, ConstraintRules, WebRules):
     """The rules of one bot process over one database (any number of guilds)."""

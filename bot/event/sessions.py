@@ -9,6 +9,7 @@ from bot.event.base import (
     check_actor,
     check_id,
     check_level,
+    chosen_slots,
     enter,
     event_row,
     may_change,
@@ -145,23 +146,19 @@ class SessionRules(RulesBase):
         return await self.db.write(tx, guild=guild_id)
 
     async def set_allowed_slots(self, guild_id: int, actor: Actor, session_id: int,
-                                slot_ids: list[int] | None) -> SessionView:
-        """Restrict a session to some slots (proposer or admin); None or [] allows any slot."""
+                                slot_ids: list[int] | None,
+                                day_ids: list[int] | None = None) -> SessionView:
+        """The slots the session's hosts can take it (proposer or admin): the given slots and
+        every slot of the given days; nothing given allows any slot again."""
         guild_id = check_id(guild_id, "server")
         check_actor(actor)
         session_id = check_id(session_id, "session")
-        ids = sorted({check_id(s, "slot") for s in slot_ids or []})
 
         async def tx(conn: Tx) -> SessionView:
             await enter(conn, guild_id, actor)
             row = await visible_session(conn, guild_id, session_id, actor)
             own_or_admin(row, actor, "restrict")
-            for sl in ids:
-                slot = await timetable.get_slot(conn, guild_id, sl)
-                if slot is None:
-                    raise NotFound("There is no such slot.")
-                if slot["is_break"]:
-                    raise InvalidInput("A session cannot be restricted to a break.")
+            ids = await chosen_slots(conn, guild_id, slot_ids, day_ids)
             await sessions.set_allowed_slots(conn, session_id, ids)
             return await session_view(conn, guild_id, session_id, actor.user_id)
         return await self.db.write(tx, guild=guild_id)

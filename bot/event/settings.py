@@ -24,6 +24,7 @@ from bot.event.errors import RateLimited, WrongCode
 from bot.event.models import Actor, EventSettings, VerifyResult
 from bot.event.text import clean_title
 from bot.event.times import zone
+from bot.i18n import N_, NP_
 from bot.storage import Row, Tx, events, now_text
 
 #: How often a server's strangers are looked for, and after how long they are forgotten.
@@ -168,13 +169,15 @@ class SettingsRules(RulesBase):
             else:
                 self._burst_told[guild_id] = now
         if outcome == "limited":
-            raise RateLimited(value, "Too many wrong codes")
+            raise RateLimited(value, N_("Too many wrong codes"))
         if outcome == "server-limited":
-            raise RateLimited(value, "Too many wrong codes were tried on this server just now; "
-                                     "verification is paused for everyone")
+            raise RateLimited(value, N_("Too many wrong codes were tried on this server just "
+                                        "now; verification is paused for everyone"))
         if outcome.startswith("wrong"):
             left = int(value)
-            more = (f"{left} more attempt{'s' if left != 1 else ''} before a 10-minute pause."
-                    if left else "No attempts left: try again in 10 minutes.")
-            raise WrongCode(f"That code is not right. {more}", burst=outcome == "wrong-burst")
+            more = (NP_("{n} more attempt before a 10-minute pause.",
+                        "{n} more attempts before a 10-minute pause.", left) if left
+                    else N_("No attempts left: try again in 10 minutes."))
+            raise WrongCode(N_("That code is not right. {more}", more=more),
+                            burst=outcome == "wrong-burst")
         return VerifyResult(verified=True, already_verified=outcome == "already")

@@ -27,6 +27,7 @@ import unicodedata
 from bot.event.errors import InvalidInput
 
 TITLE_MAX = 100
+TRACK_MAX = 50
 DESCRIPTION_MAX = 1500
 NAME_MAX = 100
 
@@ -83,6 +84,11 @@ def clean_title(raw: object, field: str = "title", limit: int = TITLE_MAX) -> st
     if len(text) > limit:
         raise InvalidInput(f"The {field} is {len(text)} characters long; the limit is {limit}.")
     return text
+
+
+def clean_track(raw: object) -> str:
+    """A session's track: a short one-line name shared by related sessions."""
+    return clean_title(raw, field="track", limit=TRACK_MAX)
 
 
 def clean_description(raw: object, field: str = "description",

@@ -34,12 +34,14 @@ def settings(row: Row, with_code: bool) -> EventSettings:
         mirror_events=bool(row["mirror_events"]))
 
 
-def session(row: Row, allowed: list[int] | None) -> SessionView:
+def session(row: Row, allowed: list[int] | None, cohosts: list[int] | None = None
+            ) -> SessionView:
     return SessionView(
         id=row["id"], title=row["title"], description=row["description"],
         owner_id=row["owner_id"], owner_name=row["owner_name"], status=row["status"],
         my_level=row["my_level"], interested=row["interested"],
-        allowed_slot_ids=tuple(allowed) if allowed else None)
+        allowed_slot_ids=tuple(allowed) if allowed else None,
+        cohosts=tuple(cohosts or ()), length=row["length"], track=row["track"])
 
 
 def slot(row: Row) -> SlotView:

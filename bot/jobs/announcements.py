@@ -13,6 +13,7 @@ announcement.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -25,14 +26,16 @@ from bot.event import EventService
 from bot.event.errors import EventError
 from bot.event.models import SYSTEM, PublishedTimetable
 from bot.event.times import zone
-from bot.jobs.timed import TimedJobs
+from bot.jobs.timed import TimedJobs, nonce
+from bot.shards import in_guild
 from bot.storage.posting import PostingStore
 
 log = logging.getLogger(__name__)
 
-# send(guild_id, kind, payload) posts one announcement; payload is a PublishedSlot ("up-next")
-# or a PublishedDay ("agenda"). It returns False when there is nowhere to post.
-Sender = Callable[[int, str, Any], Awaitable[bool]]
+# send(guild_id, kind, payload, nonces) posts one announcement, its n-th message with nonces(n);
+# payload is a PublishedSlot ("up-next") or a PublishedDay ("agenda"). It returns False when
+# there is nowhere to post.
+Sender = Callable[[int, str, Any, Callable[[int], str]], Awaitable[bool]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,10 +62,11 @@ class Announcer(TimedJobs):
         super().__init__(clock)
         self.sent = 0  # how many this process sent
 
-    async def start(self) -> None:
+    async def start(self, guild_ids: list[int]) -> None:
+        """Arm the announcements of these guilds (those whose shard this process runs)."""
         self.scheduler.start()
         try:
-            for guild_id in await self.posting.published_guilds():
+            for guild_id in guild_ids:
                 await self.rebuild(guild_id)
         finally:
             self.started.set()
@@ -92,23 +96,30 @@ class Announcer(TimedJobs):
                       ) -> list[Planned]:
         """Re-arm the guild's jobs (from `tt` when given, the published timetable); fire at
         once those due within the catch-up window. Returns the announcements fired now."""
-        self.drop(f"{guild_id}:")
-        fired = []
-        for p in await self.plan(guild_id, tt):
-            if self.arm(p.job_id, p.at, self.fire, p, grace_seconds=max(60, self.catch_up)):
-                continue
-            if self.clock() - p.at <= self.catch_up and await self.fire(p):
-                fired.append(p)
-        return fired
+        with in_guild(guild_id):
+            self.drop(f"{guild_id}:")
+            fired = []
+            for p in await self.plan(guild_id, tt):
+                if self.arm(p.job_id, p.at, self.fire, p, grace_seconds=max(60, self.catch_up)):
+                    continue
+                if self.clock() - p.at <= self.catch_up and await self.fire(p):
+                    fired.append(p)
+            return fired
 
     async def fire(self, p: Planned) -> bool:
         """Send one announcement unless it was already sent (by this or an earlier process)."""
-        if not await self.posting.claim_announcement(p.guild_id, p.key, p.kind):
+        with in_guild(p.guild_id):
+            return await self._fire(p)
+
+    async def _fire(self, p: Planned) -> bool:
+        if not await self.posting.claim_announcement(p.guild_id, p.key, p.kind, self.holder,
+                                                     self.take_over()):
             return False
         try:
             # the timetable may have changed since the job was armed: send the current one
             fresh = {q.job_id: q for q in await self.plan(p.guild_id)}.get(p.job_id, p)
-            if not await self.send(p.guild_id, p.kind, fresh.payload):
+            if not await self.send(p.guild_id, p.kind, fresh.payload,
+                                   functools.partial(nonce, p.job_id)):
                 await self.posting.release_announcement(p.guild_id, p.key, p.kind)
                 return False
         except Exception:
@@ -116,7 +127,9 @@ class Announcer(TimedJobs):
                           p.job_id)
             await self.posting.release_announcement(p.guild_id, p.key, p.kind)
             return False
+        await self.posting.announcement_sent(p.guild_id, p.key, p.kind)
         self.sent += 1
+        log.info("sent the %s announcement %s", p.kind, p.job_id)
         return True
 
 

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from bot.event import EventService
 from bot.event.errors import EventError
 from bot.event.models import SYSTEM, DmOutcome, Entry, EventSettings, SlotView
-from bot.jobs.timed import TimedJobs
+from bot.jobs.timed import TimedJobs, nonce
+from bot.shards import in_guild
 from bot.storage.personal import PersonalStore
 
 log = logging.getLogger(__name__)
@@ -44,8 +45,8 @@ class Reminder:
         return f"{self.guild_id}:{self.user_id}:{self.slot.id}"
 
 
-# send(reminder, event settings) DMs one reminder and says how it went
-Sender = Callable[[Reminder, EventSettings], Awaitable[DmOutcome]]
+# send(reminder, event settings, nonce) DMs one reminder with that nonce and says how it went
+Sender = Callable[[Reminder, EventSettings, str], Awaitable[DmOutcome]]
 
 
 class Reminders(TimedJobs):
@@ -56,6 +57,7 @@ class Reminders(TimedJobs):
         self.sent = 0  # how many this process sent
 
     async def start(self, guild_ids: list[int]) -> None:
+        """Arm the reminders of these guilds (those whose shard this process runs)."""
         self.scheduler.start()
         try:
             for guild_id in guild_ids:
@@ -81,6 +83,10 @@ class Reminders(TimedJobs):
     async def rebuild(self, guild_id: int, user_id: int | None = None) -> list[Reminder]:
         """Re-arm the guild's jobs (or one user's); send at once those whose time has passed
         but whose session has not started. Returns the reminders sent now."""
+        with in_guild(guild_id):
+            return await self._rebuild(guild_id, user_id)
+
+    async def _rebuild(self, guild_id: int, user_id: int | None) -> list[Reminder]:
         if user_id is None:
             self.drop(f"{guild_id}:")
             planned = await self.plan(guild_id)
@@ -99,6 +105,10 @@ class Reminders(TimedJobs):
     async def fire(self, r: Reminder) -> bool:
         """Send one reminder unless it was sent already, the user turned reminders off, their
         DMs are closed, or the timetable changed so that they are elsewhere in that slot."""
+        with in_guild(r.guild_id):
+            return await self._fire(r)
+
+    async def _fire(self, r: Reminder) -> bool:
         minutes = (await self.store.reminder_users(r.guild_id)).get(r.user_id)
         if minutes is None:
             return False
@@ -107,11 +117,12 @@ class Reminders(TimedJobs):
         if r is None:
             return False
         if not await self.store.claim_reminder(r.guild_id, r.user_id, r.slot.id,
-                                               r.entry.session_id):
+                                               r.entry.session_id, self.holder,
+                                               self.take_over()):
             return False
         try:
             settings = await self.service.settings(r.guild_id, SYSTEM)
-            outcome = await self.send(r, settings)
+            outcome = await self.send(r, settings, nonce(r.job_id))
         except Exception:
             log.exception("reminder %s failed", r.job_id)
             outcome = "failed"

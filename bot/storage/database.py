@@ -49,10 +49,23 @@ def now_text() -> str:
     return datetime.now(UTC).isoformat()
 
 
-async def claim(conn: Tx, insert: str, params: Params) -> bool:
+async def claim(conn: Tx, insert: str, params: Params,
+                take_over: tuple[str, str, tuple[str, str]] | None = None) -> bool:
     """Run an INSERT whose row says "done" (a message sent, a reminder claimed): True when
-    this call wrote it, False when it was there already, so exactly one caller goes on."""
-    return await conn.execute(insert + " ON CONFLICT DO NOTHING", params) == 1
+    this call wrote it, False when it was there already, so exactly one caller goes on.
+
+    take_over: (table, its key columns, (from, to) instants) for rows with a `holder`
+    column, whose last value in `params` is the caller's: a row another holder still holds,
+    claimed from `from` and before `to` (a process killed while sending, before the caller
+    started), is taken over with this call's values."""
+    if take_over is None:
+        return await conn.execute(insert + " ON CONFLICT DO NOTHING", params) == 1
+    table, key, (since, until) = take_over
+    return await conn.execute(
+        f"{insert} ON CONFLICT ({key}) DO UPDATE SET holder = excluded.holder, "
+        f"sent_at = excluded.sent_at WHERE {table}.holder IS NOT NULL "
+        f"AND {table}.holder <> excluded.holder AND {table}.sent_at >= ? "
+        f"AND {table}.sent_at < ?", (*params, since, until)) == 1
 
 
 class DatabaseUnavailable(RuntimeError):

@@ -71,13 +71,18 @@ async def upsert_attendee(conn: Tx, guild_id: int, user_id: int, display_name: s
 
 async def forget_strangers(conn: Tx, guild_id: int, seen_before: str) -> int:
     """Remove attendees first met before `seen_before` (or before that was recorded) who left
-    no trace: not verified, not an organiser, no session, no interest, no reminder setting.
+    no trace: not verified, not an organiser, no session (co-hosted too), no
+    interest, no availability, no reminder setting.
     They are recorded again if they come back."""
     return await conn.execute(
         "DELETE FROM attendees WHERE guild_id = ? AND NOT verified AND NOT is_admin "
         "AND (first_seen IS NULL OR first_seen < ?) "
         "AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.guild_id = attendees.guild_id "
         "AND s.owner_id = attendees.user_id) "
+        "AND NOT EXISTS (SELECT 1 FROM session_hosts h WHERE h.guild_id = attendees.guild_id "
+        "AND h.user_id = attendees.user_id) "
+        "AND NOT EXISTS (SELECT 1 FROM attendee_availability v "
+        "WHERE v.guild_id = attendees.guild_id AND v.user_id = attendees.user_id) "
         "AND NOT EXISTS (SELECT 1 FROM interest i WHERE i.guild_id = attendees.guild_id "
         "AND i.user_id = attendees.user_id) "
         "AND NOT EXISTS (SELECT 1 FROM reminder_prefs p WHERE p.guild_id = attendees.guild_id "

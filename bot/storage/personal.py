@@ -66,17 +66,22 @@ class PersonalStore:
         return {r["user_id"]: r["minutes_before"] for r in rows}
 
     async def claim_reminder(self, guild_id: int, user_id: int, slot_id: int,
-                             session_id: int) -> bool:
-        """True exactly once per (guild, user, slot): the caller then sends the reminder."""
+                             session_id: int, holder: str, take_over: tuple[str, str]) -> bool:
+        """True exactly once per (guild, user, slot): the caller, `holder`, then sends the
+        reminder and records its outcome. A claim another holder left sending (a process
+        killed meanwhile) is taken over when it was made within `take_over` (from, to)."""
         return await self.db.write(lambda conn: claim(
-            conn, "INSERT INTO sent_reminders (guild_id, user_id, slot_id, session_id, sent_at) "
-            "VALUES (?, ?, ?, ?, ?)", (guild_id, user_id, slot_id, session_id, now_text())),
+            conn, "INSERT INTO sent_reminders (guild_id, user_id, slot_id, session_id, sent_at, "
+            "holder) VALUES (?, ?, ?, ?, ?, ?)",
+            (guild_id, user_id, slot_id, session_id, now_text(), holder),
+            take_over=("sent_reminders", "guild_id, user_id, slot_id", take_over)),
             guild=guild_id)
 
     async def reminder_done(self, guild_id: int, user_id: int, slot_id: int,
                             outcome: str) -> None:
-        await self._write(guild_id, "UPDATE sent_reminders SET outcome = ? WHERE guild_id = ? "
-                          "AND user_id = ? AND slot_id = ?", (outcome, guild_id, user_id, slot_id))
+        await self._write(guild_id, "UPDATE sent_reminders SET outcome = ?, holder = NULL "
+                          "WHERE guild_id = ? AND user_id = ? AND slot_id = ?",
+                          (outcome, guild_id, user_id, slot_id))
 
     async def release_reminder(self, guild_id: int, user_id: int, slot_id: int) -> None:
         await self._write(guild_id, "DELETE FROM sent_reminders WHERE guild_id = ? "

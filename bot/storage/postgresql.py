@@ -1,7 +1,7 @@
 """PostgreSQL through psycopg 3 and its connection pool: for deployments past one machine.
 
-Several processes may write to the database at once (the benchmarks do; the bot itself runs one
-process per database until its shards are split). Writes run at PostgreSQL's default
+Several processes may write to the database at once: the bot's processes, each running some
+of its shards (ShardLocks), and the benchmarks. Writes run at PostgreSQL's default
 isolation (READ COMMITTED) under a transaction-scoped advisory lock on the event's guild id:
 writes to one event take turns, as on SQLite, while other events' writes run beside them;
 `shared` writes (interest) take the lock in shared mode, so they run beside each other but
@@ -27,6 +27,7 @@ from psycopg.rows import dict_row
 from psycopg.types.datetime import DateLoader, TimestamptzLoader
 from psycopg_pool import AsyncConnectionPool
 
+from bot.shards import Shards
 from bot.storage import migrations
 from bot.storage.database import (
     BackupUnsupported,
@@ -41,9 +42,9 @@ from bot.storage.dialect import pyformat
 
 T = TypeVar("T")
 POOL_SIZE = 10
-#: Advisory lock keys of the process-wide locks; guilds use their (positive) ids.
+#: Advisory lock key of the migrations; guilds use their (positive) ids, shards two int4 keys
+#: (ShardLocks).
 MIGRATION_LOCK = -1
-INSTANCE_LOCK = -2
 READ = sql.SQL("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
 
 
@@ -198,38 +199,80 @@ def _safe(url: str) -> str:
     return " ".join(f"{k}={v}" for k, v in info.items())
 
 
-class SessionLock:
-    """An advisory lock held by one connection for as long as it stays open: one bot process
-    per database (a process that dies lets go at once). Synchronous, like the file lock it
-    stands in for, so that it is taken before the bot's event loop starts."""
+class ShardLocks:
+    """The shards a process runs, each a session advisory lock held by one connection for as
+    long as it stays open: two processes never run one shard, and a process that dies lets go
+    at once (its connection closes; keepalives find a machine gone within about a minute).
 
-    def __init__(self, url: str, key: int = INSTANCE_LOCK):
-        self._url, self._key = url, key
+    Keys are two int4, (shard_count, shard_id): PostgreSQL keeps that key space apart from the
+    bigint one of the guilds' write locks and MIGRATION_LOCK. Processes with different shard
+    counts would deal the guilds differently, so their shards overlap: a process that finds
+    another count's lock held in the database gives its own up. Synchronous, like the file
+    lock it stands in for, so that it is taken before the bot's event loop starts."""
+
+    def __init__(self, url: str, shards: Shards):
+        self._url, self._shards = url, shards
         self._conn: psycopg.Connection | None = None
+        self._conflict = ""
 
     def try_take(self) -> bool:
-        if self._conn is None:
-            try:
-                self._conn = psycopg.connect(
-                    self._url, autocommit=True, keepalives=1, keepalives_idle=30,
-                    keepalives_interval=10, keepalives_count=3,
-                    application_name=f"session-scheduler pid {os.getpid()}")
-            except psycopg.OperationalError as e:
-                raise DatabaseUnavailable(f"cannot connect to PostgreSQL ({_safe(self._url)}): "
-                                          f"{str(e).strip()}") from None
-        return bool(self._conn.execute("SELECT pg_try_advisory_lock(%s)",
-                                       (self._key,)).fetchone()[0])
+        conn = self._connect()
+        count = self._shards.count
+        taken: list[int] = []
+        for shard in self._shards.ids:
+            if not conn.execute("SELECT pg_try_advisory_lock(%s, %s)",
+                                (count, shard)).fetchone()[0]:
+                self._conflict = self._held_by(conn, count, shard)
+                break
+            taken.append(shard)
+        else:
+            other = conn.execute(
+                "SELECT l.classid::bigint, a.application_name FROM pg_locks l "
+                "LEFT JOIN pg_stat_activity a ON a.pid = l.pid "
+                "WHERE l.locktype = 'advisory' AND l.objsubid = 2 AND l.granted "
+                "AND l.database = (SELECT oid FROM pg_database "
+                "                  WHERE datname = current_database()) "
+                "AND l.pid <> pg_backend_pid() AND l.classid::bigint <> %s LIMIT 1",
+                (count,)).fetchone()
+            if other is None:
+                return True
+            self._conflict = (
+                f"Another session-scheduler ({other[1] or 'another process'}) runs this "
+                f"database's bot in {other[0]} shards, this one in {count}; every process on "
+                "one database uses the same shard_count (to change it, stop them all)")
+        for shard in taken:
+            conn.execute("SELECT pg_advisory_unlock(%s, %s)", (count, shard))
+        return False
 
-    def holder(self) -> str:
-        """Who holds it, as its connection named itself."""
-        assert self._conn is not None
-        row = self._conn.execute(
-            "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-            "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = %s AND l.objid = %s",
-            ((self._key >> 32) & 0xFFFFFFFF, self._key & 0xFFFFFFFF)).fetchone()
-        return row[0] if row and row[0] else "another process"
+    def conflict(self) -> str:
+        """What stopped the last `try_take`, as a sentence for the operator."""
+        return self._conflict
 
     def release(self) -> None:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+    def _connect(self) -> psycopg.Connection:
+        if self._conn is None:
+            try:
+                self._conn = psycopg.connect(
+                    self._url, autocommit=True, keepalives=1, keepalives_idle=30,
+                    keepalives_interval=10, keepalives_count=3,
+                    application_name=f"session-scheduler pid {os.getpid()} "
+                                     f"shards {self._shards}")
+            except psycopg.OperationalError as e:
+                raise DatabaseUnavailable(f"cannot connect to PostgreSQL ({_safe(self._url)}): "
+                                          f"{str(e).strip()}") from None
+        return self._conn
+
+    def _held_by(self, conn: psycopg.Connection, count: int, shard: int) -> str:
+        row = conn.execute(
+            "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+            "WHERE l.locktype = 'advisory' AND l.objsubid = 2 AND l.granted "
+            "AND l.classid::bigint = %s AND l.objid::bigint = %s "
+            "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            (count, shard)).fetchone()
+        holder = row[0] if row and row[0] else "another process"
+        what = "is running" if count == 1 else f"runs shard {shard} of {count}"
+        return f"Another session-scheduler ({holder}) {what} on this database"

@@ -53,11 +53,22 @@ class PostingStore:
             "channel_id = excluded.channel_id, message_id = excluded.message_id",
             (guild_id, kind, key, channel_id, message_id)), guild=guild_id)
 
-    async def claim_announcement(self, guild_id: int, key: str, kind: str) -> bool:
-        """True exactly once per (guild, key, kind): the caller then sends it."""
+    async def claim_announcement(self, guild_id: int, key: str, kind: str, holder: str,
+                                 take_over: tuple[str, str]) -> bool:
+        """True exactly once per (guild, key, kind): the caller, `holder`, then sends it and
+        calls `announcement_sent`. A claim another holder left unsent (a process killed while
+        sending) is taken over when it was made within `take_over` (from, to instants)."""
         return await self.db.write(lambda conn: claim(
-            conn, "INSERT INTO sent_announcements (guild_id, key, kind, sent_at) "
-            "VALUES (?, ?, ?, ?)", (guild_id, key, kind, now_text())), guild=guild_id)
+            conn, "INSERT INTO sent_announcements (guild_id, key, kind, sent_at, holder) "
+            "VALUES (?, ?, ?, ?, ?)", (guild_id, key, kind, now_text(), holder),
+            take_over=("sent_announcements", "guild_id, key, kind", take_over)),
+            guild=guild_id)
+
+    async def announcement_sent(self, guild_id: int, key: str, kind: str) -> None:
+        """Discord has the announcement: the claim is done."""
+        await self.db.write(lambda conn: conn.execute(
+            "UPDATE sent_announcements SET holder = NULL WHERE guild_id = ? AND key = ? "
+            "AND kind = ?", (guild_id, key, kind)), guild=guild_id)
 
     async def release_announcement(self, guild_id: int, key: str, kind: str) -> None:
         """Undo a claim whose sending failed, so that it is tried again."""

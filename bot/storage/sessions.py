@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.storage.database import Row, Tx, assignments
 
 SESSION_COLUMNS = frozenset({"title", "title_key", "description", "owner_id", "status",
-                             "updated_at"})
+                             "updated_at", "length", "track"})
 #: Most ids one query lists in `IN (...)` (SQLite allows 32,766 parameters).
 CHUNK = 500
 

@@ -17,8 +17,9 @@ from bot.storage.events import delete_event
 from bot.storage.posting import SESSION_POST
 
 FORMAT = "session-scheduler/event"
-FORMAT_VERSION = 2
-READABLE_VERSIONS = (1, 2)  # version 1 predates the Discord records; they import empty
+FORMAT_VERSION = 3
+# version 1 predates the Discord records, version 2 the session constraints: they import empty
+READABLE_VERSIONS = (1, 2, 3)
 
 # table -> (columns exported besides guild_id, {column: table the id refers to}); every table
 # of the schema is here, in NOT_EXPORTED, or `events` (a test checks)
@@ -29,10 +30,16 @@ TABLES: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
               {"day_id": "days"}),
     "rooms": (("id", "name", "name_key", "capacity", "link", "voice_channel_id"), {}),
     "sessions": (("id", "title", "title_key", "description", "owner_id", "status", "created_at",
-                  "updated_at"), {}),
+                  "updated_at", "length", "track"), {}),
     "session_allowed_slots": (("session_id", "slot_id"),
                               {"session_id": "sessions", "slot_id": "slots"}),
     "interest": (("session_id", "user_id", "level", "updated_at"), {"session_id": "sessions"}),
+    "session_hosts": (("session_id", "user_id"), {"session_id": "sessions"}),
+    "not_in_parallel": (("session_a", "session_b"),
+                        {"session_a": "sessions", "session_b": "sessions"}),
+    "session_pins": (("session_id", "slot_id", "room_id"),
+                     {"session_id": "sessions", "slot_id": "slots", "room_id": "rooms"}),
+    "attendee_availability": (("user_id", "slot_id"), {"slot_id": "slots"}),
     "schedule_versions": (("id", "created_at", "created_by", "status", "utility", "upper_bound",
                            "seed_heuristic_utility", "solve_seconds", "moved", "unplaced_json",
                            "published_at"), {}),
@@ -68,9 +75,11 @@ _FLAGS = frozenset({"verification_required", "proposals_open", "interest_open",
                     "schedule_visible", "mirror_events", "verified", "is_admin", "is_break",
                     "locked", "enabled"})
 #: Tables that hold nothing worth moving to another database: wrong verification codes, the
-#: one-off fixes done, the runs of the scheduler (the versions they stored are exported) and the
-#: solve workers.
-NOT_EXPORTED = frozenset({"verify_failures", "maintenance", "solve_runs", "solve_workers"})
+#: one-off fixes done, the runs of the scheduler (the versions they stored are exported), the
+#: solve workers, and the web links (an imported event gets a new public key; personal links
+#: are asked for again).
+NOT_EXPORTED = frozenset({"verify_failures", "maintenance", "solve_runs", "solve_workers",
+                          "web_events", "personal_links"})
 # tables without a guild_id column are reached through the row they belong to
 _SCOPE = {
     "session_allowed_slots": "session_id IN (SELECT id FROM sessions WHERE guild_id = ?)",
@@ -119,7 +128,11 @@ async def import_event(conn: Tx, guild_id: int, event: dict[str, Any],
             values = {c: row[c] for c in cols}
             old_id = values.pop("id", None)
             for col, target in refs.items():
-                values[col] = new_ids[target][values[col]]
+                if values[col] is not None:  # a pin's room may be open
+                    values[col] = new_ids[target][values[col]]
+            if table == "not_in_parallel":  # stored as (smaller id, larger id)
+                values["session_a"], values["session_b"] = sorted(
+                    (values["session_a"], values["session_b"]))
             key = _SLOT_KEYS.get(table)
             if key and values[key].startswith("slot:"):
                 values[key] = f"slot:{new_ids['slots'][int(values[key][5:])]}"

@@ -1,4 +1,5 @@
-"""Imports point down only: storage and rules never import Discord (docs/architecture.md)."""
+"""Imports point down only: storage, rules and the web pages never import Discord
+(docs/architecture.md)."""
 
 import ast
 from pathlib import Path
@@ -11,6 +12,8 @@ FORBIDDEN = {
     "event": ("discord", "bot.discord"),
     "jobs": ("discord", "bot.discord"),
     "render": ("discord", "bot.discord"),
+    "web": ("discord", "bot.discord"),
+    "i18n": ("discord", "bot.discord", "bot.event", "bot.storage", "bot.jobs", "bot.render"),
 }
 
 

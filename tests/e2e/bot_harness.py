@@ -12,7 +12,7 @@ from bot.config import load_settings
 from bot.discord.bot import SchedulerBot
 from bot.event import EventService
 from bot.event.models import Actor
-from tests.e2e.fake_discord import FakeDiscord, InteractionRecord, Sent
+from tests.e2e.fake_discord import FakeDiscord, InteractionRecord, Member, Sent
 
 CODE = "ABCD2345"
 EXAMPLE_TOML = Path(__file__).resolve().parents[2] / "data" / "examples" / "timetable.toml"
@@ -39,8 +39,8 @@ async def make_bot(fake: FakeDiscord, db: str | Path, clock: Clock | None = None
     """
     if clock is None:
         settings.setdefault("freeze_minutes_before", None)
-    config = load_settings(None, env={}, token="unused", database=db,
-                           guild_ids=[fake.guild.id], **settings)
+    settings.setdefault("guild_ids", [fake.guild.id])
+    config = load_settings(None, env={}, token="unused", database=db, **settings)
     now = clock or time.time
     service = await EventService.open(db, clock=now, code_factory=lambda: CODE)
     return SchedulerBot(config, service, clock=now, guild_ready_timeout=0.05)
@@ -92,12 +92,14 @@ async def reply_of(fake: FakeDiscord, ix: InteractionRecord, what: str = "reply"
     return done[-1]
 
 
-async def run_schedule(fake: FakeDiscord, seconds: int = 1) -> Sent:
-    """/admin schedule run, answered by a private defer (the solve takes time); the preview's
-    figures (content, embeds, attachments: the progress message as it ended), once the whole
-    preview is in (the picture, the timetable, a closing line). Its `interaction_id` leads to
-    the progress edits and the rest. Everything it shows is private to the organiser."""
-    ix = await fake.slash("admin schedule run", {"seconds": seconds}, user=fake.owner)
+async def run_schedule(fake: FakeDiscord, seconds: int = 1, owner: Member | None = None
+                       ) -> Sent:
+    """/admin schedule run by `owner` (the first guild's by default), answered by a private
+    defer (the solve takes time); the preview's figures (content, embeds, attachments: the
+    progress message as it ended), once the whole preview is in (the picture, the timetable, a
+    closing line). Its `interaction_id` leads to the progress edits and the rest. Everything it
+    shows is private to the organiser."""
+    ix = await fake.slash("admin schedule run", {"seconds": seconds}, user=owner or fake.owner)
     deferred = await fake.wait_for_response(ix.id)
     assert deferred.type == 5 and deferred.ephemeral
     return await preview_of(fake, ix)
@@ -113,9 +115,10 @@ async def preview_of(fake: FakeDiscord, ix: InteractionRecord) -> Sent:
             if s.embeds and s.embeds[0].get("title", "").startswith("Schedule version #")][-1]
 
 
-async def publish(fake: FakeDiscord) -> Sent:
-    """/admin schedule publish; the organiser's reply (one line per thing publishing did)."""
-    ix = await fake.slash("admin schedule publish", user=fake.owner)
+async def publish(fake: FakeDiscord, owner: Member | None = None) -> Sent:
+    """/admin schedule publish by `owner` (the first guild's by default); the organiser's
+    reply (one line per thing publishing did)."""
+    ix = await fake.slash("admin schedule publish", user=owner or fake.owner)
     return await reply_of(fake, ix, "publish reply")
 
 

@@ -192,7 +192,7 @@ async def test_a_failed_post_does_not_turn_a_done_command_into_a_failure(
     assert told[1].content == (f"I could not post **Later** in <#{proposals.id}>: give me View "
                                "Channel, Send Messages and Embed Links there (people can use "
                                "/interest meanwhile).")
-    assert GENERIC not in [s.content for s in fake.sent]
+    assert str(GENERIC) not in [s.content for s in fake.sent]
 
 
 async def test_sessions_are_paginated(fake_discord: FakeDiscord, tmp_path) -> None:

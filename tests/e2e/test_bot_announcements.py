@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.storage.database import now_text
 from tests.e2e.bot_harness import Clock, answer, make_bot, publish, restart_bot, run_schedule
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.test_bot_event import assert_no_pings, setup_event
@@ -42,6 +43,7 @@ async def test_announcements_fire_once_across_restarts(fake_discord: FakeDiscord
     assert await bot.announcer.rebuild(guild) == []
     await fake.wait_until(lambda: announcements(fake, channel), timeout=5, what="agenda")
     assert announcements(fake, channel) == ["Today: Monday"]
+    await fake.wait_until(lambda: bot.announcer.sent == 1, what="the claim let go")
 
     # restart right after it: not sent again
     clock.now = first.at + 30
@@ -70,3 +72,46 @@ async def test_announcements_fire_once_across_restarts(fake_discord: FakeDiscord
     bot = await restart_bot(fake, bot, db, clock)
     assert len(announcements(fake, channel)) == 2
     assert_no_pings(fake)
+
+
+async def test_a_claim_left_by_a_killed_process_is_sent_once(fake_discord: FakeDiscord,
+                                                             tmp_path) -> None:
+    """A process killed while sending leaves its claim held (the claim is made before the
+    message is sent and let go once Discord has it). The next process takes it over and sends
+    with the same nonce: once, whether the first try had reached Discord or not."""
+    fake = fake_discord
+    db = tmp_path / "a.sqlite"
+    clock = Clock(datetime(2026, 7, 1, tzinfo=UTC).timestamp())
+    bot = await fake.connect(await make_bot(fake, db, clock))
+    _, channel = await setup_event(fake)
+    for title in ("Live patching", "Rust in anger", "CP-SAT for fun"):
+        await answer(fake, "propose", {"title": title, "description": "d"}, user=fake.owner)
+    await run_schedule(fake)
+    await publish(fake)
+    guild = fake.guild.id
+    first, second = sorted(await bot.announcer.plan(guild), key=lambda p: p.at)[:2]
+
+    async def killed_while_sending(p, reached_discord: bool) -> None:
+        """The database as a process killed while sending `p` leaves it."""
+        if reached_discord:
+            clock.now = p.at + 30
+            await bot.announcer.rebuild(guild)  # sends it
+        await bot.service.db.write(lambda conn: conn.execute(
+            "INSERT INTO sent_announcements (guild_id, key, kind, sent_at, holder) "
+            "VALUES (?, ?, ?, ?, 'killed') ON CONFLICT (guild_id, key, kind) DO UPDATE "
+            "SET holder = 'killed', sent_at = excluded.sent_at",
+            (guild, p.key, p.kind, now_text())), guild=guild)
+
+    await killed_while_sending(first, reached_discord=True)
+    assert announcements(fake, channel) == ["Today: Monday"]
+    bot = await restart_bot(fake, bot, db, clock)
+    assert bot.announcer.sent == 1  # sent again, and Discord returned the first message
+    assert announcements(fake, channel) == ["Today: Monday"]
+
+    await killed_while_sending(second, reached_discord=False)
+    clock.now = second.at + 60
+    bot = await restart_bot(fake, bot, db, clock)
+    assert bot.announcer.sent == 1
+    bot = await restart_bot(fake, bot, db, clock)
+    assert bot.announcer.sent == 0
+    assert announcements(fake, channel) == ["Today: Monday", "Up next"]

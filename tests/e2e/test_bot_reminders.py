@@ -70,6 +70,7 @@ async def test_reminders_reach_exactly_the_expected_attendees_once(fake_discord:
     await fake.wait_until(lambda: dms(fake, a), what="a's reminder")
     assert "**S1**" in dms(fake, a)[0]
     assert dms(fake, c) == dms(fake, d) == dms(fake, fake.owner) == []
+    await fake.wait_until(lambda: bot.reminders.sent == 2, what="the claims let go")
 
     # a restart before the session starts: both are in the catch-up window, neither resent
     clock.now = start - 120

@@ -8,6 +8,7 @@ import io
 import json
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
 
 import discord
 import pytest
@@ -597,6 +598,28 @@ async def test_over_limit_messages_get_discords_error(
     assert len(fake_discord.messages_in(fake_discord.channel)[-1]["attachments"]) == 10
 
 
+async def test_an_enforced_nonce_makes_one_message(
+    fake_discord: FakeDiscord, bot: StandInBot
+) -> None:
+    """Discord (Create Message): with `enforce_nonce`, a nonce used by the bot within the
+    past few minutes returns the message made with it, and no new one; a nonce is at most
+    25 characters. discord.py enforces every nonce it is given."""
+    fake = fake_discord
+    channel = bot.get_channel(fake.channel.id)
+    first = await channel.send("up next", nonce="N" * 25)
+    again = await channel.send("up next (retried)", nonce="N" * 25)
+    assert again.id == first.id and again.content == "up next"
+    assert [m["content"] for m in fake.messages_in(fake.channel)] == ["up next"]
+    await channel.send("another", nonce=7)
+    with pytest.raises(discord.HTTPException) as refused:
+        await channel.send("x", nonce="N" * 26)
+    assert refused.value.status == 400 and refused.value.code == 50035
+    fake.nonce_window = 0.0  # once Discord has forgotten the nonce, it makes a new message
+    await channel.send("up next", nonce="N" * 25)
+    assert [m["content"] for m in fake.messages_in(fake.channel)] == [
+        "up next", "another", "up next"]
+
+
 async def test_rate_limits_answer_as_discord_does(
     fake_discord: FakeDiscord, bot: StandInBot
 ) -> None:
@@ -712,3 +735,219 @@ async def test_the_loop_polls_its_sockets_between_two_handlers() -> None:
         reader.close()
         writer.close()
     assert order == ["gone", "read gone", "a", "read a", "c", "read c"]
+
+
+# --- command localisations, as Discord checks them at sync ---------------------------------
+
+def _command(**extra: Any) -> dict[str, Any]:
+    return {"name": "verify", "type": 1, "description": "Verify", **extra}
+
+
+@pytest.mark.parametrize("extra, fault", [
+    ({"name_localizations": {"xx": "prüfen"}}, "0.name_localizations.xx"),
+    ({"name_localizations": {"de": "Prüfen"}}, "0.name_localizations.de"),  # not lowercase
+    ({"name_localizations": {"de": "code prüfen"}}, "0.name_localizations.de"),  # a space
+    ({"name_localizations": {"de": "p" * 33}}, "0.name_localizations.de"),
+    ({"description_localizations": {"de": "x" * 101}}, "0.description_localizations.de"),
+    ({"description_localizations": {"de": ""}}, "0.description_localizations.de"),
+    ({"options": [{"type": 3, "name": "code", "description": "c",
+                   "name_localizations": {"de": "Kode"}}]},
+     "0.options.0.name_localizations.de"),
+    ({"options": [{"type": 3, "name": "a", "description": "a",
+                   "name_localizations": {"de": "b"}},
+                  {"type": 3, "name": "b", "description": "b"}]},
+     "0.options.0.name_localizations.de"),  # another option's default name
+    ({"options": [{"type": 3, "name": "a", "description": "a",
+                   "name_localizations": {"de": "x"}},
+                  {"type": 3, "name": "b", "description": "b",
+                   "name_localizations": {"de": "x"}}]},
+     "0.options.0.name_localizations.de"),  # two options, one German name
+    ({"options": [{"type": 4, "name": "level", "description": "l", "choices": [
+        {"name": "very", "value": 1, "name_localizations": {"de": "s" * 101}}]}]},
+     "0.options.0.choices.0.name_localizations.de"),
+])
+def test_sync_refuses_localisations_discord_refuses(extra: dict[str, Any], fault: str) -> None:
+    from tests.e2e.fake_discord.commands import validate_command
+    from tests.e2e.fake_discord.messages import DiscordError
+
+    with pytest.raises(DiscordError) as refused:
+        validate_command(_command(**extra))
+    errors = refused.value.errors
+    for key in fault.split("."):
+        errors = errors[key]
+    assert errors["_errors"]
+
+
+def test_sync_accepts_names_in_any_script_and_drops_defaults() -> None:
+    from tests.e2e.fake_discord.commands import localized, stored_command, validate_command
+
+    command = _command(
+        name_localizations={"de": "prüfen", "hi": "सत्यापित", "th": "ยืนยัน", "ja": "確認",
+                            "fr": "vérifier-l'accès", "en-GB": "verify", "es-ES": None},
+        description_localizations={"de": "Prüfen"})
+    validate_command(command)
+    kept = stored_command(command)
+    assert "en-GB" not in kept["name_localizations"]  # the same as the default: ignored
+    assert "es-ES" not in kept["name_localizations"]
+    assert localized(kept, "de") == "prüfen" and localized(kept, "ko") == "verify"
+
+
+async def test_a_bad_localisation_fails_the_sync(fake_discord: FakeDiscord,
+                                                 bot: StandInBot) -> None:
+    class Shouting(app_commands.Translator):
+        async def translate(self, string, locale, context):
+            return string.message.upper() if locale is discord.Locale.german else None
+
+    await bot.tree.set_translator(Shouting())
+    with pytest.raises(discord.HTTPException) as refused:
+        await bot.tree.sync(guild=bot.guild_obj)
+    assert refused.value.code == 50035 and "name_localizations.de" in str(refused.value)
+
+
+# --- sharding (Discord: Gateway, Sharding; Get Gateway Bot; Session Start Limit Object) -------
+
+
+class ShardedBot(discord.AutoShardedClient):
+    """discord.py's sharded client with one guild command that says which shard answered."""
+
+    def __init__(self, guild_ids: list[int], **options) -> None:
+        super().__init__(intents=discord.Intents(guilds=True), guild_ready_timeout=0.05,
+                         **options)
+        self.tree = app_commands.CommandTree(self)
+        self.guild_ids = guild_ids
+
+        @self.tree.command(description="Which shard answers")
+        async def where(interaction: discord.Interaction) -> None:
+            shard = interaction.guild.shard_id if interaction.guild else "dm"
+            await interaction.response.send_message(f"shard {shard}")
+
+        self.tree.allowed_contexts = app_commands.AppCommandContext(guild=True, dm_channel=True)
+
+    async def setup_hook(self) -> None:
+        await self.tree.sync()
+
+
+def shard_of(guild_id: int, count: int) -> int:
+    return (guild_id >> 22) % count
+
+
+def received(fake: FakeDiscord, shard: int, event: str) -> list[dict]:
+    """The payloads of `event` Discord sent to the sessions of `shard`."""
+    return [payload["d"] for s in fake.sessions if s.shard_id == shard
+            for _, payload, _ in s.log if payload["t"] == event]
+
+
+async def test_each_shard_gets_its_guilds_and_dms_go_to_shard_0(
+    fake_discord: FakeDiscord,
+) -> None:
+    """One session per shard; IDENTIFY carries [shard_id, num_shards]; READY and GUILD_CREATE
+    hold the guilds the sharding formula deals to the session, and READY echoes the shard;
+    each guild's interactions reach its shard, DMs shard 0."""
+    fake = fake_discord
+    first = shard_of(fake.guild.id, 2)
+    other = fake.add_guild("Other", shard=(1 - first, 2))
+    bot = await fake.connect(ShardedBot([fake.guild.id, other.guild.id], shard_count=2))
+    assert sorted(op.data["shard"] for op in fake.ops(2)) == [[0, 2], [1, 2]]
+    assert len(fake.sessions) == 2
+    for shard, guild in ((first, fake.guild), (1 - first, other.guild)):
+        (ready,) = received(fake, shard, "READY")
+        assert ready["shard"] == [shard, 2]
+        assert [g["id"] for g in ready["guilds"]] == [str(guild.id)]
+        assert [g["id"] for g in received(fake, shard, "GUILD_CREATE")] == [str(guild.id)]
+        assert bot.get_guild(guild.id).shard_id == shard
+
+    ix = await fake.slash("where", user=other.owner)
+    assert (await fake.wait_for_response(ix.id)).content == f"shard {1 - first}"
+    assert [i["id"] for i in received(fake, 1 - first, "INTERACTION_CREATE")] == [str(ix.id)]
+    ix = await fake.slash("where", user=fake.member.user)  # in a DM
+    assert (await fake.wait_for_response(ix.id)).content == "shard dm"
+    assert [i["id"] for i in received(fake, 0, "INTERACTION_CREATE")][-1] == str(ix.id)
+
+
+async def test_a_shard_out_of_range_is_refused_with_4010(fake_discord: FakeDiscord) -> None:
+    fake = fake_discord
+    with pytest.raises(discord.ConnectionClosed) as refused:
+        await fake.connect(ShardedBot([fake.guild.id], shard_ids=[2], shard_count=2))
+    assert refused.value.code == 4010  # Invalid shard
+    for shard in ([0, 0], [-1, 2], [0], "0,1"):
+        assert await raw_identify(fake, shard) == ("close", 4010)
+
+
+async def test_too_many_guilds_for_one_session_is_refused_with_4011(
+    fake_discord: FakeDiscord,
+) -> None:
+    fake = fake_discord
+    fake.max_guilds_per_session = 1
+    fake.add_guild("Other", shard=(1 - shard_of(fake.guild.id, 2), 2))
+    assert await raw_identify(fake, None) == ("close", 4011)  # Sharding required
+    assert await raw_identify(fake, [0, 1]) == ("close", 4011)
+    assert await raw_identify(fake, [0, 2]) == ("dispatch", "READY")
+
+
+async def test_gateway_bot_recommends_shards_and_counts_session_starts(
+    fake_discord: FakeDiscord,
+) -> None:
+    """Without a shard count, discord.py asks Get Gateway Bot and runs the recommended
+    shards at its URL; each IDENTIFY counts against the session start limit."""
+    fake = fake_discord
+    fake.recommended_shards = 3
+    bot = await fake.connect(ShardedBot([fake.guild.id]))
+    assert bot.shard_count == 3 and sorted(bot.shards) == [0, 1, 2]
+    assert [r.path for r in fake.requests if r.path.startswith("/gateway")] == ["/gateway/bot"]
+    limits = await bot.fetch_session_start_limits()
+    assert (limits.total, limits.remaining, limits.max_concurrency) == (1000, 997, 1)
+    assert all(op.path == "/gateway" for op in fake.ops(2))
+
+
+async def test_identifies_beyond_max_concurrency_get_an_invalid_session(
+    fake_discord: FakeDiscord,
+) -> None:
+    """`max_concurrency` IDENTIFYs per 5 seconds for each rate limit key (shard_id %
+    max_concurrency); one more gets op 9 (Discord: Gateway, Rate Limiting)."""
+    fake = fake_discord
+    fake.enforce_max_concurrency = True
+    assert await raw_identify(fake, [0, 2]) == ("dispatch", "READY")
+    assert await raw_identify(fake, [1, 2]) == ("op", 9)  # key 0 too: max_concurrency is 1
+    fake.max_concurrency = 2
+    assert await raw_identify(fake, [1, 2]) == ("dispatch", "READY")  # key 1
+    assert await raw_identify(fake, [0, 2]) == ("op", 9)
+
+
+async def test_a_session_closed_with_1000_cannot_be_resumed(fake_discord: FakeDiscord) -> None:
+    """Discord: closing with 1000 or 1001 invalidates the session; another code keeps it
+    for a RESUME."""
+    import aiohttp
+
+    fake = fake_discord
+    async with aiohttp.ClientSession() as http:
+        for code, answer in ((4000, "dispatch"), (1000, "op")):
+            ws = await http.ws_connect(fake.gateway_url)
+            await ws.receive_json()  # HELLO
+            await ws.send_json({"op": 2, "d": {"token": fake.token, "intents": 1,
+                                               "properties": {}}})
+            ready = await ws.receive_json()
+            await ws.close(code=code)
+            ws = await http.ws_connect(fake.resume_gateway_url)
+            await ws.receive_json()
+            await ws.send_json({"op": 6, "d": {"token": fake.token, "seq": ready["s"],
+                                               "session_id": ready["d"]["session_id"]}})
+            got = await ws.receive_json()
+            assert ("dispatch" if got["op"] == 0 else "op") == answer, got
+            await ws.close()
+
+
+async def raw_identify(fake: FakeDiscord, shard) -> tuple[str, object]:
+    """IDENTIFY on a bare websocket: ("close", code), ("op", n) or ("dispatch", event)."""
+    import aiohttp
+
+    async with aiohttp.ClientSession() as http, http.ws_connect(fake.gateway_url) as ws:
+        await ws.receive_json()  # HELLO
+        data = {"token": fake.token, "intents": 1, "properties": {}}
+        if shard is not None:
+            data["shard"] = shard
+        await ws.send_json({"op": 2, "d": data})
+        msg = await ws.receive()
+        if msg.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
+            return "close", ws.close_code
+        frame = json.loads(msg.data)
+        return ("dispatch", frame["t"]) if frame["op"] == 0 else ("op", frame["op"])

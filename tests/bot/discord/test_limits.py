@@ -216,7 +216,7 @@ def test_short_texts_with_the_longest_names() -> None:
     accepted(settings_text(settings))
     accepted(reminder_text(Reminder(1, 2, slot(1), entry(1, 1), 120), settings))
     accepted(interest_saved(TITLE, 100))
-    accepted(GENERIC)
+    accepted(str(GENERIC))
 
 
 def test_fit_lines_keeps_whole_lines_and_counts_the_rest() -> None:

@@ -135,7 +135,7 @@ HOSTILE: dict[str, tuple[Change, str]] = {
     "too many values": (lambda doc: doc.update(x=[0] * MAX_JSON_VALUES), "values"),
     "too large": (lambda doc: json.dumps(doc) + " " * MAX_JSON_CHARS, "too large"),
     "another format": (lambda doc: doc.update(format="other/thing"), "not a session-scheduler"),
-    "a newer format": (lambda doc: doc.update(format_version=3), "cannot read (format 3"),
+    "a newer format": (lambda doc: doc.update(format_version=4), "cannot read (format 4"),
     "binary junk": (lambda doc: "\x00\x01\x02\xff", "NUL"),
 }
 

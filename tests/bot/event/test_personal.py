@@ -3,17 +3,24 @@ that hold across a reopened database, and each run's baseline for the preview.""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from bot.event import EventService, InvalidInput, NotFound
 from bot.event.changes import local_time
 from bot.event.scheduling import snapshot
 from bot.storage import schedules
+from bot.storage.database import now_text
 from bot.storage.personal import PersonalStore
 from scheduler_core.evaluate import utility_of
 from tests.bot.conftest import ADMIN, ALICE, BOB, GUILD, verified
 
 FAST = {"time_limit": 0.5, "iterations": 2000}
+#: Windows in which a claim left by another holder is taken over: any claim, none.
+LATE = "2999-01-01T00:00:00+00:00"
+ANY, NONE = ("2000-01-01T00:00:00+00:00", LATE), (LATE, LATE)
+A, B = ("a", ANY), ("b", ANY)  # two holders (processes)
 
 
 async def baseline(event: EventService, version_id: int):
@@ -43,10 +50,10 @@ async def test_reminder_prefs_range_and_closed_dms(event: EventService) -> None:
 
 async def test_claims_hold_once_even_after_reopening(event: EventService, database) -> None:
     store = PersonalStore(event.db)
-    assert await store.claim_reminder(GUILD, 11, 5, 7)
-    assert not await store.claim_reminder(GUILD, 11, 5, 8)
+    assert await store.claim_reminder(GUILD, 11, 5, 7, *A)
+    assert not await store.claim_reminder(GUILD, 11, 5, 8, *A)
     await store.release_reminder(GUILD, 11, 5)
-    assert await store.claim_reminder(GUILD, 11, 5, 8)
+    assert await store.claim_reminder(GUILD, 11, 5, 8, *A)
     await store.reminder_done(GUILD, 11, 5, "sent")
     assert await store.claim_notice(GUILD, 1, 2, 11)
     assert await store.claim_notice(GUILD, 2, 1, 11)  # moving back is news again
@@ -55,11 +62,28 @@ async def test_claims_hold_once_even_after_reopening(event: EventService, databa
     reopened = await EventService.open(database)
     try:
         store = PersonalStore(reopened.db)
-        assert not await store.claim_reminder(GUILD, 11, 5, 8)
+        assert not await store.claim_reminder(GUILD, 11, 5, 8, *B)  # done: not taken over
         assert not await store.claim_notice(GUILD, 1, 2, 11)
         assert await store.sent_reminders(GUILD) == [(11, 5, 8, "sent")]
     finally:
         await reopened.close()
+
+
+async def test_a_reminder_left_sending_is_taken_over_once_while_recent(event) -> None:
+    """A claim whose holder was killed while sending: another holder takes it over (once,
+    even when many try at once) if it was made since the instant given; its own holder
+    never takes it again, and a done one is never taken."""
+    store = PersonalStore(event.db)
+    assert await store.claim_reminder(GUILD, 11, 5, 7, *A)
+    assert not await store.claim_reminder(GUILD, 11, 5, 7, "z", NONE)  # too old by then
+    assert not await store.claim_reminder(GUILD, 11, 5, 7, *A)  # its own holder is sending
+    started = (ANY[0], now_text())  # the processes taking over started after the claim
+    taken = await asyncio.gather(*(store.claim_reminder(GUILD, 11, 5, 7, holder, started)
+                                   for holder in ("b", "c", "d")))
+    assert taken.count(True) == 1
+    await store.reminder_done(GUILD, 11, 5, "sent")
+    assert not await store.claim_reminder(GUILD, 11, 5, 7, "e", ANY)
+    assert await store.sent_reminders(GUILD) == [(11, 5, 7, "sent")]
 
 
 async def test_a_run_after_publishing_stores_what_keeping_it_is_worth(

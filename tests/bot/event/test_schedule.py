@@ -323,3 +323,41 @@ async def test_what_changed_during_a_run_is_checked_when_the_result_is_stored(ev
     assert "withdrawn" in reasons[proposals["t7"]]
     # what was stored is not what was solved (and proven optimal, on this small event)
     assert version.status == "feasible"
+
+
+async def test_hosts_and_pairs_added_during_a_run_are_kept_apart_when_stored(event, proposals):
+    """All talks can only take one slot (three rooms). During a run, one person becomes a host
+    of every talk; during another, every two talks are kept apart: each stored version keeps
+    one talk in that slot and leaves out the others with the reason."""
+    talks = [proposals[f"t{i}"] for i in range(8)]
+    slot = (await event.timetable(GUILD, ADMIN)).days[0].slots[0].id
+    for sid in talks:
+        await event.set_allowed_slots(GUILD, ADMIN, sid, [slot])
+
+    async def cohosts(progress) -> None:
+        for i, sid in enumerate(talks):
+            if i % 6 != 5:
+                await event.set_cohosts(GUILD, ADMIN, sid, [PEOPLE[5].user_id])
+
+    async def apart(progress) -> None:
+        for i, one in enumerate(talks):
+            for other in talks[i + 1:]:
+                await event.set_not_in_parallel(GUILD, ADMIN, one, other)
+
+    for meanwhile, words in ((cohosts, "hosts"), (apart, "apart")):
+        done = []
+
+        async def once(progress, meanwhile=meanwhile, done=done) -> None:
+            if not done:
+                done.append(True)
+                await meanwhile(progress)
+
+        version = await event.run_schedule(GUILD, ADMIN, progress=once, **FAST)
+        assert done
+        placed = await _placements(event, version.id)
+        assert len(placed) == 1, words
+        reasons = {u.session_id: u.reason for u in version.unplaced}
+        assert set(placed) | set(reasons) == set(talks)
+        assert sum(words in r for r in reasons.values()) == 2, reasons  # the other two seated
+        for sid in talks:
+            await event.set_cohosts(GUILD, ADMIN, sid, [])

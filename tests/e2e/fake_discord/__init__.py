@@ -5,7 +5,7 @@ See ``server.FakeDiscord`` for the test-facing API and ``tests/e2e/test_stand_in
 
 from .interactions import Callback, InteractionRecord, InteractionRejected, Upload
 from .messages import DiscordError, Pings, Sent, UploadedFile
-from .server import FakeDiscord, GatewayOp, Request
+from .server import FakeDiscord, GatewayOp, Request, SeededGuild
 from .state import Channel, ChannelType, Guild, Member, Perm, Role, User
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "Pings",
     "Request",
     "Role",
+    "SeededGuild",
     "Sent",
     "Upload",
     "UploadedFile",

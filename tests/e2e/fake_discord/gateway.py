@@ -85,10 +85,28 @@ class Connection:
 class Session:
     """A gateway session; outlives its connection so a RESUME can replay missed events."""
 
+    #: IDENTIFY's `shard`, [shard_id, num_shards]; None when it sent none (all guilds).
+    shard: tuple[int, int] | None = None
+    intents: int = 0
     id: str = field(default_factory=lambda: secrets.token_hex(16))
     seq: int = 0
     log: list[tuple[int, dict[str, Any], asyncio.Future[float]]] = field(default_factory=list)
     connection: Connection | None = None
+    #: READY or RESUMED was written on the current connection.
+    live: bool = False
+
+    @property
+    def shard_id(self) -> int:
+        return self.shard[0] if self.shard else 0
+
+    def routes(self, guild_id: int | None) -> bool:
+        """Whether Discord sends this session the events of `guild_id` (None: events of no
+        guild, such as DMs, which go to shard 0 only). Discord, Gateway, Sharding:
+        `shard_id = (guild_id >> 22) % num_shards`."""
+        if guild_id is None or self.shard is None:
+            return self.shard_id == 0
+        shard_id, count = self.shard
+        return (guild_id >> 22) % count == shard_id
 
     def dispatch(self, event: str, data: dict[str, Any]) -> asyncio.Future[float]:
         """Number the event, keep it for replay, and write it if a socket is attached."""
@@ -108,6 +126,14 @@ class Session:
                 _chain(connection.send(payload), written)
                 count += 1
         return count
+
+
+def first_written(futures: list[asyncio.Future[float]]) -> asyncio.Future[float]:
+    """A future of the earliest of several writes (one event sent to several sessions)."""
+    first: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+    for f in futures:
+        _chain(f, first)
+    return first
 
 
 def _chain(source: asyncio.Future[float], target: asyncio.Future[float]) -> None:

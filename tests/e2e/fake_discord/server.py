@@ -24,7 +24,8 @@ import discord
 import yarl
 from aiohttp import WSMsgType, web
 
-from .gateway import Connection, Session, dump_bytes, dumps, loads
+from .commands import stored_command, validate_command
+from .gateway import Connection, Session, dump_bytes, dumps, first_written, loads
 from .interactions import (
     ALLOWED_CALLBACKS,
     Callback,
@@ -135,6 +136,19 @@ class RateLimit:
         used += allowed
         self.windows[major] = (end, used)
         return allowed, self.limit - used, end - now
+
+
+@dataclass
+class SeededGuild:
+    """A guild the stand-in seeds: its owner, a member without roles, #general, and the bot
+    (its managed role holds ``Perm.BOT_DEFAULT``)."""
+
+    guild: Guild
+    owner: Member
+    member: Member
+    channel: Channel
+    bot_role: Role
+    bot_member: Member
 
 
 def point_discord_py_at(port: int) -> Callable[[], None]:
@@ -248,19 +262,15 @@ class FakeDiscord:
         self.token = "fake-bot-token-" + secrets.token_hex(8)
         self.bot_user = self.state.add_user("scheduler-bot", bot=True)
         self.application_id = self.bot_user.id
-        owner = self.state.add_user("owner")
-        self.guild = self.state.add_guild(guild_name, owner)
-        self.owner: Member = self.guild.members[owner.id]
-        self.bot_role = self.state.add_role(
-            self.guild,
-            "scheduler-bot",
-            permissions=Perm.BOT_DEFAULT,
-            managed=True,
-            bot_id=self.bot_user.id,
-        )
-        self.bot_member = self.state.add_member(self.guild, self.bot_user, [self.bot_role])
-        self.member = self.state.add_member(self.guild, self.state.add_user("member"))
-        self.channel = self.state.add_channel(self.guild, "general")
+        #: The seeded guilds (the first one's parts are also `guild`, `owner`... below).
+        self.seeded: dict[int, SeededGuild] = {}
+        first = self._seed_guild(guild_name, None)
+        self.guild = first.guild
+        self.owner: Member = first.owner
+        self.bot_role = first.bot_role
+        self.bot_member = first.bot_member
+        self.member = first.member
+        self.channel = first.channel
 
         #: Every REST call, in order.
         self.requests: list[Request] = []
@@ -283,10 +293,26 @@ class FakeDiscord:
         #: "METHOD /route/{template}" → its rate limit (`rate_limit`).
         self.rate_limits: dict[str, RateLimit] = {}
 
-        self.session: Session | None = None
-        self.intents = 0
+        #: The gateway sessions Discord keeps: live ones and those a RESUME may still take up.
+        self.sessions: list[Session] = []
+        #: GET /gateway/bot: the shards Discord recommends, and how many IDENTIFYs may start
+        #: per 5 seconds (`max_concurrency`; checked only when `enforce_max_concurrency` is
+        #: set, as REST rate limits are only when a test sets one).
+        self.recommended_shards = 1
+        self.max_concurrency = 1
+        self.enforce_max_concurrency = False
+        #: IDENTIFYs allowed per day (`session_start_limit.total`) and made so far.
+        self.session_start_total = 1000
+        self.session_starts = 0
+        #: Discord refuses a session that would handle more guilds (close code 4011).
+        self.max_guilds_per_session = 2500
+        #: How long a message's nonce is enforced (Discord: "the past few minutes"; the
+        #: shortest reading of that), and the bot's nonces: nonce → (when, message id).
+        self.nonce_window = 120.0
+        self._nonces: dict[str, tuple[float, str]] = {}
+        #: rate limit key (shard_id % max_concurrency) → when its last IDENTIFY started a session
+        self._identified_at: dict[int, float] = {}
         self._connections: list[Connection] = []
-        self._live = asyncio.Event()
         self._change = asyncio.Event()
         self._clients: dict[discord.Client, asyncio.Task[None]] = {}
         self._runner: web.AppRunner | None = None
@@ -305,6 +331,11 @@ class FakeDiscord:
     @property
     def api_base(self) -> str:
         return self.base_url + API
+
+    @property
+    def gateway_url(self) -> str:
+        """The gateway's URL, as Get Gateway and Get Gateway Bot give it."""
+        return f"ws://127.0.0.1:{self.port}/gateway"
 
     @property
     def resume_gateway_url(self) -> str:
@@ -402,56 +433,83 @@ class FakeDiscord:
 
     # === gateway control =====================================================================
 
-    async def drop_gateway(self, code: int = 4000) -> None:
-        """Close the gateway socket with a resumable code: the client RESUMEs at
-        ``resume_gateway_url`` and gets the events it missed replayed."""
-        conn = self._current_connection()
-        self._live.clear()
-        if self.session is not None:
-            self.session.connection = None
+    async def drop_gateway(self, code: int = 4000, *, shard: int = 0) -> None:
+        """Close the gateway socket of shard `shard` with a resumable code: the client RESUMEs
+        at ``resume_gateway_url`` and gets the events it missed replayed."""
+        session = self._live_or_fail(shard)
+        conn = session.connection
+        assert conn is not None
+        self._detach(session)
         await conn.close(code)
 
-    async def invalidate_session(self) -> None:
-        """Send op 9 (not resumable): the client must IDENTIFY again from scratch."""
-        conn = self._current_connection()
-        self._live.clear()
-        if self.session is not None:
-            self.session.connection = None
-        self.session = None
+    async def invalidate_session(self, *, shard: int = 0) -> None:
+        """Send op 9 (not resumable) on shard `shard`: the client must IDENTIFY again."""
+        session = self._live_or_fail(shard)
+        conn = session.connection
+        assert conn is not None
+        self._detach(session)
+        self.sessions.remove(session)
         conn.send({"op": 9, "d": False})
 
-    async def request_reconnect(self) -> None:
-        """Send op 7: the client closes and RESUMEs."""
-        conn = self._current_connection()
-        self._live.clear()
-        if self.session is not None:
-            self.session.connection = None
+    async def request_reconnect(self, *, shard: int = 0) -> None:
+        """Send op 7 on shard `shard`: the client closes and RESUMEs."""
+        session = self._live_or_fail(shard)
+        conn = session.connection
+        assert conn is not None
+        self._detach(session)
         conn.send({"op": 7, "d": None})
 
-    async def wait_live(self, timeout: float = 10.0) -> None:
-        """Wait until a client session is attached again (after READY or RESUMED was written)."""
-        try:
-            await asyncio.wait_for(self._live.wait(), timeout)
-        except TimeoutError:
-            raise AssertionError(
-                f"gateway not live after {timeout}s. {self._diagnostics()}"
-            ) from None
+    async def wait_live(self, timeout: float = 10.0, *, shard: int = 0) -> None:
+        """Wait until a session of shard `shard` is attached again (READY or RESUMED written)."""
+        await self.wait_until(lambda: self.live_session(shard), timeout, f"shard {shard} live")
+
+    @property
+    def session(self) -> Session | None:
+        """The newest gateway session (the one of a client with a single shard)."""
+        return self.sessions[-1] if self.sessions else None
+
+    @property
+    def intents(self) -> int:
+        """The intents the connected sessions asked for."""
+        found = 0
+        for session in self.sessions:
+            found |= session.intents
+        return found
 
     def ops(self, op: int) -> list[GatewayOp]:
         """Frames of one opcode the client sent (2 IDENTIFY, 6 RESUME, 1 heartbeat...)."""
         return [g for g in self.gateway_ops if g.op == op]
 
-    def dispatch(self, event: str, data: dict[str, Any]) -> asyncio.Future[float] | None:
-        """Send a gateway event to the connected client (kept for replay if it is away).
-        Returns a future of the write time, or None when no session exists."""
-        if self.session is None:
+    def dispatch(
+        self, event: str, data: dict[str, Any], *, guild_id: int | None = None, intent: int = 0
+    ) -> asyncio.Future[float] | None:
+        """Send a gateway event to each session Discord routes it to (kept for replay in those
+        that are away): a guild's events to the sessions of its shard, events of no guild (DMs)
+        to shard 0 (Discord, Gateway, Sharding). The guild is the event's ``guild_id``, or
+        `guild_id` for events about a guild itself; `intent`: only sessions that asked for it.
+        Returns a future of the first write, or None when no session gets the event."""
+        if guild_id is None and data.get("guild_id"):
+            guild_id = int(data["guild_id"])
+        targets = [s for s in self.sessions
+                   if s.routes(guild_id) and (not intent or s.intents & intent)]
+        if not targets:
             return None
-        return self.session.dispatch(event, data)
+        return first_written([s.dispatch(event, data) for s in targets])
 
-    def _current_connection(self) -> Connection:
-        if self.session is None or self.session.connection is None:
-            raise AssertionError("no client is connected to the stand-in gateway")
-        return self.session.connection
+    def _live_or_fail(self, shard: int) -> Session:
+        found = self.live_session(shard)
+        if found is None:
+            raise AssertionError(f"no client is connected to the stand-in gateway (shard {shard})")
+        return found
+
+    def live_session(self, shard: int = 0) -> Session | None:
+        """The newest session of shard `shard` that is connected (READY or RESUMED written)."""
+        live = [s for s in self.sessions if s.live and s.shard_id == shard]
+        return live[-1] if live else None
+
+    def _detach(self, session: Session) -> None:
+        session.connection = None
+        session.live = False
 
     async def _gateway(self, request: web.Request) -> web.StreamResponse:
         ws = web.WebSocketResponse(max_msg_size=0)
@@ -485,75 +543,100 @@ class FakeDiscord:
         finally:
             if not conn.closed_here:
                 self.gateway_closes.append(closed_with)
-                self._notify()
-            if self.session is not None and self.session.connection is conn:
-                self.session.connection = None
-                self._live.clear()
+            session = conn.session
+            if session is not None and session.connection is conn:
+                self._detach(session)
+                if closed_with in (1000, 1001) and session in self.sessions:
+                    # Discord: closing with 1000 or 1001 invalidates the session
+                    self.sessions.remove(session)
+            self._notify()
             self._connections.remove(conn)
             conn.queue.put_nowait(None)
         return ws
 
     def _identify(self, conn: Connection, data: dict[str, Any]) -> None:
+        """IDENTIFY, checked as Discord does (Gateway, Identifying and Sharding): the token
+        (4004), `shard` as [shard_id, num_shards] with 0 <= shard_id < num_shards (4010), at
+        most `max_guilds_per_session` guilds on the session (4011), and, when enforced,
+        `max_concurrency` IDENTIFYs per rate limit key (shard_id % max_concurrency) every
+        5 seconds (op 9)."""
         if data.get("token") != self.token:
             asyncio.create_task(conn.close(4004))  # Authentication failed
             return
-        self.intents = int(data.get("intents") or 0)
-        self.session = session = Session()
+        raw = data.get("shard")
+        shard: tuple[int, int] | None = None
+        if raw is not None:
+            if not (isinstance(raw, list) and len(raw) == 2
+                    and all(type(x) is int for x in raw) and 0 <= raw[0] < raw[1]):
+                asyncio.create_task(conn.close(4010))  # Invalid shard
+                return
+            shard = (raw[0], raw[1])
+        session = Session(shard=shard, intents=int(data.get("intents") or 0))
+        guilds = [g for g in self._bot_guilds() if session.routes(g.id)]
+        if len(guilds) > self.max_guilds_per_session:
+            asyncio.create_task(conn.close(4011))  # Sharding required
+            return
+        key = session.shard_id % self.max_concurrency
+        now = time.monotonic()
+        if self.enforce_max_concurrency and now - self._identified_at.get(key, -5.0) < 5.0:
+            conn.send({"op": 9, "d": False})
+            return
+        self._identified_at[key] = now
+        self.session_starts += 1
+        self.sessions.append(session)
         session.connection = conn
         conn.session = session
-        session.dispatch(
-            "READY",
-            {
-                "v": 10,
-                "user": {**self.bot_user.payload(), "verified": True, "mfa_enabled": False},
-                "guilds": [{"id": str(g.id), "unavailable": True} for g in self._bot_guilds()],
-                "session_id": session.id,
-                "session_type": "normal",
-                "resume_gateway_url": self.resume_gateway_url,
-                "application": {"id": str(self.application_id), "flags": 0},
-                "private_channels": [],
-                "relationships": [],
-                "presences": [],
-                "user_settings": {},
-                "guild_join_requests": [],
-                "geo_ordered_rtc_regions": ["local"],
-            },
-        )
-        last: asyncio.Future[float] | None = None
-        for guild in self._bot_guilds():
-            last = session.dispatch("GUILD_CREATE", self._guild_create(guild))
-        self._set_live_when(last)
+        ready: dict[str, Any] = {
+            "v": 10,
+            "user": {**self.bot_user.payload(), "verified": True, "mfa_enabled": False},
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
+            "session_id": session.id,
+            "session_type": "normal",
+            "resume_gateway_url": self.resume_gateway_url,
+            "application": {"id": str(self.application_id), "flags": 0},
+            "private_channels": [],
+            "relationships": [],
+            "presences": [],
+            "user_settings": {},
+            "guild_join_requests": [],
+            "geo_ordered_rtc_regions": ["local"],
+        }
+        if shard is not None:
+            ready["shard"] = list(shard)  # Discord: sent back when IDENTIFY had one
+        last = session.dispatch("READY", ready)
+        for guild in guilds:
+            last = session.dispatch("GUILD_CREATE", self._guild_create(guild, session))
+        self._set_live_when(session, last)
 
-    def _guild_create(self, guild: Guild) -> dict[str, Any]:
+    def _guild_create(self, guild: Guild, session: Session) -> dict[str, Any]:
         data = guild.payload()
-        if not self.intents & INTENT_GUILD_MEMBERS:
+        if not session.intents & INTENT_GUILD_MEMBERS:
             # Without the privileged intent Discord sends only the bot's own member.
             data["members"] = [guild.members[self.bot_user.id].payload()]
         return data
 
     def _resume(self, conn: Connection, data: dict[str, Any]) -> None:
-        session = self.session
-        if (
-            session is None
-            or data.get("session_id") != session.id
-            or (data.get("token") != self.token)
-        ):
+        session = next((s for s in self.sessions if s.id == data.get("session_id")), None)
+        if session is None or data.get("token") != self.token:
             conn.send({"op": 9, "d": False})
             return
+        if session.connection is not None:  # taken over from a connection still open
+            self._detach(session)
         session.connection = conn
         conn.session = session
         session.replay_after(int(data.get("seq") or 0), conn)
-        self._set_live_when(session.dispatch("RESUMED", {}))
+        self._set_live_when(session, session.dispatch("RESUMED", {}))
 
     def _request_members(self, conn: Connection, data: dict[str, Any]) -> None:
         guild = self.state.guilds.get(int(data["guild_id"]))
-        if guild is None or self.session is None:
+        session = conn.session
+        if guild is None or session is None or not session.routes(guild.id):
             return
         members = list(guild.members.values())
         if data.get("user_ids"):
             wanted = {int(u) for u in data["user_ids"]}
             members = [m for m in members if m.id in wanted]
-        self.session.dispatch(
+        session.dispatch(
             "GUILD_MEMBERS_CHUNK",
             {
                 "guild_id": str(guild.id),
@@ -565,24 +648,64 @@ class FakeDiscord:
             },
         )
 
-    def _set_live_when(self, written: asyncio.Future[float] | None) -> None:
-        if written is None:
-            self._live.set()
-        else:
-            written.add_done_callback(lambda _: self._live.set())
+    def _set_live_when(self, session: Session, written: asyncio.Future[float]) -> None:
+        connection = session.connection
+
+        def live(_: asyncio.Future[float]) -> None:
+            if session.connection is connection and connection is not None:
+                session.live = True
+                self._notify()
+
+        written.add_done_callback(live)
 
     def _bot_guilds(self) -> list[Guild]:
         return [g for g in self.state.guilds.values() if self.bot_user.id in g.members]
 
     # === test-side changes to "Discord" (with the gateway events the client relies on) =======
 
+    def add_guild(self, name: str, *, shard: tuple[int, int] | None = None) -> SeededGuild:
+        """Another guild with the bot in it, seeded like the first; `shard` (shard_id,
+        num_shards) picks an id the sharding formula deals to that shard. The sessions of its
+        shard get its GUILD_CREATE, as when a bot joins a guild."""
+        seeded = self._seed_guild(name, shard)
+        self._joined(seeded.guild)
+        return seeded
+
+    def _joined(self, guild: Guild) -> None:
+        """The bot was added to `guild`: one GUILD_CREATE to the sessions of its shard."""
+        for session in self.sessions:
+            if session.routes(guild.id):
+                data = self._guild_create(guild, session)
+                # a server joined, not one coming back: Discord leaves out "unavailable" (sent
+                # false for the servers of READY), which is how discord.py tells the two apart
+                data.pop("unavailable", None)
+                session.dispatch("GUILD_CREATE", data)
+
+    def _seed_guild(self, name: str, shard: tuple[int, int] | None) -> SeededGuild:
+        owner = self.state.add_user("owner")
+        guild = self.state.add_guild(name, owner, shard)
+        bot_role = self.state.add_role(
+            guild, "scheduler-bot", permissions=Perm.BOT_DEFAULT, managed=True,
+            bot_id=self.bot_user.id,
+        )
+        seeded = SeededGuild(
+            guild=guild,
+            owner=guild.members[owner.id],
+            bot_member=self.state.add_member(guild, self.bot_user, [bot_role]),
+            bot_role=bot_role,
+            member=self.state.add_member(guild, self.state.add_user("member")),
+            channel=self.state.add_channel(guild, "general"),
+        )
+        self.seeded[guild.id] = seeded
+        return seeded
+
     def add_member(
         self, name: str, *, roles: Sequence[Role] = (), guild: Guild | None = None
     ) -> Member:
         guild = guild or self.guild
         member = self.state.add_member(guild, self.state.add_user(name), list(roles))
-        if self.intents & INTENT_GUILD_MEMBERS:
-            self.dispatch("GUILD_MEMBER_ADD", {**member.payload(), "guild_id": str(guild.id)})
+        self.dispatch("GUILD_MEMBER_ADD", {**member.payload(), "guild_id": str(guild.id)},
+                      intent=INTENT_GUILD_MEMBERS)
         return member
 
     def add_role(
@@ -624,7 +747,7 @@ class FakeDiscord:
         """The bot is added to another server (its owner accepted the invite): the guild with
         an owner, the bot's managed role and member, @everyone's permissions, and text
         ``channels`` (``system_channel`` names Discord's notice channel), sent to the connected
-        client as Discord does after READY, one GUILD_CREATE (discord.py then calls
+        sessions of its shard as Discord does after READY, one GUILD_CREATE (discord.py then calls
         ``on_guild_join``)."""
         owner = self.state.add_user(f"{name}-owner")
         guild = self.state.add_guild(name, owner)
@@ -638,12 +761,7 @@ class FakeDiscord:
             made = self.state.add_channel(guild, channel)
             if channel == system_channel:
                 guild.system_channel_id = made.id
-        if self.session is not None:
-            data = self._guild_create(guild)
-            # a server joined, not one coming back: Discord leaves out "unavailable" (sent
-            # false for the servers of READY), which is how discord.py tells the two apart
-            data.pop("unavailable")
-            self.session.dispatch("GUILD_CREATE", data)
+        self._joined(guild)
         return guild
 
     def set_roles(self, member: Member, roles: list[Role]) -> None:
@@ -669,8 +787,8 @@ class FakeDiscord:
         return found
 
     def _member_updated(self, guild: Guild, member: Member) -> None:
-        if self.intents & INTENT_GUILD_MEMBERS:
-            self.dispatch("GUILD_MEMBER_UPDATE", {**member.payload(), "guild_id": str(guild.id)})
+        self.dispatch("GUILD_MEMBER_UPDATE", {**member.payload(), "guild_id": str(guild.id)},
+                      intent=INTENT_GUILD_MEMBERS)
 
     # === interactions ========================================================================
 
@@ -682,13 +800,14 @@ class FakeDiscord:
         user: Member | User | None = None,
         channel: Channel | None = None,
         bypass_permissions: bool = False,
-        locale: str = "en-US",
+        locale: str | None = None,
     ) -> InteractionRecord:
         """A user runs ``/command [group] [sub]`` with ``options`` (name → value).
 
         Values: str/int/float/bool; Member/User/Role/Channel for those types; ``Upload`` for
         attachments. Checked against the synced schema; ``bypass_permissions`` skips only
-        ``default_member_permissions`` (to prove the bot re-checks).
+        ``default_member_permissions`` (to prove the bot re-checks). ``locale``: the client's
+        language for this one interaction (default: the user's ``locale``).
         """
         name, path, guild, channel, user = self._command_target(command, user, channel)
         cmd = find_command(self.state, guild, name)
@@ -848,8 +967,14 @@ class FakeDiscord:
     ) -> tuple[str, list[str], Guild | None, Channel, Member | User]:
         name, *path = command.lstrip("/").split()
         if channel is None:
-            # A bare User (not a Member) means "in a DM with the bot".
-            channel = self.state.dm_channel(user) if isinstance(user, User) else self.channel
+            # A bare User (not a Member) means "in a DM with the bot"; a member of a seeded
+            # guild acts in its #general.
+            if isinstance(user, User):
+                channel = self.state.dm_channel(user)
+            elif user is not None and user.guild_id in self.seeded:
+                channel = self.seeded[user.guild_id].channel
+            else:
+                channel = self.channel
         guild = self.state.guild_of_channel(channel.id)
         return name, path, guild, channel, self._resolve_user(user, channel)
 
@@ -859,7 +984,8 @@ class FakeDiscord:
             if isinstance(user, Member):
                 return user.user
             return user or channel.recipient  # type: ignore[return-value]
-        user = user or self.member
+        seeded = self.seeded.get(guild.id)
+        user = user or (seeded.member if seeded else self.member)
         member = guild.members.get(user.id)
         if member is None:
             raise InteractionRejected(f"user {user.id} is not a member of guild {guild.id}")
@@ -928,11 +1054,14 @@ class FakeDiscord:
         channel: Channel,
         *,
         message: dict[str, Any] | None = None,
-        locale: str = "en-US",
+        locale: str | None = None,
     ) -> InteractionRecord:
-        if self.session is None:
-            raise AssertionError("no client is connected to the stand-in gateway")
+        """Discord sends the user's client language (``locale``) on every interaction, and
+        in a server that server's ``guild_locale``."""
         guild = self.state.guild_of_channel(channel.id)
+        if not any(s.routes(guild.id if guild else None) for s in self.sessions):
+            where = f"guild {guild.id}" if guild else "DMs"
+            raise AssertionError(f"no client session receives the events of {where}")
         interaction_id = snowflake()
         token = f"aW50ZXJhY3Rpb24.{interaction_id}.{secrets.token_urlsafe(24)}"
         channel_data = channel.payload()
@@ -943,7 +1072,7 @@ class FakeDiscord:
             "data": data,
             "token": token,
             "version": 1,
-            "locale": locale,
+            "locale": locale or (user.user if isinstance(user, Member) else user).locale,
             "channel_id": str(channel.id),
             "entitlements": [],
             "entitlement_sku_ids": [],
@@ -978,7 +1107,9 @@ class FakeDiscord:
             record.original_message_id = int(message["id"])
         self.interactions[interaction_id] = record
         self._by_token[token] = record
-        written = self.session.dispatch("INTERACTION_CREATE", payload)
+        written = self.dispatch("INTERACTION_CREATE", payload,
+                                guild_id=guild.id if guild else None)
+        assert written is not None
         async with asyncio.timeout(10):
             record.dispatched_at = await written
         return record
@@ -1085,8 +1216,9 @@ class FakeDiscord:
         return allowed, headers
 
     def _auth_ok(self, request: web.Request, route: str) -> bool:
-        # Interaction callbacks and webhooks authenticate by their token in the path.
-        if route.startswith(("/interactions/", "/webhooks/")):
+        # Interaction callbacks and webhooks authenticate by their token in the path; Get
+        # Gateway needs no authentication.
+        if route.startswith(("/interactions/", "/webhooks/")) or route == "/gateway":
             return True
         return request.headers.get("Authorization") == f"Bot {self.token}"
 
@@ -1194,7 +1326,7 @@ class FakeDiscord:
             ("GET", "/users/@me", self._get_me),
             ("GET", "/oauth2/applications/@me", self._get_application),
             ("GET", "/gateway", self._get_gateway),
-            ("GET", "/gateway/bot", self._get_gateway),
+            ("GET", "/gateway/bot", self._get_gateway_bot),
             ("GET", "/applications/{app_id}/commands", self._get_commands),
             ("PUT", "/applications/{app_id}/commands", self._put_commands),
             ("GET", "/applications/{app_id}/guilds/{guild_id}/commands", self._get_commands),
@@ -1280,15 +1412,21 @@ class FakeDiscord:
         )
 
     async def _get_gateway(self, request: web.Request) -> web.Response:
+        """Get Gateway: the WSS URL to connect to, for anyone (no token needed)."""
+        return json_response({"url": self.gateway_url})
+
+    async def _get_gateway_bot(self, request: web.Request) -> web.Response:
+        """Get Gateway Bot (a bot token needed): the URL, the shards Discord recommends and
+        the session start limit, whose `remaining` counts the IDENTIFYs made."""
         return json_response(
             {
-                "url": f"ws://127.0.0.1:{self.port}",
-                "shards": 1,
+                "url": self.gateway_url,
+                "shards": self.recommended_shards,
                 "session_start_limit": {
-                    "total": 1000,
-                    "remaining": 1000,
-                    "reset_after": 0,
-                    "max_concurrency": 1,
+                    "total": self.session_start_total,
+                    "remaining": max(0, self.session_start_total - self.session_starts),
+                    "reset_after": 24 * 3600 * 1000,
+                    "max_concurrency": self.max_concurrency,
                 },
             }
         )
@@ -1319,8 +1457,9 @@ class FakeDiscord:
             raise invalid("at most 100 commands")
         old = {(c["name"], c.get("type", 1)): c for c in self.state.commands.get(guild_id, [])}
         stored = []
-        for command in body:
-            _validate_command(command)
+        for index, command in enumerate(body):
+            validate_command(command, index)
+            command = stored_command(command)
             previous = old.get((command["name"], command.get("type", 1)))
             data = {
                 "type": 1,
@@ -1519,9 +1658,26 @@ class FakeDiscord:
         if channel.type == ChannelType.DM and channel.recipient.id in self.dms_closed:  # type: ignore
             raise DiscordError(403, 50007, "Cannot send messages to this user")
         body = req.json or {}
+        nonce = body.get("nonce")
+        if nonce is not None and not (
+            (isinstance(nonce, str) and len(nonce) <= 25)
+            or (type(nonce) is int and -(2**63) <= nonce < 2**63)
+        ):
+            raise invalid("Must be a string of 25 or fewer characters or an integer.", "nonce")
+        if nonce is not None and body.get("enforce_nonce"):
+            # Discord: checked for uniqueness in the past few minutes; another message by the
+            # same author with the same nonce is returned, and no new message is created
+            made = self._nonces.get(str(nonce))
+            if made is not None and req.at - made[0] <= self.nonce_window:
+                existing = self.state.find_message(made[1])
+                if existing is not None:
+                    return json_response(existing)
         message = self.messages.create(
             channel.id, body, req.files, type=19 if body.get("message_reference") else 0
         )
+        if nonce is not None:
+            message["nonce"] = nonce
+            self._nonces[str(nonce)] = (req.at, message["id"])
         self._record_sent("create", message, body, req.files, req.at)
         return json_response(message)
 
@@ -1738,8 +1894,7 @@ class FakeDiscord:
         return guild, event
 
     def _dispatch_event(self, name: str, event: dict[str, Any]) -> None:
-        if self.intents & INTENT_SCHEDULED_EVENTS:
-            self.dispatch(name, event)
+        self.dispatch(name, event, intent=INTENT_SCHEDULED_EVENTS)
 
     async def _list_events(self, request: web.Request) -> web.Response:
         return json_response(list(self._guild(request).scheduled_events.values()))
@@ -1803,41 +1958,6 @@ def _snowflake_params(path: str) -> str:
 
     path = path.replace("/messages/{message_id}", "/messages/{message_id:(?:\\d+|@original)}")
     return re.sub(r"\{(\w+_id)\}", r"{\1:\\d+}", path)
-
-
-def _validate_command(command: dict[str, Any]) -> None:
-    """The checks Discord makes on a command sync (the ones a bot can realistically trip)."""
-    import re
-
-    name = command.get("name") or ""
-    kind = command.get("type", 1)
-    if kind == 1 and (not re.fullmatch(r"[-_\w]{1,32}", name) or name != name.lower()):
-        raise invalid(f"command name {name!r}: 1..32 lowercase chars")
-    if kind == 1 and not 1 <= len(command.get("description") or "") <= 100:
-        raise invalid(f"/{name}: description must be 1..100 chars")
-
-    def check_options(options: list[dict[str, Any]], where: str) -> None:
-        if len(options) > 25:
-            raise invalid(f"{where}: more than 25 options")
-        seen_optional = False
-        for option in options:
-            label = f"{where} {option.get('name')}"
-            if not 1 <= len(option.get("description") or "") <= 100:
-                raise invalid(f"{label}: description must be 1..100 chars")
-            if option["type"] in (1, 2):
-                check_options(option.get("options") or [], label)
-                continue
-            if option.get("required"):
-                if seen_optional:
-                    raise invalid(f"{label}: required options must come before optional ones")
-            else:
-                seen_optional = True
-            if len(option.get("choices") or []) > 25:
-                raise invalid(f"{label}: more than 25 choices")
-            if option.get("choices") and option.get("autocomplete"):
-                raise invalid(f"{label}: choices and autocomplete are exclusive")
-
-    check_options(command.get("options") or [], f"/{name}")
 
 
 def _validate_event(event: dict[str, Any]) -> None:

@@ -75,9 +75,15 @@ class ChannelType:
 _counter = itertools.count(1)
 
 
-def snowflake() -> int:
-    """A fresh, realistic snowflake (timestamp bits set), unique within the process."""
+def snowflake(shard: tuple[int, int] | None = None) -> int:
+    """A fresh, realistic snowflake (timestamp bits set), unique within the process. With
+    `shard` (shard_id, num_shards), a guild id that Discord's sharding formula,
+    `(guild_id >> 22) % num_shards`, deals to that shard: its timestamp is moved on by less
+    than `num_shards` milliseconds."""
     ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
+    if shard is not None:
+        shard_id, count = shard
+        ms += (shard_id - ms) % count
     return (ms << 22) | (next(_counter) & 0x3FFFFF)
 
 
@@ -91,6 +97,7 @@ class User:
     username: str
     bot: bool = False
     global_name: str | None = None
+    locale: str = "en-US"  # the language of the user's client, sent with their interactions
 
     def payload(self) -> dict[str, Any]:
         return {
@@ -265,7 +272,7 @@ class Guild:
     channels: dict[int, Channel] = field(default_factory=dict)
     members: dict[int, Member] = field(default_factory=dict)
     scheduled_events: dict[int, dict[str, Any]] = field(default_factory=dict)
-    locale: str = "en-US"
+    locale: str = "en-US"  # preferred_locale: set it before the client connects
     #: Where Discord posts its own notices (welcome messages, boosts); None: not set.
     system_channel_id: int | None = None
 
@@ -379,8 +386,8 @@ class State:
         self.users[user.id] = user
         return user
 
-    def add_guild(self, name: str, owner: User) -> Guild:
-        guild = Guild(id=snowflake(), name=name, owner_id=owner.id)
+    def add_guild(self, name: str, owner: User, shard: tuple[int, int] | None = None) -> Guild:
+        guild = Guild(id=snowflake(shard), name=name, owner_id=owner.id)
         guild.roles[guild.id] = Role(
             id=guild.id,
             guild_id=guild.id,

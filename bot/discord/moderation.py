@@ -1,0 +1,200 @@
+"""Moderation of proposals that wait for approval: `/admin proposal list` (one proposal a
+page, with ◀ ▶ and Approve / Reject), `/admin proposal approve|reject` (with an optional
+reason), and a direct message to the proposer on either. The notice of a proposal that
+arrives is posted by `proposals.py`."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+
+from bot.discord import embeds, errors
+from bot.discord.checks import admin_actor
+from bot.discord.direct import send_dm
+from bot.discord.errors import NO_MENTIONS, say
+from bot.discord.options import pending_sessions, session_id
+from bot.discord.proposals import show_session
+from bot.event.models import SessionView
+from bot.event.text import clean_description
+
+if TYPE_CHECKING:
+    from bot.discord.bot import SchedulerBot
+
+log = logging.getLogger(__name__)
+REASON_MAX = 500
+
+proposal = app_commands.Group(name="proposal", description="Proposals waiting for approval")
+
+
+async def decide(interaction: discord.Interaction[SchedulerBot], sid: int, approve: bool,
+                 reason: str | None) -> tuple[SessionView, str | None]:
+    """Approve or reject (an organiser); the reason checked like every text, as it will be
+    sent."""
+    guild_id, actor = await admin_actor(interaction)
+    reason = clean_description(reason, field="reason", limit=REASON_MAX) if reason else None
+    service = interaction.client.service
+    if approve:
+        return await service.approve(guild_id, actor, sid), reason
+    return await service.reject(guild_id, actor, sid), reason
+
+
+async def after_decision(interaction: discord.Interaction[SchedulerBot], s: SessionView,
+                         approved: bool, reason: str | None) -> None:
+    """Once the organiser has their answer: the proposer told by DM (closed DMs do not fail
+    the decision; the organiser hears of it), the session's post brought up to date."""
+    bot = interaction.client
+    event = embeds.literal((await bot.gate_settings(interaction.guild_id or 0)).name)
+    title = embeds.literal(s.title)
+    text = (f"Your proposal **{title}** for **{event}** was approved: it is public now, and "
+            "people can say they are interested." if approved else
+            f"Your proposal **{title}** for **{event}** was not accepted.")
+    if reason:
+        text += f"\nThe organisers say: {reason}"
+    outcome = await send_dm(bot, s.owner_id, text)
+    if outcome != "sent":
+        why = ("their direct messages are closed" if outcome == "closed"
+               else "Discord refused it just now")
+        try:
+            await say(interaction, f"I could not tell the proposer of **{title}** by direct "
+                      f"message ({why}); tell them another way.")
+        except discord.HTTPException as e:
+            log.warning("could not tell interaction %s: %s", interaction.id, e)
+    await show_session(interaction, s, organiser=True)
+
+
+def _verb(approved: bool) -> str:
+    return "Approved" if approved else "Rejected"
+
+
+@proposal.command(name="approve", description="Make a pending proposal public")
+@app_commands.describe(session="A proposal waiting for approval",
+                       reason="A word for the proposer (sent by direct message)")
+@app_commands.autocomplete(session=pending_sessions)
+async def approve(interaction: discord.Interaction[SchedulerBot], session: str,
+                  reason: app_commands.Range[str, 1, REASON_MAX] | None = None) -> None:
+    await _decided(interaction, session, True, reason)
+
+
+@proposal.command(name="reject", description="Refuse a pending proposal")
+@app_commands.describe(session="A proposal waiting for approval",
+                       reason="Why, for the proposer (sent by direct message)")
+@app_commands.autocomplete(session=pending_sessions)
+async def reject(interaction: discord.Interaction[SchedulerBot], session: str,
+                 reason: app_commands.Range[str, 1, REASON_MAX] | None = None) -> None:
+    await _decided(interaction, session, False, reason)
+
+
+async def _decided(interaction: discord.Interaction[SchedulerBot], session: str,
+                   approved: bool, reason: str | None) -> None:
+    await admin_actor(interaction)  # a member hears that first, whatever they typed
+    s, reason = await decide(interaction, session_id(session), approved, reason)
+    await say(interaction, f"{_verb(approved)} **{embeds.literal(s.title)}** (#{s.id}).")
+    await after_decision(interaction, s, approved, reason)
+
+
+# ------------------------------------------------------------------------------ the list
+
+@proposal.command(name="list", description="The proposals waiting for approval, one a page")
+@app_commands.describe(page="The page to open first")
+async def list_pending(interaction: discord.Interaction[SchedulerBot],
+                       page: app_commands.Range[int, 1, 10_000] = 1) -> None:
+    guild_id, actor = await admin_actor(interaction)
+    view = Queue(guild_id)
+    embed = await view.render(interaction, page)
+    await say(interaction, embed=embed, view=view)
+
+
+class Queue(discord.ui.View):
+    """One pending proposal a page; the queue is read afresh at each press, so a proposal
+    decided elsewhere meanwhile is never shown stale (ephemeral: only its reader sees it)."""
+
+    def __init__(self, guild_id: int):
+        super().__init__(timeout=10 * 60)
+        self.guild_id = guild_id
+        self.page, self.pages, self.current = 1, 1, None
+
+    async def render(self, interaction: discord.Interaction[SchedulerBot],
+                     page: int, note: str = "") -> discord.Embed:
+        _, actor = await admin_actor(interaction)
+        queue = await interaction.client.service.moderation_queue(self.guild_id, actor)
+        self.pages = max(1, len(queue))
+        self.page = min(max(1, page), self.pages)
+        self.current = queue[self.page - 1].id if queue else None
+        if queue:
+            embed = embeds.session_embed(queue[self.page - 1])
+            embed.set_author(name=f"Waiting for approval: {self.page} of {len(queue)}")
+        else:
+            embed = discord.Embed(title="No proposals wait for approval",
+                                  colour=embeds.COLOUR)
+        if note:
+            embed.description = f"{note}\n\n{embed.description or ''}".strip()[
+                :embeds.DESCRIPTION]
+        self.previous.disabled = self.page <= 1
+        self.next.disabled = self.page >= self.pages
+        self.approve.disabled = self.reject.disabled = self.current is None
+        return embed
+
+    async def _show(self, interaction: discord.Interaction[SchedulerBot], page: int,
+                    note: str = "") -> None:
+        embed = await self.render(interaction, page, note)
+        await interaction.response.edit_message(embed=embed, view=self,
+                                                allowed_mentions=NO_MENTIONS)
+
+    @discord.ui.button(label="◀", style=discord.ButtonStyle.secondary)
+    async def previous(self, interaction: discord.Interaction[SchedulerBot],
+                       button: discord.ui.Button) -> None:
+        await self._show(interaction, self.page - 1)
+
+    @discord.ui.button(label="▶", style=discord.ButtonStyle.secondary)
+    async def next(self, interaction: discord.Interaction[SchedulerBot],
+                   button: discord.ui.Button) -> None:
+        await self._show(interaction, self.page + 1)
+
+    @discord.ui.button(label="Approve", style=discord.ButtonStyle.success)
+    async def approve(self, interaction: discord.Interaction[SchedulerBot],
+                      button: discord.ui.Button) -> None:
+        await self.decided(interaction, True, None)
+
+    @discord.ui.button(label="Reject…", style=discord.ButtonStyle.danger)
+    async def reject(self, interaction: discord.Interaction[SchedulerBot],
+                     button: discord.ui.Button) -> None:
+        await admin_actor(interaction)
+        if self.current is None:
+            await self._show(interaction, self.page)
+            return
+        await interaction.response.send_modal(RejectModal(self, self.current))
+
+    async def decided(self, interaction: discord.Interaction[SchedulerBot], approved: bool,
+                      reason: str | None, sid: int | None = None) -> None:
+        sid = self.current if sid is None else sid
+        if sid is None:
+            await self._show(interaction, self.page)
+            return
+        s, reason = await decide(interaction, sid, approved, reason)
+        await self._show(interaction, self.page,
+                         f"{_verb(approved)} **{embeds.literal(s.title)}** (#{s.id}).")
+        await after_decision(interaction, s, approved, reason)
+
+    async def on_error(self, interaction: discord.Interaction[SchedulerBot], error: Exception,
+                       item: discord.ui.Item) -> None:
+        await errors.handle_error(interaction, error)
+
+
+class RejectModal(discord.ui.Modal, title="Reject a proposal"):
+    reason = discord.ui.TextInput(label="Why (sent to the proposer; optional)",
+                                  custom_id="reject:reason", style=discord.TextStyle.paragraph,
+                                  required=False, max_length=REASON_MAX)
+
+    def __init__(self, queue: Queue, sid: int):
+        super().__init__(timeout=15 * 60)
+        self.queue, self.sid = queue, sid
+
+    async def on_submit(self, interaction: discord.Interaction[SchedulerBot]) -> None:
+        await self.queue.decided(interaction, False, self.reason.value or None, self.sid)
+
+    async def on_error(self, interaction: discord.Interaction[SchedulerBot],
+                       error: Exception) -> None:
+        await errors.handle_error(interaction, error)
