@@ -13,12 +13,16 @@ from scheduler_core.cli import add_commands, dispatch
 
 
 def add_bot_commands(subparsers) -> None:
-    """Register the bot's own subcommands: `run` (bot.runner), `export-instance`
-    (bot.export_instance)."""
+    """Register the bot's own subcommands: `run` (bot.runner), `worker` (bot.worker), `status`
+    (bot.status), `export-instance` (bot.export_instance)."""
     from bot.export_instance import add_export_instance_command
     from bot.runner import add_run_command
+    from bot.status import add_status_command
+    from bot.worker import add_worker_command
 
     add_run_command(subparsers)
+    add_worker_command(subparsers)
+    add_status_command(subparsers)
     add_export_instance_command(subparsers)
 
 

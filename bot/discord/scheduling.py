@@ -1,6 +1,6 @@
 """Scheduling, for organisers: `/admin schedule run` computes a version and previews it;
-`/admin schedule preview` shows any stored version again; `/admin schedule publish` publishes
-one (`bot.discord.publishing`).
+`/admin schedule stop` ends a run early; `/admin schedule preview` shows any stored version
+again; `/admin schedule publish` publishes one (`bot.discord.publishing`).
 
 The preview is private (ephemeral) and shows what publishing would: the figures, every move
 against the published version with what the moves buy, the sessions left out and the rooms too
@@ -22,9 +22,10 @@ from discord import app_commands
 from bot.discord import embeds
 from bot.discord.checks import admin_actor
 from bot.discord.direct import send_dm
-from bot.discord.errors import NO_MENTIONS, say, token_expired
+from bot.discord.errors import NO_MENTIONS, say, token_expired, within_window
 from bot.discord.picture import TimetablePictures
 from bot.event import changes
+from bot.event.errors import RunStopped
 from bot.event.preview import Preview
 from bot.event.solving import SolveProgress
 from bot.event.times import from_utc_text
@@ -146,12 +147,14 @@ async def schedule_run(interaction: discord.Interaction[SchedulerBot],
         version = await bot.service.run_schedule(
             guild_id, actor, progress=progress, time_limit=float(seconds),
             freeze_minutes=bot.settings.freeze_minutes_before)
-    except Exception:
+    except Exception as e:
+        what = "stopped" if isinstance(e, RunStopped) else "failed"
         try:
-            await message.edit(content="Scheduling failed (see below).",
+            await message.edit(content=f"Scheduling {what} (see below).",
                                allowed_mentions=NO_MENTIONS)
-        except discord.HTTPException as e:
-            log.warning("could not say that /admin schedule run %s failed: %s", interaction.id, e)
+        except discord.HTTPException as err:
+            log.warning("could not say that /admin schedule run %s %s: %s", interaction.id,
+                        what, err)
         raise
     try:
         found = await bot.service.preview_version(guild_id, actor, version, embeds.discord_time,
@@ -191,6 +194,18 @@ async def schedule_preview(interaction: discord.Interaction[SchedulerBot],
     note = " (the published version)" if v.published else ""
     await send_preview(interaction, found, f"Version #{v.id}{note}, computed "
                        f"{embeds.discord_time(from_utc_text(v.created_at))}.")
+
+
+@schedule.command(name="stop", description="Stop the running scheduler early (the best "
+                                           "timetable found so far is kept)")
+async def schedule_stop(interaction: discord.Interaction[SchedulerBot]) -> None:
+    guild_id, actor = await admin_actor(interaction)
+    run = await within_window(interaction, interaction.client.service.cancel_run(guild_id, actor))
+    if run.status == "cancelled":
+        await say(interaction, "Stopped before it started: nothing was computed.")
+    else:
+        await say(interaction, "Stopping: the best timetable found so far will be shown in "
+                               "the run's message, as a version you can publish.")
 
 
 @schedule.command(name="publish", description="Publish a computed timetable (default: the "

@@ -12,6 +12,7 @@ from typing import Any, Self
 from bot.event import codes, maintenance, views
 from bot.event.errors import Forbidden, InvalidInput, NotFound
 from bot.event.models import Actor, Level, SessionView
+from bot.event.runs import LocalSolver, Solver
 from bot.event.solving import engine_worker
 from bot.event.text import clean_display_name
 from bot.storage import (
@@ -170,17 +171,28 @@ def published_count_message(n: int, what: str) -> str:
             "force to unschedule them, or publish a schedule without them first.")
 
 
+def _default_solver(db: Database, clock: Callable[[], float],
+                    target: Callable[..., None]) -> Solver:
+    if db.kind == "postgresql":
+        from bot.event.solve_queue import QueueSolver
+        return QueueSolver(db, db.url)  # type: ignore[attr-defined]
+    return LocalSolver(db, clock=clock, target=target)
+
+
 class RulesBase:
     """The rules of one bot process over one database (any number of guilds)."""
 
     def __init__(self, db: Database, *, clock: Callable[[], float] = time.time,
                  code_factory: Callable[[], str] = codes.new_code,
+                 solver: Solver | None = None,
                  solver_target: Callable[..., None] = engine_worker):
+        """`solver`: who executes runs of the scheduler; by default the engine's own way (on
+        SQLite this process, the engine `solver_target` in a child process; on PostgreSQL the
+        job queue that `session-scheduler worker` serves)."""
         self.db = db
         self._clock = clock
         self._new_code = code_factory
-        self._solver_target = solver_target
-        self._running: set[int] = set()
+        self.solver = solver or _default_solver(db, clock, solver_target)
         self._pruned: dict[int, float] = {}  # guild → when its strangers were last looked for
         self._backed_up: dict[int, float] = {}  # guild → its last backup
         self._burst_told: dict[int, float] = {}  # guild → when organisers heard of guessing
@@ -198,7 +210,10 @@ class RulesBase:
         return cls(db, **kwargs)
 
     async def close(self) -> None:
-        await self.db.close()
+        try:
+            await self.solver.close()
+        finally:
+            await self.db.close()
 
     async def __aenter__(self) -> Self:
         return self

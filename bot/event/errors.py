@@ -59,6 +59,11 @@ class Conflict(EventError):
 TOO_MANY = N_("Too many wrong attempts")
 
 
+class RunStopped(EventError):
+    """A run of the scheduler was stopped without a result to show (before it started, or its
+    engine did not answer the stop in time)."""
+
+
 class RateLimited(EventError):
     """Too many attempts; `retry_after` is the number of seconds to wait."""
 

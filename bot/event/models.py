@@ -187,6 +187,36 @@ class ScheduleVersion:
     published: bool
 
 
+RunStatus = Literal["queued", "running", "done", "failed", "cancelled"]
+
+
+@dataclass(frozen=True, slots=True)
+class SolveRun:
+    """One run of the scheduler: where it stands, its latest figures while it solves, and the
+    version it stored (`done`) or why it ended without one (`error`)."""
+
+    id: int
+    guild_id: int
+    requested_by: int
+    requested_at: str
+    status: RunStatus
+    time_limit: float
+    attempts: int
+    cancel_requested: bool
+    worker: str | None  # who runs it, or last ran it
+    utility: int | None
+    upper_bound: int | None
+    elapsed: float | None
+    version_id: int | None
+    error: str | None
+    started_at: str | None
+    finished_at: str | None
+
+    @property
+    def active(self) -> bool:
+        return self.status in ("queued", "running")
+
+
 @dataclass(frozen=True, slots=True)
 class Baseline:
     """What keeping the published version (`based_on`) was worth for a run's snapshot: the

@@ -27,6 +27,7 @@ from bot.event.errors import (
     InvalidInput,
     NotFound,
     NotPublished,
+    RunStopped,
 )
 from bot.event.models import (
     Actor,
@@ -41,9 +42,11 @@ from bot.event.models import (
     PublishedView,
     RoomView,
     ScheduleVersion,
+    SolveRun,
 )
 from bot.event.preview import Preview, preview
-from bot.event.solving import ProgressCallback, SolverFailed, solve_in_process
+from bot.event.runs import INTERRUPTED, STOPPED_BEFORE_START, wait_for_end
+from bot.event.solving import ProgressCallback
 from bot.event.times import from_utc_text
 from bot.storage import (
     Row,
@@ -51,6 +54,7 @@ from bot.storage import (
     constraints,
     events,
     now_text,
+    runs,
     schedules,
     sessions,
     timetable,
@@ -66,47 +70,127 @@ class SchedulingRules(RulesBase):
                            time_limit: float = 10.0, seed: int = 0, move_weight: int = 100,
                            iterations: int | None = None,
                            freeze_minutes: int | None = None) -> ScheduleVersion:
-        """Solve (in a worker process) and store the result as a new, unpublished version.
+        """Solve and store the result as a new, unpublished version: `start_schedule_run`,
+        then `wait_for_run` (`progress` as the figures improve; `cancel.set()` stops the
+        engine early, and the best timetable found so far is stored)."""
+        run = await self.start_schedule_run(
+            guild_id, actor, time_limit=time_limit, seed=seed, move_weight=move_weight,
+            iterations=iterations, freeze_minutes=freeze_minutes)
+        return await self.wait_for_run(guild_id, actor, run.id, progress=progress,
+                                       cancel=cancel)
 
-        One run per guild at a time (Conflict otherwise). The snapshot holds public sessions;
-        the published version is `previous`. Locked slots, and (with `freeze_minutes`) slots
-        that have started or start within that many minutes, are left alone: their published
-        sessions are `fixed` and nothing else goes there.
+    async def start_schedule_run(self, guild_id: int, actor: Actor, *, time_limit: float = 10.0,
+                                 seed: int = 0, move_weight: int = 100,
+                                 iterations: int | None = None,
+                                 freeze_minutes: int | None = None) -> SolveRun:
+        """Take the snapshot, write the run and hand it to the solver (bot/event/runs.py);
+        returns at once, the run queued. One run per event at a time (Conflict otherwise),
+        across every process on the database.
+
+        The snapshot holds public sessions; the published version is `previous`. Locked slots,
+        and (with `freeze_minutes`) slots that have started or start within that many minutes,
+        are left alone: their published sessions are `fixed` and nothing else goes there.
         """
         guild_id = check_id(guild_id, "server")
         require_admin(check_actor(actor))
         if not isinstance(time_limit, int | float) or not 0 < time_limit <= 3600:
             raise InvalidInput("The time limit must be between 0 and 3600 seconds.")
+        if iterations is not None and (not isinstance(iterations, int) or iterations < 0):
+            raise InvalidInput("The iterations must be a number of at least 0.")
         frozen_before = None
         if freeze_minutes is not None:
             if not isinstance(freeze_minutes, int) or not 0 <= freeze_minutes <= 24 * 60:
                 raise InvalidInput("The freeze window must be between 0 and 1440 minutes.")
             frozen_before = datetime.fromtimestamp(self._clock() + 60 * freeze_minutes, UTC)
-        if guild_id in self._running:
-            raise Conflict("The scheduler is already running for this event; wait for it to "
-                           "finish.")
-        self._running.add(guild_id)
+        options = json.dumps({"time_limit": float(time_limit), "seed": int(seed),
+                              "move_weight": int(move_weight), "iterations": iterations,
+                              "freeze_minutes": freeze_minutes})
+
+        async def tx(conn: Tx) -> Row:
+            running = await runs.active(conn, guild_id)
+            if running is not None:
+                if self.solver.is_alive(running):
+                    raise Conflict("The scheduler is already running for this event; wait for "
+                                   "it to finish (or stop it).")
+                await runs.finish(conn, running["id"], "failed", now_text(),
+                                  error=INTERRUPTED)
+            instance = await snapshot(conn, guild_id, frozen_before)
+            run_id = await runs.insert(conn, guild_id, actor.user_id, now_text(), options,
+                                       instance.model_dump_json())
+            return await runs.get(conn, run_id)
+        row = await self.db.write(tx, guild=guild_id)
         try:
-            instance = await self.db.read(lambda conn: snapshot(conn, guild_id, frozen_before))
-            options = {"time_limit": float(time_limit), "seed": int(seed),
-                       "move_weight": int(move_weight), "iterations": iterations}
-            try:
-                result = await solve_in_process(instance, options, progress, cancel,
-                                                target=self._solver_target)
-            except SolverFailed as e:
-                raise EventError(f"The scheduler failed: {e}") from e
-            # what keeping the published timetable is worth for the same snapshot: the preview
-            # says how much the moves buy (new utility minus this)
-            kept = (None if instance.previous is None
-                    else utility_of(instance, [(p.session, p.slot) for p in instance.previous]))
-            # the freeze window as it is when the result is stored, which may be minutes later
-            stored_before = (None if freeze_minutes is None else
-                             datetime.fromtimestamp(self._clock() + 60 * freeze_minutes, UTC))
-            return await self.db.write(
-                lambda conn: _store_result(conn, guild_id, actor, result, instance,
-                                           stored_before, kept), guild=guild_id)
-        finally:
-            self._running.discard(guild_id)
+            await self.solver.submit(row["id"])
+        except BaseException:
+            await self.db.write(lambda conn: runs.finish(
+                conn, row["id"], "failed", now_text(),
+                error="The run could not be queued; nothing was computed."), guild=guild_id)
+            raise
+        return views.solve_run(row)
+
+    async def wait_for_run(self, guild_id: int, actor: Actor, run_id: int, *,
+                           progress: ProgressCallback | None = None,
+                           cancel: asyncio.Event | threading.Event | None = None
+                           ) -> ScheduleVersion:
+        """Follow a run until it ends (admins): its figures to `progress` as they improve, a
+        stop asked once `cancel` is set; the version it stored. A run that ended without one
+        raises: RunStopped when it was stopped without one, else EventError with the
+        reason."""
+        guild_id = check_id(guild_id, "server")
+        require_admin(check_actor(actor))
+        await self._run_row(guild_id, check_id(run_id, "run"))
+        final = await wait_for_end(self.db, run_id, progress, cancel,
+                                   lambda: self.cancel_run(guild_id, actor, run_id))
+        if final["status"] == "cancelled":
+            raise RunStopped(final["error"] or STOPPED_BEFORE_START)
+        if final["status"] != "done" or final["version_id"] is None:
+            raise EventError(final["error"] or "The scheduler stopped without a result.")
+
+        async def tx(conn: Tx) -> ScheduleVersion:
+            ev = await event_row(conn, guild_id)
+            row = await _stored_version(conn, guild_id, final["version_id"])
+            return (await _version_views(conn, guild_id, [row], ev["published_version_id"]))[0]
+        return await self.db.read(tx)
+
+    async def cancel_run(self, guild_id: int, actor: Actor,
+                         run_id: int | None = None) -> SolveRun:
+        """Stop a run (default: the event's active one; admins). A queued run ends at once,
+        cancelled; a running one stops its engine, which stores the best timetable found so
+        far. A run that has ended is left as it is."""
+        guild_id = check_id(guild_id, "server")
+        require_admin(check_actor(actor))
+        if run_id is not None:
+            run_id = check_id(run_id, "run")
+
+        async def tx(conn: Tx) -> Row:
+            row = (await runs.active(conn, guild_id) if run_id is None
+                   else await runs.get(conn, run_id))
+            if row is None or row["guild_id"] != guild_id:
+                raise NotFound("The scheduler is not running for this event."
+                               if run_id is None else "There is no such run.")
+            if row["status"] == "queued":
+                await runs.finish(conn, row["id"], "cancelled", now_text(),
+                                  error=STOPPED_BEFORE_START)
+            elif row["status"] == "running":
+                await runs.request_cancel(conn, row["id"])
+            return await runs.get(conn, row["id"])
+        row = await self.db.write(tx, guild=guild_id)
+        if row["status"] == "cancelled":
+            await self.solver.cancelled(row)
+        return views.solve_run(row)
+
+    async def solve_runs(self, guild_id: int, actor: Actor, limit: int = 20) -> list[SolveRun]:
+        """The event's latest runs, newest first (admins)."""
+        guild_id = check_id(guild_id, "server")
+        require_admin(check_actor(actor))
+        rows = await self.db.read(lambda conn: runs.of_guild(conn, guild_id, limit))
+        return [views.solve_run(r) for r in rows]
+
+    async def _run_row(self, guild_id: int, run_id: int) -> Row:
+        row = await self.db.read(lambda conn: runs.get(conn, run_id))
+        if row is None or row["guild_id"] != guild_id:
+            raise NotFound("There is no such run.")
+        return row
 
     async def schedule_versions(self, guild_id: int, actor: Actor) -> list[ScheduleVersion]:
         """Every stored run with its figures (admins)."""
@@ -388,13 +472,12 @@ async def _allowed_now(conn: Tx, guild_id: int, public_ids: set[int]
     return allowed, with_room
 
 
-async def _store_result(conn: Tx, guild_id: int, actor: Actor, result: Result,
-                        instance: Instance, frozen_before: datetime | None,
-                        kept: int | None = None) -> ScheduleVersion:
-    """Store a run's result as a new version, checked against the timetable as it is now: the
-    run solved a snapshot, and organisers may have changed things meanwhile."""
+async def store_run_result(conn: Tx, guild_id: int, actor: Actor, result: Result,
+                           instance: Instance, frozen_before: datetime | None,
+                           kept: int | None = None) -> int:
+    """Store a run's result as a new version (its id), checked against the timetable as it is
+    now: the run solved a snapshot, and organisers may have changed things meanwhile."""
     ev = await event_row(conn, guild_id)
-    titles = await sessions.titles(conn, guild_id)
     keep, unplaced = await _still_fitting(conn, guild_id, result, instance, frozen_before)
     utility, status = result.utility, result.status
     if unplaced:  # the timetable stored is not the one solved: its own figures, not proven
@@ -411,8 +494,7 @@ async def _store_result(conn: Tx, guild_id: int, actor: Actor, result: Result,
     await schedules.insert_placements(conn, vid, keep)
     if kept is not None and ev["published_version_id"] is not None:
         await schedules.set_baseline(conn, vid, ev["published_version_id"], kept)
-    return (await _version_views(conn, guild_id, [await schedules.get_version(conn, guild_id, vid)],
-                                 ev["published_version_id"], titles))[0]
+    return vid
 
 
 async def _still_fitting(conn: Tx, guild_id: int, result: Result, instance: Instance,

@@ -1,8 +1,12 @@
-"""Running the engine in a worker process, so the bot keeps answering while it solves.
+"""Running the engine in a child process, so the process that asked keeps answering while it
+solves (the bot, or a solve worker whose job queue wants heartbeats meanwhile).
 
 The engine (`scheduler_core.engine.solve`) is synchronous and CPU-bound; a thread would hold
-the GIL for seconds. A worker process gets the instance as JSON, sends progress and the result
-back through a queue, and watches a process-safe Event for cancellation.
+the GIL for seconds. The child gets the instance as JSON, sends progress and the result back
+through a queue, and watches a process-safe Event for cancellation. It belongs to the process
+that started it: it ignores SIGINT and SIGTERM (that process decides when it stops, and may
+hand its run back) and exits when that process is gone, so a killed worker leaves no engine
+running on.
 """
 
 from __future__ import annotations
@@ -10,7 +14,10 @@ from __future__ import annotations
 import asyncio
 import inspect
 import multiprocessing as mp
+import multiprocessing.connection
+import os
 import queue
+import signal
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,11 +36,27 @@ class SolveProgress:
 
 
 class SolverFailed(RuntimeError):
-    """The worker process raised or died; the message says why."""
+    """The engine's process raised or died; the message says why."""
+
+
+def follow_parent() -> None:
+    """In a child process: ignore the signals that stop its parent, and exit as soon as the
+    parent is gone (nobody is left to read the result)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    parent = mp.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
 def engine_worker(instance_json: str, options: dict[str, Any], out: Any, cancel: Any) -> None:
-    """Entry point of the worker process (top-level so that the child can import it)."""
+    """Entry point of the engine's process (top-level so that the child can import it)."""
+    follow_parent()
     try:
         from scheduler_core.engine import SolveOptions, solve
 
@@ -65,7 +88,7 @@ async def solve_in_process(instance: Instance, options: dict[str, Any],
                            progress: ProgressCallback | None = None,
                            cancel: asyncio.Event | threading.Event | None = None,
                            target: Callable[..., None] = engine_worker) -> Result:
-    """Solve in a fresh worker process; `cancel.set()` asks the engine to stop early."""
+    """Solve in a fresh child process; `cancel.set()` asks the engine to stop early."""
     ctx = _context()
     out = ctx.Queue()
     stop = ctx.Event()

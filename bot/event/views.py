@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from bot.event.models import (
@@ -11,6 +12,7 @@ from bot.event.models import (
     ScheduleVersion,
     SessionView,
     SlotView,
+    SolveRun,
     Unscheduled,
 )
 from bot.event.times import from_utc_text
@@ -68,3 +70,15 @@ def version(row: Row, published_id: int | None, titles: dict[int, str],
         unplaced=tuple(Unscheduled(u["session_id"], titles.get(u["session_id"], ""),
                                    u["reason"]) for u in unplaced),
         published=row["id"] == published_id)
+
+
+def solve_run(row: Row) -> SolveRun:
+    return SolveRun(
+        id=row["id"], guild_id=row["guild_id"], requested_by=row["requested_by"],
+        requested_at=row["requested_at"], status=row["status"],
+        time_limit=float(json.loads(row["options_json"])["time_limit"]),
+        attempts=row["attempts"], cancel_requested=bool(row["cancel_requested"]),
+        worker=row["worker"],
+        utility=row["utility"], upper_bound=row["upper_bound"], elapsed=row["elapsed"],
+        version_id=row["version_id"], error=row["error"], started_at=row["started_at"],
+        finished_at=row["finished_at"])

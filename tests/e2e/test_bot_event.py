@@ -4,9 +4,13 @@ a solve, publish and re-publish, /schedule, /myschedule."""
 
 from __future__ import annotations
 
+import contextlib
+import time
+
 import pytest
 
 from bot.event.codes import SERVER_MAX_FAILURES
+from tests.bot.conftest import solving
 from tests.e2e.bot_harness import (
     CODE,
     EXAMPLE_TOML,
@@ -60,11 +64,19 @@ def assert_no_pings(fake: FakeDiscord) -> None:
         assert not s.pings
 
 
-async def test_whole_event(fake_discord: FakeDiscord, database: str) -> None:
-    """On each engine."""
+@pytest.fixture
+async def beside():
+    """What a test starts beside its bot, stopped before the bot is."""
+    async with contextlib.AsyncExitStack() as stack:
+        yield stack
+
+
+async def test_whole_event(fake_discord: FakeDiscord, database: str, beside) -> None:
+    """On each engine (on PostgreSQL with a solve worker, as deployed)."""
     fake = fake_discord
     db = database
     bot = await fake.connect(await make_bot(fake, db))
+    await beside.enter_async_context(solving(bot.service.db, time.time))
     proposals, announcements = await setup_event(fake)
     attendee = fake.guild.role_by_name("Attendee")
     assert attendee is not None  # created by setup

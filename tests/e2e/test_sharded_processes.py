@@ -1,13 +1,21 @@
 """`session-scheduler run` as several processes, each running some shards, on one PostgreSQL
 database and the stand-in, on the real clock: each guild's event is served by the process of
 its shard, and its announcements go out exactly once, from that process, across a SIGKILL, a
-restart and re-sharding. One process running two shards: tests/e2e/test_bot_shards.py."""
+restart and re-sharding. Runs of the scheduler are solved by a `session-scheduler worker`
+process beside them, as deployed. One process running two shards: tests/e2e/test_bot_shards.py."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import subprocess
+import sys
 import time
 from collections import Counter
+from pathlib import Path
+
+import pytest
 
 from tests.e2e.bot_harness import answer
 from tests.e2e.fake_discord import Channel, FakeDiscord, SeededGuild
@@ -26,6 +34,31 @@ from tests.e2e.shard_harness import (
 #: is made; the third's, in 50 minutes, never during a test.
 ANNOUNCED_AT_PUBLISH = 2
 ANNOUNCED = 3
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def solve_worker_on(tmp_path):
+    """Starts `session-scheduler worker` on a database; stopped (SIGTERM) after the test."""
+    started: list[subprocess.Popen] = []
+
+    def start(database: str) -> subprocess.Popen:
+        config = tmp_path / "worker.toml"
+        config.write_text('log_level = "INFO"\n')
+        with (tmp_path / f"worker-{len(started)}.log").open("wb") as log:
+            started.append(subprocess.Popen(
+                [sys.executable, "-m", "bot.cli", "worker", "--config", str(config),
+                 "--concurrency", "1"], cwd=ROOT, env={**os.environ, "DATABASE_URL": database},
+                stdout=log, stderr=subprocess.STDOUT))
+        return started[-1]
+    yield start
+    for proc in started:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def guilds_by_shard(fake: FakeDiscord) -> dict[int, SeededGuild]:
@@ -84,11 +117,12 @@ async def ended(processes: list[BotProcess]) -> None:
 
 
 async def test_two_processes_serve_their_own_guilds(fake_discord: FakeDiscord, postgres,
-                                                    tmp_path) -> None:
+                                                    tmp_path, solve_worker_on) -> None:
     """Shards 0 and 1 of 2 in two processes: a guild on each shard runs a whole event through
     the process of its shard, and each announcement goes out once, sent by that process."""
     fake = fake_discord
     db = postgres.new_database()
+    solve_worker_on(db)
     guilds = guilds_by_shard(fake)
     ids = [at.guild.id for at in guilds.values()]
     procs = [BotProcess(fake, tmp_path / f"shard{s}", db, ids, 2, str(s)) for s in (0, 1)]
@@ -112,12 +146,13 @@ async def test_two_processes_serve_their_own_guilds(fake_discord: FakeDiscord, p
 
 
 async def test_a_killed_process_leaves_the_other_shard_working_and_loses_nothing(
-        fake_discord: FakeDiscord, postgres, tmp_path) -> None:
+        fake_discord: FakeDiscord, postgres, tmp_path, solve_worker_on) -> None:
     """SIGKILL the process of one shard: the other shard's guild keeps answering and
     announcing meanwhile; restarted, the killed process sends what fell due while it was
     down, once, and nothing it had sent before again."""
     fake = fake_discord
     db = postgres.new_database()
+    solve_worker_on(db)
     guilds = guilds_by_shard(fake)
     ids = [at.guild.id for at in guilds.values()]
     procs = [BotProcess(fake, tmp_path / f"shard{s}", db, ids, 2, str(s)) for s in (0, 1)]
@@ -151,12 +186,13 @@ async def test_a_killed_process_leaves_the_other_shard_working_and_loses_nothing
 
 
 async def test_resharding_from_one_process_to_two_sends_everything_once(
-        fake_discord: FakeDiscord, postgres, tmp_path) -> None:
+        fake_discord: FakeDiscord, postgres, tmp_path, solve_worker_on) -> None:
     """One process runs both guilds (one shard); it stops, and two processes take shards 0
     and 1 of 2: what was sent before is not sent again, and what falls due after is sent
     once, by the new owner of each guild."""
     fake = fake_discord
     db = postgres.new_database()
+    solve_worker_on(db)
     guilds = guilds_by_shard(fake)
     ids = [at.guild.id for at in guilds.values()]
     one = BotProcess(fake, tmp_path / "one", db, ids, 1)

@@ -94,7 +94,7 @@ def test_unscheduled_told_scheduled_not():
     assert notices(moves(new, old), interest) == []
 
 
-async def test_service_gives_the_inputs(event):
+async def test_service_gives_the_inputs(event, solve_worker):
     """`version_timetable` lays out any version like the published one; `interest_levels`
     gives everyone's levels; both are for admins of this guild only."""
     await verified(event, ALICE)
@@ -118,7 +118,7 @@ async def test_service_gives_the_inputs(event):
     assert await event.interest_levels(OTHER_GUILD, ADMIN) == {}
 
 
-async def test_a_withdrawn_published_session_is_a_change_people_hear_of(event):
+async def test_a_withdrawn_published_session_is_a_change_people_hear_of(event, solve_worker):
     """Withdrawing a published session drops it from the timetable everyone sees at once; the
     next run lists it among the changes against the published version, and publishing that
     run tells the people who wanted it."""

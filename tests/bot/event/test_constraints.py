@@ -74,7 +74,7 @@ async def test_constraints_reach_the_engine(event):
     assert (await _instance(event)).availability == []
 
 
-async def test_a_cohost_is_never_in_two_places_and_sees_their_session(event):
+async def test_a_cohost_is_never_in_two_places_and_sees_their_session(event, solve_worker):
     """Through a real solve: Bob co-hosts Alpha and proposes Beta, so they never share a slot;
     the published itinerary shows Bob at Alpha where it runs."""
     a, b, tt, slots, _ = await _world(event)

@@ -87,7 +87,7 @@ async def test_a_reminder_left_sending_is_taken_over_once_while_recent(event) ->
 
 
 async def test_a_run_after_publishing_stores_what_keeping_it_is_worth(
-        event: EventService) -> None:
+        event: EventService, solve_worker) -> None:
     for who in (ALICE, BOB):
         await verified(event, who)
     ids = [(await event.propose(GUILD, who, f"Talk {who.user_id}-{i}", "x")).id

@@ -78,7 +78,7 @@ async def test_an_announcement_left_sending_is_taken_over_once_while_recent(even
     assert not await store.claim_announcement(GUILD, "slot:1", "up-next", "e", ANY)
 
 
-async def test_published_guilds(event) -> None:
+async def test_published_guilds(event, solve_worker) -> None:
     store = PostingStore(event.db)
     assert await store.published_guilds() == []
     await event.import_timetable_toml(GUILD, ADMIN, SMALL, force=True)

@@ -9,6 +9,7 @@ import pytest
 
 from bot.event import Actor, Conflict, EventService, Forbidden, InvalidInput, NotFound
 from tests.bot.conftest import ADMIN, GUILD, verified
+from tests.bot.engines import held_engine
 from tests.bot.helpers import rows
 
 FAST = {"time_limit": 0.5, "iterations": 2000}
@@ -16,7 +17,7 @@ PEOPLE = [Actor(100 + i, f"Person {i}") for i in range(6)]
 
 
 @pytest.fixture
-async def proposals(event: EventService) -> dict[str, int]:
+async def proposals(event: EventService, solve_worker) -> dict[str, int]:
     """Six verified people, eight public talks, one pending talk, and some interest."""
     for p in PEOPLE:
         await verified(event, p)
@@ -138,6 +139,7 @@ async def test_started_and_imminent_slots_are_left_alone(event, proposals, clock
     assert late not in kept
 
 
+@pytest.mark.parametrize("solver_target", [held_engine])
 async def test_second_concurrent_run_is_refused_and_loop_stays_responsive(event, proposals):
     started = asyncio.Event()
     cancel = threading.Event()
@@ -176,7 +178,7 @@ async def test_removing_a_published_slot_or_room_needs_force(event, proposals):
         1 for p in placed.values() if p[0] == slot)
 
 
-async def test_nothing_to_schedule(service):
+async def test_nothing_to_schedule(service, solve_worker):
     await service.setup_event(GUILD, ADMIN)
     with pytest.raises(InvalidInput, match="slots and rooms"):
         await service.run_schedule(GUILD, ADMIN, **FAST)
@@ -280,16 +282,19 @@ async def test_published_view_is_the_timetable_with_the_readers_sessions(event, 
     assert view.event_name == (await event.settings(GUILD, me)).name
 
 
+@pytest.mark.parametrize("solver_target", [held_engine])
 async def test_what_changed_during_a_run_is_checked_when_the_result_is_stored(event, proposals):
     """The run solves a snapshot; organisers change the timetable while it solves (here, on its
-    first progress report): slots turned into breaks or locked, a session restricted to another
-    slot, a room removed, a session withdrawn. The stored version places nothing where it may
-    not be; what no longer fits is re-seated in its slot or left out, with the reason."""
+    first progress report, the engine held until they are done): slots turned into breaks or
+    locked, a session restricted to another slot, a room removed, a session withdrawn. The
+    stored version places nothing where it may not be; what no longer fits is re-seated in its
+    slot or left out, with the reason."""
     tt = await event.timetable(GUILD, ADMIN)
     monday = [s for s in tt.days[0].slots if not s.is_break]
     tuesday = [s for s in tt.days[1].slots if not s.is_break]
     garden = next(r for r in tt.rooms if r.name == "Garden")
     done = []
+    release = asyncio.Event()
 
     async def meanwhile(progress) -> None:
         if done:
@@ -301,8 +306,9 @@ async def test_what_changed_during_a_run_is_checked_when_the_result_is_stored(ev
         await event.set_allowed_slots(GUILD, ADMIN, proposals["t0"], [tuesday[-1].id])
         await event.remove_room(GUILD, ADMIN, garden.id)
         await event.withdraw_session(GUILD, ADMIN, proposals["t7"])
+        release.set()
 
-    version = await event.run_schedule(GUILD, ADMIN, progress=meanwhile, **FAST)
+    version = await event.run_schedule(GUILD, ADMIN, progress=meanwhile, cancel=release, **FAST)
     assert done
     placed = await _placements(event, version.id)
     gone = {s.id for s in monday[1:]} | {tuesday[0].id}

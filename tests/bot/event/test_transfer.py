@@ -97,7 +97,8 @@ def other_database(database: str, tmp_path, request) -> str:
     return request.getfixturevalue("postgres").new_database()
 
 
-async def test_export_import_round_trip_is_lossless(event, database, other_database):
+async def test_export_import_round_trip_is_lossless(event, database, other_database,
+                                                     solve_worker):
     """From one engine into the other and back: SQLite → PostgreSQL → SQLite, and the
     reverse (the test runs on each engine)."""
     await _rich_event(event)
@@ -126,7 +127,7 @@ async def test_export_import_round_trip_is_lossless(event, database, other_datab
     assert sessions[0].title == "Ünïcode — talk 👩\u200d💻"
 
 
-async def test_an_export_from_before_the_discord_records_still_imports(event):
+async def test_an_export_from_before_the_discord_records_still_imports(event, solve_worker):
     await _rich_event(event)
     doc = json.loads(await event.export_event_json(GUILD, ADMIN))
     doc["format_version"] = 1
@@ -142,7 +143,7 @@ async def test_an_export_from_before_the_discord_records_still_imports(event):
 
 @pytest.mark.parametrize("text", ["{", "[]", '{"format": "other"}',
                                   '{"format": "session-scheduler/event", "format_version": 1}'])
-async def test_malformed_import_changes_nothing(event, text):
+async def test_malformed_import_changes_nothing(event, text, solve_worker):
     await _rich_event(event)
     before = await event.export_event_json(GUILD, ADMIN)
     with pytest.raises(InvalidInput):
@@ -150,7 +151,7 @@ async def test_malformed_import_changes_nothing(event, text):
     assert await event.export_event_json(GUILD, ADMIN) == before
 
 
-async def test_import_with_broken_reference_changes_nothing(event):
+async def test_import_with_broken_reference_changes_nothing(event, solve_worker):
     await _rich_event(event)
     before = await event.export_event_json(GUILD, ADMIN)
     doc = json.loads(before)
@@ -167,7 +168,7 @@ async def test_only_admins_export_or_import(event):
         await event.import_event_json(GUILD, ALICE, "{}")
 
 
-async def test_backup_is_a_consistent_openable_copy(event, tmp_path):
+async def test_backup_is_a_consistent_openable_copy(event, tmp_path, solve_worker):
     if event.db.kind != "sqlite":
         pytest.skip("SQLite backs up the file; PostgreSQL's refusal is tested below")
     await _rich_event(event)
@@ -207,7 +208,8 @@ async def test_backups_are_rate_limited_per_server_and_the_oldest_removed(event,
         ["keep-me.sqlite", made[1].name, made[2].name])
 
 
-async def test_a_backup_asked_from_a_guild_needs_its_event_and_an_admin(event, tmp_path):
+async def test_a_backup_asked_from_a_guild_needs_its_event_and_an_admin(event, tmp_path,
+                                                                        solve_worker):
     folder = tmp_path / "backups"
     await _rich_event(event)
     with pytest.raises(NotFound):

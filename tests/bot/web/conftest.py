@@ -54,7 +54,7 @@ async def publish_event(event: EventService) -> Published:
 
 
 @pytest.fixture
-async def published(event: EventService) -> Published:
+async def published(event: EventService, solve_worker) -> Published:
     return await publish_event(event)
 
 
