@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 
 import pytest
@@ -16,3 +17,11 @@ async def fake_discord() -> AsyncIterator[FakeDiscord]:
     async with FakeDiscord() as fake:
         yield fake
     fake.assert_clean()
+
+
+@pytest.fixture
+async def beside() -> AsyncIterator[contextlib.AsyncExitStack]:
+    """What a test starts beside its bots (a solve worker), stopped before they are: request it
+    after `fake_discord`."""
+    async with contextlib.AsyncExitStack() as stack:
+        yield stack

@@ -4,7 +4,6 @@ a solve, publish and re-publish, /schedule, /myschedule."""
 
 from __future__ import annotations
 
-import contextlib
 import time
 
 import pytest
@@ -62,13 +61,6 @@ def assert_no_pings(fake: FakeDiscord) -> None:
             continue
         assert s.allowed_mentions == NONE, (s.kind, s.body)
         assert not s.pings
-
-
-@pytest.fixture
-async def beside():
-    """What a test starts beside its bot, stopped before the bot is."""
-    async with contextlib.AsyncExitStack() as stack:
-        yield stack
 
 
 async def test_whole_event(fake_discord: FakeDiscord, database: str, beside) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+from tests.bot.conftest import solving
 from tests.e2e.bot_harness import EXAMPLE_TOML, Clock, make_bot
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.shard_harness import on_other_shard, prepare_event, schedule_event, shard_of
@@ -50,7 +51,7 @@ async def test_one_bot_runs_two_shards(fake_discord: FakeDiscord, tmp_path) -> N
 
 
 async def test_each_bot_arms_its_own_guilds_and_shard_0_syncs(fake_discord: FakeDiscord,
-                                                               postgres) -> None:
+                                                               postgres, beside) -> None:
     """Two bots on one database, shards 0 and 1 of 2: each guild's interactions reach the bot
     running its shard, which publishes and arms its announcements and reminders; at a start,
     each arms the published guilds of its shards only. Only the bot running shard 0 registers
@@ -66,6 +67,7 @@ async def test_each_bot_arms_its_own_guilds_and_shard_0_syncs(fake_discord: Fake
             fake, db, clock, shard_count=2, shards=str(shard), guild_ids=list(by_shard.values()))))
 
     one = await bot_for(1)
+    await beside.enter_async_context(solving(one.service.db, clock))
     assert command_syncs(fake) == []
     zero = await bot_for(0)
     assert len(command_syncs(fake)) == 2  # one per guild, by the bot running shard 0

@@ -325,10 +325,12 @@ async def test_what_changed_during_a_run_is_checked_when_the_result_is_stored(ev
     assert version.status == "feasible"
 
 
+@pytest.mark.parametrize("solver_target", [held_engine])
 async def test_hosts_and_pairs_added_during_a_run_are_kept_apart_when_stored(event, proposals):
     """All talks can only take one slot (three rooms). During a run, one person becomes a host
     of every talk; during another, every two talks are kept apart: each stored version keeps
-    one talk in that slot and leaves out the others with the reason."""
+    one talk in that slot and leaves out the others with the reason (the engine is held until
+    the change is made)."""
     talks = [proposals[f"t{i}"] for i in range(8)]
     slot = (await event.timetable(GUILD, ADMIN)).days[0].slots[0].id
     for sid in talks:
@@ -346,13 +348,16 @@ async def test_hosts_and_pairs_added_during_a_run_are_kept_apart_when_stored(eve
 
     for meanwhile, words in ((cohosts, "hosts"), (apart, "apart")):
         done = []
+        release = asyncio.Event()
 
-        async def once(progress, meanwhile=meanwhile, done=done) -> None:
+        async def once(progress, meanwhile=meanwhile, done=done, release=release) -> None:
             if not done:
                 done.append(True)
                 await meanwhile(progress)
+                release.set()
 
-        version = await event.run_schedule(GUILD, ADMIN, progress=once, **FAST)
+        version = await event.run_schedule(
+            GUILD, ADMIN, progress=once, cancel=release, **FAST)
         assert done
         placed = await _placements(event, version.id)
         assert len(placed) == 1, words
