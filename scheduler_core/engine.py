@@ -1,9 +1,12 @@
 """solve(): the one entry point that turns an Instance into a Result.
 
 Pipeline: compile → seed heuristic (warm start and baseline) → on instances small enough, a full
-CP-SAT model warm-started by the heuristic, which usually proves optimality → otherwise simulated
+CP-SAT model warm-started by the heuristic, which usually proves optimality → otherwise a
+portfolio on two threads: set partitioning (column generation, then CP-SAT over the columns
+left; it bounds and often proves) where a slot's contents can be listed, beside simulated
 annealing with exact incremental pricing → rooms and figures. The result is never worse than the
-seed heuristic: the heuristic's timetable is the search's starting point and the best is kept.
+seed heuristic: the heuristic's timetable is the search's starting point and the best is kept;
+it names the method that produced it.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from scheduler_core import exact
 from scheduler_core.bounds import upper_bound
 from scheduler_core.evaluate import assign_rooms, expected_attendance
 from scheduler_core.heuristic import seed_heuristic
-from scheduler_core.models import Assignment, Instance, Move, Result, Unplaced
+from scheduler_core.models import Assignment, Instance, Method, Move, Result, Unplaced
+from scheduler_core.partition import Outcome, SetPartitioning
 from scheduler_core.problem import UNPLACED, Problem, compile_problem
 from scheduler_core.search import Annealer, Budget, objective
 from scheduler_core.state import Timetable
@@ -84,31 +88,111 @@ def solve(instance: Instance, options: SolveOptions | None = None, *,
 
     proven_optimal = False
     best = start
+    method: Method = "seed heuristic" if start is seed else "previous timetable"
     if weight == 0 and exact.small_enough(problem):
         # Small enough to prove: CP-SAT on the whole instance, warm-started by the heuristic.
         limit = options.time_limit if options.iterations is not None else 0.5 * options.time_limit
         outcome = exact.solve_exact(problem, start, limit)
         if outcome is not None:
-            best, exact_bound, proven_optimal = outcome
+            improved, exact_bound, proven_optimal = outcome
+            if improved.utility > best.utility:
+                best, method = improved, "cp-sat"
             bound = min(bound, exact_bound)
             report.bound = bound
             report(best.utility, force=True)
     if not proven_optimal and best.utility < bound:
-        annealer = Annealer(problem, best, rng, weight,
-                            on_improve=lambda _obj, _placement: report(annealer.tt.utility),
-                            target=bound if weight == 0 else None)
+        partition = SetPartitioning(problem) if weight == 0 else None
+        if partition is not None and not partition.applicable():
+            partition = None
+        portfolio = _Portfolio(partition, report)
         if options.iterations is not None:
             budget = Budget(iterations=options.iterations, cancelled=cancelled)
+            portfolio.run_alone(best, started + options.time_limit / 2)
         else:
             budget = Budget(deadline=finish_by, cancelled=cancelled)
-        annealer.run(budget)
-        best = Timetable.from_placement(problem, annealer.best_placement)
+            portfolio.start(best, finish_by)
+        if portfolio.outcome is None or not portfolio.outcome.optimal:
+            annealer = Annealer(problem, Timetable.from_placement(problem, best.placement()),
+                                rng, weight,
+                                on_improve=lambda _obj, _placement: report(annealer.tt.utility),
+                                target=min(bound, report.bound) if weight == 0 else None)
+            portfolio.annealer = annealer
+            budget.cancelled = lambda: cancelled() or portfolio.finished_optimal()
+            annealer.run(budget)
+            if annealer.best > objective(problem, best, weight):
+                best, method = Timetable.from_placement(problem, annealer.best_placement), \
+                    "annealing"
+        outcome = portfolio.join()
+        if outcome is not None:
+            bound = min(bound, outcome.bound)
+            proven_optimal = outcome.optimal and outcome.bound <= max(best.utility,
+                                                                       outcome.utility)
+            if outcome.placement is not None and outcome.utility > best.utility:
+                best, method = Timetable.from_placement(problem, outcome.placement), \
+                    "set partitioning"
     _fill_free_places(problem, best)
     if objective(problem, best, weight) < start_objective:
         best = Timetable.from_placement(problem, start_placement)  # never worse than the start
+        method = "seed heuristic" if start is seed else "previous timetable"
+    report.bound = bound
     report(best.utility, force=True)
-    return _result(problem, best, seed_utility, bound, proven_optimal or best.utility == bound,
-                   weight, time.monotonic() - started)
+    return _result(problem, best, seed_utility, bound, proven_optimal or best.utility >= bound,
+                   weight, time.monotonic() - started, method)
+
+
+class _Portfolio:
+    """Set partitioning on a thread of its own beside annealing on the caller's.
+
+    Both share the proven bound: a better one reaches the progress reports at once and becomes
+    the annealer's target, so a search that reaches it stops. CP-SAT and GLOP do their work
+    outside Python, so the two threads use the two cores.
+    """
+
+    def __init__(self, partition: SetPartitioning | None, report: _Reporter):
+        self.partition, self.report = partition, report
+        self.outcome: Outcome | None = None
+        self.annealer: Annealer | None = None
+        self._thread: threading.Thread | None = None
+        self._done = threading.Event()
+
+    def _on_bound(self, value: int) -> None:
+        if value < self.report.bound:
+            self.report.bound = value
+            if self.annealer is not None and self.annealer.target is not None:
+                self.annealer.target = min(self.annealer.target, value)
+            self.report(self.annealer.best if self.annealer else 0, force=True)
+
+    def _work(self, start: Timetable, deadline: float) -> None:
+        self._start = start.placement()
+        try:
+            self.outcome = self.partition.run(start, deadline, self._on_bound, self._incumbent)
+        finally:
+            self._done.set()
+
+    def _incumbent(self) -> list[int]:
+        annealer = self.annealer
+        return list(annealer.best_placement) if annealer is not None else self._start
+
+    def run_alone(self, start: Timetable, deadline: float) -> None:
+        if self.partition is not None:
+            self._work(Timetable.from_placement(start.p, start.placement()), deadline)
+
+    def start(self, start: Timetable, deadline: float) -> None:
+        if self.partition is None:
+            return
+        copy = Timetable.from_placement(start.p, start.placement())
+        self._thread = threading.Thread(target=self._work, args=(copy, deadline),
+                                        name="set-partitioning", daemon=True)
+        self._thread.start()
+
+    def finished_optimal(self) -> bool:
+        return self._done.is_set() and self.outcome is not None and self.outcome.optimal
+
+    def join(self) -> Outcome | None:
+        if self._thread is not None:
+            self.partition.interrupt()
+            self._thread.join()
+        return self.outcome
 
 
 def _best_start(problem: Problem, seed: Timetable, weight: int) -> Timetable:
@@ -155,7 +239,7 @@ def unplaced_reason(problem: Problem, tt: Timetable, s: int) -> str:
 
 
 def _result(problem: Problem, tt: Timetable, seed_utility: int, bound: int, optimal: bool,
-            weight: int, seconds: float) -> Result:
+            weight: int, seconds: float, method: Method) -> Result:
     inst = problem.instance
     pairs = [(problem.session_ids[s], problem.slot_ids[t])
              for s, t in enumerate(tt.slot_of) if t != UNPLACED]
@@ -182,6 +266,7 @@ def _result(problem: Problem, tt: Timetable, seed_utility: int, bound: int, opti
                     to_slot=problem.slot_ids[after] if after != UNPLACED else None))
     return Result(
         status="optimal" if optimal else "feasible",
+        method=method,
         utility=tt.utility,
         upper_bound=bound,
         seed_heuristic_utility=seed_utility,

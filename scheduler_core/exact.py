@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
+from scheduler_core.cpsat import configure
 from scheduler_core.problem import UNPLACED, Problem
 from scheduler_core.state import Timetable
 
@@ -75,10 +76,7 @@ def solve_exact(problem: Problem, tt: Timetable,
             model.add_hint(z, id(z) in chosen)
 
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.05, time_limit)
-    solver.parameters.num_workers = 2
-    solver.parameters.random_seed = 0
-    solver.parameters.catch_sigint_signal = False  # the caller owns Ctrl-C (cancel event)
+    configure(solver, time_limit, workers=2)
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None

@@ -173,8 +173,13 @@ class Move(_Model):
     to_slot: str | None
 
 
+Method = Literal["seed heuristic", "previous timetable", "annealing", "cp-sat",
+                 "set partitioning"]
+
+
 class Result(_Model):
     status: Literal["optimal", "feasible"]
+    method: Method | None = None  # what produced the timetable; None in results of old versions
     utility: int
     upper_bound: int
     seed_heuristic_utility: int
