@@ -107,10 +107,12 @@ def solve(instance: Instance, options: SolveOptions | None = None, *,
         portfolio = _Portfolio(partition, report)
         if options.iterations is not None:
             budget = Budget(iterations=options.iterations, cancelled=cancelled)
-            portfolio.run_alone(best, started + options.time_limit / 2)
+            half = started + options.time_limit / 2
+            portfolio.start(best, half, half, background=False)
         else:
             budget = Budget(deadline=finish_by, cancelled=cancelled)
-            portfolio.start(best, finish_by)
+            now = time.monotonic()
+            portfolio.start(best, now + 0.6 * (finish_by - now), finish_by, background=True)
         if portfolio.outcome is None or not portfolio.outcome.optimal:
             annealer = Annealer(problem, Timetable.from_placement(problem, best.placement()),
                                 rng, weight,
@@ -141,11 +143,12 @@ def solve(instance: Instance, options: SolveOptions | None = None, *,
 
 
 class _Portfolio:
-    """Set partitioning on a thread of its own beside annealing on the caller's.
+    """Set partitioning beside annealing.
 
-    Both share the proven bound: a better one reaches the progress reports at once and becomes
-    the annealer's target, so a search that reaches it stops. CP-SAT and GLOP do their work
-    outside Python, so the two threads use the two cores.
+    The relaxation is solved first, on the caller's thread (its pricing is numpy work that
+    annealing's pure Python would starve of the interpreter); then CP-SAT proves on a thread
+    of its own, outside Python, while annealing runs on the caller's. Both share the proven
+    bound: a better one reaches the progress reports at once and becomes the annealer's target.
     """
 
     def __init__(self, partition: SetPartitioning | None, report: _Reporter):
@@ -154,39 +157,48 @@ class _Portfolio:
         self.annealer: Annealer | None = None
         self._thread: threading.Thread | None = None
         self._done = threading.Event()
+        self._start: list[int] = []
 
     def _on_bound(self, value: int) -> None:
         if value < self.report.bound:
             self.report.bound = value
-            if self.annealer is not None and self.annealer.target is not None:
-                self.annealer.target = min(self.annealer.target, value)
-            self.report(self.annealer.best if self.annealer else 0, force=True)
-
-    def _work(self, start: Timetable, deadline: float) -> None:
-        self._start = start.placement()
-        try:
-            self.outcome = self.partition.run(start, deadline, self._on_bound, self._incumbent)
-        finally:
-            self._done.set()
+            annealer = self.annealer
+            if annealer is not None and annealer.target is not None:
+                annealer.target = min(annealer.target, value)
+            self.report(annealer.tt.utility if annealer else self._utility, force=True)
 
     def _incumbent(self) -> list[int]:
         annealer = self.annealer
         return list(annealer.best_placement) if annealer is not None else self._start
 
-    def run_alone(self, start: Timetable, deadline: float) -> None:
-        if self.partition is not None:
-            self._work(Timetable.from_placement(start.p, start.placement()), deadline)
+    def _prove(self, deadline: float) -> None:
+        try:
+            self.outcome = self.partition.prove(deadline, self._incumbent)
+        finally:
+            self._done.set()
 
-    def start(self, start: Timetable, deadline: float) -> None:
+    def start(self, start: Timetable, bound_by: float, deadline: float,
+              background: bool) -> None:
+        """The relaxation until `bound_by`, then the proof until `deadline`, on a thread when
+        `background` (else here, before returning)."""
         if self.partition is None:
             return
-        copy = Timetable.from_placement(start.p, start.placement())
-        self._thread = threading.Thread(target=self._work, args=(copy, deadline),
+        self._start, self._utility = start.placement(), start.utility
+        converged = self.partition.bound(start, bound_by, self._on_bound)
+        self.outcome = self.partition.outcome
+        if not converged or self.outcome.optimal:
+            return
+        if not background:
+            self._prove(deadline)
+            return
+        self._thread = threading.Thread(target=self._prove, args=(deadline,),
                                         name="set-partitioning", daemon=True)
         self._thread.start()
 
     def finished_optimal(self) -> bool:
-        return self._done.is_set() and self.outcome is not None and self.outcome.optimal
+        outcome = self.outcome
+        return outcome is not None and outcome.optimal and (
+            self._thread is None or self._done.is_set())
 
     def join(self) -> Outcome | None:
         if self._thread is not None:

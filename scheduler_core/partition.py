@@ -33,9 +33,9 @@ from scheduler_core.cpsat import configure
 from scheduler_core.problem import Problem
 from scheduler_core.state import Timetable
 
-MAX_COLUMNS = 4_000_000          # listed columns, summed over the groups that may use them
+MAX_COLUMNS = 8_000_000          # listed columns, summed over the groups that may use them
 MAX_GROUPS = 64                  # a column's groups are one 64-bit mask
-COLUMNS_PER_ROUND = 300           # best positive reduced-cost columns added per group and round
+COLUMNS_PER_ROUND = 600          # best positive reduced-cost columns added per round, all groups
 EPS = 1e-6
 
 
@@ -179,8 +179,17 @@ class SetPartitioning:
         self.step = int(np.gcd.reduce([lv for r in p.raters for _, lv in r] or [1]))
         steps = np.diff([0] + levels)
         self.values = []
+        every = np.arange(len(self.cols), dtype=np.int32)
+        by_floor: dict[bytes, np.ndarray] = {}
         for k in range(len(self.groups.slots)):
-            floor, idx = self.groups.floor[k], self.members_of[k]
+            floor = self.groups.floor[k]
+            known = by_floor.get(floor.tobytes())
+            if known is not None:
+                self.values.append(known[self.members_of[k]])
+                continue
+            # Groups alike in all but their members share values: price every column once.
+            shared = sum(g.tobytes() == floor.tobytes() for g in self.groups.floor) > 1
+            idx = every if shared else self.members_of[k]
             bits = np.zeros((len(levels), n + 1, words), dtype=np.uint64)
             for i, s in enumerate(self.sessions):
                 for a, lv in p.raters[s]:
@@ -197,6 +206,9 @@ class SetPartitioning:
                         u = u | bits[j][c[:, q]]
                     val[start:start + len(c)] += int(steps[j]) * np.bitwise_count(u).sum(
                         axis=1, dtype=np.int64)
+            if shared:
+                by_floor[floor.tobytes()] = val
+                val = val[self.members_of[k]]
             self.values.append(val)
 
     def find(self, members: list[int]) -> int | None:
@@ -223,50 +235,63 @@ class SetPartitioning:
     def run(self, start: Timetable, deadline: float,
             on_bound: Callable[[int], None] = lambda _b: None,
             incumbent: Callable[[], list[int]] | None = None) -> Outcome:
-        """Bound and, time permitting, prove: `start` is the timetable to beat; `incumbent`
-        gives the best placement known when a CP-SAT model is built (its hint)."""
-        start_placement = start.placement()
-        self.incumbent = incumbent or (lambda: start_placement)
-        const = self.fixed_only.utility
+        """Both phases, one after the other (see `bound` and `prove`)."""
+        if self.bound(start, deadline, on_bound):
+            self.prove(deadline, incumbent)
+        return self.outcome
+
+    def bound(self, start: Timetable, deadline: float,
+              on_bound: Callable[[int], None] = lambda _b: None) -> bool:
+        """List and price the columns, solve the relaxation: True when it converged in time.
+
+        `start` is the timetable to beat; every better bound goes to `on_bound` at once.
+        """
+        self._start = start.placement()
+        self._start_gain = start.utility - self.fixed_only.utility
+        self._on_bound = on_bound
         self._enumerate()
         self._values()
-        state = _ColumnGeneration(self, start)
-        best = Outcome(bound=const + state.bound_cap)
-
-        def improve_bound(gain_bound: int) -> None:
-            if const + gain_bound < best.bound:
-                best.bound = const + gain_bound
-                on_bound(best.bound)
-
+        self.state = _ColumnGeneration(self, start)
+        self.outcome = Outcome(bound=self.fixed_only.utility + self.state.bound_cap)
         while not self._stopped.is_set() and time.monotonic() < deadline:
-            converged = state.round()
-            improve_bound(state.gain_bound)
+            converged = self.state.round()
+            self._improve_bound(self.state.gain_bound)
             if converged:
-                break
-        else:
-            return best
-        start_gain = start.utility - const
-        if best.bound <= start.utility:
-            best.optimal = True
-            return best
+                return True
+        return False
+
+    def _improve_bound(self, gain_bound: int) -> None:
+        bound = self.fixed_only.utility + gain_bound
+        if bound < self.outcome.bound:
+            self.outcome.bound = bound
+            self._on_bound(bound)
+        if self.outcome.bound <= self.fixed_only.utility + self._start_gain:
+            self.outcome.optimal = True  # the start itself is best possible
+
+    def prove(self, deadline: float, incumbent: Callable[[], list[int]] | None = None) -> Outcome:
+        """After `bound` converged: CP-SAT for τ stepping down from the relaxation's value.
+
+        `incumbent` gives the best placement known when a model is built (its hint). Runs
+        outside Python most of the time, so it may share the process with annealing.
+        """
+        best, state, const = self.outcome, self.state, self.fixed_only.utility
+        self.incumbent = incumbent or (lambda: self._start)
         tau = min(state.gain_bound, int(math.floor(state.lp_value / self.step + EPS)) * self.step)
-        while not self._stopped.is_set() and time.monotonic() < deadline:
+        while (not best.optimal and not self._stopped.is_set()
+               and time.monotonic() < deadline):
             found = self._integer(state, tau, best.bound - const, deadline)
             if found is None:
-                return best
+                break
             if found == "infeasible":
-                improve_bound(tau - self.step)
-                if best.bound <= start.utility:
-                    best.optimal = True
-                    return best
+                self._improve_bound(tau - self.step)
                 tau -= self.step
                 continue
             placement, gain, cp_bound, proven = found
-            improve_bound(max(gain, cp_bound))
-            if gain > start_gain:
+            self._improve_bound(max(gain, cp_bound))
+            if gain > self._start_gain:
                 best.placement, best.utility = placement, const + gain
-            best.optimal = proven or best.bound <= const + max(gain, start_gain)
-            return best
+            best.optimal = proven or best.bound <= const + max(gain, self._start_gain)
+            break
         return best
 
     def _columns_of(self, placement: list[int]) -> set[tuple[int, int]]:
@@ -396,12 +421,13 @@ class _ColumnGeneration:
         for q in range(1, sp.cols.shape[1]):
             self.pi_sum += pi[sp.cols[:, q]]
         added = 0
+        per_group = max(30, COLUMNS_PER_ROUND // len(sp.groups.slots))
         for k in range(len(sp.groups.slots)):
             rc = sp.values[k] - self.pi_sum[sp.members_of[k]]
             self.rc_max[k] = max(0.0, float(rc.max(initial=0.0)))
             better = np.flatnonzero(rc - mu[k] > EPS)
-            if len(better) > COLUMNS_PER_ROUND:
-                better = better[np.argpartition(-rc[better], COLUMNS_PER_ROUND)[:COLUMNS_PER_ROUND]]
+            if len(better) > per_group:
+                better = better[np.argpartition(-rc[better], per_group)[:per_group]]
             for j in better:
                 added += self._add(k, int(j))
         self.dual_value = float(pi.sum()) + sum(
