@@ -215,7 +215,7 @@ def _best_start(problem: Problem, seed: Timetable, weight: int) -> Timetable:
     for s in range(problem.n_sessions):
         t = problem.previous_slot[s]
         if (problem.movable(s) and t != UNPLACED and t in problem.allowed[s]
-                and prev.free[t] > 0 and prev.proposer_free(s, t)):
+                and prev.fits(s, t) and prev.proposer_free(s, t)):
             prev.place(s, t)
     _fill_free_places(problem, prev)
     if objective(problem, prev, weight) >= objective(problem, seed, weight):
@@ -228,7 +228,7 @@ def _fill_free_places(problem: Problem, tt: Timetable) -> None:
     for s in range(problem.n_sessions):
         if tt.slot_of[s] != UNPLACED or not problem.movable(s):
             continue
-        options = [t for t in problem.allowed[s] if tt.free[t] > 0 and tt.proposer_free(s, t)]
+        options = [t for t in problem.allowed[s] if tt.fits(s, t) and tt.proposer_free(s, t)]
         if options:
             tt.place(s, max(options, key=lambda t: tt.gain_if_added(s, t)))
 
@@ -240,7 +240,7 @@ def unplaced_reason(problem: Problem, tt: Timetable, s: int) -> str:
             return ("none of the slots it allows is open: they are breaks, locked, or full "
                     "with fixed sessions")
         return "there is no slot open for sessions: every slot is a break, locked, or full"
-    if not any(tt.free[t] > 0 for t in problem.allowed[s]):
+    if not any(tt.fits(s, t) for t in problem.allowed[s]):
         places = sum(problem.capacity)
         movable = sum(1 for x in range(problem.n_sessions) if problem.movable(x))
         if movable > places:

@@ -10,11 +10,12 @@ make the bound false.
 
 The linear relaxation (maximise Σ v·λ, Σ_{C in k} λ ≤ n_k, Σ_{C ∋ s} λ ≤ 1) is solved by GLOP
 over a growing set of columns, priced by enumerating every column, which is why this applies
-only where the columns can be listed. Every round gives a valid bound, Σπ + Σ n_k·max(0, max rc),
-whether or not the relaxation has converged. The integer phase then asks CP-SAT for a solution
-worth at least τ over the columns whose reduced cost allows it, τ stepping down from the
-relaxation's value: each infeasible τ proves the bound τ − step, the first feasible one is the
-optimum. Stepping down keeps the models small; going up from a good start keeps many columns.
+only where the columns can be listed, and not when a session spans several slots. Every round
+gives a valid bound, Σπ + Σ n_k·max(0, max rc), whether or not the relaxation has converged.
+The integer phase then asks CP-SAT for a solution worth at least τ over the columns whose
+reduced cost allows it, τ stepping down from the relaxation's value: each infeasible τ proves
+the bound τ − step, the first feasible one is the optimum. Stepping down keeps the models
+small; going up from a good start keeps many columns.
 """
 
 from __future__ import annotations
@@ -95,16 +96,17 @@ class SetPartitioning:
     better bounds and timetables through the callbacks as they are found.
     """
 
-    def __init__(self, problem: Problem, present: np.ndarray | None = None):
+    def __init__(self, problem: Problem):
         self._stopped = threading.Event()
         self._solver: cp_model.CpSolver | None = None
         self.p = problem
         self.fixed_only = Timetable(problem)
-        self.groups = _groups(problem, self.fixed_only, present)
+        self.groups = _groups(problem, self.fixed_only, problem.present)
         self.sessions = sorted({s for m in self.groups.members for s in m})
 
     def applicable(self) -> bool:
-        return (0 < len(self.groups.slots) <= MAX_GROUPS
+        # A session of several slots ties slots together: not a column of one slot.
+        return (not self.p.multi_slot and 0 < len(self.groups.slots) <= MAX_GROUPS
                 and column_estimate(self.p, self.groups) <= MAX_COLUMNS)
 
     # -- listing columns -----------------------------------------------------------------------
@@ -175,7 +177,9 @@ class SetPartitioning:
         """v per group, aligned with `members_of`, from bitsets of attendees per level."""
         p, n = self.p, self.n
         words = (max(1, p.n_attendees) + 63) // 64
-        levels = sorted({lv for s in self.sessions for _, lv in p.raters[s]})
+        # Thresholds at every level anyone gave, fixed sessions' too: a gain over a floor is
+        # counted step by step between them.
+        levels = sorted({lv for r in p.raters for _, lv in r})
         self.step = int(np.gcd.reduce([lv for r in p.raters for _, lv in r] or [1]))
         steps = np.diff([0] + levels)
         self.values = []
