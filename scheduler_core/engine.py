@@ -101,18 +101,20 @@ def solve(instance: Instance, options: SolveOptions | None = None, *,
             report.bound = bound
             report(best.utility, force=True)
     if not proven_optimal and best.utility < bound:
-        partition = SetPartitioning(problem) if weight == 0 else None
-        if partition is not None and not partition.applicable():
-            partition = None
-        portfolio = _Portfolio(partition, report)
+        # An iteration budget promises the same timetable on every run: only annealing,
+        # whose work does not depend on the clock, keeps that promise.
+        partition = None
+        if weight == 0 and options.iterations is None:
+            partition = SetPartitioning(problem)
+            if not partition.applicable():
+                partition = None
+        portfolio = _Portfolio(partition, report, cancelled)
         if options.iterations is not None:
             budget = Budget(iterations=options.iterations, cancelled=cancelled)
-            half = started + options.time_limit / 2
-            portfolio.start(best, half, half, background=False)
         else:
             budget = Budget(deadline=finish_by, cancelled=cancelled)
             now = time.monotonic()
-            portfolio.start(best, now + 0.6 * (finish_by - now), finish_by, background=True)
+            portfolio.start(best, now + 0.6 * (finish_by - now), finish_by)
         if portfolio.outcome is None or not portfolio.outcome.optimal:
             annealer = Annealer(problem, Timetable.from_placement(problem, best.placement()),
                                 rng, weight,
@@ -151,8 +153,9 @@ class _Portfolio:
     bound: a better one reaches the progress reports at once and becomes the annealer's target.
     """
 
-    def __init__(self, partition: SetPartitioning | None, report: _Reporter):
-        self.partition, self.report = partition, report
+    def __init__(self, partition: SetPartitioning | None, report: _Reporter,
+                 cancelled: Callable[[], bool]):
+        self.partition, self.report, self.cancelled = partition, report, cancelled
         self.outcome: Outcome | None = None
         self.annealer: Annealer | None = None
         self._thread: threading.Thread | None = None
@@ -177,19 +180,14 @@ class _Portfolio:
         finally:
             self._done.set()
 
-    def start(self, start: Timetable, bound_by: float, deadline: float,
-              background: bool) -> None:
-        """The relaxation until `bound_by`, then the proof until `deadline`, on a thread when
-        `background` (else here, before returning)."""
+    def start(self, start: Timetable, bound_by: float, deadline: float) -> None:
+        """The relaxation until `bound_by`, then the proof until `deadline` on a thread."""
         if self.partition is None:
             return
         self._start, self._utility = start.placement(), start.utility
-        converged = self.partition.bound(start, bound_by, self._on_bound)
+        converged = self.partition.bound(start, bound_by, self._on_bound, self.cancelled)
         self.outcome = self.partition.outcome
-        if not converged or self.outcome.optimal:
-            return
-        if not background:
-            self._prove(deadline)
+        if not converged or self.outcome.optimal or self.cancelled():
             return
         self._thread = threading.Thread(target=self._prove, args=(deadline,),
                                         name="set-partitioning", daemon=True)

@@ -245,7 +245,8 @@ class SetPartitioning:
         return self.outcome
 
     def bound(self, start: Timetable, deadline: float,
-              on_bound: Callable[[int], None] = lambda _b: None) -> bool:
+              on_bound: Callable[[int], None] = lambda _b: None,
+              cancelled: Callable[[], bool] = lambda: False) -> bool:
         """List and price the columns, solve the relaxation: True when it converged in time.
 
         `start` is the timetable to beat; every better bound goes to `on_bound` at once.
@@ -257,7 +258,8 @@ class SetPartitioning:
         self._values()
         self.state = _ColumnGeneration(self, start)
         self.outcome = Outcome(bound=self.fixed_only.utility + self.state.bound_cap)
-        while not self._stopped.is_set() and time.monotonic() < deadline:
+        while (not self._stopped.is_set() and not cancelled()
+               and time.monotonic() < deadline):
             converged = self.state.round()
             self._improve_bound(self.state.gain_bound)
             if converged:

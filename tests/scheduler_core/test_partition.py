@@ -21,7 +21,7 @@ PROPERTY = settings(max_examples=60, deadline=None,
 
 
 @PROPERTY
-@given(small_instances(max_sessions=6, max_slots=3))
+@given(small_instances(max_sessions=6, max_slots=3, constraints=True, multi_slot=False))
 def test_bound_and_proof_match_brute_force(inst):
     problem = compile_problem(inst)
     partition = SetPartitioning(problem)
