@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 
 from scheduler_core import exact
 from scheduler_core.bounds import upper_bound
-from scheduler_core.evaluate import assign_rooms, expected_attendance
+from scheduler_core.evaluate import assign_rooms, expected_attendance, seated_utility
 from scheduler_core.heuristic import seed_heuristic
 from scheduler_core.models import Assignment, Instance, Method, Move, Result, Unplaced
 from scheduler_core.partition import Outcome, SetPartitioning
@@ -89,12 +89,21 @@ def solve(instance: Instance, options: SolveOptions | None = None, *,
     proven_optimal = False
     best = start
     method: Method = "seed heuristic" if start is seed else "previous timetable"
+    # When seats count, the exact models solve the same instance with capacities ignored: a
+    # room's limit only lowers a timetable's worth, so their bounds hold; their timetables are
+    # candidates, valued with seats, and never a proof.
+    relaxed = problem
+    if problem.seats:
+        relaxed = compile_problem(instance.model_copy(update={"capacity_mode": "ignore"}))
     if weight == 0 and exact.small_enough(problem):
         # Small enough to prove: CP-SAT on the whole instance, warm-started by the heuristic.
         limit = options.time_limit if options.iterations is not None else 0.5 * options.time_limit
-        outcome = exact.solve_exact(problem, start, limit)
+        outcome = exact.solve_exact(relaxed, Timetable.from_placement(relaxed, start.placement()),
+                                    limit)
         if outcome is not None:
-            improved, exact_bound, proven_optimal = outcome
+            found, exact_bound, proven_optimal = outcome
+            proven_optimal = proven_optimal and not problem.seats
+            improved = Timetable.from_placement(problem, found.placement())
             if improved.utility > best.utility:
                 best, method = improved, "cp-sat"
             bound = min(bound, exact_bound)
@@ -105,7 +114,7 @@ def solve(instance: Instance, options: SolveOptions | None = None, *,
         # whose work does not depend on the clock, keeps that promise.
         partition = None
         if weight == 0 and options.iterations is None:
-            partition = SetPartitioning(problem)
+            partition = SetPartitioning(relaxed)
             if not partition.applicable():
                 partition = None
         portfolio = _Portfolio(partition, report, cancelled)
@@ -114,7 +123,8 @@ def solve(instance: Instance, options: SolveOptions | None = None, *,
         else:
             budget = Budget(deadline=finish_by, cancelled=cancelled)
             now = time.monotonic()
-            portfolio.start(best, now + 0.6 * (finish_by - now), finish_by)
+            portfolio.start(Timetable.from_placement(relaxed, best.placement()),
+                            now + 0.6 * (finish_by - now), finish_by, prove=not problem.seats)
         if portfolio.outcome is None or not portfolio.outcome.optimal:
             annealer = Annealer(problem, Timetable.from_placement(problem, best.placement()),
                                 rng, weight,
@@ -127,7 +137,9 @@ def solve(instance: Instance, options: SolveOptions | None = None, *,
                 best, method = Timetable.from_placement(problem, annealer.best_placement), \
                     "annealing"
         outcome = portfolio.join()
-        if outcome is not None:
+        if outcome is not None and problem.seats:
+            bound = min(bound, outcome.bound)
+        elif outcome is not None:
             bound = min(bound, outcome.bound)
             proven_optimal = outcome.optimal and outcome.bound <= max(best.utility,
                                                                        outcome.utility)
@@ -140,8 +152,8 @@ def solve(instance: Instance, options: SolveOptions | None = None, *,
         method = "seed heuristic" if start is seed else "previous timetable"
     report.bound = bound
     report(best.utility, force=True)
-    return _result(problem, best, seed_utility, bound, proven_optimal or best.utility >= bound,
-                   weight, time.monotonic() - started, method)
+    return _result(problem, best, seed_utility, bound, proven_optimal, weight,
+                   time.monotonic() - started, method)
 
 
 class _Portfolio:
@@ -180,14 +192,15 @@ class _Portfolio:
         finally:
             self._done.set()
 
-    def start(self, start: Timetable, bound_by: float, deadline: float) -> None:
-        """The relaxation until `bound_by`, then the proof until `deadline` on a thread."""
+    def start(self, start: Timetable, bound_by: float, deadline: float, prove: bool) -> None:
+        """The relaxation until `bound_by`, then (if `prove`) the proof until `deadline` on a
+        thread."""
         if self.partition is None:
             return
         self._start, self._utility = start.placement(), start.utility
         converged = self.partition.bound(start, bound_by, self._on_bound, self.cancelled)
         self.outcome = self.partition.outcome
-        if not converged or self.outcome.optimal or self.cancelled():
+        if not prove or not converged or self.outcome.optimal or self.cancelled():
             return
         self._thread = threading.Thread(target=self._prove, args=(deadline,),
                                         name="set-partitioning", daemon=True)
@@ -255,6 +268,9 @@ def _result(problem: Problem, tt: Timetable, seed_utility: int, bound: int, opti
              for s, t in enumerate(tt.slot_of) if t != UNPLACED]
     attendance = expected_attendance(inst, pairs)
     room_of = assign_rooms(inst, pairs, attendance)
+    # The figure is recomputed from the rooms given, as anyone checking the result would.
+    utility = (seated_utility(inst, [(s, t, room_of[s]) for s, t in pairs]) if problem.seats
+               else tt.utility)
     capacity = {r.id: r.capacity for r in inst.rooms}
     slot_order = {sid: i for i, sid in enumerate(problem.slot_ids)}
     room_order = {rid: i for i, rid in enumerate(problem.room_ids)}
@@ -274,15 +290,17 @@ def _result(problem: Problem, tt: Timetable, seed_utility: int, bound: int, opti
                     session=problem.session_ids[s],
                     from_slot=problem.slot_ids[before] if before != UNPLACED else None,
                     to_slot=problem.slot_ids[after] if after != UNPLACED else None))
+    overflow = sum(a.overflow for a in assignments)
     return Result(
-        status="optimal" if optimal else "feasible",
+        status="optimal" if optimal or utility >= bound else "feasible",
         method=method,
-        utility=tt.utility,
+        utility=utility,
         upper_bound=bound,
         seed_heuristic_utility=seed_utility,
         solve_seconds=round(seconds, 3),
         assignments=assignments,
         unplaced=unplaced,
+        overflow=overflow,
         moved=len(moves),
         moves=moves,
         move_weight=weight,

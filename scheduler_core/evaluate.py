@@ -9,7 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+import numpy as np
+
 from scheduler_core.models import Instance
+from scheduler_core.seats import slot_worth
 
 
 def _placed_by_slot(placements: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
@@ -54,6 +57,41 @@ def utility_of(instance: Instance, placements: Iterable) -> int:
             if it.level > best.get(key, 0):
                 best[key] = it.level
     return sum(best.values())
+
+
+def seated_utility(instance: Instance, placements: Iterable[tuple[str, str, str]]) -> int:
+    """Utility when seats count: (session, first slot, room) triples; in every slot, each
+    present attendee goes to their best session there, its room seats the ones who want it
+    most, and each attendee beyond its capacity gains nothing and costs `overflow_penalty`."""
+    triples = list(placements)
+    room_of = {s: r for s, _, r in triples}
+    capacity = {r.id: r.capacity for r in instance.rooms}
+    by_slot: dict[str, list[str]] = defaultdict(list)
+    for s, t in _occupied(instance, [(s, t) for s, t, _ in triples]):
+        by_slot[t].append(s)
+    present = {av.attendee: set(av.slots) for av in instance.availability}
+    popularity: dict[str, int] = defaultdict(int)
+    for it in instance.interest:
+        popularity[it.session] += it.level
+    rank = {s: i for i, s in enumerate(sorted((x.id for x in instance.sessions),
+                                               key=lambda s: (popularity[s], s)))}
+    raters: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for it in instance.interest:
+        if it.level > 0:
+            raters[it.session].append((it.attendee, it.level))
+    people = {a: i for i, a in enumerate(sorted({a for r in raters.values() for a, _ in r}))}
+    total = 0
+    for slot, sessions in by_slot.items():
+        offers = []
+        for s in sessions:
+            here = [(people[a], lv) for a, lv in raters[s]
+                    if a not in present or slot in present[a]]
+            offers.append((np.array([a for a, _ in here], dtype=np.intp),
+                           np.array([lv for _, lv in here], dtype=np.int32)))
+        total += slot_worth(offers, [rank[s] for s in sessions],
+                            [capacity[room_of[s]] for s in sessions], [],
+                            instance.overflow_penalty)
+    return total
 
 
 def expected_attendance(instance: Instance,

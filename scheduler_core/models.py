@@ -275,6 +275,7 @@ class Result(_Model):
     solve_seconds: float
     assignments: list[Assignment]
     unplaced: list[Unplaced] = Field(default_factory=list)
+    overflow: int = 0  # attendees expected beyond their room's capacity, over all sessions
     moved: int = 0
     moves: list[Move] = Field(default_factory=list)
     move_weight: int = 0

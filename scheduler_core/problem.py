@@ -30,6 +30,11 @@ class Problem:
     conflicts: list[list[int]]     # per session: others never in parallel (host, track, pair)
     length: list[int]              # per session: consecutive slots it spans, from its start
     present: np.ndarray | None     # slots × attendees: where each attendee is; None: everywhere
+    seats: bool                    # capacity_mode "seats": a room seats only its capacity
+    overflow_penalty: int          # seats mode: cost per attendee beyond a room's capacity
+    fixed_room_capacity: list[int | None]  # per session: its fixed room's capacity
+    free_room_capacities: list[list[int]]  # per slot: rooms fixed sessions leave, largest first
+    tie_rank: list[int]            # per session: who wins an attendee torn between equal levels
     previous_slot: list[int]       # per session: slot in `previous`, or UNPLACED
     in_previous: list[bool]
     total_interest: list[int]      # per session: sum of levels
@@ -137,6 +142,22 @@ def compile_problem(inst: Instance) -> Problem:
                 if sl in slot_index:
                     present[slot_index[sl], a] = True
 
+    room_capacity = {r.id: r.capacity for r in inst.rooms}
+    fixed_room_capacity: list[int | None] = [None] * len(session_ids)
+    held: list[set[str]] = [set() for _ in slot_ids]
+    for p in inst.fixed:
+        s = session_index[p.session]
+        fixed_room_capacity[s] = room_capacity[p.room]
+        for u in range(fixed_slot[s], fixed_slot[s] + length[s]):
+            held[u].add(p.room)
+    free_room_capacities = [sorted((r.capacity for r in inst.rooms if r.id not in held[t]),
+                                   reverse=True) for t in range(len(slot_ids))]
+    total_interest = [sum(level for _, level in r) for r in raters]
+    by_tie = sorted(range(len(session_ids)), key=lambda s: (total_interest[s], session_ids[s]))
+    tie_rank = [0] * len(session_ids)
+    for rank, s in enumerate(by_tie):
+        tie_rank[s] = rank
+
     previous_slot = [UNPLACED] * len(session_ids)
     in_previous = [False] * len(session_ids)
     for p in inst.previous or []:
@@ -158,7 +179,12 @@ def compile_problem(inst: Instance) -> Problem:
         conflicts=[sorted(c) for c in conflicts],
         length=length,
         present=present,
+        seats=inst.capacity_mode == "seats",
+        overflow_penalty=inst.overflow_penalty,
+        fixed_room_capacity=fixed_room_capacity,
+        free_room_capacities=free_room_capacities,
+        tie_rank=tie_rank,
         previous_slot=previous_slot,
         in_previous=in_previous,
-        total_interest=[sum(level for _, level in r) for r in raters],
+        total_interest=total_interest,
     )

@@ -78,6 +78,8 @@ class Annealer:
                 delta += penalty(p, s1, t1, w) - penalty(p, s1, t2, w)
             return delta, s1, t2, UNPLACED
         members = tt.members[t2]
+        if not members:  # a session of several slots that does not fit from t2
+            return None
         s2 = members[rng.randrange(len(members))]
         if not p.movable(s2) or p.length[s1] > 1 or p.length[s2] > 1:
             return None  # sessions of several slots only relocate

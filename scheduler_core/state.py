@@ -9,7 +9,9 @@ a session really leaves.
 
 A session spanning several slots is in each of them (`Problem.covers`); `slot_of` holds its
 first. An attendee absent from a slot gains nothing there: their levels are still tracked, so
-the bookkeeping stays one code, but every price is masked by `Problem.present`.
+the bookkeeping stays one code, but every price is masked by `Problem.present`. When seats
+count, a slot's worth depends on all its sessions together (`seats.slot_worth`): prices are
+the worth recomputed for the one or two slots a move touches.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from scheduler_core.problem import UNPLACED, Problem
+from scheduler_core.seats import slot_worth
 
 LEVEL = np.int32
 
@@ -36,6 +39,8 @@ class Timetable:
         self.lv = [np.fromiter((lv for _, lv in r), dtype=LEVEL, count=len(r))
                    for r in problem.raters]
         self.present = problem.present
+        self.seats = problem.seats
+        self.worth = [0] * n_t  # seats mode: each slot's worth (`seats.slot_worth`)
         self.utility = 0
         for s in range(problem.n_sessions):
             t = problem.fixed_slot[s]
@@ -48,7 +53,22 @@ class Timetable:
             return self._gain1(s, t)
         return sum(self._gain1(s, u) for u in self.p.covers(s, t))
 
+    def _slot_worth(self, t: int, sessions: list[int]) -> int:
+        p = self.p
+        offers = []
+        for s in sessions:
+            who, lv = self.who[s], self.lv[s]
+            if self.present is not None:
+                here = self.present[t][who]
+                who, lv = who[here], lv[here]
+            offers.append((who, lv))
+        return slot_worth(offers, [p.tie_rank[s] for s in sessions],
+                          [p.fixed_room_capacity[s] for s in sessions],
+                          p.free_room_capacities[t], p.overflow_penalty)
+
     def _gain1(self, s: int, t: int) -> int:
+        if self.seats:
+            return self._slot_worth(t, [*self.members[t], s]) - self.worth[t]
         d = self.lv[s] - self.best1[t][self.who[s]]
         if self.present is not None:
             d = d * self.present[t][self.who[s]]
@@ -61,6 +81,8 @@ class Timetable:
         return sum(self._loss1(s, u) for u in self.p.covers(s, t))
 
     def _loss1(self, s: int, t: int) -> int:
+        if self.seats:
+            return self.worth[t] - self._slot_worth(t, [m for m in self.members[t] if m != s])
         who, lv = self.who[s], self.lv[s]
         top = self.best1[t][who]
         d = (top - self.best2[t][who]) * (lv == top)
@@ -71,6 +93,9 @@ class Timetable:
     def exchange_delta(self, out: int, into: int, t: int) -> int:
         """Utility change in slot t when session `out`, seated there, leaves it and session
         `into` enters it (both are sessions: a move into a free seat is `gain_if_added`)."""
+        if self.seats:
+            rest = [m for m in self.members[t] if m != out]
+            return self._slot_worth(t, [*rest, into]) - self.worth[t]
         row = self.best1[t]
         who, lv = self.who[out], self.lv[out]
         top = row[who]
@@ -112,8 +137,11 @@ class Timetable:
 
     def _occupy(self, s: int, t: int) -> None:
         for u in self.p.covers(s, t):
+            gain = self._gain1(s, u)
             self.members[u].append(s)
             self._enter(s, u)
+            self.utility += gain
+            self.worth[u] += gain
         self.slot_of[s] = t
 
     def remove(self, s: int) -> None:
@@ -123,7 +151,9 @@ class Timetable:
         self.slot_of[s] = UNPLACED
 
     def _leave(self, s: int, t: int) -> None:
-        self.utility -= self._loss1(s, t)
+        loss = self._loss1(s, t)
+        self.utility -= loss
+        self.worth[t] -= loss
         cells, b1, b2 = self.cells, self.best1[t], self.best2[t]
         for a, lv in self.p.raters[s]:
             cell = cells[t, a]
@@ -136,7 +166,6 @@ class Timetable:
         self.free[t] += 1
 
     def _enter(self, s: int, t: int) -> None:
-        self.utility += self._gain1(s, t)
         who, lv = self.who[s], self.lv[s]
         b1, b2 = self.best1[t], self.best2[t]
         top, second = b1[who], b2[who]

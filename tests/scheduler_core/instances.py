@@ -172,3 +172,31 @@ def feasibility_errors(inst: Instance, seating: list[tuple[str, str]]) -> list[s
         if placed.get(p.session) != p.slot:
             errors.append(f"fixed {p.session} moved")
     return errors
+
+
+def brute_force_seated_optimum(inst: Instance) -> int:
+    """Best utility when seats count, over every seating and every choice of rooms."""
+    from scheduler_core.evaluate import seated_utility
+
+    slots = [s.id for s in inst.slots if not s.is_break]
+    locked = {s.id for s in inst.slots if s.locked}
+    fixed = {p.session: (p.slot, p.room) for p in inst.fixed}
+    rooms = [r.id for r in inst.rooms]
+    choices = []
+    for sess in inst.sessions:
+        if sess.id in fixed:
+            choices.append([fixed[sess.id]])
+        else:
+            runs = _runs(_slot_dicts(inst), sess.model_dump(), sess.length)
+            ok = [r[0] for r in runs if not set(r) & locked and r[0] in slots]
+            choices.append([None, *((t, r) for t in ok for r in rooms)])
+    best = 0
+    for combo in itertools.product(*choices):
+        placed = [(s.id, c[0], c[1]) for s, c in zip(inst.sessions, combo, strict=True) if c]
+        seating = [(s, t) for s, t, _ in placed]
+        room = {s: r for s, _, r in placed}
+        used = [(t, room[s]) for s, t in occupancy(inst, seating)]
+        if len(used) != len(set(used)) or feasibility_errors(inst, seating):
+            continue
+        best = max(best, seated_utility(inst, placed))
+    return best

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from scheduler_core.bounds import matching_bound, topk_bound
 from scheduler_core.engine import SolveOptions, solve
-from scheduler_core.evaluate import utility_of
+from scheduler_core.evaluate import seated_utility, utility_of
 from scheduler_core.heuristic import seed_heuristic
 from scheduler_core.models import Instance, Placement
 from scheduler_core.problem import UNPLACED, compile_problem
@@ -22,6 +22,7 @@ from scheduler_core.search import Annealer, Budget
 from scheduler_core.state import Timetable
 from tests.scheduler_core.instances import (
     brute_force_optimum,
+    brute_force_seated_optimum,
     feasibility_errors,
     occupancy,
     small_instances,
@@ -236,3 +237,45 @@ def test_a_session_of_two_slots_keeps_one_room_and_counts_in_both():
     assert result.utility == 325 and result.status == "optimal"
     assert at["long"].slot in ("t0", "t1") and at["long"].room == "r2"
     assert feasibility_errors(inst, seating(result)) == []
+
+
+# -- seats count (issue 13) ------------------------------------------------------------------
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_instances(max_sessions=4, max_slots=2, constraints=True), st.integers(0, 30))
+def test_when_seats_count_the_figure_is_honest_and_the_bound_holds(inst, penalty):
+    inst = inst.model_copy(update={"capacity_mode": "seats", "overflow_penalty": penalty})
+    result = solve(inst, QUICK)
+    assert feasibility_errors(inst, seating(result)) == []
+    rooms = occupied_rooms(inst, result)
+    assert len(rooms) == len(set(rooms))
+    triples = [(a.session, a.slot, a.room) for a in result.assignments]
+    assert result.utility == seated_utility(inst, triples)
+    optimum = brute_force_seated_optimum(inst)
+    assert result.utility <= optimum <= result.upper_bound
+    if result.status == "optimal":
+        assert result.utility == optimum
+    assert result.overflow == sum(a.overflow for a in result.assignments)
+
+
+def test_seats_count_moves_a_crowd_out_of_a_small_room():
+    # Ten people want "big" and "other" equally; two want "small". With capacities ignored,
+    # the engine may put "big" in the 3-seat room; when seats count it must not.
+    people = [f"u{i}" for i in range(10)]
+    base = {
+        "slots": [{"id": "t1"}, {"id": "t2"}],
+        "rooms": [{"id": "hall", "capacity": 10}, {"id": "closet", "capacity": 3}],
+        "sessions": [{"id": "big"}, {"id": "other"}, {"id": "small"}, {"id": "tiny"}],
+        "interest": [{"attendee": p, "session": "big", "level": 100} for p in people]
+        + [{"attendee": p, "session": "other", "level": 100} for p in people]
+        + [{"attendee": p, "session": "small", "level": 25} for p in people[:2]]
+        + [{"attendee": p, "session": "tiny", "level": 25} for p in people[2:4]],
+    }
+    seats = solve(Instance.model_validate({**base, "capacity_mode": "seats"}), QUICK)
+    assert seats.overflow == 0
+    assert seats.utility == 2000 + 0  # both crowds seated in the hall, one per slot
+    assert {a.session: a.room for a in seats.assignments}["big"] == "hall"
+    penalised = solve(Instance.model_validate({**base, "capacity_mode": "seats",
+                                               "overflow_penalty": 5}), QUICK)
+    assert penalised.overflow == 0 and penalised.utility == seats.utility
