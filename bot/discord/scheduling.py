@@ -45,6 +45,10 @@ def preview_message(p: Preview) -> tuple[list[discord.Embed], discord.File | Non
     # against the published version, count what the list below shows (not only slot changes)
     main = embeds.preview_embed(v, p.unplaced, p.over_capacity,
                                 moved=None if p.based_on is None else moved_summary(p))
+    main.description = p.quality
+    main.add_field(name="People beyond room capacity", inline=False, value=(
+        f"{p.overflow:,}" if p.overflow_before is None
+        else f"{p.overflow:,} (published version: {p.overflow_before:,})"))
     if p.based_on is None:
         return [main], None
     if p.gain is not None:
@@ -105,6 +109,16 @@ async def schedule_run(interaction: discord.Interaction[SchedulerBot],
     await message.edit(content=f"Done in {version.solve_seconds:.1f}s.", embeds=shown,
                        attachments=[moves_file] if moves_file else [],
                        allowed_mentions=NO_MENTIONS)
+
+
+@schedule.command(name="seats", description="Whether rooms' capacities count when placing "
+                                            "sessions (on) or are only reported (off)")
+async def schedule_seats(interaction: discord.Interaction[SchedulerBot], on: bool) -> None:
+    guild_id, actor = await admin_actor(interaction)
+    s = await interaction.client.service.update_settings(guild_id, actor, seats_count=on)
+    await say(interaction, "Seats count: on. The next run places sessions so that rooms hold "
+              "the people expected." if s.seats_count else "Seats count: off. The next run "
+              "ignores rooms' capacities and only reports the rooms too small.")
 
 
 @schedule.command(name="publish", description="Publish a computed timetable (default: the "

@@ -1,7 +1,8 @@
 """What a computed schedule version would change, in words, for the organiser's preview:
 every move against the published version, what the moves buy in utility, the sessions left
 out and the rooms too small (with explanations from bot/event/explain.py). The rules read
-what it needs in one transaction (`EventService.preview_version`)."""
+what it needs in one transaction (`EventService.preview_version`). Whether the version is proven
+best possible is said by the engine's own sentence (`scheduler_core.report.quality_sentence`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from bot.event import changes, explain
 from bot.event.changes import Move, TextFormat, TimeFormat, plain
 from bot.event.models import Baseline, PublishedTimetable, RoomView, ScheduleVersion
+from scheduler_core.report import quality_sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +24,9 @@ class Preview:
     kept_utility: int | None        # keeping the published timetable, same snapshot as the run
     unplaced: tuple[str, ...]       # one explanation per session left out
     over_capacity: tuple[str, ...]  # one explanation per session expected to overflow its room
+    quality: str                    # proven best possible, or how far below it may be
+    overflow: int                   # people expected beyond their room's capacity, all sessions
+    overflow_before: int | None     # the same in the published version, if there is one
 
     @property
     def gain(self) -> int | None:
@@ -45,4 +50,16 @@ def preview(version: ScheduleVersion, version_tt: PublishedTimetable,
     return Preview(version, based_on, tuple(found),
                    tuple(changes.describe(m, fmt) for m in found), kept,
                    tuple(explain.unplaced(version, esc)),
-                   tuple(explain.over_capacity(version_tt, rooms, fmt, esc)))
+                   tuple(explain.over_capacity(version_tt, rooms, fmt, esc)),
+                   quality_sentence(version.utility, version.upper_bound,
+                                    version.status == "optimal"),
+                   overflow(version_tt, rooms),
+                   None if published_tt is None else overflow(published_tt, rooms))
+
+
+def overflow(timetable: PublishedTimetable, rooms: Sequence[RoomView]) -> int:
+    """People expected beyond their room's capacity, summed over the timetable's sessions."""
+    capacity = {r.id: r.capacity for r in rooms}
+    return sum(max(0, e.expected_attendance - capacity[e.room_id])
+               for d in timetable.days for ps in d.slots for e in ps.entries
+               if e.room_id in capacity)

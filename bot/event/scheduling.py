@@ -300,6 +300,7 @@ async def snapshot(conn: Tx, guild_id: int, frozen_before: datetime | None = Non
                      for i in await sessions.public_interest(conn, guild_id)],
         "fixed": fixed or [],
         "previous": previous,
+        "capacity_mode": "seats" if ev["seats_count"] else "ignore",
     }
     try:
         return Instance.model_validate(data)
