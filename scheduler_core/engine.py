@@ -2,11 +2,11 @@
 
 Pipeline: compile → seed heuristic (warm start and baseline) → on instances small enough, a full
 CP-SAT model warm-started by the heuristic, which usually proves optimality → otherwise a
-portfolio on two threads: set partitioning (column generation, then CP-SAT over the columns
-left; it bounds and often proves) where a slot's contents can be listed, beside simulated
-annealing with exact incremental pricing → rooms and figures. The result is never worse than the
-seed heuristic: the heuristic's timetable is the search's starting point and the best is kept;
-it names the method that produced it.
+portfolio on the two cores: set partitioning in a process of its own (column generation, then
+CP-SAT over the columns left; it bounds and often proves) where a slot's contents can be
+listed, beside simulated annealing with exact incremental pricing → rooms and figures. The
+result is never worse than the seed heuristic: the heuristic's timetable is the search's
+starting point and the best is kept; it names the method that produced it.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from scheduler_core.bounds import upper_bound
 from scheduler_core.evaluate import assign_rooms, expected_attendance, seated_utility
 from scheduler_core.heuristic import seed_heuristic
 from scheduler_core.models import Assignment, Instance, Method, Move, Result, Unplaced
-from scheduler_core.partition import Outcome, SetPartitioning
+from scheduler_core.partition import SetPartitioning
+from scheduler_core.portfolio import Portfolio
 from scheduler_core.problem import UNPLACED, Problem, compile_problem
 from scheduler_core.search import Annealer, Budget, objective
 from scheduler_core.state import Timetable
@@ -112,40 +113,44 @@ def solve(instance: Instance, options: SolveOptions | None = None, *,
     if not proven_optimal and best.utility < bound:
         # An iteration budget promises the same timetable on every run: only annealing,
         # whose work does not depend on the clock, keeps that promise.
-        partition = None
-        if weight == 0 and options.iterations is None:
-            partition = SetPartitioning(relaxed)
-            if not partition.applicable():
-                partition = None
-        portfolio = _Portfolio(partition, report, cancelled)
+        portfolio = Portfolio()
+        if (weight == 0 and options.iterations is None
+                and SetPartitioning(relaxed).applicable() and not cancelled()):
+            portfolio.start(relaxed.instance, best.placement(), finish_by, finish_by,
+                            prove=not problem.seats)
+        annealer = Annealer(problem, Timetable.from_placement(problem, best.placement()),
+                            rng, weight,
+                            on_improve=lambda _obj, _placement: report(annealer.tt.utility),
+                            target=bound if weight == 0 else None)
+
+        def stop_annealing() -> bool:
+            if portfolio.poll():  # a better bound: shown at once, and the annealer's target
+                report.bound = bound_now = min(report.bound, portfolio.bound)
+                if annealer.target is not None:
+                    annealer.target = min(annealer.target, bound_now)
+                report(annealer.tt.utility, force=True)
+            return cancelled() or portfolio.finished_optimal()
+
         if options.iterations is not None:
-            budget = Budget(iterations=options.iterations, cancelled=cancelled)
+            budget = Budget(iterations=options.iterations, cancelled=stop_annealing)
         else:
-            budget = Budget(deadline=finish_by, cancelled=cancelled)
-            now = time.monotonic()
-            portfolio.start(Timetable.from_placement(relaxed, best.placement()),
-                            now + 0.6 * (finish_by - now), finish_by, prove=not problem.seats)
-        if portfolio.outcome is None or not portfolio.outcome.optimal:
-            annealer = Annealer(problem, Timetable.from_placement(problem, best.placement()),
-                                rng, weight,
-                                on_improve=lambda _obj, _placement: report(annealer.tt.utility),
-                                target=min(bound, report.bound) if weight == 0 else None)
-            portfolio.annealer = annealer
-            budget.cancelled = lambda: cancelled() or portfolio.finished_optimal()
-            annealer.run(budget)
-            if annealer.best > objective(problem, best, weight):
-                best, method = Timetable.from_placement(problem, annealer.best_placement), \
-                    "annealing"
-        outcome = portfolio.join()
-        if outcome is not None and problem.seats:
+            budget = Budget(deadline=finish_by, cancelled=stop_annealing)
+        annealer.run(budget)
+        if annealer.best > objective(problem, best, weight):
+            best, method = Timetable.from_placement(problem, annealer.best_placement), \
+                "annealing"
+        enough = cancelled() or (portfolio.bound is not None and best.utility >= portfolio.bound)
+        outcome = portfolio.finish(time.monotonic() if enough else deadline - 0.05)
+        if outcome is not None:
             bound = min(bound, outcome.bound)
-        elif outcome is not None:
-            bound = min(bound, outcome.bound)
-            proven_optimal = outcome.optimal and outcome.bound <= max(best.utility,
-                                                                       outcome.utility)
-            if outcome.placement is not None and outcome.utility > best.utility:
-                best, method = Timetable.from_placement(problem, outcome.placement), \
-                    "set partitioning"
+            if not problem.seats:
+                proven_optimal = outcome.optimal and outcome.bound <= max(best.utility,
+                                                                           outcome.utility)
+                if outcome.placement is not None and outcome.utility > best.utility:
+                    best, method = Timetable.from_placement(problem, outcome.placement), \
+                        "set partitioning"
+        elif portfolio.bound is not None:
+            bound = min(bound, portfolio.bound)
     _fill_free_places(problem, best)
     if objective(problem, best, weight) < start_objective:
         best = Timetable.from_placement(problem, start_placement)  # never worse than the start
@@ -154,68 +159,6 @@ def solve(instance: Instance, options: SolveOptions | None = None, *,
     report(best.utility, force=True)
     return _result(problem, best, seed_utility, bound, proven_optimal, weight,
                    time.monotonic() - started, method)
-
-
-class _Portfolio:
-    """Set partitioning beside annealing.
-
-    The relaxation is solved first, on the caller's thread (its pricing is numpy work that
-    annealing's pure Python would starve of the interpreter); then CP-SAT proves on a thread
-    of its own, outside Python, while annealing runs on the caller's. Both share the proven
-    bound: a better one reaches the progress reports at once and becomes the annealer's target.
-    """
-
-    def __init__(self, partition: SetPartitioning | None, report: _Reporter,
-                 cancelled: Callable[[], bool]):
-        self.partition, self.report, self.cancelled = partition, report, cancelled
-        self.outcome: Outcome | None = None
-        self.annealer: Annealer | None = None
-        self._thread: threading.Thread | None = None
-        self._done = threading.Event()
-        self._start: list[int] = []
-
-    def _on_bound(self, value: int) -> None:
-        if value < self.report.bound:
-            self.report.bound = value
-            annealer = self.annealer
-            if annealer is not None and annealer.target is not None:
-                annealer.target = min(annealer.target, value)
-            self.report(annealer.tt.utility if annealer else self._utility, force=True)
-
-    def _incumbent(self) -> list[int]:
-        annealer = self.annealer
-        return list(annealer.best_placement) if annealer is not None else self._start
-
-    def _prove(self, deadline: float) -> None:
-        try:
-            self.outcome = self.partition.prove(deadline, self._incumbent)
-        finally:
-            self._done.set()
-
-    def start(self, start: Timetable, bound_by: float, deadline: float, prove: bool) -> None:
-        """The relaxation until `bound_by`, then (if `prove`) the proof until `deadline` on a
-        thread."""
-        if self.partition is None:
-            return
-        self._start, self._utility = start.placement(), start.utility
-        converged = self.partition.bound(start, bound_by, self._on_bound, self.cancelled)
-        self.outcome = self.partition.outcome
-        if not prove or not converged or self.outcome.optimal or self.cancelled():
-            return
-        self._thread = threading.Thread(target=self._prove, args=(deadline,),
-                                        name="set-partitioning", daemon=True)
-        self._thread.start()
-
-    def finished_optimal(self) -> bool:
-        outcome = self.outcome
-        return outcome is not None and outcome.optimal and (
-            self._thread is None or self._done.is_set())
-
-    def join(self) -> Outcome | None:
-        if self._thread is not None:
-            self.partition.interrupt()
-            self._thread.join()
-        return self.outcome
 
 
 def _best_start(problem: Problem, seed: Timetable, weight: int) -> Timetable:

@@ -7,7 +7,9 @@ import time
 from hypothesis import HealthCheck, given, settings
 
 from scheduler_core.heuristic import seed_heuristic
+from scheduler_core.models import Instance
 from scheduler_core.partition import SetPartitioning
+from scheduler_core.portfolio import Portfolio
 from scheduler_core.problem import compile_problem
 from scheduler_core.state import Timetable
 from tests.scheduler_core.instances import (
@@ -44,3 +46,30 @@ def test_bound_and_proof_match_brute_force(inst):
     # Tiny instances are proven within the time given; a proof is only claimed when true.
     assert outcome.optimal
     assert best == optimum
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_instances(max_sessions=5, max_slots=3, constraints=True, multi_slot=False))
+def test_the_portfolio_child_process_reports_the_same_proof(inst):
+    problem = compile_problem(inst)
+    if not SetPartitioning(problem).applicable():
+        return
+    start = seed_heuristic(problem)
+    portfolio = Portfolio()
+    far = time.monotonic() + 120
+    portfolio.start(inst, start.placement(), far, far, prove=True)
+    outcome = portfolio.finish(far)
+    assert outcome is not None and outcome.optimal
+    assert portfolio.bound == outcome.bound >= brute_force_optimum(inst)
+    best = outcome.utility if outcome.placement is not None else start.utility
+    assert best == brute_force_optimum(inst)
+
+
+def test_a_stopped_portfolio_leaves_no_process():
+    inst = Instance.model_validate({"slots": [{"id": "t"}], "rooms": [{"id": "r"}],
+                                    "sessions": [{"id": "s"}]})
+    portfolio = Portfolio()
+    portfolio.start(inst, [-1], time.monotonic() + 60, time.monotonic() + 60, prove=True)
+    proc = portfolio._proc
+    portfolio.stop()
+    assert proc.poll() is not None
