@@ -21,7 +21,6 @@ small; going up from a good start keeps many columns.
 from __future__ import annotations
 
 import math
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -97,8 +96,6 @@ class SetPartitioning:
     """
 
     def __init__(self, problem: Problem):
-        self._stopped = threading.Event()
-        self._solver: cp_model.CpSolver | None = None
         self.p = problem
         self.fixed_only = Timetable(problem)
         self.groups = _groups(problem, self.fixed_only, problem.present)
@@ -229,37 +226,26 @@ class SetPartitioning:
         return None
 
     # -- solving -------------------------------------------------------------------------------
-    def interrupt(self) -> None:
-        """Ends the run soon, from another thread (the current CP-SAT search stops too)."""
-        self._stopped.set()
-        solver = self._solver
-        if solver is not None:
-            solver.stop_search()
-
     def run(self, start: Timetable, deadline: float,
-            on_bound: Callable[[int], None] = lambda _b: None,
-            incumbent: Callable[[], list[int]] | None = None) -> Outcome:
+            on_bound: Callable[[int], None] = lambda _b: None) -> Outcome:
         """Both phases, one after the other (see `bound` and `prove`)."""
         if self.bound(start, deadline, on_bound):
-            self.prove(deadline, incumbent)
+            self.prove(deadline)
         return self.outcome
 
     def bound(self, start: Timetable, deadline: float,
-              on_bound: Callable[[int], None] = lambda _b: None,
-              cancelled: Callable[[], bool] = lambda: False) -> bool:
+              on_bound: Callable[[int], None] = lambda _b: None) -> bool:
         """List and price the columns, solve the relaxation: True when it converged in time.
 
         `start` is the timetable to beat; every better bound goes to `on_bound` at once.
         """
-        self._start = start.placement()
         self._start_gain = start.utility - self.fixed_only.utility
         self._on_bound = on_bound
         self._enumerate()
         self._values()
         self.state = _ColumnGeneration(self, start)
         self.outcome = Outcome(bound=self.fixed_only.utility + self.state.bound_cap)
-        while (not self._stopped.is_set() and not cancelled()
-               and time.monotonic() < deadline):
+        while time.monotonic() < deadline:
             converged = self.state.round()
             self._improve_bound(self.state.gain_bound)
             if converged:
@@ -274,17 +260,15 @@ class SetPartitioning:
         if self.outcome.bound <= self.fixed_only.utility + self._start_gain:
             self.outcome.optimal = True  # the start itself is best possible
 
-    def prove(self, deadline: float, incumbent: Callable[[], list[int]] | None = None) -> Outcome:
+    def prove(self, deadline: float) -> Outcome:
         """After `bound` converged: CP-SAT for τ stepping down from the relaxation's value.
 
-        `incumbent` gives the best placement known when a model is built (its hint). Runs
-        outside Python most of the time, so it may share the process with annealing.
+        No hint: every timetable known is worth less than τ (else the bound would already
+        equal it), and a hint below τ only leads the search astray.
         """
         best, state, const = self.outcome, self.state, self.fixed_only.utility
-        self.incumbent = incumbent or (lambda: self._start)
         tau = min(state.gain_bound, int(math.floor(state.lp_value / self.step + EPS)) * self.step)
-        while (not best.optimal and not self._stopped.is_set()
-               and time.monotonic() < deadline):
+        while not best.optimal and time.monotonic() < deadline:
             found = self._integer(state, tau, best.bound - const, deadline)
             if found is None:
                 break
@@ -346,17 +330,9 @@ class SetPartitioning:
         model.add(objective >= tau)
         model.add(objective <= ceiling)  # proven: any solution at the ceiling is optimal
         model.maximize(objective)  # even at τ = ceiling: its LP is what proves infeasibility
-        incumbent = self._columns_of(self.incumbent())
-        if sum(self.values[k][j] for k, j in incumbent) >= tau:  # a hint below τ only misleads
-            for x, col in zip(xs, keep, strict=True):
-                model.add_hint(x, col in incumbent)
         solver = cp_model.CpSolver()
         configure(solver, deadline - time.monotonic(), workers=1)
-        self._solver = solver
-        if self._stopped.is_set():
-            return None
         status = solver.solve(model)
-        self._solver = None
         if status == cp_model.INFEASIBLE:
             return "infeasible"
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
