@@ -1,4 +1,5 @@
-"""Regenerate docs/timetable-example.png: `python docs/timetable_example.py` from the repo root."""
+"""Regenerate the timetable pictures in docs/images (one per day, as the bot posts them):
+`python docs/timetable_example.py` from the repo root."""
 
 from __future__ import annotations
 
@@ -28,18 +29,16 @@ DAYS = {
         ("11:45", 45, [("Memory tagging on Arm: first results", 52),
                        ("Packaging for Debian, Fedora and Alpine", 21),
                        ("Kids' coding corner", 6)]),
-        ("12:30", 60, "Lunch"),
-        ("13:30", 45, [("Release planning for 4.22", 39), ("Writing good commit messages", 14),
-                       ("Micro-VMs vs containers: an honest comparison", 48)]),
     ],
     date(2026, 7, 7): [
         ("09:30", 45, [("CI that doesn't flake", 41), ("Hardware bring-up stories", 25),
                        ("Mentoring newcomers", 11)]),
         ("10:30", 45, [("Virtio everywhere?", 57), ("Ünïcode ✓ and long títulos that need "
                                                    "wrapping to fit their box nicely", 19),
-                       ("Board game break", 3)]),
+                       ("Board game break 🎲", 3)]),
         ("11:15", 30, "Coffee"),
-        ("11:45", 45, [("Closing: what next", 66), ("Unconference retro", 30), ("", 0)]),
+        ("11:45", 45, [("Closing: what next", 66), ("日本語のセッション：仮想化入門", 30),
+                       ("Open hacking 🧑‍💻 bring your laptop", 0)]),
     ],
 }
 
@@ -67,7 +66,13 @@ def example() -> PublishedTimetable:
 
 
 if __name__ == "__main__":
-    [picture] = render_timetable(example(), event_name="Xen Summit unconference")
-    out = Path(__file__).with_name("timetable-example.png")
-    out.write_bytes(picture.png)
-    print(f"{out}: {picture.width}×{picture.height}, {len(picture.png)} bytes")
+    folder = Path(__file__).with_name("images")
+    folder.mkdir(exist_ok=True)
+    for old in folder.glob("timetable-*.png"):
+        old.unlink()
+    for picture in render_timetable(example(), event_name="Xen Summit unconference"):
+        assert picture.day is not None
+        part = f"-{picture.part}" if picture.parts > 1 else ""
+        out = folder / f"timetable-{picture.day.isoformat()}{part}.png"
+        out.write_bytes(picture.png)
+        print(f"{out}: {picture.width}×{picture.height}, {len(picture.png)} bytes")

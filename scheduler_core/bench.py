@@ -15,6 +15,7 @@ import platform
 import re
 import statistics
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -326,7 +327,10 @@ def run(sizes: list[str], seeds: int = 3, scale: float = 1.0, output: str | None
     print(f"Machine: {machine_description()}")
     for n in notes(rows, skipped):
         print(n)
-    if output is not None and rows and not interrupted:
+    if output is None:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        output = str(Path(tempfile.gettempdir()) / f"scheduler-bench-{stamp}-{os.getpid()}.md")
+    if rows and not interrupted:
         command = ("python -m scheduler_core bench --sizes " + ",".join(sizes)
                    + f" --seeds {seeds} --time-limit-scale {scale:g}"
                    + ("" if orbel else " --no-orbel"))

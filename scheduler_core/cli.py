@@ -75,12 +75,19 @@ class ProgressPrinter:
                 self.stream.write(line + "\n")
             self.stream.flush()
 
-    def close(self) -> None:
+    def close(self, result: Result | None = None, cancelled: bool = False) -> None:
+        """End the progress output; with a result, say how the search ended, so the last
+        progress line is never mistaken for the outcome."""
         with self._lock:
             if self._dirty:
                 self.stream.write("\n")
-                self.stream.flush()
                 self._dirty = False
+            if result is not None:
+                how = ("proven optimal" if result.status == "optimal"
+                       else "interrupted" if cancelled else "not proven optimal")
+                self.stream.write(f"[{result.solve_seconds:7.1f} s] done, {how}: best "
+                                  f"{_num(result.utility)}  bound {_num(result.upper_bound)}\n")
+            self.stream.flush()
 
 
 def _num(v: int | None) -> str:
@@ -149,10 +156,11 @@ def cmd_solve(args: argparse.Namespace) -> int:
         result, cancelled = run_solve(instance, args.time_limit, args.seed, args.move_weight,
                                       progress=printer)
     except InvalidInstance as exc:
-        return _fail(f"invalid instance {args.instance}:", exc.problems)
-    finally:
         if printer is not None:
             printer.close()
+        return _fail(f"invalid instance {args.instance}:", exc.problems)
+    if printer is not None:
+        printer.close(result, cancelled)
 
     if args.output is not None:
         write_json(result, args.output)
@@ -221,7 +229,8 @@ def add_commands(subparsers) -> None:
 
     p = subparsers.add_parser(
         "solve", help="compute a timetable for an instance file",
-        description="Solve INSTANCE.json, print the timetable and summary, write the result.")
+        description="Solve INSTANCE.json, print the timetable and summary, write the result.",
+        epilog="The instance and result formats: docs/engine.md.")
     p.add_argument("instance", metavar="INSTANCE.json")
     p.add_argument("--time-limit", type=_positive_float, default=10.0, metavar="S",
                    help="seconds to search (default 10)")
@@ -237,8 +246,14 @@ def add_commands(subparsers) -> None:
 
     g = subparsers.add_parser(
         "generate", help="write a synthetic instance",
-        description="A synthetic instance, deterministic per size and seed.")
-    g.add_argument("--size", choices=list(SIZES), default="xen-like")
+        description="A synthetic instance, deterministic per size and seed.",
+        epilog="sizes:\n" + "\n".join(
+            f"  {name:9} {spec.attendees:,} attendees rating {spec.ratings} sessions each, "
+            f"{spec.sessions:,} sessions, {spec.slots} slots, {spec.rooms} rooms"
+            for name, spec in SIZES.items()),
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    g.add_argument("--size", choices=list(SIZES), default="xen-like",
+                   help="how big an event (see below; default xen-like)")
     g.add_argument("--seed", type=int, default=1)
     g.add_argument("--output", "-o", metavar="FILE", help="default: standard output")
     g.set_defaults(func=cmd_generate)
@@ -254,7 +269,8 @@ def add_commands(subparsers) -> None:
                    help="multiply the default time limits "
                         "(xen-like 10 s, medium 30 s, large 60 s, huge 300 s)")
     b.add_argument("--output", metavar="RESULTS.md",
-                   help="write the table into this markdown file (section 'Engine (issue 2)')")
+                   help="write the table into this markdown file (default: a new file in the "
+                        "temporary directory; benchmarks/RESULTS.md only when named)")
     b.add_argument("--no-orbel", action="store_true", help="skip the ORBEL data sets")
     b.set_defaults(func=cmd_bench)
 

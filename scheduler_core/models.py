@@ -101,8 +101,14 @@ def instance_problems(inst: Instance) -> list[str]:
     rooms = {r.id for r in inst.rooms}
     sessions = {s.id for s in inst.sessions}
 
+    times = [(s.id, name, t) for s in inst.slots
+             for name, t in (("start", s.start), ("end", s.end)) if t is not None]
+    naive = [(sid, name) for sid, name, t in times if t.utcoffset() is None]
+    mixed = bool(naive) and len(naive) < len(times)  # such times cannot be compared
+    out.extend(f"slot {sid!r}: {name} has no UTC offset while other times do "
+               f"(write it like 2026-07-06T14:00:00+02:00)" for sid, name in naive if mixed)
     for s in inst.slots:
-        if s.start and s.end and s.end <= s.start:
+        if not mixed and s.start and s.end and s.end <= s.start:
             out.append(f"slot {s.id!r} ends before it starts")
     for s in inst.sessions:
         for sl in s.allowed_slots or []:

@@ -95,10 +95,15 @@ class AnnouncementsChannel:
         if channel is None:
             return False
         threads = await self.bot.threads.thread_ids(guild_id)
+        rooms = (await self.bot.service.timetable(guild_id, SYSTEM)).rooms
+        physical = any(r.is_place for r in rooms)
         if kind == "up-next" and isinstance(payload, PublishedSlot):
-            messages = embeds.split_messages(embeds.up_next_embeds(payload, threads, guild_id))
+            local = embeds.local_zone(settings.timezone, physical)
+            messages = embeds.split_messages(embeds.up_next_embeds(payload, threads, guild_id,
+                                                                   local))
         elif kind == "agenda" and isinstance(payload, PublishedDay):
-            messages = embeds.agenda_messages(payload, threads, guild_id)
+            messages = embeds.agenda_messages(payload, threads, guild_id,
+                                              timezone=settings.timezone, physical=physical)
         else:
             return False
         for found in messages:

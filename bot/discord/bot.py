@@ -19,7 +19,7 @@ import discord
 from discord import app_commands
 
 from bot.config import TOKEN_HELP, Settings
-from bot.discord import errors, reminders
+from bot.discord import errors, help, reminders
 from bot.discord.announcements import AnnouncementsChannel
 from bot.discord.commands import COMMANDS
 from bot.discord.interest import InterestButton
@@ -116,6 +116,13 @@ class SchedulerBot(discord.Client):
         if first:
             await self.service.close()
             log.info("closed the gateway session and the database")
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        """Added to a server: a welcome with the first steps and what is still missing."""
+        try:
+            await help.welcome(self, guild)
+        except Exception:
+            log.exception("could not welcome server %s", guild.id)
 
     # ------------------------------------------------------------------ settings for gates
 

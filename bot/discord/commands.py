@@ -23,6 +23,7 @@ from bot.discord import (
     timetable,
     verification,
 )
+from bot.discord.help import help_command
 
 admin = app_commands.Group(name="admin", description="Run the event", guild_only=True,
                            allowed_contexts=app_commands.AppCommandContext(guild=True),
@@ -34,6 +35,6 @@ for _command in (setup.setup_event, verification.code, timetable.day, timetable.
 
 #: Synced in this order.
 COMMANDS: tuple[app_commands.Command | app_commands.Group, ...] = (
-    verification.verify, proposals.propose, proposals.sessions, interest.interest,
+    help_command, verification.verify, proposals.propose, proposals.sessions, interest.interest,
     proposals.edit, proposals.withdraw, published.schedule, published.myschedule, admin,
     reminders.remind)

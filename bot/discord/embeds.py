@@ -6,10 +6,12 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 import discord
 
+from bot.event.calendar import thread_url
 from bot.event.models import (
     ItineraryItem,
     Level,
@@ -36,6 +38,12 @@ STATUS_WORDS = {"optimal": "proven best", "feasible": "best found"}  # the solve
 MARKS = {Level.VERY: "★★", Level.YES: "★", Level.A_LITTLE: "☆"}
 
 
+def mark(level: int) -> str:
+    """The reader's interest as stars with the level in words beside them, which is what a
+    screen reader says ("★★ (very) "); nothing for none."""
+    return f"{MARKS[level]} ({level_name(level)}) " if level in MARKS else ""
+
+
 _UNESCAPED = re.compile(r"(?<!\\)((?:\\\\)*)([\[\]<])")
 
 
@@ -54,6 +62,26 @@ def ts(dt: datetime, style: str = "t") -> str:
 def discord_time(dt: datetime) -> str:
     """Date and time in the reader's own zone: the `when` the rules' texts are given."""
     return ts(dt, "f")
+
+
+def local_zone(timezone: str, physical: bool) -> ZoneInfo | None:
+    """The event's zone where its own local time helps beside each reader's (people travel to
+    a physical event and read its clocks there), else None."""
+    return ZoneInfo(timezone) if physical else None
+
+
+def place(zone: ZoneInfo) -> str:
+    """"Brussels time" for Europe/Brussels; "UTC" for UTC."""
+    city = zone.key.rsplit("/", 1)[-1].replace("_", " ")
+    return f"{city} time" if "/" in zone.key else city
+
+
+def local_times(start: datetime, end: datetime | None, zone: ZoneInfo) -> str:
+    """"09:30–10:15 Brussels time": the event's own clock, plain text (any reader, any app)."""
+    span = f"{start.astimezone(zone):%H:%M}"
+    if end is not None:
+        span += f"–{end.astimezone(zone):%H:%M}"
+    return f"{span} {place(zone)}"
 
 
 #: What a session's post says above its description when the session is not public.
@@ -112,14 +140,22 @@ def pack_fields(fields: list[tuple[str, str]], per_page: int = MAX_FIELDS,
     return pages
 
 
-def _slot_heading(ps: PublishedSlot) -> str:
+def _slot_heading(ps: PublishedSlot, local: ZoneInfo | None = None) -> str:
+    """The slot's times in the reader's zone, then (`local`) in the event's own."""
     s = ps.slot
     label = f" · {s.label}" if s.label else ""
-    return cut(f"{ts(s.start)}–{ts(s.end)}{label}", 256)
+    here = f" ({local_times(s.start, s.end, local)})" if local else ""
+    return cut(f"{ts(s.start)}–{ts(s.end)}{here}{label}", 256)
 
 
-def thread_url(guild_id: int, thread_id: int) -> str:
-    return f"https://discord.com/channels/{guild_id}/{thread_id}"
+def day_heading(day: PublishedDay, timezone: str, local: ZoneInfo | None) -> str:
+    """The day's date as a Discord timestamp, so each reader sees it in their own language
+    and calendar (noon where the event is: the same date in nearly every zone), and how its
+    times read."""
+    noon = datetime.combine(day.date, time(12), ZoneInfo(timezone))
+    how = (f"times in your own time zone, in brackets in {place(local)}, where it takes place"
+           if local else "times in your own time zone")
+    return f"**{ts(noon, 'D')}** · {how}"
 
 
 def pack_lines(lines: list[str], limit: int, sep: str = "\n") -> list[str]:
@@ -162,8 +198,7 @@ def _slot_lines(ps: PublishedSlot, mine: dict[int, int] | None,
     def lines(linked: bool) -> list[str]:
         out = []
         for e in sorted(ps.entries, key=lambda e: e.room_name):
-            lvl = 0 if mine is None else mine.get(e.session_id, 0)
-            mark = MARKS[lvl] + " " if lvl in MARKS else ""  # none and unknown: no mark
+            stars = mark(0 if mine is None else mine.get(e.session_id, 0))
             name = literal(e.title)
             thread = (threads or {}).get(e.session_id) if linked else None
             if thread is not None and guild_id is not None:
@@ -172,7 +207,7 @@ def _slot_lines(ps: PublishedSlot, mine: dict[int, int] | None,
                 name = f"{name} · <#{thread}>"
             # nobody expected yet: say nothing rather than discourage the proposer
             people = f" (≈{e.expected_attendance} expected)" if e.expected_attendance else ""
-            out.append(f"{mark}**{literal(e.room_name)}**: {name}{people}")
+            out.append(f"{stars}**{literal(e.room_name)}**: {name}{people}")
         return out
 
     found = lines(linked=True)
@@ -184,24 +219,28 @@ def _slot_lines(ps: PublishedSlot, mine: dict[int, int] | None,
 
 
 def _slot_fields(ps: PublishedSlot, mine: dict[int, int] | None,
-                 threads: dict[int, int] | None, guild_id: int | None
-                 ) -> list[tuple[str, str]]:
+                 threads: dict[int, int] | None, guild_id: int | None,
+                 local: ZoneInfo | None = None) -> list[tuple[str, str]]:
     """(name, value) fields of one slot: a slot too full for one field goes on in more."""
-    heading = _slot_heading(ps)
+    heading = _slot_heading(ps, local)
     values = pack_lines(_slot_lines(ps, mine, threads, guild_id), FIELD_VALUE)
     return [(heading if i == 0 else cut(f"{heading} (continued)", 256), value)
             for i, value in enumerate(values)]
 
 
 def day_messages(day: PublishedDay, mine: dict[int, int] | None = None,
-                 threads: dict[int, int] | None = None, guild_id: int | None = None
-                 ) -> list[list[discord.Embed]]:
+                 threads: dict[int, int] | None = None, guild_id: int | None = None, *,
+                 timezone: str = "UTC", physical: bool = False) -> list[list[discord.Embed]]:
     """One day as as many messages as it takes, every session shown: each message within
     Discord's limits (10 embeds of 25 fields, 6000 characters in all), titled "(part 2 of 3)"
-    when a day needs several."""
-    title = cut(f"{day.label or day.date.strftime('%A')} · {day.date.isoformat()}", 256)
-    fields = [f for ps in day.slots for f in _slot_fields(ps, mine, threads, guild_id)]
-    room = MESSAGE_CHARS - len(title) - 20  # what a message holds besides its title
+    when a day needs several, each message starting with the day's date (`day_heading`).
+    `timezone`: the event's; `physical`: its local time is shown beside the reader's."""
+    local = local_zone(timezone, physical)
+    title = cut(day.label or day.date.strftime("%A"), 200)
+    heading = day_heading(day, timezone, local)
+    fields = [f for ps in day.slots for f in _slot_fields(ps, mine, threads, guild_id, local)]
+    # what a message holds besides its title and heading
+    room = MESSAGE_CHARS - len(title) - len(heading) - 40
     pages = pack_fields(fields, MAX_FIELDS, room)
     found = []
     for page in pages:
@@ -209,13 +248,13 @@ def day_messages(day: PublishedDay, mine: dict[int, int] | None = None,
         for name, value in page:
             e.add_field(name=name, value=value, inline=False)
         found.append(e)
-    if not day.slots:
-        found[0].description = "No slots."
-    # each message's first embed gets the title, "(part 2 of 3)" when there are several
+    # each message's first embed gets the title, "(part 2 of 3)" when there are several, and
+    # the day's heading
     messages = split_messages(found, room)
     for i, message in enumerate(messages, 1):
         message[0].title = (title if len(messages) == 1
                             else cut(f"{title} (part {i} of {len(messages)})", 256))
+        message[0].description = heading + ("\nNo slots." if not day.slots else "")
     return messages
 
 
@@ -227,7 +266,9 @@ def timetable_messages(tt: PublishedTimetable, mine: dict[int, int] | None = Non
     session's title links to it (with `guild_id`)."""
     out = []
     for d in tt.days:
-        for part, message in enumerate(day_messages(d, mine, threads, guild_id), 1):
+        for part, message in enumerate(day_messages(d, mine, threads, guild_id,
+                                                    timezone=tt.timezone,
+                                                    physical=tt.physical), 1):
             key = d.date.isoformat() if part == 1 else f"{d.date.isoformat()}:{part}"
             out.append((key, message))
     return out
@@ -248,12 +289,15 @@ def split_messages(embeds: Iterable[discord.Embed], chars: int = MESSAGE_CHARS
     return out
 
 
-def itinerary_embeds(items: list[ItineraryItem]) -> list[discord.Embed]:
+def itinerary_embeds(items: list[ItineraryItem], local: ZoneInfo | None = None
+                     ) -> list[discord.Embed]:
     """The reader's itinerary, every slot shown: more embeds when one is not enough (send
-    them with `split_messages`)."""
+    them with `split_messages`); `local`: the event's zone, its time shown beside."""
     lines = []
     for it in items:
         when = discord_time(it.slot.start)
+        if local is not None:
+            when += f" ({local_times(it.slot.start, None, local)})"
         if it.expected is None:
             lines.append(f"{when}: free")
             continue
@@ -304,21 +348,24 @@ def preview_embed(v: ScheduleVersion, unplaced: Sequence[str] = (),
 
 
 def up_next_embeds(ps: PublishedSlot, threads: dict[int, int] | None = None,
-                   guild_id: int | None = None) -> list[discord.Embed]:
+                   guild_id: int | None = None, local: ZoneInfo | None = None
+                   ) -> list[discord.Embed]:
     """The "up next" post: every session of the slot (more embeds when one is not enough;
-    send them with `split_messages`)."""
+    send them with `split_messages`); `local`: the event's zone, its time shown beside."""
     head = f"Starts {ts(ps.slot.start, 'R')}"
     chunks = pack_lines([head, *_slot_lines(ps, None, threads, guild_id)], DESCRIPTION)
     found = [discord.Embed(title="Up next" if i == 0 else None, colour=COLOUR,
                            description=chunk) for i, chunk in enumerate(chunks)]
-    found[0].add_field(name="When", value=_slot_heading(ps))
+    found[0].add_field(name="When", value=_slot_heading(ps, local))
     return found
 
 
 def agenda_messages(day: PublishedDay, threads: dict[int, int] | None = None,
-                    guild_id: int | None = None) -> list[list[discord.Embed]]:
+                    guild_id: int | None = None, *, timezone: str = "UTC",
+                    physical: bool = False) -> list[list[discord.Embed]]:
     """The day's agenda: the day as posted in the timetable, as many messages as it takes."""
-    messages = day_messages(day, threads=threads, guild_id=guild_id)
+    messages = day_messages(day, threads=threads, guild_id=guild_id, timezone=timezone,
+                            physical=physical)
     for message in messages:
         message[0].title = cut("Today: " + (message[0].title or ""), 256)
     return messages

@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
 GENERIC = "Something went wrong on our side; the organisers can find the details in the bot's log."
 DEFER_AFTER = 2.0  # seconds; Discord's window for a first response is 3
+INVALID_WEBHOOK_TOKEN = 50027  # Discord: an interaction's token is valid for 15 minutes
 T = TypeVar("T")
 
 
@@ -40,6 +41,12 @@ async def say(interaction: discord.Interaction[SchedulerBot], text: str = "", **
     else:
         await interaction.response.send_message(text, ephemeral=True,
                                                 allowed_mentions=NO_MENTIONS, **kwargs)
+
+
+def token_expired(error: discord.HTTPException) -> bool:
+    """Discord refused a followup or an edit because the interaction's token is older than its
+    15 minutes: nothing more can be said through it."""
+    return error.status == 401 and error.code == INVALID_WEBHOOK_TOKEN
 
 
 async def within_window(interaction: discord.Interaction[SchedulerBot],

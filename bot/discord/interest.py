@@ -68,6 +68,10 @@ async def _set_interest(interaction: discord.Interaction[SchedulerBot], session:
 @app_commands.choices(level=[app_commands.Choice(name=LEVEL_NAMES[lv], value=int(lv))
                              for lv in Level])
 @app_commands.autocomplete(session=public_sessions)
+@app_commands.describe(
+    session="A session (start typing its title)",
+    level="How much you want to attend it",
+)
 async def interest(interaction: discord.Interaction[SchedulerBot], session: str,
                    level: app_commands.Choice[int]) -> None:
     result = await within_window(interaction, _set_interest(interaction, session_id(session),

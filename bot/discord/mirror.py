@@ -124,6 +124,9 @@ class EventMirror:
 
 @app_commands.command(name="events", description="Mirror the published sessions as Discord "
                                                  "scheduled events (on/off)")
+@app_commands.describe(
+    on="True: publishing creates and updates Discord events; False: it stops",
+)
 async def events(interaction: discord.Interaction[SchedulerBot], on: bool) -> None:
     guild_id, actor = await admin_actor(interaction)
     bot = interaction.client

@@ -1,24 +1,38 @@
-"""The timetable as a picture: a publish step that posts the PNG(s) in the announcements
-channel, in one message that re-publishing edits with the new attachment (replacing the old)."""
+"""The timetable as pictures: a publish step that posts one PNG per day (a day taller than a
+phone screen in more) in the announcements channel, ten to a message (Discord's limit), each
+with the day in words as its description for screen readers. Re-publishing edits those
+messages in order with the new attachments (replacing the old) and deletes the ones no longer
+needed. The organiser's preview shows a version's pictures the same way, privately."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import discord
 
 from bot.discord.errors import NO_MENTIONS, Refused
-from bot.event.models import Publication
+from bot.event.models import Publication, PublishedTimetable, RoomView
+from bot.event.text import plural
 from bot.render.timetable_png import TimetablePicture, render_timetable
 
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
 
 PICTURE = "timetable-picture"
-KEY = "all"
+KEY = "all"  # the first message's key; the next ones "all:2", "all:3"…
 MAX_FILES = 10  # Discord: attachments per message
+DESCRIPTION = 1024  # Discord: an attachment's description
+
+
+def filename(p: TimetablePicture) -> str:
+    if p.day is None:
+        return "timetable.png"
+    part = f"-{p.part}" if p.parts > 1 else ""
+    return f"timetable-{p.day.isoformat()}{part}.png"
 
 
 class TimetablePictures:
@@ -26,18 +40,19 @@ class TimetablePictures:
         self.bot = bot
         self._lock = asyncio.Lock()
 
-    async def render(self, done: Publication) -> list[TimetablePicture]:
-        """The published timetable drawn off the event loop (Pillow holds the GIL little)."""
-        return await asyncio.to_thread(render_timetable, done.timetable,
-                                       event_name=done.settings.name, rooms=done.rooms)
+    @staticmethod
+    async def draw(timetable: PublishedTimetable, event_name: str,
+                   rooms: Sequence[RoomView]) -> list[TimetablePicture]:
+        """A version's timetable drawn off the event loop (Pillow holds the GIL little)."""
+        return await asyncio.to_thread(render_timetable, timetable, event_name=event_name,
+                                       rooms=rooms)
 
     @staticmethod
-    def files(pictures: list[TimetablePicture]) -> list[discord.File]:
-        many = len(pictures) > 1
-        return [discord.File(io.BytesIO(p.png),
-                             filename=f"timetable-{i + 1}.png" if many else "timetable.png",
-                             description="The timetable: days as columns, rooms as lanes")
-                for i, p in enumerate(pictures[:MAX_FILES])]
+    def files(pictures: list[TimetablePicture]) -> list[list[discord.File]]:
+        """The pictures as attachments, in day order, grouped ten to a message."""
+        found = [discord.File(io.BytesIO(p.png), filename=filename(p),
+                              description=p.alt[:DESCRIPTION]) for p in pictures]
+        return [found[i:i + MAX_FILES] for i in range(0, len(found), MAX_FILES)]
 
     async def step(self, done: Publication) -> str | None:
         async with self._lock:
@@ -48,22 +63,46 @@ class TimetablePictures:
         channel = self.bot.text_channel(done.guild_id, done.settings.announcements_channel_id)
         if channel is None:
             return None
-        files = self.files(await self.render(done))
-        content = f"The timetable as a picture (version #{done.version.id})."
-        old = (await self.bot.posting.posted_messages(guild_id, PICTURE)).get(KEY)
-        if old is not None and old[0] == channel.id:
-            try:
-                await channel.get_partial_message(old[1]).edit(
-                    content=content, attachments=files, allowed_mentions=NO_MENTIONS)
-                return "Replaced the timetable picture."
-            except discord.NotFound:
-                for f in files:
-                    f.reset()
-        try:
-            msg = await channel.send(content, files=files, allowed_mentions=NO_MENTIONS)
-        except discord.Forbidden:
-            raise Refused(f"I cannot post the timetable picture in <#{channel.id}>: give me "
-                          "Attach Files there, then publish again.") from None
-        await self.bot.posting.set_posted_messages(guild_id, PICTURE,
-                                                   {KEY: (channel.id, msg.id)})
-        return "Posted the timetable picture."
+        pictures = await self.draw(done.timetable, done.settings.name, done.rooms)
+        groups = self.files(pictures)
+        days = len({p.day for p in pictures})
+        before = await self.bot.posting.posted_messages(guild_id, PICTURE)
+        reusable = [before[k][1] for k in _keys(len(before)) if k in before
+                    and before[k][0] == channel.id]
+        after: dict[str, tuple[int, int]] = {}
+        replaced = 0
+        for i, (key, files) in enumerate(zip(_keys(len(groups)), groups, strict=True), 1):
+            content = f"The timetable as pictures, one a day (version #{done.version.id})."
+            if len(groups) > 1:
+                content += f" Part {i} of {len(groups)}."
+            while reusable:
+                mid = reusable.pop(0)
+                try:
+                    await channel.get_partial_message(mid).edit(
+                        content=content, attachments=files, allowed_mentions=NO_MENTIONS)
+                except discord.NotFound:
+                    for f in files:
+                        f.reset()
+                    continue
+                after[key] = (channel.id, mid)
+                replaced += 1
+                break
+            else:
+                try:
+                    msg = await channel.send(content, files=files, allowed_mentions=NO_MENTIONS)
+                except discord.Forbidden:
+                    await self.bot.posting.set_posted_messages(guild_id, PICTURE, after)
+                    raise Refused(f"I cannot post the timetable pictures in <#{channel.id}>: "
+                                  "give me Attach Files there, then publish again.") from None
+                after[key] = (channel.id, msg.id)
+        for mid in reusable:  # messages no longer needed
+            with contextlib.suppress(discord.HTTPException):
+                await channel.get_partial_message(mid).delete()
+        await self.bot.posting.set_posted_messages(guild_id, PICTURE, after)
+        verb = "Replaced" if replaced == len(groups) else "Posted"
+        return (f"{verb} the timetable pictures: {plural(len(pictures), 'picture')} for "
+                f"{plural(days, 'day')}.")
+
+
+def _keys(n: int) -> list[str]:
+    return [KEY if i == 1 else f"{KEY}:{i}" for i in range(1, n + 1)]

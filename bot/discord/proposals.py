@@ -93,6 +93,10 @@ async def _show(interaction: discord.Interaction[SchedulerBot], s: SessionView, 
 
 @app_commands.command(description="Propose a session (a form opens for what you leave out)")
 @app_commands.guild_only()
+@app_commands.describe(
+    title="The session's title (leave out to fill in a form)",
+    description="What it is about and for whom (leave out to fill in a form)",
+)
 async def propose(interaction: discord.Interaction[SchedulerBot],
                   title: app_commands.Range[str, 1, 100] | None = None,
                   description: app_commands.Range[str, 0, 1500] | None = None) -> None:
@@ -145,6 +149,11 @@ class ProposeModal(discord.ui.Modal, title="Propose a session"):
 @app_commands.command(description="Change the title or description of your session")
 @app_commands.guild_only()
 @app_commands.autocomplete(session=own_sessions)
+@app_commands.describe(
+    session="Your session (start typing its title)",
+    title="The new title (leave out to keep it)",
+    description="The new description (leave out to keep it)",
+)
 async def edit(interaction: discord.Interaction[SchedulerBot], session: str,
                title: app_commands.Range[str, 1, 100] | None = None,
                description: app_commands.Range[str, 0, 1500] | None = None) -> None:
@@ -160,6 +169,9 @@ async def edit(interaction: discord.Interaction[SchedulerBot], session: str,
 @app_commands.command(description="Withdraw a session you proposed")
 @app_commands.guild_only()
 @app_commands.autocomplete(session=own_sessions)
+@app_commands.describe(
+    session="Your session (start typing its title)",
+)
 async def withdraw(interaction: discord.Interaction[SchedulerBot], session: str) -> None:
     guild_id, actor = guild_id_of(interaction), actor_of(interaction)
     s = await interaction.client.service.withdraw_session(guild_id, actor, session_id(session))
@@ -171,6 +183,9 @@ async def withdraw(interaction: discord.Interaction[SchedulerBot], session: str)
 
 @app_commands.command(description="The sessions, with your interest in each")
 @app_commands.guild_only()
+@app_commands.describe(
+    page="Which page of the list (ten sessions a page)",
+)
 async def sessions(interaction: discord.Interaction[SchedulerBot],
                    page: app_commands.Range[int, 1, 1000] = 1) -> None:
     guild_id, actor = guild_id_of(interaction), actor_of(interaction)
@@ -189,6 +204,9 @@ proposal = app_commands.Group(name="proposal", description="Pending proposals")
 
 @proposal.command(name="approve", description="Make a pending proposal public")
 @app_commands.autocomplete(session=pending_sessions)
+@app_commands.describe(
+    session="A proposal waiting for approval (start typing its title)",
+)
 async def approve(interaction: discord.Interaction[SchedulerBot], session: str) -> None:
     guild_id, actor = await admin_actor(interaction)
     s = await interaction.client.service.approve(guild_id, actor, session_id(session))
@@ -198,6 +216,9 @@ async def approve(interaction: discord.Interaction[SchedulerBot], session: str) 
 
 @proposal.command(name="reject", description="Refuse a pending proposal")
 @app_commands.autocomplete(session=pending_sessions)
+@app_commands.describe(
+    session="A proposal waiting for approval (start typing its title)",
+)
 async def reject(interaction: discord.Interaction[SchedulerBot], session: str) -> None:
     guild_id, actor = await admin_actor(interaction)
     s = await interaction.client.service.reject(guild_id, actor, session_id(session))

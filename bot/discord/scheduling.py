@@ -1,13 +1,19 @@
-"""Scheduling, for organisers: `/admin schedule run` computes a version and previews it (the
-figures, every move against the published version with what the moves buy, explanations of the
-sessions left out and of rooms too small); `/admin schedule publish` publishes it
-(`bot.discord.publishing`)."""
+"""Scheduling, for organisers: `/admin schedule run` computes a version and previews it;
+`/admin schedule preview` shows any stored version again; `/admin schedule publish` publishes
+one (`bot.discord.publishing`).
+
+The preview is private (ephemeral) and shows what publishing would: the figures, every move
+against the published version with what the moves buy, the sessions left out and the rooms too
+small with what to do about them, and the timetable itself, as the embeds and the picture
+attendees would get (the same renderers). Discord lets a command's answer be edited and
+followed up for 15 minutes only: a run whose answer comes later tells the organiser by DM where
+to see it."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import io
+import logging
 from typing import TYPE_CHECKING
 
 import discord
@@ -15,14 +21,18 @@ from discord import app_commands
 
 from bot.discord import embeds
 from bot.discord.checks import admin_actor
-from bot.discord.errors import NO_MENTIONS, say
+from bot.discord.direct import send_dm
+from bot.discord.errors import NO_MENTIONS, say, token_expired
+from bot.discord.picture import TimetablePictures
 from bot.event import changes
 from bot.event.preview import Preview
 from bot.event.solving import SolveProgress
+from bot.event.times import from_utc_text
 
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
 
+log = logging.getLogger(__name__)
 PROGRESS_EVERY = 1.0  # seconds between edits of the progress message
 
 
@@ -43,7 +53,8 @@ def preview_message(p: Preview) -> tuple[list[discord.Embed], discord.File | Non
     """The preview embeds, and a text file with every move when they do not all fit."""
     v = p.version
     # against the published version, count what the list below shows (not only slot changes)
-    main = embeds.preview_embed(v, p.unplaced, p.over_capacity,
+    unplaced = p.unplaced if p.unplaced_advice is None else (p.unplaced_advice, *p.unplaced)
+    main = embeds.preview_embed(v, unplaced, p.over_capacity,
                                 moved=None if p.based_on is None else moved_summary(p))
     main.description = p.quality
     main.add_field(name="People beyond room capacity", inline=False, value=(
@@ -72,10 +83,47 @@ def preview_message(p: Preview) -> tuple[list[discord.Embed], discord.File | Non
     return [main, note], discord.File(io.BytesIO(text.encode()), filename=f"moves-v{v.id}.txt")
 
 
-schedule = app_commands.Group(name="schedule", description="Compute and publish")
+async def send_preview(interaction: discord.Interaction[SchedulerBot], p: Preview,
+                       text: str, first: discord.WebhookMessage | None = None) -> None:
+    """The preview as private messages: the figures and changes (in `first` when given, the
+    run's progress message), then the version's picture and its timetable as attendees would
+    see them once published."""
+    bot = interaction.client
+    shown, moves_file = preview_message(p)
+    if first is not None:
+        await first.edit(content=text, embeds=shown,
+                         attachments=[moves_file] if moves_file else [],
+                         allowed_mentions=NO_MENTIONS)
+    else:
+        await say(interaction, text, embeds=shown, **({"file": moves_file} if moves_file else {}))
+    v = p.version
+    if any(d.slots for d in p.timetable.days):
+        state = "the published one" if v.published else "not published: only you see it"
+        name = f"{p.event_name or 'Timetable'} · version #{v.id}"
+        pictures = await TimetablePictures.draw(p.timetable, name, p.rooms)
+        groups = TimetablePictures.files(pictures)
+        for i, files in enumerate(groups, 1):
+            part = f" Part {i} of {len(groups)}." if len(groups) > 1 else ""
+            await say(interaction, f"Version #{v.id} as pictures, one a day ({state}).{part}",
+                      files=files)
+        guild_id = interaction.guild_id
+        threads = await bot.threads.thread_ids(guild_id) if guild_id is not None else None
+        messages = embeds.split_messages(
+            e for _, m in embeds.timetable_messages(p.timetable, None, threads, guild_id)
+            for e in m)
+        for i, found in enumerate(messages):
+            await say(interaction, "As attendees would see it:" if i == 0 else "",
+                      embeds=found)
+    await say(interaction, f"End of version #{v.id}, the published one." if v.published else
+              f"End of the preview of version #{v.id}: publish it with /admin schedule publish "
+              f"version:{v.id}.")
 
 
-@schedule.command(name="run", description="Compute a timetable (a preview; publish after)")
+schedule = app_commands.Group(name="schedule", description="Compute, preview and publish")
+
+
+@schedule.command(name="run", description="Compute a timetable (a private preview; publish after)")
+@app_commands.describe(seconds="How long the scheduler may search, in seconds (default 30)")
 async def schedule_run(interaction: discord.Interaction[SchedulerBot],
                        seconds: app_commands.Range[int, 1, 600] = 30) -> None:
     guild_id, actor = await admin_actor(interaction)
@@ -86,29 +134,67 @@ async def schedule_run(interaction: discord.Interaction[SchedulerBot],
         allowed_mentions=NO_MENTIONS)
     loop = asyncio.get_running_loop()
     last = [0.0]
+    expired = [False]
 
     async def progress(p: SolveProgress) -> None:
         now = loop.time()
-        if now - last[0] < PROGRESS_EVERY:
+        if expired[0] or now - last[0] < PROGRESS_EVERY:
             return
         last[0] = now
-        with contextlib.suppress(discord.HTTPException):
+        try:
             await message.edit(content=embeds.progress_text(p), allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException as e:
+            expired[0] = token_expired(e)  # then no more edits; a passing failure is skipped
 
     try:
         version = await bot.service.run_schedule(
             guild_id, actor, progress=progress, time_limit=float(seconds),
             freeze_minutes=bot.settings.freeze_minutes_before)
     except Exception:
-        await message.edit(content="Scheduling failed (see below).",
-                           allowed_mentions=NO_MENTIONS)
+        try:
+            await message.edit(content="Scheduling failed (see below).",
+                               allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException as e:
+            log.warning("could not say that /admin schedule run %s failed: %s", interaction.id, e)
         raise
-    found = await bot.service.preview_version(guild_id, actor, version, embeds.discord_time,
-                                              embeds.literal)
-    shown, moves_file = preview_message(found)
-    await message.edit(content=f"Done in {version.solve_seconds:.1f}s.", embeds=shown,
-                       attachments=[moves_file] if moves_file else [],
-                       allowed_mentions=NO_MENTIONS)
+    try:
+        found = await bot.service.preview_version(guild_id, actor, version, embeds.discord_time,
+                                                  embeds.literal)
+        await send_preview(interaction, found, f"Done in {version.solve_seconds:.1f}s.", message)
+    except discord.HTTPException as e:
+        if not token_expired(e):
+            raise
+        await _too_late(bot, actor.user_id, version.id)
+
+
+async def _too_late(bot: SchedulerBot, user_id: int, version_id: int) -> None:
+    """The run outlasted the interaction's token: the organiser hears by DM where to look."""
+    outcome = await send_dm(
+        bot, user_id,
+        f"Your /admin schedule run finished: version #{version_id} is computed, but Discord "
+        "lets me answer a command for 15 minutes only. See it (privately) with /admin schedule "
+        f"preview version:{version_id}, and publish it with /admin schedule publish "
+        f"version:{version_id}.")
+    if outcome != "sent":
+        log.warning("version %s is computed; its organiser could not be told (%s)",
+                    version_id, outcome)
+
+
+@schedule.command(name="preview", description="Show a computed timetable privately, before "
+                                              "publishing it (default: the latest)")
+@app_commands.describe(version="The version number that /admin schedule run showed (default: "
+                               "the latest)")
+async def schedule_preview(interaction: discord.Interaction[SchedulerBot],
+                           version: app_commands.Range[int, 1] | None = None) -> None:
+    guild_id, actor = await admin_actor(interaction)
+    await interaction.response.defer(ephemeral=True, thinking=True)  # the picture takes a moment
+    service = interaction.client.service
+    v = await service.schedule_version(guild_id, actor, version)
+    found = await service.preview_version(guild_id, actor, v, embeds.discord_time,
+                                          embeds.literal)
+    note = " (the published version)" if v.published else ""
+    await send_preview(interaction, found, f"Version #{v.id}{note}, computed "
+                       f"{embeds.discord_time(from_utc_text(v.created_at))}.")
 
 
 @schedule.command(name="seats", description="Whether rooms' capacities count when placing "
@@ -123,6 +209,7 @@ async def schedule_seats(interaction: discord.Interaction[SchedulerBot], on: boo
 
 @schedule.command(name="publish", description="Publish a computed timetable (default: the "
                                               "latest)")
+@app_commands.describe(version="The version number to publish (default: the latest computed)")
 async def schedule_publish(interaction: discord.Interaction[SchedulerBot],
                            version: app_commands.Range[int, 1] | None = None) -> None:
     guild_id, actor = await admin_actor(interaction)

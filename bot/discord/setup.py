@@ -1,5 +1,6 @@
 """`/admin setup`: create the event, and choose its roles and channels (the attendee role is
-created when none is chosen)."""
+created when none is chosen); the reply shows the settings and the setup checks (what is still
+missing, `bot.discord.setup_checks`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from discord import app_commands
 from bot.discord.checks import admin_actor
 from bot.discord.embeds import literal
 from bot.discord.errors import Refused, say
+from bot.discord.setup_checks import checks_embed, setup_checks
 from bot.discord.verification import on_off
 from bot.event.models import EventSettings
 
@@ -34,6 +36,15 @@ def _mention(kind: str, i: int | None) -> str:
 
 @app_commands.command(name="setup", description="Create the event, choose roles and channels")
 @app_commands.autocomplete(timezone=_zones)
+@app_commands.describe(
+    name="The event's name",
+    timezone="The time zone of its days and slots, e.g. Europe/Brussels (start typing a city)",
+    attendee_role="The role /verify gives (default: a new Attendee role)",
+    organiser_role="Members with this role may run the /admin commands too",
+    proposals_channel="Where sessions are posted with their interest buttons",
+    announcements_channel='Where the timetable, its picture and the "up next" posts go',
+    verification_required="Whether people need the code (/verify) to take part",
+)
 async def setup_event(interaction: discord.Interaction[SchedulerBot],
                       name: app_commands.Range[str, 1, 100] | None = None,
                       timezone: str | None = None,
@@ -47,6 +58,7 @@ async def setup_event(interaction: discord.Interaction[SchedulerBot],
     settings = await service.setup_event(guild_id, actor, name=name or "Unconference",
                                          timezone=timezone or "UTC")
     changes: dict[str, object] = {}
+    created = None
     if name is not None:
         changes["name"] = name
     if timezone is not None:
@@ -62,6 +74,7 @@ async def setup_event(interaction: discord.Interaction[SchedulerBot],
             raise Refused("I cannot create the attendee role: give me the Manage Roles "
                           "permission, or choose an existing role with attendee_role.") from None
         changes["verified_role_id"] = role.id
+        created = role
     if organiser_role is not None:
         changes["organiser_role_id"] = organiser_role.id
     if proposals_channel is not None:
@@ -72,7 +85,10 @@ async def setup_event(interaction: discord.Interaction[SchedulerBot],
         changes["verification_required"] = verification_required
     if changes:
         settings = await service.update_settings(guild_id, actor, **changes)
-    await say(interaction, settings_text(settings))
+    shown = {}
+    if interaction.guild is not None:
+        shown["embed"] = checks_embed(setup_checks(interaction.guild, settings, created))
+    await say(interaction, settings_text(settings), **shown)
 
 
 def settings_text(settings: EventSettings) -> str:

@@ -28,6 +28,10 @@ timetable = app_commands.Group(name="timetable", description="The whole timetabl
 
 
 @day.command(name="add", description="Add a day (YYYY-MM-DD)")
+@app_commands.describe(
+    date="The date, YYYY-MM-DD",
+    label="A name shown instead of the weekday (optional)",
+)
 async def day_add(interaction: discord.Interaction[SchedulerBot], date: str,
                   label: str | None = None) -> None:
     guild_id, actor = await admin_actor(interaction)
@@ -36,6 +40,10 @@ async def day_add(interaction: discord.Interaction[SchedulerBot], date: str,
 
 
 @day.command(name="remove", description="Remove a day and its slots")
+@app_commands.describe(
+    day="The day's number (/admin timetable show)",
+    force="Also when published sessions are on it (they are unscheduled)",
+)
 async def day_remove(interaction: discord.Interaction[SchedulerBot], day: int,
                      force: bool = False) -> None:
     guild_id, actor = await admin_actor(interaction)
@@ -44,6 +52,13 @@ async def day_remove(interaction: discord.Interaction[SchedulerBot], day: int,
 
 
 @slot.command(name="add", description="Add a slot or break (times HH:MM, local)")
+@app_commands.describe(
+    day="The day's number (/admin timetable show)",
+    start="Start time, HH:MM in the event's time zone",
+    end="End time, HH:MM in the event's time zone",
+    is_break="A break: no sessions then",
+    label="A name shown with the slot (optional)",
+)
 async def slot_add(interaction: discord.Interaction[SchedulerBot], day: int, start: str,
                    end: str, is_break: bool = False, label: str | None = None) -> None:
     guild_id, actor = await admin_actor(interaction)
@@ -55,6 +70,10 @@ async def slot_add(interaction: discord.Interaction[SchedulerBot], day: int, sta
 
 
 @slot.command(name="remove", description="Remove a slot or break")
+@app_commands.describe(
+    slot="The slot's number (/admin timetable show)",
+    force="Also when published sessions are in it (they are unscheduled)",
+)
 async def slot_remove(interaction: discord.Interaction[SchedulerBot], slot: int,
                       force: bool = False) -> None:
     guild_id, actor = await admin_actor(interaction)
@@ -63,6 +82,9 @@ async def slot_remove(interaction: discord.Interaction[SchedulerBot], slot: int,
 
 
 @slot.command(name="lock", description="Keep this slot's sessions in place on re-runs")
+@app_commands.describe(
+    slot="The slot's number (/admin timetable show)",
+)
 async def slot_lock(interaction: discord.Interaction[SchedulerBot], slot: int) -> None:
     guild_id, actor = await admin_actor(interaction)
     s = await interaction.client.service.lock_slot(guild_id, actor, slot)
@@ -70,6 +92,9 @@ async def slot_lock(interaction: discord.Interaction[SchedulerBot], slot: int) -
 
 
 @slot.command(name="unlock", description="Let the scheduler move this slot's sessions")
+@app_commands.describe(
+    slot="The slot's number (/admin timetable show)",
+)
 async def slot_unlock(interaction: discord.Interaction[SchedulerBot], slot: int) -> None:
     guild_id, actor = await admin_actor(interaction)
     s = await interaction.client.service.unlock_slot(guild_id, actor, slot)
@@ -77,6 +102,11 @@ async def slot_unlock(interaction: discord.Interaction[SchedulerBot], slot: int)
 
 
 @room.command(name="add", description="Add a room")
+@app_commands.describe(
+    name="The room's name",
+    capacity="How many people it holds",
+    link="A link for online sessions (optional)",
+)
 async def room_add(interaction: discord.Interaction[SchedulerBot],
                    name: app_commands.Range[str, 1, 100],
                    capacity: app_commands.Range[int, 1, 100_000],
@@ -87,6 +117,10 @@ async def room_add(interaction: discord.Interaction[SchedulerBot],
 
 
 @room.command(name="remove", description="Remove a room")
+@app_commands.describe(
+    room="The room's number (/admin timetable show)",
+    force="Also when published sessions are in it (they are unscheduled)",
+)
 async def room_remove(interaction: discord.Interaction[SchedulerBot], room: int,
                       force: bool = False) -> None:
     guild_id, actor = await admin_actor(interaction)
@@ -96,6 +130,10 @@ async def room_remove(interaction: discord.Interaction[SchedulerBot], room: int,
 
 @room.command(name="voice", description="The voice or stage channel where a room's sessions "
                                         "happen (leave out to clear)")
+@app_commands.describe(
+    room="The room's number (/admin timetable show)",
+    channel="The voice or stage channel (leave out to clear)",
+)
 async def room_voice(interaction: discord.Interaction[SchedulerBot], room: int,
                      channel: discord.VoiceChannel | discord.StageChannel | None = None
                      ) -> None:
@@ -109,6 +147,10 @@ async def room_voice(interaction: discord.Interaction[SchedulerBot], room: int,
 
 
 @timetable.command(name="import", description="Replace days, slots and rooms by a TOML file")
+@app_commands.describe(
+    file="A TOML file of days, slots and rooms (see docs/bot.md)",
+    force="Also when a published timetable uses the current one",
+)
 async def timetable_import(interaction: discord.Interaction[SchedulerBot],
                            file: discord.Attachment, force: bool = False) -> None:
     guild_id, actor = await admin_actor(interaction)

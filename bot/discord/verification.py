@@ -97,6 +97,9 @@ async def code_rotate(interaction: discord.Interaction[SchedulerBot]) -> None:
 
 
 @code.command(name="set", description="Choose the code yourself")
+@app_commands.describe(
+    code="The new code (letters and digits)",
+)
 async def code_set(interaction: discord.Interaction[SchedulerBot],
                    code: app_commands.Range[str, 1, 64]) -> None:
     guild_id, actor = await admin_actor(interaction)
@@ -105,6 +108,9 @@ async def code_set(interaction: discord.Interaction[SchedulerBot],
 
 
 @code.command(name="required", description="Whether attendees must verify to take part")
+@app_commands.describe(
+    on="True: attendees need the code; False: everyone takes part",
+)
 async def code_required(interaction: discord.Interaction[SchedulerBot], on: bool) -> None:
     guild_id, actor = await admin_actor(interaction)
     s = await interaction.client.service.update_settings(guild_id, actor,

@@ -3,13 +3,18 @@
 Built with the `icalendar` library so folding, escaping and encoding follow the RFC. Each
 session has one UID for its whole life (`session-{guild}-{session}@session-scheduler`), and
 SEQUENCE is the schedule version: importing a newer file updates events (a moved session
-changes its time) instead of adding a second copy.
+changes its time) instead of adding a second copy, and cancels (STATUS:CANCELLED) those that
+left the attendee's itinerary. Each event links back to the session's Discord thread (URL, and
+in the description), and Discord's markup in the texts (<@123>, <#123>, <t:…>) is written out
+as words, since no calendar app understands it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
@@ -17,6 +22,48 @@ from bot.event.models import Entry, ItineraryItem, PublishedTimetable, SlotView,
 
 PRODID = "-//session-scheduler//session-scheduler//EN"
 UID_DOMAIN = "session-scheduler"
+
+_USER = re.compile(r"<@!?(\d{1,20})>")
+_MARKUP = re.compile(r"<(@&|#|@!?)(\d{1,20})>|<(a?):(\w{1,32}):\d{1,20}>"
+                     r"|</([\w -]{1,100}):\d{1,20}>|<t:(-?\d{1,13})(?::([tTdDfFR]))?>")
+
+
+def thread_url(guild_id: int, channel_id: int) -> str:
+    """The web and app link to a channel or thread of the server."""
+    return f"https://discord.com/channels/{guild_id}/{channel_id}"
+
+
+def mentioned(texts: Iterable[str]) -> set[int]:
+    """The user ids mentioned (<@123>) in these texts."""
+    return {int(m) for t in texts for m in _USER.findall(t or "")}
+
+
+def plain(text: str, names: Mapping[int, str], *, guild_id: int,
+          timezone: str | None = None) -> str:
+    """Discord's markup written out for a calendar: a mentioned person by name ("@Alice",
+    "@someone" when the bot never saw them), a role as "@role", a channel as its link, a
+    custom emoji by its name (":party:"), a command ("/schedule"), a timestamp as a date and
+    time in `timezone`."""
+    tz = ZoneInfo(timezone or "UTC")
+
+    def one(m: re.Match[str]) -> str:
+        kind, ident, _, emoji, command, stamp, _style = m.groups()
+        if emoji is not None:
+            return f":{emoji}:"
+        if command is not None:
+            return f"/{command}"
+        if stamp is not None:
+            try:
+                when = datetime.fromtimestamp(int(stamp), UTC).astimezone(tz)
+            except (OverflowError, OSError, ValueError):
+                return m.group(0)
+            return f"{when:%Y-%m-%d %H:%M} ({tz.key})"
+        if kind == "@&":
+            return "@role"
+        if kind == "#":
+            return thread_url(guild_id, int(ident))
+        return "@" + names.get(int(ident), "someone")
+    return _MARKUP.sub(one, text)
 
 
 def session_uid(guild_id: int, session_id: int) -> str:
@@ -36,20 +83,41 @@ def _calendar(name: str, timezone: str | None) -> Calendar:
     return cal
 
 
-def _event(guild_id: int, entry: Entry, slot: SlotView, description: str, sequence: int,
-           stamp: datetime) -> Event:
-    ev = Event()
-    ev.add("uid", session_uid(guild_id, entry.session_id))
-    ev.add("dtstamp", stamp)
-    ev.add("sequence", max(0, sequence))
-    ev.add("summary", entry.title)
-    ev.add("dtstart", slot.start.astimezone(UTC))
-    ev.add("dtend", slot.end.astimezone(UTC))
-    ev.add("location", entry.room_name)
-    if description:
-        ev.add("description", description)
-    ev.add("transp", "OPAQUE")
-    return ev
+class _Writer:
+    """What every event of one file shares: the server, the names, the threads, the stamp."""
+
+    def __init__(self, guild_id: int, names: Mapping[int, str] | None,
+                 threads: Mapping[int, int] | None, timezone: str | None,
+                 now: datetime | None, sequence: int):
+        self.guild_id, self.names, self.threads = guild_id, names or {}, threads or {}
+        self.timezone, self.sequence = timezone, max(0, sequence)
+        self.stamp = (now or datetime.now(UTC)).astimezone(UTC)
+
+    def text(self, raw: str) -> str:
+        return plain(raw, self.names, guild_id=self.guild_id, timezone=self.timezone)
+
+    def event(self, entry: Entry, slot: SlotView, parts: Sequence[str],
+              cancelled: bool = False) -> Event:
+        ev = Event()
+        ev.add("uid", session_uid(self.guild_id, entry.session_id))
+        ev.add("dtstamp", self.stamp)
+        ev.add("sequence", self.sequence)
+        ev.add("summary", self.text(entry.title))
+        ev.add("dtstart", slot.start.astimezone(UTC))
+        ev.add("dtend", slot.end.astimezone(UTC))
+        ev.add("location", self.text(entry.room_name))
+        ev.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+        thread = self.threads.get(entry.session_id)
+        found = [self.text(p).strip() for p in parts]
+        if thread is not None:
+            url = thread_url(self.guild_id, thread)
+            ev.add("url", url)
+            found.append(f"Discussion: {url}")
+        description = "\n\n".join(p for p in found if p)
+        if description:
+            ev.add("description", description)
+        ev.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
+        return ev
 
 
 def _bytes(cal: Calendar, events: Iterable[Event]) -> bytes:
@@ -60,39 +128,49 @@ def _bytes(cal: Calendar, events: Iterable[Event]) -> bytes:
 
 def itinerary_ics(items: Sequence[ItineraryItem], *, guild_id: int, event_name: str,
                   version_id: int, descriptions: Mapping[int, str] | None = None,
-                  timezone: str | None = None, now: datetime | None = None) -> bytes:
+                  timezone: str | None = None, now: datetime | None = None,
+                  left: Sequence[ItineraryItem] = (), names: Mapping[int, str] | None = None,
+                  threads: Mapping[int, int] | None = None) -> bytes:
     """One VEVENT per slot where the attendee is expected; the slot's alternatives are listed
-    in the description so the file alone tells them what else they could attend."""
+    in the description so the file alone tells them what else they could attend. `left`: the
+    sessions no longer in the itinerary, each cancelled where it was. `names`: user id →
+    display name for mentions; `threads`: session id → its discussion thread."""
     descriptions = descriptions or {}
-    stamp = (now or datetime.now(UTC)).astimezone(UTC)
+    w = _Writer(guild_id, names, threads, timezone, now, version_id)
     events = []
     for item in items:
         if item.expected is None or item.slot.is_break:
             continue
-        parts = [descriptions.get(item.expected.session_id, "").strip()]
+        parts = [descriptions.get(item.expected.session_id, "")]
         if item.alternatives:
             parts.append("Also in this slot:\n" + "\n".join(
                 f"- {e.title} ({e.room_name}; your interest: {level_name(level)})"
                 for e, level in item.alternatives))
-        events.append(_event(guild_id, item.expected, item.slot,
-                             "\n\n".join(p for p in parts if p), version_id, stamp))
+        events.append(w.event(item.expected, item.slot, parts))
+    for item in left:
+        if item.expected is not None:
+            events.append(w.event(item.expected, item.slot, [
+                "No longer in your schedule (moved, withdrawn or replaced by a session you "
+                "rated higher): see /myschedule."], cancelled=True))
     return _bytes(_calendar(f"{event_name}: my sessions", timezone), events)
 
 
 def timetable_ics(timetable: PublishedTimetable, *, guild_id: int, event_name: str,
                   descriptions: Mapping[int, str] | None = None,
-                  now: datetime | None = None) -> bytes:
+                  now: datetime | None = None, names: Mapping[int, str] | None = None,
+                  threads: Mapping[int, int] | None = None) -> bytes:
     """One VEVENT per placed session of the published version (for admins' export)."""
     descriptions = descriptions or {}
-    stamp = (now or datetime.now(UTC)).astimezone(UTC)
+    w = _Writer(guild_id, names, threads, timetable.timezone, now, timetable.version_id)
     events = []
     for day in timetable.days:
         for ps in day.slots:
             if ps.slot.is_break:
                 continue
             for entry in ps.entries:
-                parts = [descriptions.get(entry.session_id, "").strip(),
-                         f"Expected attendance: {entry.expected_attendance}"]
-                events.append(_event(guild_id, entry, ps.slot, "\n\n".join(p for p in parts if p),
-                                     timetable.version_id, stamp))
+                # as in the embeds: nothing said while nobody is expected yet
+                people = (f"Expected attendance: {entry.expected_attendance}"
+                          if entry.expected_attendance else "")
+                events.append(w.event(entry, ps.slot,
+                                      [descriptions.get(entry.session_id, ""), people]))
     return _bytes(_calendar(event_name, timetable.timezone), events)

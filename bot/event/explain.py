@@ -14,6 +14,7 @@ from bot.event.changes import TextFormat, TimeFormat, plain
 from bot.event.models import (
     Entry,
     Level,
+    PublishedSlot,
     PublishedTimetable,
     RoomView,
     ScheduleVersion,
@@ -97,7 +98,9 @@ def clashes(timetable: PublishedTimetable, levels: Mapping[int, int], fmt: TimeF
 
 def over_capacity(timetable: PublishedTimetable, rooms: Sequence[RoomView],
                   fmt: TimeFormat, esc: TextFormat = plain) -> list[str]:
-    """One sentence per session expected to draw more people than its room holds."""
+    """One sentence per session expected to draw more people than its room holds, with what
+    the organiser can do about it: only what the rooms and that slot allow (a session already
+    in the largest room is never told to take a larger one)."""
     capacity = {r.id: r.capacity for r in rooms}
     out = []
     for d in timetable.days:
@@ -107,9 +110,53 @@ def over_capacity(timetable: PublishedTimetable, rooms: Sequence[RoomView],
                 if cap is not None and e.expected_attendance > cap:
                     out.append(f"“{esc(e.title)}” at {fmt(ps.slot.start)} expects about "
                                f"{e.expected_attendance} people, but {esc(e.room_name)} holds "
-                               f"{cap}. "
-                               "Consider a larger room for it.")
+                               f"{cap}. " + _room_advice(ps, e, cap, rooms, esc))
     return out
+
+
+def _room_advice(ps: PublishedSlot, e: Entry, cap: int, rooms: Sequence[RoomView],
+                 esc: TextFormat) -> str:
+    """What would seat `e`: a larger room free in its slot, or a room that does not exist yet.
+    The scheduler gives a slot's larger rooms to its sessions that draw more, and a locked
+    slot keeps its sessions in their rooms."""
+    need = e.expected_attendance
+    add = f"add a room for at least {need} people (/admin room add), then run the scheduler again"
+    unlock = (f"unlock its slot (/admin slot unlock slot:{ps.slot.id}) and "
+              if ps.slot.locked else "")
+    larger = sorted((r for r in rooms if r.capacity > cap), key=lambda r: -r.capacity)
+    if not larger:
+        return f"No room holds more: {unlock}{add}."
+    holding = {x.room_id: x for x in ps.entries}
+    free = [r for r in larger if r.id not in holding]
+    if free:
+        return (f"{esc(free[0].name)} (holds {free[0].capacity}) is free at that time: "
+                f"{unlock}run the scheduler again to seat it there.")
+    smaller_draw = [holding[r.id] for r in larger if holding[r.id].expected_attendance < need]
+    if smaller_draw:  # only a locked slot, or a version older than the rooms, leaves this
+        other = smaller_draw[0]
+        return (f"“{esc(other.title)}” in the larger {esc(other.room_name)} draws fewer "
+                f"(about {other.expected_attendance}): {unlock}run the scheduler again to "
+                "swap them.")
+    taken = ", ".join(f"{esc(holding[r.id].room_name)} (“{esc(holding[r.id].title)}”, about "
+                      f"{holding[r.id].expected_attendance})" for r in larger[:3])
+    more = f" and {len(larger) - 3} more" if len(larger) > 3 else ""
+    return (f"The larger rooms then hold sessions that draw more people: {taken}{more}. To "
+            f"seat it, {unlock}{add}.")
+
+
+def unplaced_advice(timetable: PublishedTimetable, rooms: Sequence[RoomView]) -> str | None:
+    """What would place the sessions a run left out when no room is free in any slot the
+    scheduler may use: more rooms or more slots (None when some place is free: then the
+    sessions' own limits kept them out, and their reasons say which)."""
+    open_slots = [ps for d in timetable.days for ps in d.slots
+                  if not ps.slot.is_break and not ps.slot.locked]
+    if not open_slots:
+        return ("Every slot is a break or locked: unlock a slot (/admin slot unlock) or add "
+                "one (/admin slot add), then run the scheduler again.")
+    if not rooms or any(len(ps.entries) < len(rooms) for ps in open_slots):
+        return None
+    return ("Every room is taken in every slot the scheduler may use: add a room (/admin room "
+            "add) or a slot (/admin slot add), then run the scheduler again.")
 
 
 def unplaced(version: ScheduleVersion, esc: TextFormat = plain) -> list[str]:

@@ -132,6 +132,11 @@ class RoomView:
     link: str | None
     voice_channel_id: int | None
 
+    @property
+    def is_place(self) -> bool:
+        """A room people go to (it has no link to join from afar)."""
+        return not self.link
+
 
 @dataclass(frozen=True, slots=True)
 class TimetableView:
@@ -222,6 +227,9 @@ class PublishedTimetable:
     version_id: int
     timezone: str
     days: tuple[PublishedDay, ...]
+    #: Some room is a place (`RoomView.is_place`): people come to it, so the event's own
+    #: local time is worth showing beside each reader's.
+    physical: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +266,8 @@ class PublishedView:
     event_name: str
     timetable: PublishedTimetable
     sessions: tuple[SessionView, ...]  # public ones and the reader's own, with their levels
+    #: user id → display name, for the people mentioned (<@id>) in titles and descriptions
+    names: dict[int, str] = field(default_factory=dict)
 
     @property
     def levels(self) -> dict[int, int]:
@@ -270,3 +280,6 @@ class MySchedule(PublishedView):
     """Everything /myschedule shows, read in one transaction: the view and the itinerary."""
 
     items: tuple[ItineraryItem, ...] = ()
+    #: Sessions that were in the reader's itinerary in a version published before (or before
+    #: they were withdrawn) and are not now, where they were: the calendar file cancels them.
+    left: tuple[ItineraryItem, ...] = ()

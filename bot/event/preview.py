@@ -1,6 +1,7 @@
 """What a computed schedule version would change, in words, for the organiser's preview:
-every move against the published version, what the moves buy in utility, the sessions left
-out and the rooms too small (with explanations from bot/event/explain.py). The rules read
+the version's own timetable, every move against the published version, what the moves buy in
+utility, the sessions left out and the rooms too small (with explanations and what to do
+about them, from bot/event/explain.py). The rules read
 what it needs in one transaction (`EventService.preview_version`). Whether the version is proven
 best possible is said by the engine's own sentence (`scheduler_core.report.quality_sentence`)."""
 
@@ -24,9 +25,13 @@ class Preview:
     kept_utility: int | None        # keeping the published timetable, same snapshot as the run
     unplaced: tuple[str, ...]       # one explanation per session left out
     over_capacity: tuple[str, ...]  # one explanation per session expected to overflow its room
-    quality: str                    # proven best possible, or how far below it may be
-    overflow: int                   # people expected beyond their room's capacity, all sessions
-    overflow_before: int | None     # the same in the published version, if there is one
+    timetable: PublishedTimetable   # the version itself, laid out as it would be published
+    rooms: tuple[RoomView, ...]
+    quality: str = ""               # proven best possible, or how far below it may be
+    overflow: int = 0               # people expected beyond their room's capacity, all sessions
+    overflow_before: int | None = None  # the same in the published version, if there is one
+    event_name: str = ""
+    unplaced_advice: str | None = None  # what would place the sessions left out, when clear
 
     @property
     def gain(self) -> int | None:
@@ -36,7 +41,8 @@ class Preview:
 
 def preview(version: ScheduleVersion, version_tt: PublishedTimetable,
             published_tt: PublishedTimetable | None, baseline: Baseline | None,
-            rooms: Sequence[RoomView], fmt: TimeFormat, esc: TextFormat = plain) -> Preview:
+            rooms: Sequence[RoomView], fmt: TimeFormat, esc: TextFormat = plain,
+            event_name: str = "") -> Preview:
     """`esc` shows user text (titles, rooms) in the explanations; the move lines stay plain
     (they also go into a text file); the Discord layer words the moves with `describe`."""
     found: list[Move] = []
@@ -51,10 +57,14 @@ def preview(version: ScheduleVersion, version_tt: PublishedTimetable,
                    tuple(changes.describe(m, fmt) for m in found), kept,
                    tuple(explain.unplaced(version, esc)),
                    tuple(explain.over_capacity(version_tt, rooms, fmt, esc)),
-                   quality_sentence(version.utility, version.upper_bound,
-                                    version.status == "optimal"),
-                   overflow(version_tt, rooms),
-                   None if published_tt is None else overflow(published_tt, rooms))
+                   version_tt, tuple(rooms),
+                   quality=quality_sentence(version.utility, version.upper_bound,
+                                            version.status == "optimal"),
+                   overflow=overflow(version_tt, rooms),
+                   overflow_before=None if published_tt is None else overflow(published_tt, rooms),
+                   event_name=event_name,
+                   unplaced_advice=(explain.unplaced_advice(version_tt, rooms)
+                                    if version.unplaced else None))
 
 
 def overflow(timetable: PublishedTimetable, rooms: Sequence[RoomView]) -> int:

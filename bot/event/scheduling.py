@@ -18,6 +18,7 @@ from bot.event.base import (
     require_admin,
     session_views,
 )
+from bot.event.calendar import mentioned
 from bot.event.changes import TextFormat, TimeFormat, plain
 from bot.event.errors import (
     Conflict,
@@ -109,6 +110,27 @@ class SchedulingRules(RulesBase):
                                         ev["published_version_id"])
         return await self.db.read(tx)
 
+    async def schedule_version(self, guild_id: int, actor: Actor,
+                               version_id: int | None = None) -> ScheduleVersion:
+        """One stored run with its figures (admins); default: the latest."""
+        guild_id = check_id(guild_id, "server")
+        require_admin(check_actor(actor))
+        if version_id is not None:
+            version_id = check_id(version_id, "schedule version")
+
+        async def tx(conn: Tx) -> ScheduleVersion:
+            ev = await event_row(conn, guild_id)
+            if version_id is None:
+                row = await schedules.latest_version(conn, guild_id)
+                if row is None:
+                    raise NotFound("No timetable has been computed yet: run /admin schedule "
+                                   "run first.")
+            else:
+                row = await _stored_version(conn, guild_id, version_id)
+            return (await _version_views(conn, guild_id, [row],
+                                         ev["published_version_id"]))[0]
+        return await self.db.read(tx)
+
     async def publish(self, guild_id: int, actor: Actor, version_id: int | None = None, *,
                       make_visible: bool = False) -> Publication:
         """Make a stored version (default: the latest) the published schedule (admins); one
@@ -194,8 +216,10 @@ class SchedulingRules(RulesBase):
         async def tx(conn: Tx) -> MySchedule:
             ev, slot_rows, by_slot = await _published(conn, guild_id, actor)
             view = await _published_view(conn, guild_id, actor, ev, slot_rows, by_slot)
-            return MySchedule(view.event_name, view.timetable, view.sessions, tuple(
-                await _itinerary(conn, guild_id, actor.user_id, slot_rows, by_slot)))
+            items = await _itinerary(conn, guild_id, actor.user_id, slot_rows, by_slot)
+            return MySchedule(view.event_name, view.timetable, view.sessions, view.names,
+                              items=tuple(items),
+                              left=await _left(conn, guild_id, actor.user_id, slot_rows, items))
         return await self.db.read(tx)
 
     # --------------------------------------------------- inputs of change notices (admins)
@@ -225,7 +249,7 @@ class SchedulingRules(RulesBase):
         version_id = check_id(version.id, "schedule version")
 
         async def tx(conn: Tx) -> tuple[PublishedTimetable, PublishedTimetable | None,
-                                        Baseline | None, list[RoomView]]:
+                                        Baseline | None, list[RoomView], str]:
             ev = await event_row(conn, guild_id)
             await _stored_version(conn, guild_id, version_id)
             slot_rows = await timetable.slots(conn, guild_id)
@@ -237,9 +261,10 @@ class SchedulingRules(RulesBase):
             base = await schedules.baseline(conn, guild_id, version_id)
             return (version_tt, published_tt,
                     None if base is None else Baseline(base["based_on"], base["kept_utility"]),
-                    [views.room(r) for r in await timetable.rooms(conn, guild_id)])
+                    [views.room(r) for r in await timetable.rooms(conn, guild_id)], ev["name"])
         # the comparison and its wording run after the read, not while it holds a connection
-        return preview(version, *await self.db.read(tx), fmt, esc)
+        version_tt, published_tt, baseline, rooms, name = await self.db.read(tx)
+        return preview(version, version_tt, published_tt, baseline, rooms, fmt, esc, name)
 
     async def interest_levels(self, guild_id: int, actor: Actor,
                               session_ids: list[int] | None = None) -> dict[int, dict[int, int]]:
@@ -402,12 +427,12 @@ async def _published(conn: Tx, guild_id: int, actor: Actor
 
 async def _published_view(conn: Tx, guild_id: int, actor: Actor, ev: Row, slot_rows: list[Row],
                           by_slot: dict[int, list[Entry]]) -> PublishedView:
-    return PublishedView(
-        event_name=ev["name"],
-        timetable=await _laid_out(conn, guild_id, ev, ev["published_version_id"], slot_rows,
-                                  by_slot),
-        sessions=tuple(await session_views(conn, guild_id, actor.user_id, ("public",),
-                                           own=True)))
+    tt = await _laid_out(conn, guild_id, ev, ev["published_version_id"], slot_rows, by_slot)
+    found = tuple(await session_views(conn, guild_id, actor.user_id, ("public",), own=True))
+    texts = [t for s in found for t in (s.title, s.description)]
+    texts += [e.title for d in tt.days for ps in d.slots for e in ps.entries]
+    return PublishedView(event_name=ev["name"], timetable=tt, sessions=found,
+                         names=await events.display_names(conn, guild_id, mentioned(texts)))
 
 
 async def _version_views(conn: Tx, guild_id: int, rows: list[Row], published_id: int | None,
@@ -457,7 +482,8 @@ async def _laid_out(conn: Tx, guild_id: int, ev: Row, version_id: int, slot_rows
         dv = views.day(d, slot_rows)
         days.append(PublishedDay(dv.date, dv.label, tuple(
             PublishedSlot(s, tuple(by_slot.get(s.id, ()))) for s in dv.slots)))
-    return PublishedTimetable(version_id, ev["timezone"], tuple(days))
+    physical = any(views.room(r).is_place for r in await timetable.rooms(conn, guild_id))
+    return PublishedTimetable(version_id, ev["timezone"], tuple(days), physical)
 
 
 async def _as_published(conn: Tx, guild_id: int, ev: Row, version_id: int,
@@ -467,6 +493,23 @@ async def _as_published(conn: Tx, guild_id: int, ev: Row, version_id: int,
     row = await _stored_version(conn, guild_id, version_id)
     by_slot = await _entries_by_slot(conn, version_id, withdrawn_since=row["published_at"] or "")
     return await _laid_out(conn, guild_id, ev, version_id, slot_rows, by_slot)
+
+
+async def _left(conn: Tx, guild_id: int, user_id: int, slot_rows: list[Row],
+                items: list[ItineraryItem]) -> tuple[ItineraryItem, ...]:
+    """The sessions the user was expected at in a version published before, or in this one
+    before they were withdrawn, and is not now (where they were last): a calendar imported
+    from an earlier file still holds them, so the new file cancels them. Levels are the
+    user's present ones."""
+    now = {it.expected.session_id for it in items if it.expected is not None}
+    gone: dict[int, ItineraryItem] = {}
+    for vid in await schedules.published_ids(conn, guild_id):  # oldest first: the last wins
+        by_slot = await _entries_by_slot(conn, vid, withdrawn_since="")  # withdrawn kept
+        for it in await _itinerary(conn, guild_id, user_id, slot_rows, by_slot):
+            if it.expected is not None and it.expected.session_id not in now:
+                gone[it.expected.session_id] = ItineraryItem(it.slot, it.expected,
+                                                             it.expected_level)
+    return tuple(sorted(gone.values(), key=lambda it: (it.slot.start, it.slot.id)))
 
 
 async def _itinerary(conn: Tx, guild_id: int, user_id: int, slot_rows: list[Row],

@@ -78,3 +78,11 @@ def parse_date(raw: object, field: str = "date") -> date:
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise InvalidInput(f"The {field} ({day}) must be in the years {_YEARS_MESSAGE}.")
     return day
+
+
+def day_name(day: date, label: str = "") -> str:
+    """"Monday 6 July 2026"; an organiser's own label ("Day 1") comes first when it adds
+    something: the one name of a day in lists, pictures and choices."""
+    when = f"{day:%A} {day.day} {day:%B %Y}"
+    label = label.strip()
+    return f"{label} · {when}" if label and label.casefold() not in when.casefold() else when

@@ -1,14 +1,23 @@
-"""The published timetable as PNG pictures, drawn with Pillow (no browser, no display).
+"""The published timetable as PNG pictures for phones, drawn with Pillow (no browser, no display).
 
-Layout: days are columns (as many per picture as fit with readable lanes; more days give more
-pictures), time runs down, rooms are lanes inside each day, breaks are hatched bands, and
-session boxes are coloured by expected attendance. Coordinates are pixels from the top left,
-and every picture comes with its layout (boxes, text as drawn, breaks), so tests and callers
-can check what was drawn without reading pixels.
+One portrait picture per day, a phone's width (`WIDTH`) with no text smaller than `MIN_PX`, so
+it reads on a phone without zooming. Time runs down: each slot is a band with its times in the
+event's own time zone, followed by one row per session: the room and how many people are
+expected (said as in the embeds: nothing when nobody is expected yet) on its first line, the
+title wrapped below over the whole width, the row coloured by expected attendance. Breaks are
+hatched bands. A day taller than a phone screen (`MAX_HEIGHT`) goes on in another picture,
+"(2/2)", cut between slots or, in a crowded slot, between rows.
 
-Pillow rather than matplotlib: on the project's 2-core machine matplotlib 3.11 needed ~2.7 ms
-to lay out one string and 23 s for a five-day timetable; Pillow draws one in well under a
-second, and its pixel coordinates are the layout data, with no transform in between.
+Text is drawn with a font per character (`_fonts`): DejaVu Sans, Noto Sans CJK for Chinese,
+Japanese and Korean, Noto Color Emoji for emoji, so that no title shows tofu boxes.
+
+Every picture comes with its layout: the rectangle of each session's row with its title as
+drawn, of each break, and of every text drawn with the font of each run, so tests and callers
+can check what was drawn (inside the picture, nothing overlapping) without reading pixels, and
+its description in words for screen readers (`alt`).
+
+Pillow rather than matplotlib: matplotlib lays text out far more slowly, and Pillow's pixel
+coordinates are the layout data, with no transform in between.
 """
 
 from __future__ import annotations
@@ -18,28 +27,50 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw
 
-from bot.event.models import PublishedDay, PublishedTimetable, RoomView, SlotView
-from bot.render._fonts import font
-from bot.render._text import wrap
+from bot.event.models import Entry, PublishedDay, PublishedSlot, PublishedTimetable, RoomView
+from bot.event.times import day_name
+from bot.render._fonts import Face, emoji_image, faces, run_length
+from bot.render._text import ELLIPSIS, wrap
 
-WIDTH = 1400
-MIN_LANE = 170          # narrower lanes cannot hold a readable title
-MAX_BODY = 4200         # tallest timetable body; longer days get a smaller time scale
-MARGIN, GUTTER, DAY_GAP, GAP, PAD = 20, 64, 14, 4, 7
-TITLE_PX, SUB_PX, DAY_PX, ROOM_PX, TIME_PX = 28, 16, 20, 15, 15
-BODY_PX, SMALL_PX, MIN_PX = 16, 14, 12
-LINE = 1.25             # line height as a multiple of the font size
+WIDTH = 1080              # a phone's width in pixels
+MAX_HEIGHT = 2400         # a phone screen's shape (20:9): taller pictures would be shown smaller
+MARGIN, PAD, GAP = 36, 16, 10
+NOTE_GAP = 24             # between a room's name and the people expected
+# Discord shows a picture in a phone's chat about 300 points wide: these sizes keep the smallest
+# text near 10 points there and titles near 13 (more once tapped open, at the screen's width).
+EVENT_PX, DAY_PX, SUB_PX = 36, 54, 34
+SLOT_PX, LABEL_PX, ROOM_PX, NOTE_PX, TITLE_PX, BREAK_PX = 42, 36, 36, 34, 44, 38
+MIN_PX = 34               # no text is smaller
+TITLE_LINES = 4           # a 100-character title fits in three or four
+LINE = 1.25               # line height as a multiple of the font size
 # ColorBrewer YlGnBu, 5 classes (4th darkened for 4.5:1 contrast with white text): light to
 # dark, readable for colour-blind people.
 PALETTE = ("#ffffcc", "#a1dab4", "#41b6c4", "#2171b5", "#253494")
-INK, MUTED, GRID, ROW_BG = "#1a1a1a", "#555555", "#d0d4d9", "#f1f3f5"
-BREAK_BG, BREAK_HATCH, EDGE = "#e6e6e6", "#c4c4c4", "#5f6b75"
+INK, MUTED, SLOT_BG, EDGE = "#1a1a1a", "#4d4d4d", "#e8ecf0", "#5f6b75"
+BREAK_BG, BREAK_HATCH = "#e6e6e6", "#c4c4c4"
 
 Box = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class DrawnRun:
+    text: str
+    face: Face          # its font (`face.name`: "DejaVu Sans", "Noto Sans CJK"...)
+    bbox: Box           # where its ink landed
+
+
+@dataclass(frozen=True, slots=True)
+class DrawnText:
+    role: str           # event, day, sub, legend, slot, room, note, title, break, empty
+    text: str           # as drawn (fitted: maybe ending in …)
+    bbox: Box           # where its ink landed
+    px: int             # the font size
+    runs: tuple[DrawnRun, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,13 +79,14 @@ class DrawnBox:
     title: str          # the session's full title
     text: str           # the title as drawn: wrapped lines, maybe ending in …
     ellipsised: bool
-    bbox: Box           # x0, y0, x1, y1 in pixels, y down
+    bbox: Box           # the session's row: x0, y0, x1, y1 in pixels, y down
     text_bbox: Box      # where the title's ink landed
     font_px: int
     fill: str
     ink: str
     day: date
     room_id: int
+    runs: tuple[DrawnRun, ...]  # the title's runs, each with its font
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,10 +101,15 @@ class TimetablePicture:
     png: bytes
     width: int
     height: int
-    days: tuple[date, ...]
+    day: date | None    # None: a timetable without days
+    part: int           # 1-based: a day taller than a phone screen takes several pictures
+    parts: int
     boxes: tuple[DrawnBox, ...]
     breaks: tuple[DrawnBreak, ...]
+    bands: tuple[Box, ...]                # the slots' time bands
+    texts: tuple[DrawnText, ...]          # every text drawn, titles included
     legend: tuple[tuple[str, str], ...]   # (colour, attendance range)
+    alt: str            # the picture in words (the attachment's description)
 
 
 # ------------------------------------------------------------------------- colours, scale
@@ -108,77 +145,88 @@ def _colour(attendance: int, bins: list[tuple[int, int]]) -> str:
     return PALETTE[len(bins) - 1]
 
 
-def _minutes(t: datetime, tz: ZoneInfo) -> int:
-    local = t.astimezone(tz)
-    return local.hour * 60 + local.minute
+def _hhmm(t: datetime, tz: ZoneInfo) -> str:
+    return f"{t.astimezone(tz):%H:%M}"
 
 
-def _span(s: SlotView, tz: ZoneInfo) -> tuple[int, int]:
-    start = _minutes(s.start, tz)
-    return start, start + max(1, round((s.end - s.start).total_seconds() / 60))
+def _times(ps: PublishedSlot, tz: ZoneInfo) -> str:
+    return f"{_hhmm(ps.slot.start, tz)}–{_hhmm(ps.slot.end, tz)}"
 
 
-def _hhmm(m: int) -> str:
-    return f"{m // 60 % 24:02d}:{m % 60:02d}"
+def expected_note(people: int) -> str:
+    """How many are expected, as the embeds say it: nothing when nobody is expected yet."""
+    return f"≈{people} expected" if people else ""
 
 
-def _day_label(d: PublishedDay) -> str:
-    """"Monday 6 July"; an admin's own label ("Day 1") comes first when it adds something."""
-    when = f"{d.date:%A} {d.date.day} {d.date:%B}"
-    label = d.label.strip()
-    return f"{label} · {when}" if label and label.casefold() not in when.casefold() else when
+# ------------------------------------------------------------------------------ text
+
+@lru_cache(maxsize=65536)
+def measure(text: str, px: int, bold: bool = False) -> float:
+    """The width of `text` drawn at `px` with the fallback fonts."""
+    return sum(run_length(run, face, px) for run, face in faces(bold).runs(text))
 
 
-def _rooms(tt: PublishedTimetable, rooms: Sequence[RoomView] | None) -> list[tuple[int, str]]:
-    found = {e.room_id: e.room_name for d in tt.days for ps in d.slots for e in ps.entries}
-    listed = [(r.id, r.name) for r in rooms or ()]
-    ids = {i for i, _ in listed}
-    return (listed + sorted((i, n) for i, n in found.items() if i not in ids)) or [(0, "")]
+def _fit(text: str, width: float, px: int, bold: bool = False,
+         lines: int = 1) -> tuple[list[str], bool]:
+    return wrap(text, width, lines, lambda t: measure(t, px, bold))
 
 
-def _pages(days: Sequence[PublishedDay], lanes: int, width: int) -> list[list[PublishedDay]]:
-    usable = width - 2 * MARGIN - GUTTER
-    per_page = max(1, min(len(days) or 1, (usable + DAY_GAP) // (lanes * MIN_LANE + DAY_GAP)))
-    n_pages = max(1, math.ceil(len(days) / per_page))
-    per_page = max(1, math.ceil(len(days) / n_pages))  # even pages: 3+3 rather than 4+2
-    return [list(days[i:i + per_page]) for i in range(0, len(days), per_page)] or [[]]
+def _union(boxes: Sequence[Box]) -> Box:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+            max(b[3] for b in boxes))
 
-
-# --------------------------------------------------------------------------------- canvas
 
 class _Canvas:
     def __init__(self, width: int, height: int):
         self.width, self.height = width, height
         self.image = Image.new("RGB", (width, height), "white")
         self.draw = ImageDraw.Draw(self.image)
-        self._widths: dict[tuple[str, int, bool], float] = {}
+        self.texts: list[DrawnText] = []
 
-    def measure(self, text: str, px: int, bold: bool = False) -> float:
-        key = (text, px, bold)
-        if key not in self._widths:
-            self._widths[key] = self.draw.textlength(text, font=font(px, bold))
-        return self._widths[key]
+    @staticmethod
+    def baseline(top: float, px: int, bold: bool = False) -> int:
+        """Where the baseline of a line whose box (px × LINE tall) starts at `top` falls."""
+        ascent, descent = faces(bold).main.pil(px).getmetrics()
+        return round(top + (px * LINE - ascent - descent) / 2 + ascent)
 
-    def fitted(self, text: str, width: float, px: int, bold: bool = False) -> str:
-        lines, _ = wrap(text, width, 1, lambda t: self.measure(t, px, bold))
-        return lines[0] if lines else ""
-
-    def text(self, x: float, y: float, s: str, px: int, *, bold: bool = False,
-             colour: str = INK, anchor: str = "la") -> Box:
-        """Draw one line; `anchor` is Pillow's (la: left/ascender, ma: middle, mm: centre)."""
-        f = font(px, bold)
-        self.draw.text((x, y), s, font=f, fill=colour, anchor=anchor)
-        return self.draw.textbbox((x, y), s, font=f, anchor=anchor) if s else (x, y, x, y)
+    def line(self, x: float, top: float, s: str, px: int, role: str, *, bold: bool = False,
+             colour: str = INK, align: str = "left", on: int | None = None) -> DrawnText:
+        """One line whose box (px × LINE tall) starts at `top` (or on the baseline `on`, to
+        share another line's); `x` is its left edge, or its centre or right edge with `align`.
+        Each run is drawn in its own font on one baseline."""
+        baseline = self.baseline(top, px, bold) if on is None else on
+        if align != "left":
+            w = measure(s, px, bold)
+            x -= w / 2 if align == "center" else w
+        runs = []
+        for run, face in faces(bold).runs(s):
+            if face.colour:
+                img, up = emoji_image(run, px)
+                at = (round(x), baseline - up)
+                self.image.paste(img, at, img)
+                box = (at[0], at[1], at[0] + img.width, at[1] + img.height)
+            else:
+                f = face.pil(px)
+                self.draw.text((x, baseline), run, font=f, fill=colour, anchor="ls")
+                box = self.draw.textbbox((x, baseline), run, font=f, anchor="ls")
+            if run.strip():
+                runs.append(DrawnRun(run, face, box))
+            x += run_length(run, face, px)
+        found = DrawnText(role, s, _union([r.bbox for r in runs]) if runs
+                          else (x, top, x, top), px, tuple(runs))
+        if runs:
+            self.texts.append(found)
+        return found
 
     def hatch(self, box: Box) -> None:
         x0, y0, x1, y1 = (round(v) for v in box)
         w, h = x1 - x0, y1 - y0
         tile = Image.new("RGB", (max(1, w), max(1, h)), BREAK_BG)
         d = ImageDraw.Draw(tile)
-        for k in range(-h, w, 14):
-            d.line([(k, h), (k + h, 0)], fill=BREAK_HATCH, width=1)
+        for k in range(-h, w, 16):
+            d.line([(k, h), (k + h, 0)], fill=BREAK_HATCH, width=2)
         self.image.paste(tile, (x0, y0))
-        self.draw.rectangle(box, outline="#bdbdbd")
+        self.draw.rectangle((x0, y0, x1 - 1, y1 - 1), outline="#bdbdbd")
 
     def png(self) -> bytes:
         buf = io.BytesIO()
@@ -186,142 +234,257 @@ class _Canvas:
         return buf.getvalue()
 
 
-def _fit_title(c: _Canvas, title: str, w: float, h: float) -> tuple[list[str], bool, int]:
-    """The largest font (down to MIN_PX) at which the title fits; else the smallest, cut."""
-    for px in (BODY_PX, SMALL_PX, MIN_PX):
-        lines, cut = wrap(title, w, max(1, int(h // (px * LINE))),
-                          lambda t, p=px: c.measure(t, p))
-        if not cut or px == MIN_PX:
-            return lines, cut, px
-    raise AssertionError("unreachable")
+# ---------------------------------------------------------------------------- layout
+
+def _lh(px: int) -> float:
+    return px * LINE
 
 
-def _union(boxes: list[Box]) -> Box:
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
-            max(b[3] for b in boxes))
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """A session's row, fitted: its lines and height."""
+
+    entry: Entry
+    room: list[str]           # one line, or none for a blank name
+    note: str
+    title: list[str]
+    cut: bool
+    height: float
 
 
-# ----------------------------------------------------------------------------------- page
+@dataclass(frozen=True, slots=True)
+class _Item:
+    kind: str                  # slot, row, empty, break
+    ps: PublishedSlot
+    height: float
+    row: _Row | None = None
+    continued: bool = False
 
-def _draw_page(tt: PublishedTimetable, days: list[PublishedDay], rooms: list[tuple[int, str]],
-               heading: str, bins: list[tuple[int, int]], width: int) -> TimetablePicture:
-    tz = ZoneInfo(tt.timezone)
-    slots = [ps for d in days for ps in d.slots]
-    spans = [_span(ps.slot, tz) for ps in slots]
-    t0 = min((a for a, _ in spans), default=9 * 60)
-    t1 = max((b for _, b in spans), default=t0 + 60)
-    shortest = min((b - a for (a, b), ps in zip(spans, slots, strict=True)
-                    if not ps.slot.is_break), default=45)
-    scale = max(1.4, (4 * BODY_PX * LINE + 2 * PAD + GAP) / shortest)  # 3 lines and a note
-    scale = min(scale, MAX_BODY / max(1, t1 - t0))
-    legend_y = MARGIN + TITLE_PX * LINE + SUB_PX * LINE + 12
-    header_y = legend_y + 40
-    top = header_y + DAY_PX * LINE + ROOM_PX * LINE + 16
-    height = int(top + (t1 - t0) * scale + MARGIN)
-    c = _Canvas(width, height)
 
-    def y(m: float) -> float:
-        return top + (m - t0) * scale
+class _Layout:
+    """What one timetable's pictures share: the colours, the room column, the header."""
 
-    # Heading and legend.
-    c.text(MARGIN, MARGIN, c.fitted(heading, width - 2 * MARGIN, TITLE_PX, True), TITLE_PX,
-           bold=True)
-    c.text(MARGIN, MARGIN + TITLE_PX * LINE + 2,
-           f"Times in {tt.timezone} · schedule version {tt.version_id}", SUB_PX, colour=MUTED)
-    x = MARGIN
-    label = "Expected attendance:"
-    c.text(x, legend_y + 3, label, SMALL_PX)
-    x += c.measure(label, SMALL_PX) + 12
-    legend = []
-    for i, (lo, hi) in enumerate(bins):
-        text = f"{lo}–{hi}" if i < len(bins) - 1 else f"{lo}+"
-        c.draw.rectangle((x, legend_y, x + 26, legend_y + 22), fill=PALETTE[i], outline=EDGE)
-        c.text(x + 33, legend_y + 3, text, SMALL_PX)
-        x += 33 + c.measure(text, SMALL_PX) + 20
-        legend.append((PALETTE[i], text))
-    c.hatch((x, legend_y, x + 26, legend_y + 22))
-    c.text(x + 33, legend_y + 3, "Break", SMALL_PX)
+    def __init__(self, tt: PublishedTimetable, event_name: str, rooms: Sequence[RoomView] | None,
+                 width: int, max_height: int):
+        self.tt, self.width, self.max_height = tt, width, max_height
+        self.tz = ZoneInfo(tt.timezone)
+        self.name = event_name or "Timetable"
+        entries = [e for d in tt.days for ps in d.slots for e in ps.entries]
+        self.bins = legend_bins(max((e.expected_attendance for e in entries), default=0))
+        order = [r.id for r in rooms or ()]
+        self.rank = {rid: i for i, rid in enumerate(order)}
+        self.x0, self.x1 = MARGIN, width - MARGIN
+        self.inner = self.x1 - self.x0 - 2 * PAD  # a row's text: the whole width
 
-    # Time labels: the slot starts on this page, skipping any that would collide.
-    last = -1e9
-    for m in sorted({a for a, _ in spans}):
-        if y(m) - last >= TIME_PX * 1.4:
-            c.draw.line([(MARGIN + GUTTER - 6, y(m)), (width - MARGIN, y(m))], fill=GRID)
-            c.text(MARGIN + GUTTER - 10, y(m) + 1, _hhmm(m), TIME_PX, colour=MUTED,
-                   anchor="ra")
-            last = y(m)
+    # ----------------------------------------------------------------- measuring
 
-    n = max(1, len(days))
-    col_w = (width - 2 * MARGIN - GUTTER - DAY_GAP * (n - 1)) / n
-    lane_w = col_w / len(rooms)
-    lane_of = {rid: i for i, (rid, _) in enumerate(rooms)}
-    boxes: list[DrawnBox] = []
-    breaks: list[DrawnBreak] = []
-    for di, day in enumerate(days):
-        x0 = MARGIN + GUTTER + di * (col_w + DAY_GAP)
-        c.text(x0 + col_w / 2, header_y, c.fitted(_day_label(day), col_w - 8, DAY_PX, True),
-               DAY_PX, bold=True, anchor="ma")
-        for ri, (_, name) in enumerate(rooms):
-            c.text(x0 + (ri + 0.5) * lane_w, header_y + DAY_PX * LINE + 4,
-                   c.fitted(name, lane_w - 6, ROOM_PX, True), ROOM_PX, bold=True,
-                   colour=MUTED, anchor="ma")
+    def row(self, e: Entry) -> _Row:
+        """A session's row: the room and the people expected on its first line, the title
+        below over the whole width (a phone is too narrow for a column beside it)."""
+        note = expected_note(e.expected_attendance)
+        room_w = self.inner - (NOTE_GAP + measure(note, NOTE_PX) if note else 0)
+        room = _fit(e.room_name, room_w, ROOM_PX, True)[0]
+        title, cut = _fit(e.title, self.inner, TITLE_PX, lines=TITLE_LINES)
+        height = _lh(ROOM_PX) + max(1, len(title)) * _lh(TITLE_PX) + 2 * PAD
+        return _Row(e, room, note, title, cut, math.ceil(height))
+
+    def items(self, day: PublishedDay) -> list[_Item]:
+        out = []
         for ps in day.slots:
-            a, b = _span(ps.slot, tz)
-            ya, yb = y(a) + GAP / 2, y(b) - GAP / 2
             if ps.slot.is_break:
-                bbox = (x0, ya, x0 + col_w, yb)
-                c.hatch(bbox)
-                label = c.fitted(f"{ps.slot.label or 'Break'} · {_hhmm(a)}–{_hhmm(b)}",
-                                 col_w - 2 * PAD, SMALL_PX, True)
-                px = max(8, min(SMALL_PX, int(yb - ya) - 4))
-                w = c.measure(label, px, True)
-                mid = (x0 + col_w / 2, (ya + yb) / 2)
-                c.draw.rectangle((mid[0] - w / 2 - 6, mid[1] - px * 0.7, mid[0] + w / 2 + 6,
-                                  mid[1] + px * 0.7), fill=BREAK_BG)
-                c.text(*mid, label, px, bold=True, colour="#333333", anchor="mm")
-                breaks.append(DrawnBreak(ps.slot.id, label, bbox))
+                out.append(_Item("break", ps, math.ceil(_lh(BREAK_PX) + 20)))
                 continue
-            c.draw.rectangle((x0, ya, x0 + col_w, yb), fill=ROW_BG)
-            for e in ps.entries:
-                boxes.append(_draw_session(c, e, x0 + lane_of.get(e.room_id, 0) * lane_w,
-                                           lane_w, ya, yb, bins, day.date))
-    return TimetablePicture(c.png(), width, height, tuple(d.date for d in days), tuple(boxes),
-                            tuple(breaks), tuple(legend))
+            out.append(_Item("slot", ps, math.ceil(_lh(SLOT_PX) + 16)))
+            entries = sorted(ps.entries, key=lambda e: (self.rank.get(e.room_id, len(self.rank)),
+                                                        e.room_id))
+            if not entries:
+                out.append(_Item("empty", ps, math.ceil(_lh(NOTE_PX) + 2 * PAD)))
+            for e in entries:
+                r = self.row(e)
+                out.append(_Item("row", ps, r.height, r))
+        return out
 
+    def header_height(self, heading: str) -> float:
+        lines, _ = _fit(heading, self.x1 - self.x0, DAY_PX, True, 2)
+        return (MARGIN + _lh(EVENT_PX) + len(lines) * _lh(DAY_PX) + _lh(SUB_PX) + 6
+                + self._legend(None, 0) + 24)
 
-def _draw_session(c: _Canvas, e, lx: float, lane_w: float, ya: float, yb: float,
-                  bins: list[tuple[int, int]], day: date) -> DrawnBox:
-    bbox = (lx + GAP / 2, ya, lx + lane_w - GAP / 2, yb)
-    fill = _colour(e.expected_attendance, bins)
-    ink = ink_for(fill)
-    c.draw.rounded_rectangle(bbox, radius=5, fill=fill, outline=EDGE)
-    inner_w = bbox[2] - bbox[0] - 2 * PAD
-    inner_h = bbox[3] - bbox[1] - 2 * PAD
-    lines, cut, px = _fit_title(c, e.title, inner_w, inner_h)
-    inks = [c.text(bbox[0] + PAD, bbox[1] + PAD + i * px * LINE, line, px, colour=ink)
-            for i, line in enumerate(lines)]
-    note = f"≈{e.expected_attendance} expected"
-    if (inner_h - len(lines) * px * LINE >= SMALL_PX * LINE + 2
-            and c.measure(note, SMALL_PX) <= inner_w):
-        c.text(bbox[0] + PAD, bbox[3] - PAD, note, SMALL_PX, colour=ink, anchor="ld")
-    return DrawnBox(e.session_id, e.title, "\n".join(lines), cut, bbox,
-                    _union(inks) if inks else bbox, px, fill, ink, day, e.room_id)
+    def pages(self, day: PublishedDay, heading: str) -> list[list[_Item]]:
+        """The day's items cut into pictures no taller than `max_height`, between slots: a slot
+        that does not fit in what is left of a picture starts the next one. Only a slot taller
+        than a whole picture is cut between its rows, its band repeated ("continued")."""
+        limit = self.max_height - MARGIN - self.header_height(heading + " (9/9)")
+        groups: list[list[_Item]] = []
+        for it in self.items(day):
+            if it.kind in ("slot", "break") or not groups:
+                groups.append([])
+            groups[-1].append(it)
+        pages: list[list[_Item]] = [[]]
+        used = 0.0
+        for group in groups:
+            need = sum(it.height + GAP for it in group)
+            if pages[-1] and used + need > limit and need <= limit:
+                pages.append([])
+                used = 0.0
+            for i, it in enumerate(group):
+                if pages[-1] and used + it.height + GAP > limit and i > 0:
+                    band = group[0]
+                    pages.append([_Item("slot", band.ps, band.height, continued=True)])
+                    used = band.height + GAP
+                pages[-1].append(it)
+                used += it.height + GAP
+        return pages
+
+    # ------------------------------------------------------------------- drawing
+
+    def _legend(self, c: _Canvas | None, top: float) -> float:
+        """The colour legend, flowed over as many lines as it takes; its height."""
+        x, y, lh = self.x0, top, _lh(NOTE_PX)
+        sw = 34
+        items: list[tuple[str, str | None]] = [("Expected:", None)]
+        for i, (lo, hi) in enumerate(self.bins):
+            items.append((f"{lo}–{hi}" if i < len(self.bins) - 1 else f"{lo}+", PALETTE[i]))
+        for text, colour in items:
+            w = measure(text, NOTE_PX) + (sw + 10 if colour else 0)
+            if x > self.x0 and x + w > self.x1:
+                x, y = self.x0, y + lh + 8
+            if c is not None:
+                if colour:
+                    c.draw.rectangle((x, y + 4, x + sw, y + lh - 4), fill=colour, outline=EDGE)
+                c.line(x + (sw + 10 if colour else 0), y, text, NOTE_PX, "legend")
+            x += w + 22
+        return y + lh - top
+
+    def draw_page(self, day: PublishedDay | None, heading: str, items: list[_Item],
+                  part: int, parts: int) -> TimetablePicture:
+        heading = heading if parts == 1 else f"{heading} ({part}/{parts})"
+        top = self.header_height(heading)
+        height = math.ceil(top + sum(it.height + GAP for it in items) + MARGIN)
+        if not items:
+            height += math.ceil(_lh(NOTE_PX) + 2 * PAD)
+        c = _Canvas(self.width, height)
+        w = self.x1 - self.x0
+
+        # the header: event, day, time zone and version, legend
+        y = MARGIN
+        event = _fit(self.name, w, EVENT_PX, True)[0]
+        c.line(self.x0, y, event[0] if event else "", EVENT_PX, "event", bold=True,
+               colour=MUTED)
+        y += _lh(EVENT_PX)
+        for line in _fit(heading, w, DAY_PX, True, 2)[0]:
+            c.line(self.x0, y, line, DAY_PX, "day", bold=True)
+            y += _lh(DAY_PX)
+        sub = f"Times in {self.tt.timezone} · schedule version {self.tt.version_id}"
+        c.line(self.x0, y, _fit(sub, w, SUB_PX)[0][0], SUB_PX, "sub", colour=MUTED)
+        y += _lh(SUB_PX) + 6
+        y += self._legend(c, y) + 24
+        legend = tuple((PALETTE[i], f"{lo}–{hi}" if i < len(self.bins) - 1 else f"{lo}+")
+                       for i, (lo, hi) in enumerate(self.bins))
+
+        boxes: list[DrawnBox] = []
+        breaks: list[DrawnBreak] = []
+        bands: list[Box] = []
+        if not items:
+            note = "No slots on this day." if day is not None else "No days yet."
+            c.line(self.x0, y + PAD, note, NOTE_PX, "empty", colour=MUTED)
+        for it in items:
+            box = (self.x0, y, self.x1, y + it.height)
+            if it.kind == "break":
+                self._break(c, it.ps, box, breaks)
+            elif it.kind == "slot":
+                self._band(c, it.ps, box, it.continued)
+                bands.append(box)
+            elif it.kind == "empty":
+                c.draw.rectangle(box, outline=SLOT_BG, width=2)
+                c.line(self.x0 + PAD, y + PAD, "No session in this slot.", NOTE_PX, "empty",
+                       colour=MUTED)
+            elif it.row is not None and day is not None:
+                boxes.append(self._row(c, it.row, box, day.date))
+            y += it.height + GAP
+        alt = self._alt(heading, items)
+        return TimetablePicture(c.png(), self.width, height, None if day is None else day.date,
+                                part, parts, tuple(boxes), tuple(breaks), tuple(bands),
+                                tuple(c.texts), legend, alt)
+
+    def _band(self, c: _Canvas, ps: PublishedSlot, box: Box, continued: bool) -> None:
+        c.draw.rectangle(box, fill=SLOT_BG)
+        times = _times(ps, self.tz)
+        y = box[1] + 8
+        drawn = c.line(self.x0 + PAD, y, times, SLOT_PX, "slot", bold=True)
+        rest = " · ".join(x for x in (ps.slot.label, "continued" if continued else "") if x)
+        if rest:
+            x = drawn.bbox[2] + 16
+            room = self.x1 - PAD - x
+            line = _fit(rest, room, LABEL_PX)[0]
+            if line and room > measure(ELLIPSIS, LABEL_PX) + 10:
+                c.line(x, y + (_lh(SLOT_PX) - _lh(LABEL_PX)) / 2, "· " + line[0]
+                       if measure("· " + line[0], LABEL_PX) <= room else line[0],
+                       LABEL_PX, "slot", colour=MUTED)
+
+    def _break(self, c: _Canvas, ps: PublishedSlot, box: Box, out: list[DrawnBreak]) -> None:
+        c.hatch(box)
+        label = _fit(f"{ps.slot.label or 'Break'} · {_times(ps, self.tz)}",
+                     self.x1 - self.x0 - 4 * PAD, BREAK_PX, True)[0][0]
+        w = measure(label, BREAK_PX, True)
+        mid = (box[0] + box[2]) / 2
+        top = box[1] + (box[3] - box[1] - _lh(BREAK_PX)) / 2
+        c.draw.rectangle((mid - w / 2 - 12, top, mid + w / 2 + 12, top + _lh(BREAK_PX)),
+                         fill=BREAK_BG)
+        c.line(mid, top, label, BREAK_PX, "break", bold=True, colour="#333333", align="center")
+        out.append(DrawnBreak(ps.slot.id, label, box))
+
+    def _row(self, c: _Canvas, r: _Row, box: Box, day: date) -> DrawnBox:
+        e = r.entry
+        fill = _colour(e.expected_attendance, self.bins)
+        ink = ink_for(fill)
+        c.draw.rounded_rectangle(box, radius=8, fill=fill, outline=EDGE, width=2)
+        x, y = self.x0 + PAD, box[1] + PAD
+        for line in r.room:
+            c.line(x, y, line, ROOM_PX, "room", bold=True, colour=ink)
+            x += measure(line, ROOM_PX, True)
+        if r.note:  # on the room's baseline
+            c.line(x + NOTE_GAP, y, r.note, NOTE_PX, "note", colour=ink,
+                   on=c.baseline(y, ROOM_PX, True))
+        y += _lh(ROOM_PX)
+        drawn = []
+        for line in r.title:
+            drawn.append(c.line(self.x0 + PAD, y, line, TITLE_PX, "title", colour=ink))
+            y += _lh(TITLE_PX)
+        inks = [t.bbox for t in drawn if t.runs]
+        return DrawnBox(e.session_id, e.title, "\n".join(r.title), r.cut, box,
+                        _union(inks) if inks else box, TITLE_PX, fill, ink, day, e.room_id,
+                        tuple(run for t in drawn for run in t.runs))
+
+    def _alt(self, heading: str, items: list[_Item]) -> str:
+        """The picture in words, for the attachment's description (screen readers)."""
+        out = [f"{self.name}: {heading}."]
+        for it in items:
+            if it.kind == "break":
+                out.append(f"{_times(it.ps, self.tz)} {it.ps.slot.label or 'Break'}.")
+            elif it.kind == "slot" and not it.continued:
+                out.append(f"{_times(it.ps, self.tz)}:")
+            elif it.row is not None:
+                e = it.row.entry
+                out.append(f"{e.room_name}: {e.title}.")
+        text = " ".join(out)
+        return text if len(text) <= 1000 else text[:999] + ELLIPSIS
 
 
 def render_timetable(timetable: PublishedTimetable, *, event_name: str = "",
-                     rooms: Sequence[RoomView] | None = None,
-                     width: int = WIDTH) -> list[TimetablePicture]:
-    """One picture per group of days (in order); several when the days do not fit side by side.
+                     rooms: Sequence[RoomView] | None = None, width: int = WIDTH,
+                     max_height: int = MAX_HEIGHT) -> list[TimetablePicture]:
+    """One picture per day, in order (a day taller than `max_height` in several, one after
+    the other); one picture saying so when there are no days.
 
-    `rooms` fixes the lane order and shows empty rooms; by default the lanes are the rooms
-    that hold a session, by id.
+    `rooms` orders the rows of a slot (by default, by room id).
     """
-    lanes = _rooms(timetable, rooms)
-    top = max((e.expected_attendance for d in timetable.days for ps in d.slots
-               for e in ps.entries), default=0)
-    bins = legend_bins(top)
-    pages = _pages(timetable.days, len(lanes), width)
-    name = event_name or "Timetable"
-    return [_draw_page(timetable, days, lanes,
-                       name if len(pages) == 1 else f"{name} ({i + 1}/{len(pages)})", bins, width)
-            for i, days in enumerate(pages)]
+    lay = _Layout(timetable, event_name, rooms, width, max_height)
+    if not timetable.days:
+        return [lay.draw_page(None, "No days yet", [], 1, 1)]
+    out = []
+    for day in timetable.days:
+        heading = day_name(day.date, day.label)
+        pages = lay.pages(day, heading)
+        out += [lay.draw_page(day, heading, items, i, len(pages))
+                for i, items in enumerate(pages, 1)]
+    return out

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from bot.storage.database import Row, Tx, assignments, now_text
+from bot.storage.sessions import CHUNK
 
 SETTING_COLUMNS = frozenset({
     "name", "timezone", "verification_code", "verification_required", "proposals_open",
@@ -104,3 +107,18 @@ async def add_failure(conn: Tx, guild_id: int, user_id: int, at: float) -> None:
 async def clear_failures(conn: Tx, guild_id: int, user_id: int) -> None:
     await conn.execute("DELETE FROM verify_failures WHERE guild_id = ? AND user_id = ?",
                        (guild_id, user_id))
+
+
+async def display_names(conn: Tx, guild_id: int, user_ids: Iterable[int]) -> dict[int, str]:
+    """The names the bot last saw for these people (those it never saw, or saw without a
+    name, are left out)."""
+    ids = sorted(set(user_ids))
+    found: dict[int, str] = {}
+    for i in range(0, len(ids), CHUNK):
+        chunk = ids[i:i + CHUNK]
+        for r in await conn.fetchall(
+                "SELECT user_id, display_name FROM attendees WHERE guild_id = ? AND user_id "
+                f"IN ({','.join('?' * len(chunk))})", (guild_id, *chunk)):
+            if r["display_name"]:
+                found[int(r["user_id"])] = r["display_name"]
+    return found

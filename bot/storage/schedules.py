@@ -42,6 +42,13 @@ async def versions(conn: Tx, guild_id: int) -> list[Row]:
     return await conn.fetchall(_VERSIONS + " ORDER BY v.id", (guild_id,))
 
 
+async def published_ids(conn: Tx, guild_id: int) -> list[int]:
+    """Every version ever published, oldest first."""
+    return [int(r["id"]) for r in await conn.fetchall(
+        "SELECT id FROM schedule_versions WHERE guild_id = ? AND published_at IS NOT NULL "
+        "ORDER BY id", (guild_id,))]
+
+
 async def mark_published(conn: Tx, guild_id: int, version_id: int, now: str) -> None:
     await conn.execute("UPDATE schedule_versions SET published_at = ? WHERE guild_id = ? "
                        "AND id = ?", (now, guild_id, version_id))

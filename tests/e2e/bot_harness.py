@@ -93,16 +93,24 @@ async def reply_of(fake: FakeDiscord, ix: InteractionRecord, what: str = "reply"
 
 
 async def run_schedule(fake: FakeDiscord, seconds: int = 1) -> Sent:
-    """/admin schedule run, answered by a private defer (the solve takes time); the final
-    message (content, embeds, attachments), whose `interaction_id` leads to the progress
-    edits. Everything it shows is private to the organiser."""
+    """/admin schedule run, answered by a private defer (the solve takes time); the preview's
+    figures (content, embeds, attachments: the progress message as it ended), once the whole
+    preview is in (the picture, the timetable, a closing line). Its `interaction_id` leads to
+    the progress edits and the rest. Everything it shows is private to the organiser."""
     ix = await fake.slash("admin schedule run", {"seconds": seconds}, user=fake.owner)
     deferred = await fake.wait_for_response(ix.id)
     assert deferred.type == 5 and deferred.ephemeral
-    done = await fake.wait_until(lambda: [s for s in fake.responses(ix.id) if s.embeds],
-                                 timeout=60, what="preview")
+    return await preview_of(fake, ix)
+
+
+async def preview_of(fake: FakeDiscord, ix: InteractionRecord) -> Sent:
+    """The figures of a private preview (/admin schedule run or preview), once it is all sent."""
+    await fake.wait_until(lambda: [s for s in fake.responses(ix.id)
+                                   if (s.content or "").startswith("End of")],
+                          timeout=60, what="the end of the preview")
     assert all(s.ephemeral for s in fake.responses(ix.id))
-    return done[-1]
+    return [s for s in fake.responses(ix.id)
+            if s.embeds and s.embeds[0].get("title", "").startswith("Schedule version #")][-1]
 
 
 async def publish(fake: FakeDiscord) -> Sent:

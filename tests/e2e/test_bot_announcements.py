@@ -41,13 +41,13 @@ async def test_announcements_fire_once_across_restarts(fake_discord: FakeDiscord
     clock.now = first.at - 0.3
     assert await bot.announcer.rebuild(guild) == []
     await fake.wait_until(lambda: announcements(fake, channel), timeout=5, what="agenda")
-    assert announcements(fake, channel) == ["Today: Monday · 2026-07-06"]
+    assert announcements(fake, channel) == ["Today: Monday"]
 
     # restart right after it: not sent again
     clock.now = first.at + 30
     bot = await restart_bot(fake, bot, db, clock)
     assert bot.announcer.sent == 0
-    assert announcements(fake, channel) == ["Today: Monday · 2026-07-06"]
+    assert announcements(fake, channel) == ["Today: Monday"]
     assert first.job_id not in bot.announcer.pending_jobs()
 
     # down while the second was due: sent once on start (catch-up), never twice
@@ -55,9 +55,15 @@ async def test_announcements_fire_once_across_restarts(fake_discord: FakeDiscord
     bot = await restart_bot(fake, bot, db, clock)
     await fake.wait_until(lambda: len(announcements(fake, channel)) == 2, what="catch-up")
     bot = await restart_bot(fake, bot, db, clock)
-    assert announcements(fake, channel) == ["Today: Monday · 2026-07-06", "Up next"]
+    assert announcements(fake, channel) == ["Today: Monday", "Up next"]
     up_next = fake.messages_in(channel)[-1]["embeds"][0]
     assert "<t:" in up_next["description"] and "**" in up_next["description"]
+    # a physical event (the example's Main hall is a place): its own time beside the reader's
+    when = next(f["value"] for f in up_next["fields"] if f["name"] == "When")
+    assert when.startswith("<t:") and when.endswith("Brussels time)")
+    agenda = next(m for m in fake.messages_in(channel)
+                  if m["embeds"] and m["embeds"][0]["title"] == "Today: Monday")["embeds"][0]
+    assert agenda["description"].startswith("**<t:") and ":D>**" in agenda["description"]
 
     # long missed ones are skipped, not sent late
     clock.now = third.at + 3600

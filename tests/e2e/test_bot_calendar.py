@@ -7,7 +7,7 @@ from __future__ import annotations
 from icalendar import Calendar
 
 from bot.event.models import SYSTEM
-from tests.e2e.bot_harness import answer, make_bot, publish, run_schedule
+from tests.e2e.bot_harness import answer, make_bot, publish, run_schedule, session_id
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.personal_harness import open_event, propose, rate
 
@@ -81,3 +81,47 @@ async def test_myschedule_calendar_and_clashes(fake_discord: FakeDiscord, tmp_pa
     cb = await answer(fake, "admin export-calendar", user=x,  # members may not
                       bypass_permissions=True)
     assert not cb.files and "Only organisers" in cb.content
+
+
+async def test_calendar_names_people_links_threads_and_cancels_what_left(
+        fake_discord: FakeDiscord, tmp_path) -> None:
+    """The .ics of /myschedule: a mention in a description is the person's name, each event
+    links to its session's thread, and a withdrawn session comes back CANCELLED (same UID)."""
+    fake = fake_discord
+    bot = await fake.connect(await make_bot(fake, tmp_path / "c.sqlite"))
+    await open_event(fake)
+    guild = fake.guild.id
+    host, fan = fake.add_member("host"), fake.add_member("Xavier")
+    await rate(fake, await propose(fake, "Warm-up", host), 25, fan)  # the bot sees Xavier
+    cb = await answer(fake, "propose", {"title": "Pairing",
+                                        "description": f"Pair with <@{fan.user.id}> in <#1>."},
+                      user=host)
+    pairing = session_id(cb.content)
+    other = await propose(fake, "Kernel hacking", host)
+    for sid in (pairing, other):
+        await rate(fake, sid, 100, fan)
+    await run_schedule(fake)
+    await publish(fake)
+    threads = await bot.threads.thread_ids(guild)
+    assert pairing in threads and other in threads
+
+    cb = await answer(fake, "myschedule", user=fan)
+    events = {str(ev["SUMMARY"]): ev for ev in vevents(cb.files[0].data)}
+    assert {"Pairing", "Kernel hacking"} <= set(events)
+    text = cb.files[0].data.decode()
+    assert "<@" not in text and "<#" not in text
+    pair = events["Pairing"]
+    assert str(pair["DESCRIPTION"]).startswith("Pair with @Xavier in https://discord.com/")
+    for title, sid in (("Pairing", pairing), ("Kernel hacking", other)):
+        url = f"https://discord.com/channels/{guild}/{threads[sid]}"
+        assert str(events[title]["URL"]) == url and url in str(events[title]["DESCRIPTION"])
+        assert str(events[title]["STATUS"]) == "CONFIRMED"
+
+    cb = await answer(fake, "withdraw", {"session": str(other)}, user=host)
+    assert "Withdrew" in cb.content, cb.content
+    cb = await answer(fake, "myschedule", user=fan)
+    after = {str(ev["UID"]): ev for ev in vevents(cb.files[0].data)}
+    gone = after[str(events["Kernel hacking"]["UID"])]
+    assert str(gone["STATUS"]) == "CANCELLED"
+    assert gone.decoded("DTSTART") == events["Kernel hacking"].decoded("DTSTART")
+    assert str(after[str(pair["UID"])]["STATUS"]) == "CONFIRMED"

@@ -1,8 +1,8 @@
 """Issue 5, features 1, 2 and 5 through the real bot and the Discord stand-in: sessions
 mirrored as Discord scheduled events (created, then only what changed is updated, moved or
 deleted; nothing after a restart; nothing with the switch off), a discussion thread per
-public session (once, linked from its embed and the timetable), and the timetable picture
-attached on publish and replaced on re-publish."""
+public session (once, linked from its embed and the timetable), and the timetable pictures
+(one a day) attached on publish and replaced on re-publish."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import struct
 from datetime import UTC, datetime, timedelta
 
 from bot.event.models import Actor
-from bot.render.timetable_png import WIDTH, render_timetable
+from bot.render.timetable_png import MAX_HEIGHT, WIDTH, render_timetable
 from tests.e2e.bot_harness import (
     answer,
     answered,
@@ -249,9 +249,9 @@ async def test_threads_and_picture(fake_discord: FakeDiscord, tmp_path) -> None:
     assert "Waiting" not in post["embeds"][0]["description"]
     assert len(thread_calls()) == before + 1 and len(fake.messages_in(proposals)) == count
 
-    # publish: thread links in the timetable, and the picture
+    # publish: thread links in the timetable, and the picture: one per day, phone-shaped
     reply = (await publish(fake)).content
-    assert "Posted the timetable picture." in reply, reply
+    assert "Posted the timetable pictures: 1 picture for 1 day." in reply, reply
     where = await placed(bot, gid)
     day_text = str([m["embeds"] for m in fake.messages_in(announcements) if m["embeds"]])
     threads = await bot.threads.thread_ids(gid)
@@ -262,23 +262,27 @@ async def test_threads_and_picture(fake_discord: FakeDiscord, tmp_path) -> None:
     assert len(pictures) == 1 and len(pictures[0]["attachments"]) == 1
     att = pictures[0]["attachments"][0]
     data = fake.file_bytes(att)
-    assert att["filename"] == "timetable.png" and att["content_type"] == "image/png"
-    width, height = png_size(data)
-    assert width == WIDTH and 400 < height < 5000
     tt = await bot.service.published_timetable(gid, ADMIN)
+    (day,) = tt.days
+    assert att["filename"] == f"timetable-{day.date.isoformat()}.png"
+    assert att["content_type"] == "image/png"
+    width, height = png_size(data)
+    assert width == WIDTH and 400 < height <= MAX_HEIGHT
     rooms = (await bot.service.timetable(gid, ADMIN)).rooms
     (picture,) = render_timetable(tt, event_name="Camp", rooms=rooms)
     assert picture.png == data  # what was attached is this layout
+    assert att["description"] == picture.alt  # the day in words, for screen readers
     assert {b.session_id for b in picture.boxes} == set(where)
     for b in picture.boxes:
         x0, y0, x1, y1 = b.bbox
         assert 0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height
+        assert b.title in att["description"]
 
     # re-publish after a change: the same message, the old file replaced by the new picture
     first = next(iter(where))
     await bot.service.edit_session(gid, ADMIN, first, title="Renamed for the picture")
     reply = (await publish(fake)).content
-    assert "Replaced the timetable picture." in reply, reply
+    assert "Replaced the timetable pictures: 1 picture for 1 day." in reply, reply
     pictures = [m for m in fake.messages_in(announcements) if m["attachments"]]
     assert [m["id"] for m in pictures] == [pictures[0]["id"]]
     (new_att,) = pictures[0]["attachments"]
@@ -290,3 +294,46 @@ async def test_threads_and_picture(fake_discord: FakeDiscord, tmp_path) -> None:
     assert again.png == new_data
     assert "Renamed for the picture" in {b.title for b in again.boxes}
     assert_no_pings(fake)
+
+
+async def test_pictures_go_ten_to_a_message_and_follow_the_days(
+        fake_discord: FakeDiscord, tmp_path) -> None:
+    """Twelve days: twelve pictures in two messages (Discord takes ten attachments a message),
+    each named by its day with its description; with three days fewer, re-publishing edits the
+    first message and deletes the second."""
+    fake = fake_discord
+    bot = await fake.connect(await make_bot(fake, tmp_path / "p.sqlite"))
+    gid = fake.guild.id
+    announcements = fake.add_channel("announcements")
+    await answer(fake, "admin setup", {"name": "Long camp", "timezone": "Europe/Brussels",
+                                       "announcements_channel": announcements}, user=fake.owner)
+    await answer(fake, "admin events", {"on": False}, user=fake.owner)
+    await bot.service.add_room(gid, ADMIN, "Main hall", 50)
+    first = (datetime.now(UTC) + timedelta(days=30)).date()
+    days = []
+    for i in range(12):
+        d = await bot.service.add_day(gid, ADMIN, first + timedelta(days=i))
+        await bot.service.add_slot(gid, ADMIN, d.id, "10:00", "11:00")
+        days.append(d)
+    for i in range(3):
+        await bot.service.propose(gid, ADMIN, f"Talk {i} 🚀", "x")
+    await run_schedule(fake)
+    reply = (await publish(fake)).content
+    assert "Posted the timetable pictures: 12 pictures for 12 days." in reply, reply
+    posted = [m for m in fake.messages_in(announcements) if m["attachments"]]
+    assert [len(m["attachments"]) for m in posted] == [10, 2]
+    assert [m["content"][-12:] for m in posted] == ["Part 1 of 2.", "Part 2 of 2."]
+    names = [a["filename"] for m in posted for a in m["attachments"]]
+    assert names == [f"timetable-{d.date.isoformat()}.png" for d in days]
+    for a, d in zip((a for m in posted for a in m["attachments"]), days, strict=True):
+        assert d.date.strftime("%A") in a["description"] and len(a["description"]) <= 1024
+        assert png_size(fake.file_bytes(a))[0] == WIDTH
+
+    for d in days[9:]:
+        await bot.service.remove_day(gid, ADMIN, d.id, force=True)
+    await run_schedule(fake)
+    reply = (await publish(fake)).content
+    assert "Replaced the timetable pictures: 9 pictures for 9 days." in reply, reply
+    now = [m for m in fake.messages_in(announcements) if m["attachments"]]
+    assert [m["id"] for m in now] == [posted[0]["id"]] and len(now[0]["attachments"]) == 9
+    assert not now[0]["content"].endswith("Part 1 of 2.")

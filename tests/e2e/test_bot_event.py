@@ -163,7 +163,23 @@ async def test_whole_event(fake_discord: FakeDiscord, database: str) -> None:
 
     # /schedule marks my choices; /myschedule lists my itinerary
     cb = await answer(fake, "schedule", user=third)
-    assert cb.ephemeral and len(cb.embeds) == 2 and "★★" in str(cb.embeds)
+    assert cb.ephemeral and len(cb.embeds) == 2 and "★★ (very) " in str(cb.embeds)
+    assert "Your interest: ★★ (very), ★ (yes), ☆ (a little)" in cb.content
+    # the day heading is a Discord timestamp; the event's own time beside (a place: Main hall)
+    monday = cb.embeds[0]
+    assert monday["title"] == "Monday" and monday["description"].startswith("**<t:")
+    assert monday["fields"][0]["name"].endswith("(09:30–10:15 Brussels time)")
+    # day: one day only, picked from the event's days
+    ix = await fake.autocomplete("schedule", "day", "tue", user=third)
+    choices = (await fake.wait_for_response(ix.id)).choices
+    assert choices == [{"name": "Tuesday 7 July 2026", "value": "2026-07-07"}]
+    cb = await answer(fake, "schedule", {"day": "2026-07-07"}, user=third)
+    assert cb.ephemeral and [e["title"] for e in cb.embeds] == ["Tuesday"]
+    cb = await answer(fake, "schedule", {"day": "monday"}, user=third)  # typed, not picked
+    assert [e["title"] for e in cb.embeds] == ["Monday"]
+    for wrong in ("2026-07-08", "   "):
+        cb = await answer(fake, "schedule", {"day": wrong}, user=third)
+        assert cb.ephemeral and not cb.embeds and "no such day" in cb.content
     cb = await answer(fake, "myschedule", user=third)
     assert cb.ephemeral and "Live patching @everyone" in cb.embeds[0]["description"]
 

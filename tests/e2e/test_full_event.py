@@ -274,8 +274,10 @@ async def _scenario(fake: FakeDiscord, db, clock: Clock) -> None:
     assert field(preview, "Utility") == f"{v1.utility:,}"
     assert len(v1.unplaced) == 1
     left_out = v1.unplaced[0].session_id
-    assert field(preview, "Unplaced") == (f"“{title[left_out]}” is not in the timetable: "
-                                          f"{v1.unplaced[0].reason}.")
+    assert field(preview, "Unplaced") == (
+        "Every room is taken in every slot the scheduler may use: add a room (/admin room add) "
+        "or a slot (/admin slot add), then run the scheduler again.\n"
+        f"“{title[left_out]}” is not in the timetable: {v1.unplaced[0].reason}.")
     vtt = await bot.service.version_timetable(guild, SYSTEM, v1.id)
     crowded = [e for d in vtt.days for ps in d.slots for e in ps.entries
                if e.expected_attendance > CAPACITY[e.room_name]]
@@ -284,6 +286,12 @@ async def _scenario(fake: FakeDiscord, db, clock: Clock) -> None:
     for e in crowded:
         assert f"“{e.title}”" in text and f"but {e.room_name} holds {CAPACITY[e.room_name]}" \
             in text
+    assert "No room holds more: add a room for at least" in text  # not "a larger room"
+    # the preview shows the version itself, privately: its picture and both days
+    shown = fake.responses(done.interaction_id)
+    assert any(s.message.get("attachments") for s in shown)
+    assert sum(1 for s in shown for e in s.embeds  # each day's first embed: its date
+               if re.match(r"\*\*<t:\d+:D>\*\*", e.get("description") or "")) == 2
 
     cb = await answer(fake, "schedule", user=alice)  # says what happens next, and where
     assert cb.ephemeral and cb.content == (
@@ -299,7 +307,7 @@ async def _scenario(fake: FakeDiscord, db, clock: Clock) -> None:
     where = placements(vtt)
     assert len(where) == 9
     assert f"Discord events: {len(where)} created" in reply.content, reply.content
-    assert "Posted the timetable picture." in reply.content
+    assert "Posted the timetable pictures: 2 pictures for 2 days." in reply.content
     days = day_messages(fake, announcements)
     assert [m["embeds"][0]["title"].split(" · ")[0] for m in days] == ["Day one", "Day two"]
     day_ids = [m["id"] for m in days]
@@ -311,7 +319,7 @@ async def _scenario(fake: FakeDiscord, db, clock: Clock) -> None:
     assert "≈0" not in day_text  # nobody expected yet: nothing said rather than "≈0"
     assert "<t:" in day_text and "Coffee" in day_text and "Lunch" in day_text
     pictures = [m for m in fake.messages_in(announcements) if m["attachments"]]
-    assert len(pictures) == 1
+    assert len(pictures) == 1 and len(pictures[0]["attachments"]) == 2  # one a day
     png = fake.file_bytes(pictures[0]["attachments"][0])
     assert png[:8] == PNG
     if os.environ.get("FULL_EVENT_DUMP"):

@@ -279,6 +279,47 @@ async def test_the_first_followup_takes_the_deferrals_visibility(
     assert first.content == "first" and not first.flags & 128  # no longer loading
 
 
+async def test_an_interaction_token_lasts_15_minutes(
+    fake_discord: FakeDiscord, bot: StandInBot
+) -> None:
+    """Discord: "Interaction tokens are valid for 15 minutes"; past them, a followup or an
+    edit answers 401 Invalid Webhook Token (50027). `expire_token(ix, after=n)` makes that
+    happen after n more requests, without waiting."""
+    fake = fake_discord
+    assert fake.token_lifetime == 15 * 60
+    ix = await fake.slash("private")
+    fake.expire_token(ix, after=1)
+    await fake.wait_until(lambda: len(bot.errors) == 1, what="the second followup refused")
+    (error,) = bot.errors
+    bot.errors.clear()
+    original = getattr(error, "original", error)
+    assert isinstance(original, discord.HTTPException)
+    assert (original.status, original.code) == (401, 50027)
+    assert [s.content for s in fake.responses(ix.id)] == ["first"]
+    assert [r.status for r in fake.requests if r.path.startswith("/webhooks/")] == [200, 401]
+
+
+async def test_the_bot_joins_another_server(fake_discord: FakeDiscord, bot: StandInBot) -> None:
+    """A GUILD_CREATE after READY for a server the client did not know: discord.py calls
+    on_guild_join with its channels, its system channel and the bot's role."""
+    fake = fake_discord
+    joined: asyncio.Future[discord.Guild] = asyncio.get_running_loop().create_future()
+
+    async def on_guild_join(guild: discord.Guild) -> None:
+        joined.set_result(guild)
+
+    bot.on_guild_join = on_guild_join  # type: ignore[attr-defined]
+    guild = fake.join_guild("Second camp", channels=("rules", "hello"), system_channel="hello",
+                            bot_permissions=Perm.EVERYONE_DEFAULT)
+    got = await asyncio.wait_for(joined, 5)
+    assert got.id == guild.id and got.system_channel.name == "hello"
+    assert [c.name for c in got.text_channels] == ["rules", "hello"]
+    assert not got.me.guild_permissions.manage_roles
+    fake.edit_role(fake.bot_role, permissions=Perm.EVERYONE_DEFAULT)
+    await fake.wait_until(lambda: not bot.get_guild(fake.guild.id).me.guild_permissions
+                          .manage_roles, what="GUILD_ROLE_UPDATE")
+
+
 async def test_default_member_permissions_and_bypass(
     fake_discord: FakeDiscord, bot: StandInBot
 ) -> None:
@@ -536,6 +577,8 @@ async def test_over_limit_messages_get_discords_error(
          "In embeds.0.description: Must be 4096 or fewer in length."),
         ({"embed": discord.Embed().add_field(name="n", value="v" * 1025)},
          "In embeds.0.fields.0.value: Must be 1024 or fewer in length."),
+        ({"files": [discord.File(io.BytesIO(b"png"), filename="a.png", description="d" * 1025)]},
+         "In attachments.0.description: Must be 1024 or fewer in length."),
     ]
     for kwargs, said in over:
         with pytest.raises(discord.HTTPException) as refused:
@@ -544,6 +587,14 @@ async def test_over_limit_messages_get_discords_error(
         assert refused.value.text == f"Invalid Form Body\n{said}"
     assert fake_discord.messages_in(fake_discord.channel) == []
     await channel.send(embeds=[discord.Embed(description="x" * 2999)] * 2)  # 5998: taken
+    # ten attachments a message: an edit that keeps ten and adds one is refused
+    ten = await channel.send(files=[discord.File(io.BytesIO(b"png"), filename=f"{i}.png",
+                                                 description="d" * 1024) for i in range(10)])
+    with pytest.raises(discord.HTTPException) as eleven:
+        await ten.edit(attachments=[*ten.attachments,
+                                    discord.File(io.BytesIO(b"png"), filename="10.png")])
+    assert eleven.value.text == "Invalid Form Body\nIn attachments: Must be 10 or fewer in length."
+    assert len(fake_discord.messages_in(fake_discord.channel)[-1]["attachments"]) == 10
 
 
 async def test_rate_limits_answer_as_discord_does(

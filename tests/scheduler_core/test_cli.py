@@ -200,13 +200,41 @@ def test_result_file_from_real_process_matches_recomputation(tmp_path):
 
 
 def test_progress_flag_reports_on_stderr(tmp_path, capsys):
+    out_path = tmp_path / "result.json"
     code = cli.main(["solve", str(write(tmp_path, tiny())), "--time-limit", TIME_LIMIT,
-                     "--progress"])
+                     "--progress", "--output", str(out_path)])
     err = capsys.readouterr().err
     assert code == 0
     lines = [ln for ln in err.splitlines() if "best" in ln]
     assert lines, err
     assert all("bound" in ln and " s]" in ln for ln in lines)
+    result = json.loads(out_path.read_text())  # the closing line says how the search ended
+    how = "proven optimal" if result["status"] == "optimal" else "not proven optimal"
+    assert lines[-1].endswith(f"] done, {how}: best {result['utility']:,}  "
+                              f"bound {result['upper_bound']:,}"), err
+
+
+def test_naive_time_among_aware_ones_is_a_clean_error(tmp_path, capsys):
+    data = tiny()
+    data["slots"][0]["start"] = "2026-07-06T09:00:00"
+    data["slots"][0]["end"] = "2026-07-06T09:45:00+02:00"
+    data["slots"][1]["start"] = "2026-07-06T10:00:00+02:00"
+    code = cli.main(["solve", str(write(tmp_path, data)), "--time-limit", TIME_LIMIT,
+                     "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"slot {data['slots'][0]['id']!r}: start has no UTC offset" in err
+    assert "Traceback" not in err
+
+
+def test_generate_help_says_what_each_size_means(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["generate", "--help"])
+    out = capsys.readouterr().out
+    from scheduler_core.generate import SIZES
+    for name, spec in SIZES.items():
+        line = next(ln for ln in out.splitlines() if ln.strip().startswith(name + " "))
+        assert f"{spec.attendees:,} attendees" in line and f"{spec.rooms} rooms" in line
 
 
 @pytest.mark.skipif(os.name != "posix", reason="needs SIGINT delivery")
@@ -483,6 +511,21 @@ def test_bench_table_and_results_file(tmp_path, capsys, monkeypatch):
     assert "## Bot latency\n\nkeep me" in text
     assert text.count("## Engine (issue 2)") == 1
     assert "nproc" in text and row in text
+
+
+def test_bench_writes_to_a_scratch_file_unless_told(tmp_path, capsys, monkeypatch):
+    from scheduler_core import bench
+
+    monkeypatch.setattr(bench, "ORBEL_DIR", tmp_path / "no-orbel-here")
+    monkeypatch.setattr(bench.tempfile, "tempdir", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    code = cli.main(["bench", "--sizes", "xen-like", "--seeds", "1", "--time-limit-scale",
+                     "0.05"])
+    out = capsys.readouterr().out
+    assert code == 0
+    written = sorted(tmp_path.glob("scheduler-bench-*.md"))
+    assert len(written) == 1 and f"written to {written[0]}" in out
+    assert "| xen-like | 1 |" in written[0].read_text()
 
 
 def test_update_results_file_appends_and_replaces(tmp_path):

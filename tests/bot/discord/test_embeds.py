@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from bot.discord import embeds
-from bot.event.models import Entry, PublishedDay, PublishedSlot, PublishedTimetable, SlotView
+from bot.event.models import (
+    Entry,
+    ItineraryItem,
+    PublishedDay,
+    PublishedSlot,
+    PublishedTimetable,
+    SlotView,
+)
 from bot.event.text import plural
 
 
@@ -41,7 +48,9 @@ def test_a_big_day_is_split_over_messages_within_limits_and_shows_every_session(
     for message in messages:
         _within_limits(message)
     titles = [m[0].title for m in messages]
-    assert titles[0] == f"Monday · 2026-07-06 (part 1 of {len(messages)})"
+    assert titles[0] == f"Monday (part 1 of {len(messages)})"
+    noon = int(datetime(2026, 7, 6, 12, tzinfo=UTC).timestamp())
+    assert all(m[0].description.startswith(f"**<t:{noon}:D>**") for m in messages)
     text = "\n".join(f.value for m in messages for e in m for f in e.fields)
     for ps in day.slots:
         for e in ps.entries:
@@ -57,6 +66,49 @@ def test_timestamps_and_marks() -> None:
     assert key == "2026-07-06"
     text = str(es[0].to_dict())
     assert "<t:" in text and "★★" in text and "☆" in text
+
+
+def test_stars_have_their_level_in_words_beside_them() -> None:
+    """What a screen reader says: the stars, then the level."""
+    day = _day(1, 3)
+    mine = {0: 100, 1: 75, 2: 25}  # the three sessions of the slot; none elsewhere
+    (e,) = _day_embeds(day, mine)
+    lines = e.fields[0].value.split("\n")
+    assert lines[0].startswith("★★ (very) **Room 0**")
+    assert lines[1].startswith("★ (yes) **Room 1**")
+    assert lines[2].startswith("☆ (a little) **Room 2**")
+    assert embeds.mark(0) == "" and embeds.mark(37) == ""  # none, or not a level: no mark
+
+
+def test_the_day_heading_is_a_discord_timestamp_of_the_events_date() -> None:
+    day = _day(1, 1)
+    (first,) = embeds.day_messages(day, timezone="Pacific/Kiritimati")  # UTC+14
+    noon = int(datetime(2026, 7, 5, 22, tzinfo=UTC).timestamp())  # noon there on 6 July
+    assert first[0].title == "Monday"
+    assert first[0].description == f"**<t:{noon}:D>** · times in your own time zone"
+    empty = PublishedDay(date(2026, 7, 7), "", ())
+    (only,) = embeds.day_messages(empty)
+    assert only[0].title == "Tuesday" and only[0].description.endswith("\nNo slots.")
+
+
+def test_a_physical_events_own_time_is_shown_beside_the_readers() -> None:
+    day = _day(2, 1)  # slots at 07:00 and 07:30 UTC: 09:00 and 09:30 in Brussels
+    online = PublishedTimetable(1, "Europe/Brussels", (day,), physical=False)
+    there = PublishedTimetable(1, "Europe/Brussels", (day,), physical=True)
+    ((_, plain),) = embeds.timetable_messages(online)
+    ((_, local),) = embeds.timetable_messages(there)
+    start = int(day.slots[0].slot.start.timestamp())
+    assert plain[0].fields[0].name == f"<t:{start}:t>–<t:{start + 25 * 60}:t>"
+    assert local[0].fields[0].name == (f"<t:{start}:t>–<t:{start + 25 * 60}:t> "
+                                       "(09:00–09:25 Brussels time)")
+    assert local[0].fields[1].name.endswith("(09:30–09:55 Brussels time)")
+    assert "in brackets in Brussels time, where it takes place" in local[0].description
+    (shown,) = embeds.itinerary_embeds(
+        [ItineraryItem(day.slots[0].slot, day.slots[0].entries[0], 100)],
+        embeds.local_zone("Europe/Brussels", True))
+    assert f"<t:{start}:f> (09:00 Brussels time): **" in shown.description
+    assert embeds.local_zone("Europe/Brussels", False) is None
+    assert embeds.place(embeds.local_zone("UTC", True)) == "UTC"
 
 
 def test_session_titles_link_to_their_threads_and_stay_literal() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from icalendar import Calendar
@@ -116,3 +117,58 @@ def test_empty_itinerary_is_a_valid_calendar_without_events():
     _check_calendar(cal, "Test camp")
     assert events == []
     assert data.startswith(b"BEGIN:VCALENDAR\r\n") and data.endswith(b"END:VCALENDAR\r\n")
+
+
+def test_mentions_and_discord_markup_are_written_out_as_words():
+    s1 = slot(1, datetime(2026, 7, 6, 7, 30, tzinfo=UTC))
+    items = [ItineraryItem(s1, entry(1, "Pairing with <@42>", 0), 100)]
+    description = ("Hosted by <@42> and <@!43>, ask <@99>; for <@&7> in <#555>. "
+                   "Starts <t:1783323000:R> <:party:123456789> — see </schedule:987654321>")
+    data = itinerary_ics(items, guild_id=GUILD, event_name="Test camp", version_id=1,
+                         descriptions={1: description}, names={42: "Alice", 43: "Bob"},
+                         timezone="Europe/Brussels", now=NOW)
+    _, [ev] = _parse(data)
+    assert str(ev["SUMMARY"]) == "Pairing with @Alice"
+    text = str(ev["DESCRIPTION"])
+    assert text == ("Hosted by @Alice and @Bob, ask @someone; for @role in "
+                    f"https://discord.com/channels/{GUILD}/555. Starts 2026-07-06 09:30 "
+                    "(Europe/Brussels) :party: — see /schedule")
+    assert "<@" not in data.decode() and "<t:" not in data.decode()
+
+
+def test_each_event_links_to_its_sessions_thread():
+    tt = build(days=1, slots_per_day=1, rooms=2, version_id=3)
+    threads = {1: 9001}  # only session 1 has a thread
+    _, events = _parse(timetable_ics(tt, guild_id=GUILD, event_name="x", now=NOW,
+                                     threads=threads))
+    by_uid = {str(ev["UID"]): ev for ev in events}
+    linked = by_uid[session_uid(GUILD, 1)]
+    url = f"https://discord.com/channels/{GUILD}/9001"
+    assert str(linked["URL"]) == url and str(linked["DESCRIPTION"]).endswith(f"Discussion: {url}")
+    other = by_uid[session_uid(GUILD, 2)]
+    assert "URL" not in other and "discord.com" not in str(other.get("DESCRIPTION", ""))
+
+
+def test_sessions_that_left_the_itinerary_are_cancelled_with_the_same_uid():
+    s1 = slot(1, datetime(2026, 7, 6, 7, 30, tzinfo=UTC))
+    s2 = slot(2, datetime(2026, 7, 6, 8, 30, tzinfo=UTC))
+    kept, moved_away = entry(1, "Kept", 0), entry(2, "Withdrawn talk", 1)
+    data = itinerary_ics([ItineraryItem(s1, kept, 100)], guild_id=GUILD, event_name="x",
+                         version_id=5, now=NOW, left=[ItineraryItem(s2, moved_away, 75)])
+    _, events = _parse(data)
+    status = {str(ev["SUMMARY"]): (str(ev["STATUS"]), ev["SEQUENCE"], str(ev["UID"]))
+              for ev in events}
+    assert status == {"Kept": ("CONFIRMED", 5, session_uid(GUILD, 1)),
+                      "Withdrawn talk": ("CANCELLED", 5, session_uid(GUILD, 2))}
+    cancelled = next(ev for ev in events if str(ev["STATUS"]) == "CANCELLED")
+    assert cancelled.decoded("DTSTART") == s2.start and str(cancelled["TRANSP"]) == "TRANSPARENT"
+
+
+def test_nobody_expected_yet_is_not_said_as_in_the_embeds():
+    tt = build(days=1, slots_per_day=1, rooms=1)
+    day = tt.days[0]
+    (ps,) = day.slots
+    nobody = tuple(replace(e, expected_attendance=0) for e in ps.entries)
+    zero = replace(tt, days=(replace(day, slots=(replace(ps, entries=nobody),)),))
+    _, [ev] = _parse(timetable_ics(zero, guild_id=GUILD, event_name="x", now=NOW))
+    assert "DESCRIPTION" not in ev

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.event.changes import local_time
-from bot.event.explain import clashes, over_capacity, unplaced
+from bot.event.explain import clashes, over_capacity, unplaced, unplaced_advice
 from bot.event.models import (
     PublishedDay,
     PublishedSlot,
@@ -14,7 +14,7 @@ from bot.event.models import (
     ScheduleVersion,
     Unscheduled,
 )
-from tests.bot.timetables import build
+from tests.bot.timetables import build, entry
 
 FMT = local_time("Europe/Brussels")
 ME = 77
@@ -69,8 +69,77 @@ def test_over_capacity_and_unplaced_sentences():
                                                                 None)]
     assert over_capacity(tt, rooms, FMT) == [
         "“Session 2” at Mon 6 Jul 09:30 expects about 14 people, but Workshop room holds 10. "
-        "Consider a larger room for it."]
+        "“Session 1” in the larger Main hall draws fewer (about 7): run the scheduler again to "
+        "swap them."]
     version = ScheduleVersion(3, "", "optimal", 1, 1, 1, 0.1, 0, 2, (
         Unscheduled(9, "Late talk", "more sessions than slot×room places"),), False)
     assert unplaced(version) == [
         "“Late talk” is not in the timetable: more sessions than slot×room places."]
+
+
+def _one_slot(*entries, locked=False):
+    """One slot holding `entries` (room index, attendance)."""
+    tt = build(days=1, slots_per_day=1, rooms=0, break_after=None)
+    day = tt.days[0]
+    ps = PublishedSlot(replace(day.slots[0].slot, locked=locked), tuple(
+        entry(i + 1, f"Talk {i + 1}", room, attendance=n)
+        for i, (room, n) in enumerate(entries)))
+    return PublishedTimetable(1, tt.timezone, (PublishedDay(day.date, day.label, (ps,)),))
+
+
+ROOMS3 = [RoomView(1, "Main hall", 50, None, None), RoomView(2, "Workshop room", 20, None, None),
+          RoomView(3, "Garden", 30, None, None)]
+
+
+def test_a_session_in_the_largest_room_is_never_told_to_take_a_larger_one():
+    [text] = over_capacity(_one_slot((0, 80), (1, 5)), ROOMS3, FMT)
+    assert "Main hall holds 50. No room holds more: add a room for at least 80 people " \
+           "(/admin room add), then run the scheduler again." in text
+    assert "larger room" not in text
+    # a room of the same size is no larger
+    same = [*ROOMS3, RoomView(4, "Twin hall", 50, None, None)]
+    assert "No room holds more" in over_capacity(_one_slot((0, 80)), same, FMT)[0]
+
+
+def test_a_larger_room_free_in_the_slot_is_named():
+    [text] = over_capacity(_one_slot((1, 25)), ROOMS3, FMT)  # Workshop room, 20 seats
+    assert text.endswith("Main hall (holds 50) is free at that time: run the scheduler "
+                         "again to seat it there.")
+
+
+def test_a_locked_slot_is_to_be_unlocked_first():
+    [text] = over_capacity(_one_slot((1, 25), locked=True), ROOMS3, FMT)
+    assert "unlock its slot (/admin slot unlock slot:1) and run the scheduler again" in text
+    [text] = over_capacity(_one_slot((0, 90), locked=True), ROOMS3, FMT)
+    assert text.endswith("No room holds more: unlock its slot (/admin slot unlock slot:1) and "
+                         "add a room for at least 90 people (/admin room add), then run the "
+                         "scheduler again.")
+
+
+def test_a_larger_room_holding_a_smaller_session_is_a_swap():
+    # Garden (30) holds a session of 10 while the Workshop room (20) overflows: what a
+    # locked slot or a version older than the rooms leaves
+    text = over_capacity(_one_slot((0, 60), (1, 25), (2, 10)), ROOMS3, FMT)
+    assert len(text) == 2
+    assert "Main hall holds 50. No room holds more" in text[0]
+    assert "“Talk 3” in the larger Garden draws fewer (about 10): run the scheduler again " \
+           "to swap them." in text[1]
+
+
+def test_larger_rooms_taken_by_bigger_sessions_call_for_a_new_room():
+    garden, workshop = over_capacity(_one_slot((0, 45), (2, 35), (1, 25)), ROOMS3, FMT)
+    assert "Garden holds 30. The larger rooms then hold sessions that draw more people: Main " \
+           "hall (“Talk 1”, about 45). To seat it, add a room for at least 35 people" in garden
+    text = workshop
+    assert "The larger rooms then hold sessions that draw more people: Main hall (“Talk 1”, " \
+           "about 45), Garden (“Talk 2”, about 35). To seat it, add a room for at least 25 " \
+           "people" in text
+
+
+def test_unplaced_advice_only_when_no_place_is_free():
+    rooms = ROOMS3[:2]
+    assert unplaced_advice(_one_slot((0, 5), (1, 5)), rooms).startswith(
+        "Every room is taken in every slot the scheduler may use: add a room")
+    assert unplaced_advice(_one_slot((0, 5)), rooms) is None  # a free place: the session's limits
+    assert unplaced_advice(_one_slot((0, 5), locked=True), rooms).startswith(
+        "Every slot is a break or locked: unlock a slot")

@@ -222,6 +222,41 @@ async def test_my_schedule_is_the_itinerary_timetable_and_sessions_in_one_read(e
     assert any(it.expected is not None for it in mine.items)
 
 
+async def test_sessions_that_left_an_itinerary_are_listed_where_they_were(event, proposals):
+    """What the calendar file cancels: a session expected in a published version that is not
+    expected now (withdrawn here), in the slot it had."""
+    v = await event.run_schedule(GUILD, ADMIN, **FAST)
+    await event.publish(GUILD, ADMIN, v.id, make_visible=True)
+    who = PEOPLE[2]
+    before = await event.my_schedule(GUILD, who)
+    assert before.left == ()
+    going = next(it for it in before.items if it.expected is not None
+                 and it.expected.owner_id != who.user_id)
+    owner = next(p for p in PEOPLE if p.user_id == going.expected.owner_id)
+    await event.withdraw_session(GUILD, owner, going.expected.session_id)
+    after = await event.my_schedule(GUILD, who)
+    assert going.expected.session_id not in {it.expected.session_id for it in after.items
+                                             if it.expected is not None}
+    (left,) = [it for it in after.left if it.expected.session_id == going.expected.session_id]
+    assert left.slot == going.slot and left.expected.title == going.expected.title
+
+
+async def test_the_view_names_the_people_mentioned_and_says_whether_rooms_are_places(
+        event, proposals):
+    mentioned = PEOPLE[1]
+    await event.edit_session(GUILD, PEOPLE[0], proposals["t0"],
+                             description=f"With <@{mentioned.user_id}> and <@!424242>.")
+    v = await event.run_schedule(GUILD, ADMIN, **FAST)
+    await event.publish(GUILD, ADMIN, v.id, make_visible=True)
+    view = await event.published_view(GUILD, PEOPLE[3])
+    assert view.names == {mentioned.user_id: mentioned.display_name}  # the stranger: unknown
+    assert view.timetable.physical  # the example's Main hall has no link: a place
+    tt = await event.timetable(GUILD, ADMIN)
+    for room in tt.rooms:
+        await event.edit_room(GUILD, ADMIN, room.id, link=f"https://meet.example.org/{room.id}")
+    assert not (await event.published_timetable(GUILD, PEOPLE[3])).physical
+
+
 async def test_publish_defaults_to_the_latest_version_and_can_show_it(event, proposals):
     with pytest.raises(NotFound, match="Nothing to publish yet"):
         await event.publish(GUILD, ADMIN)

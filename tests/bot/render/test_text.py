@@ -36,3 +36,21 @@ def test_a_word_wider_than_the_box_is_split():
 def test_whitespace_and_newlines_in_titles_are_normalised():
     assert wrap("  a\n\tb  ", 100, 2, measure) == (["a b"], False)
     assert wrap("", 100, 2, measure) == ([], False)
+
+
+def test_clusters_keep_emoji_sequences_flags_and_accents_whole():
+    from bot.render._fonts import clusters
+
+    assert list(clusters("a👩‍💻b")) == ["a", "👩‍💻", "b"]
+    assert list(clusters("🇧🇪🇯🇵")) == ["🇧🇪", "🇯🇵"]
+    assert list(clusters("e\u0301👍🏽1️⃣")) == ["e\u0301", "👍🏽", "1️⃣"]
+    assert list(clusters("日本")) == ["日", "本"]
+
+
+def test_text_without_spaces_is_cut_between_characters_never_inside_an_emoji():
+    text = "日本語のセッション👩‍💻🇧🇪ハイパーバイザー"
+    lines, cut = wrap(text, 40, 20, measure)  # 4 characters a line
+    assert not cut and "".join(lines) == text
+    assert all(measure(line) <= 40 or len(line) == 1 for line in lines)
+    assert not any(line.endswith("\u200d") or line.startswith("\u200d") for line in lines)
+    assert any("👩‍💻" in line for line in lines) and any("🇧🇪" in line for line in lines)

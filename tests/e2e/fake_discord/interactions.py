@@ -99,6 +99,8 @@ class InteractionRecord:
     modal: dict[str, Any] | None = None
     #: Callbacks the stand-in refused, with Discord's error code (late, twice, wrong type).
     rejected_callbacks: list[tuple[int, str]] = field(default_factory=list)
+    #: Requests the token still serves before it is past its lifetime (`expire_token`).
+    token_uses_left: int | None = None
     responded: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property

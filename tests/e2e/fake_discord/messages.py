@@ -155,6 +155,8 @@ class Sent:
 
 # --- validation ------------------------------------------------------------------------------
 
+#: Discord: attachments per message, and an attachment's description (its alt text)
+MAX_ATTACHMENTS, MAX_DESCRIPTION = 10, 1024
 EMBED_LIMITS = {"title": 256, "description": 4096}
 
 
@@ -351,19 +353,25 @@ class MessageFactory:
             if not content_type or content_type == "application/octet-stream":
                 # Discord names the type from the file name (discord.py sends octet-stream)
                 content_type = mimetypes.guess_type(filename)[0] or content_type
+            description = meta.get("description")
+            if description is not None and len(description) > MAX_DESCRIPTION:
+                raise too_long(f"attachments.{index}.description", MAX_DESCRIPTION)
             stored: FakeFile = self.state.add_file(filename, upload.data, content_type)
             url = self.file_url(stored)
             new.append(
                 {
                     "id": str(stored.id),
                     "filename": stored.filename,
-                    "description": meta.get("description"),
+                    "description": description,
                     "size": len(stored.data),
                     "url": url,
                     "proxy_url": url,
                     "content_type": stored.content_type,
                 }
             )
+        if len(kept) + len(new) > MAX_ATTACHMENTS:
+            raise invalid(f"Must be {MAX_ATTACHMENTS} or fewer in length.", "attachments",
+                          "BASE_TYPE_MAX_LENGTH")
         return kept + new
 
     @staticmethod

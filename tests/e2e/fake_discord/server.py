@@ -55,6 +55,8 @@ from .state import Channel, ChannelType, FakeFile, Guild, Member, Perm, Role, St
 API = "/api/v10"
 INTENT_GUILD_MEMBERS = 1 << 1
 INTENT_SCHEDULED_EVENTS = 1 << 16
+#: Discord (Receiving and Responding): "Interaction tokens are valid for 15 minutes".
+TOKEN_LIFETIME = 15 * 60.0
 
 
 def json_response(data: Any, status: int = 200) -> web.Response:
@@ -238,6 +240,10 @@ class FakeDiscord:
     def __init__(self, *, callback_deadline: float = 3.0, guild_name: str = "Unconference") -> None:
         #: Discord answers 404 Unknown interaction to a callback later than this (seconds).
         self.callback_deadline = callback_deadline
+        #: Discord: "Interaction tokens are valid for 15 minutes"; later, the followup and
+        #: message routes of the token answer 401 Invalid Webhook Token (50027). Seconds from
+        #: INTERACTION_CREATE; a test shortens it (or `expire_tokens`) to see what the bot does.
+        self.token_lifetime = TOKEN_LIFETIME
         self.state = State()
         self.token = "fake-bot-token-" + secrets.token_hex(8)
         self.bot_user = self.state.add_user("scheduler-bot", bot=True)
@@ -595,6 +601,51 @@ class FakeDiscord:
         self.dispatch("CHANNEL_CREATE", channel.payload())
         return channel
 
+    def edit_role(
+        self, role: Role, *, permissions: int | None = None, position: int | None = None
+    ) -> Role:
+        """Change a role's permissions or position as an admin would (GUILD_ROLE_UPDATE)."""
+        if permissions is not None:
+            role.permissions = permissions
+        if position is not None:
+            role.position = position
+        self.dispatch("GUILD_ROLE_UPDATE", {"guild_id": str(role.guild_id), "role": role.payload()})
+        return role
+
+    def join_guild(
+        self,
+        name: str,
+        *,
+        bot_permissions: int = Perm.BOT_DEFAULT,
+        everyone_permissions: int = Perm.EVERYONE_DEFAULT,
+        channels: Sequence[str] = ("general",),
+        system_channel: str | None = None,
+    ) -> Guild:
+        """The bot is added to another server (its owner accepted the invite): the guild with
+        an owner, the bot's managed role and member, @everyone's permissions, and text
+        ``channels`` (``system_channel`` names Discord's notice channel), sent to the connected
+        client as Discord does after READY, one GUILD_CREATE (discord.py then calls
+        ``on_guild_join``)."""
+        owner = self.state.add_user(f"{name}-owner")
+        guild = self.state.add_guild(name, owner)
+        guild.everyone.permissions = everyone_permissions
+        role = self.state.add_role(
+            guild, self.bot_user.username, permissions=bot_permissions, managed=True,
+            bot_id=self.bot_user.id,
+        )
+        self.state.add_member(guild, self.bot_user, [role])
+        for channel in channels:
+            made = self.state.add_channel(guild, channel)
+            if channel == system_channel:
+                guild.system_channel_id = made.id
+        if self.session is not None:
+            data = self._guild_create(guild)
+            # a server joined, not one coming back: Discord leaves out "unavailable" (sent
+            # false for the servers of READY), which is how discord.py tells the two apart
+            data.pop("unavailable")
+            self.session.dispatch("GUILD_CREATE", data)
+        return guild
+
     def set_roles(self, member: Member, roles: list[Role]) -> None:
         """Change a member's roles as an admin would in Discord's UI."""
         member.roles = [r.id for r in roles]
@@ -751,6 +802,13 @@ class FakeDiscord:
             ) from None
         assert record.callback is not None
         return record.callback
+
+    def expire_token(self, interaction: InteractionRecord, *, after: int = 0) -> None:
+        """Let the interaction's token pass Discord's 15 minutes after ``after`` more requests
+        with it (followups, message reads and edits): from then on they answer 401 Invalid
+        Webhook Token (50027). Counting requests rather than seconds makes "a run that ends
+        after the token" exact, without waiting."""
+        interaction.token_uses_left = after
 
     def responses(self, interaction_id: int) -> list[Sent]:
         """Messages made for an interaction: reply, @original edits, followups, in order."""
@@ -1118,6 +1176,14 @@ class FakeDiscord:
         record = self._by_token.get(request.match_info["token"])
         if record is None or request.match_info["app_id"] != str(self.application_id):
             raise DiscordError(404, 10015, "Unknown Webhook")
+        arrived = request[RECORD].at
+        if (
+            record.dispatched_at is not None
+            and arrived - record.dispatched_at > self.token_lifetime
+        ) or record.token_uses_left == 0:
+            raise DiscordError(401, 50027, "Invalid Webhook Token")
+        if record.token_uses_left is not None:
+            record.token_uses_left -= 1
         return record
 
     # === routes ==============================================================================

@@ -266,6 +266,8 @@ class Guild:
     members: dict[int, Member] = field(default_factory=dict)
     scheduled_events: dict[int, dict[str, Any]] = field(default_factory=dict)
     locale: str = "en-US"
+    #: Where Discord posts its own notices (welcome messages, boosts); None: not set.
+    system_channel_id: int | None = None
 
     @property
     def everyone(self) -> Role:
@@ -318,7 +320,7 @@ class Guild:
             "preferred_locale": self.locale,
             "features": [],
             "application_id": None,
-            "system_channel_id": None,
+            "system_channel_id": str(self.system_channel_id) if self.system_channel_id else None,
             "system_channel_flags": 0,
             "rules_channel_id": None,
             "public_updates_channel_id": None,

@@ -1,0 +1,172 @@
+"""Help and onboarding: `/help` in an attendee view and an organiser view (Manage Server
+only, with the setup checks), and the welcome the bot posts when it joins a server.
+
+The first steps are written here; the lists of commands are read from the command tree as
+synced, with their own descriptions, so they never name a command that does not exist."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Literal
+
+import discord
+from discord import app_commands
+
+from bot.discord import embeds
+from bot.discord.checks import guild_id_of, has_manage_guild
+from bot.discord.direct import send_dm
+from bot.discord.errors import NO_MENTIONS, Refused, say_messages
+from bot.discord.setup_checks import checks_embed, setup_checks
+from bot.event.errors import EventError
+from bot.event.models import EventSettings
+from bot.event.text import cut
+
+if TYPE_CHECKING:
+    from bot.discord.bot import SchedulerBot
+
+log = logging.getLogger(__name__)
+ORGANISER_ONLY = ("The organiser view is for members with the Manage Server permission; "
+                  "/help view:attendee shows how to take part.")
+
+
+def _channel(channel_id: int | None, words: str) -> str:
+    return f"<#{channel_id}>" if channel_id else words
+
+
+def attendee_steps(settings: EventSettings | None) -> list[str]:
+    """How to take part, with this event's channels and whether it asks for a code."""
+    if settings is None:
+        return ["This server has no event yet: its organisers start one with /admin setup."]
+    steps = []
+    if settings.verification_required:
+        steps.append("Join as an attendee: /verify with the code the organisers share.")
+    steps += [
+        "Propose a session with /propose; /sessions lists them all, /edit and /withdraw "
+        "change your own.",
+        "Say what you would like to attend with /interest, or with the buttons under each "
+        f"session in {_channel(settings.proposals_channel_id, 'the proposals channel')}: "
+        "★★ very, ★ yes, ☆ a little. The timetable is made to fit what people want.",
+        "Once the timetable is published (in "
+        f"{_channel(settings.announcements_channel_id, 'the announcements channel')}): "
+        "/schedule shows it with your choices marked, /myschedule your own day with a calendar "
+        "file, and /remind on sends you a direct message before each of your sessions.",
+    ]
+    return steps
+
+
+ORGANISER_STEPS = (
+    "Create the event: /admin setup with a name, the time zone, the proposals and "
+    "announcements channels (it creates an attendee role unless you choose one).",
+    "Days, slots and rooms: /admin timetable import with a TOML file, or /admin day add, "
+    "/admin slot add and /admin room add; check them with /admin timetable show.",
+    "Let people in: share the code (/admin code show), or let everyone take part without one "
+    "(/admin code required on:False). Proposals from people who have not verified wait for "
+    "/admin proposal approve.",
+    "Schedule: /admin schedule run computes a timetable and shows it to you alone, with what "
+    "to fix; /admin schedule preview shows any version again; /admin schedule publish posts it "
+    "for everyone (re-publishing tells people what moved).",
+    "Keep a copy: /admin export (a JSON file) and /admin backup.",
+)
+
+
+def command_lines(tree: app_commands.CommandTree, *, admin: bool) -> list[str]:
+    """One line per command of the tree (the organiser ones, or the others), with its
+    description as Discord shows it."""
+    lines = []
+    for top in tree.get_commands():
+        is_admin = top.name == "admin"
+        if is_admin != admin or not isinstance(top, app_commands.Command | app_commands.Group):
+            continue
+        found = [top] if isinstance(top, app_commands.Command) else [
+            c for c in top.walk_commands() if isinstance(c, app_commands.Command)]
+        lines += [f"**/{c.qualified_name}**: {c.description}" for c in found]
+    return lines
+
+
+def _numbered(steps: list[str] | tuple[str, ...]) -> str:
+    return "\n".join(f"{i}. {s}" for i, s in enumerate(steps, 1))
+
+
+def help_embeds(bot: SchedulerBot, settings: EventSettings | None,
+                guild: discord.Guild | None, view: Literal["attendee", "organiser"]
+                ) -> list[discord.Embed]:
+    if view == "attendee":
+        name = embeds.literal(settings.name) if settings else "this server's event"
+        return [discord.Embed(title=cut(f"Taking part in {name}", 256), colour=embeds.COLOUR,
+                              description=_numbered(attendee_steps(settings))),
+                *embeds.described("Commands", command_lines(bot.tree, admin=False))]
+    found = [discord.Embed(title="Running the event: first steps", colour=embeds.COLOUR,
+                           description=_numbered(ORGANISER_STEPS))
+             .set_footer(text="/help view:attendee shows what attendees read"),
+             *embeds.described("Organiser commands", command_lines(bot.tree, admin=True))]
+    if guild is not None:
+        found.append(checks_embed(setup_checks(guild, settings)))
+    return found
+
+
+async def _settings(bot: SchedulerBot, guild_id: int) -> EventSettings | None:
+    try:
+        return await bot.gate_settings(guild_id)
+    except EventError:  # no event yet
+        return None
+
+
+@app_commands.command(name="help", description="How to take part, or (organisers) how to run "
+                                               "the event")
+@app_commands.describe(view="attendee: how to take part; organiser: first steps, commands "
+                            "and setup checks (Manage Server)")
+@app_commands.guild_only()
+async def help_command(interaction: discord.Interaction[SchedulerBot],
+                       view: Literal["attendee", "organiser"] | None = None) -> None:
+    guild_id = guild_id_of(interaction)
+    manager = has_manage_guild(interaction)
+    if view is None:
+        view = "organiser" if manager else "attendee"
+    if view == "organiser" and not manager:
+        raise Refused(ORGANISER_ONLY)
+    bot = interaction.client
+    found = help_embeds(bot, await _settings(bot, guild_id), interaction.guild, view)
+    await say_messages(interaction, "", embeds.split_messages(found))
+
+
+WELCOME = (
+    "Hello! I schedule unconference sessions: people propose sessions and say which they want "
+    "to attend, and I compute a timetable that fits as many wishes as I can, then post it and "
+    "remind people.\n\n"
+    "**First steps** (for members with Manage Server):\n"
+    + _numbered(ORGANISER_STEPS[:2]) +
+    "\n\n/help shows everything, for organisers and for attendees.")
+
+
+def welcome_text(guild: discord.Guild) -> str:
+    """The welcome with the setup checks of a server that has no event yet."""
+    checks = "\n".join(c.line for c in setup_checks(guild, None))
+    return cut(f"{WELCOME}\n\n**Setup checks**\n{checks}", embeds.CONTENT)
+
+
+def welcome_channel(guild: discord.Guild) -> discord.TextChannel | None:
+    """Where the welcome goes: the server's system channel, else its first text channel I may
+    write in; None when there is none."""
+    me = guild.me
+
+    def writable(c: discord.TextChannel | None) -> bool:
+        allowed = c.permissions_for(me) if c is not None else None
+        return bool(allowed and allowed.view_channel and allowed.send_messages)
+
+    if writable(guild.system_channel):
+        return guild.system_channel
+    return next((c for c in guild.text_channels if writable(c)), None)
+
+
+async def welcome(bot: SchedulerBot, guild: discord.Guild) -> None:
+    """Posted once, when the bot joins a server: in a channel, else to its owner by DM."""
+    text = welcome_text(guild)
+    channel = welcome_channel(guild)
+    if channel is not None:
+        try:
+            await channel.send(text, allowed_mentions=NO_MENTIONS)
+            return
+        except discord.HTTPException as e:
+            log.warning("could not post the welcome in %s: %s", channel.id, e)
+    if guild.owner_id is None or await send_dm(bot, guild.owner_id, text) != "sent":
+        log.warning("could not welcome server %s: no channel to write in, no DM", guild.id)
