@@ -34,6 +34,7 @@ class Portfolio:
         self.outcome: Outcome | None = None
         self._messages: queue.Queue = queue.Queue()
         self._proc: subprocess.Popen | None = None
+        self._closed = False
 
     def start(self, instance: Instance, placement: list[int], bound_by: float,
               deadline: float, prove: bool) -> None:
@@ -45,21 +46,20 @@ class Portfolio:
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "scheduler_core.portfolio"], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, env=env)
-        job = (instance.model_dump(mode="json"), placement, bound_by, deadline, prove)
-        try:
-            self._proc.stdin.write(pickle.dumps(job))
-            self._proc.stdin.close()
-        except OSError:  # the child died at once: the search goes on without it
-            self.stop()
-            return
-        threading.Thread(target=self._read, args=(self._proc.stdout,),
-                         name="set-partitioning-reader", daemon=True).start()
+        job = pickle.dumps((instance.model_dump(mode="json"), placement, bound_by, deadline,
+                            prove))
+        # The pipe holds less than a big instance: the child takes it once it has started,
+        # which the caller, annealing meanwhile, must not wait for.
+        threading.Thread(target=self._talk, args=(self._proc, job),
+                         name="set-partitioning-pipe", daemon=True).start()
 
-    def _read(self, stream) -> None:
+    def _talk(self, proc: subprocess.Popen, job: bytes) -> None:
         try:
+            proc.stdin.write(job)
+            proc.stdin.close()
             while True:
-                self._messages.put(pickle.load(stream))
-        except (EOFError, OSError, pickle.UnpicklingError):
+                self._messages.put(pickle.load(proc.stdout))
+        except (EOFError, OSError, pickle.UnpicklingError):  # ended, or stopped
             self._messages.put(("closed", None))
 
     def poll(self) -> bool:
@@ -77,19 +77,18 @@ class Portfolio:
                 if self.bound is None or value.bound < self.bound:
                     self.bound, better = value.bound, True
             elif kind == "closed":
-                self._proc = None if self._proc is None or self._proc.poll() is not None \
-                    else self._proc
+                self._closed = True
 
     @property
     def running(self) -> bool:
-        return self._proc is not None and self.outcome is None
+        return self._proc is not None and self.outcome is None and not self._closed
 
     def finished_optimal(self) -> bool:
         return self.outcome is not None and self.outcome.optimal
 
     def finish(self, until: float) -> Outcome | None:
         """Wait for the outcome until `until` (a monotonic instant), then stop the child."""
-        while self.running and self._proc.poll() is None and time.monotonic() < until:
+        while self.running and time.monotonic() < until:
             try:
                 item = self._messages.get(timeout=max(0.0, min(0.05, until - time.monotonic())))
             except queue.Empty:
