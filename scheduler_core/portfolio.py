@@ -114,6 +114,9 @@ def _child() -> None:
     from scheduler_core.problem import compile_problem
     from scheduler_core.state import Timetable
 
+    # Where the two cores are shared with other work, annealing keeps the upper hand: it is
+    # what the timetable comes from; the bound may come later.
+    os.nice(5)
     data, placement, bound_by, deadline, prove = pickle.load(sys.stdin.buffer)
     out = sys.stdout.buffer
 

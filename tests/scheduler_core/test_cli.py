@@ -502,7 +502,8 @@ def test_bench_table_and_results_file(tmp_path, capsys, monkeypatch):
     assert float(cells[5]) == pytest.approx(engine / heuristic, abs=1e-4)
     bound = int(cells[8].replace(",", ""))
     assert float(cells[7]) == pytest.approx(100 * engine / bound, abs=0.01)
-    assert float(cells[11]) > 10  # peak RSS of a real Python process, in MiB
+    assert cells[9] in ("optimal", "feasible") and cells[10]  # status, method
+    assert float(cells[13]) > 10  # peak RSS of a real Python process, in MiB
     assert "Median ratio engine/heuristic over xen-like" in out
     assert "orbel2017: skipped" in out
 
