@@ -139,7 +139,8 @@ def solve(instance: Instance, options: SolveOptions | None = None, *,
         if annealer.best > objective(problem, best, weight):
             best, method = Timetable.from_placement(problem, annealer.best_placement), \
                 "annealing"
-        enough = cancelled() or (portfolio.bound is not None and best.utility >= portfolio.bound)
+        proven = min(bound, report.bound, portfolio.bound or bound)
+        enough = cancelled() or best.utility >= proven  # nothing left to prove or find
         outcome = portfolio.finish(time.monotonic() if enough else deadline - 0.05)
         if outcome is not None:
             bound = min(bound, outcome.bound)
