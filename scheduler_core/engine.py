@@ -118,8 +118,8 @@ def solve(instance: Instance, options: SolveOptions | None = None, *,
                 and SetPartitioning(relaxed).applicable() and not cancelled()):
             portfolio.start(relaxed.instance, best.placement(), finish_by, finish_by,
                             prove=not problem.seats)
-        annealer = Annealer(problem, Timetable.from_placement(problem, best.placement()),
-                            rng, weight,
+        before = objective(problem, best, weight)
+        annealer = Annealer(problem, best, rng, weight,
                             on_improve=lambda _obj, _placement: report(annealer.tt.utility),
                             target=bound if weight == 0 else None)
 
@@ -136,9 +136,9 @@ def solve(instance: Instance, options: SolveOptions | None = None, *,
         else:
             budget = Budget(deadline=finish_by, cancelled=stop_annealing)
         annealer.run(budget)
-        if annealer.best > objective(problem, best, weight):
-            best, method = Timetable.from_placement(problem, annealer.best_placement), \
-                "annealing"
+        best = Timetable.from_placement(problem, annealer.best_placement)
+        if annealer.best > before:
+            method = "annealing"
         proven = min(bound, report.bound, portfolio.bound or bound)
         enough = cancelled() or best.utility >= proven  # nothing left to prove or find
         outcome = portfolio.finish(time.monotonic() if enough else deadline - 0.05)

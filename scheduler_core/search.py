@@ -69,8 +69,8 @@ class Annealer:
         if t2 == t1:
             return None
         w = self.weight
-        if tt.fits(s1, t2) and tt.proposer_free(s1, t2):
-            if p.length[s1] > 1:
+        if (tt.free[t2] > 0 if tt.plain else tt.fits(s1, t2)) and tt.proposer_free(s1, t2):
+            if tt.multi_slot and p.length[s1] > 1:
                 delta = self._relocation_delta(s1, t2)
             else:
                 delta = tt.gain_if_added(s1, t2) - tt.loss_if_removed(s1)
@@ -81,7 +81,9 @@ class Annealer:
         if not members:  # a session of several slots that does not fit from t2
             return None
         s2 = members[rng.randrange(len(members))]
-        if not p.movable(s2) or p.length[s1] > 1 or p.length[s2] > 1:
+        if not p.movable(s2):
+            return None
+        if tt.multi_slot and (p.length[s1] > 1 or p.length[s2] > 1):
             return None  # sessions of several slots only relocate
         if t1 != UNPLACED and (t1 not in p.allowed[s2] or not tt.proposer_free(s2, t1, s1)):
             return None

@@ -40,6 +40,9 @@ class Timetable:
                    for r in problem.raters]
         self.present = problem.present
         self.seats = problem.seats
+        self.multi_slot = problem.multi_slot
+        # Today's rule on one-slot sessions: the prices below take their shortest path.
+        self.plain = not (self.seats or self.multi_slot or self.present is not None)
         self.worth = [0] * n_t  # seats mode: each slot's worth (`seats.slot_worth`)
         self.utility = 0
         for s in range(problem.n_sessions):
@@ -49,8 +52,9 @@ class Timetable:
 
     # -- pricing -------------------------------------------------------------------------------
     def gain_if_added(self, s: int, t: int) -> int:
-        if self.p.length[s] == 1:
-            return self._gain1(s, t)
+        if self.plain:
+            d = self.lv[s] - self.best1[t][self.who[s]]
+            return int(d[d > 0].sum())
         return sum(self._gain1(s, u) for u in self.p.covers(s, t))
 
     def _slot_worth(self, t: int, sessions: list[int]) -> int:
@@ -78,6 +82,10 @@ class Timetable:
         t = self.slot_of[s]
         if t == UNPLACED:
             return 0
+        if self.plain:
+            who, lv = self.who[s], self.lv[s]
+            top = self.best1[t][who]
+            return int((top - self.best2[t][who])[lv == top].sum())
         return sum(self._loss1(s, u) for u in self.p.covers(s, t))
 
     def _loss1(self, s: int, t: int) -> int:
@@ -101,19 +109,20 @@ class Timetable:
         top = row[who]
         after = np.where(lv == top, self.best2[t][who], top)
         lost = top - after
-        if self.present is not None:
-            lost = lost * self.present[t][who]
+        present = self.present
+        if present is not None:
+            lost = lost * present[t][who]
         loss = int(lost.sum())
         row[who] = after  # price `into` against the slot without `out`, then restore
         d = self.lv[into] - row[self.who[into]]
         row[who] = top
-        if self.present is not None:
-            d = d * self.present[t][self.who[into]]
+        if present is not None:
+            d = d * present[t][self.who[into]]
         return int(d[d > 0].sum()) - loss
 
     def fits(self, s: int, t: int) -> bool:
         """A room is free in every slot s would occupy from t (s itself not counted)."""
-        if self.p.length[s] == 1:
+        if not self.multi_slot or self.p.length[s] == 1:
             return self.free[t] > 0
         mine = self.p.covers(s, self.slot_of[s]) if self.slot_of[s] != UNPLACED else range(0)
         return all(self.free[u] > 0 or u in mine for u in self.p.covers(s, t))
@@ -121,7 +130,7 @@ class Timetable:
     def proposer_free(self, s: int, t: int, ignoring: int = UNPLACED) -> bool:
         """No session kept apart from s (a host, a track, a pair) runs beside it from t."""
         slot_of = self.slot_of
-        if not self.p.multi_slot:
+        if not self.multi_slot:
             return all(slot_of[c] != t or c == ignoring for c in self.p.conflicts[s])
         length = self.p.length
         end = t + length[s]
