@@ -199,6 +199,8 @@ async def schedule_preview(interaction: discord.Interaction[SchedulerBot],
 
 @schedule.command(name="seats", description="Whether rooms' capacities count when placing "
                                             "sessions (on) or are only reported (off)")
+@app_commands.describe(on="True: rooms' capacities count when placing sessions; False: they are "
+                          "only reported")
 async def schedule_seats(interaction: discord.Interaction[SchedulerBot], on: bool) -> None:
     guild_id, actor = await admin_actor(interaction)
     s = await interaction.client.service.update_settings(guild_id, actor, seats_count=on)
