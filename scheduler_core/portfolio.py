@@ -109,6 +109,14 @@ class Portfolio:
                 proc.stdout.close()
 
 
+def _end_with_parent(parent: int) -> None:
+    """A solve stopped by killing its process must not leave this one working: once the
+    parent is gone (this process is handed to another), end at once."""
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(0)
+
+
 def _child() -> None:
     from scheduler_core.partition import SetPartitioning
     from scheduler_core.problem import compile_problem
@@ -117,6 +125,7 @@ def _child() -> None:
     # Where the two cores are shared with other work, annealing keeps the upper hand: it is
     # what the timetable comes from; the bound may come later.
     os.nice(5)
+    threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
     data, placement, bound_by, deadline, prove = pickle.load(sys.stdin.buffer)
     out = sys.stdout.buffer
 
