@@ -2,6 +2,7 @@
 
 from scheduler_core.models import (
     Assignment,
+    Availability,
     Instance,
     Interest,
     InvalidInstance,
@@ -15,6 +16,6 @@ from scheduler_core.models import (
 )
 
 __all__ = [
-    "Assignment", "Instance", "Interest", "InvalidInstance", "Move", "Placement", "Result",
-    "Room", "Session", "Slot", "Unplaced",
+    "Assignment", "Availability", "Instance", "Interest", "InvalidInstance", "Move", "Placement",
+    "Result", "Room", "Session", "Slot", "Unplaced",
 ]

@@ -46,9 +46,11 @@ class Row:
     bound: int = 0
     topk: int = 0
     status: str = ""
+    method: str = ""
     engine_seconds: float = 0.0
     first_at_least_heuristic: float | None = None
     peak_rss_mib: float = 0.0
+    helper_rss_mib: float = 0.0
     optimum: int | None = None
     problems: list[str] = field(default_factory=list)
     error: str | None = None
@@ -125,9 +127,11 @@ def _measure(job: dict) -> dict:
         problems.append(f"upper bound {result.upper_bound} below the utility {result.utility}")
     return {
         "heuristic": heuristic, "engine": result.utility, "bound": result.upper_bound,
-        "topk": topk, "status": result.status, "engine_seconds": seconds,
+        "topk": topk, "status": result.status, "method": result.method or "",
+        "engine_seconds": seconds,
         "first_at_least_heuristic": first[0] if first else None,
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "helper_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
         "problems": problems,
     }
 
@@ -174,20 +178,22 @@ def _pct(part: int, whole: int) -> str:
 
 def format_table(rows: list[Row]) -> str:
     head = ("| instance | seed | time limit s | heuristic | engine | ratio | heuristic % of bound "
-            "| engine % of bound | upper bound | engine s | first ≥ heuristic s | peak RSS MiB |")
+            "| engine % of bound | upper bound | status | method | engine s | first ≥ heuristic s "
+            "| peak RSS MiB | helper RSS MiB |")
     lines = [head, "|" + "---|" * head.count(" | ") + "---|"]
     for r in rows:
         seed = "-" if r.seed is None else str(r.seed)
         if r.error:
             lines.append(f"| {r.instance} | {seed} | {r.time_limit:g} | failed: {r.error} |"
-                         + " |" * 8)
+                         + " |" * 11)
             continue
         first = "-" if r.first_at_least_heuristic is None else f"{r.first_at_least_heuristic:.2f}"
         ratio = "-" if r.ratio is None else f"{r.ratio:.4f}"
         lines.append(
             f"| {r.instance} | {seed} | {r.time_limit:g} | {r.heuristic:,} | {r.engine:,} "
             f"| {ratio} | {_pct(r.heuristic, r.bound)} | {_pct(r.engine, r.bound)} "
-            f"| {r.bound:,} | {r.engine_seconds:.1f} | {first} | {r.peak_rss_mib:.0f} |")
+            f"| {r.bound:,} | {r.status} | {r.method} | {r.engine_seconds:.1f} | {first} "
+            f"| {r.peak_rss_mib:.0f} | {r.helper_rss_mib:.0f} |")
     return "\n".join(lines) + "\n"
 
 
@@ -256,7 +262,8 @@ def section_text(rows: list[Row], skipped: list[str], command: str) -> str:
              "the solver proves). Engine s is wall time of the solve call; first ≥ heuristic is "
              "the first progress report at least as good as the heuristic. Peak RSS is the "
              "maximum resident set size of the fresh process that generated the instance, ran "
-             "the heuristic and the engine.", ""]
+             "the heuristic and the engine; helper RSS that of the largest process it started (set "
+             "partitioning's own process), 0 when none.", ""]
     return "\n".join(body)
 
 

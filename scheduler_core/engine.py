@@ -1,9 +1,12 @@
 """solve(): the one entry point that turns an Instance into a Result.
 
 Pipeline: compile → seed heuristic (warm start and baseline) → on instances small enough, a full
-CP-SAT model warm-started by the heuristic, which usually proves optimality → otherwise simulated
-annealing with exact incremental pricing → rooms and figures. The result is never worse than the
-seed heuristic: the heuristic's timetable is the search's starting point and the best is kept.
+CP-SAT model warm-started by the heuristic, which usually proves optimality → otherwise a
+portfolio on the two cores: set partitioning in a process of its own (column generation, then
+CP-SAT over the columns left; it bounds and often proves) where a slot's contents can be
+listed, beside simulated annealing with exact incremental pricing → rooms and figures. The
+result is never worse than the seed heuristic: the heuristic's timetable is the search's
+starting point and the best is kept; it names the method that produced it.
 """
 
 from __future__ import annotations
@@ -18,9 +21,11 @@ from pydantic import BaseModel, Field
 
 from scheduler_core import exact
 from scheduler_core.bounds import upper_bound
-from scheduler_core.evaluate import assign_rooms, expected_attendance
+from scheduler_core.evaluate import assign_rooms, expected_attendance, seated_utility
 from scheduler_core.heuristic import seed_heuristic
-from scheduler_core.models import Assignment, Instance, Move, Result, Unplaced
+from scheduler_core.models import Assignment, Instance, Method, Move, Result, Unplaced
+from scheduler_core.partition import SetPartitioning
+from scheduler_core.portfolio import Portfolio
 from scheduler_core.problem import UNPLACED, Problem, compile_problem
 from scheduler_core.search import Annealer, Budget, objective
 from scheduler_core.state import Timetable
@@ -84,31 +89,77 @@ def solve(instance: Instance, options: SolveOptions | None = None, *,
 
     proven_optimal = False
     best = start
+    method: Method = "seed heuristic" if start is seed else "previous timetable"
+    # When seats count, the exact models solve the same instance with capacities ignored: a
+    # room's limit only lowers a timetable's worth, so their bounds hold; their timetables are
+    # candidates, valued with seats, and never a proof.
+    relaxed = problem
+    if problem.seats:
+        relaxed = compile_problem(instance.model_copy(update={"capacity_mode": "ignore"}))
     if weight == 0 and exact.small_enough(problem):
         # Small enough to prove: CP-SAT on the whole instance, warm-started by the heuristic.
         limit = options.time_limit if options.iterations is not None else 0.5 * options.time_limit
-        outcome = exact.solve_exact(problem, start, limit)
+        outcome = exact.solve_exact(relaxed, Timetable.from_placement(relaxed, start.placement()),
+                                    limit)
         if outcome is not None:
-            best, exact_bound, proven_optimal = outcome
+            found, exact_bound, proven_optimal = outcome
+            proven_optimal = proven_optimal and not problem.seats
+            improved = Timetable.from_placement(problem, found.placement())
+            if improved.utility > best.utility:
+                best, method = improved, "cp-sat"
             bound = min(bound, exact_bound)
             report.bound = bound
             report(best.utility, force=True)
     if not proven_optimal and best.utility < bound:
+        # An iteration budget promises the same timetable on every run: only annealing,
+        # whose work does not depend on the clock, keeps that promise.
+        portfolio = Portfolio()
+        if (weight == 0 and options.iterations is None
+                and SetPartitioning(relaxed).applicable() and not cancelled()):
+            portfolio.start(relaxed.instance, best.placement(), finish_by, finish_by,
+                            prove=not problem.seats)
+        before = objective(problem, best, weight)
         annealer = Annealer(problem, best, rng, weight,
                             on_improve=lambda _obj, _placement: report(annealer.tt.utility),
                             target=bound if weight == 0 else None)
+
+        def stop_annealing() -> bool:
+            if portfolio.poll():  # a better bound: shown at once, and the annealer's target
+                report.bound = bound_now = min(report.bound, portfolio.bound)
+                if annealer.target is not None:
+                    annealer.target = min(annealer.target, bound_now)
+                report(annealer.tt.utility, force=True)
+            return cancelled() or portfolio.finished_optimal()
+
         if options.iterations is not None:
-            budget = Budget(iterations=options.iterations, cancelled=cancelled)
+            budget = Budget(iterations=options.iterations, cancelled=stop_annealing)
         else:
-            budget = Budget(deadline=finish_by, cancelled=cancelled)
+            budget = Budget(deadline=finish_by, cancelled=stop_annealing)
         annealer.run(budget)
         best = Timetable.from_placement(problem, annealer.best_placement)
+        if annealer.best > before:
+            method = "annealing"
+        proven = min(bound, report.bound, portfolio.bound or bound)
+        enough = cancelled() or best.utility >= proven  # nothing left to prove or find
+        outcome = portfolio.finish(time.monotonic() if enough else deadline - 0.05)
+        if outcome is not None:
+            bound = min(bound, outcome.bound)
+            if not problem.seats:
+                proven_optimal = outcome.optimal and outcome.bound <= max(best.utility,
+                                                                           outcome.utility)
+                if outcome.placement is not None and outcome.utility > best.utility:
+                    best, method = Timetable.from_placement(problem, outcome.placement), \
+                        "set partitioning"
+        elif portfolio.bound is not None:
+            bound = min(bound, portfolio.bound)
     _fill_free_places(problem, best)
     if objective(problem, best, weight) < start_objective:
         best = Timetable.from_placement(problem, start_placement)  # never worse than the start
+        method = "seed heuristic" if start is seed else "previous timetable"
+    report.bound = bound
     report(best.utility, force=True)
-    return _result(problem, best, seed_utility, bound, proven_optimal or best.utility == bound,
-                   weight, time.monotonic() - started)
+    return _result(problem, best, seed_utility, bound, proven_optimal, weight,
+                   time.monotonic() - started, method)
 
 
 def _best_start(problem: Problem, seed: Timetable, weight: int) -> Timetable:
@@ -119,7 +170,7 @@ def _best_start(problem: Problem, seed: Timetable, weight: int) -> Timetable:
     for s in range(problem.n_sessions):
         t = problem.previous_slot[s]
         if (problem.movable(s) and t != UNPLACED and t in problem.allowed[s]
-                and prev.free[t] > 0 and prev.proposer_free(s, t)):
+                and prev.fits(s, t) and prev.proposer_free(s, t)):
             prev.place(s, t)
     _fill_free_places(problem, prev)
     if objective(problem, prev, weight) >= objective(problem, seed, weight):
@@ -132,7 +183,7 @@ def _fill_free_places(problem: Problem, tt: Timetable) -> None:
     for s in range(problem.n_sessions):
         if tt.slot_of[s] != UNPLACED or not problem.movable(s):
             continue
-        options = [t for t in problem.allowed[s] if tt.free[t] > 0 and tt.proposer_free(s, t)]
+        options = [t for t in problem.allowed[s] if tt.fits(s, t) and tt.proposer_free(s, t)]
         if options:
             tt.place(s, max(options, key=lambda t: tt.gain_if_added(s, t)))
 
@@ -144,7 +195,7 @@ def unplaced_reason(problem: Problem, tt: Timetable, s: int) -> str:
             return ("none of the slots it allows is open: they are breaks, locked, or full "
                     "with fixed sessions")
         return "there is no slot open for sessions: every slot is a break, locked, or full"
-    if not any(tt.free[t] > 0 for t in problem.allowed[s]):
+    if not any(tt.fits(s, t) for t in problem.allowed[s]):
         places = sum(problem.capacity)
         movable = sum(1 for x in range(problem.n_sessions) if problem.movable(x))
         if movable > places:
@@ -155,12 +206,15 @@ def unplaced_reason(problem: Problem, tt: Timetable, s: int) -> str:
 
 
 def _result(problem: Problem, tt: Timetable, seed_utility: int, bound: int, optimal: bool,
-            weight: int, seconds: float) -> Result:
+            weight: int, seconds: float, method: Method) -> Result:
     inst = problem.instance
     pairs = [(problem.session_ids[s], problem.slot_ids[t])
              for s, t in enumerate(tt.slot_of) if t != UNPLACED]
     attendance = expected_attendance(inst, pairs)
     room_of = assign_rooms(inst, pairs, attendance)
+    # The figure is recomputed from the rooms given, as anyone checking the result would.
+    utility = (seated_utility(inst, [(s, t, room_of[s]) for s, t in pairs]) if problem.seats
+               else tt.utility)
     capacity = {r.id: r.capacity for r in inst.rooms}
     slot_order = {sid: i for i, sid in enumerate(problem.slot_ids)}
     room_order = {rid: i for i, rid in enumerate(problem.room_ids)}
@@ -180,14 +234,17 @@ def _result(problem: Problem, tt: Timetable, seed_utility: int, bound: int, opti
                     session=problem.session_ids[s],
                     from_slot=problem.slot_ids[before] if before != UNPLACED else None,
                     to_slot=problem.slot_ids[after] if after != UNPLACED else None))
+    overflow = sum(a.overflow for a in assignments)
     return Result(
-        status="optimal" if optimal else "feasible",
-        utility=tt.utility,
+        status="optimal" if optimal or utility >= bound else "feasible",
+        method=method,
+        utility=utility,
         upper_bound=bound,
         seed_heuristic_utility=seed_utility,
         solve_seconds=round(seconds, 3),
         assignments=assignments,
         unplaced=unplaced,
+        overflow=overflow,
         moved=len(moves),
         moves=moves,
         move_weight=weight,

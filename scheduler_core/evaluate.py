@@ -9,7 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+import numpy as np
+
 from scheduler_core.models import Instance
+from scheduler_core.seats import slot_worth
 
 
 def _placed_by_slot(placements: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
@@ -19,47 +22,111 @@ def _placed_by_slot(placements: Iterable[tuple[str, str]]) -> dict[str, list[str
     return by_slot
 
 
+def _occupied(instance: Instance, pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(session, slot) for every slot each placed session occupies."""
+    length = {s.id: s.length for s in instance.sessions}
+    order = [s.id for s in instance.slots]
+    out = []
+    for session, slot in pairs:
+        n = length.get(session, 1)
+        if n == 1:
+            out.append((session, slot))
+        else:
+            i = order.index(slot)
+            out.extend((session, u) for u in order[i:i + n])
+    return out
+
+
 def utility_of(instance: Instance, placements: Iterable) -> int:
-    """Σ over attendees and slots of the attendee's highest level among the slot's sessions.
+    """Σ over attendees and slots of the attendee's highest level among the slot's sessions,
+    where the attendee is present; a session of several slots counts in each.
 
     `placements` holds objects with `.session` and `.slot` (Assignment, Placement) or pairs.
     """
     pairs = [(p.session, p.slot) if hasattr(p, "session") else tuple(p) for p in placements]
-    slot_of = {s: t for s, t in pairs}
+    slots_of: dict[str, list[str]] = defaultdict(list)
+    for s, t in _occupied(instance, pairs):
+        slots_of[s].append(t)
+    present = {av.attendee: set(av.slots) for av in instance.availability}
     best: dict[tuple[str, str], int] = {}
     for it in instance.interest:
-        slot = slot_of.get(it.session)
-        if slot is None:
-            continue
-        key = (it.attendee, slot)
-        if it.level > best.get(key, 0):
-            best[key] = it.level
+        for slot in slots_of.get(it.session, []):
+            if it.attendee in present and slot not in present[it.attendee]:
+                continue
+            key = (it.attendee, slot)
+            if it.level > best.get(key, 0):
+                best[key] = it.level
     return sum(best.values())
+
+
+def seated_utility(instance: Instance, placements: Iterable[tuple[str, str, str]]) -> int:
+    """Utility when seats count: (session, first slot, room) triples; in every slot, each
+    present attendee goes to their best session there, its room seats the ones who want it
+    most, and each attendee beyond its capacity gains nothing and costs `overflow_penalty`."""
+    triples = list(placements)
+    room_of = {s: r for s, _, r in triples}
+    capacity = {r.id: r.capacity for r in instance.rooms}
+    by_slot: dict[str, list[str]] = defaultdict(list)
+    for s, t in _occupied(instance, [(s, t) for s, t, _ in triples]):
+        by_slot[t].append(s)
+    present = {av.attendee: set(av.slots) for av in instance.availability}
+    popularity: dict[str, int] = defaultdict(int)
+    for it in instance.interest:
+        popularity[it.session] += it.level
+    rank = {s: i for i, s in enumerate(sorted((x.id for x in instance.sessions),
+                                               key=lambda s: (popularity[s], s)))}
+    raters: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for it in instance.interest:
+        if it.level > 0:
+            raters[it.session].append((it.attendee, it.level))
+    people = {a: i for i, a in enumerate(sorted({a for r in raters.values() for a, _ in r}))}
+    total = 0
+    for slot, sessions in by_slot.items():
+        offers = []
+        for s in sessions:
+            here = [(people[a], lv) for a, lv in raters[s]
+                    if a not in present or slot in present[a]]
+            offers.append((np.array([a for a, _ in here], dtype=np.intp),
+                           np.array([lv for _, lv in here], dtype=np.int32)))
+        total += slot_worth(offers, [rank[s] for s in sessions],
+                            [capacity[room_of[s]] for s in sessions], [],
+                            instance.overflow_penalty)
+    return total
 
 
 def expected_attendance(instance: Instance,
                         placements: Iterable[tuple[str, str]]) -> dict[str, int]:
-    """Attendees each session can expect: everyone whose highest level in the slot is for it.
+    """Attendees each session can expect: everyone whose highest level in the slot is for it
+    (in the slot where most do, for a session of several slots).
 
     An attendee torn between equal levels goes to the session more people want overall, so the
     figure is a whole number of people and the choice is the same on every run.
     """
-    slot_of = dict(placements)
+    pairs = list(placements)
+    slots_of: dict[str, list[str]] = defaultdict(list)
+    for s, t in _occupied(instance, pairs):
+        slots_of[s].append(t)
+    present = {av.attendee: set(av.slots) for av in instance.availability}
     popularity: dict[str, int] = defaultdict(int)
     for it in instance.interest:
         popularity[it.session] += it.level
     choice: dict[tuple[str, str], tuple[int, int, str]] = {}
     for it in instance.interest:
-        slot = slot_of.get(it.session)
-        if slot is None or it.level <= 0:
+        if it.level <= 0:
             continue
-        key = (it.attendee, slot)
-        cand = (it.level, popularity[it.session], it.session)
-        if key not in choice or cand > choice[key]:
-            choice[key] = cand
-    counts = {s: 0 for s in slot_of}
-    for _, _, session in choice.values():
-        counts[session] += 1
+        for slot in slots_of.get(it.session, []):
+            if it.attendee in present and slot not in present[it.attendee]:
+                continue
+            key = (it.attendee, slot)
+            cand = (it.level, popularity[it.session], it.session)
+            if key not in choice or cand > choice[key]:
+                choice[key] = cand
+    per_slot: dict[tuple[str, str], int] = defaultdict(int)
+    for (_, slot), (_, _, session) in choice.items():
+        per_slot[session, slot] += 1
+    counts = {s: 0 for s, _ in pairs}
+    for (session, _), n in per_slot.items():
+        counts[session] = max(counts[session], n)
     return counts
 
 
@@ -67,19 +134,41 @@ def assign_rooms(instance: Instance, placements: list[tuple[str, str]],
                  attendance: dict[str, int]) -> dict[str, str]:
     """Room per session: fixed ones keep theirs; the rest, by attendance, largest to largest.
 
-    Ties in attendance keep a session's previous room where that room is still free, so a
-    re-run does not shuffle rooms for nothing.
+    A session of several slots keeps one room throughout: it takes its room in its first slot,
+    among the rooms free in every slot it spans. Ties in attendance keep a session's previous
+    room where that room is still free, so a re-run does not shuffle rooms for nothing.
     """
     fixed = {p.session: p.room for p in instance.fixed}
     previous = {p.session: p.room for p in instance.previous or []}
     order = {r.id: i for i, r in enumerate(instance.rooms)}
     rooms_by_size = sorted(instance.rooms, key=lambda r: (-r.capacity, order[r.id]))
-    room_of: dict[str, str] = {}
-    for sessions in _placed_by_slot(placements).values():
-        taken = {fixed[s] for s in sessions if s in fixed}
-        room_of.update({s: fixed[s] for s in sessions if s in fixed})
-        free = [r.id for r in rooms_by_size if r.id not in taken]
-        rest = sorted((s for s in sessions if s not in fixed), key=lambda s: -attendance[s])
+    slot_order = [s.id for s in instance.slots]
+    occupied = _occupied(instance, placements)
+    start = dict(placements)
+    span: dict[str, list[str]] = defaultdict(list)
+    for s, t in occupied:
+        span[s].append(t)
+    taken: dict[str, set[str]] = defaultdict(set)  # slot -> rooms held
+    for s, room in fixed.items():
+        for t in span.get(s, []):
+            taken[t].add(room)
+    room_of: dict[str, str] = {s: fixed[s] for s in start if s in fixed}
+    by_slot = _placed_by_slot(placements)
+    for slot in slot_order:
+        sessions = [s for s in by_slot.get(slot, []) if s not in fixed]
+        if not sessions:
+            continue
+        long = sorted((s for s in sessions if len(span[s]) > 1), key=lambda s: -attendance[s])
+        for s in long:  # first: they need a room free in every slot they span
+            free = [r.id for r in rooms_by_size
+                    if all(r.id not in taken[t] for t in span[s])]
+            room = previous.get(s) if previous.get(s) in free else (free or [
+                r.id for r in rooms_by_size if r.id not in taken[slot]])[0]
+            room_of[s] = room
+            for t in span[s]:
+                taken[t].add(room)
+        free = [r.id for r in rooms_by_size if r.id not in taken[slot]]
+        rest = sorted((s for s in sessions if len(span[s]) == 1), key=lambda s: -attendance[s])
         # Group sessions of equal attendance; within a group, previous rooms are honoured.
         i = 0
         while i < len(rest):
@@ -95,5 +184,6 @@ def assign_rooms(instance: Instance, placements: list[tuple[str, str]],
             others = iter(r for r in block if r not in used)
             for s in group:
                 room_of[s] = keep.get(s) or next(others)
+                taken[slot].add(room_of[s])
             i = j
     return room_of

@@ -1,8 +1,9 @@
 """A whole-instance CP-SAT model, to prove small instances optimal.
 
-x[s, t]: movable session s sits in slot t (at most one slot each, no more sessions than open
-rooms, proposers never twice in a slot). z: per attendee and slot at most one session is
-attended, and only one seated there. The objective is the levels of attended sessions above
+x[s, t]: movable session s starts in slot t (at most one start each; it then occupies
+`Problem.covers(s, t)`; no more sessions than open rooms in a slot, sessions kept apart never
+share one). z: per attendee and slot at most one session is attended, one that runs there, and
+nothing where the attendee is absent. The objective is the levels of attended sessions above
 what the fixed sessions of that slot already give the attendee, so the total utility is that
 objective plus the fixed sessions' own utility.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
+from scheduler_core.cpsat import configure
 from scheduler_core.problem import UNPLACED, Problem
 from scheduler_core.state import Timetable
 
@@ -18,7 +20,8 @@ MAX_ATTENDANCE_VARIABLES = 4000
 
 
 def small_enough(problem: Problem) -> bool:
-    size = sum(len(r) * len(a) for r, a in zip(problem.raters, problem.allowed, strict=True))
+    size = sum(len(r) * len(a) * n for r, a, n
+               in zip(problem.raters, problem.allowed, problem.length, strict=True))
     return size <= MAX_ATTENDANCE_VARIABLES
 
 
@@ -33,35 +36,50 @@ def solve_exact(problem: Problem, tt: Timetable,
     x = {(s, t): model.new_bool_var(f"x{s}_{t}") for s in sessions for t in problem.allowed[s]}
     for s in sessions:
         model.add_at_most_one(x[s, t] for t in problem.allowed[s])
+    # occupies[s][u]: the starts of s that put it in slot u.
+    occupies: dict[int, dict[int, list]] = {}
+    for (s, t), var in x.items():
+        for u in problem.covers(s, t):
+            occupies.setdefault(s, {}).setdefault(u, []).append(var)
     for t in range(problem.n_slots):
-        col = [x[s, t] for s in sessions if (s, t) in x]
+        col = [v for s in sessions for v in occupies.get(s, {}).get(t, [])]
         if col:
             model.add(sum(col) <= problem.capacity[t])
     for s in sessions:
         for c in problem.conflicts[s]:
-            if c > s and problem.movable(c):
-                for t in problem.allowed[s]:
-                    if (c, t) in x:
-                        model.add_at_most_one([x[s, t], x[c, t]])
-            elif not problem.movable(c) and (s, problem.fixed_slot[c]) in x:
-                model.add(x[s, problem.fixed_slot[c]] == 0)
+            if problem.movable(c):
+                if c < s:
+                    continue
+                for u, here in occupies.get(s, {}).items():
+                    there = occupies.get(c, {}).get(u, [])
+                    if there:
+                        model.add_at_most_one(here + there)
+            else:
+                taken = set(problem.covers(c, problem.fixed_slot[c]))
+                for u, here in occupies.get(s, {}).items():
+                    if u in taken:
+                        for v in here:
+                            model.add(v == 0)
 
     floor = fixed_only.best1  # per slot and attendee: the level fixed sessions give
+    present = problem.present
     terms: list[tuple[cp_model.IntVar, int]] = []
     by_cell: dict[tuple[int, int], list[cp_model.IntVar]] = {}
     attended: dict[tuple[int, int], tuple[int, cp_model.IntVar]] = {}  # for the hint
+    hinted = {s: set(problem.covers(s, tt.slot_of[s])) if tt.slot_of[s] != UNPLACED else set()
+              for s in sessions}
     for s in sessions:
-        for a, lv in problem.raters[s]:
-            for t in problem.allowed[s]:
-                gain = lv - int(floor[t, a])
-                if gain <= 0:
+        for u, here in occupies.get(s, {}).items():
+            for a, lv in problem.raters[s]:
+                gain = lv - int(floor[u, a])
+                if gain <= 0 or (present is not None and not present[u, a]):
                     continue
                 z = model.new_bool_var("")
-                model.add_implication(z, x[s, t])
-                by_cell.setdefault((a, t), []).append(z)
+                model.add(z <= sum(here))
+                by_cell.setdefault((a, u), []).append(z)
                 terms.append((z, gain))
-                if tt.slot_of[s] == t and gain > attended.get((a, t), (0, None))[0]:
-                    attended[a, t] = (gain, z)
+                if u in hinted[s] and gain > attended.get((a, u), (0, None))[0]:
+                    attended[a, u] = (gain, z)
     for cell in by_cell.values():
         if len(cell) > 1:
             model.add_at_most_one(cell)
@@ -75,10 +93,7 @@ def solve_exact(problem: Problem, tt: Timetable,
             model.add_hint(z, id(z) in chosen)
 
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.05, time_limit)
-    solver.parameters.num_workers = 2
-    solver.parameters.random_seed = 0
-    solver.parameters.catch_sigint_signal = False  # the caller owns Ctrl-C (cancel event)
+    configure(solver, time_limit, workers=2)
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None

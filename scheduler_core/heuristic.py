@@ -24,7 +24,7 @@ def seed_heuristic(problem: Problem) -> Timetable:
             continue
         best_slot, best_score = UNPLACED, None
         for t in problem.allowed[s]:
-            if tt.free[t] <= 0 or not tt.proposer_free(s, t):
+            if not tt.fits(s, t) or not tt.proposer_free(s, t):
                 continue
             score = tt.gain_if_added(s, t) + (n_rooms - len(tt.members[t]))
             if best_score is None or score > best_score:

@@ -36,21 +36,21 @@ class Room(_Model):
 class Session(_Model):
     id: str = Field(min_length=1)
     title: str = ""
-    proposers: list[str] = Field(default_factory=list)
+    proposers: list[str] = Field(default_factory=list)  # every host: none in two places at once
     allowed_slots: list[str] | None = None
-    length: int = Field(default=1, ge=1)
-    track: str | None = None
+    length: int = Field(default=1, ge=1)  # consecutive slots of one day, in one room
+    track: str | None = None              # sessions of one track never run in parallel
+
+
+class Availability(_Model):
+    attendee: str = Field(min_length=1)
+    slots: list[str]
 
 
 class Interest(_Model):
     attendee: str = Field(min_length=1)
     session: str
     level: int
-
-
-class Availability(_Model):
-    attendee: str = Field(min_length=1)
-    slots: list[str]
 
 
 class Placement(_Model):
@@ -76,6 +76,8 @@ class Instance(_Model):
     previous: list[Placement] | None = None
     not_in_parallel: list[tuple[str, str]] = Field(default_factory=list)
     availability: list[Availability] = Field(default_factory=list)
+    capacity_mode: Literal["ignore", "seats"] = "ignore"
+    overflow_penalty: int = Field(default=0, ge=0)
 
     @model_validator(mode="after")
     def _check(self) -> Instance:
@@ -149,9 +151,87 @@ def instance_problems(inst: Instance) -> list[str]:
             if other != p.session:
                 out.append(f"fixed: proposer {who!r} would be in {other!r} and {p.session!r} "
                            f"at once in slot {p.slot!r}")
+    out += _constraint_problems(inst, slots, sessions)
     if inst.previous is not None:
         out += _placement_problems("previous", inst.previous, slots, rooms, sessions,
                                    check_unknown_session=False)
+    return out
+
+
+def runs(slots: list[Slot], length: int) -> list[list[str]]:
+    """Every run of `length` consecutive slots a session may span: adjacent in the instance's
+    order, none a break, all on one day (the date of `start`, where slots have one)."""
+    out = []
+    for i in range(len(slots) - length + 1):
+        run = slots[i:i + length]
+        if any(s.is_break for s in run):
+            continue
+        days = {s.start.date() for s in run if s.start is not None}
+        if len(days) > 1:
+            continue
+        out.append([s.id for s in run])
+    return out
+
+
+def _constraint_problems(inst: Instance, slots: dict[str, Slot],
+                         sessions: set[str]) -> list[str]:
+    out = []
+    for i, (a, b) in enumerate(inst.not_in_parallel):
+        for x in (a, b):
+            if x not in sessions:
+                out.append(f"not_in_parallel[{i}]: unknown session {x!r}")
+        if a == b:
+            out.append(f"not_in_parallel[{i}]: pairs session {a!r} with itself")
+    for i, av in enumerate(inst.availability):
+        for sl in av.slots:
+            if sl not in slots:
+                out.append(f"availability[{i}] (attendee {av.attendee!r}): unknown slot {sl!r}")
+    for dup in _duplicates([av.attendee for av in inst.availability]):
+        out.append(f"availability: attendee {dup!r} is listed twice")
+    fixed_at = {p.session: p.slot for p in inst.fixed}
+    for s in inst.sessions:
+        if s.length == 1:
+            continue
+        ok = [r for r in runs(inst.slots, s.length)
+              if s.allowed_slots is None or set(r) <= set(s.allowed_slots)]
+        if not ok:
+            out.append(f"session {s.id!r} lasts {s.length} slots but no {s.length} consecutive "
+                       "slots of one day (without a break) are allowed for it")
+        elif s.id in fixed_at and fixed_at[s.id] not in {r[0] for r in ok}:
+            out.append(f"fixed: session {s.id!r} lasts {s.length} slots and cannot start in "
+                       f"slot {fixed_at[s.id]!r}")
+    out += _fixed_overlaps(inst, sessions)
+    return out
+
+
+def _fixed_overlaps(inst: Instance, sessions: set[str]) -> list[str]:
+    """Fixed sessions that meet in a slot and must not: a room, a host, a track, a pair."""
+    by_id = {s.id: s for s in inst.sessions}
+    order = [s.id for s in inst.slots]
+    where = {}
+    for p in inst.fixed:
+        if p.session in by_id and p.slot in order:
+            i = order.index(p.slot)
+            where[p.session] = (set(order[i:i + by_id[p.session].length]), p.room)
+    apart = {frozenset(pair) for pair in inst.not_in_parallel}
+    out = []
+    fixed = sorted(where)
+    for i, a in enumerate(fixed):
+        for b in fixed[i + 1:]:
+            (slots_a, room_a), (slots_b, room_b) = where[a], where[b]
+            if not slots_a & slots_b:
+                continue
+            sa, sb = by_id[a], by_id[b]
+            long = sa.length > 1 or sb.length > 1  # else the checks above already tell
+            if long and room_a == room_b:
+                out.append(f"fixed: sessions {a!r} and {b!r} overlap in room {room_a!r}")
+            if long and set(sa.proposers) & set(sb.proposers):
+                out.append(f"fixed: sessions {a!r} and {b!r} share a host and overlap")
+            if sa.track is not None and sa.track == sb.track:
+                out.append(f"fixed: sessions {a!r} and {b!r} of track {sa.track!r} run in "
+                           "parallel")
+            if frozenset((a, b)) in apart:
+                out.append(f"fixed: sessions {a!r} and {b!r} must not run in parallel")
     return out
 
 
@@ -188,14 +268,20 @@ class Move(_Model):
     to_slot: str | None
 
 
+Method = Literal["seed heuristic", "previous timetable", "annealing", "cp-sat",
+                 "set partitioning"]
+
+
 class Result(_Model):
     status: Literal["optimal", "feasible"]
+    method: Method | None = None  # what produced the timetable; None in results of old versions
     utility: int
     upper_bound: int
     seed_heuristic_utility: int
     solve_seconds: float
     assignments: list[Assignment]
     unplaced: list[Unplaced] = Field(default_factory=list)
+    overflow: int = 0  # attendees expected beyond their room's capacity, over all sessions
     moved: int = 0
     moves: list[Move] = Field(default_factory=list)
     move_weight: int = 0

@@ -9,7 +9,9 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from scheduler_core.models import Instance
+import numpy as np
+
+from scheduler_core.models import Instance, runs
 
 UNPLACED = -1
 
@@ -22,10 +24,17 @@ class Problem:
     session_ids: list[str]
     attendee_ids: list[str]
     capacity: list[int]            # per slot: rooms open to movable sessions (0 when locked)
-    allowed: list[list[int]]       # per session: slots it may go in (one for fixed sessions)
-    fixed_slot: list[int]          # per session: its fixed slot, or UNPLACED
+    allowed: list[list[int]]       # per session: slots it may start in (one for fixed sessions)
+    fixed_slot: list[int]          # per session: its fixed (first) slot, or UNPLACED
     raters: list[list[tuple[int, int]]]   # per session: (attendee, level > 0)
-    conflicts: list[list[int]]     # per session: other sessions sharing a proposer
+    conflicts: list[list[int]]     # per session: others never in parallel (host, track, pair)
+    length: list[int]              # per session: consecutive slots it spans, from its start
+    present: np.ndarray | None     # slots × attendees: where each attendee is; None: everywhere
+    seats: bool                    # capacity_mode "seats": a room seats only its capacity
+    overflow_penalty: int          # seats mode: cost per attendee beyond a room's capacity
+    fixed_room_capacity: list[int | None]  # per session: its fixed room's capacity
+    free_room_capacities: list[list[int]]  # per slot: rooms fixed sessions leave, largest first
+    tie_rank: list[int]            # per session: who wins an attendee torn between equal levels
     previous_slot: list[int]       # per session: slot in `previous`, or UNPLACED
     in_previous: list[bool]
     total_interest: list[int]      # per session: sum of levels
@@ -50,6 +59,14 @@ class Problem:
         return self.fixed_slot[s] == UNPLACED
 
     @functools.cached_property
+    def multi_slot(self) -> bool:
+        return any(n > 1 for n in self.length)
+
+    def covers(self, s: int, t: int) -> range:
+        """The slots session s occupies when it starts in slot t."""
+        return range(t, t + self.length[s])
+
+    @functools.cached_property
     def placeable(self) -> list[int]:
         """The sessions a solver may seat: movable, with some slot allowed."""
         return [s for s in range(self.n_sessions) if self.movable(s) and self.allowed[s]]
@@ -60,6 +77,7 @@ def compile_problem(inst: Instance) -> Problem:
     slot_index = {sid: i for i, sid in enumerate(slot_ids)}
     session_ids = [s.id for s in inst.sessions]
     session_index = {sid: i for i, sid in enumerate(session_ids)}
+    length = [s.length for s in inst.sessions]
 
     fixed_slot = [UNPLACED] * len(session_ids)
     # A locked slot is left alone: it keeps its fixed sessions and takes no others.
@@ -68,19 +86,22 @@ def compile_problem(inst: Instance) -> Problem:
     for p in inst.fixed:
         s, t = session_index[p.session], slot_index[p.slot]
         fixed_slot[s] = t
-        if slot_ids[t] not in locked:
-            capacity[t] -= 1
+        for u in range(t, t + length[s]):
+            if slot_ids[u] not in locked:
+                capacity[u] -= 1
 
-    open_slots = [t for t, free in enumerate(capacity) if free > 0]
+    starts: dict[int, list[tuple[int, set[str]]]] = {}  # length -> (first slot, its run)
+    for n in set(length):
+        starts[n] = [(slot_index[r[0]], set(r)) for r in runs(inst.slots, n)]
     allowed: list[list[int]] = []
     for i, sess in enumerate(inst.sessions):
         if fixed_slot[i] != UNPLACED:
             allowed.append([fixed_slot[i]])
-        elif sess.allowed_slots is None:
-            allowed.append(list(open_slots))
-        else:
-            ok = {slot_index[x] for x in sess.allowed_slots if x in slot_index}
-            allowed.append([t for t in open_slots if t in ok])
+            continue
+        ok = None if sess.allowed_slots is None else set(sess.allowed_slots)
+        allowed.append([t for t, run in starts[length[i]]
+                        if (ok is None or run <= ok)
+                        and all(capacity[u] > 0 for u in range(t, t + length[i]))])
 
     attendee_ids: list[str] = []
     attendee_index: dict[str, int] = {}
@@ -94,14 +115,48 @@ def compile_problem(inst: Instance) -> Problem:
             attendee_ids.append(it.attendee)
         raters[session_index[it.session]].append((a, it.level))
 
+    together: list[list[int]] = []  # groups of sessions never in parallel with each other
     by_proposer: dict[str, list[int]] = {}
+    by_track: dict[str, list[int]] = {}
     for i, sess in enumerate(inst.sessions):
         for p in sess.proposers:
             by_proposer.setdefault(p, []).append(i)
+        if sess.track is not None:
+            by_track.setdefault(sess.track, []).append(i)
+    together += list(by_proposer.values()) + list(by_track.values())
+    together += [[session_index[a], session_index[b]] for a, b in inst.not_in_parallel]
     conflicts: list[set[int]] = [set() for _ in session_ids]
-    for group in by_proposer.values():
+    for group in together:
         for s in group:
             conflicts[s].update(x for x in group if x != s)
+
+    present = None
+    if inst.availability:
+        present = np.ones((len(slot_ids), len(attendee_ids)), dtype=bool)
+        for av in inst.availability:
+            a = attendee_index.get(av.attendee)
+            if a is None:
+                continue  # rates nothing: gains nothing anywhere
+            present[:, a] = False
+            for sl in av.slots:
+                if sl in slot_index:
+                    present[slot_index[sl], a] = True
+
+    room_capacity = {r.id: r.capacity for r in inst.rooms}
+    fixed_room_capacity: list[int | None] = [None] * len(session_ids)
+    held: list[set[str]] = [set() for _ in slot_ids]
+    for p in inst.fixed:
+        s = session_index[p.session]
+        fixed_room_capacity[s] = room_capacity[p.room]
+        for u in range(fixed_slot[s], fixed_slot[s] + length[s]):
+            held[u].add(p.room)
+    free_room_capacities = [sorted((r.capacity for r in inst.rooms if r.id not in held[t]),
+                                   reverse=True) for t in range(len(slot_ids))]
+    total_interest = [sum(level for _, level in r) for r in raters]
+    by_tie = sorted(range(len(session_ids)), key=lambda s: (total_interest[s], session_ids[s]))
+    tie_rank = [0] * len(session_ids)
+    for rank, s in enumerate(by_tie):
+        tie_rank[s] = rank
 
     previous_slot = [UNPLACED] * len(session_ids)
     in_previous = [False] * len(session_ids)
@@ -122,7 +177,14 @@ def compile_problem(inst: Instance) -> Problem:
         fixed_slot=fixed_slot,
         raters=raters,
         conflicts=[sorted(c) for c in conflicts],
+        length=length,
+        present=present,
+        seats=inst.capacity_mode == "seats",
+        overflow_penalty=inst.overflow_penalty,
+        fixed_room_capacity=fixed_room_capacity,
+        free_room_capacities=free_room_capacities,
+        tie_rank=tie_rank,
         previous_slot=previous_slot,
         in_previous=in_previous,
-        total_interest=[sum(level for _, level in r) for r in raters],
+        total_interest=total_interest,
     )

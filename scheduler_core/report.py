@@ -1,10 +1,17 @@
-"""Plain-text rendering of a result: the timetable by slot and room, then the summary figures."""
+"""Plain-text rendering of a result: the timetable by slot and room, then the summary figures.
+
+`quality_sentence` is the one place where a result's quality is put into words; the CLI and the
+bot's preview both say it with this function.
+"""
 
 from __future__ import annotations
 
+import math
+
 from scheduler_core.models import Instance, Result
 
-__all__ = ["format_result", "format_summary", "format_timetable", "percent", "thousands"]
+__all__ = ["format_result", "format_summary", "format_timetable", "percent", "quality_sentence",
+           "thousands"]
 
 TITLE_WIDTH = 48
 
@@ -15,6 +22,20 @@ def thousands(n: int | float) -> str:
 
 def percent(part: float, whole: float) -> str:
     return f"{100 * part / whole:.2f} %" if whole else "n/a"
+
+
+def quality_sentence(utility: int, upper_bound: int, optimal: bool) -> str:
+    """Whether the timetable is proven best possible, or how far below the best it may be.
+
+    The best possible lies between the utility and the proven bound, so the utility is at most
+    (bound − utility) / bound below it; the figure is rounded up so it never claims too much.
+    """
+    if optimal or utility >= upper_bound:
+        return "Proven best possible: no timetable can satisfy more of the interest shown."
+    gap = 100 * (upper_bound - utility) / upper_bound if upper_bound > 0 else 100.0
+    figure = "less than 0.1 %" if gap < 0.1 else f"{math.ceil(gap * 10 - 1e-09) / 10:.1f} %"
+    return (f"At most {figure} below the best possible timetable "
+            f"(proven bound {thousands(upper_bound)}).")
 
 
 def _slot_label(slot) -> str:
@@ -84,7 +105,8 @@ def format_summary(instance: Instance, result: Result, cancelled: bool = False) 
     gain_pct = percent(gain, result.seed_heuristic_utility)
     status = result.status + (" (stopped early by the user)" if cancelled else "")
     rows = [
-        ("status", f"{status}, {result.solve_seconds:.1f} s"),
+        ("status", f"{status}, {result.solve_seconds:.1f} s"
+                   + (f", by {result.method}" if result.method else "")),
         ("utility", thousands(result.utility)),
         ("upper bound", f"{thousands(result.upper_bound)}  "
                         f"(utility is {percent(result.utility, result.upper_bound)} of the bound)"),
@@ -94,7 +116,8 @@ def format_summary(instance: Instance, result: Result, cancelled: bool = False) 
         ("overflowing", str(sum(1 for a in result.assignments if a.overflow))),
         ("unplaced", str(len(result.unplaced))),
     ]
-    lines = ["Summary"] + [f"  {k:<15} {v}" for k, v in rows]
+    lines = [quality_sentence(result.utility, result.upper_bound, result.status == "optimal"),
+             "", "Summary"] + [f"  {k:<15} {v}" for k, v in rows]
     for u in result.unplaced:
         title = titles.get(u.session, "")
         lines.append(f"    {u.session}  {title}: {u.reason}" if title

@@ -69,15 +69,22 @@ class Annealer:
         if t2 == t1:
             return None
         w = self.weight
-        if tt.free[t2] > 0 and tt.proposer_free(s1, t2):
-            delta = tt.gain_if_added(s1, t2) - tt.loss_if_removed(s1)
+        if (tt.free[t2] > 0 if tt.plain else tt.fits(s1, t2)) and tt.proposer_free(s1, t2):
+            if tt.multi_slot and p.length[s1] > 1:
+                delta = self._relocation_delta(s1, t2)
+            else:
+                delta = tt.gain_if_added(s1, t2) - tt.loss_if_removed(s1)
             if w:
                 delta += penalty(p, s1, t1, w) - penalty(p, s1, t2, w)
             return delta, s1, t2, UNPLACED
         members = tt.members[t2]
+        if not members:  # a session of several slots that does not fit from t2
+            return None
         s2 = members[rng.randrange(len(members))]
         if not p.movable(s2):
             return None
+        if tt.multi_slot and (p.length[s1] > 1 or p.length[s2] > 1):
+            return None  # sessions of several slots only relocate
         if t1 != UNPLACED and (t1 not in p.allowed[s2] or not tt.proposer_free(s2, t1, s1)):
             return None
         if not tt.proposer_free(s1, t2, s2):
@@ -89,6 +96,15 @@ class Annealer:
             delta += (penalty(p, s1, t1, w) - penalty(p, s1, t2, w)
                       + penalty(p, s2, t2, w) - penalty(p, s2, t1, w))
         return delta, s1, t2, s2
+
+    def _relocation_delta(self, s: int, t: int) -> int:
+        """Priced by doing it: the slots before and after may overlap."""
+        tt = self.tt
+        t1, before = tt.slot_of[s], tt.utility
+        tt.move(s, t)
+        delta = tt.utility - before
+        tt.move(s, t1)
+        return delta
 
     def apply(self, s1: int, t2: int, s2: int, delta: int) -> None:
         tt = self.tt

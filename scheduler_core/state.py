@@ -6,6 +6,12 @@ session leaves is the second. A move touches only the raters of the sessions inv
 with a few numpy operations on their index arrays, so a popular session costs little more
 than an obscure one. The full multiset of levels per cell is kept too, for exact updates when
 a session really leaves.
+
+A session spanning several slots is in each of them (`Problem.covers`); `slot_of` holds its
+first. An attendee absent from a slot gains nothing there: their levels are still tracked, so
+the bookkeeping stays one code, but every price is masked by `Problem.present`. When seats
+count, a slot's worth depends on all its sessions together (`seats.slot_worth`): prices are
+the worth recomputed for the one or two slots a move touches.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from scheduler_core.problem import UNPLACED, Problem
+from scheduler_core.seats import slot_worth
 
 LEVEL = np.int32
 
@@ -31,52 +38,131 @@ class Timetable:
                     for r in problem.raters]
         self.lv = [np.fromiter((lv for _, lv in r), dtype=LEVEL, count=len(r))
                    for r in problem.raters]
+        self.present = problem.present
+        self.seats = problem.seats
+        self.multi_slot = problem.multi_slot
+        # Today's rule on one-slot sessions: the prices below take their shortest path.
+        self.plain = not (self.seats or self.multi_slot or self.present is not None)
+        self.worth = [0] * n_t  # seats mode: each slot's worth (`seats.slot_worth`)
         self.utility = 0
         for s in range(problem.n_sessions):
             t = problem.fixed_slot[s]
             if t != UNPLACED:
-                self.members[t].append(s)
-                self._enter(s, t)
+                self._occupy(s, t)
 
     # -- pricing -------------------------------------------------------------------------------
     def gain_if_added(self, s: int, t: int) -> int:
+        if self.plain:
+            d = self.lv[s] - self.best1[t][self.who[s]]
+            return int(d[d > 0].sum())
+        return sum(self._gain1(s, u) for u in self.p.covers(s, t))
+
+    def _slot_worth(self, t: int, sessions: list[int]) -> int:
+        p = self.p
+        offers = []
+        for s in sessions:
+            who, lv = self.who[s], self.lv[s]
+            if self.present is not None:
+                here = self.present[t][who]
+                who, lv = who[here], lv[here]
+            offers.append((who, lv))
+        return slot_worth(offers, [p.tie_rank[s] for s in sessions],
+                          [p.fixed_room_capacity[s] for s in sessions],
+                          p.free_room_capacities[t], p.overflow_penalty)
+
+    def _gain1(self, s: int, t: int) -> int:
+        if self.seats:
+            return self._slot_worth(t, [*self.members[t], s]) - self.worth[t]
         d = self.lv[s] - self.best1[t][self.who[s]]
+        if self.present is not None:
+            d = d * self.present[t][self.who[s]]
         return int(d[d > 0].sum())
 
     def loss_if_removed(self, s: int) -> int:
         t = self.slot_of[s]
         if t == UNPLACED:
             return 0
+        if self.plain:
+            who, lv = self.who[s], self.lv[s]
+            top = self.best1[t][who]
+            return int((top - self.best2[t][who])[lv == top].sum())
+        return sum(self._loss1(s, u) for u in self.p.covers(s, t))
+
+    def _loss1(self, s: int, t: int) -> int:
+        if self.seats:
+            return self.worth[t] - self._slot_worth(t, [m for m in self.members[t] if m != s])
         who, lv = self.who[s], self.lv[s]
         top = self.best1[t][who]
-        return int((top - self.best2[t][who])[lv == top].sum())
+        d = (top - self.best2[t][who]) * (lv == top)
+        if self.present is not None:
+            d = d * self.present[t][who]
+        return int(d.sum())
 
     def exchange_delta(self, out: int, into: int, t: int) -> int:
         """Utility change in slot t when session `out`, seated there, leaves it and session
         `into` enters it (both are sessions: a move into a free seat is `gain_if_added`)."""
+        if self.seats:
+            rest = [m for m in self.members[t] if m != out]
+            return self._slot_worth(t, [*rest, into]) - self.worth[t]
         row = self.best1[t]
         who, lv = self.who[out], self.lv[out]
         top = row[who]
         after = np.where(lv == top, self.best2[t][who], top)
-        loss = int((top - after).sum())
+        lost = top - after
+        present = self.present
+        if present is not None:
+            lost = lost * present[t][who]
+        loss = int(lost.sum())
         row[who] = after  # price `into` against the slot without `out`, then restore
         d = self.lv[into] - row[self.who[into]]
         row[who] = top
+        if present is not None:
+            d = d * present[t][self.who[into]]
         return int(d[d > 0].sum()) - loss
 
+    def fits(self, s: int, t: int) -> bool:
+        """A room is free in every slot s would occupy from t (s itself not counted)."""
+        if not self.multi_slot or self.p.length[s] == 1:
+            return self.free[t] > 0
+        mine = self.p.covers(s, self.slot_of[s]) if self.slot_of[s] != UNPLACED else range(0)
+        return all(self.free[u] > 0 or u in mine for u in self.p.covers(s, t))
+
     def proposer_free(self, s: int, t: int, ignoring: int = UNPLACED) -> bool:
+        """No session kept apart from s (a host, a track, a pair) runs beside it from t."""
         slot_of = self.slot_of
-        return all(slot_of[c] != t or c == ignoring for c in self.p.conflicts[s])
+        if not self.multi_slot:
+            return all(slot_of[c] != t or c == ignoring for c in self.p.conflicts[s])
+        length = self.p.length
+        end = t + length[s]
+        return all(c == ignoring or slot_of[c] == UNPLACED
+                   or slot_of[c] >= end or slot_of[c] + length[c] <= t
+                   for c in self.p.conflicts[s])
 
     # -- changes -------------------------------------------------------------------------------
     def place(self, s: int, t: int) -> None:
-        self.members[t].append(s)
-        self.free[t] -= 1
-        self._enter(s, t)
+        for u in self.p.covers(s, t):
+            self.free[u] -= 1
+        self._occupy(s, t)
+
+    def _occupy(self, s: int, t: int) -> None:
+        for u in self.p.covers(s, t):
+            gain = self._gain1(s, u)
+            self.members[u].append(s)
+            self._enter(s, u)
+            self.utility += gain
+            self.worth[u] += gain
+        self.slot_of[s] = t
 
     def remove(self, s: int) -> None:
-        t = self.slot_of[s]
-        self.utility -= self.loss_if_removed(s)
+        start = self.slot_of[s]
+        for t in self.p.covers(s, start):
+            self._leave(s, t)
+        self.slot_of[s] = UNPLACED
+
+    def _leave(self, s: int, t: int) -> None:
+        loss = self._loss1(s, t)
+        self.utility -= loss
+        self.worth[t] -= loss
         cells, b1, b2 = self.cells, self.best1[t], self.best2[t]
         for a, lv in self.p.raters[s]:
             cell = cells[t, a]
@@ -87,10 +173,8 @@ class Timetable:
                 b2[a] = top[1] if len(top) > 1 else 0
         self.members[t].remove(s)
         self.free[t] += 1
-        self.slot_of[s] = UNPLACED
 
     def _enter(self, s: int, t: int) -> None:
-        self.utility += self.gain_if_added(s, t)
         who, lv = self.who[s], self.lv[s]
         b1, b2 = self.best1[t], self.best2[t]
         top, second = b1[who], b2[who]
@@ -99,7 +183,6 @@ class Timetable:
         cells = self.cells
         for a, level in self.p.raters[s]:
             cells.setdefault((t, a), []).append(level)
-        self.slot_of[s] = t
 
     def move(self, s: int, t: int) -> None:
         if self.slot_of[s] != UNPLACED:

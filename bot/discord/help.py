@@ -64,7 +64,8 @@ ORGANISER_STEPS = (
     "/admin proposal approve.",
     "Schedule: /admin schedule run computes a timetable and shows it to you alone, with what "
     "to fix; /admin schedule preview shows any version again; /admin schedule publish posts it "
-    "for everyone (re-publishing tells people what moved).",
+    "for everyone (re-publishing tells people what moved). Rooms' capacities count when "
+    "placing sessions; /admin schedule seats on:False only reports them.",
     "Keep a copy: /admin export (a JSON file) and /admin backup.",
 )
 

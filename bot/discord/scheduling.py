@@ -57,6 +57,10 @@ def preview_message(p: Preview) -> tuple[list[discord.Embed], discord.File | Non
     unplaced = p.unplaced if p.unplaced_advice is None else (p.unplaced_advice, *p.unplaced)
     main = embeds.preview_embed(v, unplaced, p.over_capacity,
                                 moved=None if p.based_on is None else moved_summary(p))
+    main.description = p.quality
+    main.add_field(name="People beyond room capacity", inline=False, value=(
+        f"{p.overflow:,}" if p.overflow_before is None
+        else f"{p.overflow:,} (published version: {p.overflow_before:,})"))
     if p.based_on is None:
         return [main], None
     if p.gain is not None:
@@ -206,6 +210,18 @@ async def schedule_stop(interaction: discord.Interaction[SchedulerBot]) -> None:
     else:
         await say(interaction, "Stopping: the best timetable found so far will be shown in "
                                "the run's message, as a version you can publish.")
+
+
+@schedule.command(name="seats", description="Whether rooms' capacities count when placing "
+                                            "sessions (on) or are only reported (off)")
+@app_commands.describe(on="True: rooms' capacities count when placing sessions; False: they are "
+                          "only reported")
+async def schedule_seats(interaction: discord.Interaction[SchedulerBot], on: bool) -> None:
+    guild_id, actor = await admin_actor(interaction)
+    s = await interaction.client.service.update_settings(guild_id, actor, seats_count=on)
+    await say(interaction, "Seats count: on. The next run places sessions so that rooms hold "
+              "the people expected." if s.seats_count else "Seats count: off. The next run "
+              "ignores rooms' capacities and only reports the rooms too small.")
 
 
 @schedule.command(name="publish", description="Publish a computed timetable (default: the "

@@ -31,7 +31,7 @@ MAX_ID = 2**63 - 1
 MAX_LENGTH = 8
 UNSET: Any = object()
 BOOL_SETTINGS = ("verification_required", "proposals_open", "interest_open",
-                 "schedule_visible", "mirror_events")
+                 "schedule_visible", "mirror_events", "seats_count")
 ID_SETTINGS = ("announcements_channel_id", "proposals_channel_id", "moderation_channel_id",
                "verified_role_id", "organiser_role_id")
 _LEVELS = frozenset(int(x) for x in Level)

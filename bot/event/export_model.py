@@ -206,6 +206,7 @@ class Event(_Part):
     published_version_id: RowId | None
     created_at: Annotated[str, _at("event's creation time")]
     mirror_events: Flag | None = None  # absent from version 1, where it means on
+    seats_count: Flag | None = None  # absent from exports before it existed: on
 
 
 class Attendee(_Part):
@@ -629,6 +630,8 @@ def _to_store(doc: Export, server_ids: Collection[int]) -> ImportRows:
     event = doc.event.model_dump()
     if event["mirror_events"] is None:
         event["mirror_events"] = True
+    if event["seats_count"] is None:
+        event["seats_count"] = True
     for column, what in _EVENT_IDS.items():
         if event[column] is not None and event[column] not in server_ids:
             event[column] = None

@@ -70,6 +70,7 @@ class EventSettings:
     published_version_id: int | None
     verification_code: str | None = None  # only filled for admins
     mirror_events: bool = True  # publishing mirrors sessions as Discord scheduled events
+    seats_count: bool = True  # the engine places sessions with rooms' capacities in mind
 
 
 @dataclass(frozen=True, slots=True)

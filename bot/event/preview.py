@@ -2,7 +2,8 @@
 the version's own timetable, every move against the published version, what the moves buy in
 utility, the sessions left out and the rooms too small (with explanations and what to do
 about them, from bot/event/explain.py). The rules read
-what it needs in one transaction (`EventService.preview_version`)."""
+what it needs in one transaction (`EventService.preview_version`). Whether the version is proven
+best possible is said by the engine's own sentence (`scheduler_core.report.quality_sentence`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from bot.event import changes, explain
 from bot.event.changes import Move, TextFormat, TimeFormat, plain
 from bot.event.models import Baseline, PublishedTimetable, RoomView, ScheduleVersion
+from scheduler_core.report import quality_sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +27,9 @@ class Preview:
     over_capacity: tuple[str, ...]  # one explanation per session expected to overflow its room
     timetable: PublishedTimetable   # the version itself, laid out as it would be published
     rooms: tuple[RoomView, ...]
+    quality: str = ""               # proven best possible, or how far below it may be
+    overflow: int = 0               # people expected beyond their room's capacity, all sessions
+    overflow_before: int | None = None  # the same in the published version, if there is one
     event_name: str = ""
     unplaced_advice: str | None = None  # what would place the sessions left out, when clear
 
@@ -52,5 +57,19 @@ def preview(version: ScheduleVersion, version_tt: PublishedTimetable,
                    tuple(changes.describe(m, fmt) for m in found), kept,
                    tuple(explain.unplaced(version, esc)),
                    tuple(explain.over_capacity(version_tt, rooms, fmt, esc)),
-                   version_tt, tuple(rooms), event_name,
-                   explain.unplaced_advice(version_tt, rooms) if version.unplaced else None)
+                   version_tt, tuple(rooms),
+                   quality=quality_sentence(version.utility, version.upper_bound,
+                                            version.status == "optimal"),
+                   overflow=overflow(version_tt, rooms),
+                   overflow_before=None if published_tt is None else overflow(published_tt, rooms),
+                   event_name=event_name,
+                   unplaced_advice=(explain.unplaced_advice(version_tt, rooms)
+                                    if version.unplaced else None))
+
+
+def overflow(timetable: PublishedTimetable, rooms: Sequence[RoomView]) -> int:
+    """People expected beyond their room's capacity, summed over the timetable's sessions."""
+    capacity = {r.id: r.capacity for r in rooms}
+    return sum(max(0, e.expected_attendance - capacity[e.room_id])
+               for d in timetable.days for ps in d.slots for e in ps.entries
+               if e.room_id in capacity)

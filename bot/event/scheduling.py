@@ -442,6 +442,7 @@ async def snapshot(conn: Tx, guild_id: int, frozen_before: datetime | None = Non
                                                           if x in usable]}
                          for user, slots_here in
                          (await constraints.availability(conn, guild_id)).items()],
+        "capacity_mode": "seats" if ev["seats_count"] else "ignore",
     }
     try:
         return Instance.model_validate(data)

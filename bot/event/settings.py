@@ -66,7 +66,7 @@ class SettingsRules(RulesBase):
                               timezone: str = UNSET, verification_required: bool = UNSET,
                               proposals_open: bool = UNSET, interest_open: bool = UNSET,
                               schedule_visible: bool = UNSET,
-                              mirror_events: bool = UNSET,
+                              mirror_events: bool = UNSET, seats_count: bool = UNSET,
                               announcements_channel_id: int | None = UNSET,
                               proposals_channel_id: int | None = UNSET,
                               moderation_channel_id: int | None = UNSET,

@@ -31,7 +31,7 @@ def settings(row: Row, with_code: bool) -> EventSettings:
         verified_role_id=row["verified_role_id"], organiser_role_id=row["organiser_role_id"],
         published_version_id=row["published_version_id"],
         verification_code=row["verification_code"] if with_code else None,
-        mirror_events=bool(row["mirror_events"]))
+        mirror_events=bool(row["mirror_events"]), seats_count=bool(row["seats_count"]))
 
 
 def session(row: Row, allowed: list[int] | None, cohosts: list[int] | None = None

@@ -11,7 +11,7 @@ SETTING_COLUMNS = frozenset({
     "name", "timezone", "verification_code", "verification_required", "proposals_open",
     "interest_open", "schedule_visible", "announcements_channel_id", "proposals_channel_id",
     "moderation_channel_id", "verified_role_id", "organiser_role_id", "published_version_id",
-    "mirror_events",
+    "mirror_events", "seats_count",
 })
 
 

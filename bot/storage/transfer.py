@@ -69,11 +69,11 @@ _EVENT_COLUMNS = ("name", "timezone", "verification_code", "verification_require
                   "proposals_open", "interest_open", "schedule_visible",
                   "announcements_channel_id", "proposals_channel_id", "moderation_channel_id",
                   "verified_role_id", "organiser_role_id", "published_version_id", "created_at",
-                  "mirror_events")
+                  "mirror_events", "seats_count")
 #: Flags, whichever table they are in: JSON booleans in the export.
 _FLAGS = frozenset({"verification_required", "proposals_open", "interest_open",
-                    "schedule_visible", "mirror_events", "verified", "is_admin", "is_break",
-                    "locked", "enabled"})
+                    "schedule_visible", "mirror_events", "seats_count", "verified", "is_admin",
+                    "is_break", "locked", "enabled"})
 #: Tables that hold nothing worth moving to another database: wrong verification codes, the
 #: one-off fixes done, the runs of the scheduler (the versions they stored are exported), the
 #: solve workers, and the web links (an imported event gets a new public key; personal links

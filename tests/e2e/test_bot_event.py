@@ -139,6 +139,10 @@ async def test_whole_event(fake_discord: FakeDiscord, database: str, beside) -> 
     names = [f["name"] for f in preview["fields"]]
     assert {"Utility", "Of the bound", "Gain over the seed heuristic", "Sessions moved",
             "Unplaced", "Rooms over capacity"} <= set(names)
+    assert "People beyond room capacity" in names
+    assert "best possible" in preview["description"]  # the engine's plain-words sentence
+    cb = await answer(fake, "admin schedule seats", {"on": False}, user=fake.owner)
+    assert cb.ephemeral and "Seats count: off" in cb.content
 
     # /schedule before publishing
     cb = await answer(fake, "schedule")

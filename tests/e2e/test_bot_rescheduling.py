@@ -71,6 +71,10 @@ async def test_reschedule_preview_moves_and_one_notice_each(fake_discord: FakeDi
     cb = await answered(fake, "admin timetable import",
                       {"file": Upload("small.toml", SMALL), "force": True}, user=fake.owner)
     assert "Imported 1 day, 3 slots and 2 rooms." in cb.content, cb.content
+    # Rooms of 1 and 2 seats: with seats counting, separating two wanted sessions would gain
+    # less than the moves cost. This test is about moves and notices: capacities only reported.
+    cb = await answered(fake, "admin schedule seats", {"on": False}, user=fake.owner)
+    assert "Seats count: off" in cb.content
     guild = fake.guild.id
     u1, u2, u3, u4 = (fake.add_member(f"u{i}") for i in range(1, 5))
     people = {m.id: m for m in (fake.owner, u1, u2, u3, u4)}

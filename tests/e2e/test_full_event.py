@@ -405,6 +405,10 @@ async def _scenario(fake: FakeDiscord, db, clock: Clock) -> None:
         for sid, level in ((x, 100), (y, 75)):
             cb = await answer(fake, "interest", {"session": str(sid), "level": level}, user=fan)
             assert cb.ephemeral and "is now" in cb.content, cb.content
+    # rooms of 2 to 4 seats: when seats count, the fans beyond them gain nothing, and parting
+    # x and y would gain less than its moves cost; the organisers let capacities be reported
+    cb = await answer(fake, "admin schedule seats", {"on": False}, user=fake.owner)
+    assert cb.ephemeral and "Seats count: off" in cb.content
     done = await run_schedule(fake, seconds=2)
     v2 = (await bot.service.schedule_versions(guild, SYSTEM))[-1]
     v2tt = await bot.service.version_timetable(guild, SYSTEM, v2.id)

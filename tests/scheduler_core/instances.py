@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from datetime import datetime, timedelta
 
 from hypothesis import strategies as st
 
@@ -13,7 +14,10 @@ LEVELS = [0, 25, 75, 100]
 
 
 @st.composite
-def small_instances(draw, max_sessions: int = 6, max_slots: int = 3, with_fixed: bool = True):
+def small_instances(draw, max_sessions: int = 6, max_slots: int = 3, with_fixed: bool = True,
+                    constraints: bool = False, multi_slot: bool = True):
+    """With `constraints`: tracks, not_in_parallel pairs, availability and (if `multi_slot`)
+    sessions of two slots, over slots spread on two days."""
     n_slots = draw(st.integers(1, max_slots))
     breaks = draw(st.integers(0, 1))
     n_rooms = draw(st.integers(1, 3))
@@ -38,13 +42,68 @@ def small_instances(draw, max_sessions: int = 6, max_slots: int = 3, with_fixed:
             level = draw(st.sampled_from(LEVELS))
             if level:
                 interest.append({"attendee": person, "session": sess["id"], "level": level})
+    extra: dict = {}
+    if constraints:
+        day = datetime(2026, 7, 6, 9)
+        split = draw(st.integers(1, n_slots))  # slots from `split` on are on the next day
+        for i, slot in enumerate(slots[:n_slots]):
+            slot["start"] = day + timedelta(days=i >= split, hours=i)
+        for sess in sessions:
+            sess["track"] = draw(st.sampled_from([None, None, "A", "B"]))
+            if multi_slot and draw(st.integers(0, 3)) == 0:
+                sess["length"] = 2
+        ids = [x["id"] for x in sessions]
+        if len(ids) >= 2:
+            pairs = draw(st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(ids)),
+                                  max_size=2))
+            extra["not_in_parallel"] = [[a, b] for a, b in pairs if a != b]
+        extra["availability"] = [
+            {"attendee": p, "slots": draw(st.lists(st.sampled_from(slot_ids), unique=True))}
+            for p in people if draw(st.integers(0, 2)) == 0]
+        # A session of two slots that fits nowhere is refused by the contract: shorten it.
+        for sess in sessions:
+            if sess.get("length", 1) > 1 and not _runs(slots, sess, 2):
+                sess["length"] = 1
     fixed = []
     if with_fixed and sessions and draw(st.booleans()):
         sess = sessions[0]
-        slot = draw(st.sampled_from(sess["allowed_slots"] or slot_ids))
-        fixed.append({"session": sess["id"], "slot": slot, "room": rooms[0]["id"]})
+        starts = [r[0] for r in _runs(slots, sess, sess.get("length", 1))]
+        if starts:
+            slot = draw(st.sampled_from(starts))
+            fixed.append({"session": sess["id"], "slot": slot, "room": rooms[0]["id"]})
     return Instance.model_validate({"slots": slots, "rooms": rooms, "sessions": sessions,
-                                    "interest": interest, "fixed": fixed})
+                                    "interest": interest, "fixed": fixed, **extra})
+
+
+def _runs(slots: list[dict], sess: dict, length: int) -> list[list[str]]:
+    """Consecutive slots of one day, no break, all allowed (independent of the engine's)."""
+    out = []
+    for i in range(len(slots) - length + 1):
+        run = slots[i:i + length]
+        if any(x.get("is_break") for x in run):
+            continue
+        if len({x["start"].date() for x in run if x.get("start")}) > 1:
+            continue
+        ids = [x["id"] for x in run]
+        if sess.get("allowed_slots") is not None and not set(ids) <= set(sess["allowed_slots"]):
+            continue
+        out.append(ids)
+    return out
+
+
+def _slot_dicts(inst: Instance) -> list[dict]:
+    return [{"id": s.id, "is_break": s.is_break, "start": s.start} for s in inst.slots]
+
+
+def occupancy(inst: Instance, seating: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(session, slot) for every slot a seated session occupies."""
+    order = [s.id for s in inst.slots]
+    length = {s.id: s.length for s in inst.sessions}
+    out = []
+    for session, slot in seating:
+        i = order.index(slot)
+        out += [(session, u) for u in order[i:i + length[session]]]
+    return out
 
 
 def brute_force_optimum(inst: Instance) -> int:
@@ -57,8 +116,8 @@ def brute_force_optimum(inst: Instance) -> int:
         if sess.id in fixed:
             choices.append([fixed[sess.id]])
         else:
-            ok = [t for t in slots if (sess.allowed_slots is None or t in sess.allowed_slots)
-                  and t not in locked]
+            runs = _runs(_slot_dicts(inst), sess.model_dump(), sess.length)
+            ok = [r[0] for r in runs if not set(r) & locked and r[0] in slots]
             choices.append([None, *ok])
     best = 0
     for combo in itertools.product(*choices):
@@ -70,13 +129,21 @@ def brute_force_optimum(inst: Instance) -> int:
 
 
 def feasibility_errors(inst: Instance, seating: list[tuple[str, str]]) -> list[str]:
-    """Every hard constraint the seating breaks (rooms ignored: counted per slot)."""
+    """Every hard constraint the seating (session, first slot) breaks (rooms ignored: counted
+    per slot)."""
     errors = []
     breaks = {s.id for s in inst.slots if s.is_break}
-    per_slot: dict[str, list[str]] = {}
-    for session, slot in seating:
-        per_slot.setdefault(slot, []).append(session)
     by_id = {s.id: s for s in inst.sessions}
+    slot_dicts = _slot_dicts(inst)
+    for session, slot in seating:
+        sess = by_id[session]
+        starts = [r[0] for r in _runs(slot_dicts, sess.model_dump(), sess.length)]
+        if slot not in starts:
+            errors.append(f"{session} of {sess.length} slots cannot start in {slot}")
+    per_slot: dict[str, list[str]] = {}
+    for session, slot in occupancy(inst, seating):
+        per_slot.setdefault(slot, []).append(session)
+    apart = {frozenset(p) for p in inst.not_in_parallel}
     for slot, sessions in per_slot.items():
         if slot in breaks:
             errors.append(f"{sessions} in break {slot}")
@@ -85,13 +152,19 @@ def feasibility_errors(inst: Instance, seating: list[tuple[str, str]]) -> list[s
         owners = [p for s in sessions for p in by_id[s].proposers]
         if len(owners) != len(set(owners)):
             errors.append(f"a proposer twice in {slot}")
+        tracks = [by_id[s].track for s in sessions if by_id[s].track is not None]
+        if len(tracks) != len(set(tracks)):
+            errors.append(f"a track twice in {slot}")
+        for a, b in itertools.combinations(sessions, 2):
+            if frozenset((a, b)) in apart:
+                errors.append(f"{a} and {b} in parallel in {slot}")
         for s in sessions:
             allowed = by_id[s].allowed_slots
             if allowed is not None and slot not in allowed:
                 errors.append(f"{s} outside its allowed slots")
     locked = {s.id for s in inst.slots if s.locked}
     fixed = {p.session for p in inst.fixed}
-    for session, slot in seating:
+    for session, slot in occupancy(inst, seating):
         if slot in locked and session not in fixed:
             errors.append(f"{session} added to locked slot {slot}")
     placed = dict(seating)
@@ -99,3 +172,31 @@ def feasibility_errors(inst: Instance, seating: list[tuple[str, str]]) -> list[s
         if placed.get(p.session) != p.slot:
             errors.append(f"fixed {p.session} moved")
     return errors
+
+
+def brute_force_seated_optimum(inst: Instance) -> int:
+    """Best utility when seats count, over every seating and every choice of rooms."""
+    from scheduler_core.evaluate import seated_utility
+
+    slots = [s.id for s in inst.slots if not s.is_break]
+    locked = {s.id for s in inst.slots if s.locked}
+    fixed = {p.session: (p.slot, p.room) for p in inst.fixed}
+    rooms = [r.id for r in inst.rooms]
+    choices = []
+    for sess in inst.sessions:
+        if sess.id in fixed:
+            choices.append([fixed[sess.id]])
+        else:
+            runs = _runs(_slot_dicts(inst), sess.model_dump(), sess.length)
+            ok = [r[0] for r in runs if not set(r) & locked and r[0] in slots]
+            choices.append([None, *((t, r) for t in ok for r in rooms)])
+    best = 0
+    for combo in itertools.product(*choices):
+        placed = [(s.id, c[0], c[1]) for s, c in zip(inst.sessions, combo, strict=True) if c]
+        seating = [(s, t) for s, t, _ in placed]
+        room = {s: r for s, _, r in placed}
+        used = [(t, room[s]) for s, t in occupancy(inst, seating)]
+        if len(used) != len(set(used)) or feasibility_errors(inst, seating):
+            continue
+        best = max(best, seated_utility(inst, placed))
+    return best

@@ -502,7 +502,8 @@ def test_bench_table_and_results_file(tmp_path, capsys, monkeypatch):
     assert float(cells[5]) == pytest.approx(engine / heuristic, abs=1e-4)
     bound = int(cells[8].replace(",", ""))
     assert float(cells[7]) == pytest.approx(100 * engine / bound, abs=0.01)
-    assert float(cells[11]) > 10  # peak RSS of a real Python process, in MiB
+    assert cells[9] in ("optimal", "feasible") and cells[10]  # status, method
+    assert float(cells[13]) > 10  # peak RSS of a real Python process, in MiB
     assert "Median ratio engine/heuristic over xen-like" in out
     assert "orbel2017: skipped" in out
 
@@ -588,3 +589,16 @@ def test_fixed_and_moved_sessions_are_marked(tmp_path, capsys):
         if m.from_slot is not None and m.to_slot is not None:
             assert f"moved from {m.from_slot}" in next(ln for ln in lines if f" {m.session} " in ln)
     assert result.moved >= 1
+
+
+def test_quality_sentence_says_proven_or_an_honest_gap():
+    from scheduler_core.report import quality_sentence
+
+    assert quality_sentence(100, 100, True).startswith("Proven best possible")
+    assert quality_sentence(100, 100, False).startswith("Proven best possible")
+    # 1 − 995/1000 = 0.5 %; 1 − 994/1000 = 0.6 %; 0.41 % rounds up, never down.
+    assert "At most 0.5 %" in quality_sentence(995, 1000, False)
+    assert "At most 0.6 %" in quality_sentence(994, 1000, False)
+    assert "At most 0.5 %" in quality_sentence(9959, 10000, False)
+    assert "less than 0.1 %" in quality_sentence(99999, 100000, False)
+    assert "proven bound 1,000" in quality_sentence(900, 1000, False)

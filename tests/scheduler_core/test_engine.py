@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import json
+import random
+import re
 import threading
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from scheduler_core.bounds import matching_bound, topk_bound
 from scheduler_core.engine import SolveOptions, solve
-from scheduler_core.evaluate import utility_of
+from scheduler_core.evaluate import seated_utility, utility_of
 from scheduler_core.heuristic import seed_heuristic
 from scheduler_core.models import Instance, Placement
-from scheduler_core.problem import compile_problem
+from scheduler_core.problem import UNPLACED, compile_problem
+from scheduler_core.search import Annealer, Budget
+from scheduler_core.state import Timetable
 from tests.scheduler_core.instances import (
     brute_force_optimum,
+    brute_force_seated_optimum,
     feasibility_errors,
+    occupancy,
     small_instances,
 )
 
@@ -152,3 +160,122 @@ def _orbel(year: int) -> Instance:
 @pytest.mark.parametrize("year,heuristic", [(2017, 107_200), (2026, 124_500)])
 def test_heuristic_reproduces_the_reference_figures_on_real_data(year, heuristic):
     assert seed_heuristic(compile_problem(_orbel(year))).utility == heuristic
+
+
+# -- the constraints organisers ask for (issue 13) ------------------------------------------
+
+
+def occupied_rooms(inst, result):
+    """(slot, room) for every slot each assignment occupies."""
+    room = {a.session: a.room for a in result.assignments}
+    return [(slot, room[s]) for s, slot in occupancy(inst, seating(result))]
+
+
+@PROPERTY
+@given(small_instances(constraints=True))
+def test_every_constraint_holds_and_the_bound_holds_the_optimum(inst):
+    result = solve(inst, QUICK)
+    assert feasibility_errors(inst, seating(result)) == []
+    rooms = occupied_rooms(inst, result)
+    assert len(rooms) == len(set(rooms)), "two sessions share a room in some slot"
+    assert result.utility == utility_of(inst, result.assignments)
+    optimum = brute_force_optimum(inst)
+    assert result.utility <= optimum <= result.upper_bound
+    if result.status == "optimal":
+        assert result.utility == optimum
+
+
+@PROPERTY
+@given(small_instances(max_sessions=8, constraints=True), st.integers(0, 10**6))
+def test_annealing_keeps_every_constraint(inst, seed):
+    problem = compile_problem(inst)
+    start = seed_heuristic(problem)
+    annealer = Annealer(problem, start, random.Random(seed), 0)
+    annealer.run(Budget(iterations=500))
+    for tt in (start, Timetable.from_placement(problem, annealer.best_placement)):
+        placed = [(problem.session_ids[s], problem.slot_ids[t])
+                  for s, t in enumerate(tt.slot_of) if t != UNPLACED]
+        assert feasibility_errors(inst, placed) == []
+        assert tt.utility == utility_of(inst, placed)
+    assert annealer.best <= matching_bound(problem)
+    assert matching_bound(problem) <= topk_bound(problem)
+
+
+def test_the_contract_refuses_bad_constraints_with_clear_messages():
+    base = {"slots": [{"id": "t1"}, {"is_break": True, "id": "b"}, {"id": "t2"}],
+            "rooms": [{"id": "r1"}], "sessions": [{"id": "a"}, {"id": "b2"}]}
+    cases = [
+        ({"not_in_parallel": [["a", "zz"]]}, "not_in_parallel[0]: unknown session 'zz'"),
+        ({"not_in_parallel": [["a", "a"]]}, "pairs session 'a' with itself"),
+        ({"availability": [{"attendee": "u1", "slots": ["nope"]}]}, "unknown slot 'nope'"),
+        ({"availability": [{"attendee": "u1", "slots": []},
+                           {"attendee": "u1", "slots": ["t1"]}]}, "'u1' is listed twice"),
+        ({"sessions": [{"id": "a", "length": 2}]}, "lasts 2 slots but no 2 consecutive"),
+        ({"capacity_mode": "maybe"}, "capacity_mode"),
+        ({"overflow_penalty": -1}, "overflow_penalty"),
+    ]
+    for extra, message in cases:
+        with pytest.raises(ValueError, match=re.escape(message)):
+            Instance.model_validate({**base, **extra})
+
+
+def test_a_session_of_two_slots_keeps_one_room_and_counts_in_both():
+    day = "2026-07-06T"
+    inst = Instance.model_validate({
+        "slots": [{"id": f"t{i}", "start": f"{day}{9 + i:02d}:00:00"} for i in range(3)],
+        "rooms": [{"id": "r1", "capacity": 10}, {"id": "r2", "capacity": 5}],
+        "sessions": [{"id": "long", "length": 2, "track": "x"}, {"id": "b", "track": "x"},
+                     {"id": "c"}],
+        "interest": [{"attendee": "u1", "session": "long", "level": 100},
+                     {"attendee": "u1", "session": "b", "level": 100},
+                     {"attendee": "u2", "session": "c", "level": 25}],
+        "fixed": [{"session": "c", "slot": "t1", "room": "r1"}],
+    })
+    result = solve(inst, QUICK)
+    at = {a.session: a for a in result.assignments}
+    # u1 sees "long" in two slots and "b" (same track, so not beside it) in the third.
+    assert result.utility == 325 and result.status == "optimal"
+    assert at["long"].slot in ("t0", "t1") and at["long"].room == "r2"
+    assert feasibility_errors(inst, seating(result)) == []
+
+
+# -- seats count (issue 13) ------------------------------------------------------------------
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_instances(max_sessions=4, max_slots=2, constraints=True), st.integers(0, 30))
+def test_when_seats_count_the_figure_is_honest_and_the_bound_holds(inst, penalty):
+    inst = inst.model_copy(update={"capacity_mode": "seats", "overflow_penalty": penalty})
+    result = solve(inst, QUICK)
+    assert feasibility_errors(inst, seating(result)) == []
+    rooms = occupied_rooms(inst, result)
+    assert len(rooms) == len(set(rooms))
+    triples = [(a.session, a.slot, a.room) for a in result.assignments]
+    assert result.utility == seated_utility(inst, triples)
+    optimum = brute_force_seated_optimum(inst)
+    assert result.utility <= optimum <= result.upper_bound
+    if result.status == "optimal":
+        assert result.utility == optimum
+    assert result.overflow == sum(a.overflow for a in result.assignments)
+
+
+def test_seats_count_moves_a_crowd_out_of_a_small_room():
+    # Ten people want "big" and "other" equally; two want "small". With capacities ignored,
+    # the engine may put "big" in the 3-seat room; when seats count it must not.
+    people = [f"u{i}" for i in range(10)]
+    base = {
+        "slots": [{"id": "t1"}, {"id": "t2"}],
+        "rooms": [{"id": "hall", "capacity": 10}, {"id": "closet", "capacity": 3}],
+        "sessions": [{"id": "big"}, {"id": "other"}, {"id": "small"}, {"id": "tiny"}],
+        "interest": [{"attendee": p, "session": "big", "level": 100} for p in people]
+        + [{"attendee": p, "session": "other", "level": 100} for p in people]
+        + [{"attendee": p, "session": "small", "level": 25} for p in people[:2]]
+        + [{"attendee": p, "session": "tiny", "level": 25} for p in people[2:4]],
+    }
+    seats = solve(Instance.model_validate({**base, "capacity_mode": "seats"}), QUICK)
+    assert seats.overflow == 0
+    assert seats.utility == 2000 + 0  # both crowds seated in the hall, one per slot
+    assert {a.session: a.room for a in seats.assignments}["big"] == "hall"
+    penalised = solve(Instance.model_validate({**base, "capacity_mode": "seats",
+                                               "overflow_penalty": 5}), QUICK)
+    assert penalised.overflow == 0 and penalised.utility == seats.utility

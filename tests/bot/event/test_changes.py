@@ -151,3 +151,43 @@ async def test_a_withdrawn_published_session_is_a_change_people_hear_of(event, s
     done = await event.publish(GUILD, ADMIN, v3.id)
     assert [m for m in moves(done.previous_timetable, done.timetable)
             if m.kind == "withdrawn"] == []
+
+
+async def test_seats_count_by_default_and_the_preview_says_how_good_and_how_full(service):
+    """The snapshot asks the engine to count seats unless the organisers turned it off; the
+    preview says in the engine's words whether the version is proven best, and how many people
+    are expected beyond their rooms, now and in the published version."""
+    from bot.event.scheduling import snapshot
+    from scheduler_core.report import quality_sentence
+
+    event = service
+    await event.setup_event(GUILD, ADMIN, name="Small camp", timezone="Europe/Brussels")
+    await event.import_timetable_toml(GUILD, ADMIN, (
+        'timezone = "Europe/Brussels"\n[[rooms]]\nname = "Closet"\ncapacity = 1\n'
+        '[[days]]\ndate = 2026-07-06\nslots = [{ start = "09:30", end = "10:15" }]\n'))
+    await verified(event, ALICE)
+    talk = await event.propose(GUILD, ALICE, "Talk A", "x")
+    fans = [Actor(80 + i, f"Fan {i}") for i in range(3)]
+    for fan in fans:
+        await verified(event, fan)
+        await event.set_interest(GUILD, fan, talk.id, 100)
+    shot = await event.db.read(lambda conn: snapshot(conn, GUILD))
+    assert shot.capacity_mode == "seats"
+    off = await event.update_settings(GUILD, ADMIN, seats_count=False)
+    assert off.seats_count is False
+    shot = await event.db.read(lambda conn: snapshot(conn, GUILD))
+    assert shot.capacity_mode == "ignore"
+    with pytest.raises(Forbidden):
+        await event.update_settings(GUILD, ALICE, seats_count=True)
+
+    v1 = await event.run_schedule(GUILD, ADMIN, time_limit=0.5, iterations=500)
+    first = await event.preview_version(GUILD, ADMIN, v1, FMT)
+    assert first.quality == quality_sentence(v1.utility, v1.upper_bound, v1.status == "optimal")
+    assert first.overflow == 3 and first.overflow_before is None  # 3 fans, Alice, 1 seat
+    await event.publish(GUILD, ADMIN, v1.id)
+    await event.update_settings(GUILD, ADMIN, seats_count=True)
+    v2 = await event.run_schedule(GUILD, ADMIN, time_limit=0.5, iterations=500)
+    second = await event.preview_version(GUILD, ADMIN, v2, FMT)
+    assert second.overflow == 3 and second.overflow_before == 3
+    # one seat for four: the engine proves what one person in it is worth, no more
+    assert v2.utility == 100 and second.quality.startswith("Proven best possible")

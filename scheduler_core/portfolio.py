@@ -1,0 +1,146 @@
+"""Set partitioning in a process of its own, beside annealing in the caller's: two cores.
+
+Annealing is pure Python and set partitioning's pricing is numpy work in many small steps; on
+two threads of one interpreter they would take turns, so the partitioning runs in a child
+interpreter (`python -m scheduler_core.portfolio`), started with `subprocess` because the
+engine itself may run in a daemonic worker process, which multiprocessing forbids to have
+children. The child reads its job as pickled data on stdin and writes pickled messages to
+stdout: every better bound as it is proven, then the outcome. The caller polls them while
+annealing and kills the child when it no longer needs it.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import queue
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from scheduler_core.models import Instance
+from scheduler_core.partition import Outcome
+
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[1])
+
+
+class Portfolio:
+    """The parent's side: start, poll for bounds and the outcome, stop."""
+
+    def __init__(self) -> None:
+        self.bound: int | None = None
+        self.outcome: Outcome | None = None
+        self._messages: queue.Queue = queue.Queue()
+        self._proc: subprocess.Popen | None = None
+        self._closed = False
+
+    def start(self, instance: Instance, placement: list[int], bound_by: float,
+              deadline: float, prove: bool) -> None:
+        """`bound_by` and `deadline` are `time.monotonic()` instants (one clock for every
+        process of the machine)."""
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(
+            [_PACKAGE_ROOT, *filter(None, [env.get("PYTHONPATH")])])
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "scheduler_core.portfolio"], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, env=env)
+        job = pickle.dumps((instance.model_dump(mode="json"), placement, bound_by, deadline,
+                            prove))
+        # The pipe holds less than a big instance: the child takes it once it has started,
+        # which the caller, annealing meanwhile, must not wait for.
+        threading.Thread(target=self._talk, args=(self._proc, job),
+                         name="set-partitioning-pipe", daemon=True).start()
+
+    def _talk(self, proc: subprocess.Popen, job: bytes) -> None:
+        try:
+            proc.stdin.write(job)
+            proc.stdin.close()
+            while True:
+                self._messages.put(pickle.load(proc.stdout))
+        except (EOFError, OSError, pickle.UnpicklingError):  # ended, or stopped
+            self._messages.put(("closed", None))
+
+    def poll(self) -> bool:
+        """Take what the child sent; True when a new bound arrived."""
+        better = False
+        while True:
+            try:
+                kind, value = self._messages.get_nowait()
+            except queue.Empty:
+                return better
+            if kind == "bound" and (self.bound is None or value < self.bound):
+                self.bound, better = value, True
+            elif kind == "done":
+                self.outcome = value
+                if self.bound is None or value.bound < self.bound:
+                    self.bound, better = value.bound, True
+            elif kind == "closed":
+                self._closed = True
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self.outcome is None and not self._closed
+
+    def finished_optimal(self) -> bool:
+        return self.outcome is not None and self.outcome.optimal
+
+    def finish(self, until: float) -> Outcome | None:
+        """Wait for the outcome until `until` (a monotonic instant), then stop the child."""
+        while self.running and time.monotonic() < until:
+            try:
+                item = self._messages.get(timeout=max(0.0, min(0.05, until - time.monotonic())))
+            except queue.Empty:
+                continue
+            self._messages.put(item)
+            self.poll()
+        self.poll()
+        self.stop()
+        return self.outcome
+
+    def stop(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+        if proc is not None:
+            proc.wait()
+            if proc.stdout is not None:
+                proc.stdout.close()
+
+
+def _end_with_parent(parent: int) -> None:
+    """A solve stopped by killing its process must not leave this one working: once the
+    parent is gone (this process is handed to another), end at once."""
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(0)
+
+
+def _child() -> None:
+    from scheduler_core.partition import SetPartitioning
+    from scheduler_core.problem import compile_problem
+    from scheduler_core.state import Timetable
+
+    # Where the two cores are shared with other work, annealing keeps the upper hand: it is
+    # what the timetable comes from; the bound may come later.
+    os.nice(5)
+    threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
+    data, placement, bound_by, deadline, prove = pickle.load(sys.stdin.buffer)
+    out = sys.stdout.buffer
+
+    def send(kind: str, value) -> None:
+        pickle.dump((kind, value), out)
+        out.flush()
+
+    problem = compile_problem(Instance.model_validate(data))
+    partition = SetPartitioning(problem)
+    start = Timetable.from_placement(problem, placement)
+    converged = partition.bound(start, bound_by, lambda b: send("bound", b))
+    if prove and converged and not partition.outcome.optimal:
+        partition.prove(deadline)
+    send("done", partition.outcome)
+
+
+if __name__ == "__main__":
+    _child()
