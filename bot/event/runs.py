@@ -51,6 +51,7 @@ from bot.event.solving import (
     engine_worker,
     solve_in_process,
 )
+from bot.i18n import N_, Message
 from bot.storage import Database, Row, Tx, now_text, runs
 from scheduler_core.evaluate import utility_of
 from scheduler_core.models import Instance, Result
@@ -64,10 +65,19 @@ DEFAULT_ATTEMPTS = 3
 #: How long an engine asked to stop may take to answer with its best timetable before its
 #: process is ended (a phase of the engine that cannot be interrupted, say).
 STOP_WAIT = 10.0
-STOPPED_BEFORE_START = "Stopped before it started: nothing was computed."
-STOPPED_UNANSWERED = ("Stopped: the engine did not answer in time, so its process was ended; "
-                      "nothing was stored.")
-INTERRUPTED = "The bot stopped during the run; nothing was stored. Run it again."
+# Stored as the run's error in English, shown in the reader's language (`stored_error`).
+STOPPED_BEFORE_START = str(N_("Stopped before it started: nothing was computed."))
+STOPPED_UNANSWERED = str(N_("Stopped: the engine did not answer in time, so its process was "
+                            "ended; nothing was stored."))
+INTERRUPTED = str(N_("The bot stopped during the run; nothing was stored. Run it again."))
+NO_RESULT = str(N_("The scheduler stopped without a result."))
+NOT_QUEUED = str(N_("The run could not be queued; nothing was computed."))
+
+
+def stored_error(error: str | None, default: str = NO_RESULT) -> Message:
+    """A run's stored error as a text to show: the ones marked here are translated, any other
+    (the engine's own failure) is shown as stored."""
+    return Message(error or default)
 
 
 def process_name(kind: str) -> str:
@@ -344,7 +354,7 @@ async def wait_for_end(db: Database, run_id: int, progress: ProgressCallback | N
     while True:
         row = await db.read(lambda conn: runs.get(conn, run_id))
         if row is None:
-            raise NotFound("This run is gone: the event was replaced meanwhile.")
+            raise NotFound(N_("This run is gone: the event was replaced meanwhile."))
         if row["utility"] is not None:
             figures = (row["utility"], row["upper_bound"], row["elapsed"])
             if figures != reported and progress is not None:
