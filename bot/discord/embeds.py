@@ -26,6 +26,7 @@ from bot.event.models import (
 from bot.event.solving import SolveProgress
 from bot.event.text import cut
 from bot.i18n import ENGLISH, N_, Language
+from bot.render.timetable_png import own_label
 
 COLOUR = discord.Colour.blurple()
 MAX_FIELDS = 25
@@ -277,7 +278,7 @@ def day_messages(day: PublishedDay, mine: dict[int, int] | None = None,
     `timezone`: the event's; `physical`: its local time is shown beside the reader's; `t`:
     the language of its words and day name."""
     local = local_zone(timezone, physical)
-    title = cut(day.label or t.day_name(day.date), 200)
+    title = cut(own_label(day.date, day.label) or t.day_name(day.date), 200)
     heading = day_heading(day, timezone, local, t)
     fields = [f for ps in day.slots
               for f in _slot_fields(ps, mine, threads, guild_id, local, t)]

@@ -159,6 +159,13 @@ def expected_note(people: int, t: Language = ENGLISH) -> str:
     return t.gettext("≈{n} expected", n=people) if people else ""
 
 
+def own_label(day: date, label: str) -> str:
+    """An organiser's label for a day when it says more than the weekday's English name
+    ("Monday", which each reader gets in their own words instead); else ""."""
+    label = label.strip()
+    return "" if label.casefold() == ENGLISH.day_name(day).casefold() else label
+
+
 def day_title(day: date, label: str = "", t: Language = ENGLISH) -> str:
     """The one name of a day in lists, pictures and choices, in `t`'s words: "Monday 6 July
     2026" (English), "Montag, 6. Juli"; an organiser's label ("Day 1") first when it adds
@@ -166,7 +173,7 @@ def day_title(day: date, label: str = "", t: Language = ENGLISH) -> str:
     if t is ENGLISH:
         return day_name(day, label)
     when = t.day(day)
-    label = label.strip()
+    label = own_label(day, label)
     return f"{label} · {when}" if label and label.casefold() not in when.casefold() else when
 
 
