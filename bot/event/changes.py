@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_skeleton
 
 from bot.event.models import Level, PublishedTimetable, SlotView
 from bot.i18n import ENGLISH, N_, Language
@@ -130,7 +130,7 @@ def local_time(timezone: str, t: Language = ENGLISH) -> TimeFormat:
         local = when.astimezone(tz)
         if t is ENGLISH:
             return f"{local:%a} {local.day} {local:%b %H:%M}"
-        return format_datetime(local, "EEE d MMM HH:mm", tzinfo=tz, locale=t.locale)
+        return f"{format_skeleton('MMMEd', local, locale=t.locale)} {local:%H:%M}"
     return fmt
 
 
