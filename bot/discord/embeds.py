@@ -25,7 +25,7 @@ from bot.event.models import (
 )
 from bot.event.solving import SolveProgress
 from bot.event.text import cut
-from bot.i18n import ENGLISH, N_, Language
+from bot.i18n import ENGLISH, N_, SOURCE, Language
 from bot.render.timetable_png import own_label
 
 COLOUR = discord.Colour.blurple()
@@ -49,12 +49,12 @@ def mark(level: int, t: Language = ENGLISH) -> str:
 
 def number(n: int, t: Language = ENGLISH) -> str:
     """"1,234", "1.234": a figure as the reader writes it."""
-    return f"{n:,}" if t is ENGLISH else format_decimal(n, locale=t.locale)
+    return f"{n:,}" if t.code == SOURCE else format_decimal(n, locale=t.locale)
 
 
 def decimal(x: float, digits: int, t: Language = ENGLISH, sign: bool = False) -> str:
     """"12.5", "12,5" (`sign`: "+12.5")."""
-    if t is ENGLISH:
+    if t.code == SOURCE:
         return f"{x:+.{digits}f}" if sign else f"{x:.{digits}f}"
     text = format_decimal(round(x, digits), "0." + "0" * digits if digits else "0",
                           locale=t.locale)
@@ -391,7 +391,7 @@ def preview_embed(v: ScheduleVersion, unplaced: Sequence[str] = (),
     e.add_field(name=t.gettext("Of the bound"),
                 value=t.gettext("{percent}% of {bound}", percent=decimal(pct, 1, t),
                                 bound=number(v.upper_bound, t)))
-    gain_text = f"{gain:+,}" if t is ENGLISH else ("+" if gain >= 0 else "") + number(gain, t)
+    gain_text = f"{gain:+,}" if t.code == SOURCE else ("+" if gain >= 0 else "") + number(gain, t)
     e.add_field(name=t.gettext("Gain over the seed heuristic"),
                 value=f"{gain_text} ({decimal(gain_pct, 1, t, sign=True)}%)")
     e.add_field(name=t.gettext("Sessions placed"), value=str(v.placed))

@@ -31,7 +31,7 @@ from bot.event.errors import RunStopped
 from bot.event.preview import Preview
 from bot.event.solving import SolveProgress
 from bot.event.times import from_utc_text
-from bot.i18n import ENGLISH, N_, Language
+from bot.i18n import ENGLISH, N_, SOURCE, Language
 
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
@@ -73,7 +73,7 @@ def preview_message(p: Preview, t: Language = ENGLISH
     if p.based_on is None:
         return [main], None
     if p.gain is not None:
-        gain = f"{p.gain:+,}" if t is ENGLISH else (
+        gain = f"{p.gain:+,}" if t.code == SOURCE else (
             ("+" if p.gain >= 0 else "") + embeds.number(p.gain, t))
         main.add_field(name=t.gettext("What the moves buy"), inline=False, value=t.gettext(
             "{gain} utility: {utility} against {kept} for keeping version #{version} as it is "

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_skeleton
 
 from bot.event.models import Level, PublishedTimetable, SlotView
-from bot.i18n import ENGLISH, N_, Language
+from bot.i18n import ENGLISH, N_, SOURCE, Language
 
 MoveKind = Literal["moved", "room", "unscheduled", "withdrawn", "scheduled"]
 Reason = Literal["proposer", "very", "yes"]
@@ -128,7 +128,7 @@ def local_time(timezone: str, t: Language = ENGLISH) -> TimeFormat:
 
     def fmt(when: datetime) -> str:
         local = when.astimezone(tz)
-        if t is ENGLISH:
+        if t.code == SOURCE:
             return f"{local:%a} {local.day} {local:%b %H:%M}"
         return f"{format_skeleton('MMMEd', local, locale=t.locale)} {local:%H:%M}"
     return fmt

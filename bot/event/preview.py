@@ -16,7 +16,7 @@ from babel.numbers import format_decimal
 from bot.event import changes, explain
 from bot.event.changes import Move, TextFormat, TimeFormat, plain
 from bot.event.models import Baseline, PublishedTimetable, RoomView, ScheduleVersion
-from bot.i18n import ENGLISH, Language
+from bot.i18n import ENGLISH, SOURCE, Language
 from scheduler_core.report import quality_sentence
 
 
@@ -75,7 +75,7 @@ def quality(version: ScheduleVersion, t: Language = ENGLISH) -> str:
     """Whether the version is proven best possible, or how far below it may be: the engine's
     sentence (`quality_sentence`, the CLI's too), in `t`."""
     utility, bound = version.utility, version.upper_bound
-    if t is ENGLISH:
+    if t.code == SOURCE:
         return quality_sentence(utility, bound, version.status == "optimal")
     if version.status == "optimal" or utility >= bound:
         return t.gettext("Proven best possible: no timetable can satisfy more of the interest "

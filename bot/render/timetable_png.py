@@ -34,7 +34,7 @@ from PIL import Image, ImageDraw
 
 from bot.event.models import Entry, PublishedDay, PublishedSlot, PublishedTimetable, RoomView
 from bot.event.times import day_name
-from bot.i18n import ENGLISH, Language
+from bot.i18n import ENGLISH, SOURCE, Language
 from bot.render._fonts import Face, emoji_image, faces, run_length
 from bot.render._text import ELLIPSIS, wrap
 
@@ -170,7 +170,7 @@ def day_title(day: date, label: str = "", t: Language = ENGLISH) -> str:
     """The one name of a day in lists, pictures and choices, in `t`'s words: "Monday 6 July
     2026" (English), "Montag, 6. Juli"; an organiser's label ("Day 1") first when it adds
     something."""
-    if t is ENGLISH:
+    if t.code == SOURCE:
         return day_name(day, label)
     when = t.day(day)
     label = own_label(day, label)
