@@ -5,7 +5,7 @@ day names in German."""
 
 from __future__ import annotations
 
-from tests.e2e.bot_harness import make_bot, reply_of
+from tests.e2e.bot_harness import answer, make_bot, reply_of
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.test_bot_event import assert_no_pings, setup_event
 from tests.e2e.test_bot_preview import TITLES, _event
@@ -77,6 +77,21 @@ async def test_run_preview_and_publish_in_german(fake_discord: FakeDiscord, tmp_
     (pictures,) = [m for m in posted if m.get("attachments")]
     assert pictures["content"] == "Der Zeitplan als Bilder, eines pro Tag (Version #1)."
     assert pictures["attachments"][0]["description"].startswith("Camp: Montag, 6. Juli.")
+
+    # /schedule and /myschedule in the reader's language, days named and picked in German
+    cb = await answer(fake, "schedule", user=fake.owner)
+    assert cb.content == "Dein Interesse: ★★ (sehr), ★ (ja), ☆ (ein wenig)"
+    assert [e["title"] for e in cb.embeds] == ["Montag", "Dienstag"]
+    ix = await fake.autocomplete("schedule", "day", "dien", user=fake.owner)
+    choices = (await fake.wait_for_response(ix.id)).choices
+    assert choices == [{"name": "Dienstag, 7. Juli", "value": "2026-07-07"}]
+    cb = await answer(fake, "schedule", {"day": "dienstag"}, user=fake.owner)  # typed
+    assert [e["title"] for e in cb.embeds] == ["Dienstag"]
+    cb = await answer(fake, "schedule", {"day": "2026-07-09"}, user=fake.owner)
+    assert cb.content.startswith("Diesen Tag gibt es im Zeitplan nicht")
+    cb = await answer(fake, "myschedule", user=fake.owner)
+    assert cb.content.startswith("Dein Plan hängt als Kalenderdatei an")
+    assert cb.embeds[0]["title"] == "Mein Zeitplan"
     assert_no_pings(fake)
 
 
