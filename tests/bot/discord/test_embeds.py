@@ -198,3 +198,14 @@ def test_the_timetable_and_the_preview_in_german() -> None:
     assert fields["Rechenzeit"] == "1,2 s" or fields["Rechenzeit"] == "1,3 s"
     assert fields["Nicht eingeplant"] == "keine"
     assert shown.footer.text == "Veröffentlichen mit /orga zeitplan veröffentlichen version:3"
+
+
+def test_up_next_in_german() -> None:
+    from bot.i18n import language
+    de = language("de")
+    day = _day(1, 2)
+    (e,) = embeds.up_next_embeds(day.slots[0], t=de)
+    assert e.title == "Als Nächstes" and e.description.startswith("Beginnt <t:")
+    assert e.fields[0].name == "Wann" and "(≈12 erwartet)" in e.description
+    (shown,) = embeds.itinerary_embeds([ItineraryItem(day.slots[0].slot, None, 0)], t=de)
+    assert shown.title == "Mein Zeitplan" and shown.description.endswith(": frei")
