@@ -112,3 +112,40 @@ async def test_an_english_organiser_in_a_german_server(fake_discord: FakeDiscord
     assert refused.content == ("Noch nichts zu veröffentlichen: starte zuerst /orga zeitplan "
                                "berechnen.")
     assert fake.messages_in(announcements) == []
+
+
+async def test_the_days_agenda_and_up_next_in_the_servers_language(fake_discord: FakeDiscord,
+                                                                   tmp_path) -> None:
+    """The announcer's posts, sent by a timed job with no reader to ask, speak the server's
+    language; the organiser (an English app) is answered in English all along."""
+    from datetime import UTC, datetime
+
+    from tests.e2e.bot_harness import Clock, publish, run_schedule
+    fake = fake_discord
+    fake.guild.locale = "de"
+    clock = Clock(datetime(2026, 7, 1, tzinfo=UTC).timestamp())
+    bot = await fake.connect(await make_bot(fake, tmp_path / "a.sqlite", clock))
+    _, channel = await setup_event(fake)
+    for title in TITLES:
+        await answer(fake, "propose", {"title": title, "description": "d"}, user=fake.owner)
+    figures = await run_schedule(fake)
+    assert figures.content.startswith("Done in")
+    assert (await publish(fake)).content.startswith("Published version #1.")
+    plan = sorted(await bot.announcer.plan(fake.guild.id), key=lambda p: p.at)
+    agenda, up_next = plan[:2]
+    assert (agenda.kind, up_next.kind) == ("agenda", "up-next")
+
+    def titles() -> list[str]:
+        return [m["embeds"][0]["title"] for m in fake.messages_in(channel)
+                if m.get("embeds") and m["embeds"][0]["title"].startswith(("Heute", "Als"))]
+    for n, due in enumerate((agenda, up_next), 1):
+        clock.now = due.at - 0.3  # APScheduler fires it for real
+        await bot.announcer.rebuild(fake.guild.id)
+        await fake.wait_until(lambda n=n: len(titles()) == n, timeout=10, what=due.kind)
+    assert titles() == ["Heute: Montag", "Als Nächstes"]
+    posted = [m["embeds"][0] for m in fake.messages_in(channel) if m.get("embeds")]
+    up = posted[-1]
+    assert up["description"].startswith("Beginnt <t:")
+    when = next(f["value"] for f in up["fields"] if f["name"] == "Wann")
+    assert when.endswith("Ortszeit Brussels)")
+    assert_no_pings(fake)
