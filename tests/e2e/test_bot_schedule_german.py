@@ -30,7 +30,7 @@ async def test_run_preview_and_publish_in_german(fake_discord: FakeDiscord, tmp_
     ix = await fake.slash("admin schedule run", {"seconds": 1}, user=fake.owner)
     sent = await _preview(fake, ix)
     contents = [s.content or "" for s in sent]
-    assert "Plane bis zu 1 s …" in contents  # the progress message as it started
+    assert "Planung läuft, bis zu 1 s …" in contents  # the progress message as it started
     (figures,) = [s for s in sent if s.embeds
                   and s.embeds[0].get("title", "").startswith("Zeitplan-Version #")]
     assert figures.content.startswith("Fertig in ") and figures.content.endswith(" s.")

@@ -187,7 +187,7 @@ def test_the_timetable_and_the_preview_in_german() -> None:
     assert today[0].title == "Heute: Tag 2"
 
     assert embeds.progress_text(SolveProgress(12345, 20000, 3.4), de) == (
-        "Plane … Nutzen 12.345 (61,7 % der Schranke 20.000) nach 3 s")
+        "Planung läuft … Nutzen 12.345 (61,7 % der Schranke 20.000) nach 3 s")
     v = ScheduleVersion(3, "", "optimal", 1234, 2000, 1000, 1.25, 0, 1, (), False)
     shown = embeds.preview_embed(v, [], t=de)
     assert shown.title == "Zeitplan-Version #3 (beweisbar beste)"
