@@ -393,7 +393,8 @@ def preview_embed(v: ScheduleVersion, unplaced: Sequence[str] = (),
                                 bound=number(v.upper_bound, t)))
     gain_text = f"{gain:+,}" if t.code == SOURCE else ("+" if gain >= 0 else "") + number(gain, t)
     e.add_field(name=t.gettext("Gain over the seed heuristic"),
-                value=f"{gain_text} ({decimal(gain_pct, 1, t, sign=True)}%)")
+                value=t.gettext("{gain} ({percent}%)", gain=gain_text,
+                                percent=decimal(gain_pct, 1, t, sign=True)))
     e.add_field(name=t.gettext("Sessions placed"), value=str(v.placed))
     e.add_field(name=t.gettext("Sessions moved"), value=str(v.moved) if moved is None else moved)
     e.add_field(name=t.gettext("Solve time"),

@@ -194,7 +194,7 @@ def test_the_timetable_and_the_preview_in_german() -> None:
     fields = {f.name: f.value for f in shown.fields}
     assert fields["Nutzen"] == "1.234"
     assert fields["Anteil an der Schranke"] == "61,7 % von 2.000"
-    assert fields["Gewinn gegenüber der Startheuristik"] == "+234 (+23,4%)"
+    assert fields["Gewinn gegenüber der Startheuristik"] == "+234 (+23,4 %)"
     assert fields["Rechenzeit"] == "1,2 s" or fields["Rechenzeit"] == "1,3 s"
     assert fields["Nicht eingeplant"] == "keine"
     assert shown.footer.text == "Veröffentlichen mit /orga zeitplan veröffentlichen version:3"
