@@ -209,3 +209,16 @@ def test_up_next_in_german() -> None:
     assert e.fields[0].name == "Wann" and "(≈12 erwartet)" in e.description
     (shown,) = embeds.itinerary_embeds([ItineraryItem(day.slots[0].slot, None, 0)], t=de)
     assert shown.title == "Mein Zeitplan" and shown.description.endswith(": frei")
+
+
+def test_the_changes_counted_by_kind_in_german() -> None:
+    from types import SimpleNamespace
+
+    from bot.discord.scheduling import moved_summary
+    from bot.i18n import language
+    kinds = ["moved", "room", "room", "unscheduled"]
+    p = SimpleNamespace(moves=[SimpleNamespace(kind=k) for k in kinds])
+    assert moved_summary(p) == "1 to another time, 2 to another room, 1 left out"
+    assert moved_summary(p, language("de")) == (
+        "1 zu einer anderen Zeit, 2 in einen anderen Raum, 1 ausgelassen")
+    assert moved_summary(SimpleNamespace(moves=[]), language("de")) == "keine"
