@@ -19,7 +19,6 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 from bot.event.errors import InvalidInput
-from bot.event.text import check_upload
 from bot.i18n import N_, Message
 
 #: Parts of one dotted key (`a.b.c` has three); the timetable format needs none.
@@ -67,8 +66,11 @@ def upload_text(raw: object, what: str, limit: int) -> str:
                                   "text) and attach it again.", what=_file(what))) from None
     if isinstance(raw, str):
         raw = raw.removeprefix("\ufeff")
-    check_upload(raw, what, limit)
-    assert isinstance(raw, str)
+    if not isinstance(raw, str) or not raw.strip():
+        raise InvalidInput(N_("The {what} is empty.", what=_file(what)))
+    if len(raw) > limit:
+        raise InvalidInput(N_("The {what} is too large: {limit} characters at most.",
+                              what=_file(what), limit=format(limit, ",")))
     if "\x00" in raw:
         raise InvalidInput(N_("The {what} is not a text file (it holds NUL bytes).",
                               what=_file(what)))
