@@ -139,3 +139,29 @@ async def test_a_members_refusal_in_german(fake_discord: FakeDiscord, tmp_path) 
     cb = await answer(fake, "schedule", user=fake.member, locale=DE)
     assert cb.ephemeral and cb.content.startswith(
         "Der Zeitplan ist noch nicht öffentlich: Die Orga veröffentlicht ihn")
+
+
+async def test_export_and_import_in_german(fake_discord: FakeDiscord, tmp_path) -> None:
+    """The export's words, the import's count of what it brought, and what it left out
+    (another server's channel), in German; a broken row refused in German, naming it."""
+    fake = fake_discord
+    await fake.connect(await make_bot(fake, tmp_path / "e.sqlite"))
+    await setup_event(fake)
+    cb = await answer(fake, "admin export", user=fake.owner, locale=DE)
+    assert cb.content == "Die Daten des Events:"
+    doc = json.loads(cb.files[0].data)
+    doc["event"]["announcements_channel_id"] = 999  # another server's channel
+    reply = await answered(fake, "admin import",
+                           {"file": Upload("e.json", json.dumps(doc).encode()),
+                            "replace_everything": True}, user=fake.owner, locale=DE)
+    assert reply.content == (
+        "Event importiert: 0 Sessions, 10 Zeitfenster, 3 Räume, 0 Bewertungen und 0 "
+        "Zeitplan-Versionen.\nWeggelassen, weil sie zu einem anderen Server gehören: der "
+        "Ankündigungskanal. Wähle sie mit /orga einrichten neu.")
+    doc["rooms"][0]["capacity"] = 0
+    reply = await answered(fake, "admin import",
+                           {"file": Upload("e.json", json.dumps(doc).encode()),
+                            "replace_everything": True}, user=fake.owner, locale=DE)
+    assert reply.content == (
+        "Die Exportdatei wurde nicht importiert, nichts wurde geändert: rooms, Zeile 1: der "
+        "Raum (Main hall): capacity muss eine ganze Zahl von mindestens 1 sein.")
