@@ -16,6 +16,7 @@ from bot.discord.options import any_slot_choices, day_choices, room_choices
 from bot.discord.pages import Page, show_pages
 from bot.event.errors import InvalidInput
 from bot.event.models import RoomView, SlotView, TimetableView
+from bot.event.times import day_name
 from bot.i18n import ENGLISH, N_, Language
 
 if TYPE_CHECKING:
@@ -38,8 +39,10 @@ async def day_add(interaction: discord.Interaction[SchedulerBot], date: str,
                   label: str | None = None) -> None:
     guild_id, actor = await admin_actor(interaction)
     d = await interaction.client.service.add_day(guild_id, actor, date, label or "")
-    await say(interaction, language_for(interaction).gettext(
-        "Added day #{id}: {day}.", id=d.id, day=embeds.literal(d.label) or d.date.isoformat()))
+    t = language_for(interaction)
+    await say(interaction, t.gettext("Added day #{id}: {day} ({date}).", id=d.id,
+                                     day=embeds.literal(day_name(d.date, d.label, t)),
+                                     date=d.date.isoformat()))
 
 
 @day.command(name="remove", description="Remove a day and its slots")

@@ -78,7 +78,7 @@ def _rule(check: Callable[[Any], Any]) -> Any:
     return PlainValidator(run)
 
 
-def _whole(low: int, high: int, what: str) -> Callable[[Any], int]:
+def _whole(low: int, high: int, what: Message) -> Callable[[Any], int]:
     def check(value: Any) -> int:
         if type(value) is not int or not low <= value <= high:
             shown = {"low": f"{low:,}", "high": f"{high:,}"}
@@ -88,7 +88,7 @@ def _whole(low: int, high: int, what: str) -> Callable[[Any], int]:
     return check
 
 
-def _id(what: str) -> Callable[[Any], int]:
+def _id(what: Message) -> Callable[[Any], int]:
     def check(value: Any) -> int:
         if type(value) is not int or not 1 <= value <= MAX_ID:
             raise InvalidInput(N_("A {what} must be a positive whole number below 2^63.",
@@ -115,7 +115,7 @@ def _label(field: str) -> Callable[[Any], str]:
     return lambda value: "" if value == "" else clean_title(value, field=field)
 
 
-def _token(pattern: str, what: str) -> Callable[[Any], str]:
+def _token(pattern: str, what: Message) -> Callable[[Any], str]:
     compiled = re.compile(pattern)
 
     def check(value: Any) -> str:
@@ -125,7 +125,7 @@ def _token(pattern: str, what: str) -> Callable[[Any], str]:
     return check
 
 
-def _one_of(allowed: tuple[str, ...], what: str) -> Callable[[Any], str]:
+def _one_of(allowed: tuple[str, ...], what: Message) -> Callable[[Any], str]:
     def check(value: Any) -> str:
         if type(value) is not str or value not in allowed:
             raise InvalidInput(N_("The {what} must be one of: {allowed}.", what=what,
@@ -161,18 +161,18 @@ def _date(value: Any) -> str:
     return parse_date(value).isoformat()
 
 
-def _at(field: str) -> Any:
+def _at(field: Message) -> Any:
     return _rule(lambda value: instant_text(value, field))
 
 
-DiscordId = Annotated[int, _rule(_id("Discord id"))]
-RowId = Annotated[int, _rule(_id("row id"))]
+DiscordId = Annotated[int, _rule(_id(N_("Discord id")))]
+RowId = Annotated[int, _rule(_id(N_("row id")))]
 Flag = Annotated[bool, _rule(_flag)]
-Figure = Annotated[int, _rule(_whole(0, MAX_INT, "figure"))]
-Token = Annotated[str, _rule(_token(r"[a-z0-9][a-z0-9._:-]{0,63}", "record's kind or key"))]
-Outcome = Annotated[str, _rule(_one_of(("sending", "sent", "closed", "failed"), "outcome"))]
-Status = Annotated[str, _rule(_one_of(("pending", "public", "withdrawn"), "status"))]
-Solution = Annotated[str, _rule(_one_of(("optimal", "feasible"), "version's status"))]
+Figure = Annotated[int, _rule(_whole(0, MAX_INT, N_("figure")))]
+Token = Annotated[str, _rule(_token(r"[a-z0-9][a-z0-9._:-]{0,63}", N_("record's kind or key")))]
+Outcome = Annotated[str, _rule(_one_of(("sending", "sent", "closed", "failed"), N_("outcome")))]
+Status = Annotated[str, _rule(_one_of(("pending", "public", "withdrawn"), N_("status")))]
+Solution = Annotated[str, _rule(_one_of(("optimal", "feasible"), N_("version's status")))]
 Title = Annotated[str, _rule(clean_title)]
 
 
@@ -208,7 +208,7 @@ class Event(_Part):
     verified_role_id: DiscordId | None
     organiser_role_id: DiscordId | None
     published_version_id: RowId | None
-    created_at: Annotated[str, _at("event's creation time")]
+    created_at: Annotated[str, _at(N_("event's creation time"))]
     mirror_events: Flag | None = None  # absent from version 1, where it means on
     seats_count: Flag | None = None  # absent from exports before it existed: on
 
@@ -219,7 +219,7 @@ class Attendee(_Part):
     verified: Flag
     is_admin: Flag
     first_seen: Annotated[str | None, _rule(  # exports before it was recorded have none
-        lambda v: None if v is None else instant_text(v, "attendee's first contact"))] = None
+        lambda v: None if v is None else instant_text(v, N_("attendee's first contact")))] = None
 
 
 class Day(_Part):
@@ -231,8 +231,8 @@ class Day(_Part):
 class Slot(_Part):
     id: RowId
     day_id: RowId
-    start_utc: Annotated[str, _at("slot's start")]
-    end_utc: Annotated[str, _at("slot's end")]
+    start_utc: Annotated[str, _at(N_("slot's start"))]
+    end_utc: Annotated[str, _at(N_("slot's end"))]
     is_break: Flag
     locked: Flag
     label: Annotated[str, _rule(_label("slot label"))]
@@ -270,9 +270,9 @@ class Session(_Part):
     description: Annotated[str, _rule(clean_description)]
     owner_id: DiscordId
     status: Status
-    created_at: Annotated[str, _at("session's creation time")]
-    updated_at: Annotated[str, _at("session's change time")]
-    length: Annotated[int, _rule(_whole(1, MAX_LENGTH, "session's length in slots"))] = 1
+    created_at: Annotated[str, _at(N_("session's creation time"))]
+    updated_at: Annotated[str, _at(N_("session's change time"))]
+    length: Annotated[int, _rule(_whole(1, MAX_LENGTH, N_("session's length in slots")))] = 1
     track: Annotated[str | None, _rule(
         lambda v: None if v is None else clean_track(v))] = None
 
@@ -307,7 +307,7 @@ class Interest(_Part):
     session_id: RowId
     user_id: DiscordId
     level: Annotated[int, _rule(_level)]
-    updated_at: Annotated[str, _at("interest's change time")]
+    updated_at: Annotated[str, _at(N_("interest's change time"))]
 
 
 class Unplaced(_Part):
@@ -334,8 +334,8 @@ def _unplaced(text: Any) -> list[dict[str, Any]]:
 
 class ScheduleVersion(_Part):
     id: RowId
-    created_at: Annotated[str, _at("version's creation time")]
-    created_by: Annotated[int, _rule(_whole(0, MAX_ID, "author's id"))]  # 0: the bot itself
+    created_at: Annotated[str, _at(N_("version's creation time"))]
+    created_by: Annotated[int, _rule(_whole(0, MAX_ID, N_("author's id")))]  # 0: the bot itself
     status: Solution
     utility: Figure
     upper_bound: Figure
@@ -344,7 +344,7 @@ class ScheduleVersion(_Part):
     moved: Figure
     unplaced_json: Annotated[list[dict[str, Any]], _rule(_unplaced)]
     published_at: Annotated[str | None, _rule(
-        lambda v: None if v is None else instant_text(v, "version's publication time"))]
+        lambda v: None if v is None else instant_text(v, N_("version's publication time")))]
 
 
 class Placement(_Part):
@@ -370,14 +370,14 @@ class PostedMessage(_Part):
 
 class SentAnnouncement(_Part):
     key: Token  # slot:<slot id> or day:<date>, checked with the whole file
-    kind: Annotated[str, _rule(_one_of(("up-next", "agenda"), "announcement's kind"))]
-    sent_at: Annotated[str, _at("announcement's time")]
+    kind: Annotated[str, _rule(_one_of(("up-next", "agenda"), N_("announcement's kind")))]
+    sent_at: Annotated[str, _at(N_("announcement's time"))]
 
 
 class MirroredEvent(_Part):
     session_id: RowId
     discord_event_id: DiscordId
-    fingerprint: Annotated[str, _rule(_token(r"[0-9a-f]{1,64}", "fingerprint"))]
+    fingerprint: Annotated[str, _rule(_token(r"[0-9a-f]{1,64}", N_("fingerprint")))]
 
 
 class SessionThread(_Part):
@@ -390,13 +390,13 @@ class SessionThread(_Part):
 class ReminderPrefs(_Part):
     user_id: DiscordId
     enabled: Flag
-    minutes_before: Annotated[int, _rule(_whole(MIN_MINUTES, MAX_MINUTES, "reminder time"))]
-    updated_at: Annotated[str, _at("reminder setting's time")]
+    minutes_before: Annotated[int, _rule(_whole(MIN_MINUTES, MAX_MINUTES, N_("reminder time")))]
+    updated_at: Annotated[str, _at(N_("reminder setting's time"))]
 
 
 class DmsClosed(_Part):
     user_id: DiscordId
-    closed_at: Annotated[str, _at("time direct messages were found closed")]
+    closed_at: Annotated[str, _at(N_("time direct messages were found closed"))]
 
 
 class SentReminder(_Part):
@@ -404,7 +404,7 @@ class SentReminder(_Part):
     slot_id: RowId
     session_id: RowId
     outcome: Outcome
-    sent_at: Annotated[str, _at("reminder's time")]
+    sent_at: Annotated[str, _at(N_("reminder's time"))]
 
 
 class SentNotice(_Part):
@@ -412,7 +412,7 @@ class SentNotice(_Part):
     to_version: RowId
     user_id: DiscordId
     outcome: Outcome
-    sent_at: Annotated[str, _at("notice's time")]
+    sent_at: Annotated[str, _at(N_("notice's time"))]
 
 
 def _rows(model: type[_Part], limit: int) -> Any:

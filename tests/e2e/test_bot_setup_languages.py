@@ -72,7 +72,8 @@ async def test_the_timetable_commands_in_german(fake_discord: FakeDiscord, tmp_p
     assert cb.ephemeral and cb.content == "Am 2026-07-06 gibt es schon einen Tag."
     cb = await answer(fake, "admin day add", {"date": "2026-07-09", "label": "Extra"},
                       user=fake.owner, locale=DE)
-    assert cb.content.startswith("Tag #") and cb.content.endswith(" hinzugefügt: Extra.")
+    assert cb.content.startswith("Tag #") and cb.content.endswith(
+        " hinzugefügt: Extra · Donnerstag, 9. Juli (2026-07-09).")
     cb = await answer(fake, "admin slot lock", {"slot": 1}, user=fake.owner, locale=DE)
     assert cb.content == "Zeitfenster #1 ist fixiert."
     cb = await answer(fake, "admin room add", {"name": "Keller", "capacity": 1},
