@@ -85,7 +85,7 @@ def require_admin(actor: Actor) -> None:
         raise Forbidden(N_("Only the event's admins can do this."))
 
 
-def check_bool(value: object, what: str) -> bool:
+def check_bool(value: object, what: str | Message) -> bool:
     if not isinstance(value, bool):
         raise InvalidInput(N_("{what} must be on or off.", what=what))
     return value

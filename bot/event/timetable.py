@@ -86,7 +86,7 @@ class TimetableRules(RulesBase):
         """A slot on a day, times local to the event's timezone."""
         day_id = check_id(day_id, "day")
         t0, t1 = parse_time(start, "start"), parse_time(end, "end")
-        is_break = check_bool(is_break, "Break")
+        is_break = check_bool(is_break, N_("Break"))
         label = clean_title(label, field="slot label") if label else ""
 
         async def fn(conn: Tx, ev: Row) -> SlotView:
@@ -114,8 +114,8 @@ class TimetableRules(RulesBase):
         t0 = parse_time(start, "start") if start is not None else None
         t1 = parse_time(end, "end") if end is not None else None
         if is_break is not None:
-            check_bool(is_break, "Break")
-        force = check_bool(force, "Force")
+            check_bool(is_break, N_("Break"))
+        force = check_bool(force, N_("Force"))
         new_label = clean_title(label, field="slot label") if label else label
 
         async def fn(conn: Tx, ev: Row) -> SlotView:
@@ -228,7 +228,7 @@ class TimetableRules(RulesBase):
         """Remove a day, slot or room; one holding published sessions needs `force`, which
         unschedules them."""
         item_id = check_id(item_id, kind)
-        force = check_bool(force, "Force")
+        force = check_bool(force, N_("Force"))
 
         async def fn(conn: Tx, ev: Row) -> None:
             row = await get(conn, guild_id, item_id)
@@ -251,7 +251,7 @@ class TimetableRules(RulesBase):
         """
         guild_id = check_id(guild_id, "server")
         require_admin(check_actor(actor))
-        force = check_bool(force, "Force")
+        force = check_bool(force, N_("Force"))
         tz_default = (await self.db.read(lambda conn: event_row(conn, guild_id)))["timezone"]
         parsed = await off_loop(parse_timetable, text, tz_default)
         keys = [title_key(r.name) for r in parsed.rooms]
