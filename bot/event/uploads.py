@@ -42,8 +42,9 @@ def _file(what: str) -> Message | str:
     return _FILES.get(what, what)
 
 # Parsing runs Python code most of the time, which hands the interpreter lock to the loop's
-# thread every few milliseconds: threads suffice. Two at most, so a burst of uploads queues
-# here, not in the loop.
+# thread every few milliseconds: threads suffice. Decoding JSON is C code that keeps the lock
+# while it runs; the size limits bound how long (benchmarks/uploads.py measures how late other
+# servers are answered). Two threads at most, so a burst of uploads queues here, not in the loop.
 _PARSERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="upload")
 
 
