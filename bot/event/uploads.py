@@ -41,6 +41,7 @@ _FILES = {"timetable file": N_("timetable file"), "export file": N_("export file
 def _file(what: str) -> Message | str:
     return _FILES.get(what, what)
 
+
 # Parsing runs Python code most of the time, which hands the interpreter lock to the loop's
 # thread every few milliseconds: threads suffice. Decoding JSON is C code that keeps the lock
 # while it runs; the size limits bound how long (benchmarks/uploads.py measures how late other
