@@ -117,8 +117,8 @@ async def send_preview(interaction: discord.Interaction[SchedulerBot], p: Previe
         await say(interaction, text, embeds=shown, **({"file": moves_file} if moves_file else {}))
     v = p.version
     if any(d.slots for d in p.timetable.days):
-        name = public.gettext("{event} · version #{version}", version=v.id,
-                              event=p.event_name or public.gettext("Timetable"))
+        event = p.event_name or public.pgettext("the published schedule", "Timetable")
+        name = public.gettext("{event} · version #{version}", version=v.id, event=event)
         pictures = await TimetablePictures.draw(p.timetable, name, p.rooms, public)
         groups = TimetablePictures.files(pictures)
         for i, files in enumerate(groups, 1):

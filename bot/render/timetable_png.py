@@ -34,7 +34,7 @@ from PIL import Image, ImageDraw
 
 from bot.event.models import Entry, PublishedDay, PublishedSlot, PublishedTimetable, RoomView
 from bot.event.times import day_name
-from bot.i18n import ENGLISH, SOURCE, Language
+from bot.i18n import ENGLISH, Language
 from bot.render._fonts import Face, emoji_image, faces, run_length
 from bot.render._text import ELLIPSIS, wrap
 
@@ -167,14 +167,10 @@ def own_label(day: date, label: str) -> str:
 
 
 def day_title(day: date, label: str = "", t: Language = ENGLISH) -> str:
-    """The one name of a day in lists, pictures and choices, in `t`'s words: "Monday 6 July
-    2026" (English), "Montag, 6. Juli"; an organiser's label ("Day 1") first when it adds
-    something."""
-    if t.code == SOURCE:
-        return day_name(day, label)
-    when = t.day(day)
-    label = own_label(day, label)
-    return f"{label} · {when}" if label and label.casefold() not in when.casefold() else when
+    """The one name of a day in lists, pictures and choices, in `t`'s words ("Monday, July 6",
+    "Montag, 6. Juli"); an organiser's label ("Day 1") first when it says more than the
+    weekday."""
+    return day_name(day, own_label(day, label), t)
 
 
 # ------------------------------------------------------------------------------ text
@@ -287,7 +283,7 @@ class _Layout:
                  width: int, max_height: int, t: Language = ENGLISH):
         self.tt, self.width, self.max_height, self.t = tt, width, max_height, t
         self.tz = ZoneInfo(tt.timezone)
-        self.name = event_name or t.gettext("Timetable")
+        self.name = event_name or t.pgettext("the published schedule", "Timetable")
         entries = [e for d in tt.days for ps in d.slots for e in ps.entries]
         self.bins = legend_bins(max((e.expected_attendance for e in entries), default=0))
         order = [r.id for r in rooms or ()]
