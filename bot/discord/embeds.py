@@ -108,8 +108,7 @@ STATUS_NOTES = {
     "withdrawn": N_("Withdrawn: it will not be scheduled."),
 }
 #: A session's status as a list shows it beside the title.
-STATUS_NAMES = {"pending": N_("pending"), "withdrawn": N_("withdrawn"),
-                "rejected": N_("rejected")}
+STATUS_NAMES = {"pending": N_("pending"), "withdrawn": N_("withdrawn")}
 
 
 def session_embed(s: SessionView, thread_id: int | None = None,
