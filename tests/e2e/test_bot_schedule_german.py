@@ -5,8 +5,13 @@ day names in German."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from bot.event.models import SYSTEM, Publication
+from bot.i18n import language
 from tests.e2e.bot_harness import answer, make_bot, reply_of
 from tests.e2e.fake_discord import FakeDiscord
+from tests.e2e.personal_harness import dms
 from tests.e2e.test_bot_event import assert_no_pings, setup_event
 from tests.e2e.test_bot_preview import TITLES, _event
 
@@ -24,7 +29,7 @@ async def _preview(fake: FakeDiscord, ix) -> list:
 async def test_run_preview_and_publish_in_german(fake_discord: FakeDiscord, tmp_path) -> None:
     fake = fake_discord
     fake.guild.locale = "de"
-    _, _, announcements = await _event(fake, tmp_path)
+    bot, _, announcements = await _event(fake, tmp_path)
     fake.owner.user.locale = "de"
 
     ix = await fake.slash("admin schedule run", {"seconds": 1}, user=fake.owner)
@@ -92,6 +97,28 @@ async def test_run_preview_and_publish_in_german(fake_discord: FakeDiscord, tmp_
     cb = await answer(fake, "myschedule", user=fake.owner)
     assert cb.content.startswith("Dein Plan hängt als Kalenderdatei an")
     assert cb.embeds[0]["title"] == "Mein Zeitplan"
+
+    # change notices, sent by direct message in the server's language: as if the version
+    # published before had the day's first two sessions in each other's slots
+    guild = fake.guild.id
+    tt = await bot.service.published_timetable(guild, SYSTEM)
+    day = tt.days[0]
+    a, b = [i for i, ps in enumerate(day.slots) if ps.entries][:2]
+    slots = list(day.slots)
+    slots[a], slots[b] = (replace(day.slots[a], entries=day.slots[b].entries),
+                          replace(day.slots[b], entries=day.slots[a].entries))
+    before = replace(tt, version_id=0, days=(replace(day, slots=tuple(slots)), *tt.days[1:]))
+    version = (await bot.service.schedule_versions(guild, SYSTEM))[-1]
+    published = Publication(guild, version, 0, await bot.service.settings(guild, SYSTEM), tt,
+                            (await bot.service.timetable(guild, SYSTEM)).rooms, before)
+    line = await bot.notices.tell_moves(published)
+    assert language("de").text(line) == ("2 Sessions verschoben: 1 Person per Direktnachricht "
+                                         "benachrichtigt.")
+    (told,) = dms(fake, fake.owner)
+    assert told.startswith("📅 Der Zeitplan von Camp hat sich für 2 Sessions geändert, die dich "
+                           "betreffen:")
+    assert "wurde von <t:" in told and "· _deine Session_" in told
+    assert told.endswith("-# Dein aktualisierter Plan: /mein-zeitplan auf dem Server.")
     assert_no_pings(fake)
 
 
