@@ -101,7 +101,7 @@ def _time(text: str | None, now: datetime) -> str:
     if text is None:
         return "?"
     at = datetime.fromisoformat(text)
-    return f"{at:%Y-%m-%d %H:%M:%S} UTC ({_ago((now - at).total_seconds())})"
+    return f"at {at:%Y-%m-%d %H:%M:%S} UTC, {_ago((now - at).total_seconds())}"
 
 
 def _ago(seconds: float) -> str:
@@ -113,15 +113,19 @@ def _ago(seconds: float) -> str:
     return f"{seconds // 3600} h ago"
 
 
-def _shard_line(s: ShardSeen, now: datetime) -> list[str]:
+def _shard_line(s: ShardSeen, now: datetime, expected: bool = True) -> list[str]:
+    """`expected`: a shard of the shard count in use (one nobody runs is a problem)."""
     out = []
     o, c = s.owner, s.connection
-    if o is None:
-        out.append(f"  shard {s.shard_id}: NOT RUNNING: no process holds it, so its servers' "
+    name = f"shard {s.shard_id}" + ("" if expected else f" of {s.shard_count}")
+    if o is None and not expected:
+        out.append(f"  {name}: no process runs it")
+    elif o is None:
+        out.append(f"  {name}: NOT RUNNING: no process holds it, so its servers' "
                    "commands and buttons go unanswered and their timed messages wait")
     else:
         where = f" from {o.client}" if o.client else ""
-        out.append(f"  shard {s.shard_id}: run by {o.label}{where}, since {_time(o.since, now)}")
+        out.append(f"  {name}: run by {o.label}{where}, locked {_time(o.since, now)}")
     if c is None:
         if o is not None:
             out.append("    gateway: nothing reported yet (starting?)")
@@ -131,10 +135,11 @@ def _shard_line(s: ShardSeen, now: datetime) -> list[str]:
         out.append(f"    gateway: last report from {who}, a process that is gone: "
                    f"{c.state} {_time(c.changed_at, now)}")
         return out
-    latency = ("" if c.latency is None
-               else f", latency {c.latency * 1000:.0f} ms at {_time(c.latency_at, now)}")
+    latency = ("" if c.latency is None or c.latency_at is None else
+               f"; latency {c.latency * 1000:.0f} ms, measured "
+               f"{_ago((now - datetime.fromisoformat(c.latency_at)).total_seconds())}")
     state = "CONNECTED" if c.state in LIVE_STATES else "DISCONNECTED"
-    out.append(f"    gateway: {state} ({c.state} {_time(c.changed_at, now)}){latency}")
+    out.append(f"    gateway: {state}: {c.state} {_time(c.changed_at, now)}{latency}")
     return out
 
 
@@ -150,9 +155,7 @@ def status_lines(status: ShardStatus, now: datetime | None = None) -> list[str]:
                      "shard_count):" if any(s.owner for s in status.other_counts)
                      else "left by an earlier shard count (no process runs them):")
         for s in status.other_counts:
-            lines += [line.replace(f"shard {s.shard_id}:", f"shard {s.shard_id} of "
-                                                           f"{s.shard_count}:", 1)
-                      for line in _shard_line(s, now)]
+            lines += _shard_line(s, now, expected=False)
     lines.append(f"sends in flight: {len(status.sends)}")
     for m in status.sends:
         holder = (f"by #{m.holder}, running" if m.holder_alive else

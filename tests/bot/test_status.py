@@ -63,8 +63,8 @@ async def test_owned_and_connected_shards_and_what_a_gone_process_left(event, da
         assert [s.shard_id for s in status.connected] == [0]
         text = "\n".join(status_lines(status))
         assert "shards: 2; run by a process: 2, connected: 1" in text, text
-        assert "CONNECTED (ready" in text and "latency 42 ms" in text, text
-        assert "DISCONNECTED (disconnected" in text, text
+        assert "CONNECTED: ready at" in text and "latency 42 ms" in text, text
+        assert "DISCONNECTED: disconnected at" in text, text
 
         shown = json.loads(status_cli(database, tmp_path, "--json"))["shards"]
         assert (shown["owned"], shown["connected"]) == (2, 1)
