@@ -27,6 +27,7 @@ from bot.discord.picture import TimetablePictures
 from bot.event import changes
 from bot.event.errors import RunStopped
 from bot.event.preview import Preview
+from bot.event.runs import NO_WORKER
 from bot.event.solving import SolveProgress
 from bot.event.times import from_utc_text
 
@@ -35,6 +36,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY = 1.0  # seconds between edits of the progress message
+WAITING_FOR_WORKER = ("Waiting for a solve worker: none is running. The bot's operator starts "
+                      "them with `session-scheduler worker`; this run starts as soon as one "
+                      "does (or stop it with /admin schedule stop).")
 
 
 KIND_WORDS = (("moved", "to another time"), ("room", "to another room"),
@@ -147,9 +151,18 @@ async def schedule_run(interaction: discord.Interaction[SchedulerBot],
         except discord.HTTPException as e:
             expired[0] = token_expired(e)  # then no more edits; a passing failure is skipped
 
+    async def waiting(reason: str | None) -> None:
+        text = (WAITING_FOR_WORKER if reason == NO_WORKER
+                else f"A solve worker is running: scheduling for up to {seconds}s as soon as "
+                     "it is free…")
+        try:
+            await message.edit(content=text, allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException as e:
+            expired[0] = expired[0] or token_expired(e)
+
     try:
         version = await bot.service.run_schedule(
-            guild_id, actor, progress=progress, time_limit=float(seconds),
+            guild_id, actor, progress=progress, waiting=waiting, time_limit=float(seconds),
             freeze_minutes=bot.settings.freeze_minutes_before)
     except Exception as e:
         what = "stopped" if isinstance(e, RunStopped) else "failed"
