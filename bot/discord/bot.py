@@ -29,6 +29,7 @@ from bot.discord.mirror import EventMirror
 from bot.discord.notices import ChangeNotices
 from bot.discord.picture import TimetablePictures
 from bot.discord.publishing import Publisher
+from bot.discord.run_replies import RunReplies
 from bot.discord.threads import SessionThreads
 from bot.discord.web import WebPages
 from bot.event import EventService
@@ -106,6 +107,7 @@ class SchedulerBot(discord.AutoShardedClient):
         self.publisher = Publisher(self)
         self.web = WebPages(self)  # the web pages, when config.toml enables them
         self.gateway = GatewayReports(self)  # each shard's session, for status
+        self.run_replies = RunReplies(self)  # runs' messages, finished after a restart
         self._timed_jobs: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
@@ -151,12 +153,17 @@ class SchedulerBot(discord.AutoShardedClient):
             await self.reminders.start(guilds)
         except Exception:
             log.exception("the reminders could not start")
+        try:
+            await self.run_replies.resume()
+        except Exception:
+            log.exception("could not read the runs whose message is unfinished")
 
     async def close(self) -> None:
         if self._timed_jobs is not None:
             self._timed_jobs.cancel()
         self.announcer.stop()
         self.reminders.stop()
+        self.run_replies.stop()
         await self.web.stop()
         first = not self.is_closed()
         if first:

@@ -26,6 +26,7 @@ from bot.discord.errors import NO_MENTIONS, say, token_expired, within_window
 from bot.discord.picture import TimetablePictures
 from bot.event import changes
 from bot.event.errors import RunStopped
+from bot.event.models import Actor
 from bot.event.preview import Preview
 from bot.event.runs import NO_WORKER
 from bot.event.solving import SolveProgress
@@ -160,10 +161,28 @@ async def schedule_run(interaction: discord.Interaction[SchedulerBot],
         except discord.HTTPException as e:
             expired[0] = expired[0] or token_expired(e)
 
+    run = await bot.service.start_schedule_run(
+        guild_id, actor, time_limit=float(seconds),
+        freeze_minutes=bot.settings.freeze_minutes_before)
+    await bot.run_replies.remember(run.id, interaction, message)  # finished after a restart
     try:
-        version = await bot.service.run_schedule(
-            guild_id, actor, progress=progress, waiting=waiting, time_limit=float(seconds),
-            freeze_minutes=bot.settings.freeze_minutes_before)
+        await _finish_run(interaction, guild_id, actor, run.id, message, progress, waiting)
+    except asyncio.CancelledError:
+        raise  # this process stops: the guild's next owner finishes the message
+    except Exception:
+        await bot.run_replies.forget(run.id)
+        raise
+    await bot.run_replies.forget(run.id)
+
+
+async def _finish_run(interaction: discord.Interaction[SchedulerBot], guild_id: int,
+                      actor: Actor, run_id: int, message: discord.WebhookMessage, progress,
+                      waiting) -> None:
+    """Follow the run to its end and show its preview in `message` (or why it ended)."""
+    bot = interaction.client
+    try:
+        version = await bot.service.wait_for_run(guild_id, actor, run_id, progress=progress,
+                                                 waiting=waiting)
     except Exception as e:
         what = "stopped" if isinstance(e, RunStopped) else "failed"
         try:
@@ -180,10 +199,10 @@ async def schedule_run(interaction: discord.Interaction[SchedulerBot],
     except discord.HTTPException as e:
         if not token_expired(e):
             raise
-        await _too_late(bot, actor.user_id, version.id)
+        await too_late(bot, actor.user_id, version.id)
 
 
-async def _too_late(bot: SchedulerBot, user_id: int, version_id: int) -> None:
+async def too_late(bot: SchedulerBot, user_id: int, version_id: int) -> None:
     """The run outlasted the interaction's token: the organiser hears by DM where to look."""
     outcome = await send_dm(
         bot, user_id,

@@ -16,3 +16,16 @@ CREATE TABLE shard_connections (
     latency_at  {timestamp},           -- when it was measured (the process refreshes it)
     PRIMARY KEY (shard_count, shard_id)
 );
+-- The private message a run of the scheduler reports in (/admin schedule run), kept while the
+-- run goes on, so that the process owning the guild after a restart or a re-sharding still
+-- finishes it when the run ends: Discord's interaction webhook (the application and the
+-- interaction's token, valid 15 minutes) and the message. Removed once the message is finished.
+CREATE TABLE run_replies (
+    run_id         {snowflake} PRIMARY KEY REFERENCES solve_runs(id) ON DELETE CASCADE,
+    guild_id       {snowflake} NOT NULL,
+    user_id        {snowflake} NOT NULL,
+    application_id {snowflake} NOT NULL,
+    token          TEXT        NOT NULL,
+    message_id     {snowflake} NOT NULL,
+    expires_at     {timestamp} NOT NULL
+);

@@ -1,0 +1,49 @@
+"""A run's private message outlives the bot process that sent it: the process is killed while
+the run waits (no solve worker yet), and once restarted it finishes the message when the run
+ends. On PostgreSQL, with real processes and the stand-in."""
+
+from __future__ import annotations
+
+import time
+
+from tests.e2e.bot_harness import answered
+from tests.e2e.fake_discord import FakeDiscord, Upload
+from tests.e2e.shard_harness import BotProcess, prepare_event, timetable_from_now
+from tests.e2e.test_sharded_processes import solve_worker_on  # noqa: F401 (a fixture)
+
+
+def said(fake: FakeDiscord, interaction_id: int, words: str) -> list:
+    return [s for s in fake.responses(interaction_id) if s.content and words in s.content]
+
+
+async def test_a_restarted_process_finishes_the_message_of_a_run_in_flight(
+        fake_discord: FakeDiscord, postgres, tmp_path, solve_worker_on) -> None:  # noqa: F811
+    fake = fake_discord
+    at = fake.seeded[fake.guild.id]
+    db = postgres.new_database()
+    bot = BotProcess(fake, tmp_path / "bot", db, [fake.guild.id], 1)
+    try:
+        await bot.start()
+        await fake.wait_until(lambda: fake.state.commands.get(fake.guild.id),
+                              what="the commands synced")
+        await prepare_event(fake, at, "UTC")
+        now = time.time()
+        cb = await answered(fake, "admin timetable import", {"file": Upload(
+            "timetable.toml", timetable_from_now([now + 3600, now + 7200]))}, user=at.owner)
+        assert "Imported" in cb.content, cb.content
+
+        run = await fake.slash("admin schedule run", {"seconds": 2}, user=at.owner)
+        await fake.wait_until(lambda: said(fake, run.id, "Waiting for a solve worker"),
+                              timeout=60, what="the word that no worker runs")
+        bot.kill()
+        await bot.proc.wait()
+
+        await bot.start()
+        solve_worker_on(db)
+        done = await fake.wait_until(lambda: said(fake, run.id, "version #1"), timeout=120,
+                                     what="the run's message finished")
+        assert done[-1].ephemeral
+        assert "/admin schedule preview version:1" in done[-1].content, done[-1].content
+        assert "Traceback" not in bot.log(), bot.log()
+    finally:
+        await bot.ended()
