@@ -21,6 +21,7 @@ and its speed drifts.
 
     python benchmarks/scale_out.py
     python benchmarks/scale_out.py -n 100 --rounds 5 --solves 6 --repeat 2
+    python benchmarks/scale_out.py --parts presses -n 50
 """
 
 from __future__ import annotations
@@ -220,11 +221,15 @@ async def solves(pg, events: int, sessions: int, attendees: int, repeat: int,
 
 
 async def bench(args) -> tuple[list[tuple], list[tuple]]:
+    pressed: list[tuple] = []
+    solved: list[tuple] = []
     with tempfile.TemporaryDirectory() as tmp, postgres_server() as pg:
         workdir = Path(tmp)
-        pressed = await presses(pg, args.n, args.rounds, args.repeat, workdir)
-        solved = await solves(pg, args.solves, args.sessions, args.attendees, args.repeat,
-                              workdir)
+        if "presses" in args.parts:
+            pressed = await presses(pg, args.n, args.rounds, args.repeat, workdir)
+        if "solves" in args.parts:
+            solved = await solves(pg, args.solves, args.sessions, args.attendees, args.repeat,
+                                  workdir)
     return pressed, solved
 
 
@@ -238,9 +243,18 @@ def main() -> None:
     ap.add_argument("--attendees", type=int, default=30)
     ap.add_argument("--repeat", type=int, default=2,
                     help="how many times the configurations alternate")
+    ap.add_argument("--parts", nargs="+", choices=("presses", "solves"),
+                    default=["presses", "solves"], help="what to measure (default: both)")
     args = ap.parse_args()
     logging.basicConfig(level=logging.ERROR)
     pressed, solved = asyncio.run(bench(args))
+    if pressed:
+        print_presses(args, pressed)
+    if solved:
+        print_solves(args, solved)
+
+
+def print_presses(args, pressed: list[tuple]) -> None:
     print(f"Interest presses on PostgreSQL: 2 guilds (one per shard of 2), {args.n} members "
           f"each pressing at the same instant, {args.rounds} rounds\n")
     print("| run | bot processes | presses | answered | presses/s | p50 (ms) | p99 (ms) "
@@ -249,6 +263,9 @@ def main() -> None:
     for r, label, out, cpu in pressed:
         print(f"| {r} | {label} | {out.presses} | {out.answered} | {out.per_second:,.0f} "
               f"| {out.p50:.0f} | {out.p99:.0f} | {cpu:.2f} |")
+
+
+def print_solves(args, solved: list[tuple]) -> None:
     print(f"\nSolves on PostgreSQL: {args.solves} events queued at once ({args.sessions} "
           f"sessions, {args.attendees} attendees, 7 slots x 3 rooms), each solved to a proven "
           "optimum\n")
