@@ -1,13 +1,17 @@
 """A run's private message outlives the bot process that sent it: the process is killed while
 the run waits (no solve worker yet), and once restarted it finishes the message when the run
-ends. On PostgreSQL, with real processes and the stand-in."""
+ends, or, past Discord's 15 minutes for the interaction, tells the organiser by DM. On
+PostgreSQL, with real processes and the stand-in."""
 
 from __future__ import annotations
 
 import time
 
+import pytest
+
 from tests.e2e.bot_harness import answered
 from tests.e2e.fake_discord import FakeDiscord, Upload
+from tests.e2e.personal_harness import dms
 from tests.e2e.shard_harness import BotProcess, prepare_event, timetable_from_now
 from tests.e2e.test_sharded_processes import solve_worker_on  # noqa: F401 (a fixture)
 
@@ -16,8 +20,10 @@ def said(fake: FakeDiscord, interaction_id: int, words: str) -> list:
     return [s for s in fake.responses(interaction_id) if s.content and words in s.content]
 
 
+@pytest.mark.parametrize("token", ["valid", "expired"])
 async def test_a_restarted_process_finishes_the_message_of_a_run_in_flight(
-        fake_discord: FakeDiscord, postgres, tmp_path, solve_worker_on) -> None:  # noqa: F811
+        fake_discord: FakeDiscord, postgres, tmp_path, solve_worker_on,  # noqa: F811
+        token: str) -> None:
     fake = fake_discord
     at = fake.seeded[fake.guild.id]
     db = postgres.new_database()
@@ -37,13 +43,22 @@ async def test_a_restarted_process_finishes_the_message_of_a_run_in_flight(
                               timeout=60, what="the word that no worker runs")
         bot.kill()
         await bot.proc.wait()
+        if token == "expired":
+            fake.expire_token(run)
 
         await bot.start()
         solve_worker_on(db)
-        done = await fake.wait_until(lambda: said(fake, run.id, "version #1"), timeout=120,
-                                     what="the run's message finished")
-        assert done[-1].ephemeral
-        assert "/admin schedule preview version:1" in done[-1].content, done[-1].content
+        if token == "valid":
+            done = await fake.wait_until(lambda: said(fake, run.id, "version #1"),
+                                         timeout=120, what="the run's message finished")
+            assert done[-1].ephemeral
+            assert "/admin schedule preview version:1" in done[-1].content, done[-1].content
+        else:
+            told = await fake.wait_until(lambda: dms(fake, at.owner), timeout=120,
+                                         what="the DM")
+            assert "version #1 is computed" in told[0]
+            assert "/admin schedule preview version:1" in told[0]
+            assert not said(fake, run.id, "version #1")
         assert "Traceback" not in bot.log(), bot.log()
     finally:
         await bot.ended()
