@@ -62,3 +62,35 @@ async def test_a_restarted_process_finishes_the_message_of_a_run_in_flight(
         assert "Traceback" not in bot.log(), bot.log()
     finally:
         await bot.ended()
+
+
+async def test_on_sqlite_the_restarted_bot_says_the_run_ended_with_its_process(
+        fake_discord: FakeDiscord, tmp_path) -> None:
+    """On SQLite the bot's own process solves, so a run ends with it: once started again, the
+    bot finishes the run's message saying so (the engine here holds until stopped, so the
+    run is surely in flight when the bot stops)."""
+    from bot.config import load_settings
+    from bot.discord.bot import SchedulerBot
+    from bot.event import EventService
+    from tests.bot.engines import held_engine
+    from tests.e2e.bot_harness import CODE, actor, make_bot
+    from tests.e2e.test_bot_event import setup_event
+
+    fake = fake_discord
+    db = tmp_path / "bot.sqlite"
+    config = load_settings(None, env={}, token="unused", database=db,
+                           guild_ids=[fake.guild.id], freeze_minutes_before=None)
+    service = await EventService.open(db, code_factory=lambda: CODE, solver_target=held_engine)
+    bot = await fake.connect(SchedulerBot(config, service, guild_ready_timeout=0.05))
+    await setup_event(fake)
+    for i in range(3):
+        await service.propose(fake.guild.id, actor(fake.owner, admin=True), f"Talk {i}", "x")
+    run = await fake.slash("admin schedule run", {"seconds": 60}, user=fake.owner)
+    await fake.wait_until(lambda: said(fake, run.id, "Scheduling… utility"), timeout=60,
+                          what="the run in flight")
+    await fake.disconnect(bot)
+
+    await fake.connect(await make_bot(fake, db))
+    await fake.wait_until(lambda: said(fake, run.id, "Scheduling failed: The bot stopped during "
+                                                     "the run"),
+                          timeout=30, what="the run's message finished")
