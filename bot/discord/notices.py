@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 from bot.discord.direct import send_dm
 from bot.discord.embeds import CONTENT, discord_time, fit_lines, literal
+from bot.discord.languages import language_for
 from bot.event import changes
 from bot.event.models import SYSTEM, Publication
-from bot.event.text import plural
 
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
@@ -30,8 +30,9 @@ class ChangeNotices:
         service, store, guild_id = self.bot.service, self.bot.personal, done.guild_id
         found = [m for m in changes.moves(done.previous_timetable, done.timetable)
                  if m.kind in changes.TELL]
+        t = language_for(self.bot.get_guild(guild_id))  # a line for the organisers
         if not found:
-            return "No session moved, so nobody was told anything."
+            return t.gettext("No session moved, so nobody was told anything.")
         interest = await service.interest_levels(guild_id, SYSTEM,
                                                  [m.session_id for m in found])
         sent = closed = failed = 0
@@ -55,10 +56,13 @@ class ChangeNotices:
             else:
                 await store.notice_done(guild_id, before, after, user, "sent")
                 sent += 1
-        line = (f"{plural(len(found), 'session')} moved: told "
-                f"{plural(sent, 'person', 'people')} by direct message")
+        moved = t.ngettext("{n} session moved", "{n} sessions moved", len(found))
+        line = t.ngettext("{moved}: told {n} person by direct message",
+                          "{moved}: told {n} people by direct message", sent, moved=moved)
         if closed:
-            line += f" ({closed} with closed DMs not told)"
+            line += " " + t.ngettext("({n} with closed DMs not told)",
+                                     "({n} with closed DMs not told)", closed)
         if failed:
-            line += f"; {plural(failed, 'message')} failed, publish again to retry them"
+            line += t.ngettext("; {n} message failed, publish again to retry it",
+                               "; {n} messages failed, publish again to retry them", failed)
         return line + "."
