@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.discord.languages import language_for
 from bot.event.models import Actor
 from bot.i18n import ENGLISH, Language
 from bot.web.server import WebServer
@@ -27,7 +28,13 @@ class WebPages:
 
     def __init__(self, bot: SchedulerBot):
         settings = bot.settings.web
-        self.server = WebServer(bot.service, settings) if settings.enabled else None
+        self.server = WebServer(bot.service, settings, language_of=self._language_of(bot)
+                                ) if settings.enabled else None
+
+    @staticmethod
+    def _language_of(bot: SchedulerBot):
+        """An event's pages speak its server's language (read from the gateway's cache)."""
+        return lambda guild_id: language_for(bot.get_guild(guild_id))
 
     async def start(self) -> None:
         """Start the server; a port that cannot be had is logged and the bot goes on without
