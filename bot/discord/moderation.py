@@ -199,14 +199,16 @@ class Queue(discord.ui.View):
 
 
 class RejectModal(discord.ui.Modal, title="Reject a proposal"):
-    reason = discord.ui.TextInput(label="Why (sent to the proposer; optional)",
-                                  custom_id="reject:reason", style=discord.TextStyle.paragraph,
-                                  required=False, max_length=REASON_MAX)
+    """Why a proposal is rejected, asked in the organiser's language."""
 
     def __init__(self, queue: Queue, sid: int, language: Language = ENGLISH):
         super().__init__(title=language.gettext("Reject a proposal"), timeout=15 * 60)
         self.queue, self.sid = queue, sid
-        self.reason.label = language.gettext("Why (sent to the proposer; optional)")
+        self.reason = discord.ui.TextInput(
+            label=language.gettext("Why (sent to the proposer; optional)"),
+            custom_id="reject:reason", style=discord.TextStyle.paragraph, required=False,
+            max_length=REASON_MAX)
+        self.add_item(self.reason)
 
     async def on_submit(self, interaction: discord.Interaction[SchedulerBot]) -> None:
         await self.queue.decided(interaction, False, self.reason.value or None, self.sid)

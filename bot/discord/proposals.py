@@ -163,21 +163,21 @@ async def notify_pending(interaction: discord.Interaction[SchedulerBot],
 
 
 class ProposeModal(discord.ui.Modal, title="Propose a session"):
-    """The form of `/propose`, in its reader's language."""
-
-    session_title = discord.ui.TextInput(label="Title", custom_id="propose:title",
-                                         max_length=100)
-    description = discord.ui.TextInput(label="Description", custom_id="propose:description",
-                                       style=discord.TextStyle.paragraph, required=True,
-                                       max_length=1500)
+    """The form of `/propose`, in its reader's language (its fields made per form, since their
+    labels are)."""
 
     def __init__(self, title: str | None = None, language: Language | None = None):
         t = language or ENGLISH
         super().__init__(title=t.gettext("Propose a session"), timeout=15 * 60)
-        self.session_title.label = t.gettext("Title")
-        self.description.label = t.gettext("Description")
-        if title:
-            self.session_title.default = title
+        self.session_title = discord.ui.TextInput(label=t.gettext("Title"),
+                                                  custom_id="propose:title", max_length=100,
+                                                  default=title or None)
+        self.description = discord.ui.TextInput(label=t.gettext("Description"),
+                                                custom_id="propose:description",
+                                                style=discord.TextStyle.paragraph,
+                                                required=True, max_length=1500)
+        self.add_item(self.session_title)
+        self.add_item(self.description)
 
     async def interaction_check(self, interaction: discord.Interaction[SchedulerBot]) -> bool:
         enter_guild(interaction.guild_id)  # the log records of this interaction say its shard
