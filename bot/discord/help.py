@@ -32,6 +32,11 @@ ORGANISER_ONLY_TEXT = N_("The organiser view is for members with the Manage Serv
 ORGANISER_ONLY = str(ORGANISER_ONLY_TEXT)  # the English
 
 
+def mention(channel_id: int) -> str:
+    """A channel as Discord shows it: its name, a link."""
+    return f"<#{channel_id}>"
+
+
 def attendee_steps(settings: EventSettings | None, language: Language = ENGLISH, *,
                    web: bool = False) -> list[str]:
     """How to take part, with this event's channels and whether it asks for a code; `web`:
@@ -50,7 +55,7 @@ def attendee_steps(settings: EventSettings | None, language: Language = ENGLISH,
         steps.append(t.gettext(
             "Say what you would like to attend with /interest, or with the buttons under each "
             "session in {channel}: ★★ very, ★ yes, ☆ a little. The timetable is made to fit "
-            "what people want.", channel=f"<#{settings.proposals_channel_id}>"))
+            "what people want.", channel=mention(settings.proposals_channel_id)))
     else:
         steps.append(t.gettext(
             "Say what you would like to attend with /interest, or with the buttons under each "
@@ -61,7 +66,7 @@ def attendee_steps(settings: EventSettings | None, language: Language = ENGLISH,
             "Once the timetable is published (in {channel}): /schedule shows it with your "
             "choices marked, /myschedule your own day with a calendar file, and /remind on "
             "sends you a direct message before each of your sessions.",
-            channel=f"<#{settings.announcements_channel_id}>"))
+            channel=mention(settings.announcements_channel_id)))
     else:
         steps.append(t.gettext(
             "Once the timetable is published (in the announcements channel): /schedule shows "

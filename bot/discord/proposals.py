@@ -30,6 +30,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+def mention(channel_id: int) -> str:
+    return f"<#{channel_id}>"
+
+
+def user_mention(user_id: int) -> str:
+    return f"<@{user_id}>"
+
+
 async def post_session(bot: SchedulerBot, settings: EventSettings, s: SessionView,
                        language: Language | None = None) -> str | None:
     """Show the session in the proposals channel as it now is. Its post is edited in place
@@ -58,7 +66,7 @@ async def post_session(bot: SchedulerBot, settings: EventSettings, s: SessionVie
         except discord.Forbidden:
             return t.gettext("I could not update the post of **{title}** in {channel}: give "
                              "me View Channel and Send Messages there.", title=title,
-                             channel=f"<#{posted[0]}>")
+                             channel=mention(posted[0]))
     if s.status != "public":
         return None
     channel = bot.text_channel(settings.guild_id, settings.proposals_channel_id)
@@ -71,7 +79,7 @@ async def post_session(bot: SchedulerBot, settings: EventSettings, s: SessionVie
     except discord.Forbidden:
         return t.gettext("I could not post **{title}** in {channel}: give me View Channel, "
                          "Send Messages and Embed Links there (people can use /interest "
-                         "meanwhile).", title=title, channel=f"<#{channel.id}>")
+                         "meanwhile).", title=title, channel=mention(channel.id))
     await bot.posting.set_posted_message(guild_id, SESSION_POST, str(s.id), channel.id, msg.id)
     if thread is None:
         return await bot.threads.open(guild_id, s, msg, t)
@@ -135,7 +143,7 @@ async def _proposed(interaction: discord.Interaction[SchedulerBot], title: str,
             "Proposed **{title}** (#{id}). You have not entered the event's code yet, so it "
             "waits for an organiser's approval; it appears in {channel} once approved. After "
             "/verify code:<code> your proposals are public at once.", title=title, id=s.id,
-            channel=f"<#{channel}>") if channel else t.gettext(
+            channel=mention(channel)) if channel else t.gettext(
             "Proposed **{title}** (#{id}). You have not entered the event's code yet, so it "
             "waits for an organiser's approval; it appears in the proposals channel once "
             "approved. After /verify code:<code> your proposals are public at once.",
@@ -156,7 +164,7 @@ async def notify_pending(interaction: discord.Interaction[SchedulerBot],
         t = language_for(interaction, public=True)
         await channel.send(t.gettext("**{title}** (#{id}) by {proposer} waits for approval: "
                                      "/admin proposal list.", title=embeds.literal(s.title),
-                                     id=s.id, proposer=f"<@{s.owner_id}>"),
+                                     id=s.id, proposer=user_mention(s.owner_id)),
                            embed=embeds.session_embed(s), allowed_mentions=NO_MENTIONS)
     except discord.HTTPException as e:
         log.warning("could not post to the moderation channel %s: %s", channel.id, e)

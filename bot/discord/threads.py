@@ -47,7 +47,7 @@ class SessionThreads:
             return language.gettext("I could not open a discussion thread for **{title}**: "
                                     "give me the **Create Public Threads** permission in "
                                     "{channel}.", title=embeds.literal(s.title),
-                                    channel=f"<#{message.channel.id}>")
+                                    channel=message.channel.mention)
         except discord.HTTPException as e:
             log.warning("could not open a thread for session %s: %s", s.id, e)
             return None

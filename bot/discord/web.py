@@ -23,6 +23,11 @@ LINK_CHOICES = [discord.app_commands.Choice(name="new: a new private link (the o
                 discord.app_commands.Choice(name="off: stop my private link", value="off")]
 
 
+def unembedded(url: str) -> str:
+    """A link Discord shows without a preview."""
+    return f"<{url}>"
+
+
 class WebPages:
     """The bot's web server when `[web] enabled` is set in config.toml; otherwise nothing."""
 
@@ -68,12 +73,12 @@ class WebPages:
                     else t.gettext("You had no private link."))
         made = await service.web_link(guild_id, actor, renew=link == "new")
         public = self.server.event_url(made.public_key)
-        lines = [t.gettext("The timetable on the web, to share: {url}", url=f"<{public}>")]
+        lines = [t.gettext("The timetable on the web, to share: {url}", url=unembedded(public))]
         if made.token is not None:
             page = self.server.personal_url(made.public_key, made.token)
-            lines += [t.gettext("Your private page: {url}", url=f"<{page}>"),
+            lines += [t.gettext("Your private page: {url}", url=unembedded(page)),
                       t.gettext("Subscribe to your schedule in a calendar app: {url}",
-                                url=f"<{page}/calendar.ics>"),
+                                url=unembedded(page + "/calendar.ics")),
                       t.gettext("Keep these to yourself; they are shown this once. "
                                 "`/myschedule link: new` replaces them, `link: off` stops "
                                 "them.")]

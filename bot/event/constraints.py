@@ -254,11 +254,11 @@ class ConstraintRules(RulesBase):
                     s = views.slot(r)
                     start, end = s.start.astimezone(tz), s.end.astimezone(tz)
                     words = (t.gettext("Slot #{id}: {day} {start}–{end} · break", id=s.id,
-                                       day=t.day(start.date()), start=f"{start:%H:%M}",
-                                       end=f"{end:%H:%M}") if s.is_break else
+                                       day=t.day(start.date()), start=start.strftime("%H:%M"),
+                                       end=end.strftime("%H:%M")) if s.is_break else
                              t.gettext("Slot #{id}: {day} {start}–{end}", id=s.id,
-                                       day=t.day(start.date()), start=f"{start:%H:%M}",
-                                       end=f"{end:%H:%M}"))
+                                       day=t.day(start.date()), start=start.strftime("%H:%M"),
+                                       end=end.strftime("%H:%M")))
                     found.append((s.id, words + (f" · {s.label}" if s.label else "")))
             exact = [(i, w) for i, w in found if needle == str(i)]  # its number first
             return [(i, words[:100]) for i, words in exact + [

@@ -149,4 +149,4 @@ def check_upload(raw: object, what: str | Message, limit: int) -> None:
         raise InvalidInput(N_("The {what} is empty.", what=what))
     if len(raw) > limit:
         raise InvalidInput(N_("The {what} is too large: {limit} characters at most.", what=what,
-                              limit=f"{limit:,}"))
+                              limit=format(limit, ",")))

@@ -113,7 +113,7 @@ class Words:
             "({zone}).", placed, version=version,
             date=format_date(when.date(), "dd MMM y" if self._source else "medium",
                              locale=self.t.locale),
-            time=f"{when:%H:%M}", zone=timezone)
+            time=when.strftime("%H:%M"), zone=timezone)
 
     def subscribe_track(self, track: str) -> str:
         return self.t.gettext("Subscribe to {track}", track=track)
