@@ -132,6 +132,26 @@ async def test_whole_event_in_german(fake_discord: FakeDiscord, tmp_path) -> Non
                               "freigegeben")
     assert told[0].endswith("Die Orga sagt: Passt gut")
 
+    # another waits; rejecting it from the list asks why, in the organiser's language
+    cb = await answer(fake, "propose", {"title": "Zu spät", "description": "y"}, user=waiting)
+    late = session_id(cb.content)
+    ix = await fake.slash("admin proposal list", user=fake.owner)
+    cb = await fake.wait_for_response(ix.id)
+    reject = cb.data["components"][0]["components"][3]
+    (page,) = fake.responses(ix.id)
+    press = await fake.click(reject["custom_id"], message=page.message_id, user=fake.owner)
+    form = await fake.wait_for_response(press.id)
+    assert form.type == 9 and form.data["title"] == "Einen Vorschlag ablehnen"
+    assert form.data["components"][0]["components"][0]["label"] == (
+        "Warum (geht an die vorschlagende Person; optional)")
+    submit = await fake.submit_modal(press, {"reject:reason": "Kein Platz mehr"})
+    upd = await fake.wait_for_response(submit.id)
+    assert f"**Zu spät** (#{late}) abgelehnt." in upd.data["embeds"][0]["description"]
+    assert upd.data["embeds"][0]["title"] == "Keine Vorschläge warten auf Freigabe"
+    told = await fake.wait_until(lambda: dms(fake, waiting)[1:], what="the rejection DM")
+    assert told[0] == ("Dein Vorschlag **Zu spät** für **Camp** wurde nicht angenommen.\n"
+                       "Die Orga sagt: Kein Platz mehr")
+
     # propose by options: public at once; the post's buttons in the server's language
     cb = await answer(fake, "propose", {"title": "Live-Patching", "description": "Kernel"})
     assert cb.content.startswith("**Live-Patching** (#") and "Sie ist öffentlich" in cb.content
@@ -160,6 +180,9 @@ async def test_whole_event_in_german(fake_discord: FakeDiscord, tmp_path) -> Non
     cb = await answer(fake, "propose", {"title": "rust IM zorn", "description": "noch mal"})
     assert cb.content == ("Es gibt schon eine Session namens „rust IM zorn“; wähle einen "
                           "anderen Titel.")
+
+    cb = await answer(fake, "edit", {"session": str(second_id), "description": "CP-SAT"})
+    assert cb.content == f"**CP-SAT zum Spaß** (#{second_id}) aktualisiert."
 
     # interest: by command and by button
     cb = await answer(fake, "interest", {"session": str(second_id), "level": 75})
