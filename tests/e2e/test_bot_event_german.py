@@ -203,6 +203,9 @@ async def test_whole_event_in_german(fake_discord: FakeDiscord, tmp_path) -> Non
     cb = await answer(fake, "session availability",
                       {"session": str(first_id), "days": choices[0]["value"]})
     assert cb.content.startswith(f"**Live-Patching** (#{first_id}) kann jetzt stattfinden: ")
+    cb = await answer(fake, "session availability", {"session": str(first_id), "slots": "x1"})
+    assert cb.content == ("„x1“ ist keine Zeitfensternummer: Wähle Zeitfenster aus der Liste "
+                          "(durch Kommas getrennt).")
     cb = await answer(fake, "session show", {"session": str(first_id)})
     assert "Leitung: <@" in cb.content and "Länge: 1 Zeitfenster" in cb.content
     assert "Track: keiner" in cb.content
