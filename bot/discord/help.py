@@ -148,7 +148,7 @@ def help_embeds(bot: SchedulerBot, settings: EventSettings | None,
              *embeds.described(t.gettext("Organiser commands"),
                                command_lines(bot.tree, admin=True, language=t))]
     if guild is not None:
-        found.append(checks_embed(setup_checks(guild, settings)))
+        found.append(checks_embed(setup_checks(guild, settings, language=t), t))
     return found
 
 
@@ -196,7 +196,7 @@ def welcome_text(guild: discord.Guild) -> str:
     """The welcome, in the server's language, with the setup checks of a server that has no
     event yet."""
     t = language_for(guild)
-    checks = "\n".join(c.line for c in setup_checks(guild, None))
+    checks = "\n".join(c.line for c in setup_checks(guild, None, language=t))
     heading = t.gettext("Setup checks")
     return cut(f"{welcome_message(t)}\n\n**{heading}**\n{checks}", embeds.CONTENT)
 

@@ -23,7 +23,7 @@ from bot.discord.errors import Refused, say
 from bot.discord.languages import language_for
 from bot.event.mirror import ChannelKind, event_spec, fingerprint, plan_sync
 from bot.event.models import Publication
-from bot.i18n import N_, Language
+from bot.i18n import N_, NP_, Message
 from bot.storage.mirror import Mirrored, MirrorItem, MirrorStore
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ class EventMirror:
         self.store = store
         self._locks: dict[int, asyncio.Lock] = {}
 
-    async def step(self, done: Publication) -> str | None:
+    async def step(self, done: Publication) -> Message | None:
         return await self.sync(done.guild_id)
 
     def _channel_kind(self, guild: discord.Guild, item: MirrorItem) -> ChannelKind:
@@ -55,19 +55,18 @@ class EventMirror:
             return "voice"
         return None  # deleted, or not a voice channel: the room's name as a location
 
-    async def sync(self, guild_id: int, language: Language | None = None) -> str | None:
+    async def sync(self, guild_id: int) -> Message | None:
         """Bring the guild's scheduled events in step with the published schedule; a line for
-        the organiser in `language` (default: the server's), None when the mirror is off or
-        the guild is unknown."""
+        the organiser (said in their language), None when the mirror is off or the guild is
+        unknown."""
         async with self._locks.setdefault(guild_id, asyncio.Lock()):
-            return await self._sync(guild_id, language)
+            return await self._sync(guild_id)
 
-    async def _sync(self, guild_id: int, language: Language | None) -> str | None:
+    async def _sync(self, guild_id: int) -> Message | None:
         on, items = await self.store.wanted(guild_id)
         guild = self.bot.get_guild(guild_id)
         if not on or guild is None:
             return None
-        t = language or language_for(guild)
         specs = {i.session_id: event_spec(i, self._channel_kind(guild, i)) for i in items}
         fps = {sid: fingerprint(spec) for sid, spec in specs.items()}
         starts = {i.session_id: i.start for i in items}
@@ -94,20 +93,23 @@ class EventMirror:
             raise Refused(PERMISSION_REFUSAL) from None
         parts = []
         if counts["created"]:
-            parts.append(t.ngettext("{n} created", "{n} created", counts["created"]))
+            parts.append(NP_("{n} created", "{n} created", counts["created"]))
         if counts["updated"]:
-            parts.append(t.ngettext("{n} updated", "{n} updated", counts["updated"]))
+            parts.append(NP_("{n} updated", "{n} updated", counts["updated"]))
         if counts["removed"]:
-            parts.append(t.ngettext("{n} removed", "{n} removed", counts["removed"]))
-        parts.append(t.ngettext("{n} unchanged", "{n} unchanged", len(plan.unchanged)))
+            parts.append(NP_("{n} removed", "{n} removed", counts["removed"]))
+        parts.append(NP_("{n} unchanged", "{n} unchanged", len(plan.unchanged)))
         if plan.started:
-            parts.append(t.ngettext("{n} already started (left as it is)",
-                                    "{n} already started (left as they are)",
-                                    len(plan.started)))
+            parts.append(NP_("{n} already started (left as it is)",
+                             "{n} already started (left as they are)", len(plan.started)))
         if failed:
-            parts.append(t.ngettext("{n} refused by Discord (see the bot's log)",
-                                    "{n} refused by Discord (see the bot's log)", failed))
-        return t.gettext("Discord events: {counts}.", counts=", ".join(parts))
+            parts.append(NP_("{n} refused by Discord (see the bot's log)",
+                             "{n} refused by Discord (see the bot's log)", failed))
+        listed = parts[0]
+        for part in parts[1:]:
+            # TRANSLATORS: a list of counts, one more item after the others
+            listed = N_("{items}, {item}", items=listed, item=part)
+        return N_("Discord events: {counts}.", counts=listed)
 
     async def _delete(self, guild_id: int, sid: int, event_id: int) -> None:
         with contextlib.suppress(discord.NotFound):  # deleted by hand already
@@ -151,6 +153,6 @@ async def events(interaction: discord.Interaction[SchedulerBot], on: bool) -> No
                                          "already there stay."))
         return
     await interaction.response.defer(ephemeral=True, thinking=True)
-    line = (await bot.mirror.sync(guild_id, t)) if s.published_version_id else None
+    line = (await bot.mirror.sync(guild_id)) if s.published_version_id else None
     await say(interaction, t.gettext("Discord events mirror: on. {done}", done=line) if line
               else t.gettext("Discord events mirror: on. The next publish creates them."))

@@ -139,7 +139,7 @@ class Queue(discord.ui.View):
         self.page = min(max(1, page), self.pages)
         self.current = queue[self.page - 1].id if queue else None
         if queue:
-            embed = embeds.session_embed(queue[self.page - 1])
+            embed = embeds.session_embed(queue[self.page - 1], t=self.t)
             embed.set_author(name=self.t.gettext("Waiting for approval: {page} of {pages}",
                                                  page=self.page, pages=len(queue)))
         else:

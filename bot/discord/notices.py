@@ -14,6 +14,7 @@ from bot.discord.embeds import CONTENT, discord_time, fit_lines, literal
 from bot.discord.languages import language_for
 from bot.event import changes
 from bot.event.models import SYSTEM, Publication
+from bot.i18n import N_, NP_, Message
 
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
@@ -23,19 +24,21 @@ class ChangeNotices:
     def __init__(self, bot: SchedulerBot):
         self.bot = bot
 
-    async def tell_moves(self, done: Publication) -> str | None:
+    async def tell_moves(self, done: Publication) -> Message | None:
+        """The notices, in the server's language (a DM sent for the server); the organiser's
+        line as a `Message`, said in their own."""
         if done.previous_timetable is None:  # nothing published before, or the same version
             return None
         before, after = done.previous_timetable.version_id, done.version.id
         service, store, guild_id = self.bot.service, self.bot.personal, done.guild_id
         found = [m for m in changes.moves(done.previous_timetable, done.timetable)
                  if m.kind in changes.TELL]
-        t = language_for(self.bot.get_guild(guild_id))  # a line for the organisers
         if not found:
-            return t.gettext("No session moved, so nobody was told anything.")
+            return N_("No session moved, so nobody was told anything.")
         interest = await service.interest_levels(guild_id, SYSTEM,
                                                  [m.session_id for m in found])
         sent = closed = failed = 0
+        t = language_for(self.bot.get_guild(guild_id))
         for notice in changes.notices(found, interest):
             user = notice.user_id
             if not await store.claim_notice(guild_id, before, after, user):
@@ -44,8 +47,8 @@ class ChangeNotices:
                 await store.notice_done(guild_id, before, after, user, "dms-closed")
                 closed += 1
                 continue
-            text = changes.notice_text(notice, discord_time, done.settings.name, literal)
-            outcome = await send_dm(self.bot, user, fit_lines(text.split("\n"), CONTENT))
+            text = changes.notice_text(notice, discord_time, done.settings.name, literal, t)
+            outcome = await send_dm(self.bot, user, fit_lines(text.split("\n"), CONTENT, t))
             if outcome == "failed":
                 await store.release_notice(guild_id, before, after, user)
                 failed += 1
@@ -56,13 +59,17 @@ class ChangeNotices:
             else:
                 await store.notice_done(guild_id, before, after, user, "sent")
                 sent += 1
-        moved = t.ngettext("{n} session moved", "{n} sessions moved", len(found))
-        line = t.ngettext("{moved}: told {n} person by direct message",
-                          "{moved}: told {n} people by direct message", sent, moved=moved)
+        people = NP_("{n} person", "{n} people", sent)
+        line = NP_("{n} session moved: told {people} by direct message.",
+                   "{n} sessions moved: told {people} by direct message.", len(found),
+                   people=people)
         if closed:
-            line += " " + t.ngettext("({n} with closed DMs not told)",
-                                     "({n} with closed DMs not told)", closed)
+            line = NP_("{n} session moved: told {people} by direct message ({closed} with "
+                       "closed DMs not told).",
+                       "{n} sessions moved: told {people} by direct message ({closed} with "
+                       "closed DMs not told).", len(found), people=people, closed=closed)
         if failed:
-            line += t.ngettext("; {n} message failed, publish again to retry it",
-                               "; {n} messages failed, publish again to retry them", failed)
-        return line + "."
+            return NP_("{line} {n} message failed: publish again to retry it.",
+                       "{line} {n} messages failed: publish again to retry them.", failed,
+                       line=line)
+        return line

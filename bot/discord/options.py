@@ -117,10 +117,10 @@ def id_list(raw: str | None, what: Literal["day", "slot"]) -> list[int]:
         if not part:
             continue
         if not part.isdigit() or len(part) > 19:
-            typed = part[:20]
-            raise InvalidInput(N_("“{typed}” is not a day number: pick days from the list "
-                                  "(separate them with commas).", typed=typed) if what == "day"
-                               else N_("“{typed}” is not a slot number: pick slots from the "
-                                       "list (separate them with commas).", typed=typed))
+            raise InvalidInput(
+                N_("“{typed}” is not a day number: pick days from the list (separate them "
+                   "with commas).", typed=part[:20]) if what == "day" else
+                N_("“{typed}” is not a slot number: pick slots from the list (separate them "
+                   "with commas).", typed=part[:20]))
         out.append(int(part))
     return out

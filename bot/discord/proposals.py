@@ -49,7 +49,7 @@ async def post_session(bot: SchedulerBot, settings: EventSettings, s: SessionVie
     server = language_for(bot.get_guild(guild_id))
     t = language or server
     thread = await bot.threads.thread(guild_id, s.id)
-    embed = embeds.session_embed(s, None if thread is None else thread.thread_id)
+    embed = embeds.session_embed(s, None if thread is None else thread.thread_id, server)
     view = interest_view(s.id, live=s.status == "public", language=server)
     title = embeds.literal(s.title)
     posted = await bot.posting.posted_message(guild_id, SESSION_POST, str(s.id))
@@ -165,7 +165,7 @@ async def notify_pending(interaction: discord.Interaction[SchedulerBot],
         await channel.send(t.gettext("**{title}** (#{id}) by {proposer} waits for approval: "
                                      "/admin proposal list.", title=embeds.literal(s.title),
                                      id=s.id, proposer=user_mention(s.owner_id)),
-                           embed=embeds.session_embed(s), allowed_mentions=NO_MENTIONS)
+                           embed=embeds.session_embed(s, t=t), allowed_mentions=NO_MENTIONS)
     except discord.HTTPException as e:
         log.warning("could not post to the moderation channel %s: %s", channel.id, e)
 
@@ -220,7 +220,7 @@ async def edit(interaction: discord.Interaction[SchedulerBot], session: str,
                       "again.", title=embeds.literal(s.title), id=s.id)
             if s.status == "pending" else
             t.gettext("Updated **{title}** (#{id}).", title=embeds.literal(s.title), id=s.id))
-    await say(interaction, text, embed=embeds.session_embed(s))
+    await say(interaction, text, embed=embeds.session_embed(s, t=t))
     await show_session(interaction, s, organiser=actor.is_admin)
 
 

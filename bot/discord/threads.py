@@ -10,6 +10,7 @@ import discord
 
 from bot.discord import embeds
 from bot.discord.errors import NO_MENTIONS
+from bot.discord.languages import language_for
 from bot.event.models import SessionView
 from bot.event.text import cut
 from bot.i18n import ENGLISH, Language
@@ -58,7 +59,8 @@ class SessionThreads:
                 await thread.delete()
             return None
         try:
-            await message.edit(embed=embeds.session_embed(s, thread.id),
+            await message.edit(embed=embeds.session_embed(s, thread.id,
+                                                          language_for(message.guild)),
                                allowed_mentions=NO_MENTIONS)
         except discord.HTTPException as e:
             log.warning("could not add the thread link to session %s: %s", s.id, e)

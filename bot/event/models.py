@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import IntEnum
 from typing import Literal
 
-from bot.i18n import ENGLISH, N_, Language
+from bot.i18n import ENGLISH, N_, Language, Message
 
 SessionStatus = Literal["pending", "public", "withdrawn"]
 
@@ -171,7 +171,7 @@ class EventImport:
     any, the organiser runs /admin setup again)."""
 
     rows: dict[str, int]
-    dropped: tuple[str, ...]
+    dropped: tuple[Message, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,8 @@ message), interest (command and buttons), a session's and an attendee's availabi
 reminders on, a solve, publishing and a reminder: every reply and post of these features is
 German, the buttons everyone sees speak the server's language.
 
-Texts of the setup, the timetable import, the run's preview and publishing are checked only
-where they are German already (see the report of the language helpers for what remains)."""
+The setup, the timetable import, the run's preview and publishing are other features' (their
+own German tests check their words); here they only lead to the reminder."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ async def verify(fake: FakeDiscord, member) -> None:
     """/verify with the event's code, in German, until the role is given."""
     cb = await answer(fake, "verify", {"code": CODE.lower()}, user=member)
     assert cb.content.startswith("Du bist verifiziert!"), cb.content
-    role = fake.guild.role_by_name("Attendee")
+    role = fake.guild.role_by_name("Teilnehmende")  # the server's language names it
     await fake.wait_until(lambda: role.id in member.roles, what="the attendee role given")
 
 
@@ -72,9 +72,9 @@ async def run_and_publish(fake: FakeDiscord) -> str:
     ix = await fake.slash("admin schedule run", {"seconds": 1}, user=fake.owner)
     deferred = await fake.wait_for_response(ix.id)
     assert deferred.type == 5 and deferred.ephemeral
-    # the preview's closing line (English "End of …" until the run's texts are German)
+    # the preview's closing line
     await fake.wait_until(lambda: [s for s in fake.responses(ix.id)
-                                   if (s.content or "").startswith(("End of", "Ende"))],
+                                   if (s.content or "").startswith("Ende der Vorschau")],
                           timeout=60, what="the end of the preview")
     assert all(s.ephemeral for s in fake.responses(ix.id))
     ix = await fake.slash("admin schedule publish", user=fake.owner)
@@ -115,6 +115,7 @@ async def test_whole_event_in_german(fake_discord: FakeDiscord, tmp_path) -> Non
     assert "/verifizieren code:<code>" in cb.content and english_free(cb.content)
     notice = await fake.wait_until(lambda: fake.messages_in(moderation), what="the notice")
     assert "wartet auf Freigabe: /orga vorschlag liste." in notice[0]["content"]
+    assert notice[0]["embeds"][0]["description"].startswith("*⏳ Wartet auf die Freigabe")
     pending = session_id(cb.content)
 
     # the organiser's list, in their language; approve with a word for the proposer (a DM
@@ -122,6 +123,7 @@ async def test_whole_event_in_german(fake_discord: FakeDiscord, tmp_path) -> Non
     ix = await fake.slash("admin proposal list", user=fake.owner)
     cb = await fake.wait_for_response(ix.id)
     assert cb.embeds[0]["author"]["name"] == "Wartet auf Freigabe: 1 von 1"
+    assert cb.embeds[0]["footer"]["text"] == f"Session #{pending} · vorgeschlagen von wartend"
     labels = [b.get("label") for b in cb.data["components"][0]["components"]]
     assert labels == ["◀", "▶", "Freigeben", "Ablehnen…"]
     cb = await answer(fake, "admin proposal approve",
@@ -161,6 +163,11 @@ async def test_whole_event_in_german(fake_discord: FakeDiscord, tmp_path) -> Non
                                  what="the post")
     buttons = post[0]["components"][0]["components"]
     assert [b["label"] for b in buttons] == ["Gar nicht", "Ein wenig", "Ja", "Sehr"]
+    linked = await fake.wait_until(lambda: [m for m in fake.messages_in(proposals)
+                                            if m["id"] == post[0]["id"] and m["embeds"][0].get(
+                                                "fields")], what="the thread's link")
+    assert linked[0]["embeds"][0]["fields"][0]["name"] == "Diskussion"
+    assert linked[0]["embeds"][0]["footer"]["text"].endswith("vorgeschlagen von member")
 
     # propose by the form: its title and fields in the proposer's language
     ix = await fake.slash("propose", user=fake.member)
@@ -220,7 +227,8 @@ async def test_whole_event_in_german(fake_discord: FakeDiscord, tmp_path) -> Non
     assert "/mein-zeitplan" in cb.content
 
     # the run and the publish (their texts belong to the run's and the embeds' helpers)
-    await run_and_publish(fake)
+    reply = await run_and_publish(fake)
+    assert re.search(r"^Discord-Events: .*unverändert", reply, re.M), reply
     days_posted = [m for m in fake.messages_in(announcements) if m["embeds"]]
     assert days_posted
 
