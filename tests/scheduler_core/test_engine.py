@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from scheduler_core import exact
 from scheduler_core.bounds import matching_bound, topk_bound
 from scheduler_core.engine import SolveOptions, solve
 from scheduler_core.evaluate import seated_utility, utility_of
@@ -24,6 +25,7 @@ from tests.scheduler_core.instances import (
     brute_force_optimum,
     brute_force_seated_optimum,
     feasibility_errors,
+    hard_for_the_whole_model,
     occupancy,
     small_instances,
 )
@@ -144,6 +146,24 @@ def test_progress_is_reported_and_cancel_stops_early():
     assert result.solve_seconds < 30
     assert seen and all(p.upper_bound >= p.utility for p in seen)
     assert result.utility >= result.seed_heuristic_utility
+
+
+def test_a_cancel_stops_the_whole_instance_model_at_once():
+    """The whole-instance CP-SAT model runs first and would take half of the 120 s given;
+    cancelled soon after the first progress report, the solve returns its best at once."""
+    inst = hard_for_the_whole_model()
+    assert exact.small_enough(compile_problem(inst))
+    cancel = threading.Event()
+
+    def on_progress(_p):
+        if not cancel.is_set():
+            threading.Timer(0.5, cancel.set).start()
+
+    result = solve(inst, SolveOptions(time_limit=120), progress=on_progress, cancel=cancel)
+    assert cancel.is_set()
+    assert result.solve_seconds < 30, "the exact phase ran on after the cancel"
+    assert result.status in ("feasible", "optimal")
+    assert result.seed_heuristic_utility <= result.utility <= result.upper_bound
 
 
 def test_same_seed_and_iteration_budget_give_the_same_timetable():
