@@ -38,7 +38,7 @@ MAX_GROUPS = 64                  # a column's groups are one 64-bit mask
 COLUMNS_PER_ROUND = 600          # best positive reduced-cost columns added per round, all groups
 FIRST_STAGE_MIN = 1000           # columns kept for a τ from which a first stage pays
 FIRST_STAGE_SHARE = 4            # the first stage takes this fraction (1/n) of them, best first
-FIRST_STAGE_SLICE = 0.5          # of the time left
+FIRST_STAGE_SLICE = 0.75         # of the time left
 EPS = 1e-6
 
 
