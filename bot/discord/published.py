@@ -122,10 +122,13 @@ async def myschedule(interaction: discord.Interaction[SchedulerBot],
                        file=discord.File(io.BytesIO(ics), filename="my-schedule.ics"))
 
 
-async def timetable_file(bot: SchedulerBot, guild_id: int, actor: Actor) -> discord.File:
-    """The whole published timetable as an .ics file (`/admin export-calendar`)."""
+async def timetable_file(bot: SchedulerBot, guild_id: int, actor: Actor,
+                         t: Language = ENGLISH) -> discord.File:
+    """The whole published timetable as an .ics file (`/admin export-calendar`), in the
+    language of those it is shared with."""
     view = await bot.service.published_view(guild_id, actor)
     ics = calendar.timetable_ics(view.timetable, guild_id=guild_id, event_name=view.event_name,
                                  descriptions={s.id: s.description for s in view.sessions},
-                                 names=view.names, threads=await bot.threads.thread_ids(guild_id))
+                                 names=view.names, threads=await bot.threads.thread_ids(guild_id),
+                                 language=t)
     return discord.File(io.BytesIO(ics), filename=f"timetable-v{view.timetable.version_id}.ics")
