@@ -1,8 +1,14 @@
-"""Simulated annealing over relocations and swaps, priced exactly by the Timetable.
+"""Simulated annealing over relocations and swaps, priced exactly.
 
 The objective is utility minus `move_weight` for every session that left its slot in the previous
 published timetable. Cooling follows either the clock (time-limited runs) or an iteration
-budget; with a budget the run is fully reproducible for a given seed.
+budget (moves priced); with a budget the run is fully reproducible for a given seed.
+
+Where the objective is a sum over slots and attendees (`Neighbourhood.applies`), a step prices
+the moves of one random session together and makes one of those the Metropolis rule accepts,
+chosen at random: with few moves accepted, as in most of a run, that is the chain of one-at-a-
+time proposals, at a fraction of the cost per move priced. Elsewhere one random move is
+proposed and priced by the Timetable at a time.
 """
 
 from __future__ import annotations
@@ -13,6 +19,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
+from scheduler_core.neighbourhood import Neighbourhood
 from scheduler_core.problem import UNPLACED, Problem
 from scheduler_core.state import Timetable
 
@@ -57,6 +66,29 @@ class Annealer:
         self.current = objective(problem, tt, weight)
         self.best = self.current
         self.best_placement = tt.placement()
+        self.neighbourhood = Neighbourhood(tt) if Neighbourhood.applies(problem) else None
+        if self.neighbourhood is not None:
+            self.np_rng = np.random.default_rng(rng.getrandbits(64))
+
+    # -- many moves at once ----------------------------------------------------------------
+    def priced_moves(self) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+        """A random session s1 and its moves (`Neighbourhood.moves`)."""
+        s1 = self.movable[self.rng.randrange(len(self.movable))]
+        return (s1, *self.neighbourhood.moves(s1, self.weight, self.np_rng))
+
+    def step_many(self, temp: float) -> int:
+        """Makes one of s1's moves that the Metropolis rule accepts, if any; returns how many
+        moves were priced."""
+        s1, delta, partner, target = self.priced_moves()
+        n = len(delta)
+        if n == 0:
+            return 1
+        rng = self.np_rng
+        accepted = np.flatnonzero(rng.random(n) < np.exp(np.minimum(delta, 0) / temp))
+        if len(accepted):
+            k = accepted[rng.integers(len(accepted))]
+            self.apply(s1, int(target[k]), int(partner[k]), int(delta[k]))
+        return n
 
     # -- one proposal ----------------------------------------------------------------------
     def propose(self) -> tuple[int, int, int, int] | None:
@@ -108,14 +140,16 @@ class Annealer:
 
     def apply(self, s1: int, t2: int, s2: int, delta: int) -> None:
         tt = self.tt
+        t1 = tt.slot_of[s1]
         if s2 == UNPLACED:
             tt.move(s1, t2)
         else:
-            t1 = tt.slot_of[s1]
             tt.remove(s2)
             tt.move(s1, t2)
             if t1 != UNPLACED:
                 tt.place(s2, t1)
+        if self.neighbourhood is not None:
+            self.neighbourhood.update((t1, t2), (s2,))
         self.current += delta
         if self.current > self.best:
             self.best = self.current
@@ -131,10 +165,17 @@ class Annealer:
         spend the first part of the run wandering well below the heuristic's timetable.
         """
         worse = []
-        for _ in range(samples):
-            m = self.propose()
-            if m is not None and m[0] < 0:
-                worse.append(-m[0])
+        if self.neighbourhood is not None:
+            seen = steps = 0
+            while seen < samples or steps < 32:
+                delta = self.priced_moves()[1]
+                worse.extend((-delta[delta < 0]).tolist())
+                seen, steps = seen + len(delta) + 1, steps + 1
+        else:
+            for _ in range(samples):
+                m = self.propose()
+                if m is not None and m[0] < 0:
+                    worse.append(-m[0])
         if not worse:
             return 1.0
         worse.sort()
@@ -146,16 +187,21 @@ class Annealer:
         rng, started = self.rng, time.monotonic()
         t0 = self.initial_temperature()
         t_end = min(t_end, t0)
-        temp, done = t0, 0
+        temp, done, check = t0, 0, 0
         ratio = t_end / t0
+        many = self.neighbourhood is not None
         while True:
-            if done % CHECK_EVERY == 0:
+            if done >= check:
+                check = done + CHECK_EVERY
                 frac = budget.fraction(started, done)
                 if frac >= 1.0 or budget.cancelled():
                     break
                 if self.target is not None and self.best >= self.target:
                     break
                 temp = t0 * ratio ** frac
+            if many:
+                done += self.step_many(temp)
+                continue
             done += 1
             m = self.propose()
             if m is None:

@@ -29,6 +29,7 @@ class Timetable:
         self.p = problem
         n_t, n_a = problem.n_slots, problem.n_attendees
         self.slot_of = [UNPLACED] * problem.n_sessions
+        self.slot_array = np.full(problem.n_sessions, UNPLACED, dtype=np.intp)  # the same
         self.members: list[list[int]] = [[] for _ in range(n_t)]
         self.free = list(problem.capacity)
         self.best1 = np.zeros((n_t, n_a), dtype=LEVEL)
@@ -151,13 +152,13 @@ class Timetable:
             self._enter(s, u)
             self.utility += gain
             self.worth[u] += gain
-        self.slot_of[s] = t
+        self.slot_of[s] = self.slot_array[s] = t
 
     def remove(self, s: int) -> None:
         start = self.slot_of[s]
         for t in self.p.covers(s, start):
             self._leave(s, t)
-        self.slot_of[s] = UNPLACED
+        self.slot_of[s] = self.slot_array[s] = UNPLACED
 
     def _leave(self, s: int, t: int) -> None:
         loss = self._loss1(s, t)
