@@ -6,9 +6,10 @@ budget (moves priced); with a budget the run is fully reproducible for a given s
 
 Where the objective is a sum over slots and attendees (`Neighbourhood.applies`), a step prices
 the moves of one random session together and makes one of those the Metropolis rule accepts,
-chosen at random: with few moves accepted, as in most of a run, that is the chain of one-at-a-
-time proposals, at a fraction of the cost per move priced. Elsewhere one random move is
-proposed and priced by the Timetable at a time.
+at random among the improving ones if there are any: with few moves accepted, as in most of a
+run, that is close to the chain of one-at-a-time proposals, at a fraction of the cost per move
+priced; preferring an improvement measured better on ORBEL 2026 and medium instances than a
+uniform choice. Elsewhere one random move is proposed and priced by the Timetable at a time.
 """
 
 from __future__ import annotations
@@ -77,8 +78,8 @@ class Annealer:
         return (s1, *self.neighbourhood.moves(s1, self.weight, self.np_rng))
 
     def step_many(self, temp: float) -> int:
-        """Makes one of s1's moves that the Metropolis rule accepts, if any; returns how many
-        moves were priced."""
+        """Makes one of s1's moves that the Metropolis rule accepts, an improving one if it
+        accepts any; returns how many moves were priced."""
         s1, delta, partner, target = self.priced_moves()
         n = len(delta)
         if n == 0:
@@ -86,6 +87,9 @@ class Annealer:
         rng = self.np_rng
         accepted = np.flatnonzero(rng.random(n) < np.exp(np.minimum(delta, 0) / temp))
         if len(accepted):
+            better = accepted[delta[accepted] > 0]
+            if len(better):
+                accepted = better
             k = accepted[rng.integers(len(accepted))]
             self.apply(s1, int(target[k]), int(partner[k]), int(delta[k]))
         return n
