@@ -54,16 +54,6 @@ class Reminders(TimedJobs):
                  clock: Callable[[], float] = time.time, holder: str | None = None):
         self.service, self.store, self.send = service, store, send
         super().__init__(clock, holder)
-        self.sent = 0  # how many this process sent
-
-    async def start(self, guild_ids: list[int]) -> None:
-        """Arm the reminders of these guilds (those whose shard this process runs)."""
-        self.scheduler.start()
-        try:
-            for guild_id in guild_ids:
-                await self.rebuild(guild_id)
-        finally:
-            self.started.set()
 
     async def plan_user(self, guild_id: int, user_id: int, minutes: int) -> list[Reminder]:
         """The user's reminders over the published timetable (past ones included)."""
