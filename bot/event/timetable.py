@@ -26,6 +26,7 @@ from bot.event.models import (
     TimetableImport,
     TimetableView,
 )
+from bot.event.spans import covered
 from bot.event.text import clean_title, title_key
 from bot.event.times import parse_date, parse_time, to_utc_text, zone
 from bot.event.timetable_toml import parse_room, parse_timetable
@@ -136,10 +137,12 @@ class TimetableRules(RulesBase):
                                         changes.get("end_utc", row["end_utc"]), slot_id)
             if is_break is not None:
                 if is_break and not row["is_break"]:
+                    over = await _running_over(conn, guild_id, ev, slot_id)
                     n = await schedules.count_published_in(conn, guild_id, slot_id=slot_id)
-                    if n and not force:
-                        raise Conflict(published_count_message(n, "slot"))
+                    if n + len(over) and not force:
+                        raise Conflict(published_count_message(n + len(over), "slot"))
                     await schedules.unschedule_slot(conn, slot_id)
+                    await schedules.unschedule(conn, ev["published_version_id"], over)
                 changes["is_break"] = is_break
             if new_label is not None:
                 changes["label"] = new_label
@@ -235,8 +238,11 @@ class TimetableRules(RulesBase):
             if check is not None:
                 check(row)
             n = await schedules.count_published_in(conn, guild_id, **{f"{kind}_id": item_id})
-            if n and not force:
-                raise Conflict(published_count_message(n, kind))
+            over = (await _running_over(conn, guild_id, ev, item_id) if kind == "slot"
+                    else [])
+            if n + len(over) and not force:
+                raise Conflict(published_count_message(n + len(over), kind))
+            await schedules.unschedule(conn, ev["published_version_id"], over)
             await delete(conn, guild_id, item_id)
         await self._admin_write(guild_id, actor, fn)
 
@@ -278,6 +284,17 @@ class TimetableRules(RulesBase):
             return TimetableImport(days=len(parsed.days), slots=slots, breaks=breaks,
                                    rooms=len(parsed.rooms))
         return await self._admin_write(guild_id, actor, fn)
+
+
+async def _running_over(conn: Tx, guild_id: int, ev: Row, slot_id: int) -> list[int]:
+    """The published sessions of several slots that take this slot but start before it."""
+    if ev["published_version_id"] is None:
+        return []
+    slot_rows = await timetable.slots(conn, guild_id)
+    return [p["session_id"]
+            for p in await schedules.placements(conn, ev["published_version_id"])
+            if p["length"] > 1 and p["slot_id"] != slot_id
+            and slot_id in {r["id"] for r in covered(slot_rows, p["slot_id"], p["length"])}]
 
 
 async def _check_slot_times(conn: Tx, guild_id: int, s: str, e: str, exclude: int | None) -> None:
