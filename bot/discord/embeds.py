@@ -194,16 +194,19 @@ def fit_lines(lines: Sequence[str], limit: int) -> str:
 
 
 def _slot_lines(ps: PublishedSlot, mine: dict[int, int] | None,
-                threads: dict[int, int] | None = None, guild_id: int | None = None
-                ) -> list[str]:
-    """One line per session: room, title (linked to its discussion thread), people expected."""
+                threads: dict[int, int] | None = None, guild_id: int | None = None,
+                continuing: bool = True) -> list[str]:
+    """One line per session: room, title (linked to its discussion thread), people expected;
+    a session of several slots with its whole time, and (`continuing`) in its later slots as
+    going on in its room."""
     if ps.slot.is_break:
         return ["Break"]
-    if not ps.entries:
+    going_on = ps.continuing if continuing else ()
+    if not ps.entries and not going_on:
         return ["—"]
     def lines(linked: bool) -> list[str]:
         out = []
-        for e in sorted(ps.entries, key=lambda e: e.room_name):
+        for e in sorted(ps.entries + going_on, key=lambda e: e.room_name):
             stars = mark(0 if mine is None else mine.get(e.session_id, 0))
             name = literal(e.title)
             thread = (threads or {}).get(e.session_id) if linked else None
@@ -211,9 +214,14 @@ def _slot_lines(ps: PublishedSlot, mine: dict[int, int] | None,
                 name = f"[{name}]({thread_url(guild_id, thread)})"
             elif thread is not None:
                 name = f"{name} · <#{thread}>"
+            if e in going_on:
+                out.append(f"{stars}**{literal(e.room_name)}**: ↳ {name} "
+                           f"(continued, until {ts(e.until(ps.slot))})")
+                continue
             # nobody expected yet: say nothing rather than discourage the proposer
             people = f" (≈{e.expected_attendance} expected)" if e.expected_attendance else ""
-            out.append(f"{stars}**{literal(e.room_name)}**: {name}{people}")
+            span = f" · {ts(ps.slot.start)}–{ts(e.ends)}" if e.ends else ""
+            out.append(f"{stars}**{literal(e.room_name)}**: {name}{people}{span}")
         return out
 
     found = lines(linked=True)
@@ -310,8 +318,14 @@ def itinerary_embeds(items: list[ItineraryItem], local: ZoneInfo | None = None
         alt = ""
         if it.alternatives:
             alt = " (also: " + ", ".join(literal(x.title) for x, _ in it.alternatives[:3]) + ")"
+        if it.continued:
+            lines.append(f"{when}: ↳ **{literal(it.expected.title)}** goes on in "
+                         f"{literal(it.expected.room_name)}, until "
+                         f"{ts(it.expected.until(it.slot))}{alt}")
+            continue
+        until = f" (until {ts(it.expected.ends)})" if it.expected.ends else ""
         lines.append(f"{when}: **{literal(it.expected.title)}** in "
-                     f"{literal(it.expected.room_name)}{alt}")
+                     f"{literal(it.expected.room_name)}{until}{alt}")
     return described("My schedule", lines or ["Nothing scheduled."])
 
 
@@ -359,7 +373,8 @@ def up_next_embeds(ps: PublishedSlot, threads: dict[int, int] | None = None,
     """The "up next" post: every session of the slot (more embeds when one is not enough;
     send them with `split_messages`); `local`: the event's zone, its time shown beside."""
     head = f"Starts {ts(ps.slot.start, 'R')}"
-    chunks = pack_lines([head, *_slot_lines(ps, None, threads, guild_id)], DESCRIPTION)
+    chunks = pack_lines([head, *_slot_lines(ps, None, threads, guild_id, continuing=False)],
+                        DESCRIPTION)
     found = [discord.Embed(title="Up next" if i == 0 else None, colour=COLOUR,
                            description=chunk) for i, chunk in enumerate(chunks)]
     found[0].add_field(name="When", value=_slot_heading(ps, local))
