@@ -26,6 +26,7 @@ class Placement:
     room_id: int
     room_name: str
     withdrawn: bool = False  # the session was withdrawn since this version
+    ends: datetime | None = None  # a session of several slots: when its last one ends
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +47,9 @@ class Move:
                 else "unscheduled"
         if self.before is None:
             return "scheduled"
-        return "room" if self.before.slot.id == self.after.slot.id else "moved"
+        same = (self.before.slot.id == self.after.slot.id
+                and self.before.ends == self.after.ends)
+        return "room" if same else "moved"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +68,8 @@ class Notice:
 
 def _placements(tt: PublishedTimetable
                 ) -> dict[int, tuple[Placement, str, int, tuple[int, ...]]]:
-    return {e.session_id: (Placement(ps.slot, e.room_id, e.room_name, e.withdrawn), e.title,
-                           e.owner_id, e.cohosts)
+    return {e.session_id: (Placement(ps.slot, e.room_id, e.room_name, e.withdrawn, e.ends),
+                           e.title, e.owner_id, e.cohosts)
             for d in tt.days for ps in d.slots for e in ps.entries}
 
 
@@ -77,7 +80,9 @@ def moves(old: PublishedTimetable, new: PublishedTimetable) -> list[Move]:
     out = []
     for sid in [*before, *(s for s in after if s not in before)]:
         b, a = before.get(sid), after.get(sid)
-        if b and a and (b[0].slot.id, b[0].room_id) == (a[0].slot.id, a[0].room_id):
+        if b and a and ((b[0].slot.id, b[0].room_id, b[0].slot.end if b[0].ends is None
+                         else b[0].ends) == (a[0].slot.id, a[0].room_id,
+                                             a[0].slot.end if a[0].ends is None else a[0].ends)):
             continue
         _, title, owner, cohosts = a or b
         out.append(Move(sid, title, owner, b[0] if b else None, a[0] if a else None, cohosts))
@@ -129,7 +134,8 @@ def local_time(timezone: str) -> TimeFormat:
 
 
 def _where(p: Placement, fmt: TimeFormat, esc: TextFormat) -> str:
-    return f"{fmt(p.slot.start)} in {esc(p.room_name)}"
+    until = f" (until {fmt(p.ends)})" if p.ends is not None else ""
+    return f"{fmt(p.slot.start)}{until} in {esc(p.room_name)}"
 
 
 def describe(move: Move, fmt: TimeFormat, esc: TextFormat = plain) -> str:

@@ -138,6 +138,13 @@ class ConstraintRules(RulesBase):
                     raise NotFound("There is no such slot.")
                 if slot["is_break"]:
                     raise InvalidInput("A session cannot be pinned to a break.")
+                run = timetable.covered(await timetable.slots(conn, guild_id), slot_id,
+                                        row["length"])
+                if len(run) < row["length"]:
+                    raise InvalidInput(
+                        f"This session takes {row['length']} consecutive slots, and fewer "
+                        "follow that slot on its day before a break or the day's end: pin it "
+                        "to the slot it starts in.")
                 if room_id is not None:
                     room = await timetable.get_room(conn, guild_id, room_id)
                     if room is None:

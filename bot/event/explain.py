@@ -42,16 +42,18 @@ def clashes(timetable: PublishedTimetable, levels: Mapping[int, int], fmt: TimeF
             allowed_slots: Mapping[int, tuple[int, ...] | None] | None = None,
             esc: TextFormat = plain) -> list[Clash]:
     """Slots holding two or more sessions the attendee rated `min_level` or more (or hosts),
-    each with a sentence saying which, which one they will probably attend, and why."""
+    each with a sentence saying which, which one they will probably attend, and why. A session
+    of several slots clashes with what runs beside it in any of them; a clash is told once, in
+    the slot where the last of its sessions starts."""
     allowed_slots = allowed_slots or {}
     slots = [ps for d in timetable.days for ps in d.slots if not ps.slot.is_break]
-    wanted_total = sum(1 for ps in slots for e in ps.entries
+    wanted_total = sum(e.length for ps in slots for e in ps.entries
                        if levels.get(e.session_id, 0) >= min_level or e.hosted_by(user_id))
     out = []
     for ps in slots:
-        wanted = [e for e in ps.entries
+        wanted = [e for e in ps.held
                   if levels.get(e.session_id, 0) >= min_level or e.hosted_by(user_id)]
-        if len(wanted) < 2:
+        if len(wanted) < 2 or not any(e in ps.entries for e in wanted):
             continue
         wanted.sort(key=lambda e: (not e.hosted_by(user_id), -levels.get(e.session_id, 0),
                                    -e.expected_attendance, e.session_id))
@@ -108,37 +110,48 @@ def over_capacity(timetable: PublishedTimetable, rooms: Sequence[RoomView],
             for e in ps.entries:
                 cap = capacity.get(e.room_id)
                 if cap is not None and e.expected_attendance > cap:
+                    span = [x for x in d.slots if x is ps or e in x.continuing]
                     out.append(f"“{esc(e.title)}” at {fmt(ps.slot.start)} expects about "
                                f"{e.expected_attendance} people, but {esc(e.room_name)} holds "
-                               f"{cap}. " + _room_advice(ps, e, cap, rooms, esc))
+                               f"{cap}. " + _room_advice(span, e, cap, rooms, esc))
     return out
 
 
-def _room_advice(ps: PublishedSlot, e: Entry, cap: int, rooms: Sequence[RoomView],
-                 esc: TextFormat) -> str:
-    """What would seat `e`: a larger room free in its slot, or a room that does not exist yet.
-    The scheduler gives a slot's larger rooms to its sessions that draw more, and a locked
-    slot keeps its sessions in their rooms."""
+def _room_advice(span: Sequence[PublishedSlot], e: Entry, cap: int,
+                 rooms: Sequence[RoomView], esc: TextFormat) -> str:
+    """What would seat `e`: a larger room free in its slot (in every slot it takes, for a
+    session of several), or a room that does not exist yet. The scheduler gives a slot's
+    larger rooms to its sessions that draw more, and a locked slot keeps its sessions in their
+    rooms."""
+    ps = span[0]
     need = e.expected_attendance
     add = f"add a room for at least {need} people (/admin room add), then run the scheduler again"
-    unlock = (f"unlock its slot (/admin slot unlock slot:{ps.slot.id}) and "
-              if ps.slot.locked else "")
+    locked = [x.slot.id for x in span if x.slot.locked]
+    unlock = (f"unlock its slot (/admin slot unlock slot:{locked[0]}) and "
+              if len(locked) == 1 else
+              "unlock its slots (/admin slot unlock) and " if locked else "")
     larger = sorted((r for r in rooms if r.capacity > cap), key=lambda r: -r.capacity)
     if not larger:
         return f"No room holds more: {unlock}{add}."
-    holding = {x.room_id: x for x in ps.entries}
-    free = [r for r in larger if r.id not in holding]
+    busy = {x.room_id for later in span[1:] for x in later.held if x.session_id != e.session_id}
+    holding = {x.room_id: x for x in ps.held}
+    free = [r for r in larger if r.id not in holding and r.id not in busy]
     if free:
         return (f"{esc(free[0].name)} (holds {free[0].capacity}) is free at that time: "
                 f"{unlock}run the scheduler again to seat it there.")
-    smaller_draw = [holding[r.id] for r in larger if holding[r.id].expected_attendance < need]
+    smaller_draw = [holding[r.id] for r in larger
+                    if r.id in holding and holding[r.id].expected_attendance < need]
     if smaller_draw:  # only a locked slot, or a version older than the rooms, leaves this
         other = smaller_draw[0]
         return (f"“{esc(other.title)}” in the larger {esc(other.room_name)} draws fewer "
                 f"(about {other.expected_attendance}): {unlock}run the scheduler again to "
                 "swap them.")
     taken = ", ".join(f"{esc(holding[r.id].room_name)} (“{esc(holding[r.id].title)}”, about "
-                      f"{holding[r.id].expected_attendance})" for r in larger[:3])
+                      f"{holding[r.id].expected_attendance})" for r in larger[:3]
+                      if r.id in holding)
+    if not taken:
+        return (f"The larger rooms are taken in the later slots it runs in. To seat it, "
+                f"{unlock}{add}.")
     more = f" and {len(larger) - 3} more" if len(larger) > 3 else ""
     return (f"The larger rooms then hold sessions that draw more people: {taken}{more}. To "
             f"seat it, {unlock}{add}.")
@@ -153,7 +166,7 @@ def unplaced_advice(timetable: PublishedTimetable, rooms: Sequence[RoomView]) ->
     if not open_slots:
         return ("Every slot is a break or locked: unlock a slot (/admin slot unlock) or add "
                 "one (/admin slot add), then run the scheduler again.")
-    if not rooms or any(len(ps.entries) < len(rooms) for ps in open_slots):
+    if not rooms or any(len(ps.held) < len(rooms) for ps in open_slots):
         return None
     return ("Every room is taken in every slot the scheduler may use: add a room (/admin room "
             "add) or a slot (/admin slot add), then run the scheduler again.")

@@ -47,7 +47,7 @@ from bot.event.models import (
 from bot.event.preview import Preview, preview
 from bot.event.runs import INTERRUPTED, STOPPED_BEFORE_START, wait_for_end
 from bot.event.solving import ProgressCallback
-from bot.event.spans import covered, spans
+from bot.event.spans import spans
 from bot.event.times import from_utc_text, zone
 from bot.storage import (
     Row,
@@ -414,7 +414,7 @@ async def snapshot(conn: Tx, guild_id: int, frozen_before: datetime | None = Non
                      "room": str(p["room_id"])} for p in placed]
         fixed = [f for f, p in zip(previous, placed, strict=True)  # locked in any slot it takes
                  if any(r["id"] in locked
-                        for r in covered(slot_rows, p["slot_id"], p["length"]))]
+                        for r in timetable.covered(slot_rows, p["slot_id"], p["length"]))]
     locked_in = {int(f["session"]) for f in fixed}
     for sid in locked_in:  # a fixed session stays put even if its allowed slots changed since
         allowed.pop(sid, None)
@@ -480,7 +480,7 @@ async def _allowed_now(conn: Tx, guild_id: int, public_ids: set[int], slot_rows:
         sid = p["session_id"]
         if sid in public_ids:
             length = session_rows[sid]["length"]
-            run = [r["id"] for r in covered(slot_rows, p["slot_id"], length)]
+            run = [r["id"] for r in timetable.covered(slot_rows, p["slot_id"], length)]
             if len(run) < length:
                 raise InvalidInput(
                     f"Session #{sid} is pinned to slot #{p['slot_id']} but takes {length} "
@@ -570,7 +570,7 @@ async def _still_fitting(conn: Tx, guild_id: int, result: Result, instance: Inst
         elif any(r["locked"] for r in rows) and not was_fixed:
             out(sid, "its slot was locked during the run" if length == 1
                 else "one of its slots was locked during the run")
-        elif [r["id"] for r in covered(slot_rows, sl, length)] != span:
+        elif [r["id"] for r in timetable.covered(slot_rows, sl, length)] != span:
             out(sid, "its slots are no longer consecutive on one day")
         elif (frozen_before is not None and not was_fixed
               and from_utc_text(rows[0]["start_utc"]) <= frozen_before):

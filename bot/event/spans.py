@@ -1,8 +1,10 @@
-"""Sessions of several slots: which slots a placement takes.
+"""Sessions of several slots laid out: where each starts, and where it goes on.
 
 A placement names the slot a session starts in and how many consecutive slots it takes (its
-length in that version); everything that shows, checks or counts a timetable finds the rest
-here, so a session of two slots is one session in one room over both.
+length in that version; `bot.storage.timetable.covered` finds those slots). A laid-out
+timetable lists a session once where it starts (`PublishedSlot.entries`, with `Entry.ends`)
+and again in each later slot it holds its room in (`PublishedSlot.continuing`), so what
+counts sessions counts it once and what shows a slot shows its room taken.
 """
 
 from __future__ import annotations
@@ -12,21 +14,7 @@ from dataclasses import replace
 from bot.event.models import Entry
 from bot.event.times import from_utc_text
 from bot.storage import Row
-
-
-def covered(slot_rows: list[Row], slot_id: int, length: int) -> list[Row]:
-    """The slots a session of `length` slots placed in `slot_id` takes: that slot and the ones
-    after it on its day, up to `length`, stopping at a break (fewer than `length` when the
-    timetable changed since; none when the slot is gone)."""
-    first = next((r for r in slot_rows if r["id"] == slot_id), None)
-    if first is None:
-        return []
-    out = [first]
-    for r in slot_rows[slot_rows.index(first) + 1:]:
-        if len(out) >= length or r["day_id"] != first["day_id"] or r["is_break"]:
-            break
-        out.append(r)
-    return out
+from bot.storage.timetable import covered
 
 
 def spans(slot_rows: list[Row], by_slot: dict[int, list[Entry]]

@@ -26,7 +26,6 @@ from bot.event.models import (
     TimetableImport,
     TimetableView,
 )
-from bot.event.spans import covered
 from bot.event.text import clean_title, title_key
 from bot.event.times import parse_date, parse_time, to_utc_text, zone
 from bot.event.timetable_toml import parse_room, parse_timetable
@@ -294,7 +293,8 @@ async def _running_over(conn: Tx, guild_id: int, ev: Row, slot_id: int) -> list[
     return [p["session_id"]
             for p in await schedules.placements(conn, ev["published_version_id"])
             if p["length"] > 1 and p["slot_id"] != slot_id
-            and slot_id in {r["id"] for r in covered(slot_rows, p["slot_id"], p["length"])}]
+            and slot_id in {r["id"] for r in timetable.covered(slot_rows, p["slot_id"],
+                                                                p["length"])}]
 
 
 async def _check_slot_times(conn: Tx, guild_id: int, s: str, e: str, exclude: int | None) -> None:
