@@ -400,7 +400,7 @@ async def snapshot(conn: Tx, guild_id: int, frozen_before: datetime | None = Non
         raise InvalidInput("There are no public sessions to schedule yet.")
     public_ids = {s["id"] for s in session_rows}
     allowed, pinned_rooms = await _allowed_now(conn, guild_id, public_ids, slot_rows,
-                                               {s["id"]: s for s in session_rows})
+                                               {s["id"]: s for s in session_rows}, strict=True)
     hosts = await hosts_now(conn, guild_id, session_rows)
     locked = {s["id"] for s in slot_rows
               if s["locked"] or (frozen_before is not None
@@ -469,11 +469,12 @@ async def hosts_now(conn: Tx, guild_id: int, session_rows: list[Row]) -> dict[in
 
 
 async def _allowed_now(conn: Tx, guild_id: int, public_ids: set[int], slot_rows: list[Row],
-                       session_rows: dict[int, Row]
+                       session_rows: dict[int, Row], strict: bool = False
                        ) -> tuple[dict[int, list[int]], dict[int, tuple[int, int]]]:
     """The slots each session may take (absent: any), the hosts' availability overridden by
     the organisers' pins (a session of several slots pinned to its first one may take the
-    ones after it); and the sessions pinned to a room too: id → (slot, room)."""
+    ones after it); and the sessions pinned to a room too: id → (slot, room). `strict`:
+    refuse a pin that leaves too few slots for its session's length."""
     allowed = await sessions.allowed_slots(conn, sorted(public_ids))
     with_room: dict[int, tuple[int, int]] = {}
     for p in await constraints.pins(conn, guild_id):
@@ -481,7 +482,7 @@ async def _allowed_now(conn: Tx, guild_id: int, public_ids: set[int], slot_rows:
         if sid in public_ids:
             length = session_rows[sid]["length"]
             run = [r["id"] for r in timetable.covered(slot_rows, p["slot_id"], length)]
-            if len(run) < length:
+            if len(run) < length and strict:
                 raise InvalidInput(
                     f"Session #{sid} is pinned to slot #{p['slot_id']} but takes {length} "
                     "slots, and fewer follow that slot on its day before a break or the "
