@@ -15,7 +15,11 @@ from bot.discord import embeds
 from bot.event import Actor, Conflict, EventService, InvalidInput
 from bot.event.calendar import itinerary_ics, timetable_ics
 from bot.event.models import PublishedTimetable
+from bot.jobs.announcements import Announcer
+from bot.jobs.reminders import Reminders
 from bot.render.timetable_png import render_timetable
+from bot.storage.personal import PersonalStore
+from bot.storage.posting import PostingStore
 from tests.bot.conftest import ADMIN, ALICE, BOB, GUILD, verified
 from tests.bot.engines import held_engine
 
@@ -100,6 +104,16 @@ async def test_the_stored_version_keeps_every_constraint_and_shows_the_long_sess
     assert items[run[0]].expected.session_id == world["workshop"]
     assert not items[run[0]].continued
     assert items[run[1]].expected.session_id == world["workshop"] and items[run[1]].continued
+
+    # reminders and "up next" fire where it starts, not again in its second slot
+    reminders = Reminders(event, PersonalStore(event.db), send=None)
+    planned = await reminders.plan_user(GUILD, ALICE.user_id, 10)
+    assert [(r.slot.id, r.entry.session_id) for r in planned] == [(run[0], world["workshop"])]
+    announcer = Announcer(event, PostingStore(event.db), send=None, agenda_time=None)
+    up_next = {p.payload.slot.id: p.payload for p in await announcer.plan(GUILD)}
+    assert world["workshop"] in {e.session_id for e in up_next[run[0]].entries}
+    assert run[1] not in up_next or world["workshop"] not in {
+        e.session_id for e in up_next[run[1]].entries}
 
     # calendars: one event for it, ending when its last slot ends
     mine = icalendar.Calendar.from_ical(itinerary_ics(
