@@ -18,6 +18,7 @@ from bot.event.models import PublishedTimetable
 from bot.jobs.announcements import Announcer
 from bot.jobs.reminders import Reminders
 from bot.render.timetable_png import render_timetable
+from bot.storage.mirror import MirrorStore
 from bot.storage.personal import PersonalStore
 from bot.storage.posting import PostingStore
 from tests.bot.conftest import ADMIN, ALICE, BOB, GUILD, verified
@@ -114,6 +115,11 @@ async def test_the_stored_version_keeps_every_constraint_and_shows_the_long_sess
     assert world["workshop"] in {e.session_id for e in up_next[run[0]].entries}
     assert run[1] not in up_next or world["workshop"] not in {
         e.session_id for e in up_next[run[1]].entries}
+
+    # its Discord event ends when its last slot ends
+    on, mirrored = await MirrorStore(event.db).wanted(GUILD)
+    (item,) = [m for m in mirrored if m.session_id == world["workshop"]]
+    assert on and (item.start, item.end) == (first.slot.start, second.slot.end)
 
     # calendars: one event for it, ending when its last slot ends
     mine = icalendar.Calendar.from_ical(itinerary_ics(
