@@ -99,7 +99,9 @@ class TimetableRules(RulesBase):
             if dv.final:
                 raise Conflict("This day is final (all its slots are locked): unlock a slot "
                                "first.")
+            before = await _long_spans(conn, guild_id, ev)
             sid = await timetable.insert_slot(conn, guild_id, day_id, s, e, is_break, label)
+            await _spans_kept(conn, guild_id, ev, before)
             return views.slot(await timetable.get_slot(conn, guild_id, sid))
         return await self._admin_write(guild_id, actor, fn)
 
@@ -145,7 +147,9 @@ class TimetableRules(RulesBase):
                 changes["is_break"] = is_break
             if new_label is not None:
                 changes["label"] = new_label
+            before = await _long_spans(conn, guild_id, ev)
             await timetable.update_slot(conn, guild_id, slot_id, changes)
+            await _spans_kept(conn, guild_id, ev, before)
             return views.slot(await timetable.get_slot(conn, guild_id, slot_id))
         return await self._admin_write(guild_id, actor, fn)
 
@@ -295,6 +299,29 @@ async def _running_over(conn: Tx, guild_id: int, ev: Row, slot_id: int) -> list[
             if p["length"] > 1 and p["slot_id"] != slot_id
             and slot_id in {r["id"] for r in timetable.covered(slot_rows, p["slot_id"],
                                                                 p["length"])}]
+
+
+async def _long_spans(conn: Tx, guild_id: int, ev: Row) -> dict[int, list[int]]:
+    """The slots each published session of several slots takes now."""
+    if ev["published_version_id"] is None:
+        return {}
+    slot_rows = await timetable.slots(conn, guild_id)
+    return {p["session_id"]: [r["id"] for r in timetable.covered(slot_rows, p["slot_id"],
+                                                                 p["length"])]
+            for p in await schedules.placements(conn, ev["published_version_id"])
+            if p["length"] > 1}
+
+
+async def _spans_kept(conn: Tx, guild_id: int, ev: Row, before: dict[int, list[int]]) -> None:
+    """Refuse a change of slots that would change the slots a published session of several
+    slots takes (a slot added or moved among them): it would take other slots than
+    published. Turning one into a break or removing it is the way (with force)."""
+    after = await _long_spans(conn, guild_id, ev)
+    moved = sorted(sid for sid, run in before.items() if after.get(sid) != run)
+    if moved:
+        raise Conflict(f"Session #{moved[0]} of the published schedule takes several slots, "
+                       "and this would change which: publish a schedule without it first, or "
+                       "turn one of its slots into a break (with force) to unschedule it.")
 
 
 async def _check_slot_times(conn: Tx, guild_id: int, s: str, e: str, exclude: int | None) -> None:

@@ -160,6 +160,13 @@ async def test_a_pinned_long_session_takes_the_slots_after_its_pin(event, world)
     where = _where(await event.published_timetable(GUILD, ADMIN))
     assert where[world["workshop"]] == ([monday[0].id, monday[1].id], tt.rooms[2].id)
 
+    # no slot can come between its slots (nor an edited one move there)
+    with pytest.raises(Conflict, match="takes several slots"):
+        await event.add_slot(GUILD, ADMIN, tt.days[0].id, "10:15", "10:30")
+    later = await event.add_slot(GUILD, ADMIN, tt.days[0].id, "14:15", "15:00")
+    with pytest.raises(Conflict, match="takes several slots"):
+        await event.edit_slot(GUILD, ADMIN, later.id, start="10:15", end="10:30")
+    await event.edit_slot(GUILD, ADMIN, later.id, start="14:30", end="15:00")
     # a slot it holds cannot become a break, nor be removed, without force, which
     # unschedules it
     with pytest.raises(Conflict, match="force"):
