@@ -8,19 +8,21 @@ import discord
 
 from bot.discord.errors import Refused
 from bot.event.models import Actor, EventSettings
+from bot.i18n import N_
 
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
 
-ADMIN_REFUSAL = ("Only organisers can do this: it needs the Manage Server permission or the "
-                 "event's organiser role.")
-ROLE_REFUSAL = ("This event asks attendees to verify first: enter the event's code with "
-                "/verify code:<code> (the organisers share it).")
+ADMIN = N_("Only organisers can do this: it needs the Manage Server permission or the "
+           "event's organiser role.")
+ROLE = N_("This event asks attendees to verify first: enter the event's code with "
+          "/verify code:<code> (the organisers share it).")
+ADMIN_REFUSAL, ROLE_REFUSAL = str(ADMIN), str(ROLE)  # the English
 
 
 def guild_id_of(interaction: discord.Interaction[SchedulerBot]) -> int:
     if interaction.guild_id is None:
-        raise Refused("This works in the event's server, not in direct messages.")
+        raise Refused(N_("This works in the event's server, not in direct messages."))
     return interaction.guild_id
 
 
@@ -55,7 +57,7 @@ async def admin_actor(interaction: discord.Interaction[SchedulerBot]) -> tuple[i
     if settings and settings.organiser_role_id and settings.organiser_role_id in role_ids(
             interaction):
         return guild_id, actor_of(interaction, admin=True)
-    raise Refused(ADMIN_REFUSAL)
+    raise Refused(ADMIN)
 
 
 async def attendee_actor(interaction: discord.Interaction[SchedulerBot], *, role: bool = True
@@ -69,5 +71,5 @@ async def attendee_actor(interaction: discord.Interaction[SchedulerBot], *, role
     if (role and settings.verification_required and not actor.is_admin
             and settings.verified_role_id is not None
             and settings.verified_role_id not in role_ids(interaction)):
-        raise Refused(ROLE_REFUSAL)
+        raise Refused(ROLE)
     return guild_id, actor, settings

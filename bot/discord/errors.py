@@ -13,9 +13,9 @@ from discord import app_commands
 
 from bot.discord.embeds import CONTENT
 from bot.discord.languages import language_for
-from bot.event.errors import EventError, NotPublished
+from bot.event.errors import ANNOUNCEMENTS, EventError, NotPublished
 from bot.event.text import cut
-from bot.i18n import ENGLISH, N_, Language
+from bot.i18n import ENGLISH, N_, Language, Message
 
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
@@ -105,14 +105,14 @@ def user_message(error: BaseException, language: Language = ENGLISH) -> str | No
     return None
 
 
-async def _announcements(interaction: discord.Interaction[SchedulerBot]) -> str:
+async def _announcements(interaction: discord.Interaction[SchedulerBot]) -> str | Message:
     """The announcements channel as a link, or words when there is none (yet)."""
     channel_id = None
     if interaction.guild_id is not None:
         with contextlib.suppress(Exception):
             settings = await interaction.client.gate_settings(interaction.guild_id)
             channel_id = settings.announcements_channel_id
-    return f"<#{channel_id}>" if channel_id else "the announcements channel"
+    return f"<#{channel_id}>" if channel_id else ANNOUNCEMENTS
 
 
 async def handle_error(interaction: discord.Interaction[SchedulerBot],
@@ -122,7 +122,7 @@ async def handle_error(interaction: discord.Interaction[SchedulerBot],
     original = getattr(error, "original", error)
     language = language_for(interaction)
     if isinstance(original, NotPublished):  # say where the timetable will appear: a link
-        message = NotPublished(await _announcements(interaction)).user_message
+        message = language.text(NotPublished(await _announcements(interaction)).message)
     else:
         message = user_message(error, language)
     if message is None:

@@ -13,10 +13,11 @@ from discord import app_commands
 
 from bot.discord.checks import admin_actor
 from bot.discord.errors import Refused, say
+from bot.discord.languages import language_for
 from bot.discord.published import timetable_file
 from bot.event.errors import InvalidInput
 from bot.event.export_model import MAX_JSON_CHARS
-from bot.event.text import plural
+from bot.i18n import N_
 
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
@@ -27,7 +28,7 @@ async def export(interaction: discord.Interaction[SchedulerBot]) -> None:
     guild_id, actor = await admin_actor(interaction)
     text = await interaction.client.service.export_event_json(guild_id, actor)
     name = f"event-{guild_id}-{datetime.now(UTC):%Y%m%d-%H%M%S}.json"
-    await say(interaction, "The event's data:",
+    await say(interaction, language_for(interaction).gettext("The event's data:"),
               file=discord.File(io.BytesIO(text.encode()), filename=name))
 
 
@@ -39,15 +40,17 @@ async def export(interaction: discord.Interaction[SchedulerBot]) -> None:
 async def import_event(interaction: discord.Interaction[SchedulerBot], file: discord.Attachment,
                        replace_everything: bool) -> None:
     guild_id, actor = await admin_actor(interaction)
+    t = language_for(interaction)
     if not replace_everything:
-        raise Refused("Nothing changed: an import replaces this server's whole event. Run it "
-                      "again with replace_everything:True (an /admin export first keeps a copy).")
+        raise Refused(N_("Nothing changed: an import replaces this server's whole event. Run it "
+                         "again with replace_everything:True (an /admin export first keeps a "
+                         "copy)."))
     if file.size > MAX_JSON_CHARS:  # before downloading it; the rules check the text itself
-        raise InvalidInput(f"The file is too large for an event export ({MAX_JSON_CHARS // 10**6}"
-                           " MB at most).")
+        raise InvalidInput(N_("The file is too large for an event export ({mb} MB at most).",
+                              mb=MAX_JSON_CHARS // 10**6))
     guild = interaction.guild
     if guild is None:
-        raise Refused("This works in the event's server.")
+        raise Refused(N_("This works in the event's server, not in direct messages."))
     # the channels, threads and roles of this server: the file's others are left out
     server_ids = {guild.id, *(c.id for c in guild.channels), *(t.id for t in guild.threads),
                   *(r.id for r in guild.roles)}
@@ -55,13 +58,18 @@ async def import_event(interaction: discord.Interaction[SchedulerBot], file: dis
     done = await interaction.client.service.import_event_json(
         guild_id, actor, await file.read(), server_ids=server_ids)
     rows = done.rows
-    lines = [f"Imported the event: {plural(rows.get('sessions', 0), 'session')}, "
-             f"{plural(rows.get('slots', 0), 'slot')}, {plural(rows.get('rooms', 0), 'room')}, "
-             f"{plural(rows.get('interest', 0), 'rating')} and "
-             f"{plural(rows.get('schedule_versions', 0), 'schedule version')}."]
+    lines = [t.gettext(
+        "Imported the event: {sessions}, {slots}, {rooms}, {ratings} and {versions}.",
+        sessions=t.ngettext("{n} session", "{n} sessions", rows.get("sessions", 0)),
+        slots=t.ngettext("{n} slot", "{n} slots", rows.get("slots", 0)),
+        rooms=t.ngettext("{n} room", "{n} rooms", rows.get("rooms", 0)),
+        ratings=t.ngettext("{n} rating", "{n} ratings", rows.get("interest", 0)),
+        versions=t.ngettext("{n} schedule version", "{n} schedule versions",
+                            rows.get("schedule_versions", 0)))]
     if done.dropped:
-        lines.append("Left out, because they belong to another server: "
-                     + "; ".join(done.dropped) + ". Choose them again with /admin setup.")
+        lines.append(t.gettext("Left out, because they belong to another server: {what}. "
+                               "Choose them again with /admin setup.",
+                               what="; ".join(t.text(d) for d in done.dropped)))
     await say(interaction, "\n".join(lines))
 
 
@@ -69,7 +77,8 @@ async def import_event(interaction: discord.Interaction[SchedulerBot], file: dis
                                                            ".ics calendar file")
 async def export_calendar(interaction: discord.Interaction[SchedulerBot]) -> None:
     guild_id, actor = await admin_actor(interaction)
-    await say(interaction, "The published timetable (import it into a calendar app):",
+    await say(interaction, language_for(interaction).gettext(
+        "The published timetable (import it into a calendar app):"),
               file=await timetable_file(interaction.client, guild_id, actor))
 
 
@@ -80,5 +89,6 @@ async def backup(interaction: discord.Interaction[SchedulerBot]) -> None:
     bot = interaction.client
     path = await bot.service.backup(bot.settings.backup_dir, guild_id=guild_id, actor=actor,
                                     keep=bot.settings.backup_keep)
-    await say(interaction, f"Backup written on the bot's machine: `{path}`. Use "
-              "/admin export for a copy of this event you can download.")
+    await say(interaction, language_for(interaction).gettext(
+        "Backup written on the bot's machine: `{path}`. Use /admin export for a copy of this "
+        "event you can download.", path=path))

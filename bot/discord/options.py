@@ -10,6 +10,7 @@ from discord import app_commands
 from bot.discord.checks import actor_of, admin_actor
 from bot.event.errors import InvalidInput
 from bot.event.models import Actor
+from bot.i18n import N_
 
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
@@ -21,7 +22,7 @@ def session_id(raw: str) -> int:
     """Autocomplete sends the id; a typed "#12" or "12" works too."""
     raw = raw.strip().lstrip("#")
     if not raw.isdigit():
-        raise InvalidInput("Pick a session from the list (start typing its title).")
+        raise InvalidInput(N_("Pick a session from the list (start typing its title)."))
     return int(raw)
 
 
@@ -106,7 +107,7 @@ any_slot_choices = _one("any-slot")  # breaks too: the timetable's own commands
 day_list_choices, slot_list_choices = _many("day"), _many("slot")
 
 
-def id_list(raw: str | None, what: str) -> list[int]:
+def id_list(raw: str | None, what: Literal["day", "slot"]) -> list[int]:
     """A comma-separated list of ids as the list autocompletes write it ("3, 4, #7")."""
     out = []
     for part in (raw or "").split(","):
@@ -114,7 +115,10 @@ def id_list(raw: str | None, what: str) -> list[int]:
         if not part:
             continue
         if not part.isdigit() or len(part) > 19:
-            raise InvalidInput(f"“{part[:20]}” is not a {what} number: pick {what}s from the "
-                               "list (separate them with commas).")
+            raise InvalidInput(
+                N_("“{typed}” is not a day number: pick days from the list (separate them "
+                   "with commas).", typed=part[:20]) if what == "day" else
+                N_("“{typed}” is not a slot number: pick slots from the list (separate them "
+                   "with commas).", typed=part[:20]))
         out.append(int(part))
     return out

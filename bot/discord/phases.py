@@ -10,7 +10,9 @@ from discord import app_commands
 
 from bot.discord.checks import admin_actor
 from bot.discord.errors import say
+from bot.discord.languages import language_for
 from bot.event.models import EventSettings
+from bot.i18n import ENGLISH, Language
 
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
@@ -18,11 +20,14 @@ if TYPE_CHECKING:
 State = Literal["open", "closed"]
 
 
-def phases_text(settings: EventSettings) -> str:
-    def word(flag: bool) -> str:
-        return "open" if flag else "closed"
-    return (f"Proposals: {word(settings.proposals_open)} · "
-            f"Interest: {word(settings.interest_open)}")
+def phases_text(settings: EventSettings, language: Language = ENGLISH) -> str:
+    """Whether proposals and interest are open, one line."""
+    t = language
+    proposals = (t.gettext("Proposals: open") if settings.proposals_open
+                 else t.gettext("Proposals: closed"))
+    interest = (t.gettext("Interest: open") if settings.interest_open
+                else t.gettext("Interest: closed"))
+    return f"{proposals} · {interest}"
 
 
 @app_commands.command(name="phase", description="Open or close proposals and interest "
@@ -37,4 +42,4 @@ async def phase(interaction: discord.Interaction[SchedulerBot], proposals: State
                (("proposals_open", proposals), ("interest_open", interest)) if value}
     settings = (await service.update_settings(guild_id, actor, **changes) if changes
                 else await service.settings(guild_id, actor))
-    await say(interaction, phases_text(settings))
+    await say(interaction, phases_text(settings, language_for(interaction)))

@@ -13,10 +13,11 @@ from discord import app_commands
 from bot.discord.checks import admin_actor
 from bot.discord.embeds import literal
 from bot.discord.errors import Refused, say
+from bot.discord.languages import language_for
 from bot.discord.phases import phases_text
 from bot.discord.setup_checks import checks_embed, setup_checks
-from bot.discord.verification import on_off
 from bot.event.models import EventSettings
+from bot.i18n import ENGLISH, N_, Language
 
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
@@ -31,8 +32,8 @@ async def _zones(interaction: discord.Interaction[SchedulerBot],
             if needle in z.casefold()][:25]
 
 
-def _mention(kind: str, i: int | None) -> str:
-    return "not set" if i is None else (f"<#{i}>" if kind == "c" else f"<@&{i}>")
+def _mention(kind: str, i: int | None, t: Language) -> str:
+    return t.gettext("not set") if i is None else (f"<#{i}>" if kind == "c" else f"<@&{i}>")
 
 
 @app_commands.command(name="setup", description="Create the event, choose roles and channels")
@@ -57,6 +58,7 @@ async def setup_event(interaction: discord.Interaction[SchedulerBot],
                       verification_required: bool | None = None,
                       moderation_channel: discord.TextChannel | None = None) -> None:
     guild_id, actor = await admin_actor(interaction)
+    t = language_for(interaction)
     service = interaction.client.service
     settings = await service.setup_event(guild_id, actor, name=name or "Unconference",
                                          timezone=timezone or "UTC")
@@ -71,11 +73,13 @@ async def setup_event(interaction: discord.Interaction[SchedulerBot],
     elif settings.verified_role_id is None and interaction.guild is not None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
-            role = await interaction.guild.create_role(name="Attendee",
+            server = language_for(interaction, public=True)  # the role's name, for everyone
+            role = await interaction.guild.create_role(name=server.gettext("Attendee"),
                                                        reason="session-scheduler setup")
         except discord.Forbidden:
-            raise Refused("I cannot create the attendee role: give me the Manage Roles "
-                          "permission, or choose an existing role with attendee_role.") from None
+            raise Refused(N_("I cannot create the attendee role: give me the Manage Roles "
+                             "permission, or choose an existing role with attendee_role.")
+                          ) from None
         changes["verified_role_id"] = role.id
         created = role
     if organiser_role is not None:
@@ -92,18 +96,25 @@ async def setup_event(interaction: discord.Interaction[SchedulerBot],
         settings = await service.update_settings(guild_id, actor, **changes)
     shown = {}
     if interaction.guild is not None:
-        shown["embed"] = checks_embed(setup_checks(interaction.guild, settings, created))
-    await say(interaction, settings_text(settings), **shown)
+        shown["embed"] = checks_embed(
+            setup_checks(interaction.guild, settings, created, language=t), t)
+    await say(interaction, settings_text(settings, t), **shown)
 
 
-def settings_text(settings: EventSettings) -> str:
+def settings_text(settings: EventSettings, language: Language = ENGLISH) -> str:
     """The setup reply: the event's settings, the code behind a spoiler."""
-    return (f"**{literal(settings.name)}** ({settings.timezone})\n"
-            f"Attendee role: {_mention('r', settings.verified_role_id)}\n"
-            f"Organiser role: {_mention('r', settings.organiser_role_id)}\n"
-            f"Proposals channel: {_mention('c', settings.proposals_channel_id)}\n"
-            f"Announcements channel: {_mention('c', settings.announcements_channel_id)}\n"
-            f"Moderation channel: {_mention('c', settings.moderation_channel_id)}\n"
-            f"{phases_text(settings)} (/admin phase)\n"
-            f"Verification required: {on_off(settings.verification_required)}\n"
-            f"Verification code: ||{settings.verification_code}||")
+    t = language
+    return "\n".join((
+        f"**{literal(settings.name)}** ({settings.timezone})",
+        t.gettext("Attendee role: {role}", role=_mention("r", settings.verified_role_id, t)),
+        t.gettext("Organiser role: {role}", role=_mention("r", settings.organiser_role_id, t)),
+        t.gettext("Proposals channel: {channel}",
+                  channel=_mention("c", settings.proposals_channel_id, t)),
+        t.gettext("Announcements channel: {channel}",
+                  channel=_mention("c", settings.announcements_channel_id, t)),
+        t.gettext("Moderation channel: {channel}",
+                  channel=_mention("c", settings.moderation_channel_id, t)),
+        t.gettext("{phases} (/admin phase)", phases=phases_text(settings, t)),
+        t.gettext("Verification required: on.") if settings.verification_required
+        else t.gettext("Verification required: off."),
+        t.gettext("Verification code: ||{code}||", code=settings.verification_code)))

@@ -11,14 +11,7 @@ import discord
 
 from bot.discord import embeds
 from bot.event.models import EventSettings
-
-#: What each channel is for, and what the bot does there.
-PROPOSALS = ("proposals channel", "proposals_channel",
-             ("view_channel", "send_messages", "embed_links", "create_public_threads",
-              "send_messages_in_threads"))
-ANNOUNCEMENTS = ("announcements channel", "announcements_channel",
-                 ("view_channel", "send_messages", "embed_links", "attach_files"))
-MODERATION = ("moderation channel", None, ("view_channel", "send_messages"))
+from bot.i18n import ENGLISH, Language
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,50 +25,54 @@ class Check:
 
 
 def _words(permission: str) -> str:
-    """Discord's name of a permission ("send_messages" → "Send Messages")."""
+    """Discord's name of a permission ("send_messages" → "Send Messages"): Discord shows
+    permissions in English in every language's settings screen too."""
     return " ".join(w.capitalize() for w in permission.split("_"))
 
 
+#: The permissions each channel needs, for what the bot does there.
+PROPOSALS_NEEDS = ("view_channel", "send_messages", "embed_links", "create_public_threads",
+                   "send_messages_in_threads")
+ANNOUNCEMENTS_NEEDS = ("view_channel", "send_messages", "embed_links", "attach_files")
+MODERATION_NEEDS = ("view_channel", "send_messages")
+
+
 def setup_checks(guild: discord.Guild, settings: EventSettings | None,
-                 created: discord.Role | None = None) -> list[Check]:
-    """Every check, in the order an organiser would fix them; `settings` None: no event yet.
-    `created`: a role just made, which the cache may learn of a moment later."""
+                 created: discord.Role | None = None, *,
+                 language: Language = ENGLISH) -> list[Check]:
+    """Every check, in the order an organiser would fix them, in `language`; `settings` None:
+    no event yet. `created`: a role just made, which the cache may learn of a moment later."""
+    t = language
     me = guild.me
     found: list[Check] = []
     if settings is None:
-        found.append(Check(False, "No event yet: create it with /admin setup (a name and a "
-                                  "time zone; the rest can follow)."))
+        found.append(Check(False, t.gettext("No event yet: create it with /admin setup (a name "
+                                            "and a time zone; the rest can follow).")))
     perms = me.guild_permissions
     if perms.manage_roles:
-        found.append(Check(True, "I have Manage Roles (to give the attendee role)."))
+        found.append(Check(True, t.gettext("I have Manage Roles (to give the attendee role).")))
     else:
-        found.append(Check(False, "I lack **Manage Roles**: without it I cannot create the "
-                                  "attendee role or give it to people who /verify. Give it to "
-                                  f"my role {embeds.literal(me.top_role.name)} in Server "
-                                  "Settings → Roles."))
+        found.append(Check(False, t.gettext(
+            "I lack **Manage Roles**: without it I cannot create the attendee role or give it "
+            "to people who /verify. Give it to my role {role} in Server Settings → Roles.",
+            role=embeds.literal(me.top_role.name))))
     if settings is None or settings.mirror_events:
         if perms.manage_events:
-            found.append(Check(True, "I have Manage Events (to mirror sessions as Discord "
-                                     "events)."))
+            found.append(Check(True, t.gettext("I have Manage Events (to mirror sessions as "
+                                               "Discord events).")))
         else:
-            found.append(Check(False, "I lack **Manage Events**: published sessions cannot "
-                                      "become Discord events. Give it to my role, or turn the "
-                                      "mirror off with /admin events on:False."))
+            found.append(Check(False, t.gettext(
+                "I lack **Manage Events**: published sessions cannot become Discord events. "
+                "Give it to my role, or turn the mirror off with /admin events on:False.")))
     if settings is None:
         return found
-    found += _role_checks(guild, settings, created)
-    for (what, option, needed), channel_id in (
-            (PROPOSALS, settings.proposals_channel_id),
-            (ANNOUNCEMENTS, settings.announcements_channel_id),
-            (MODERATION, settings.moderation_channel_id)):
-        if option is None and channel_id is None:
-            continue  # optional: the owner hears by DM instead
-        found.append(_channel_check(guild, what, option, needed, channel_id))
+    found += _role_checks(guild, settings, created, t)
+    found += _channel_checks(guild, settings, t)
     return found
 
 
 def _role_checks(guild: discord.Guild, settings: EventSettings,
-                 created: discord.Role | None) -> list[Check]:
+                 created: discord.Role | None, t: Language) -> list[Check]:
     me = guild.me
     out = []
     role_id = settings.verified_role_id
@@ -83,52 +80,102 @@ def _role_checks(guild: discord.Guild, settings: EventSettings,
     if role is None and created is not None and created.id == role_id:
         role = created
     if role_id is None:
-        ok = not settings.verification_required
-        out.append(Check(ok, "No attendee role: /verify gives none" + (
-            "." if ok else "; choose one with /admin setup attendee_role:, or let /admin setup "
-                           "create it.")))
+        if not settings.verification_required:
+            out.append(Check(True, t.gettext("No attendee role: /verify gives none.")))
+        else:
+            out.append(Check(False, t.gettext(
+                "No attendee role: /verify gives none; choose one with /admin setup "
+                "attendee_role:, or let /admin setup create it.")))
     elif role is None:
-        out.append(Check(False, "The attendee role was deleted: choose another with /admin "
-                                "setup attendee_role:."))
+        out.append(Check(False, t.gettext("The attendee role was deleted: choose another with "
+                                          "/admin setup attendee_role:.")))
     elif role.managed:
-        out.append(Check(False, f"The attendee role {embeds.literal(role.name)} belongs to an "
-                                "integration, which nobody can give: choose another with "
-                                "/admin setup attendee_role:."))
+        out.append(Check(False, t.gettext(
+            "The attendee role {role} belongs to an integration, which nobody can give: choose "
+            "another with /admin setup attendee_role:.", role=embeds.literal(role.name))))
     elif role >= me.top_role:
-        out.append(Check(False, f"The attendee role {embeds.literal(role.name)} is not below my "
-                                f"highest role {embeds.literal(me.top_role.name)}, so I cannot "
-                                "give it: in Server Settings → Roles, drag my role above it."))
+        out.append(Check(False, t.gettext(
+            "The attendee role {role} is not below my highest role {mine}, so I cannot give "
+            "it: in Server Settings → Roles, drag my role above it.",
+            role=embeds.literal(role.name), mine=embeds.literal(me.top_role.name))))
     else:
-        out.append(Check(True, f"I can give the attendee role {embeds.literal(role.name)}."))
+        out.append(Check(True, t.gettext("I can give the attendee role {role}.",
+                                         role=embeds.literal(role.name))))
     organiser_id = settings.organiser_role_id
     if organiser_id is not None and guild.get_role(organiser_id) is None:
-        out.append(Check(False, "The organiser role was deleted: choose another with /admin "
-                                "setup organiser_role:."))
+        out.append(Check(False, t.gettext("The organiser role was deleted: choose another with "
+                                          "/admin setup organiser_role:.")))
     return out
 
 
-def _channel_check(guild: discord.Guild, what: str, option: str | None,
-                   needed: tuple[str, ...], channel_id: int | None) -> Check:
-    choose = f"choose one with /admin setup {option}:" if option else ""
+def _missing(t: Language, guild: discord.Guild, channel: discord.abc.GuildChannel,
+             needed: tuple[str, ...]) -> str:
+    """The permissions the bot lacks in `channel`, bold and comma-separated ("" for none)."""
+    allowed = channel.permissions_for(guild.me)
+    return ", ".join(f"**{_words(p)}**" for p in needed if not getattr(allowed, p))
+
+
+def _channel_checks(guild: discord.Guild, settings: EventSettings, t: Language) -> list[Check]:
+    """The proposals and announcements channels (needed) and the moderation channel (optional:
+    without one the owner hears by DM), each set, still there, and writable."""
+    out = []
+    channel_id = settings.proposals_channel_id
+    channel = guild.get_channel(channel_id) if channel_id is not None else None
     if channel_id is None:
-        return Check(False, f"No {what} yet: {choose}.")
+        out.append(Check(False, t.gettext("No proposals channel yet: choose one with /admin "
+                                          "setup proposals_channel:.")))
+    elif channel is None:
+        out.append(Check(False, t.gettext("The proposals channel was deleted: choose one with "
+                                          "/admin setup proposals_channel:.")))
+    elif missing := _missing(t, guild, channel, PROPOSALS_NEEDS):
+        out.append(Check(False, t.gettext(
+            "In the proposals channel {channel} I lack {permissions}: give them to my role "
+            "there (Edit Channel → Permissions).", channel=channel.mention,
+            permissions=missing)))
+    else:
+        out.append(Check(True, t.gettext("The proposals channel {channel} is ready.",
+                                         channel=channel.mention)))
+    channel_id = settings.announcements_channel_id
+    channel = guild.get_channel(channel_id) if channel_id is not None else None
+    if channel_id is None:
+        out.append(Check(False, t.gettext("No announcements channel yet: choose one with "
+                                          "/admin setup announcements_channel:.")))
+    elif channel is None:
+        out.append(Check(False, t.gettext("The announcements channel was deleted: choose one "
+                                          "with /admin setup announcements_channel:.")))
+    elif missing := _missing(t, guild, channel, ANNOUNCEMENTS_NEEDS):
+        out.append(Check(False, t.gettext(
+            "In the announcements channel {channel} I lack {permissions}: give them to my role "
+            "there (Edit Channel → Permissions).", channel=channel.mention,
+            permissions=missing)))
+    else:
+        out.append(Check(True, t.gettext("The announcements channel {channel} is ready.",
+                                         channel=channel.mention)))
+    channel_id = settings.moderation_channel_id
+    if channel_id is None:
+        return out  # optional: the owner hears by DM instead
     channel = guild.get_channel(channel_id)
     if channel is None:
-        return Check(False, f"The {what} was deleted: {choose or 'choose another'}.")
-    allowed = channel.permissions_for(guild.me)
-    missing = [_words(p) for p in needed if not getattr(allowed, p)]
-    if missing:
-        return Check(False, f"In the {what} <#{channel.id}> I lack " + ", ".join(
-            f"**{m}**" for m in missing) + ": give them to my role there (Edit Channel → "
-                                           "Permissions).")
-    return Check(True, f"The {what} <#{channel.id}> is ready.")
+        out.append(Check(False, t.gettext("The moderation channel was deleted: choose "
+                                          "another.")))
+    elif missing := _missing(t, guild, channel, MODERATION_NEEDS):
+        out.append(Check(False, t.gettext(
+            "In the moderation channel {channel} I lack {permissions}: give them to my role "
+            "there (Edit Channel → Permissions).", channel=channel.mention,
+            permissions=missing)))
+    else:
+        out.append(Check(True, t.gettext("The moderation channel {channel} is ready.",
+                                         channel=channel.mention)))
+    return out
 
 
-def checks_embed(found: list[Check]) -> discord.Embed:
+def checks_embed(found: list[Check], language: Language = ENGLISH) -> discord.Embed:
     """The checks as one embed, what is missing first."""
     ordered = [c for c in found if not c.ok] + [c for c in found if c.ok]
     missing = sum(1 for c in found if not c.ok)
-    title = "Setup checks: all good" if not missing else f"Setup checks: {missing} to fix"
+    title = (language.gettext("Setup checks: all good") if not missing
+             else language.ngettext("Setup checks: {n} to fix", "Setup checks: {n} to fix",
+                                    missing))
     return discord.Embed(title=title, colour=embeds.COLOUR,
                          description=embeds.fit_lines([c.line for c in ordered],
                                                       embeds.DESCRIPTION))

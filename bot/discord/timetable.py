@@ -11,11 +11,13 @@ from discord import app_commands
 from bot.discord import embeds
 from bot.discord.checks import admin_actor
 from bot.discord.errors import say
+from bot.discord.languages import language_for
 from bot.discord.options import any_slot_choices, day_choices, room_choices
 from bot.discord.pages import Page, show_pages
 from bot.event.errors import InvalidInput
 from bot.event.models import RoomView, SlotView, TimetableView
-from bot.event.text import plural
+from bot.event.times import day_name
+from bot.i18n import ENGLISH, N_, Language
 
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
@@ -37,7 +39,10 @@ async def day_add(interaction: discord.Interaction[SchedulerBot], date: str,
                   label: str | None = None) -> None:
     guild_id, actor = await admin_actor(interaction)
     d = await interaction.client.service.add_day(guild_id, actor, date, label or "")
-    await say(interaction, f"Added day #{d.id}: {embeds.literal(d.label) or d.date.isoformat()}.")
+    t = language_for(interaction)
+    await say(interaction, t.gettext("Added day #{id}: {day} ({date}).", id=d.id,
+                                     day=embeds.literal(day_name(d.date, d.label, t)),
+                                     date=d.date.isoformat()))
 
 
 @day.command(name="remove", description="Remove a day and its slots")
@@ -50,7 +55,7 @@ async def day_remove(interaction: discord.Interaction[SchedulerBot], day: int,
                      force: bool = False) -> None:
     guild_id, actor = await admin_actor(interaction)
     await interaction.client.service.remove_day(guild_id, actor, day, force)
-    await say(interaction, f"Removed day #{day}.")
+    await say(interaction, language_for(interaction).gettext("Removed day #{id}.", id=day))
 
 
 @slot.command(name="add", description="Add a slot or break (times HH:MM, local)")
@@ -67,9 +72,11 @@ async def slot_add(interaction: discord.Interaction[SchedulerBot], day: int, sta
     guild_id, actor = await admin_actor(interaction)
     s = await interaction.client.service.add_slot(guild_id, actor, day, start, end, is_break,
                                                   label or "")
-    kind = "break" if s.is_break else "slot"
-    await say(interaction, f"Added {kind} #{s.id}: {embeds.ts(s.start, 'F')}–"
-              f"{embeds.ts(s.end)}.")
+    t = language_for(interaction)
+    start, end = embeds.ts(s.start, "F"), embeds.ts(s.end)
+    await say(interaction, t.gettext("Added break #{id}: {start}–{end}.", id=s.id, start=start,
+                                     end=end) if s.is_break
+              else t.gettext("Added slot #{id}: {start}–{end}.", id=s.id, start=start, end=end))
 
 
 @slot.command(name="remove", description="Remove a slot or break")
@@ -82,7 +89,7 @@ async def slot_remove(interaction: discord.Interaction[SchedulerBot], slot: int,
                       force: bool = False) -> None:
     guild_id, actor = await admin_actor(interaction)
     await interaction.client.service.remove_slot(guild_id, actor, slot, force)
-    await say(interaction, f"Removed slot #{slot}.")
+    await say(interaction, language_for(interaction).gettext("Removed slot #{id}.", id=slot))
 
 
 @slot.command(name="lock", description="Keep this slot's sessions in place on re-runs")
@@ -93,7 +100,7 @@ async def slot_remove(interaction: discord.Interaction[SchedulerBot], slot: int,
 async def slot_lock(interaction: discord.Interaction[SchedulerBot], slot: int) -> None:
     guild_id, actor = await admin_actor(interaction)
     s = await interaction.client.service.lock_slot(guild_id, actor, slot)
-    await say(interaction, f"Slot #{s.id} is locked.")
+    await say(interaction, language_for(interaction).gettext("Slot #{id} is locked.", id=s.id))
 
 
 @slot.command(name="unlock", description="Let the scheduler move this slot's sessions")
@@ -104,7 +111,8 @@ async def slot_lock(interaction: discord.Interaction[SchedulerBot], slot: int) -
 async def slot_unlock(interaction: discord.Interaction[SchedulerBot], slot: int) -> None:
     guild_id, actor = await admin_actor(interaction)
     s = await interaction.client.service.unlock_slot(guild_id, actor, slot)
-    await say(interaction, f"Slot #{s.id} is unlocked.")
+    await say(interaction, language_for(interaction).gettext("Slot #{id} is unlocked.",
+                                                             id=s.id))
 
 
 @room.command(name="add", description="Add a room")
@@ -119,7 +127,9 @@ async def room_add(interaction: discord.Interaction[SchedulerBot],
                    link: str | None = None) -> None:
     guild_id, actor = await admin_actor(interaction)
     r = await interaction.client.service.add_room(guild_id, actor, name, capacity, link)
-    await say(interaction, f"Added room #{r.id}: {embeds.literal(r.name)} ({r.capacity} seats).")
+    await say(interaction, language_for(interaction).ngettext(
+        "Added room #{id}: {name} ({n} seat).", "Added room #{id}: {name} ({n} seats).",
+        r.capacity, id=r.id, name=embeds.literal(r.name)))
 
 
 @room.command(name="remove", description="Remove a room")
@@ -132,7 +142,7 @@ async def room_remove(interaction: discord.Interaction[SchedulerBot], room: int,
                       force: bool = False) -> None:
     guild_id, actor = await admin_actor(interaction)
     await interaction.client.service.remove_room(guild_id, actor, room, force)
-    await say(interaction, f"Removed room #{room}.")
+    await say(interaction, language_for(interaction).gettext("Removed room #{id}.", id=room))
 
 
 @room.command(name="voice", description="The voice or stage channel where a room's sessions "
@@ -148,10 +158,14 @@ async def room_voice(interaction: discord.Interaction[SchedulerBot], room: int,
     guild_id, actor = await admin_actor(interaction)
     r = await interaction.client.service.edit_room(
         guild_id, actor, room, voice_channel_id=None if channel is None else channel.id)
-    where = (f"<#{r.voice_channel_id}>" if r.voice_channel_id else
-             "no channel (Discord events show the room's name as their location)")
-    await say(interaction, f"Room #{r.id} {embeds.literal(r.name)}: {where}. Publish again to "
-              "move its Discord events.")
+    t = language_for(interaction)
+    name = embeds.literal(r.name)
+    channel = f"<#{r.voice_channel_id}>"
+    await say(interaction, t.gettext(
+        "Room #{id} {name}: {channel}. Publish again to move its Discord events.", id=r.id,
+        name=name, channel=channel) if r.voice_channel_id else t.gettext(
+        "Room #{id} {name}: no channel (Discord events show the room's name as their "
+        "location). Publish again to move its Discord events.", id=r.id, name=name))
 
 
 @timetable.command(name="import", description="Replace days, slots and rooms by a TOML file")
@@ -163,17 +177,26 @@ async def timetable_import(interaction: discord.Interaction[SchedulerBot],
                            file: discord.Attachment, force: bool = False) -> None:
     guild_id, actor = await admin_actor(interaction)
     if file.size > MAX_TOML_BYTES:  # before downloading it; the rules check the text itself
-        raise InvalidInput(f"The file is too large for a timetable ({MAX_TOML_BYTES // 1000} kB "
-                           "at most).")
+        raise InvalidInput(N_("The file is too large for a timetable ({kb} kB at most).",
+                              kb=MAX_TOML_BYTES // 1000))
     # downloading, parsing and writing a big timetable can outlast Discord's 3 seconds
     await interaction.response.defer(ephemeral=True, thinking=True)
     r = await interaction.client.service.import_timetable_toml(guild_id, actor,
                                                                await file.read(), force)
-    n = plural
-    breaks = (f" ({r.breaks} of them {'a break' if r.breaks == 1 else 'breaks'})"
-              if r.breaks else "")
-    await say(interaction, f"Imported {n(r.days, 'day')}, {n(r.slots, 'slot')}{breaks} "
-              f"and {n(r.rooms, 'room')}. Check it with /admin timetable show.")
+    t = language_for(interaction)
+    days = t.ngettext("{n} day", "{n} days", r.days)
+    slots = t.ngettext("{n} slot", "{n} slots", r.slots)
+    rooms = t.ngettext("{n} room", "{n} rooms", r.rooms)
+    if r.breaks:
+        text = t.ngettext(
+            "Imported {days}, {slots} ({n} of them a break) and {rooms}. Check it with /admin "
+            "timetable show.",
+            "Imported {days}, {slots} ({n} of them breaks) and {rooms}. Check it with /admin "
+            "timetable show.", r.breaks, days=days, slots=slots, rooms=rooms)
+    else:
+        text = t.gettext("Imported {days}, {slots} and {rooms}. Check it with /admin timetable "
+                         "show.", days=days, slots=slots, rooms=rooms)
+    await say(interaction, text)
 
 
 @timetable.command(name="show", description="Days, slots and rooms with their ids")
@@ -181,24 +204,29 @@ async def timetable_show(interaction: discord.Interaction[SchedulerBot]) -> None
     guild_id, actor = await admin_actor(interaction)
     service = interaction.client.service
 
+    t = language_for(interaction)
+
     async def render(n: int) -> Page:
-        found = timetable_pages(await service.timetable(guild_id, actor))
+        found = timetable_pages(await service.timetable(guild_id, actor), t)
         n = min(max(1, n), len(found))
         return found[n - 1], n, len(found)
 
     await show_pages(interaction, render)
 
 
-def timetable_pages(tv: TimetableView) -> list[discord.Embed]:
+def timetable_pages(tv: TimetableView, language: Language = ENGLISH) -> list[discord.Embed]:
     """Every day with its slots, and every room, with their ids: as many pages as they take,
     a day that goes on over a page break named again at the top of the next page."""
+    t = language
     groups = []
     for d in tv.days:
         label = f"{embeds.literal(d.label)} · " if d.label else ""
-        groups.append((f"**Day #{d.id}** · {label}{d.date.isoformat()}",
-                       [_slot_line(s) for s in d.slots] or ["no slots yet"]))
-    groups.append(("**Rooms**", [_room_line(r) for r in tv.rooms] or ["no rooms yet"]))
-    pages = [[f"Timezone: {tv.timezone}"]]
+        groups.append((t.gettext("**Day #{id}** · {label}{date}", id=d.id, label=label,
+                                 date=d.date.isoformat()),
+                       [_slot_line(s, t) for s in d.slots] or [t.gettext("no slots yet")]))
+    groups.append((t.gettext("**Rooms**"),
+                   [_room_line(r, t) for r in tv.rooms] or [t.gettext("no rooms yet")]))
+    pages = [[t.gettext("Timezone: {timezone}", timezone=tv.timezone)]]
 
     def fits(*lines: str) -> bool:
         return len("\n".join([*pages[-1], *lines])) <= embeds.DESCRIPTION
@@ -209,25 +237,29 @@ def timetable_pages(tv: TimetableView) -> list[discord.Embed]:
         pages[-1].append(head)
         for line in lines:
             if not fits(line):
-                pages.append([f"{head} (continued)"])
+                pages.append([t.gettext("{heading} (continued)", heading=head)])
             pages[-1].append(line)
-    return [discord.Embed(title="Timetable", colour=embeds.COLOUR, description="\n".join(page))
-            .set_footer(text=f"Page {i}/{len(pages)} · ids for the /admin day, slot and room "
-                             "commands")
+    return [discord.Embed(title=t.gettext("Timetable"), colour=embeds.COLOUR,
+                          description="\n".join(page))
+            .set_footer(text=t.gettext("Page {page}/{pages} · ids for the /admin day, slot and "
+                                       "room commands", page=i, pages=len(pages)))
             for i, page in enumerate(pages, 1)]
 
 
-def _slot_line(s: SlotView) -> str:
-    parts = [f"Slot #{s.id}: {embeds.ts(s.start)}–{embeds.ts(s.end)}"]
+def _slot_line(s: SlotView, t: Language) -> str:
+    parts = [t.gettext("Slot #{id}: {start}–{end}", id=s.id, start=embeds.ts(s.start),
+                       end=embeds.ts(s.end))]
     if s.label:
         parts.append(embeds.literal(s.label))
     if s.is_break:
-        parts.append("break")
+        parts.append(t.gettext("break"))
     if s.locked:
-        parts.append("🔒 locked")
+        parts.append(t.gettext("🔒 locked"))
     return " · ".join(parts)
 
 
-def _room_line(r: RoomView) -> str:
+def _room_line(r: RoomView, t: Language) -> str:
     voice = f" · <#{r.voice_channel_id}>" if r.voice_channel_id else ""
-    return f"Room #{r.id}: {embeds.literal(r.name)} ({plural(r.capacity, 'seat')}){voice}"
+    return t.ngettext("Room #{id}: {name} ({n} seat){voice}",
+                      "Room #{id}: {name} ({n} seats){voice}", r.capacity, id=r.id,
+                      name=embeds.literal(r.name), voice=voice)

@@ -23,10 +23,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def on_off(v: bool) -> str:
-    return "on" if v else "off"
-
-
 @app_commands.command(description="Enter the event's code to join as an attendee")
 @app_commands.describe(code="The code the organisers shared")
 @app_commands.guild_only()

@@ -15,6 +15,7 @@ from bot.event.models import Actor, Level, SessionView
 from bot.event.runs import LocalSolver, Solver
 from bot.event.solving import engine_worker
 from bot.event.text import clean_display_name
+from bot.i18n import N_, NP_, Message
 from bot.storage import (
     Database,
     Row,
@@ -39,18 +40,41 @@ _LEVELS = frozenset(int(x) for x in Level)
 
 # ---------------------------------------------------------------------------------- checks
 
+#: What an id names, as whole sentences: (not a number, no such thing).
+_ID_WORDS: dict[str, tuple[Message, Message]] = {
+    "channel": (N_("The channel id must be a number."), N_("There is no such channel.")),
+    "day": (N_("The day id must be a number."), N_("There is no such day.")),
+    "role": (N_("The role id must be a number."), N_("There is no such role.")),
+    "room": (N_("The room id must be a number."), N_("There is no such room.")),
+    "run": (N_("The run id must be a number."), N_("There is no such run.")),
+    "schedule version": (N_("The schedule version id must be a number."),
+                         N_("There is no such schedule version.")),
+    "server": (N_("The server id must be a number."), N_("There is no such server.")),
+    "session": (N_("The session id must be a number."), N_("There is no such session.")),
+    "slot": (N_("The slot id must be a number."), N_("There is no such slot.")),
+    "user": (N_("The user id must be a number."), N_("There is no such user.")),
+}
+_ANY_ID = (N_("This id must be a number."), N_("There is no such thing here."))
+
+
 def check_id(value: object, what: str) -> int:
     """Ids come from Discord or from our own lists: positive integers. Anything else is refused."""
+    not_a_number, no_such = _ID_WORDS.get(what, _ANY_ID)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(f"The {what} id must be a number.")
+        raise InvalidInput(not_a_number)
     if not 1 <= value <= MAX_ID:
-        raise NotFound(f"There is no such {what}.")
+        raise NotFound(no_such)
     return value
+
+
+def check_missing(what: str) -> Message:
+    """"There is no such day." for a kind of thing the ids name."""
+    return _ID_WORDS.get(what, _ANY_ID)[1]
 
 
 def check_actor(actor: object) -> Actor:
     if not isinstance(actor, Actor):
-        raise InvalidInput("Unknown user.")
+        raise InvalidInput(N_("Unknown user."))
     if not actor.is_system:
         check_id(actor.user_id, "user")
     return actor
@@ -58,18 +82,18 @@ def check_actor(actor: object) -> Actor:
 
 def require_admin(actor: Actor) -> None:
     if not actor.is_admin:
-        raise Forbidden("Only the event's admins can do this.")
+        raise Forbidden(N_("Only the event's admins can do this."))
 
 
-def check_bool(value: object, what: str) -> bool:
+def check_bool(value: object, what: str | Message) -> bool:
     if not isinstance(value, bool):
-        raise InvalidInput(f"{what} must be on or off.")
+        raise InvalidInput(N_("{what} must be on or off.", what=what))
     return value
 
 
 def check_level(level: object) -> int:
     if isinstance(level, bool) or not isinstance(level, int) or int(level) not in _LEVELS:
-        raise InvalidInput("The interest level must be one of: none, a little, yes, very.")
+        raise InvalidInput(N_("The interest level must be one of: none, a little, yes, very."))
     return int(level)
 
 
@@ -78,7 +102,8 @@ def check_level(level: object) -> int:
 async def event_row(conn: Tx, guild_id: int) -> Row:
     row = await events.get_event(conn, guild_id)
     if row is None:
-        raise NotFound("This server has no event yet: an admin can create it with /admin setup.")
+        raise NotFound(N_("This server has no event yet: an admin can create it with /admin "
+                         "setup."))
     return row
 
 
@@ -109,7 +134,7 @@ async def enter(conn: Tx, guild_id: int, actor: Actor,
 async def session_view(conn: Tx, guild_id: int, session_id: int, user_id: int) -> SessionView:
     row = await sessions.get_session_full(conn, guild_id, session_id, user_id)
     if row is None:
-        raise NotFound("There is no such session.")
+        raise NotFound(N_("There is no such session."))
     allowed = (await sessions.allowed_slots(conn, [session_id])).get(session_id)
     hosts = (await constraints.hosts_of(conn, guild_id, [session_id])).get(session_id)
     return views.session(row, allowed, hosts)
@@ -127,9 +152,10 @@ async def session_views(conn: Tx, guild_id: int, user_id: int, statuses: tuple[s
 async def chosen_slots(conn: Tx, guild_id: int, slot_ids: object, day_ids: object) -> list[int]:
     """The given slots and every slot of the given days, checked (ids of this server's
     timetable; no break named on its own; a day's breaks are left out), ascending."""
-    for given, what in ((slot_ids, "slots"), (day_ids, "days")):
+    for given, refusal in ((slot_ids, N_("The slots must be a list of ids.")),
+                           (day_ids, N_("The days must be a list of ids."))):
         if given is not None and not isinstance(given, list | tuple):
-            raise InvalidInput(f"The {what} must be a list of ids.")
+            raise InvalidInput(refusal)
     wanted_slots = {check_id(s, "slot") for s in slot_ids or ()}
     wanted_days = {check_id(d, "day") for d in day_ids or ()}
     rows = await timetable.slots(conn, guild_id)
@@ -137,12 +163,13 @@ async def chosen_slots(conn: Tx, guild_id: int, slot_ids: object, day_ids: objec
     days = {d["id"] for d in await timetable.days(conn, guild_id)}
     for sl in sorted(wanted_slots):
         if sl not in by_id:
-            raise NotFound(f"There is no slot #{sl}.")
+            raise NotFound(N_("There is no slot #{slot}.", slot=sl))
         if by_id[sl]["is_break"]:
-            raise InvalidInput(f"Slot #{sl} is a break: no session takes place there.")
+            raise InvalidInput(N_("Slot #{slot} is a break: no session takes place there.",
+                                      slot=sl))
     for d in sorted(wanted_days):
         if d not in days:
-            raise NotFound(f"There is no day #{d}.")
+            raise NotFound(N_("There is no day #{day}.", day=d))
     return sorted(r["id"] for r in rows if not r["is_break"]
                   and (r["id"] in wanted_slots or r["day_id"] in wanted_days))
 
@@ -152,9 +179,21 @@ def may_change(row: Row, actor: Actor) -> bool:
     return row["owner_id"] == actor.user_id or actor.is_admin
 
 
+#: What a proposer may do to their own session, as whole sentences.
+_OWN_OR_ADMIN = {
+    "edit": N_("Only the session's proposer or an admin can edit it."),
+    "withdraw": N_("Only the session's proposer or an admin can withdraw it."),
+    "restrict": N_("Only the session's proposer or an admin can restrict it."),
+    "change the hosts of": N_("Only the session's proposer or an admin can change its hosts."),
+    "see the scheduling of": N_("Only the session's proposer or an admin can see how it is "
+                                "scheduled."),
+}
+
+
 def own_or_admin(row: Row, actor: Actor, action: str) -> None:
     if not may_change(row, actor):
-        raise Forbidden(f"Only the session's proposer or an admin can {action} it.")
+        raise Forbidden(_OWN_OR_ADMIN.get(action, N_("Only the session's proposer or an admin "
+                                                     "can do this.")))
 
 
 async def visible_session(conn: Tx, guild_id: int, session_id: int, actor: Actor) -> Row:
@@ -162,13 +201,26 @@ async def visible_session(conn: Tx, guild_id: int, session_id: int, actor: Actor
     row = await sessions.get_session(conn, guild_id, check_id(session_id, "session"))
     if row is None or (row["status"] != "public" and row["owner_id"] != actor.user_id
                        and not actor.is_admin):
-        raise NotFound("There is no such session.")
+        raise NotFound(N_("There is no such session."))
     return row
 
 
-def published_count_message(n: int, what: str) -> str:
-    return (f"This {what} holds {n} session(s) of the published schedule. Remove it with "
-            "force to unschedule them, or publish a schedule without them first.")
+def published_count_message(n: int, what: str) -> Message:
+    """Why a day, slot or room with published sessions is not removed without force."""
+    if what == "day":
+        return NP_("This day holds {n} session of the published schedule. Remove it with force "
+                   "to unschedule it, or publish a schedule without it first.",
+                   "This day holds {n} sessions of the published schedule. Remove it with force "
+                   "to unschedule them, or publish a schedule without them first.", n)
+    if what == "room":
+        return NP_("This room holds {n} session of the published schedule. Remove it with "
+                   "force to unschedule it, or publish a schedule without it first.",
+                   "This room holds {n} sessions of the published schedule. Remove it with "
+                   "force to unschedule them, or publish a schedule without them first.", n)
+    return NP_("This slot holds {n} session of the published schedule. Remove it with force "
+               "to unschedule it, or publish a schedule without it first.",
+               "This slot holds {n} sessions of the published schedule. Remove it with force "
+               "to unschedule them, or publish a schedule without them first.", n)
 
 
 def _default_solver(db: Database, clock: Callable[[], float],

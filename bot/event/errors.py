@@ -21,6 +21,9 @@ class EventError(Exception):
         self.user_message = str(user_message)
 
 
+ANNOUNCEMENTS = N_("the announcements channel")
+
+
 class NotFound(EventError):
     """The thing does not exist in this guild's event (or belongs to another guild)."""
 
@@ -32,11 +35,11 @@ class Forbidden(EventError):
 class NotPublished(Forbidden):
     """The timetable is not public yet; the Discord layer adds where it will appear."""
 
-    def __init__(self, where: str = "the announcements channel"):
+    def __init__(self, where: str | Message = ANNOUNCEMENTS):
         self.where = where
-        super().__init__(f"The schedule is not public yet: an organiser publishes it once it is "
-                         f"ready, and it is then posted in {where}. /schedule shows it here "
-                         "from then on.")
+        super().__init__(N_("The schedule is not public yet: an organiser publishes it once it "
+                            "is ready, and it is then posted in {where}. /schedule shows it "
+                            "here from then on.", where=where))
 
 
 class InvalidInput(EventError):

@@ -50,12 +50,12 @@ from bot.event.text import (
     clean_display_name,
     clean_title,
     clean_track,
-    plural,
     title_key,
 )
 from bot.event.times import from_utc_text, instant_text, parse_date, zone
 from bot.event.timetable_toml import parse_room
 from bot.event.uploads import scan_json, upload_text
+from bot.i18n import N_, NP_, Message
 from bot.storage import transfer
 from bot.storage.posting import SESSION_POST
 
@@ -74,22 +74,25 @@ def _rule(check: Callable[[Any], Any]) -> Any:
         try:
             return check(value)
         except InvalidInput as e:
-            raise PydanticCustomError("rule", "{message}", {"message": e.user_message}) from None
+            raise PydanticCustomError("rule", "{message}", {"message": e.message}) from None
     return PlainValidator(run)
 
 
-def _whole(low: int, high: int, what: str) -> Callable[[Any], int]:
+def _whole(low: int, high: int, what: Message) -> Callable[[Any], int]:
     def check(value: Any) -> int:
         if type(value) is not int or not low <= value <= high:
-            raise InvalidInput(f"The {what} must be a whole number from {low:,} to {high:,}.")
+            shown = {"low": f"{low:,}", "high": f"{high:,}"}
+            raise InvalidInput(N_("The {what} must be a whole number from {low} to {high}.",
+                                  what=what, **shown))
         return value
     return check
 
 
-def _id(what: str) -> Callable[[Any], int]:
+def _id(what: Message) -> Callable[[Any], int]:
     def check(value: Any) -> int:
         if type(value) is not int or not 1 <= value <= MAX_ID:
-            raise InvalidInput(f"A {what} must be a positive whole number below 2^63.")
+            raise InvalidInput(N_("A {what} must be a positive whole number below 2^63.",
+                                  what=what))
         return value
     return check
 
@@ -98,12 +101,12 @@ def _flag(value: Any) -> bool:
     """true or false; 0 and 1 as older exports wrote them, nothing else."""
     if type(value) is bool or (type(value) is int and value in (0, 1)):
         return bool(value)
-    raise InvalidInput("This must be true or false.")
+    raise InvalidInput(N_("This must be true or false."))
 
 
 def _seconds(value: Any) -> float:
     if type(value) not in (int, float) or not math.isfinite(value) or not 0 <= value <= 1e6:
-        raise InvalidInput("The solving time must be a number of seconds.")
+        raise InvalidInput(N_("The solving time must be a number of seconds."))
     return float(value)
 
 
@@ -112,20 +115,21 @@ def _label(field: str) -> Callable[[Any], str]:
     return lambda value: "" if value == "" else clean_title(value, field=field)
 
 
-def _token(pattern: str, what: str) -> Callable[[Any], str]:
+def _token(pattern: str, what: Message) -> Callable[[Any], str]:
     compiled = re.compile(pattern)
 
     def check(value: Any) -> str:
         if not isinstance(value, str) or not compiled.fullmatch(value):
-            raise InvalidInput(f"The {what} is not one the bot writes.")
+            raise InvalidInput(N_("The {what} is not one the bot writes.", what=what))
         return value
     return check
 
 
-def _one_of(allowed: tuple[str, ...], what: str) -> Callable[[Any], str]:
+def _one_of(allowed: tuple[str, ...], what: Message) -> Callable[[Any], str]:
     def check(value: Any) -> str:
         if type(value) is not str or value not in allowed:
-            raise InvalidInput(f"The {what} must be one of: {', '.join(map(str, allowed))}.")
+            raise InvalidInput(N_("The {what} must be one of: {allowed}.", what=what,
+                                  allowed=", ".join(map(str, allowed))))
         return value
     return check
 
@@ -134,15 +138,15 @@ def _level(value: Any) -> int:
     """A stored interest: a little, yes or very (none is no row at all)."""
     levels = (Level.A_LITTLE, Level.YES, Level.VERY)
     if type(value) is not int or value not in levels:
-        raise InvalidInput("The interest level must be "
-                           + ", ".join(f"{int(x)} ({level_name(x)})" for x in levels) + ".")
+        raise InvalidInput(N_("The interest level must be {levels}.", levels=", ".join(
+            f"{int(x)} ({level_name(x)})" for x in levels)))
     return value
 
 
 def _display_name(value: Any) -> str:
     """Tidied as the rules tidy the names Discord gives them."""
     if not isinstance(value, str):
-        raise InvalidInput("The display name must be text.")
+        raise InvalidInput(N_("The display name must be text."))
     return clean_display_name(value)
 
 
@@ -153,22 +157,22 @@ def _timezone(value: Any) -> str:
 
 def _date(value: Any) -> str:
     if not isinstance(value, str):  # a JSON file holds days as text
-        raise InvalidInput("The date must be text such as 2026-07-06.")
+        raise InvalidInput(N_("The date must be text such as 2026-07-06."))
     return parse_date(value).isoformat()
 
 
-def _at(field: str) -> Any:
+def _at(field: Message) -> Any:
     return _rule(lambda value: instant_text(value, field))
 
 
-DiscordId = Annotated[int, _rule(_id("Discord id"))]
-RowId = Annotated[int, _rule(_id("row id"))]
+DiscordId = Annotated[int, _rule(_id(N_("Discord id")))]
+RowId = Annotated[int, _rule(_id(N_("row id")))]
 Flag = Annotated[bool, _rule(_flag)]
-Figure = Annotated[int, _rule(_whole(0, MAX_INT, "figure"))]
-Token = Annotated[str, _rule(_token(r"[a-z0-9][a-z0-9._:-]{0,63}", "record's kind or key"))]
-Outcome = Annotated[str, _rule(_one_of(("sending", "sent", "closed", "failed"), "outcome"))]
-Status = Annotated[str, _rule(_one_of(("pending", "public", "withdrawn"), "status"))]
-Solution = Annotated[str, _rule(_one_of(("optimal", "feasible"), "version's status"))]
+Figure = Annotated[int, _rule(_whole(0, MAX_INT, N_("figure")))]
+Token = Annotated[str, _rule(_token(r"[a-z0-9][a-z0-9._:-]{0,63}", N_("record's kind or key")))]
+Outcome = Annotated[str, _rule(_one_of(("sending", "sent", "closed", "failed"), N_("outcome")))]
+Status = Annotated[str, _rule(_one_of(("pending", "public", "withdrawn"), N_("status")))]
+Solution = Annotated[str, _rule(_one_of(("optimal", "feasible"), N_("version's status")))]
 Title = Annotated[str, _rule(clean_title)]
 
 
@@ -186,7 +190,7 @@ class _Part(BaseModel):
             names = ", ".join(list(self.model_extra)[:3]) + ("…" if len(self.model_extra) > 3
                                                              else "")
             raise PydanticCustomError("rule", "{message}", {
-                "message": f"not part of an event export: {names}."})
+                "message": N_("not part of an event export: {names}.", names=names)})
         return self
 
 
@@ -204,7 +208,7 @@ class Event(_Part):
     verified_role_id: DiscordId | None
     organiser_role_id: DiscordId | None
     published_version_id: RowId | None
-    created_at: Annotated[str, _at("event's creation time")]
+    created_at: Annotated[str, _at(N_("event's creation time"))]
     mirror_events: Flag | None = None  # absent from version 1, where it means on
     seats_count: Flag | None = None  # absent from exports before it existed: on
 
@@ -215,7 +219,7 @@ class Attendee(_Part):
     verified: Flag
     is_admin: Flag
     first_seen: Annotated[str | None, _rule(  # exports before it was recorded have none
-        lambda v: None if v is None else instant_text(v, "attendee's first contact"))] = None
+        lambda v: None if v is None else instant_text(v, N_("attendee's first contact")))] = None
 
 
 class Day(_Part):
@@ -227,8 +231,8 @@ class Day(_Part):
 class Slot(_Part):
     id: RowId
     day_id: RowId
-    start_utc: Annotated[str, _at("slot's start")]
-    end_utc: Annotated[str, _at("slot's end")]
+    start_utc: Annotated[str, _at(N_("slot's start"))]
+    end_utc: Annotated[str, _at(N_("slot's end"))]
     is_break: Flag
     locked: Flag
     label: Annotated[str, _rule(_label("slot label"))]
@@ -251,9 +255,9 @@ class Room(_Part):
         fields = ("name", "capacity", "link", "voice_channel_id")
         try:
             room = parse_room({k: data[k] for k in fields if data.get(k) is not None},
-                              "the room")
+                              N_("the room"))
         except InvalidInput as e:
-            raise PydanticCustomError("rule", "{message}", {"message": e.user_message}) from None
+            raise PydanticCustomError("rule", "{message}", {"message": e.message}) from None
         return {**data, "name": room.name, "name_key": title_key(room.name),
                 "capacity": room.capacity, "link": room.link,
                 "voice_channel_id": room.voice_channel_id}
@@ -266,9 +270,9 @@ class Session(_Part):
     description: Annotated[str, _rule(clean_description)]
     owner_id: DiscordId
     status: Status
-    created_at: Annotated[str, _at("session's creation time")]
-    updated_at: Annotated[str, _at("session's change time")]
-    length: Annotated[int, _rule(_whole(1, MAX_LENGTH, "session's length in slots"))] = 1
+    created_at: Annotated[str, _at(N_("session's creation time"))]
+    updated_at: Annotated[str, _at(N_("session's change time"))]
+    length: Annotated[int, _rule(_whole(1, MAX_LENGTH, N_("session's length in slots")))] = 1
     track: Annotated[str | None, _rule(
         lambda v: None if v is None else clean_track(v))] = None
 
@@ -303,7 +307,7 @@ class Interest(_Part):
     session_id: RowId
     user_id: DiscordId
     level: Annotated[int, _rule(_level)]
-    updated_at: Annotated[str, _at("interest's change time")]
+    updated_at: Annotated[str, _at(N_("interest's change time"))]
 
 
 class Unplaced(_Part):
@@ -317,21 +321,21 @@ _UNPLACED = TypeAdapter(Annotated[list[Unplaced], Field(max_length=10_000)])
 def _unplaced(text: Any) -> list[dict[str, Any]]:
     """The sessions a version left out, with why: JSON text, as the rules store it."""
     if not isinstance(text, str):
-        raise InvalidInput("The list of unplaced sessions must be JSON text.")
+        raise InvalidInput(N_("The list of unplaced sessions must be JSON text."))
     try:
         return [u.model_dump() for u in _UNPLACED.validate_json(text)]
     except ValidationError as e:
         first = e.errors(include_url=False)[0]
         if first["type"] == "json_invalid":
-            raise InvalidInput("The list of unplaced sessions is not JSON text.") from None
-        raise InvalidInput(f"The list of unplaced sessions, {_where(first['loc'])}: "
-                           f"{_reason(first)}") from None
+            raise InvalidInput(N_("The list of unplaced sessions is not JSON text.")) from None
+        raise InvalidInput(N_("The list of unplaced sessions, {where}: {reason}",
+                              where=_where(first["loc"]), reason=_reason(first))) from None
 
 
 class ScheduleVersion(_Part):
     id: RowId
-    created_at: Annotated[str, _at("version's creation time")]
-    created_by: Annotated[int, _rule(_whole(0, MAX_ID, "author's id"))]  # 0: the bot itself
+    created_at: Annotated[str, _at(N_("version's creation time"))]
+    created_by: Annotated[int, _rule(_whole(0, MAX_ID, N_("author's id")))]  # 0: the bot itself
     status: Solution
     utility: Figure
     upper_bound: Figure
@@ -340,7 +344,7 @@ class ScheduleVersion(_Part):
     moved: Figure
     unplaced_json: Annotated[list[dict[str, Any]], _rule(_unplaced)]
     published_at: Annotated[str | None, _rule(
-        lambda v: None if v is None else instant_text(v, "version's publication time"))]
+        lambda v: None if v is None else instant_text(v, N_("version's publication time")))]
 
 
 class Placement(_Part):
@@ -367,14 +371,14 @@ class PostedMessage(_Part):
 
 class SentAnnouncement(_Part):
     key: Token  # slot:<slot id> or day:<date>, checked with the whole file
-    kind: Annotated[str, _rule(_one_of(("up-next", "agenda"), "announcement's kind"))]
-    sent_at: Annotated[str, _at("announcement's time")]
+    kind: Annotated[str, _rule(_one_of(("up-next", "agenda"), N_("announcement's kind")))]
+    sent_at: Annotated[str, _at(N_("announcement's time"))]
 
 
 class MirroredEvent(_Part):
     session_id: RowId
     discord_event_id: DiscordId
-    fingerprint: Annotated[str, _rule(_token(r"[0-9a-f]{1,64}", "fingerprint"))]
+    fingerprint: Annotated[str, _rule(_token(r"[0-9a-f]{1,64}", N_("fingerprint")))]
 
 
 class SessionThread(_Part):
@@ -387,13 +391,13 @@ class SessionThread(_Part):
 class ReminderPrefs(_Part):
     user_id: DiscordId
     enabled: Flag
-    minutes_before: Annotated[int, _rule(_whole(MIN_MINUTES, MAX_MINUTES, "reminder time"))]
-    updated_at: Annotated[str, _at("reminder setting's time")]
+    minutes_before: Annotated[int, _rule(_whole(MIN_MINUTES, MAX_MINUTES, N_("reminder time")))]
+    updated_at: Annotated[str, _at(N_("reminder setting's time"))]
 
 
 class DmsClosed(_Part):
     user_id: DiscordId
-    closed_at: Annotated[str, _at("time direct messages were found closed")]
+    closed_at: Annotated[str, _at(N_("time direct messages were found closed"))]
 
 
 class SentReminder(_Part):
@@ -401,7 +405,7 @@ class SentReminder(_Part):
     slot_id: RowId
     session_id: RowId
     outcome: Outcome
-    sent_at: Annotated[str, _at("reminder's time")]
+    sent_at: Annotated[str, _at(N_("reminder's time"))]
 
 
 class SentNotice(_Part):
@@ -409,7 +413,7 @@ class SentNotice(_Part):
     to_version: RowId
     user_id: DiscordId
     outcome: Outcome
-    sent_at: Annotated[str, _at("notice's time")]
+    sent_at: Annotated[str, _at(N_("notice's time"))]
 
 
 def _rows(model: type[_Part], limit: int) -> Any:
@@ -461,6 +465,20 @@ _SINCE = {"session_hosts": 3, "not_in_parallel": 3, "session_pins": 3,
 
 _NOUNS = {"attendees": "attendee", "days": "day", "slots": "slot", "rooms": "room",
           "sessions": "session", "schedule_versions": "schedule version"}
+
+
+def _not_in_file(target: str, value: int) -> Message:
+    """A reference to a row the file does not hold, named by its table."""
+    return {
+        "attendees": N_("there is no attendee {id} in the file.", id=value),
+        "days": N_("there is no day {id} in the file.", id=value),
+        "slots": N_("there is no slot {id} in the file.", id=value),
+        "rooms": N_("there is no room {id} in the file.", id=value),
+        "sessions": N_("there is no session {id} in the file.", id=value),
+        "schedule_versions": N_("there is no schedule version {id} in the file.", id=value),
+    }[target]
+
+
 # what each table's rows must not share (the database's unique keys)
 _UNIQUE: dict[str, tuple[tuple[str, ...], ...]] = {
     "attendees": (("user_id",),), "days": (("id",), ("date",)), "slots": (("id",),),
@@ -488,39 +506,63 @@ class _Problems:
     """The first few problems in words, and how many there are."""
 
     def __init__(self) -> None:
-        self.shown: list[str] = []
+        self.shown: list[Message] = []
         self.count = 0
 
-    def add(self, where: str, reason: str) -> None:
+    def add(self, where: str | Message, reason: str | Message) -> None:
         self.count += 1
         if len(self.shown) < SHOWN_PROBLEMS:
-            self.shown.append(f"{where}: {reason}")
+            self.shown.append(N_("{where}: {reason}", where=where, reason=reason))
 
     def refusal(self) -> InvalidInput:
         more = self.count - len(self.shown)
-        tail = f" (and {more:,} more {'problem' if more == 1 else 'problems'})" if more else ""
-        return InvalidInput("The export file was not imported, nothing changed: "
-                            + " ".join(self.shown) + tail)
+        problems: str | Message = ""
+        for shown in self.shown:  # one after another, each in the reader's language
+            problems = shown if not problems else N_("{first} {then}", first=problems,
+                                                     then=shown)
+        if more:
+            return InvalidInput(NP_(
+                "The export file was not imported, nothing changed: {problems} (and {n} more "
+                "problem)",
+                "The export file was not imported, nothing changed: {problems} (and {n} more "
+                "problems)", more, problems=problems))
+        return InvalidInput(N_("The export file was not imported, nothing changed: {problems}",
+                               problems=problems))
 
 
-def _where(loc: Iterable[int | str]) -> str:
-    return ", ".join(f"row {part + 1}" if isinstance(part, int) else str(part)
-                     for part in loc) or "the file"
+def _row(table: str, n: int, column: str = "") -> Message:
+    """Where a problem is: "sessions, row 3, title" (table and column as the file names them)."""
+    if column:
+        return N_("{table}, row {row}, {column}", table=table, row=n + 1, column=column)
+    return N_("{table}, row {row}", table=table, row=n + 1)
 
 
-def _reason(error: ErrorDetails) -> str:
+def _where(loc: Iterable[int | str]) -> str | Message:
+    """A place pydantic names: keys as the file writes them, rows counted from 1."""
+    where: str | Message = ""
+    for part in loc:
+        if isinstance(part, int):
+            where = N_("{where}, row {row}", where=where, row=part + 1) if where else N_(
+                "row {row}", row=part + 1)
+        else:
+            where = N_("{where}, {key}", where=where, key=str(part)) if where else str(part)
+    return where or N_("the file")
+
+
+def _reason(error: ErrorDetails) -> str | Message:
     kind, msg = error["type"], error["msg"]
     if kind == "rule":
-        return msg
+        return error.get("ctx", {}).get("message", msg)
     if kind == "missing":
-        return "missing."
+        return N_("missing.")
     if kind == "too_long":
         limit = error.get("ctx", {}).get("max_length", 0)
-        return f"more than {limit:,} rows; no event has so many."
+        shown = f"{limit:,}"
+        return N_("more than {limit} rows; no event has so many.", limit=shown)
     if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return "must be an object ({…})."
+        return N_("must be an object ({…}).")
     if kind == "list_type":
-        return "must be a list ([…])."
+        return N_("must be a list ([…]).")
     return msg.replace("Input should be", "must be").rstrip(".") + "."
 
 
@@ -530,9 +572,9 @@ def _check_file(doc: Export, problems: _Problems) -> None:
         for table in TABLES:
             if (table not in doc.model_fields_set
                     and _SINCE.get(table, 2) <= doc.format_version):
-                problems.add(table, "missing.")
+                problems.add(table, N_("missing."))
         if doc.event.mirror_events is None:
-            problems.add("event, mirror_events", "missing.")
+            problems.add("event, mirror_events", N_("missing."))
     rows = {table: getattr(doc, table) for table in TABLES}
     for table, keys in _UNIQUE.items():
         for columns in keys:
@@ -540,71 +582,73 @@ def _check_file(doc: Export, problems: _Problems) -> None:
             for n, row in enumerate(rows[table]):
                 value = tuple(getattr(row, c) for c in columns)
                 if value in first:
-                    problems.add(f"{table}, row {n + 1}", f"the same {' and '.join(columns)} as "
-                                 f"row {first[value] + 1}.")
+                    problems.add(_row(table, n), N_("the same {columns} as row {row}.",
+                                                    columns=", ".join(columns),
+                                                    row=first[value] + 1))
                 first.setdefault(value, n)
     pairs: dict[tuple[int, int], int] = {}
     for n, p in enumerate(rows["not_in_parallel"]):
         pair = (min(p.session_a, p.session_b), max(p.session_a, p.session_b))
         if pair[0] == pair[1]:
-            problems.add(f"not_in_parallel, row {n + 1}", "a session is paired with itself.")
+            problems.add(_row("not_in_parallel", n), N_("a session is paired with itself."))
         elif pair in pairs:
-            problems.add(f"not_in_parallel, row {n + 1}",
-                         f"the same pair as row {pairs[pair] + 1}.")
+            problems.add(_row("not_in_parallel", n),
+                         N_("the same pair as row {row}.", row=pairs[pair] + 1))
         pairs.setdefault(pair, n)
     running: dict[str, int] = {}
     for n, s in enumerate(rows["sessions"]):
         if s.status != "withdrawn":
             key = title_key(s.title)
             if key in running:
-                problems.add(f"sessions, row {n + 1}, title",
-                             f"row {running[key] + 1} has the same title; titles of sessions "
-                             "that are not withdrawn must differ by more than case and spacing.")
+                problems.add(_row("sessions", n, "title"), N_(
+                    "row {row} has the same title; titles of sessions that are not withdrawn "
+                    "must differ by more than case and spacing.", row=running[key] + 1))
             running.setdefault(key, n)
     ids = {table: {row.id for row in rows[table]} for table in _NOUNS if table != "attendees"}
     ids["attendees"] = {a.user_id for a in rows["attendees"]}
 
-    def refer(where: str, value: int, target: str) -> None:
+    def refer(where: str | Message, value: int, target: str) -> None:
         if value not in ids[target]:
-            problems.add(where, f"there is no {_NOUNS[target]} {value} in the file.")
+            problems.add(where, _not_in_file(target, value))
 
     for table, refs in _REFS.items():
         for n, row in enumerate(rows[table]):
             for column, target in refs.items():
                 if getattr(row, column) is not None:  # a pin's room may be open
-                    refer(f"{table}, row {n + 1}, {column}", getattr(row, column), target)
+                    refer(_row(table, n, column), getattr(row, column), target)
     if doc.event.published_version_id is not None:
         refer("event, published_version_id", doc.event.published_version_id,
               "schedule_versions")
     for n, v in enumerate(rows["schedule_versions"]):
         for u in v.unplaced_json:
-            refer(f"schedule_versions, row {n + 1}, unplaced_json", u["session_id"], "sessions")
+            refer(_row("schedule_versions", n, "unplaced_json"), u["session_id"], "sessions")
     for n, p in enumerate(rows["posted_messages"]):  # a session's post is keyed by its id
         if p.kind == SESSION_POST:
-            where = f"posted_messages, row {n + 1}, key"
+            where = _row("posted_messages", n, "key")
             if not p.key.isdigit() or len(p.key) > 19:
-                problems.add(where, "must be a session id.")
+                problems.add(where, N_("must be a session id."))
             else:
                 refer(where, int(p.key), "sessions")
     for n, a in enumerate(rows["sent_announcements"]):
-        where = f"sent_announcements, row {n + 1}, key"
+        where = _row("sent_announcements", n, "key")
         m = _ANNOUNCEMENT_KEY.fullmatch(a.key)
         if m is None:
-            problems.add(where, "must be slot:<slot id> or day:<date>.")
+            problems.add(where, N_("must be slot:<slot id> or day:<date>."))
         elif m.group(1):
             refer(where, int(m.group(1)), "slots")
         else:
             try:
                 parse_date(m.group(2))
             except InvalidInput as e:
-                problems.add(where, e.user_message)
+                problems.add(where, e.message)
     slots = sorted(enumerate(rows["slots"]), key=lambda x: from_utc_text(x[1].start_utc))
     for n, s in slots:
         if from_utc_text(s.end_utc) <= from_utc_text(s.start_utc):
-            problems.add(f"slots, row {n + 1}", "the slot ends before it starts.")
+            problems.add(_row("slots", n), N_("the slot ends before it starts."))
     for (n, a), (m, b) in zip(slots, slots[1:], strict=False):
         if from_utc_text(b.start_utc) < from_utc_text(a.end_utc):
-            problems.add(f"slots, rows {n + 1} and {m + 1}", "the two slots overlap.")
+            problems.add(N_("{table}, rows {row} and {other}", table="slots", row=n + 1,
+                            other=m + 1), N_("the two slots overlap."))
 
 
 # ------------------------------------------------------------------------- the reading
@@ -616,18 +660,19 @@ class ImportRows:
 
     event: dict[str, Any]
     tables: dict[str, list[dict[str, Any]]]
-    dropped: tuple[str, ...]
+    dropped: tuple[Message, ...]
 
 
-_EVENT_IDS = {"announcements_channel_id": "the announcements channel",
-              "proposals_channel_id": "the proposals channel",
-              "moderation_channel_id": "the moderation channel",
-              "verified_role_id": "the attendee role", "organiser_role_id": "the organiser role"}
+_EVENT_IDS = {"announcements_channel_id": N_("the announcements channel"),
+              "proposals_channel_id": N_("the proposals channel"),
+              "moderation_channel_id": N_("the moderation channel"),
+              "verified_role_id": N_("the attendee role"),
+              "organiser_role_id": N_("the organiser role")}
 
 
 def _to_store(doc: Export, server_ids: Collection[int]) -> ImportRows:
     """The rows to store; Discord channel and role ids the caller does not vouch for left out."""
-    dropped: list[str] = []
+    dropped: list[Message] = []
     event = doc.event.model_dump()
     if event["mirror_events"] is None:
         event["mirror_events"] = True
@@ -645,14 +690,18 @@ def _to_store(doc: Export, server_ids: Collection[int]) -> ImportRows:
     for r in foreign:
         r["voice_channel_id"] = None
     if foreign:
-        dropped.append(f"the voice channel of {plural(len(foreign), 'room', 'rooms')}")
+        dropped.append(NP_("the voice channel of {n} room", "the voice channel of {n} rooms",
+                           len(foreign)))
     for table, columns, what in (
-            ("posted_messages", ("channel_id",), ("posted message", "posted messages")),
-            ("session_threads", ("channel_id", "thread_id"), ("session's thread",
-                                                              "sessions' threads"))):
+            ("posted_messages", ("channel_id",),
+             lambda n: NP_("the bot's record of {n} posted message",
+                           "the bot's record of {n} posted messages", n)),
+            ("session_threads", ("channel_id", "thread_id"),
+             lambda n: NP_("the bot's record of {n} session's thread",
+                           "the bot's record of {n} sessions' threads", n))):
         kept = [r for r in tables[table] if all(r[c] in server_ids for c in columns)]
         if len(kept) < len(tables[table]):
-            dropped.append(f"the bot's record of {plural(len(tables[table]) - len(kept), *what)}")
+            dropped.append(what(len(tables[table]) - len(kept)))
         tables[table] = kept
     return ImportRows(event, tables, tuple(dropped))
 
@@ -687,15 +736,16 @@ def _file_refusal(error: ErrorDetails) -> InvalidInput:
     if error["type"] == "json_invalid":
         detail = error.get("ctx", {}).get("error", "")
         if "recursion limit" in detail:
-            return InvalidInput("The export file nests lists or objects too deeply; an event "
-                                "export has three levels. Is it the right file?")
+            return InvalidInput(N_("The export file nests lists or objects too deeply; an "
+                                   "event export has three levels. Is it the right file?"))
         if "number out of range" in detail:
-            return InvalidInput("The export file holds a number too long to read; is it the "
-                                "right file?")
-        return InvalidInput(f"The export file is not valid JSON ({detail}).")
+            return InvalidInput(N_("The export file holds a number too long to read; is it the "
+                                   "right file?"))
+        return InvalidInput(N_("The export file is not valid JSON ({detail}).", detail=detail))
     if error["loc"] == ("format_version",) and error["type"] != "missing":
-        return InvalidInput("The export file was written by a version of the bot this one "
-                            f"cannot read (format {error['input']!r}; it reads "
-                            f"{' and '.join(map(str, transfer.READABLE_VERSIONS))}).")
-    return InvalidInput("The file is not a session-scheduler event export (made by /admin "
-                        "export).")
+        return InvalidInput(N_("The export file was written by a version of the bot this one "
+                               "cannot read (format {format}; it reads {readable}).",
+                               format=repr(error["input"]),
+                               readable=", ".join(map(str, transfer.READABLE_VERSIONS))))
+    return InvalidInput(N_("The file is not a session-scheduler event export (made by /admin "
+                           "export)."))

@@ -7,6 +7,8 @@ from datetime import date, datetime
 from enum import IntEnum
 from typing import Literal
 
+from bot.i18n import Message
+
 SessionStatus = Literal["pending", "public", "withdrawn"]
 
 
@@ -163,7 +165,7 @@ class EventImport:
     any, the organiser runs /admin setup again)."""
 
     rows: dict[str, int]
-    dropped: tuple[str, ...]
+    dropped: tuple[Message, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,16 @@ from bot.event.times import zone
 from bot.i18n import N_, NP_
 from bot.storage import Row, Tx, events, now_text
 
+#: The on/off settings as a refusal names them.
+_SETTING_NAMES = {
+    "verification_required": N_("Verification required"),
+    "proposals_open": N_("Proposals open"),
+    "interest_open": N_("Interest open"),
+    "schedule_visible": N_("Schedule visible"),
+    "mirror_events": N_("Mirror events"),
+    "seats_count": N_("Seats count"),
+}
+
 #: How often a server's strangers are looked for, and after how long they are forgotten.
 PRUNE_EVERY_SECONDS = 3600.0
 STRANGER_DAYS = 30
@@ -85,7 +95,7 @@ class SettingsRules(RulesBase):
             changes["timezone"] = given["timezone"]
         for key in BOOL_SETTINGS:
             if key in given:
-                changes[key] = check_bool(given[key], key.replace("_", " ").capitalize())
+                changes[key] = check_bool(given[key], _SETTING_NAMES[key])
         for key in ID_SETTINGS:
             if key in given:
                 changes[key] = (None if given[key] is None

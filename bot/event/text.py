@@ -132,10 +132,3 @@ def cut(text: str, limit: int) -> str:
     """`text` within `limit` characters, an ellipsis marking where it was cut."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
-
-def check_upload(raw: object, what: str, limit: int) -> None:
-    """Refuse an uploaded file's text when it is empty or larger than `limit` characters."""
-    if not isinstance(raw, str) or not raw.strip():
-        raise InvalidInput(f"The {what} is empty.")
-    if len(raw) > limit:
-        raise InvalidInput(f"The {what} is too large: {limit:,} characters at most.")

@@ -13,6 +13,7 @@ from bot.event.base import (
     check_actor,
     check_bool,
     check_id,
+    check_missing,
     event_row,
     published_count_message,
     require_admin,
@@ -30,6 +31,7 @@ from bot.event.text import clean_title, title_key
 from bot.event.times import parse_date, parse_time, to_utc_text, zone
 from bot.event.timetable_toml import parse_room, parse_timetable
 from bot.event.uploads import off_loop
+from bot.i18n import N_, NP_
 from bot.storage import Row, Tx, events, schedules, timetable
 
 
@@ -55,7 +57,7 @@ class TimetableRules(RulesBase):
 
         async def fn(conn: Tx, ev: Row) -> DayView:
             if await timetable.day_by_date(conn, guild_id, d.isoformat()):
-                raise Conflict(f"There is already a day on {d}.")
+                raise Conflict(N_("There is already a day on {date}.", date=d.isoformat()))
             day_id = await timetable.insert_day(conn, guild_id, d.isoformat(), label)
             return views.day(await timetable.get_day(conn, guild_id, day_id), [])
         return await self._admin_write(guild_id, actor, fn)
@@ -68,7 +70,7 @@ class TimetableRules(RulesBase):
 
         async def fn(conn: Tx, ev: Row) -> DayView:
             if await timetable.get_day(conn, guild_id, day_id) is None:
-                raise NotFound("There is no such day.")
+                raise NotFound(N_("There is no such day."))
             await timetable.update_day(conn, guild_id, day_id, changes)
             return views.day(await timetable.get_day(conn, guild_id, day_id),
                              await timetable.slots(conn, guild_id))
@@ -84,21 +86,21 @@ class TimetableRules(RulesBase):
         """A slot on a day, times local to the event's timezone."""
         day_id = check_id(day_id, "day")
         t0, t1 = parse_time(start, "start"), parse_time(end, "end")
-        is_break = check_bool(is_break, "Break")
+        is_break = check_bool(is_break, N_("Break"))
         label = clean_title(label, field="slot label") if label else ""
 
         async def fn(conn: Tx, ev: Row) -> SlotView:
             day = await timetable.get_day(conn, guild_id, day_id)
             if day is None:
-                raise NotFound("There is no such day.")
+                raise NotFound(N_("There is no such day."))
             tz = zone(ev["timezone"])
             d = date.fromisoformat(day["date"])
             s, e = to_utc_text(d, t0, tz), to_utc_text(d, t1, tz)
             await _check_slot_times(conn, guild_id, s, e, None)
             dv = views.day(day, await timetable.slots(conn, guild_id))
             if dv.final:
-                raise Conflict("This day is final (all its slots are locked): unlock a slot "
-                               "first.")
+                raise Conflict(N_("This day is final (all its slots are locked): unlock a slot "
+                                  "first."))
             before = await _long_spans(conn, guild_id, ev)
             sid = await timetable.insert_slot(conn, guild_id, day_id, s, e, is_break, label)
             await _spans_kept(conn, guild_id, ev, before)
@@ -114,16 +116,16 @@ class TimetableRules(RulesBase):
         t0 = parse_time(start, "start") if start is not None else None
         t1 = parse_time(end, "end") if end is not None else None
         if is_break is not None:
-            check_bool(is_break, "Break")
-        force = check_bool(force, "Force")
+            check_bool(is_break, N_("Break"))
+        force = check_bool(force, N_("Force"))
         new_label = clean_title(label, field="slot label") if label else label
 
         async def fn(conn: Tx, ev: Row) -> SlotView:
             row = await timetable.get_slot(conn, guild_id, slot_id)
             if row is None:
-                raise NotFound("There is no such slot.")
+                raise NotFound(N_("There is no such slot."))
             if row["locked"]:
-                raise Conflict("This slot is locked: unlock it first.")
+                raise Conflict(N_("This slot is locked: unlock it first."))
             day = await timetable.get_day(conn, guild_id, row["day_id"])
             tz = zone(ev["timezone"])
             d = date.fromisoformat(day["date"])
@@ -157,7 +159,7 @@ class TimetableRules(RulesBase):
                           force: bool = False) -> None:
         def unlocked(row: Row) -> None:
             if row["locked"]:
-                raise Conflict("This slot is locked: unlock it first.")
+                raise Conflict(N_("This slot is locked: unlock it first."))
         await self._remove(guild_id, actor, "slot", slot_id, force, timetable.get_slot,
                            timetable.delete_slot, check=unlocked)
 
@@ -174,7 +176,7 @@ class TimetableRules(RulesBase):
 
         async def fn(conn: Tx, ev: Row) -> SlotView:
             if await timetable.get_slot(conn, guild_id, slot_id) is None:
-                raise NotFound("There is no such slot.")
+                raise NotFound(N_("There is no such slot."))
             await timetable.update_slot(conn, guild_id, slot_id, {"locked": locked})
             return views.slot(await timetable.get_slot(conn, guild_id, slot_id))
         return await self._admin_write(guild_id, actor, fn)
@@ -188,7 +190,7 @@ class TimetableRules(RulesBase):
 
         async def fn(conn: Tx, ev: Row) -> RoomView:
             if await timetable.room_name_taken(conn, guild_id, key):
-                raise Conflict(f"There is already a room called “{room.name}”.")
+                raise Conflict(N_("There is already a room called “{name}”.", name=room.name))
             rid = await timetable.insert_room(conn, guild_id, room.name, key, room.capacity,
                                               room.link, room.voice_channel_id)
             return views.room(await timetable.get_room(conn, guild_id, rid))
@@ -204,7 +206,7 @@ class TimetableRules(RulesBase):
         async def fn(conn: Tx, ev: Row) -> RoomView:
             row = await timetable.get_room(conn, guild_id, room_id)
             if row is None:
-                raise NotFound("There is no such room.")
+                raise NotFound(N_("There is no such room."))
             merged = {"name": row["name"] if name is None else name,
                       "capacity": row["capacity"] if capacity is None else capacity,
                       "link": row["link"] if link is UNSET else link,
@@ -213,7 +215,7 @@ class TimetableRules(RulesBase):
             room = parse_room({k: v for k, v in merged.items() if v is not None}, "the room")
             key = title_key(room.name)
             if await timetable.room_name_taken(conn, guild_id, key, exclude_id=room_id):
-                raise Conflict(f"There is already a room called “{room.name}”.")
+                raise Conflict(N_("There is already a room called “{name}”.", name=room.name))
             await timetable.update_room(conn, guild_id, room_id, {
                 "name": room.name, "name_key": key, "capacity": room.capacity,
                 "link": room.link, "voice_channel_id": room.voice_channel_id})
@@ -232,12 +234,12 @@ class TimetableRules(RulesBase):
         """Remove a day, slot or room; one holding published sessions needs `force`, which
         unschedules them."""
         item_id = check_id(item_id, kind)
-        force = check_bool(force, "Force")
+        force = check_bool(force, N_("Force"))
 
         async def fn(conn: Tx, ev: Row) -> None:
             row = await get(conn, guild_id, item_id)
             if row is None:
-                raise NotFound(f"There is no such {kind}.")
+                raise NotFound(check_missing(kind))
             if check is not None:
                 check(row)
             n = await schedules.count_published_in(conn, guild_id, **{f"{kind}_id": item_id})
@@ -258,18 +260,21 @@ class TimetableRules(RulesBase):
         """
         guild_id = check_id(guild_id, "server")
         require_admin(check_actor(actor))
-        force = check_bool(force, "Force")
+        force = check_bool(force, N_("Force"))
         tz_default = (await self.db.read(lambda conn: event_row(conn, guild_id)))["timezone"]
         parsed = await off_loop(parse_timetable, text, tz_default)
         keys = [title_key(r.name) for r in parsed.rooms]
         if len(set(keys)) != len(keys):
-            raise InvalidInput("Two rooms in the file have the same name.")
+            raise InvalidInput(N_("Two rooms in the file have the same name."))
 
         async def fn(conn: Tx, ev: Row) -> TimetableImport:
             n = await schedules.count_published_in(conn, guild_id)
             if n and not force:
-                raise Conflict(f"The published schedule places {n} session(s) in the current "
-                               "timetable; import with force to replace it anyway.")
+                raise Conflict(NP_(
+                    "The published schedule places {n} session in the current timetable; "
+                    "import with force to replace it anyway.",
+                    "The published schedule places {n} sessions in the current timetable; "
+                    "import with force to replace it anyway.", n))
             await timetable.delete_timetable(conn, guild_id)
             if parsed.timezone != ev["timezone"]:
                 await events.update_event(conn, guild_id, {"timezone": parsed.timezone})
@@ -319,13 +324,14 @@ async def _spans_kept(conn: Tx, guild_id: int, ev: Row, before: dict[int, list[i
     after = await _long_spans(conn, guild_id, ev)
     moved = sorted(sid for sid, run in before.items() if after.get(sid) != run)
     if moved:
-        raise Conflict(f"Session #{moved[0]} of the published schedule takes several slots, "
-                       "and this would change which: publish a schedule without it first, or "
-                       "turn one of its slots into a break (with force) to unschedule it.")
+        raise Conflict(N_("Session #{session} of the published schedule takes several "
+                          "slots, and this would change which: publish a schedule without it "
+                          "first, or turn one of its slots into a break (with force) to "
+                          "unschedule it.", session=moved[0]))
 
 
 async def _check_slot_times(conn: Tx, guild_id: int, s: str, e: str, exclude: int | None) -> None:
     if e <= s:
-        raise InvalidInput("A slot must end after it starts.")
+        raise InvalidInput(N_("A slot must end after it starts."))
     if await timetable.overlapping_slot(conn, guild_id, s, e, exclude) is not None:
-        raise Conflict("This slot would overlap another slot.")
+        raise Conflict(N_("This slot would overlap another slot."))

@@ -35,6 +35,7 @@ from bot.event.errors import InvalidInput
 from bot.event.text import clean_title
 from bot.event.times import parse_date, parse_time, to_utc_text, zone
 from bot.event.uploads import scan_toml, upload_text
+from bot.i18n import N_, NP_, Message
 
 MAX_TOML_CHARS = 200_000
 
@@ -72,31 +73,35 @@ class ParsedTimetable:
 def _table_list(doc: dict, key: str) -> list[dict]:
     items = doc.get(key, [])
     if not isinstance(items, list) or not all(isinstance(x, dict) for x in items):
-        raise InvalidInput(f"`{key}` must be a list of tables ([[{key}]]).")
+        raise InvalidInput(N_("`{key}` must be a list of tables ([[{key}]]).", key=key))
     return items
 
 
-def _check_keys(item: dict, allowed: set[str], where: str) -> None:
+def _check_keys(item: dict, allowed: set[str], where: Message | str) -> None:
     extra = sorted(set(item) - allowed)
     if extra:
-        raise InvalidInput(f"{where}: unknown key(s) {', '.join(extra)}; "
-                           f"allowed: {', '.join(sorted(allowed))}.")
+        raise InvalidInput(NP_("{where}: unknown key {keys}; allowed: {allowed}.",
+                               "{where}: unknown keys {keys}; allowed: {allowed}.", len(extra),
+                               where=where, keys=", ".join(extra),
+                               allowed=", ".join(sorted(allowed))))
 
 
-def parse_room(item: dict, where: str) -> ParsedRoom:
+def parse_room(item: dict, where: Message | str) -> ParsedRoom:
     _check_keys(item, {"name", "capacity", "link", "voice_channel_id"}, where)
-    name = clean_title(item.get("name"), field=f"name of {where}")
+    name = clean_title(item.get("name"), field=N_("name of {where}", where=where))
     cap = item.get("capacity")
     if not isinstance(cap, int) or isinstance(cap, bool) or not 1 <= cap <= 1_000_000:
-        raise InvalidInput(f"{where} ({name}): capacity must be a whole number of at least 1.")
+        raise InvalidInput(N_("{where} ({name}): capacity must be a whole number of at least 1.",
+                              where=where, name=name))
     link = item.get("link")
     if link is not None:
-        link = clean_title(link, field=f"link of {where}", limit=500)
+        link = clean_title(link, field=N_("link of {where}", where=where), limit=500)
     vc = item.get("voice_channel_id")
     if vc is not None and (not isinstance(vc, int) or isinstance(vc, bool)
                            or not 1 <= vc <= MAX_ID):
-        raise InvalidInput(f"{where} ({name}): voice_channel_id must be a Discord channel id, "
-                           "a positive whole number of at most 19 digits.")
+        raise InvalidInput(N_("{where} ({name}): voice_channel_id must be a Discord channel id, "
+                              "a positive whole number of at most 19 digits.", where=where,
+                              name=name))
     return ParsedRoom(name, cap, link, vc)
 
 
@@ -108,51 +113,57 @@ def parse_timetable(raw: str | bytes, default_timezone: str) -> ParsedTimetable:
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise InvalidInput(f"The timetable is not valid TOML: {e}.") from None
+        raise InvalidInput(N_("The timetable is not valid TOML: {problem}.", problem=e)) from None
     except ValueError:  # Python refuses to read integers of thousands of digits
-        raise InvalidInput("The timetable file holds a number too long to read; its numbers "
-                           "are capacities and channel ids.") from None
-    _check_keys(doc, {"timezone", "rooms", "days"}, "the timetable")
+        raise InvalidInput(N_("The timetable file holds a number too long to read; its numbers "
+                              "are capacities and channel ids.")) from None
+    _check_keys(doc, {"timezone", "rooms", "days"}, N_("the timetable"))
     tz_name = doc.get("timezone", default_timezone)
     tz = zone(tz_name)
-    rooms = tuple(parse_room(r, f"room {i + 1}")
+    rooms = tuple(parse_room(r, N_("room {number}", number=i + 1))
                   for i, r in enumerate(_table_list(doc, "rooms")))
     days: list[ParsedDay] = []
     seen_dates: set[date] = set()
     for i, d in enumerate(_table_list(doc, "days")):
-        where = f"day {i + 1}"
+        where = N_("day {number}", number=i + 1)
         _check_keys(d, {"date", "label", "slots"}, where)
-        day = parse_date(d.get("date"), f"date of {where}")
+        day = parse_date(d.get("date"), N_("date of {where}", where=where))
         if day in seen_dates:
-            raise InvalidInput(f"{where}: the date {day} appears twice.")
+            raise InvalidInput(N_("{where}: the date {date} appears twice.", where=where,
+                                  date=day.isoformat()))
         seen_dates.add(day)
-        label = clean_title(d["label"], field=f"label of {where}") if "label" in d else ""
+        label = (clean_title(d["label"], field=N_("label of {where}", where=where))
+                 if "label" in d else "")
         raw_slots = d.get("slots", [])
         if not isinstance(raw_slots, list):
-            raise InvalidInput(f"{where}: `slots` must be a list.")
+            raise InvalidInput(N_("{where}: `slots` must be a list.", where=where))
         slots = []
         for j, s in enumerate(raw_slots):
-            sw = f"{where} ({day}), slot {j + 1}"
+            sw = N_("day {number} ({date}), slot {slot}", number=i + 1, date=day.isoformat(),
+                    slot=j + 1)
             if not isinstance(s, dict):
-                raise InvalidInput(f"{sw}: must be a table like {{ start = \"09:00\", "
-                                   "end = \"09:45\" }.")
+                raise InvalidInput(N_("{where}: must be a table like {example}.", where=sw,
+                                      example='{ start = "09:00", end = "09:45" }'))
             _check_keys(s, {"start", "end", "break", "label"}, sw)
-            start = to_utc_text(day, parse_time(s.get("start"), f"start of {sw}"), tz)
-            end = to_utc_text(day, parse_time(s.get("end"), f"end of {sw}"), tz)
+            start = to_utc_text(
+                day, parse_time(s.get("start"), N_("start of {where}", where=sw)), tz)
+            end = to_utc_text(day, parse_time(s.get("end"), N_("end of {where}", where=sw)), tz)
             if end <= start:
-                raise InvalidInput(f"{sw}: ends before it starts.")
+                raise InvalidInput(N_("{where}: ends before it starts.", where=sw))
             is_break = s.get("break", False)
             if not isinstance(is_break, bool):
-                raise InvalidInput(f"{sw}: `break` must be true or false.")
-            slabel = clean_title(s["label"], field=f"label of {sw}") if "label" in s else ""
+                raise InvalidInput(N_("{where}: `break` must be true or false.", where=sw))
+            slabel = (clean_title(s["label"], field=N_("label of {where}", where=sw))
+                      if "label" in s else "")
             slots.append(ParsedSlot(start, end, is_break, slabel))
         ordered = sorted(slots, key=lambda x: x.start_utc)
         for a, b in zip(ordered, ordered[1:], strict=False):
             if b.start_utc < a.end_utc:
-                raise InvalidInput(f"{where} ({day}): two slots overlap.")
+                raise InvalidInput(N_("{where} ({date}): two slots overlap.", where=where,
+                                      date=day.isoformat()))
         days.append(ParsedDay(day, label, tuple(ordered)))
     all_slots = sorted((s for d in days for s in d.slots), key=lambda x: x.start_utc)
     for a, b in zip(all_slots, all_slots[1:], strict=False):
         if b.start_utc < a.end_utc:
-            raise InvalidInput("Two slots on different days overlap.")
+            raise InvalidInput(N_("Two slots on different days overlap."))
     return ParsedTimetable(tz_name, tuple(days), rooms)

@@ -19,6 +19,7 @@ from bot.event.errors import Conflict, InvalidInput, RateLimited
 from bot.event.export_model import read_export
 from bot.event.models import Actor, EventImport
 from bot.event.uploads import off_loop
+from bot.i18n import N_
 from bot.storage import BackupUnsupported, Tx, transfer
 
 BACKUP_PREFIX = "session-scheduler-backup-"
@@ -52,7 +53,7 @@ class TransferRules(RulesBase):
         require_admin(check_actor(actor))
         vouched = frozenset(server_ids)
         if not all(type(i) is int for i in vouched):
-            raise InvalidInput("The server's channel and role ids must be numbers.")
+            raise InvalidInput(N_("The server's channel and role ids must be numbers."))
         rows = await off_loop(read_export, text, vouched)
 
         async def tx(conn: Tx) -> dict[str, int]:
@@ -81,12 +82,12 @@ class TransferRules(RulesBase):
             last = self._backed_up.get(guild_id, -BACKUP_EVERY_SECONDS)
             wait = last + BACKUP_EVERY_SECONDS - self._clock()
             if wait > 0:
-                raise RateLimited(wait, "This server made a backup a moment ago (one every 10 "
-                                        "minutes: each copies the whole database)")
+                raise RateLimited(wait, N_("This server made a backup a moment ago (one every "
+                                           "10 minutes: each copies the whole database)"))
             self._backed_up[guild_id] = self._clock()  # taken now: a second ask waits
         if keep is not None and (isinstance(keep, bool) or not isinstance(keep, int)
                                  or keep < 1):
-            raise InvalidInput("The number of backups to keep must be at least 1.")
+            raise InvalidInput(N_("The number of backups to keep must be at least 1."))
         folder = Path(folder)
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
         target = folder / f"{BACKUP_PREFIX}{stamp}.sqlite"

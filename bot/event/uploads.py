@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 from bot.event.errors import InvalidInput
-from bot.event.text import check_upload
+from bot.i18n import N_, Message
 
 #: Parts of one dotted key (`a.b.c` has three); the timetable format needs none.
 MAX_KEY_PARTS = 4
@@ -31,11 +31,21 @@ MAX_ENTRIES = 10_000
 #: event export that fits in the size limit holds.
 MAX_JSON_VALUES = 1_000_000
 
+_MAX_JSON_SHOWN, _MAX_ENTRIES_SHOWN = f"{MAX_JSON_VALUES:,}", f"{MAX_ENTRIES:,}"
 T = TypeVar("T")
 
+#: The files people upload, as the refusals name them.
+_FILES = {"timetable file": N_("timetable file"), "export file": N_("export file")}
+
+
+def _file(what: str) -> Message | str:
+    return _FILES.get(what, what)
+
+
 # Parsing runs Python code most of the time, which hands the interpreter lock to the loop's
-# thread every few milliseconds: threads suffice. Two at most, so a burst of uploads queues
-# here, not in the loop.
+# thread every few milliseconds: threads suffice. Decoding JSON is C code that keeps the lock
+# while it runs; the size limits bound how long (benchmarks/uploads.py measures how late other
+# servers are answered). Two threads at most, so a burst of uploads queues here, not in the loop.
 _PARSERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="upload")
 
 
@@ -49,19 +59,23 @@ def upload_text(raw: object, what: str, limit: int) -> str:
     at most `limit` characters. Raises InvalidInput saying what is wrong and how to fix it."""
     if isinstance(raw, bytes | bytearray):
         if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            raise InvalidInput(f"The {what} is saved as UTF-16; save it as UTF-8 text and "
-                               "attach it again.")
+            raise InvalidInput(N_("The {what} is saved as UTF-16; save it as UTF-8 text and "
+                                  "attach it again.", what=_file(what)))
         try:
             raw = bytes(raw).decode("utf-8")
         except UnicodeDecodeError:
-            raise InvalidInput(f"The {what} is not UTF-8 text; save it as UTF-8 (plain text) "
-                               "and attach it again.") from None
+            raise InvalidInput(N_("The {what} is not UTF-8 text; save it as UTF-8 (plain "
+                                  "text) and attach it again.", what=_file(what))) from None
     if isinstance(raw, str):
         raw = raw.removeprefix("\ufeff")
-    check_upload(raw, what, limit)
-    assert isinstance(raw, str)
+    if not isinstance(raw, str) or not raw.strip():
+        raise InvalidInput(N_("The {what} is empty.", what=_file(what)))
+    if len(raw) > limit:
+        raise InvalidInput(N_("The {what} is too large: {limit} characters at most.",
+                              what=_file(what), limit=format(limit, ",")))
     if "\x00" in raw:
-        raise InvalidInput(f"The {what} is not a text file (it holds NUL bytes).")
+        raise InvalidInput(N_("The {what} is not a text file (it holds NUL bytes).",
+                              what=_file(what)))
     return raw
 
 
@@ -76,8 +90,9 @@ def scan_json(text: str, what: str) -> None:
     values take memory many times the text's size. Commas inside strings count too, which
     errs on the safe side."""
     if text.count(",") >= MAX_JSON_VALUES:
-        raise InvalidInput(f"The {what} holds more than {MAX_JSON_VALUES:,} values; an event "
-                           "export holds far fewer. Is it the right file?")
+        raise InvalidInput(N_("The {what} holds more than {max} values; an event export holds "
+                              "far fewer. Is it the right file?", what=_file(what),
+                              max=_MAX_JSON_SHOWN))
 
 
 def _line(text: str, pos: int) -> int:
@@ -117,9 +132,10 @@ def scan_toml(text: str, what: str) -> None:
         if token == ".":
             dots += 1
             if dots >= MAX_KEY_PARTS:
-                raise InvalidInput(
-                    f"The {what} has a dotted key of more than {MAX_KEY_PARTS} parts "
-                    f"(like a.b.c…) on line {_line(text, pos)}; write it with fewer parts.")
+                raise InvalidInput(N_(
+                    "The {what} has a dotted key of more than {max} parts (like a.b.c…) on "
+                    "line {line}; write it with fewer parts.", what=_file(what),
+                    max=MAX_KEY_PARTS, line=_line(text, pos)))
         elif token in ('"', "'", '"""', "'''"):  # a quoted key part keeps the count
             pos = _string_end(text, pos, token)
         else:
@@ -129,17 +145,18 @@ def scan_toml(text: str, what: str) -> None:
             elif token in "[{":
                 depth += 1
                 if depth > MAX_NESTING:
-                    raise InvalidInput(
-                        f"The {what} nests lists or inline tables more than {MAX_NESTING} "
-                        f"deep (line {_line(text, pos)}); flatten it.")
+                    raise InvalidInput(N_(
+                        "The {what} nests lists or inline tables more than {max} deep (line "
+                        "{line}); flatten it.", what=_file(what), max=MAX_NESTING,
+                        line=_line(text, pos)))
             elif token in "]}":
                 depth = max(0, depth - 1)
             if token in "=,[{":
                 entries += 1
                 if entries > MAX_ENTRIES:
-                    raise InvalidInput(
-                        f"The {what} has more than {MAX_ENTRIES:,} entries (keys, list items "
-                        "and tables); a timetable needs far fewer: leave out what it does not "
-                        "use.")
+                    raise InvalidInput(N_(
+                        "The {what} has more than {max} entries (keys, list items and "
+                        "tables); a timetable needs far fewer: leave out what it does not "
+                        "use.", what=_file(what), max=_MAX_ENTRIES_SHOWN))
         if pos < 0:
             return

@@ -176,7 +176,7 @@ async def test_whole_event(fake_discord: FakeDiscord, database: str, beside) -> 
     # day: one day only, picked from the event's days
     ix = await fake.autocomplete("schedule", "day", "tue", user=third)
     choices = (await fake.wait_for_response(ix.id)).choices
-    assert choices == [{"name": "Tuesday 7 July 2026", "value": "2026-07-07"}]
+    assert choices == [{"name": "Tuesday, July 7", "value": "2026-07-07"}]
     cb = await answer(fake, "schedule", {"day": "2026-07-07"}, user=third)
     assert cb.ephemeral and [e["title"] for e in cb.embeds] == ["Tuesday"]
     cb = await answer(fake, "schedule", {"day": "monday"}, user=third)  # typed, not picked

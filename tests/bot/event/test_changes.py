@@ -153,7 +153,8 @@ async def test_a_withdrawn_published_session_is_a_change_people_hear_of(event, s
             if m.kind == "withdrawn"] == []
 
 
-async def test_seats_count_by_default_and_the_preview_says_how_good_and_how_full(service):
+async def test_seats_count_by_default_and_the_preview_says_how_good_and_how_full(service,
+                                                                           solve_worker):
     """The snapshot asks the engine to count seats unless the organisers turned it off; the
     preview says in the engine's words whether the version is proven best, and how many people
     are expected beyond their rooms, now and in the published version."""

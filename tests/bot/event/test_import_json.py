@@ -16,7 +16,6 @@ from bot.event.text import title_key
 from bot.event.uploads import MAX_JSON_VALUES
 from tests.bot.conftest import ADMIN, ALICE, CODE, GUILD, OTHER_GUILD, solving, verified
 from tests.bot.event.test_transfer import SERVER_IDS, _rich_event, canonical
-from tests.bot.event.test_uploads import PROMPT, stalls
 from tests.bot.helpers import dump, rows
 
 Change = Callable[[dict], object]
@@ -220,7 +219,7 @@ async def test_another_servers_channels_and_roles_are_never_imported(event, expo
     kept = json.loads(await event.export_event_json(OTHER_GUILD, ADMIN))
     assert kept["posted_messages"] == [] and kept["session_threads"] == []
     assert len(kept["mirrored_events"]) == 1  # found by Discord within the server only
-    assert done.dropped == ("the announcements channel", "the proposals channel",
+    assert tuple(map(str, done.dropped)) == ("the announcements channel", "the proposals channel",
                             "the moderation channel", "the attendee role", "the organiser role",
                             "the voice channel of 1 room", "the bot's record of 1 posted message",
                             "the bot's record of 1 session's thread")
@@ -233,7 +232,8 @@ async def test_another_servers_channels_and_roles_are_never_imported(event, expo
     assert (settings.announcements_channel_id, settings.proposals_channel_id,
             settings.verified_role_id) == (123456789012345678, 777, None)
     assert (await event.timetable(OTHER_GUILD, ADMIN)).rooms[0].voice_channel_id == 781
-    assert done.dropped == ("the moderation channel", "the attendee role", "the organiser role")
+    assert tuple(map(str, done.dropped)) == ("the moderation channel", "the attendee role",
+                                             "the organiser role")
     with pytest.raises(InvalidInput, match="must be numbers"):
         await event.import_event_json(OTHER_GUILD, ADMIN, text, server_ids=["777"])
 
@@ -284,19 +284,16 @@ async def test_the_file_is_read_off_the_event_loop(event, exported, monkeypatch)
 
 @pytest.mark.parametrize("name", ["deep nesting", "many unknown fields", "too many values",
                                   "number of thousands of digits"])
-async def test_a_hostile_export_never_stalls_other_servers(event, exported, name):
-    await event.setup_event(OTHER_GUILD, ADMIN, name="Other")
+async def test_a_costly_hostile_export_is_refused(event, exported, name):
+    """The files that would cost most to read (other servers meanwhile: benchmarks/uploads.py)."""
     change, words = HOSTILE[name]
-    late, call, outcome = await stalls(
-        event.import_event_json(GUILD, ADMIN, edited(exported, change)),
-        lambda: event.settings(OTHER_GUILD, ADMIN))
-    assert isinstance(outcome, InvalidInput) and words in outcome.user_message
-    assert late < PROMPT and call < PROMPT, (late, call)
+    with pytest.raises(InvalidInput) as refused:
+        await event.import_event_json(GUILD, ADMIN, edited(exported, change))
+    assert words in refused.value.user_message
 
 
-async def test_other_servers_are_answered_while_a_large_export_is_imported(event, exported):
+async def test_a_large_export_is_imported_whole(event, exported):
     """Thousands of attendees' interest: a file of several megabytes, checked whole."""
-    await event.setup_event(OTHER_GUILD, ADMIN, name="Other")
     session = exported["sessions"][0]["id"]
     t = exported["interest"][0]["updated_at"]
     people = [{"user_id": 10**15 + u, "display_name": f"Attendee {u}", "verified": True,
@@ -305,9 +302,5 @@ async def test_other_servers_are_answered_while_a_large_export_is_imported(event
            "interest": exported["interest"] + [
                {"session_id": session, "user_id": p["user_id"], "level": 75, "updated_at": t}
                for p in people]}
-    late, call, outcome = await stalls(
-        event.import_event_json(GUILD, ADMIN, json.dumps(big, indent=1)),
-        lambda: event.settings(OTHER_GUILD, ADMIN))
-    assert not isinstance(outcome, Exception), outcome
+    outcome = await event.import_event_json(GUILD, ADMIN, json.dumps(big, indent=1))
     assert outcome.rows["interest"] == len(big["interest"])
-    assert late < PROMPT and call < PROMPT, (late, call)

@@ -260,7 +260,7 @@ def test_a_session_of_several_slots_is_one_box_over_them():
 def test_alt_text_tells_the_picture_in_words():
     tt = build(days=1, slots_per_day=3, rooms=2)
     [pic] = render_timetable(tt, event_name="Camp")
-    assert pic.alt.startswith("Camp: Monday 6 July 2026.")
+    assert pic.alt.startswith("Camp: Monday, July 6.")
     assert "Main hall: Session 1." in pic.alt and "Coffee" in pic.alt
     assert len(pic.alt) <= 1024
 
