@@ -15,12 +15,14 @@ from bot.discord import embeds
 from bot.event import Actor, Conflict, EventService, InvalidInput
 from bot.event.calendar import itinerary_ics, timetable_ics
 from bot.event.models import PublishedTimetable
+from bot.event.scheduling import snapshot, store_run_result
 from bot.jobs.announcements import Announcer
 from bot.jobs.reminders import Reminders
 from bot.render.timetable_png import render_timetable
 from bot.storage.mirror import MirrorStore
 from bot.storage.personal import PersonalStore
 from bot.storage.posting import PostingStore
+from scheduler_core.models import Assignment, Result
 from tests.bot.conftest import ADMIN, ALICE, BOB, GUILD, verified
 from tests.bot.engines import held_engine
 
@@ -241,4 +243,38 @@ async def test_what_changed_during_a_run_is_checked_over_every_slot_it_takes(eve
     assert ids["third"] not in reasons
     where = _where(await event.version_timetable(GUILD, ADMIN, version.id))
     assert where[ids["third"]] == ([monday[3].id, late.id], tt.rooms[0].id)
+    assert version.status == "feasible"
+
+
+async def test_a_result_overlapping_a_long_session_in_its_room_is_reseated_when_stored(
+        event, world):
+    """What the engine's room assignment can return (a room free in a long session's first
+    slot but held in its second): the stored version moves the later one to a room free
+    throughout, and leaves out what finds none, with the reason."""
+    tt = await event.timetable(GUILD, ADMIN)
+    monday = [s for s in tt.days[0].slots if not s.is_break]
+    main, workshop_room, garden = (r.id for r in tt.rooms)
+    instance = await event.db.read(lambda conn: snapshot(conn, GUILD))
+
+    def placed(session: str, slot: int, room: int, people: int) -> Assignment:
+        return Assignment(session=str(world[session]), slot=str(slot), room=str(room),
+                          expected_attendance=people)
+    result = Result(status="optimal", utility=1, upper_bound=1, seed_heuristic_utility=1,
+                    solve_seconds=0.1, assignments=[
+                        placed("workshop", monday[0].id, main, 9),
+                        placed("sec1", monday[1].id, main, 5),     # in the workshop's room
+                        placed("dave", monday[1].id, garden, 4),
+                        placed("pair1", monday[1].id, garden, 3),  # Garden again: no room left
+                        placed("carol", monday[2].id, main, 2)])
+
+    async def store(conn):
+        return await store_run_result(conn, GUILD, ADMIN, result, instance, None)
+    vid = await event.db.write(store, guild=GUILD)
+    version = await event.schedule_version(GUILD, ADMIN, vid)
+    where = _where(await event.version_timetable(GUILD, ADMIN, vid))
+    assert where[world["workshop"]] == ([monday[0].id, monday[1].id], main)
+    assert where[world["sec1"]] == ([monday[1].id], workshop_room)
+    assert where[world["dave"]] == ([monday[1].id], garden)
+    assert [u.session_id for u in version.unplaced] == [world["pair1"]]
+    assert "no other room was free" in version.unplaced[0].reason
     assert version.status == "feasible"
