@@ -130,7 +130,7 @@ def pin_text(p: Pin) -> str:
     assert p.slot is not None
     room = ("any free room" if p.room is None
             else f"{embeds.literal(p.room.name)} (room #{p.room.id})")
-    return (f"slot #{p.slot.id} {embeds.ts(p.slot.start, 'f')}–{embeds.ts(p.slot.end)}, "
+    return (f"slot #{p.slot.id} {embeds.ts(p.slot.start, 'f')}–{embeds.ts(p.ends or p.slot.end)}, "
             f"{room}")
 
 

@@ -350,6 +350,8 @@ class Pin:
     title: str
     slot: SlotView | None
     room: RoomView | None  # None: any free room
+    #: A session of several slots starts in `slot` and ends when this one does (its last).
+    ends: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

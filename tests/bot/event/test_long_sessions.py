@@ -156,7 +156,10 @@ async def test_a_pinned_long_session_takes_the_slots_after_its_pin(event, world)
     # the last slot before the coffee break cannot start a session of two slots
     with pytest.raises(InvalidInput, match="consecutive slots"):
         await event.pin(GUILD, ADMIN, world["workshop"], monday[1].id)
-    await event.pin(GUILD, ADMIN, world["workshop"], monday[0].id, tt.rooms[2].id)
+    pin = await event.pin(GUILD, ADMIN, world["workshop"], monday[0].id, tt.rooms[2].id)
+    assert (pin.slot.id, pin.ends) == (monday[0].id, monday[1].end)  # shown as 09:30–11:15
+    told = await event.session_scheduling(GUILD, ADMIN, world["workshop"])
+    assert told.pin == pin
     version = await event.run_schedule(GUILD, ADMIN, time_limit=2)
     await event.publish(GUILD, ADMIN, version.id, make_visible=True)
     where = _where(await event.published_timetable(GUILD, ADMIN))
