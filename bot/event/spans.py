@@ -20,7 +20,8 @@ from bot.storage.timetable import covered
 def spans(slot_rows: list[Row], by_slot: dict[int, list[Entry]]
           ) -> tuple[dict[int, list[Entry]], dict[int, list[Entry]]]:
     """A version's sessions by the slot they start in, those of several slots with the time
-    they end (`Entry.ends`), and by the later slots they still hold their room in."""
+    they end (`Entry.ends`), and by the later slots they still hold their room in (none for
+    a session withdrawn since, shown only where it was to start)."""
     starting: dict[int, list[Entry]] = {}
     continuing: dict[int, list[Entry]] = {}
     for slot_id, entries in by_slot.items():
@@ -28,7 +29,7 @@ def spans(slot_rows: list[Row], by_slot: dict[int, list[Entry]]
             more = covered(slot_rows, slot_id, e.length)[1:] if e.length > 1 else []
             if more:
                 e = replace(e, ends=from_utc_text(more[-1]["end_utc"]))
-                for r in more:
+                for r in more if not e.withdrawn else ():  # a withdrawn one holds no room
                     continuing.setdefault(r["id"], []).append(e)
             starting.setdefault(slot_id, []).append(e)
     return starting, continuing
