@@ -11,6 +11,7 @@ import discord
 
 from bot.discord import embeds
 from bot.discord.errors import NO_MENTIONS, Refused
+from bot.discord.languages import language_for
 from bot.event.models import (
     SYSTEM,
     EventSettings,
@@ -19,7 +20,7 @@ from bot.event.models import (
     PublishedSlot,
     PublishedTimetable,
 )
-from bot.event.text import plural
+from bot.i18n import N_, NP_, Message
 
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
@@ -47,8 +48,9 @@ class AnnouncementsChannel:
         after: dict[str, tuple[int, int]] = {}
         posted = edited = 0
         threads = await self.bot.threads.thread_ids(guild_id)
+        t = language_for(self.bot.get_guild(guild_id))  # everyone reads it: the server's
         for key, message_embeds in embeds.timetable_messages(tt, threads=threads,
-                                                             guild_id=guild_id):
+                                                             guild_id=guild_id, t=t):
             while reusable:
                 mid = reusable.pop(0)
                 try:
@@ -64,11 +66,13 @@ class AnnouncementsChannel:
                     msg = await channel.send(embeds=message_embeds,
                                              allowed_mentions=NO_MENTIONS)
                 except discord.Forbidden:
+                    mention = f"<#{channel.id}>"
                     unused = {k: v for k, v in before.items() if v not in after.values()}
                     await posting.set_posted_messages(guild_id, TIMETABLE, {**unused, **after})
-                    raise Refused(f"The schedule is published, but I cannot post in "
-                                  f"<#{channel.id}>: give me View Channel, Send Messages and "
-                                  "Embed Links there, then publish again.") from None
+                    raise Refused(N_("The schedule is published, but I cannot post in "
+                                     "{channel}: give me View Channel, Send Messages and Embed "
+                                     "Links there, then publish again.",
+                                     channel=mention)) from None
                 after[key] = (channel.id, msg.id)
                 posted += 1
         for mid in reusable:  # parts and days no longer in the timetable
@@ -77,17 +81,34 @@ class AnnouncementsChannel:
         await posting.set_posted_messages(guild_id, TIMETABLE, after)
         return len(tt.days), posted, edited
 
-    async def publish_step(self, done: Publication) -> str:
+    async def publish_step(self, done: Publication) -> Message:
+        """The organiser's line: how many days (or messages, when a day took several) were
+        posted and updated."""
         days, posted, edited = await self.post_timetable(done.settings, done.timetable)
         if not (posted or edited):
-            return "(No announcements channel: set one with /admin setup.)"
-        unit = "day" if posted + edited == days else "message"
-        did = [f"{plural(n, unit)} {verb}" for n, verb in
-               ((posted, "posted"), (edited, "updated in place")) if n]
+            return N_("(No announcements channel: set one with /admin setup.)")
         where = f"<#{done.settings.announcements_channel_id}>"
-        if unit == "message":
-            where += f" ({plural(days, 'day')})"
-        return f"Timetable in {where}: {', '.join(did)}."
+        if posted + edited == days:  # a message a day
+            did = [NP_("{n} day posted", "{n} days posted", posted),
+                   NP_("{n} day updated in place", "{n} days updated in place", edited)]
+            return self._line(where, [d for d, n in zip(did, (posted, edited), strict=True) if n])
+        did = [NP_("{n} message posted", "{n} messages posted", posted),
+               NP_("{n} message updated in place", "{n} messages updated in place", edited)]
+        return self._line(where, [d for d, n in zip(did, (posted, edited), strict=True) if n],
+                          NP_("{n} day", "{n} days", days))
+
+    @staticmethod
+    def _line(where: str, did: list[Message], days: Message | None = None) -> Message:
+        if days is None:
+            if len(did) == 1:
+                return N_("Timetable in {where}: {did}.", where=where, did=did[0])
+            return N_("Timetable in {where}: {posted}, {edited}.", where=where, posted=did[0],
+                      edited=did[1])
+        if len(did) == 1:
+            return N_("Timetable in {where} ({days}): {did}.", where=where, days=days,
+                      did=did[0])
+        return N_("Timetable in {where} ({days}): {posted}, {edited}.", where=where, days=days,
+                  posted=did[0], edited=did[1])
 
     async def announce(self, guild_id: int, kind: str, payload: Any,
                        nonces: Callable[[int], str] | None = None) -> bool:
@@ -101,13 +122,15 @@ class AnnouncementsChannel:
         threads = await self.bot.threads.thread_ids(guild_id)
         rooms = (await self.bot.service.timetable(guild_id, SYSTEM)).rooms
         physical = any(r.is_place for r in rooms)
+        t = language_for(self.bot.get_guild(guild_id))
         if kind == "up-next" and isinstance(payload, PublishedSlot):
             local = embeds.local_zone(settings.timezone, physical)
             messages = embeds.split_messages(embeds.up_next_embeds(payload, threads, guild_id,
-                                                                   local))
+                                                                   local, t))
         elif kind == "agenda" and isinstance(payload, PublishedDay):
             messages = embeds.agenda_messages(payload, threads, guild_id,
-                                              timezone=settings.timezone, physical=physical)
+                                              timezone=settings.timezone, physical=physical,
+                                              t=t)
         else:
             return False
         for n, found in enumerate(messages):

@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 
 from bot.discord.direct import send_dm
 from bot.discord.embeds import CONTENT, discord_time, fit_lines, literal
+from bot.discord.languages import language_for
 from bot.event import changes
 from bot.event.models import SYSTEM, Publication
-from bot.event.text import plural
+from bot.i18n import N_, NP_, Message
 
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
@@ -23,7 +24,9 @@ class ChangeNotices:
     def __init__(self, bot: SchedulerBot):
         self.bot = bot
 
-    async def tell_moves(self, done: Publication) -> str | None:
+    async def tell_moves(self, done: Publication) -> Message | None:
+        """The notices, in the server's language (a DM sent for the server); the organiser's
+        line as a `Message`, said in their own."""
         if done.previous_timetable is None:  # nothing published before, or the same version
             return None
         before, after = done.previous_timetable.version_id, done.version.id
@@ -31,10 +34,11 @@ class ChangeNotices:
         found = [m for m in changes.moves(done.previous_timetable, done.timetable)
                  if m.kind in changes.TELL]
         if not found:
-            return "No session moved, so nobody was told anything."
+            return N_("No session moved, so nobody was told anything.")
         interest = await service.interest_levels(guild_id, SYSTEM,
                                                  [m.session_id for m in found])
         sent = closed = failed = 0
+        t = language_for(self.bot.get_guild(guild_id))
         for notice in changes.notices(found, interest):
             user = notice.user_id
             if not await store.claim_notice(guild_id, before, after, user):
@@ -43,8 +47,8 @@ class ChangeNotices:
                 await store.notice_done(guild_id, before, after, user, "dms-closed")
                 closed += 1
                 continue
-            text = changes.notice_text(notice, discord_time, done.settings.name, literal)
-            outcome = await send_dm(self.bot, user, fit_lines(text.split("\n"), CONTENT))
+            text = changes.notice_text(notice, discord_time, done.settings.name, literal, t)
+            outcome = await send_dm(self.bot, user, fit_lines(text.split("\n"), CONTENT, t))
             if outcome == "failed":
                 await store.release_notice(guild_id, before, after, user)
                 failed += 1
@@ -55,10 +59,17 @@ class ChangeNotices:
             else:
                 await store.notice_done(guild_id, before, after, user, "sent")
                 sent += 1
-        line = (f"{plural(len(found), 'session')} moved: told "
-                f"{plural(sent, 'person', 'people')} by direct message")
+        people = NP_("{n} person", "{n} people", sent)
+        line = NP_("{n} session moved: told {people} by direct message.",
+                   "{n} sessions moved: told {people} by direct message.", len(found),
+                   people=people)
         if closed:
-            line += f" ({closed} with closed DMs not told)"
+            line = NP_("{n} session moved: told {people} by direct message ({closed} with "
+                       "closed DMs not told).",
+                       "{n} sessions moved: told {people} by direct message ({closed} with "
+                       "closed DMs not told).", len(found), people=people, closed=closed)
         if failed:
-            line += f"; {plural(failed, 'message')} failed, publish again to retry them"
-        return line + "."
+            return NP_("{line} {n} message failed: publish again to retry it.",
+                       "{line} {n} messages failed: publish again to retry them.", failed,
+                       line=line)
+        return line

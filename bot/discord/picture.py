@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.discord.errors import NO_MENTIONS, Refused
+from bot.discord.languages import language_for
 from bot.event.models import Publication, PublishedTimetable, RoomView
-from bot.event.text import plural
+from bot.i18n import ENGLISH, N_, NP_, Language, Message
 from bot.render.timetable_png import TimetablePicture, render_timetable
 
 if TYPE_CHECKING:
@@ -42,10 +43,11 @@ class TimetablePictures:
 
     @staticmethod
     async def draw(timetable: PublishedTimetable, event_name: str,
-                   rooms: Sequence[RoomView]) -> list[TimetablePicture]:
-        """A version's timetable drawn off the event loop (Pillow holds the GIL little)."""
+                   rooms: Sequence[RoomView], t: Language = ENGLISH) -> list[TimetablePicture]:
+        """A version's timetable drawn off the event loop (Pillow holds the GIL little), its
+        words in `t` (the server's language: everyone reads it)."""
         return await asyncio.to_thread(render_timetable, timetable, event_name=event_name,
-                                       rooms=rooms)
+                                       rooms=rooms, t=t)
 
     @staticmethod
     def files(pictures: list[TimetablePicture]) -> list[list[discord.File]]:
@@ -54,16 +56,17 @@ class TimetablePictures:
                               description=p.alt[:DESCRIPTION]) for p in pictures]
         return [found[i:i + MAX_FILES] for i in range(0, len(found), MAX_FILES)]
 
-    async def step(self, done: Publication) -> str | None:
+    async def step(self, done: Publication) -> Message | None:
         async with self._lock:
             return await self._post(done)
 
-    async def _post(self, done: Publication) -> str | None:
+    async def _post(self, done: Publication) -> Message | None:
         guild_id = done.guild_id
         channel = self.bot.text_channel(done.guild_id, done.settings.announcements_channel_id)
         if channel is None:
             return None
-        pictures = await self.draw(done.timetable, done.settings.name, done.rooms)
+        t = language_for(self.bot.get_guild(guild_id))
+        pictures = await self.draw(done.timetable, done.settings.name, done.rooms, t)
         groups = self.files(pictures)
         days = len({p.day for p in pictures})
         before = await self.bot.posting.posted_messages(guild_id, PICTURE)
@@ -72,9 +75,10 @@ class TimetablePictures:
         after: dict[str, tuple[int, int]] = {}
         replaced = 0
         for i, (key, files) in enumerate(zip(_keys(len(groups)), groups, strict=True), 1):
-            content = f"The timetable as pictures, one a day (version #{done.version.id})."
+            content = t.gettext("The timetable as pictures, one a day (version #{version}).",
+                                version=done.version.id)
             if len(groups) > 1:
-                content += f" Part {i} of {len(groups)}."
+                content += " " + t.gettext("Part {part} of {parts}.", part=i, parts=len(groups))
             while reusable:
                 mid = reusable.pop(0)
                 try:
@@ -91,17 +95,24 @@ class TimetablePictures:
                 try:
                     msg = await channel.send(content, files=files, allowed_mentions=NO_MENTIONS)
                 except discord.Forbidden:
+                    mention = f"<#{channel.id}>"
                     await self.bot.posting.set_posted_messages(guild_id, PICTURE, after)
-                    raise Refused(f"I cannot post the timetable pictures in <#{channel.id}>: "
-                                  "give me Attach Files there, then publish again.") from None
+                    raise Refused(N_("I cannot post the timetable pictures in {channel}: give "
+                                     "me Attach Files there, then publish again.",
+                                     channel=mention)) from None
                 after[key] = (channel.id, msg.id)
         for mid in reusable:  # messages no longer needed
             with contextlib.suppress(discord.HTTPException):
                 await channel.get_partial_message(mid).delete()
         await self.bot.posting.set_posted_messages(guild_id, PICTURE, after)
-        verb = "Replaced" if replaced == len(groups) else "Posted"
-        return (f"{verb} the timetable pictures: {plural(len(pictures), 'picture')} for "
-                f"{plural(days, 'day')}.")
+        days_text = NP_("{n} day", "{n} days", days)
+        if replaced == len(groups):
+            return NP_("Replaced the timetable pictures: {n} picture for {days}.",
+                       "Replaced the timetable pictures: {n} pictures for {days}.",
+                       len(pictures), days=days_text)
+        return NP_("Posted the timetable pictures: {n} picture for {days}.",
+                   "Posted the timetable pictures: {n} pictures for {days}.", len(pictures),
+                   days=days_text)
 
 
 def _keys(n: int) -> list[str]:

@@ -15,24 +15,34 @@ from bot.discord import embeds, web
 from bot.discord.checks import actor_of, guild_id_of
 from bot.discord.direct import CLOSED_NOTE
 from bot.discord.errors import say_messages
+from bot.discord.languages import language_for
 from bot.event import calendar, explain
 from bot.event.errors import InvalidInput
 from bot.event.models import Actor, Level, PublishedDay
 from bot.event.times import day_name
+from bot.i18n import ENGLISH, N_, Language
+from bot.render.timetable_png import day_title
 
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
 
 
-def find_day(days: Sequence[PublishedDay], typed: str) -> PublishedDay:
-    """The day picked from the list (its date is sent), or typed: a date, or the day's name."""
+def day_choice(d: PublishedDay, t: Language = ENGLISH) -> str:
+    """A day as the list of days shows it: its label, then its date in the reader's words."""
+    return day_title(d.date, d.label, t)
+
+
+def find_day(days: Sequence[PublishedDay], typed: str, t: Language = ENGLISH) -> PublishedDay:
+    """The day picked from the list (its date is sent), or typed: a date, or the day's name
+    (in English or the reader's words)."""
     key = " ".join(typed.split()).casefold()
     for d in days:
         if key and key in (d.date.isoformat(), d.label.casefold(),
-                           day_name(d.date, d.label).casefold()):
+                           day_name(d.date, d.label).casefold(),
+                           day_choice(d, t).casefold(), t.day_name(d.date).casefold()):
             return d
-    raise InvalidInput("There is no such day in the timetable: pick one from the list "
-                       "(start typing a date or the day's name).")
+    raise InvalidInput(N_("There is no such day in the timetable: pick one from the list "
+                          "(start typing a date or the day's name)."))
 
 
 async def timetable_days(interaction: discord.Interaction[SchedulerBot],
@@ -46,9 +56,10 @@ async def timetable_days(interaction: discord.Interaction[SchedulerBot],
     except Exception:
         return []
     key = current.strip().casefold()
-    return [app_commands.Choice(name=day_name(d.date, d.label)[:100], value=d.date.isoformat())
+    t = language_for(interaction)
+    return [app_commands.Choice(name=day_choice(d, t)[:100], value=d.date.isoformat())
             for d in tt.days
-            if key in day_name(d.date, d.label).casefold() or key in d.date.isoformat()][:25]
+            if key in day_choice(d, t).casefold() or key in d.date.isoformat()][:25]
 
 
 @app_commands.command(description="The published timetable, your choices marked")
@@ -59,18 +70,21 @@ async def schedule(interaction: discord.Interaction[SchedulerBot],
                    day: app_commands.Range[str, 1, 100] | None = None) -> None:
     guild_id, actor = guild_id_of(interaction), actor_of(interaction)
     bot = interaction.client
+    t = language_for(interaction)
     view = await bot.service.published_view(guild_id, actor)
     tt = view.timetable
     if day is not None:
-        tt = replace(tt, days=(find_day(tt.days, day),))
+        tt = replace(tt, days=(find_day(tt.days, day, t),))
     threads = await bot.threads.thread_ids(guild_id)
     messages = embeds.split_messages(  # small events in one message, big ones in more
-        e for _, m in embeds.timetable_messages(tt, view.levels, threads, guild_id)
+        e for _, m in embeds.timetable_messages(tt, view.levels, threads, guild_id, t=t)
         for e in m)
-    legend = "Your interest: " + ", ".join(
-        embeds.mark(level).strip() for level in (Level.VERY, Level.YES, Level.A_LITTLE))
+    marks = ", ".join(embeds.mark(level, t).strip()
+                      for level in (Level.VERY, Level.YES, Level.A_LITTLE))
+    legend = t.gettext("Your interest: {marks}", marks=marks)
     if len(messages) > 1:
-        legend += f" · the timetable in {len(messages)} messages"
+        legend = t.gettext("Your interest: {marks} · the timetable in {n} messages",
+                           marks=marks, n=len(messages))
     await say_messages(interaction, legend, messages)
 
 
@@ -82,21 +96,23 @@ async def myschedule(interaction: discord.Interaction[SchedulerBot],
                      link: app_commands.Choice[str] | None = None) -> None:
     guild_id, actor = guild_id_of(interaction), actor_of(interaction)
     bot = interaction.client
+    t = language_for(interaction)
     mine = await bot.service.my_schedule(guild_id, actor)
     items, tt = list(mine.items), mine.timetable
     found = explain.clashes(tt, mine.levels, embeds.discord_time, user_id=actor.user_id,
                             allowed_slots={s.id: s.allowed_slot_ids for s in mine.sessions},
-                            esc=embeds.literal)
-    shown = embeds.itinerary_embeds(items, embeds.local_zone(tt.timezone, tt.physical))
+                            esc=embeds.literal, t=t)
+    shown = embeds.itinerary_embeds(items, embeds.local_zone(tt.timezone, tt.physical), t)
     if found:
-        shown += embeds.described("Clashes among the sessions you want",
-                                  [c.text for c in found], sep="\n\n")
+        shown += embeds.described(t.gettext("Clashes among the sessions you want"),
+                                  [c.text for c in found], sep="\n\n", t=t)
     ics = calendar.itinerary_ics(items, guild_id=guild_id, event_name=mine.event_name,
                                  version_id=tt.version_id,
                                  descriptions={s.id: s.description for s in mine.sessions},
                                  timezone=tt.timezone, left=mine.left, names=mine.names,
                                  threads=await bot.threads.thread_ids(guild_id))
-    note = "Your schedule is attached as a calendar file (import it into your calendar app)."
+    note = t.gettext("Your schedule is attached as a calendar file (import it into your "
+                     "calendar app).")
     if await bot.personal.dms_closed(guild_id, actor.user_id):
         note += "\n" + CLOSED_NOTE
     links = await bot.web.links(guild_id, actor, link.value if link else None)

@@ -13,7 +13,10 @@ from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_skeleton
+
 from bot.event.models import Level, PublishedTimetable, SlotView
+from bot.i18n import ENGLISH, N_, SOURCE, Language
 
 MoveKind = Literal["moved", "room", "unscheduled", "withdrawn", "scheduled"]
 Reason = Literal["proposer", "very", "yes"]
@@ -122,53 +125,73 @@ def plain(text: str) -> str:
     return text
 
 
-def local_time(timezone: str) -> TimeFormat:
-    """"Mon 6 Jul 09:30" in the event's timezone (the Discord layer may pass its own format,
-    e.g. Discord timestamps that show each reader their local time)."""
+def local_time(timezone: str, t: Language = ENGLISH) -> TimeFormat:
+    """"Mon 6 Jul 09:30" in the event's timezone, with the day and month in `t`'s words (the
+    Discord layer may pass its own format, e.g. Discord timestamps that show each reader their
+    local time)."""
     tz = ZoneInfo(timezone)
 
-    def fmt(t: datetime) -> str:
-        local = t.astimezone(tz)
-        return f"{local:%a} {local.day} {local:%b %H:%M}"
+    def fmt(when: datetime) -> str:
+        local = when.astimezone(tz)
+        if t.code == SOURCE:
+            return f"{local:%a} {local.day} {local:%b %H:%M}"
+        return f"{format_skeleton('MMMEd', local, locale=t.locale)} {local:%H:%M}"
     return fmt
 
 
-def _where(p: Placement, fmt: TimeFormat, esc: TextFormat) -> str:
-    until = f" (until {fmt(p.ends)})" if p.ends is not None else ""
-    return f"{fmt(p.slot.start)}{until} in {esc(p.room_name)}"
+def _when(p: Placement, fmt: TimeFormat, t: Language) -> str:
+    """When a placement starts, and for a session of several slots when it ends."""
+    if p.ends is None:
+        return fmt(p.slot.start)
+    return t.gettext("{start} (until {end})", start=fmt(p.slot.start), end=fmt(p.ends))
 
 
-def describe(move: Move, fmt: TimeFormat, esc: TextFormat = plain) -> str:
+def describe(move: Move, fmt: TimeFormat, esc: TextFormat = plain,
+             t: Language = ENGLISH) -> str:
     """One line, e.g. "“Rust in Xen” moved from Mon 6 Jul 09:30 in Garden to Tue 7 Jul 10:30
     in Main hall"."""
-    t = f"“{esc(move.title)}”"
+    title = esc(move.title)
     if move.kind == "withdrawn":
         assert move.before is not None
-        return f"{t} was withdrawn: it will not take place (it was at " \
-               f"{_where(move.before, fmt, esc)})"
+        return t.gettext("“{title}” was withdrawn: it will not take place (it was at {when} in "
+                         "{room})", title=title, when=_when(move.before, fmt, t),
+                         room=esc(move.before.room_name))
     if move.kind == "unscheduled":
         assert move.before is not None
-        return f"{t} is no longer in the timetable (it was at {_where(move.before, fmt, esc)})"
+        return t.gettext("“{title}” is no longer in the timetable (it was at {when} in {room})",
+                         title=title, when=_when(move.before, fmt, t),
+                         room=esc(move.before.room_name))
     assert move.after is not None
     if move.kind == "scheduled":
-        return f"{t} is now in the timetable at {_where(move.after, fmt, esc)}"
+        return t.gettext("“{title}” is now in the timetable at {when} in {room}", title=title,
+                         when=_when(move.after, fmt, t), room=esc(move.after.room_name))
     assert move.before is not None
     if move.kind == "room":
-        return (f"{t} at {fmt(move.after.slot.start)} changed room from "
-                f"{esc(move.before.room_name)} to {esc(move.after.room_name)}")
-    return f"{t} moved from {_where(move.before, fmt, esc)} to {_where(move.after, fmt, esc)}"
+        return t.gettext("“{title}” at {when} changed room from {before} to {after}",
+                         title=title, when=fmt(move.after.slot.start),
+                         before=esc(move.before.room_name), after=esc(move.after.room_name))
+    return t.gettext("“{title}” moved from {when} in {room} to {new_when} in {new_room}",
+                     title=title, when=_when(move.before, fmt, t),
+                     room=esc(move.before.room_name), new_when=_when(move.after, fmt, t),
+                     new_room=esc(move.after.room_name))
 
 
-_WHY = {"proposer": "your session", "very": "you rated it very", "yes": "you rated it yes"}
+_WHY = {"proposer": N_("your session"), "very": N_("you rated it very"),
+        "yes": N_("you rated it yes")}
 
 
 def notice_text(notice: Notice, fmt: TimeFormat, event_name: str = "",
-                esc: TextFormat = plain) -> str:
-    """The whole message for one person."""
+                esc: TextFormat = plain, t: Language = ENGLISH) -> str:
+    """The whole message for one person, in `t`."""
     n = len(notice.items)
-    where = f" of {esc(event_name)}" if event_name else ""
-    head = (f"📅 The timetable{where} changed for {n} session{'s' if n != 1 else ''} you care "
-            "about:")
-    lines = [f"- {describe(i.move, fmt, esc)} · _{_WHY[i.reason]}_" for i in notice.items]
-    lines.append("-# Your updated schedule: /myschedule in the server.")
+    if event_name:
+        head = t.ngettext("📅 The timetable of {event} changed for {n} session you care about:",
+                          "📅 The timetable of {event} changed for {n} sessions you care about:",
+                          n, event=esc(event_name))
+    else:
+        head = t.ngettext("📅 The timetable changed for {n} session you care about:",
+                          "📅 The timetable changed for {n} sessions you care about:", n)
+    lines = [f"- {describe(i.move, fmt, esc, t)} · _{t.text(_WHY[i.reason])}_"
+             for i in notice.items]
+    lines.append(t.gettext("-# Your updated schedule: /myschedule in the server."))
     return "\n".join([head, *lines])

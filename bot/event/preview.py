@@ -7,12 +7,16 @@ best possible is said by the engine's own sentence (`scheduler_core.report.quali
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from babel.numbers import format_decimal
 
 from bot.event import changes, explain
 from bot.event.changes import Move, TextFormat, TimeFormat, plain
 from bot.event.models import Baseline, PublishedTimetable, RoomView, ScheduleVersion
+from bot.i18n import ENGLISH, SOURCE, Language
 from scheduler_core.report import quality_sentence
 
 
@@ -42,9 +46,10 @@ class Preview:
 def preview(version: ScheduleVersion, version_tt: PublishedTimetable,
             published_tt: PublishedTimetable | None, baseline: Baseline | None,
             rooms: Sequence[RoomView], fmt: TimeFormat, esc: TextFormat = plain,
-            event_name: str = "") -> Preview:
+            event_name: str = "", t: Language = ENGLISH) -> Preview:
     """`esc` shows user text (titles, rooms) in the explanations; the move lines stay plain
-    (they also go into a text file); the Discord layer words the moves with `describe`."""
+    (they also go into a text file); the Discord layer words the moves with `describe`. Every
+    sentence is in `t`."""
     found: list[Move] = []
     kept = None
     based_on = None
@@ -54,17 +59,35 @@ def preview(version: ScheduleVersion, version_tt: PublishedTimetable,
         if baseline is not None and baseline.based_on == based_on:
             kept = baseline.kept_utility
     return Preview(version, based_on, tuple(found),
-                   tuple(changes.describe(m, fmt) for m in found), kept,
-                   tuple(explain.unplaced(version, esc)),
-                   tuple(explain.over_capacity(version_tt, rooms, fmt, esc)),
+                   tuple(changes.describe(m, fmt, t=t) for m in found), kept,
+                   tuple(explain.unplaced(version, esc, t)),
+                   tuple(explain.over_capacity(version_tt, rooms, fmt, esc, t)),
                    version_tt, tuple(rooms),
-                   quality=quality_sentence(version.utility, version.upper_bound,
-                                            version.status == "optimal"),
+                   quality=quality(version, t),
                    overflow=overflow(version_tt, rooms),
                    overflow_before=None if published_tt is None else overflow(published_tt, rooms),
                    event_name=event_name,
-                   unplaced_advice=(explain.unplaced_advice(version_tt, rooms)
+                   unplaced_advice=(explain.unplaced_advice(version_tt, rooms, t)
                                     if version.unplaced else None))
+
+
+def quality(version: ScheduleVersion, t: Language = ENGLISH) -> str:
+    """Whether the version is proven best possible, or how far below it may be: the engine's
+    sentence (`quality_sentence`, the CLI's too), in `t`."""
+    utility, bound = version.utility, version.upper_bound
+    if t.code == SOURCE:
+        return quality_sentence(utility, bound, version.status == "optimal")
+    if version.status == "optimal" or utility >= bound:
+        return t.gettext("Proven best possible: no timetable can satisfy more of the interest "
+                         "shown.")
+    gap = 100 * (bound - utility) / bound if bound > 0 else 100.0
+    if gap < 0.1:
+        return t.gettext("At most less than 0.1 % below the best possible timetable (proven "
+                         "bound {bound}).", bound=format_decimal(bound, locale=t.locale))
+    return t.gettext("At most {gap} % below the best possible timetable (proven bound "
+                     "{bound}).", bound=format_decimal(bound, locale=t.locale),
+                     gap=format_decimal(math.ceil(gap * 10 - 1e-09) / 10, "0.0",
+                                        locale=t.locale))
 
 
 def overflow(timetable: PublishedTimetable, rooms: Sequence[RoomView]) -> int:

@@ -34,6 +34,7 @@ import inspect
 import json
 import logging
 import os
+import re
 import socket
 import threading
 import time
@@ -51,6 +52,7 @@ from bot.event.solving import (
     engine_worker,
     solve_in_process,
 )
+from bot.i18n import N_, NP_, Message
 from bot.storage import Database, Row, Tx, now_text, runs
 from scheduler_core.evaluate import utility_of
 from scheduler_core.models import Instance, Result
@@ -64,10 +66,54 @@ DEFAULT_ATTEMPTS = 3
 #: How long an engine asked to stop may take to answer with its best timetable before its
 #: process is ended (a phase of the engine that cannot be interrupted, say).
 STOP_WAIT = 10.0
-STOPPED_BEFORE_START = "Stopped before it started: nothing was computed."
-STOPPED_UNANSWERED = ("Stopped: the engine did not answer in time, so its process was ended; "
-                      "nothing was stored.")
-INTERRUPTED = "The bot stopped during the run; nothing was stored. Run it again."
+# Stored as the run's error in English, shown in the reader's language (`stored_error`).
+STOPPED_BEFORE_START = str(N_("Stopped before it started: nothing was computed."))
+STOPPED_UNANSWERED = str(N_("Stopped: the engine did not answer in time, so its process was "
+                            "ended; nothing was stored."))
+INTERRUPTED = str(N_("The bot stopped during the run; nothing was stored. Run it again."))
+NO_RESULT = str(N_("The scheduler stopped without a result."))
+NOT_QUEUED = str(N_("The run could not be queued; nothing was computed."))
+
+
+def _failed(error: object) -> str:
+    return str(N_("The scheduler failed: {error}", error=error))
+
+
+def _tried(error: str, n: int) -> str:
+    return str(NP_("{error} (tried {n} time; nothing was stored)",
+                   "{error} (tried {n} times; nothing was stored)", n, error=error))
+
+
+_TRIED = re.compile(r"(?P<error>.*) \(tried (?P<n>\d+) times?; nothing was stored\)", re.S)
+_FAILED = re.compile(r"The scheduler failed: (?P<error>.*)", re.S)
+_LOST = re.compile(r"The scheduler was interrupted (?P<n>\d+) times? \(the process solving it "
+                   r"stopped\) and did not finish; nothing was stored\. Run it again\.")
+
+
+def stored_error(error: str | None, default: str = NO_RESULT) -> Message:
+    """A run's stored error (English, as `session-scheduler status` shows it) as a text to
+    show in the reader's language: the sentences made here are read back into their
+    messages; the engine's own words about its failure stay as they are."""
+    text = error or default
+    lost = _LOST.fullmatch(text)
+    if lost:
+        return _lost(int(lost["n"]))
+    tried = _TRIED.fullmatch(text)
+    inner = tried["error"] if tried else text
+    failed = _FAILED.fullmatch(inner)
+    found = N_("The scheduler failed: {error}", error=failed["error"]) if failed else Message(inner)
+    if tried:
+        n = int(tried["n"])
+        return NP_("{error} (tried {n} time; nothing was stored)",
+                   "{error} (tried {n} times; nothing was stored)", n, error=found)
+    return found
+
+
+def _lost(n: int) -> Message:
+    return NP_("The scheduler was interrupted {n} time (the process solving it stopped) and did "
+               "not finish; nothing was stored. Run it again.",
+               "The scheduler was interrupted {n} times (the process solving it stopped) and "
+               "did not finish; nothing was stored. Run it again.", n)
 
 
 def process_name(kind: str) -> str:
@@ -177,9 +223,8 @@ async def _claim(conn: Tx, run_id: int, attempts: int, worker: str) -> Claim | N
 def _exhausted(row: Row) -> str:
     n = row["attempts"]
     if row["status"] == "running":  # the last attempt's process stopped without a word
-        return (f"The scheduler was interrupted {n} times (the process solving it stopped) and "
-                "did not finish; nothing was stored. Run it again.")
-    return f"{row['error'] or 'The scheduler failed.'} (tried {n} times; nothing was stored)"
+        return str(_lost(n))
+    return _tried(row["error"] or str(N_("The scheduler failed.")), n)
 
 
 async def execute_run(db: Database, run_id: int, *, clock: Callable[[], float] = time.time,
@@ -206,13 +251,13 @@ async def execute_run(db: Database, run_id: int, *, clock: Callable[[], float] =
                        guild=guild_id)
         return Outcome.ENDED
     except SolverFailed as e:
-        error = f"The scheduler failed: {e}"
+        error = _failed(e)
         if attempt < attempts:
             await db.write(lambda conn: runs.requeue(conn, run_id, attempt, error),
                            guild=guild_id)
             return Outcome.RETRY
         if attempt > 1:
-            error += f" (tried {attempt} times; nothing was stored)"
+            error = _tried(error, attempt)
         await db.write(lambda conn: _fail(conn, run_id, attempt, error), guild=guild_id)
         return Outcome.ENDED
     except asyncio.CancelledError:
@@ -344,7 +389,7 @@ async def wait_for_end(db: Database, run_id: int, progress: ProgressCallback | N
     while True:
         row = await db.read(lambda conn: runs.get(conn, run_id))
         if row is None:
-            raise NotFound("This run is gone: the event was replaced meanwhile.")
+            raise NotFound(N_("This run is gone: the event was replaced meanwhile."))
         if row["utility"] is not None:
             figures = (row["utility"], row["upper_bound"], row["elapsed"])
             if figures != reported and progress is not None:

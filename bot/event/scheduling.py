@@ -45,10 +45,17 @@ from bot.event.models import (
     SolveRun,
 )
 from bot.event.preview import Preview, preview
-from bot.event.runs import INTERRUPTED, STOPPED_BEFORE_START, wait_for_end
+from bot.event.runs import (
+    INTERRUPTED,
+    NOT_QUEUED,
+    STOPPED_BEFORE_START,
+    stored_error,
+    wait_for_end,
+)
 from bot.event.solving import ProgressCallback
 from bot.event.spans import spans
 from bot.event.times import from_utc_text, zone
+from bot.i18n import ENGLISH, N_, Language, Message
 from bot.storage import (
     Row,
     Tx,
@@ -95,13 +102,13 @@ class SchedulingRules(RulesBase):
         guild_id = check_id(guild_id, "server")
         require_admin(check_actor(actor))
         if not isinstance(time_limit, int | float) or not 0 < time_limit <= 3600:
-            raise InvalidInput("The time limit must be between 0 and 3600 seconds.")
+            raise InvalidInput(N_("The time limit must be between 0 and 3600 seconds."))
         if iterations is not None and (not isinstance(iterations, int) or iterations < 0):
-            raise InvalidInput("The iterations must be a number of at least 0.")
+            raise InvalidInput(N_("The iterations must be a number of at least 0."))
         frozen_before = None
         if freeze_minutes is not None:
             if not isinstance(freeze_minutes, int) or not 0 <= freeze_minutes <= 24 * 60:
-                raise InvalidInput("The freeze window must be between 0 and 1440 minutes.")
+                raise InvalidInput(N_("The freeze window must be between 0 and 1440 minutes."))
             frozen_before = datetime.fromtimestamp(self._clock() + 60 * freeze_minutes, UTC)
         options = json.dumps({"time_limit": float(time_limit), "seed": int(seed),
                               "move_weight": int(move_weight), "iterations": iterations,
@@ -111,8 +118,8 @@ class SchedulingRules(RulesBase):
             running = await runs.active(conn, guild_id)
             if running is not None:
                 if self.solver.is_alive(running):
-                    raise Conflict("The scheduler is already running for this event; wait for "
-                                   "it to finish (or stop it).")
+                    raise Conflict(N_("The scheduler is already running for this event; wait "
+                                      "for it to finish (or stop it)."))
                 await runs.finish(conn, running["id"], "failed", now_text(),
                                   error=INTERRUPTED)
             instance = await snapshot(conn, guild_id, frozen_before)
@@ -125,7 +132,7 @@ class SchedulingRules(RulesBase):
         except BaseException:
             await self.db.write(lambda conn: runs.finish(
                 conn, row["id"], "failed", now_text(),
-                error="The run could not be queued; nothing was computed."), guild=guild_id)
+                error=NOT_QUEUED), guild=guild_id)
             raise
         return views.solve_run(row)
 
@@ -143,9 +150,9 @@ class SchedulingRules(RulesBase):
         final = await wait_for_end(self.db, run_id, progress, cancel,
                                    lambda: self.cancel_run(guild_id, actor, run_id))
         if final["status"] == "cancelled":
-            raise RunStopped(final["error"] or STOPPED_BEFORE_START)
+            raise RunStopped(stored_error(final["error"], STOPPED_BEFORE_START))
         if final["status"] != "done" or final["version_id"] is None:
-            raise EventError(final["error"] or "The scheduler stopped without a result.")
+            raise EventError(stored_error(final["error"]))
 
         async def tx(conn: Tx) -> ScheduleVersion:
             ev = await event_row(conn, guild_id)
@@ -167,8 +174,8 @@ class SchedulingRules(RulesBase):
             row = (await runs.active(conn, guild_id) if run_id is None
                    else await runs.get(conn, run_id))
             if row is None or row["guild_id"] != guild_id:
-                raise NotFound("The scheduler is not running for this event."
-                               if run_id is None else "There is no such run.")
+                raise NotFound(N_("The scheduler is not running for this event.")
+                               if run_id is None else N_("There is no such run."))
             if row["status"] == "queued":
                 await runs.finish(conn, row["id"], "cancelled", now_text(),
                                   error=STOPPED_BEFORE_START)
@@ -190,7 +197,7 @@ class SchedulingRules(RulesBase):
     async def _run_row(self, guild_id: int, run_id: int) -> Row:
         row = await self.db.read(lambda conn: runs.get(conn, run_id))
         if row is None or row["guild_id"] != guild_id:
-            raise NotFound("There is no such run.")
+            raise NotFound(N_("There is no such run."))
         return row
 
     async def schedule_versions(self, guild_id: int, actor: Actor) -> list[ScheduleVersion]:
@@ -217,8 +224,8 @@ class SchedulingRules(RulesBase):
             if version_id is None:
                 row = await schedules.latest_version(conn, guild_id)
                 if row is None:
-                    raise NotFound("No timetable has been computed yet: run /admin schedule "
-                                   "run first.")
+                    raise NotFound(N_("No timetable has been computed yet: run /admin "
+                                      "schedule run first."))
             else:
                 row = await _stored_version(conn, guild_id, version_id)
             return (await _version_views(conn, guild_id, [row],
@@ -237,7 +244,7 @@ class SchedulingRules(RulesBase):
             if version_id is None:
                 row = await schedules.latest_version(conn, guild_id)
                 if row is None:
-                    raise NotFound("Nothing to publish yet: run /admin schedule run first.")
+                    raise NotFound(N_("Nothing to publish yet: run /admin schedule run first."))
             else:
                 row = await _stored_version(conn, guild_id, version_id)
             published = row["id"]
@@ -289,7 +296,7 @@ class SchedulingRules(RulesBase):
         whose = actor.user_id
         if user_id is not None:
             if not actor.is_system:
-                raise Forbidden("Only your own itinerary can be read.")
+                raise Forbidden(N_("Only your own itinerary can be read."))
             whose = check_id(user_id, "user")
 
         async def tx(conn: Tx) -> list[ItineraryItem]:
@@ -341,7 +348,8 @@ class SchedulingRules(RulesBase):
         return await self.db.read(tx)
 
     async def preview_version(self, guild_id: int, actor: Actor, version: ScheduleVersion,
-                              fmt: TimeFormat, esc: TextFormat = plain) -> Preview:
+                              fmt: TimeFormat, esc: TextFormat = plain,
+                              t: Language = ENGLISH) -> Preview:
         """The organiser's preview of a stored version against the version published now
         (admins), from one read: its timetable, the published one (unless it is the same
         version), the rooms and what keeping the published one was worth at the run."""
@@ -365,7 +373,7 @@ class SchedulingRules(RulesBase):
                     [views.room(r) for r in await timetable.rooms(conn, guild_id)], ev["name"])
         # the comparison and its wording run after the read, not while it holds a connection
         version_tt, published_tt, baseline, rooms, name = await self.db.read(tx)
-        return preview(version, version_tt, published_tt, baseline, rooms, fmt, esc, name)
+        return preview(version, version_tt, published_tt, baseline, rooms, fmt, esc, name, t)
 
     async def interest_levels(self, guild_id: int, actor: Actor,
                               session_ids: list[int] | None = None) -> dict[int, dict[int, int]]:
@@ -395,9 +403,9 @@ async def snapshot(conn: Tx, guild_id: int, frozen_before: datetime | None = Non
     room_rows = await timetable.rooms(conn, guild_id)
     session_rows = await sessions.public_sessions(conn, guild_id)
     if not [s for s in slot_rows if not s["is_break"]] or not room_rows:
-        raise InvalidInput("Add slots and rooms before running the scheduler.")
+        raise InvalidInput(N_("Add slots and rooms before running the scheduler."))
     if not session_rows:
-        raise InvalidInput("There are no public sessions to schedule yet.")
+        raise InvalidInput(N_("There are no public sessions to schedule yet."))
     public_ids = {s["id"] for s in session_rows}
     allowed, pinned_rooms = await _allowed_now(conn, guild_id, public_ids, slot_rows,
                                                {s["id"]: s for s in session_rows}, strict=True)
@@ -457,8 +465,8 @@ async def snapshot(conn: Tx, guild_id: int, frozen_before: datetime | None = Non
         return Instance.model_validate(data)
     except (InvalidInstance, ValidationError) as e:
         problems = getattr(e, "problems", None) or [str(e)]
-        raise InvalidInput("The event cannot be scheduled as it is: "
-                           + "; ".join(problems)) from None
+        raise InvalidInput(N_("The event cannot be scheduled as it is: {problems}",
+                              problems="; ".join(problems))) from None
 
 
 async def hosts_now(conn: Tx, guild_id: int, session_rows: list[Row]) -> dict[int, list[int]]:
@@ -483,10 +491,11 @@ async def _allowed_now(conn: Tx, guild_id: int, public_ids: set[int], slot_rows:
             length = session_rows[sid]["length"]
             run = [r["id"] for r in timetable.covered(slot_rows, p["slot_id"], length)]
             if len(run) < length and strict:
-                raise InvalidInput(
-                    f"Session #{sid} is pinned to slot #{p['slot_id']} but takes {length} "
-                    "slots, and fewer follow that slot on its day before a break or the "
-                    "day's end: pin it to an earlier slot, or shorten it.")
+                raise InvalidInput(N_(
+                    "Session #{session} is pinned to slot #{slot} but takes {n} slots, and "
+                    "fewer follow that slot on its day before a break or the day's end: pin it "
+                    "to an earlier slot, or shorten it.", session=sid, slot=p["slot_id"],
+                    n=length))
             allowed[sid] = run
             if p["room_id"] is not None:
                 with_room[sid] = (p["slot_id"], p["room_id"])
@@ -546,8 +555,8 @@ async def _still_fitting(conn: Tx, guild_id: int, result: Result, instance: Inst
         apart.setdefault(b, set()).add(a)
     in_slot: dict[int, set[int]] = {}  # slot → sessions kept there
 
-    def out(sid: int, reason: str) -> None:
-        left_out.append({"session_id": sid, "reason": reason})
+    def out(sid: int, reason: Message) -> None:  # stored in English, shown translated
+        left_out.append({"session_id": sid, "reason": str(reason)})
 
     for a in sorted(result.assignments, key=lambda a: ((int(a.session), int(a.slot)) not in fixed,
                                                        -a.expected_attendance, a.session)):
@@ -559,38 +568,40 @@ async def _still_fitting(conn: Tx, guild_id: int, result: Result, instance: Inst
         was_fixed = (sid, sl) in fixed
         track = now[sid]["track"] if sid in now else None
         if sid not in public:
-            out(sid, "it was withdrawn or sent back to moderation during the run")
+            out(sid, N_("it was withdrawn or sent back to moderation during the run"))
         elif now[sid]["length"] != length:
-            out(sid, "its length was changed during the run")
+            out(sid, N_("its length was changed during the run"))
         elif any(r is None for r in rows):
-            out(sid, "its slot was removed during the run" if length == 1
-                else "one of its slots was removed during the run")
+            out(sid, N_("its slot was removed during the run") if length == 1
+                else N_("one of its slots was removed during the run"))
         elif any(r["is_break"] for r in rows):
-            out(sid, "its slot became a break during the run" if length == 1
-                else "one of its slots became a break during the run")
+            out(sid, N_("its slot became a break during the run") if length == 1
+                else N_("one of its slots became a break during the run"))
         elif any(r["locked"] for r in rows) and not was_fixed:
-            out(sid, "its slot was locked during the run" if length == 1
-                else "one of its slots was locked during the run")
+            out(sid, N_("its slot was locked during the run") if length == 1
+                else N_("one of its slots was locked during the run"))
         elif [r["id"] for r in timetable.covered(slot_rows, sl, length)] != span:
-            out(sid, "its slots are no longer consecutive on one day")
+            out(sid, N_("its slots are no longer consecutive on one day"))
         elif (frozen_before is not None and not was_fixed
               and from_utc_text(rows[0]["start_utc"]) <= frozen_before):
-            out(sid, "its slot starts too soon to change now")
+            out(sid, N_("its slot starts too soon to change now"))
         elif sid in allowed and not set(span) <= set(allowed[sid]) and not was_fixed:
-            out(sid, "its hosts or the organisers limited it to other slots during the run")
+            out(sid, N_("its hosts or the organisers limited it to other slots during the run"))
         elif any((x, host) in owners for x in span for host in public[sid]):
-            out(sid, "one of its hosts has another session at that time now")
+            out(sid, N_("one of its hosts has another session in that slot now"))
         elif track is not None and any((x, track) in tracks for x in span):
-            out(sid, "another session of its track runs at that time now")
+            out(sid, N_("another session of its track runs in that slot now"))
         elif any(apart.get(sid, set()) & in_slot.get(x, set()) for x in span):
-            out(sid, "the organisers keep it apart from another session at that time now")
+            out(sid, N_("the organisers keep it apart from another session in that slot now"))
         else:
             if rm not in rooms or any((x, rm) in taken for x in span):
                 free = sorted((cap, r) for r, cap in rooms.items()
                               if not any((x, r) in taken for x in span))
                 if not free:
-                    out(sid, "its room was removed or taken during the run and no other room "
-                             "was free at that time")
+                    out(sid, N_("its room was removed during the run and no other room was "
+                                "free in its slot") if length == 1 else
+                        N_("its room was removed or taken and no other room was free in every "
+                           "slot it takes"))
                     continue
                 rm = free[-1][1]  # the largest free room
             for x in span:
@@ -609,7 +620,7 @@ async def _published(conn: Tx, guild_id: int, actor: Actor
     if not ev["schedule_visible"] and not actor.is_admin:
         raise NotPublished()
     if ev["published_version_id"] is None:
-        raise NotFound("No schedule has been published yet.")
+        raise NotFound(N_("No schedule has been published yet."))
     return ev, await timetable.slots(conn, guild_id), await _entries_by_slot(
         conn, ev["published_version_id"])
 
@@ -659,7 +670,7 @@ async def _entries_by_slot(conn: Tx, version_id: int,
 async def _stored_version(conn: Tx, guild_id: int, version_id: int) -> Row:
     row = await schedules.get_version(conn, guild_id, version_id)
     if row is None:
-        raise NotFound("There is no such schedule version.")
+        raise NotFound(N_("There is no such schedule version."))
     return row
 
 

@@ -36,6 +36,7 @@ from PIL import Image, ImageDraw
 
 from bot.event.models import Entry, PublishedDay, PublishedSlot, PublishedTimetable, RoomView
 from bot.event.times import day_name
+from bot.i18n import ENGLISH, Language
 from bot.render._fonts import Face, emoji_image, faces, run_length
 from bot.render._text import ELLIPSIS, wrap
 
@@ -166,9 +167,23 @@ def _times(ps: PublishedSlot, tz: ZoneInfo) -> str:
     return f"{_hhmm(ps.slot.start, tz)}–{_hhmm(ps.slot.end, tz)}"
 
 
-def expected_note(people: int) -> str:
+def expected_note(people: int, t: Language = ENGLISH) -> str:
     """How many are expected, as the embeds say it: nothing when nobody is expected yet."""
-    return f"≈{people} expected" if people else ""
+    return t.gettext("≈{n} expected", n=people) if people else ""
+
+
+def own_label(day: date, label: str) -> str:
+    """An organiser's label for a day when it says more than the weekday's English name
+    ("Monday", which each reader gets in their own words instead); else ""."""
+    label = label.strip()
+    return "" if label.casefold() == ENGLISH.day_name(day).casefold() else label
+
+
+def day_title(day: date, label: str = "", t: Language = ENGLISH) -> str:
+    """The one name of a day in lists, pictures and choices, in `t`'s words ("Monday, July 6",
+    "Montag, 6. Juli"); an organiser's label ("Day 1") first when it says more than the
+    weekday."""
+    return day_name(day, own_label(day, label), t)
 
 
 # ------------------------------------------------------------------------------ text
@@ -279,10 +294,10 @@ class _Layout:
     """What one timetable's pictures share: the colours, the room column, the header."""
 
     def __init__(self, tt: PublishedTimetable, event_name: str, rooms: Sequence[RoomView] | None,
-                 width: int, max_height: int):
-        self.tt, self.width, self.max_height = tt, width, max_height
+                 width: int, max_height: int, t: Language = ENGLISH):
+        self.tt, self.width, self.max_height, self.t = tt, width, max_height, t
         self.tz = ZoneInfo(tt.timezone)
-        self.name = event_name or "Timetable"
+        self.name = event_name or t.pgettext("the published schedule", "Timetable")
         entries = [e for d in tt.days for ps in d.slots for e in ps.entries]
         self.bins = legend_bins(max((e.expected_attendance for e in entries), default=0))
         order = [r.id for r in rooms or ()]
@@ -320,9 +335,9 @@ class _Layout:
         width = self.inner + (self.indent - (self.lane_x(e.session_id) - self.x0)
                               if e.session_id in self.lanes else 0)
         if continued:
-            note = f"continued, until {_hhmm(e.until(ps.slot), self.tz)}"
+            note = self.t.gettext("continued, until {end}", end=_hhmm(e.until(ps.slot), self.tz))
         else:
-            note = expected_note(e.expected_attendance)
+            note = expected_note(e.expected_attendance, self.t)
             if e.ends is not None and ps is not None:
                 span = f"{_hhmm(ps.slot.start, self.tz)}–{_hhmm(e.ends, self.tz)}"
                 note = f"{span} · {note}" if note else span
@@ -386,7 +401,7 @@ class _Layout:
         """The colour legend, flowed over as many lines as it takes; its height."""
         x, y, lh = self.x0, top, _lh(NOTE_PX)
         sw = 34
-        items: list[tuple[str, str | None]] = [("Expected:", None)]
+        items: list[tuple[str, str | None]] = [(self.t.gettext("Expected:"), None)]
         for i, (lo, hi) in enumerate(self.bins):
             items.append((f"{lo}–{hi}" if i < len(self.bins) - 1 else f"{lo}+", PALETTE[i]))
         for text, colour in items:
@@ -419,7 +434,8 @@ class _Layout:
         for line in _fit(heading, w, DAY_PX, True, 2)[0]:
             c.line(self.x0, y, line, DAY_PX, "day", bold=True)
             y += _lh(DAY_PX)
-        sub = f"Times in {self.tt.timezone} · schedule version {self.tt.version_id}"
+        sub = self.t.gettext("Times in {zone} · schedule version {version}",
+                             zone=self.tt.timezone, version=self.tt.version_id)
         c.line(self.x0, y, _fit(sub, w, SUB_PX)[0][0], SUB_PX, "sub", colour=MUTED)
         y += _lh(SUB_PX) + 6
         y += self._legend(c, y) + 24
@@ -431,7 +447,8 @@ class _Layout:
         bands: list[Box] = []
         spines = self._spines(c, items, y)
         if not items:
-            note = "No slots on this day." if day is not None else "No days yet."
+            note = (self.t.gettext("No slots on this day.") if day is not None
+                    else self.t.gettext("No days yet."))
             c.line(self.x0, y + PAD, note, NOTE_PX, "empty", colour=MUTED)
         for it in items:
             x = (self.lane_x(it.row.entry.session_id)
@@ -445,8 +462,8 @@ class _Layout:
                 bands.append(box)
             elif it.kind == "empty":
                 c.draw.rectangle(box, outline=SLOT_BG, width=2)
-                c.line(x + PAD, y + PAD, "No session in this slot.", NOTE_PX, "empty",
-                       colour=MUTED)
+                c.line(x + PAD, y + PAD, self.t.gettext("No session in this slot."),
+                       NOTE_PX, "empty", colour=MUTED)
             elif it.row is not None and day is not None:
                 boxes.append(self._row(c, it.row, box, day.date))
             y += it.height + GAP
@@ -482,7 +499,8 @@ class _Layout:
         times = _times(ps, self.tz)
         y = box[1] + 8
         drawn = c.line(box[0] + PAD, y, times, SLOT_PX, "slot", bold=True)
-        rest = " · ".join(x for x in (ps.slot.label, "continued" if continued else "") if x)
+        rest = " · ".join(x for x in (ps.slot.label,
+                                      self.t.gettext("continued") if continued else "") if x)
         if rest:
             x = drawn.bbox[2] + 16
             room = self.x1 - PAD - x
@@ -494,7 +512,7 @@ class _Layout:
 
     def _break(self, c: _Canvas, ps: PublishedSlot, box: Box, out: list[DrawnBreak]) -> None:
         c.hatch(box)
-        label = _fit(f"{ps.slot.label or 'Break'} · {_times(ps, self.tz)}",
+        label = _fit(f"{ps.slot.label or self.t.gettext('Break')} · {_times(ps, self.tz)}",
                      box[2] - box[0] - 4 * PAD, BREAK_PX, True)[0][0]
         w = measure(label, BREAK_PX, True)
         mid = (box[0] + box[2]) / 2
@@ -531,14 +549,16 @@ class _Layout:
         out = [f"{self.name}: {heading}."]
         for it in items:
             if it.kind == "break":
-                out.append(f"{_times(it.ps, self.tz)} {it.ps.slot.label or 'Break'}.")
+                out.append(f"{_times(it.ps, self.tz)} "
+                           f"{it.ps.slot.label or self.t.gettext('Break')}.")
             elif it.kind == "slot" and not it.continued:
                 out.append(f"{_times(it.ps, self.tz)}:")
             elif it.row is not None:
                 e = it.row.entry
                 if it.row.continued:
-                    out.append(f"{e.room_name}: {e.title} goes on, until "
-                               f"{_hhmm(e.until(it.ps.slot), self.tz)}.")
+                    out.append(self.t.gettext("{room}: {title} goes on, until {end}.",
+                                              room=e.room_name, title=e.title,
+                                              end=_hhmm(e.until(it.ps.slot), self.tz)))
                 elif e.ends is not None:
                     out.append(f"{e.room_name}: {e.title}, "
                                f"{_hhmm(it.ps.slot.start, self.tz)}–{_hhmm(e.ends, self.tz)}.")
@@ -550,18 +570,20 @@ class _Layout:
 
 def render_timetable(timetable: PublishedTimetable, *, event_name: str = "",
                      rooms: Sequence[RoomView] | None = None, width: int = WIDTH,
-                     max_height: int = MAX_HEIGHT) -> list[TimetablePicture]:
+                     max_height: int = MAX_HEIGHT, t: Language = ENGLISH
+                     ) -> list[TimetablePicture]:
     """One picture per day, in order (a day taller than `max_height` in several, one after
     the other); one picture saying so when there are no days.
 
-    `rooms` orders the rows of a slot (by default, by room id).
+    `rooms` orders the rows of a slot (by default, by room id); `t`: the language of the
+    words drawn and of the day names.
     """
-    lay = _Layout(timetable, event_name, rooms, width, max_height)
+    lay = _Layout(timetable, event_name, rooms, width, max_height, t)
     if not timetable.days:
-        return [lay.draw_page(None, "No days yet", [], 1, 1)]
+        return [lay.draw_page(None, t.gettext("No days yet"), [], 1, 1)]
     out = []
     for day in timetable.days:
-        heading = day_name(day.date, day.label)
+        heading = day_title(day.date, day.label, t)
         lay.start_day(day)
         pages = lay.pages(day, heading)
         out += [lay.draw_page(day, heading, items, i, len(pages))

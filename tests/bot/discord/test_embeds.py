@@ -162,3 +162,63 @@ def test_the_preview_speaks_plainly_of_the_solver_status() -> None:
     for status, words in (("optimal", "proven best"), ("feasible", "best found")):
         v = ScheduleVersion(3, "", status, 10, 10, 9, 1.0, 0, 1, (), False)
         assert embeds.preview_embed(v, []).title == f"Schedule version #3 ({words})"
+
+
+def test_the_timetable_and_the_preview_in_german() -> None:
+    """Day names from Babel, star words, headings and figures in the reader's language."""
+    from bot.event.models import ScheduleVersion
+    from bot.event.solving import SolveProgress
+    from bot.i18n import language
+    de = language("de")
+    day = _day(1, 3)
+    (first,) = embeds.day_messages(day, {0: 100, 1: 75, 2: 25}, timezone="Europe/Brussels",
+                                   physical=True, t=de)
+    e = first[0]
+    assert e.title == "Montag"  # the organiser's "Monday" only named the weekday
+    assert "Zeiten in deiner eigenen Zeitzone, in Klammern in Ortszeit Brussels" in e.description
+    lines = e.fields[0].value.split("\n")
+    assert lines[0].startswith("★★ (sehr) **Room 0**") and lines[0].endswith("(≈12 erwartet)")
+    assert lines[1].startswith("★ (ja) **Room 1**")
+    assert lines[2].startswith("☆ (ein wenig) **Room 2**")
+    assert e.fields[0].name.endswith("(09:00–09:25 Ortszeit Brussels)")
+    (empty,) = embeds.day_messages(PublishedDay(date(2026, 7, 7), "", ()), t=de)
+    assert empty[0].title == "Dienstag" and empty[0].description.endswith("\nKeine Zeitfenster.")
+    (today,) = embeds.agenda_messages(PublishedDay(date(2026, 7, 7), "Tag 2", ()), t=de)
+    assert today[0].title == "Heute: Tag 2"
+
+    assert embeds.progress_text(SolveProgress(12345, 20000, 3.4), de) == (
+        "Planung läuft … Nutzen 12.345 (61,7 % der Schranke 20.000) nach 3 s")
+    v = ScheduleVersion(3, "", "optimal", 1234, 2000, 1000, 1.25, 0, 1, (), False)
+    shown = embeds.preview_embed(v, [], t=de)
+    assert shown.title == "Zeitplan-Version #3 (beweisbar beste)"
+    fields = {f.name: f.value for f in shown.fields}
+    assert fields["Nutzen"] == "1.234"
+    assert fields["Anteil an der Schranke"] == "61,7 % von 2.000"
+    assert fields["Gewinn gegenüber der Startheuristik"] == "+234 (+23,4 %)"
+    assert fields["Rechenzeit"] == "1,2 s" or fields["Rechenzeit"] == "1,3 s"
+    assert fields["Nicht eingeplant"] == "keine"
+    assert shown.footer.text == "Veröffentlichen mit /orga zeitplan veröffentlichen version:3"
+
+
+def test_up_next_in_german() -> None:
+    from bot.i18n import language
+    de = language("de")
+    day = _day(1, 2)
+    (e,) = embeds.up_next_embeds(day.slots[0], t=de)
+    assert e.title == "Als Nächstes" and e.description.startswith("Beginnt <t:")
+    assert e.fields[0].name == "Wann" and "(≈12 erwartet)" in e.description
+    (shown,) = embeds.itinerary_embeds([ItineraryItem(day.slots[0].slot, None, 0)], t=de)
+    assert shown.title == "Mein Zeitplan" and shown.description.endswith(": frei")
+
+
+def test_the_changes_counted_by_kind_in_german() -> None:
+    from types import SimpleNamespace
+
+    from bot.discord.scheduling import moved_summary
+    from bot.i18n import language
+    kinds = ["moved", "room", "room", "unscheduled"]
+    p = SimpleNamespace(moves=[SimpleNamespace(kind=k) for k in kinds])
+    assert moved_summary(p) == "1 to another time, 2 to another room, 1 left out"
+    assert moved_summary(p, language("de")) == (
+        "1 zu einer anderen Zeit, 2 in einen anderen Raum, 1 ausgelassen")
+    assert moved_summary(SimpleNamespace(moves=[]), language("de")) == "keine"

@@ -83,6 +83,24 @@ def test_one_notice_per_person_with_all_their_sessions():
     assert notice_text(by_user[1001], FMT).count("_your session_") == 1
 
 
+def test_the_notice_in_german():
+    """The same notice in the reader's language: one sentence per move, German day and month
+    names (Babel), and the German name of /myschedule."""
+    from bot.i18n import language
+    de = language("de")
+    old = build(days=1, slots_per_day=3, rooms=3)
+    new = _shuffle(old, swap=(1, 8), room_swap=(4, 5), drop=9)
+    by_user = {n.user_id: n for n in notices(moves(old, new), {1: {50: 100}, 4: {50: 75}})}
+    text = notice_text(by_user[50], local_time("Europe/Brussels", de), "Test camp", t=de)
+    assert text.startswith("📅 Der Zeitplan von Test camp hat sich für 2 Sessions geändert, "
+                           "die dich betreffen:")
+    assert "„Session 1“ wurde von Mo., 6. Juli 09:30 in Main hall auf Mo., 6. Juli 12:00 in " \
+           "Workshop room verschoben · _du hast sie mit „sehr“ bewertet_" in text
+    assert "„Session 4“ am Mo., 6. Juli 10:30 wechselt den Raum von Main hall nach Workshop " \
+           "room · _du hast sie mit „ja“ bewertet_" in text
+    assert text.endswith("\n-# Dein aktualisierter Plan: /mein-zeitplan auf dem Server.")
+
+
 def test_unscheduled_told_scheduled_not():
     old = build(days=1, slots_per_day=2, rooms=2)
     new = _shuffle(old, drop=3)

@@ -187,3 +187,57 @@ def test_a_session_of_several_slots_clashes_once_where_the_other_starts():
                                               entry(5, "Hall", 0, attendance=1))),
         tt.days[0].slots[1])),))
     assert unplaced_advice(full, ROOMS3).startswith("Every room is taken")
+
+
+def test_explanations_in_german():
+    """The same sentences in the reader's language: German quotes, level words and list, the
+    German names of the commands to use, and the engine's reasons translated."""
+    from bot.i18n import language
+    de = language("de")
+    fmt = local_time("Europe/Brussels", de)
+    tt = build(days=1, slots_per_day=3, rooms=3)
+    [c] = clashes(tt, {1: 75, 2: 100, 3: 25, 4: 100}, fmt, user_id=ME, t=de)
+    assert c.text.startswith("„Session 2“ und „Session 1“ sind beide am Mo., 6. Juli 09:30.")
+    assert "Du hast „Session 2“ mit „sehr“ bewertet, also schickt dich dein Plan dorthin; " \
+           "„Session 1“ hast du mit „ja“ bewertet." in c.text
+    assert "„Session 2“ zieht etwa 14 Personen an" in c.text
+    [c] = clashes(tt, {1: 100, 2: 100, 3: 100}, fmt, t=de)
+    assert c.text.startswith("„Session 3“, „Session 2“ und „Session 1“ sind alle am")
+    [text] = over_capacity(_one_slot((0, 90), locked=True), ROOMS3, fmt, t=de)
+    assert text == ("„Talk 1“ am Mo., 6. Juli 09:30 erwartet etwa 90 Personen, aber Main hall "
+                    "fasst 50. Kein Raum fasst mehr: gib das Zeitfenster frei (/orga zeitfenster "
+                    "freigeben zeitfenster:1), füge einen Raum für mindestens 90 Personen hinzu "
+                    "(/orga raum hinzufügen) und starte den Planer erneut.")
+    assert unplaced_advice(_one_slot((0, 5), (1, 5)), ROOMS3[:2], de).startswith(
+        "In jedem Zeitfenster, das der Planer nutzen darf, ist jeder Raum belegt")
+    version = ScheduleVersion(3, "", "optimal", 1, 1, 1, 0.1, 0, 2, (
+        Unscheduled(9, "Late talk", "more sessions than slot×room places (5 sessions, 4 "
+                                    "places); the placed ones drew more interest"),
+        Unscheduled(8, "", "every slot it allows is full"),
+        Unscheduled(7, "Odd", "a reason nobody marked")), False)
+    assert unplaced(version, t=de) == [
+        "„Late talk“ ist nicht im Zeitplan: mehr Sessions als Plätze aus Zeitfenster × Raum (5 "
+        "Sessions, 4 Plätze); die eingeplanten zogen mehr Interesse an.",
+        "„Session 8“ ist nicht im Zeitplan: jedes erlaubte Zeitfenster ist voll.",
+        "„Odd“ ist nicht im Zeitplan: a reason nobody marked."]
+
+
+def test_every_reason_the_engine_gives_is_translated():
+    """The engine words why it left a session out in English (scheduler_core has no
+    catalogs); each of its sentences is marked here, so none reaches a German reader as is."""
+    import ast
+    import inspect
+
+    from bot.event.explain import REASONS, reason_text
+    from bot.i18n import language
+    from scheduler_core.engine import unplaced_reason
+    tree = ast.parse(inspect.getsource(unplaced_reason))
+    said = [n.value for n in ast.walk(tree) if isinstance(n, ast.Return)]
+    plain = [ast.literal_eval(v) for v in said if not isinstance(v, ast.JoinedStr)]
+    assert sorted(plain) == sorted(str(r) for r in REASONS)
+    de = language("de")
+    assert all(reason_text(r, de) != r for r in plain)
+    (formatted,) = [v for v in said if isinstance(v, ast.JoinedStr)]
+    example = "".join(str(p.value) if isinstance(p, ast.Constant) else "7"
+                      for p in formatted.values)
+    assert reason_text(example, de).startswith("mehr Sessions als Plätze")

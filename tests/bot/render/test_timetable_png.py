@@ -371,3 +371,29 @@ def test_pillow_draws_the_emoji_font_only_at_its_bitmap_size():
     image, baseline = _fonts.emoji_image("🚀", TITLE_PX)
     assert image.mode == "RGBA" and 0 < baseline < image.height
     assert 0.8 * TITLE_PX <= image.height <= 1.4 * TITLE_PX  # scaled to the text's size
+
+
+def test_the_picture_speaks_the_servers_language():
+    """German: the day named by Babel ("Montag, 6. Juli"), every word drawn in German, the
+    same layout as in English."""
+    from bot.i18n import language
+    de = language("de")
+    tt = _with_attendance(build(days=1, slots_per_day=3, rooms=2),
+                          lambda e: 0 if e.session_id == 1 else 5)
+    [pic] = render_timetable(tt, event_name="Camp", t=de)
+    drawn = {t.role: [] for t in pic.texts}
+    for t in pic.texts:
+        drawn[t.role].append(t.text)
+    assert drawn["day"] == ["Montag, 6. Juli"]
+    assert drawn["sub"] == ["Zeiten in Europe/Brussels · Zeitplan-Version 1"]
+    assert drawn["legend"][0] == "Erwartet:"
+    assert set(drawn["note"]) == {"≈5 erwartet"}
+    assert pic.alt.startswith("Camp: Montag, 6. Juli.")
+    [english] = render_timetable(tt, event_name="Camp")
+    assert [b.session_id for b in english.boxes] == [b.session_id for b in pic.boxes]
+    [empty] = render_timetable(PublishedTimetable(1, "UTC", ()), t=de)
+    assert any(t.text == "Noch keine Tage." for t in empty.texts)
+    # an organiser's label is kept, unless it only names the weekday in English
+    labelled = replace(tt, days=(replace(tt.days[0], label="Hackday"),))
+    [pic] = render_timetable(labelled, t=de)
+    assert [t.text for t in pic.texts if t.role == "day"] == ["Hackday · Montag, 6. Juli"]
