@@ -19,77 +19,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
-import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from _presses import CODE, StandIn, press, seed  # the script's folder is on the path
 
 from bot.config import load_settings  # noqa: E402
 from bot.discord.bot import SchedulerBot  # noqa: E402
-from bot.discord.proposals import post_session  # noqa: E402
 from bot.event import EventService  # noqa: E402
-from bot.event.models import Actor  # noqa: E402
 from tests.e2e.fake_discord.server import point_discord_py_at  # noqa: E402
-
-SESSIONS = 20
-CODE = "ABCD2345"
-
-
-def pct(values: list[float], q: float) -> float:
-    s = sorted(values)
-    return s[min(len(s) - 1, max(0, round(q / 100 * len(s)) - 1))]
-
-
-class StandIn:
-    """The stand-in's process (`_stand_in_process.py`), driven over its stdin and stdout."""
-
-    def __init__(self, members: int):
-        self.proc = subprocess.Popen(
-            [sys.executable, str(ROOT / "benchmarks" / "_stand_in_process.py"), str(members)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        self.info = self.read()
-
-    def read(self):
-        return json.loads(self.proc.stdout.readline())
-
-    async def ask(self, cmd: dict):
-        self.proc.stdin.write(json.dumps(cmd) + "\n")
-        self.proc.stdin.flush()
-        return await asyncio.to_thread(self.read)
-
-    def close(self) -> None:
-        try:
-            self.proc.stdin.write('{"quit": true}\n')
-            self.proc.stdin.flush()
-            self.proc.wait(10)
-        finally:
-            self.proc.kill()
-
-
-async def seed(bot: SchedulerBot, guild: int, proposals_id: int,
-               members: list[int]) -> list[int]:
-    """SESSIONS posted with their buttons, every member verified in the database (as /verify
-    does). The session ids, in posting order."""
-    owner = Actor(1, "owner", is_admin=True)
-    svc = bot.service
-    await svc.setup_event(guild, owner, "Bench")
-    settings = await svc.update_settings(guild, owner, proposals_channel_id=proposals_id)
-    ids = []
-    for i in range(SESSIONS):
-        s = await svc.propose(guild, owner, f"Session {i}", "d")
-        await post_session(bot, settings, s)
-        ids.append(s.id)
-    for user_id in members:
-        await svc.verify(guild, Actor(user_id, f"a{user_id}"), CODE)
-    return ids
-
 
 Row = tuple[int, float, int, int, float, float, float, float]
 
@@ -101,24 +41,21 @@ async def bench(counts: list[int], rounds: int, spreads: list[float]) -> list[Ro
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp:
         config = load_settings(None, env={}, token=info["token"],
-                               database=Path(tmp) / "bench.sqlite", guild_ids=[info["guild"]])
+                               database=Path(tmp) / "bench.sqlite",
+                               guild_ids=[g["guild"] for g in stand_in.guilds])
         service = await EventService.open(config.database, code_factory=lambda: CODE)
         bot = SchedulerBot(config, service, guild_ready_timeout=0.05)
         task = asyncio.create_task(bot.start(info["token"]))
         try:
             await asyncio.wait_for(bot.wait_until_ready(), 30)
-            ids = await seed(bot, info["guild"], info["proposals"], info["members"])
-            board = list(zip(ids, await stand_in.ask({"messages": True}), strict=True))
+            boards = await seed(bot, stand_in)
             for spread in spreads:
                 for n in counts:
                     cpu = time.process_time()
-                    out = await stand_in.ask({"press": n, "rounds": rounds, "board": board,
-                                              "spread": spread})
+                    out = await press(stand_in, boards, n, rounds, spread)
                     cpu = time.process_time() - cpu
-                    ms = [x * 1000 for x in out["latencies"]]
-                    presses = n * rounds
-                    rows.append((n, spread, presses, out["answered"], statistics.median(ms),
-                                 pct(ms, 99), max(ms), cpu * 1000 / presses))
+                    rows.append((n, spread, out.presses, out.answered, out.p50, out.p99,
+                                 max(out.latencies_ms), cpu * 1000 / out.presses))
         finally:
             await bot.close()
             await asyncio.gather(task, return_exceptions=True)

@@ -7,13 +7,15 @@ import errno
 import fcntl
 import logging
 import os
+import re
 import sys
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.config import TOKEN_HELP, ConfigError, Settings, load_settings
-from bot.shards import ShardFilter, Shards
+from bot.shards import Process, ShardFilter, ShardOwner, Shards, parse_shards
 from bot.storage import DatabaseTooNew, DatabaseUnavailable, is_postgresql
 
 log = logging.getLogger("session-scheduler")
@@ -31,12 +33,14 @@ def lock_path(database: Path) -> Path:
 
 
 class _FileLock:
-    """An exclusive `flock` on `<database>.lock`, which names the process that holds it."""
+    """An exclusive `flock` on `<database>.lock`, which names the process that holds it and
+    its shards (there, every shard)."""
 
-    def __init__(self, database: Path):
+    def __init__(self, database: Path, process: Process, shards: Shards):
         path = lock_path(database)
         path.parent.mkdir(parents=True, exist_ok=True)
         self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        self._label = f"{process} shards {shards}"
 
     def try_take(self) -> bool:
         try:
@@ -46,34 +50,74 @@ class _FileLock:
                 raise
             return False
         os.ftruncate(self._fd, 0)
-        os.pwrite(self._fd, f"pid {os.getpid()}".encode(), 0)
+        os.pwrite(self._fd, self._label.encode(), 0)
         return True
 
     def conflict(self) -> str:
-        holder = os.pread(self._fd, 64, 0).decode(errors="replace").strip() or "pid ?"
+        holder = _label(self._fd) or "pid ?"
         return f"Another session-scheduler ({holder}) is running on this database"
 
     def release(self) -> None:
         os.close(self._fd)  # releases the lock
 
+    @staticmethod
+    def owners(database: Path) -> list[ShardOwner]:
+        """The shards of the process holding the lock, if one does. Found by asking for the
+        lock shared without waiting, let go at once: granted, nobody holds it."""
+        try:
+            fd = os.open(lock_path(database), os.O_RDONLY)
+        except FileNotFoundError:
+            return []
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except OSError as e:
+                if e.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                    raise
+            else:
+                return []
+            label = _label(fd)
+            since = os.fstat(fd).st_mtime
+        finally:
+            os.close(fd)  # lets go of the shared lock, if it was granted
+        found = re.search(r"shards (\S+) of (\d+)", label)
+        ids, count = (parse_shards(found[1]), int(found[2])) if found else ((0,), 1)
+        taken = datetime.fromtimestamp(since, UTC).isoformat()
+        return [ShardOwner(count, i, label, taken) for i in ids]
+
+
+def _label(fd: int) -> str:
+    return os.pread(fd, 200, 0).decode(errors="replace").strip()
+
+
+def shard_owners(database: str | Path) -> list[ShardOwner]:
+    """Who runs which shard on the database now, from the locks `instance_lock` takes."""
+    if is_postgresql(database):
+        from bot.storage.postgresql import ShardLocks
+        return ShardLocks.owners(str(database))
+    return _FileLock.owners(Path(database))
+
 
 @contextlib.contextmanager
 def instance_lock(database: str | Path, if_running: str = "error",
                   poll: float = 1.0, timeout: float | None = None,
-                  shards: Shards | None = None) -> Iterator[bool]:
+                  shards: Shards | None = None,
+                  process: Process | None = None) -> Iterator[bool]:
     """The process's shards, held while the bot runs, so no two processes run one shard: a
     file lock next to a SQLite file (one process runs every shard there), an advisory lock
     per shard on PostgreSQL. Yields True once held.
 
     if_running: "error" raises AlreadyRunning; "quit" yields False (the caller exits 0);
     "wait" waits until the other instance stops (or `timeout`). `shards`: one of one unless
-    given.
+    given. `process`: the name the lock shows (`session-scheduler status` reads it back).
     """
+    shards = shards or Shards((0,), 1)
+    process = process or Process.this()
     if is_postgresql(database):
         from bot.storage.postgresql import ShardLocks
-        lock: _FileLock | ShardLocks = ShardLocks(str(database), shards or Shards((0,), 1))
+        lock: _FileLock | ShardLocks = ShardLocks(str(database), shards, process)
     else:
-        lock = _FileLock(Path(database))
+        lock = _FileLock(Path(database), process, shards)
     try:
         started = time.monotonic()
         while not lock.try_take():
@@ -125,14 +169,15 @@ def run_command(args) -> int:
     for handler in logging.getLogger().handlers:
         handler.addFilter(ShardFilter(settings.shard_plan))
     logging.getLogger("discord.client").addFilter(_no_voice_warnings)
+    process = Process.this()
     try:
-        with instance_lock(settings.database, args.if_running,
-                           shards=settings.shard_plan) as held:
+        with instance_lock(settings.database, args.if_running, shards=settings.shard_plan,
+                           process=process) as held:
             if not held:
                 print("session-scheduler: another instance is running; quitting.",
                       file=sys.stderr)
                 return 0
-            return _run_bot(settings)
+            return _run_bot(settings, process)
     except AlreadyRunning as e:
         print(f"session-scheduler: {e}", file=sys.stderr)
         return EXIT_RUNNING
@@ -152,12 +197,13 @@ def _no_voice_warnings(record: logging.LogRecord) -> bool:
     return "voice will NOT be supported" not in record.getMessage()
 
 
-def _run_bot(settings: Settings) -> int:
+def _run_bot(settings: Settings, process: Process) -> int:
     from bot.discord.bot import CannotConnect, run_bot
 
-    log.info("starting shards %s on database %s", settings.shard_plan, settings.database_label)
+    log.info("starting shards %s on database %s as %s", settings.shard_plan,
+             settings.database_label, process)
     try:
-        run_bot(settings)
+        run_bot(settings, process)
     except CannotConnect as e:
         print(f"session-scheduler: {e}", file=sys.stderr)
         return EXIT_CONFIG if e.token_refused else EXIT_UNREACHABLE

@@ -10,7 +10,10 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import logging
+import os
 import re
+import secrets
+import socket
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -67,6 +70,48 @@ class Shards:
 
     def __str__(self) -> str:
         return f"{format_shards(self.ids)} of {self.count}"
+
+
+@dataclass(frozen=True)
+class Process:
+    """A bot process as the database knows it: `name` is on everything it holds there (its
+    shard locks, the claims of its timed messages, its shards' gateway sessions), unique
+    across machines and restarts, so `session-scheduler status` can tell whether what a
+    process left is still held by it."""
+
+    name: str
+    host: str
+    pid: int
+
+    @classmethod
+    def this(cls) -> Process:
+        return cls(secrets.token_hex(4), socket.gethostname(), os.getpid())
+
+    def __str__(self) -> str:
+        return f"pid {self.pid} #{self.name}"
+
+
+#: How a process's name appears where it is written down (a lock's label, a lock file).
+_PROCESS_NAME = re.compile(r"#([0-9a-f]{8})\b")
+
+
+@dataclass(frozen=True)
+class ShardOwner:
+    """A shard held by a running process, as its lock shows it: `label` is what the process
+    wrote there (its pid, name and shards), `since` when it took it and `client` the address
+    it reaches the database from, where the engine says."""
+
+    shard_count: int
+    shard_id: int
+    label: str
+    since: str | None = None
+    client: str | None = None
+
+    @property
+    def process(self) -> str | None:
+        """The name of the `Process` holding it, read back from its label."""
+        found = _PROCESS_NAME.search(self.label)
+        return found[1] if found else None
 
 
 @contextlib.contextmanager

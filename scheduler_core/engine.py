@@ -100,7 +100,7 @@ def solve(instance: Instance, options: SolveOptions | None = None, *,
         # Small enough to prove: CP-SAT on the whole instance, warm-started by the heuristic.
         limit = options.time_limit if options.iterations is not None else 0.5 * options.time_limit
         outcome = exact.solve_exact(relaxed, Timetable.from_placement(relaxed, start.placement()),
-                                    limit)
+                                    limit, cancelled)
         if outcome is not None:
             found, exact_bound, proven_optimal = outcome
             proven_optimal = proven_optimal and not problem.seats

@@ -10,9 +10,11 @@ objective plus the fixed sessions' own utility.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ortools.sat.python import cp_model
 
-from scheduler_core.cpsat import configure
+from scheduler_core.cpsat import configure, solve
 from scheduler_core.problem import UNPLACED, Problem
 from scheduler_core.state import Timetable
 
@@ -25,9 +27,13 @@ def small_enough(problem: Problem) -> bool:
     return size <= MAX_ATTENDANCE_VARIABLES
 
 
-def solve_exact(problem: Problem, tt: Timetable,
-                time_limit: float) -> tuple[Timetable, int, bool] | None:
-    """(timetable, proven bound, optimal?) from the model hinted with `tt`, or None."""
+def solve_exact(problem: Problem, tt: Timetable, time_limit: float,
+                cancelled: Callable[[], bool] | None = None
+                ) -> tuple[Timetable, int, bool] | None:
+    """(timetable, proven bound, optimal?) from the model hinted with `tt`, or None.
+
+    `cancelled()` turning true stops the search at once; what it found so far is returned.
+    """
     sessions = problem.placeable
     if not sessions:
         return tt, tt.utility, True
@@ -94,7 +100,7 @@ def solve_exact(problem: Problem, tt: Timetable,
 
     solver = cp_model.CpSolver()
     configure(solver, time_limit, workers=2)
-    status = solver.solve(model)
+    status = solve(solver, model, cancelled)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     better = tt

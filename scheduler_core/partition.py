@@ -29,13 +29,16 @@ import numpy as np
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
-from scheduler_core.cpsat import configure
+from scheduler_core.cpsat import configure, solve
 from scheduler_core.problem import Problem
 from scheduler_core.state import Timetable
 
 MAX_COLUMNS = 8_000_000          # listed columns, summed over the groups that may use them
 MAX_GROUPS = 64                  # a column's groups are one 64-bit mask
 COLUMNS_PER_ROUND = 600          # best positive reduced-cost columns added per round, all groups
+FIRST_STAGE_MIN = 1000           # columns kept for a τ from which a first stage pays
+FIRST_STAGE_SHARE = 4            # the first stage takes this fraction (1/n) of them, best first
+FIRST_STAGE_SLICE = 0.75         # of the time left
 EPS = 1e-6
 
 
@@ -100,6 +103,10 @@ class SetPartitioning:
         self.fixed_only = Timetable(problem)
         self.groups = _groups(problem, self.fixed_only, problem.present)
         self.sessions = sorted({s for m in self.groups.members for s in m})
+        self.places = sum(len(t) * c for t, c in zip(self.groups.slots, self.groups.capacity,
+                                                     strict=True))
+        self.fill = _fill(problem, self.groups, self.sessions, self.places)
+        self._cancelled: Callable[[], bool] = lambda: False
 
     def applicable(self) -> bool:
         # A session of several slots ties slots together: not a column of one slot.
@@ -157,13 +164,15 @@ class SetPartitioning:
             pos += len(c)
         gmask = np.concatenate(level_masks)
         self.cols, self.gmask = cols, gmask
-        # A set of sessions may only use groups with enough rooms for it.
+        # A set of sessions may only use groups with enough rooms for it; when some optimum
+        # fills every room, only full sets.
         sizes = (cols < n).sum(axis=1)
         self.members_of = []
         for k, cap in enumerate(groups.capacity):
             bit = np.uint64(1 << k)
+            fits = sizes == cap if self.fill else sizes <= cap
             self.members_of.append(
-                np.flatnonzero(((gmask & bit) != 0) & (sizes <= cap)).astype(np.int32))
+                np.flatnonzero(((gmask & bit) != 0) & fits).astype(np.int32))
         base = n + 1
         weights = np.array([base ** q for q in range(width)], dtype=np.int64)
         self.keys = cols.astype(np.int64) @ weights
@@ -227,10 +236,11 @@ class SetPartitioning:
 
     # -- solving -------------------------------------------------------------------------------
     def run(self, start: Timetable, deadline: float,
-            on_bound: Callable[[int], None] = lambda _b: None) -> Outcome:
+            on_bound: Callable[[int], None] = lambda _b: None,
+            cancelled: Callable[[], bool] = lambda: False) -> Outcome:
         """Both phases, one after the other (see `bound` and `prove`)."""
-        if self.bound(start, deadline, on_bound):
-            self.prove(deadline)
+        if self.bound(start, deadline, on_bound) and not cancelled():
+            self.prove(deadline, cancelled)
         return self.outcome
 
     def bound(self, start: Timetable, deadline: float,
@@ -260,15 +270,17 @@ class SetPartitioning:
         if self.outcome.bound <= self.fixed_only.utility + self._start_gain:
             self.outcome.optimal = True  # the start itself is best possible
 
-    def prove(self, deadline: float) -> Outcome:
-        """After `bound` converged: CP-SAT for τ stepping down from the relaxation's value.
+    def prove(self, deadline: float, cancelled: Callable[[], bool] = lambda: False) -> Outcome:
+        """After `bound` converged: CP-SAT for τ stepping down from the relaxation's value,
+        until a proof, the deadline or `cancelled()` (which stops CP-SAT at once).
 
-        No hint: every timetable known is worth less than τ (else the bound would already
-        equal it), and a hint below τ only leads the search astray.
+        Annealing's timetable is no hint: every timetable known is worth less than τ (else the
+        bound would already equal it), and a hint below τ only leads the search astray.
         """
         best, state, const = self.outcome, self.state, self.fixed_only.utility
+        self._cancelled = cancelled
         tau = min(state.gain_bound, int(math.floor(state.lp_value / self.step + EPS)) * self.step)
-        while not best.optimal and time.monotonic() < deadline:
+        while not best.optimal and time.monotonic() < deadline and not cancelled():
             found = self._integer(state, tau, best.bound - const, deadline)
             if found is None:
                 break
@@ -303,12 +315,38 @@ class SetPartitioning:
         """CP-SAT over the columns that a solution worth ≥ τ may use.
 
         Returns "infeasible", None (no answer in time), or (placement, gain, bound, proven).
+        A solution seldom needs the columns whose reduced cost is far below the best: the
+        best share of the columns goes first, in a slice of the time; what it finds counts
+        only when it reaches the ceiling (nothing better exists), and is otherwise the hint
+        of the search over every column, the one whose "infeasible" proves the bound.
         """
         keep: list[tuple[int, int]] = []  # (group, position in members_of)
+        costs = []
         for k in range(len(self.groups.slots)):
             rc = state.reduced_costs(k)
-            for j in np.flatnonzero(rc >= tau - state.dual_value - EPS):
-                keep.append((k, int(j)))
+            js = np.flatnonzero(rc >= tau - state.dual_value - EPS)
+            keep += [(k, int(j)) for j in js]
+            costs.append(rc[js])
+        rcs = np.concatenate(costs) if costs else np.zeros(0)
+        hint = None
+        if len(keep) >= FIRST_STAGE_MIN:
+            cut = np.partition(rcs, len(rcs) - len(rcs) // FIRST_STAGE_SHARE)[
+                len(rcs) - len(rcs) // FIRST_STAGE_SHARE]
+            first = [c for c, r in zip(keep, rcs, strict=True) if r >= cut - EPS]
+            if len(first) < len(keep):
+                now = time.monotonic()
+                until = min(deadline, now + FIRST_STAGE_SLICE * (deadline - now))
+                found = self._cp_sat(first, tau, ceiling, until, None)
+                if isinstance(found, tuple):
+                    placement, gain, _bound, _proven = found
+                    if gain >= ceiling:
+                        return placement, gain, gain, True
+                    hint = placement
+        return self._cp_sat(keep, tau, ceiling, deadline, hint)
+
+    def _cp_sat(self, keep: list[tuple[int, int]], tau: int, ceiling: int, deadline: float,
+                hint: list[int] | None):
+        """One boolean per column kept; as `_integer` returns, for these columns only."""
         model = cp_model.CpModel()
         xs = [model.new_bool_var("") for _ in keep]
         by_group: list[list] = [[] for _ in self.groups.slots]
@@ -320,19 +358,33 @@ class SetPartitioning:
                 if i < self.n:
                     by_session.setdefault(int(i), []).append(x)
             coeffs.append(int(self.values[k][j]))
+        # When rooms are filled, every slot takes a column, and every session a place when
+        # there are as many as places: equalities, which CP-SAT propagates much further.
+        every_session = self.fill and len(self.sessions) == self.places
         for k, group in enumerate(by_group):
-            if len(group) > len(self.groups.slots[k]):
-                model.add(sum(group) <= len(self.groups.slots[k]))
-        for group in by_session.values():
-            if len(group) > 1:
+            n_k = len(self.groups.slots[k])
+            if self.fill:
+                model.add(sum(group) == n_k)
+            elif len(group) > n_k:
+                model.add(sum(group) <= n_k)
+        for i in range(self.n):
+            group = by_session.get(i, [])
+            if every_session:
+                model.add_exactly_one(group)
+            elif len(group) > 1:
                 model.add_at_most_one(group)
         objective = cp_model.LinearExpr.weighted_sum(xs, coeffs)
         model.add(objective >= tau)
-        model.add(objective <= ceiling)  # proven: any solution at the ceiling is optimal
-        model.maximize(objective)  # even at τ = ceiling: its LP is what proves infeasibility
+        # No `objective <= ceiling`: at τ = ceiling it would fix the objective, leaving CP-SAT
+        # no gradient to search by; what it finds is at most the ceiling anyway.
+        model.maximize(objective)
+        if hint is not None:
+            chosen = self._columns_of(hint)
+            for x, c in zip(xs, keep, strict=True):
+                model.add_hint(x, c in chosen)
         solver = cp_model.CpSolver()
         configure(solver, deadline - time.monotonic(), workers=1)
-        status = solver.solve(model)
+        status = solve(solver, model, self._cancelled)
         if status == cp_model.INFEASIBLE:
             return "infeasible"
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -416,6 +468,19 @@ class _ColumnGeneration:
             len(slots) * m for slots, m in zip(sp.groups.slots, self.rc_max, strict=True))
         self.gain_bound = int(math.floor(self.dual_value / sp.step + EPS)) * sp.step
         return added == 0
+
+
+def _fill(problem: Problem, groups: _Groups, sessions: list[int], places: int) -> bool:
+    """True when some optimum fills every open room, so that only full columns are needed.
+
+    So it is when no two movable sessions are kept apart and every group allows at least as
+    many sessions as there are places in all groups: a room left empty can then always take a
+    session left out, and a column's value never drops when a session joins it.
+    """
+    index = set(sessions)
+    if any(c in index for s in sessions for c in problem.conflicts[s]):
+        return False
+    return all(len(m) >= places for m in groups.members)
 
 
 def _position(members: np.ndarray, col: int | None) -> int | None:

@@ -122,9 +122,6 @@ def _child() -> None:
     from scheduler_core.problem import compile_problem
     from scheduler_core.state import Timetable
 
-    # Where the two cores are shared with other work, annealing keeps the upper hand: it is
-    # what the timetable comes from; the bound may come later.
-    os.nice(5)
     threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
     data, placement, bound_by, deadline, prove = pickle.load(sys.stdin.buffer)
     out = sys.stdout.buffer

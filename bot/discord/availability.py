@@ -11,6 +11,7 @@ from discord import app_commands
 from bot.discord.checks import attendee_actor
 from bot.discord.constraints import slots_text
 from bot.discord.errors import say
+from bot.discord.languages import language_for
 from bot.discord.options import day_list_choices, id_list, slot_list_choices
 
 if TYPE_CHECKING:
@@ -30,13 +31,18 @@ async def availability(interaction: discord.Interaction[SchedulerBot],
                        everywhere: bool = False) -> None:
     guild_id, actor, _ = await attendee_actor(interaction)
     service = interaction.client.service
-    if everywhere or days or slots:
+    t = language_for(interaction)
+    changed = bool(everywhere or days or slots)
+    if changed:
         mine = await service.set_availability(
             guild_id, actor, slot_ids=[] if everywhere else id_list(slots, "slot"),
             day_ids=[] if everywhere else id_list(days, "day"))
-        head = "Saved. "
     else:
-        mine, head = await service.availability(guild_id, actor), ""
-    where = slots_text(mine, "every slot of the event")
-    await say(interaction, f"{head}You are here: {where}. The scheduler counts your interest "
-              "only in those slots.")
+        mine = await service.availability(guild_id, actor)
+    if mine:
+        text = t.gettext("You are here: {slots}. The scheduler counts your interest only in "
+                         "those slots.", slots=slots_text(mine, ""))
+    else:
+        text = t.gettext("You are here: every slot of the event. The scheduler counts your "
+                         "interest only in those slots.")
+    await say(interaction, t.gettext("Saved. {text}", text=text) if changed else text)

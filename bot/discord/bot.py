@@ -22,19 +22,21 @@ from bot.config import TOKEN_HELP, Settings
 from bot.discord import errors, help, reminders
 from bot.discord.announcements import AnnouncementsChannel
 from bot.discord.commands import COMMANDS
+from bot.discord.gateway import GatewayReports
 from bot.discord.interest import InterestButton
 from bot.discord.languages import CatalogTranslator
 from bot.discord.mirror import EventMirror
 from bot.discord.notices import ChangeNotices
 from bot.discord.picture import TimetablePictures
 from bot.discord.publishing import Publisher
+from bot.discord.run_replies import RunReplies
 from bot.discord.threads import SessionThreads
 from bot.discord.web import WebPages
 from bot.event import EventService
 from bot.event.models import SYSTEM, EventSettings
 from bot.jobs.announcements import Announcer
 from bot.jobs.reminders import Reminders
-from bot.shards import enter_guild
+from bot.shards import Process, enter_guild
 from bot.storage import DatabaseUnavailable
 from bot.storage.mirror import MirrorStore
 from bot.storage.personal import PersonalStore
@@ -66,10 +68,13 @@ class SchedulerBot(discord.AutoShardedClient):
     to this process alone."""
 
     def __init__(self, settings: Settings, service: EventService, *,
-                 clock: Callable[[], float] = time.time, **client_options: Any):
+                 clock: Callable[[], float] = time.time, process: Process | None = None,
+                 **client_options: Any):
         client_options.setdefault("intents", INTENTS)
         client_options.setdefault("max_messages", None)
         self.shard_plan = settings.shard_plan
+        #: this process as the database knows it: its shard locks, claims and sessions
+        self.process = process or Process.this()
         super().__init__(allowed_mentions=discord.AllowedMentions.none(),
                          shard_count=self.shard_plan.count,
                          shard_ids=list(self.shard_plan.ids), **client_options)
@@ -92,13 +97,17 @@ class SchedulerBot(discord.AutoShardedClient):
             service, self.posting, self.announcements.announce,
             lead_minutes=settings.announce_minutes_before,
             agenda_time=settings.daily_agenda_time,
-            catch_up_minutes=settings.announce_catch_up_minutes, clock=clock)
+            catch_up_minutes=settings.announce_catch_up_minutes, clock=clock,
+            holder=self.process.name)
         self.reminders = Reminders(service, self.personal,
-                                   functools.partial(reminders.send_reminder, self), clock=clock)
+                                   functools.partial(reminders.send_reminder, self), clock=clock,
+                                   holder=self.process.name)
         self.pictures = TimetablePictures(self)
         self.notices = ChangeNotices(self)
         self.publisher = Publisher(self)
         self.web = WebPages(self)  # the web pages, when config.toml enables them
+        self.gateway = GatewayReports(self)  # each shard's session, for status
+        self.run_replies = RunReplies(self)  # runs' messages, finished after a restart
         self._timed_jobs: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
@@ -110,6 +119,7 @@ class SchedulerBot(discord.AutoShardedClient):
         if 0 in self.shard_plan.ids:
             await self._sync_commands(guilds)
         await self.web.start()
+        self.gateway.start()
         # channels are known once the gateway is ready; missed announcements go out then
         self._timed_jobs = asyncio.create_task(self._start_timed_jobs())
 
@@ -143,18 +153,37 @@ class SchedulerBot(discord.AutoShardedClient):
             await self.reminders.start(guilds)
         except Exception:
             log.exception("the reminders could not start")
+        try:
+            await self.run_replies.resume()
+        except Exception:
+            log.exception("could not read the runs whose message is unfinished")
 
     async def close(self) -> None:
         if self._timed_jobs is not None:
             self._timed_jobs.cancel()
         self.announcer.stop()
         self.reminders.stop()
+        self.run_replies.stop()
         await self.web.stop()
         first = not self.is_closed()
+        if first:
+            await self.gateway.stop()
         await super().close()
         if first:
             await self.service.close()
             log.info("closed the gateway session and the database")
+
+    async def on_shard_connect(self, shard_id: int) -> None:
+        await self.gateway.changed(shard_id, "connected")
+
+    async def on_shard_ready(self, shard_id: int) -> None:
+        await self.gateway.changed(shard_id, "ready")
+
+    async def on_shard_resumed(self, shard_id: int) -> None:
+        await self.gateway.changed(shard_id, "resumed")
+
+    async def on_shard_disconnect(self, shard_id: int) -> None:
+        await self.gateway.changed(shard_id, "disconnected")
 
     async def on_guild_join(self, guild: discord.Guild) -> None:
         """Added to a server: a welcome with the first steps and what is still missing."""
@@ -223,7 +252,7 @@ class CannotConnect(RuntimeError):
         self.token_refused = token_refused
 
 
-def run_bot(settings: Settings) -> None:
+def run_bot(settings: Settings, process: Process | None = None) -> None:
     """Run the bot `session-scheduler run` starts until it stops (the token is never logged).
     SIGTERM, which systemd and container runtimes send to stop a service, closes the gateway
     session of every shard and the database as a clean stop, and the process exits 0."""
@@ -236,7 +265,7 @@ def run_bot(settings: Settings) -> None:
             raise DatabaseUnavailable(f"cannot open the database {settings.database_label} "
                                       f"({e})") from None
         try:
-            bot = SchedulerBot(settings, service)
+            bot = SchedulerBot(settings, service, process=process)
         except BaseException:
             await service.close()
             raise

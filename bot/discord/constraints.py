@@ -12,6 +12,7 @@ from discord import app_commands
 from bot.discord import embeds
 from bot.discord.checks import actor_of, admin_actor, guild_id_of
 from bot.discord.errors import say
+from bot.discord.languages import language_for
 from bot.discord.options import (
     day_list_choices,
     id_list,
@@ -24,7 +25,7 @@ from bot.discord.options import (
 from bot.discord.proposals import show_session
 from bot.event.base import MAX_LENGTH
 from bot.event.models import Pin, SessionScheduling, SlotView
-from bot.event.text import plural
+from bot.i18n import ENGLISH, Language
 
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
@@ -36,7 +37,8 @@ admin_session = app_commands.Group(name="session", description="How a session is
 
 
 def slots_text(slots: tuple[SlotView, ...], none: str) -> str:
-    """Slots as Discord timestamps (each reader sees their own time), a few per line."""
+    """Slots as Discord timestamps (each reader sees their own time and language), a few per
+    line; `none` (already in the reader's language) when there are none."""
     if not slots:
         return none
     return ", ".join(f"#{s.id} {embeds.ts(s.start, 'f')}–{embeds.ts(s.end)}" for s in slots)
@@ -44,6 +46,10 @@ def slots_text(slots: tuple[SlotView, ...], none: str) -> str:
 
 def _title(title: str, sid: int) -> str:
     return f"**{embeds.literal(title)}** (#{sid})"
+
+
+def _hosts(s) -> str:
+    return ", ".join(f"<@{u}>" for u in (s.owner_id, *s.cohosts))
 
 
 # --------------------------------------------------------------------- hosts and organisers
@@ -62,18 +68,29 @@ async def availability(interaction: discord.Interaction[SchedulerBot], session: 
                        any_slot: bool = False) -> None:
     guild_id, actor = guild_id_of(interaction), actor_of(interaction)
     service = interaction.client.service
+    t = language_for(interaction)
     sid = session_id(session)
-    verb = "can run"
-    if any_slot or slots or days:
+    changed = bool(any_slot or slots or days)
+    if changed:
         await service.set_allowed_slots(
             guild_id, actor, sid, [] if any_slot else id_list(slots, "slot"),
             [] if any_slot else id_list(days, "day"))
-        verb = "can now run"
     found = await service.session_scheduling(guild_id, actor, sid)
-    where = slots_text(found.allowed, "in any slot")
-    pinned = ("" if found.pin is None else
-              "\nThe organisers pinned it, which comes first: see /session show.")
-    await say(interaction, f"{_title(found.session.title, sid)} {verb}: {where}.{pinned}")
+    session_words = _title(found.session.title, sid)
+    if not found.allowed:
+        text = (t.gettext("The hosts of {session} can now run it in any slot.",
+                          session=session_words) if changed else
+                t.gettext("The hosts of {session} can run it in any slot.",
+                          session=session_words))
+    else:
+        where = slots_text(found.allowed, "")
+        text = (t.gettext("{session} can now run: {slots}.", session=session_words,
+                          slots=where) if changed else
+                t.gettext("{session} can run: {slots}.", session=session_words, slots=where))
+    if found.pin is not None:
+        text += "\n" + t.gettext("The organisers pinned it, which comes first: see /session "
+                                 "show.")
+    await say(interaction, text)
 
 
 @session.command(name="cohosts", description="Add or remove a co-host of a session "
@@ -94,9 +111,9 @@ async def cohosts(interaction: discord.Interaction[SchedulerBot], session: str,
         s = await service.set_cohosts(guild_id, actor, sid,
                                       add=[] if add is None else [add.id],
                                       remove=[] if remove is None else [remove.id])
-    hosts = ", ".join(f"<@{u}>" for u in (s.owner_id, *s.cohosts))
-    await say(interaction, f"{_title(s.title, s.id)} is hosted by {hosts}. The scheduler "
-              "never puts a host in two sessions at once.")
+    await say(interaction, language_for(interaction).gettext(
+        "{session} is hosted by {hosts}. The scheduler never puts a host in two sessions at "
+        "once.", session=_title(s.title, s.id), hosts=_hosts(s)))
     if add is not None or remove is not None:
         await show_session(interaction, s, organiser=actor.is_admin)
 
@@ -108,30 +125,33 @@ async def show(interaction: discord.Interaction[SchedulerBot], session: str) -> 
     guild_id, actor = guild_id_of(interaction), actor_of(interaction)
     found = await interaction.client.service.session_scheduling(guild_id, actor,
                                                                 session_id(session))
-    await say(interaction, scheduling_text(found))
+    await say(interaction, scheduling_text(found, language_for(interaction)))
 
 
-def scheduling_text(found: SessionScheduling) -> str:
-    s = found.session
+def scheduling_text(found: SessionScheduling, language: Language = ENGLISH) -> str:
+    t, s = language, found.session
     lines = [_title(s.title, s.id),
-             "Hosts: " + ", ".join(f"<@{u}>" for u in (s.owner_id, *s.cohosts)),
-             "Hosts' availability: " + slots_text(found.allowed, "any slot"),
-             f"Length: {plural(s.length, 'slot')}",
-             f"Track: {embeds.literal(s.track) if s.track else 'none'}"]
+             t.gettext("Hosts: {hosts}", hosts=_hosts(s)),
+             t.gettext("Hosts' availability: {slots}",
+                       slots=slots_text(found.allowed, t.gettext("any slot"))),
+             t.ngettext("Length: {n} slot", "Length: {n} slots", s.length),
+             t.gettext("Track: {track}", track=embeds.literal(s.track)) if s.track else
+             t.gettext("Track: none")]
     if found.pin is not None and found.pin.slot is not None:
-        lines.append("Pinned to " + pin_text(found.pin))
+        lines.append(t.gettext("Pinned to {where}", where=pin_text(found.pin, t)))
     if found.not_in_parallel:
-        lines.append("Never at the same time as " + ", ".join(
-            f"#{i}" for i in found.not_in_parallel))
+        lines.append(t.gettext("Never at the same time as {sessions}", sessions=", ".join(
+            f"#{i}" for i in found.not_in_parallel)))
     return "\n".join(lines)
 
 
-def pin_text(p: Pin) -> str:
+def pin_text(p: Pin, language: Language = ENGLISH) -> str:
     assert p.slot is not None
-    room = ("any free room" if p.room is None
-            else f"{embeds.literal(p.room.name)} (room #{p.room.id})")
-    return (f"slot #{p.slot.id} {embeds.ts(p.slot.start, 'f')}–{embeds.ts(p.ends or p.slot.end)}, "
-            f"{room}")
+    slot = f"#{p.slot.id} {embeds.ts(p.slot.start, 'f')}–{embeds.ts(p.ends or p.slot.end)}"
+    if p.room is None:
+        return language.gettext("slot {slot}, any free room", slot=slot)
+    return language.gettext("slot {slot}, {room} (room #{id})", slot=slot,
+                            room=embeds.literal(p.room.name), id=p.room.id)
 
 
 # -------------------------------------------------------------------------- organisers
@@ -144,8 +164,10 @@ async def length(interaction: discord.Interaction[SchedulerBot], session: str,
                  slots: app_commands.Range[int, 1, MAX_LENGTH]) -> None:
     guild_id, actor = await admin_actor(interaction)
     s = await interaction.client.service.set_length(guild_id, actor, session_id(session), slots)
-    await say(interaction, f"{_title(s.title, s.id)} takes {plural(s.length, 'slot')} from "
-              "the next run.")
+    await say(interaction, language_for(interaction).ngettext(
+        "{session} takes {n} slot from the next run.",
+        "{session} takes {n} slots from the next run.", s.length,
+        session=_title(s.title, s.id)))
     await show_session(interaction, s, organiser=True)
 
 
@@ -157,8 +179,11 @@ async def track(interaction: discord.Interaction[SchedulerBot], session: str,
                 track: app_commands.Range[str, 1, 50] | None = None) -> None:
     guild_id, actor = await admin_actor(interaction)
     s = await interaction.client.service.set_track(guild_id, actor, session_id(session), track)
-    await say(interaction, f"{_title(s.title, s.id)}: " + (f"track **{embeds.literal(s.track)}**."
-                                                if s.track else "no track."))
+    t = language_for(interaction)
+    await say(interaction, t.gettext("{session}: track **{track}**.",
+                                     session=_title(s.title, s.id),
+                                     track=embeds.literal(s.track)) if s.track else
+              t.gettext("{session}: no track.", session=_title(s.title, s.id)))
     await show_session(interaction, s, organiser=True)
 
 
@@ -171,8 +196,11 @@ async def pin(interaction: discord.Interaction[SchedulerBot], session: str, slot
               room: int | None = None) -> None:
     guild_id, actor = await admin_actor(interaction)
     p = await interaction.client.service.pin(guild_id, actor, session_id(session), slot, room)
-    await say(interaction, f"{_title(p.title, p.session_id)} is pinned to {pin_text(p)}, "
-              "from the next run (a locked slot keeps what it holds).")
+    t = language_for(interaction)
+    await say(interaction, t.gettext("{session} is pinned to {where}, from the next run (a "
+                                     "locked slot keeps what it holds).",
+                                     session=_title(p.title, p.session_id),
+                                     where=pin_text(p, t)))
 
 
 @admin_session.command(name="unpin", description="Let the scheduler place a session again")
@@ -181,8 +209,9 @@ async def pin(interaction: discord.Interaction[SchedulerBot], session: str, slot
 async def unpin(interaction: discord.Interaction[SchedulerBot], session: str) -> None:
     guild_id, actor = await admin_actor(interaction)
     p = await interaction.client.service.pin(guild_id, actor, session_id(session), None)
-    await say(interaction, f"{_title(p.title, p.session_id)} is not pinned: the scheduler "
-              "places it.")
+    await say(interaction, language_for(interaction).gettext(
+        "{session} is not pinned: the scheduler places it.",
+        session=_title(p.title, p.session_id)))
 
 
 @admin_session.command(name="not-in-parallel",
@@ -196,5 +225,8 @@ async def not_in_parallel(interaction: discord.Interaction[SchedulerBot], sessio
     one, two = await interaction.client.service.set_not_in_parallel(
         guild_id, actor, session_id(session), session_id(other), apart=not allow)
     a, b = embeds.literal(one), embeds.literal(two)
-    await say(interaction, f"**{a}** and **{b}** may run at the same time." if allow else
-              f"**{a}** and **{b}** never run at the same time, from the next run.")
+    t = language_for(interaction)
+    await say(interaction, t.gettext("**{one}** and **{other}** may run at the same time.",
+                                     one=a, other=b) if allow else
+              t.gettext("**{one}** and **{other}** never run at the same time, from the next "
+                        "run.", one=a, other=b))

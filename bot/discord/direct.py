@@ -12,13 +12,15 @@ from bot.discord.embeds import CONTENT
 from bot.discord.errors import NO_MENTIONS
 from bot.event.models import DmOutcome
 from bot.event.text import cut
+from bot.i18n import N_
 
 log = logging.getLogger(__name__)
 CANNOT_DM = 50007
-CLOSED_NOTE = ("I could not send you a direct message: your DMs are closed to me. I stopped "
-               "trying. To get reminders and timetable-change messages, allow direct messages "
-               "from this server's members (Privacy Settings of the server), then run "
-               "/remind on.")
+#: Said to someone whose DMs turned out closed (render it in their language: `Language.text`).
+CLOSED = N_("I could not send you a direct message: your DMs are closed to me. I stopped "
+            "trying. To get reminders and timetable-change messages, allow direct messages "
+            "from this server's members (Privacy Settings of the server), then run /remind on.")
+CLOSED_NOTE = str(CLOSED)  # the English
 
 
 async def send_dm(client: discord.Client, user_id: int, content: str,

@@ -79,7 +79,8 @@ async def export_calendar(interaction: discord.Interaction[SchedulerBot]) -> Non
     guild_id, actor = await admin_actor(interaction)
     await say(interaction, language_for(interaction).gettext(
         "The published timetable (import it into a calendar app):"),
-              file=await timetable_file(interaction.client, guild_id, actor))
+              file=await timetable_file(interaction.client, guild_id, actor,
+                                        language_for(interaction, public=True)))
 
 
 @app_commands.command(name="backup", description="A copy of the database on the bot's machine")

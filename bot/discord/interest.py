@@ -16,8 +16,10 @@ from discord import app_commands
 from bot.discord import embeds, errors
 from bot.discord.checks import attendee_actor
 from bot.discord.errors import say, within_window
+from bot.discord.languages import language_for
 from bot.discord.options import public_sessions, session_id
 from bot.event.models import LEVEL_NAMES, InterestResult, Level, level_name
+from bot.i18n import ENGLISH, Language
 from bot.shards import enter_guild
 
 if TYPE_CHECKING:
@@ -31,9 +33,9 @@ BUTTON_STYLES = {Level.NONE: discord.ButtonStyle.secondary,
 
 class InterestButton(discord.ui.DynamicItem[discord.ui.Button],
                      template=r"interest:(?P<session>[0-9]{1,20}):(?P<level>[0-9]{1,3})"):
-    def __init__(self, session_id: int, level: int):
+    def __init__(self, session_id: int, level: int, language: Language = ENGLISH):
         super().__init__(discord.ui.Button(
-            label=level_name(level).capitalize(),
+            label=level_name(level, language).capitalize(),
             style=BUTTON_STYLES.get(level, discord.ButtonStyle.secondary),
             custom_id=f"interest:{session_id}:{level}"))
         self.session_id = session_id
@@ -59,7 +61,8 @@ class InterestButton(discord.ui.DynamicItem[discord.ui.Button],
         except Exception as e:
             await errors.handle_error(interaction, e)
             return
-        await say(interaction, interest_saved(result.title, result.level))
+        await say(interaction, interest_saved(result.title, result.level,
+                                              language_for(interaction)))
 
 
 async def _set_interest(interaction: discord.Interaction[SchedulerBot], session: int,
@@ -81,21 +84,25 @@ async def interest(interaction: discord.Interaction[SchedulerBot], session: str,
                    level: app_commands.Choice[int]) -> None:
     result = await within_window(interaction, _set_interest(interaction, session_id(session),
                                                             level.value))
-    await say(interaction, interest_saved(result.title, result.level))
+    await say(interaction, interest_saved(result.title, result.level,
+                                          language_for(interaction)))
 
 
-def interest_view(session_id: int, live: bool = True) -> discord.ui.View:
-    """The buttons under a session's post, disabled when the session no longer takes interest
-    (not `live`: withdrawn, or waiting for approval). Every item is dynamic, so discord.py
-    keeps nothing per posted message."""
+def interest_view(session_id: int, live: bool = True,
+                  language: Language = ENGLISH) -> discord.ui.View:
+    """The buttons under a session's post, labelled in `language` (the server's: everyone
+    reads them), disabled when the session no longer takes interest (not `live`: withdrawn,
+    or waiting for approval). Every item is dynamic, so discord.py keeps nothing per posted
+    message."""
     view = discord.ui.View(timeout=None)
     for level in Level:
-        button = InterestButton(session_id, int(level))
+        button = InterestButton(session_id, int(level), language)
         button.item.disabled = not live
         view.add_item(button)
     return view
 
 
-def interest_saved(title: str, level: int) -> str:
-    """The confirmation a press and `/interest` both give."""
-    return f"Your interest in “{embeds.literal(title)}” is now **{level_name(level)}**."
+def interest_saved(title: str, level: int, language: Language = ENGLISH) -> str:
+    """The confirmation a press and `/interest` both give, in the reader's `language`."""
+    return language.gettext("Your interest in “{title}” is now **{level}**.",
+                            title=embeds.literal(title), level=level_name(level, language))

@@ -20,8 +20,10 @@ from discord import app_commands
 
 from bot.discord.checks import admin_actor
 from bot.discord.errors import Refused, say
+from bot.discord.languages import language_for
 from bot.event.mirror import ChannelKind, event_spec, fingerprint, plan_sync
 from bot.event.models import Publication
+from bot.i18n import N_, NP_, Message
 from bot.storage.mirror import Mirrored, MirrorItem, MirrorStore
 
 if TYPE_CHECKING:
@@ -29,9 +31,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 UNKNOWN_EVENT = 10070
-PERMISSION_REFUSAL = ("Discord events: I need the **Manage Events** permission to mirror the "
-                      "sessions as Discord events. Give it to my role and publish again, or "
-                      "turn the mirror off with /admin events on:False.")
+PERMISSION_REFUSAL = N_("Discord events: I need the **Manage Events** permission to mirror the "
+                        "sessions as Discord events. Give it to my role and publish again, or "
+                        "turn the mirror off with /admin events on:False.")
 
 
 class EventMirror:
@@ -40,7 +42,7 @@ class EventMirror:
         self.store = store
         self._locks: dict[int, asyncio.Lock] = {}
 
-    async def step(self, done: Publication) -> str | None:
+    async def step(self, done: Publication) -> Message | None:
         return await self.sync(done.guild_id)
 
     def _channel_kind(self, guild: discord.Guild, item: MirrorItem) -> ChannelKind:
@@ -53,13 +55,14 @@ class EventMirror:
             return "voice"
         return None  # deleted, or not a voice channel: the room's name as a location
 
-    async def sync(self, guild_id: int) -> str | None:
+    async def sync(self, guild_id: int) -> Message | None:
         """Bring the guild's scheduled events in step with the published schedule; a line for
-        the organiser (None when the mirror is off or the guild is unknown)."""
+        the organiser (said in their language), None when the mirror is off or the guild is
+        unknown."""
         async with self._locks.setdefault(guild_id, asyncio.Lock()):
             return await self._sync(guild_id)
 
-    async def _sync(self, guild_id: int) -> str | None:
+    async def _sync(self, guild_id: int) -> Message | None:
         on, items = await self.store.wanted(guild_id)
         guild = self.bot.get_guild(guild_id)
         if not on or guild is None:
@@ -88,13 +91,25 @@ class EventMirror:
                     counts[done] += 1
         except discord.Forbidden:
             raise Refused(PERMISSION_REFUSAL) from None
-        parts = [f"{n} {what}" for what, n in counts.items() if n]
-        parts.append(f"{len(plan.unchanged)} unchanged")
+        parts = []
+        if counts["created"]:
+            parts.append(NP_("{n} created", "{n} created", counts["created"]))
+        if counts["updated"]:
+            parts.append(NP_("{n} updated", "{n} updated", counts["updated"]))
+        if counts["removed"]:
+            parts.append(NP_("{n} removed", "{n} removed", counts["removed"]))
+        parts.append(NP_("{n} unchanged", "{n} unchanged", len(plan.unchanged)))
         if plan.started:
-            parts.append(f"{len(plan.started)} already started (left as they are)")
+            parts.append(NP_("{n} already started (left as it is)",
+                             "{n} already started (left as they are)", len(plan.started)))
         if failed:
-            parts.append(f"{failed} refused by Discord (see the bot's log)")
-        return "Discord events: " + ", ".join(parts) + "."
+            parts.append(NP_("{n} refused by Discord (see the bot's log)",
+                             "{n} refused by Discord (see the bot's log)", failed))
+        listed = parts[0]
+        for part in parts[1:]:
+            # TRANSLATORS: a list of counts, one more item after the others
+            listed = N_("{items}, {item}", items=listed, item=part)
+        return N_("Discord events: {counts}.", counts=listed)
 
     async def _delete(self, guild_id: int, sid: int, event_id: int) -> None:
         with contextlib.suppress(discord.NotFound):  # deleted by hand already
@@ -131,11 +146,13 @@ async def events(interaction: discord.Interaction[SchedulerBot], on: bool) -> No
     guild_id, actor = await admin_actor(interaction)
     bot = interaction.client
     s = await bot.service.update_settings(guild_id, actor, mirror_events=on)
+    t = language_for(interaction)
     if not s.mirror_events:
-        await say(interaction, "Discord events mirror: off. Publishing no longer creates, "
-                  "moves or removes Discord events; the ones already there stay.")
+        await say(interaction, t.gettext("Discord events mirror: off. Publishing no longer "
+                                         "creates, moves or removes Discord events; the ones "
+                                         "already there stay."))
         return
     await interaction.response.defer(ephemeral=True, thinking=True)
     line = (await bot.mirror.sync(guild_id)) if s.published_version_id else None
-    await say(interaction, "Discord events mirror: on." + (f" {line}" if line else
-              " The next publish creates them."))
+    await say(interaction, t.gettext("Discord events mirror: on. {done}", done=line) if line
+              else t.gettext("Discord events mirror: on. The next publish creates them."))

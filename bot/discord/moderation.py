@@ -15,16 +15,19 @@ from bot.discord import embeds, errors
 from bot.discord.checks import admin_actor
 from bot.discord.direct import send_dm
 from bot.discord.errors import NO_MENTIONS, say
+from bot.discord.languages import language_for
 from bot.discord.options import pending_sessions, session_id
 from bot.discord.proposals import show_session
 from bot.event.models import SessionView
 from bot.event.text import clean_description
+from bot.i18n import ENGLISH, N_, Language
 
 if TYPE_CHECKING:
     from bot.discord.bot import SchedulerBot
 
 log = logging.getLogger(__name__)
 REASON_MAX = 500
+REASON = N_("reason")
 
 proposal = app_commands.Group(name="proposal", description="Proposals waiting for approval")
 
@@ -34,7 +37,7 @@ async def decide(interaction: discord.Interaction[SchedulerBot], sid: int, appro
     """Approve or reject (an organiser); the reason checked like every text, as it will be
     sent."""
     guild_id, actor = await admin_actor(interaction)
-    reason = clean_description(reason, field="reason", limit=REASON_MAX) if reason else None
+    reason = clean_description(reason, field=REASON, limit=REASON_MAX) if reason else None
     service = interaction.client.service
     if approve:
         return await service.approve(guild_id, actor, sid), reason
@@ -43,30 +46,40 @@ async def decide(interaction: discord.Interaction[SchedulerBot], sid: int, appro
 
 async def after_decision(interaction: discord.Interaction[SchedulerBot], s: SessionView,
                          approved: bool, reason: str | None) -> None:
-    """Once the organiser has their answer: the proposer told by DM (closed DMs do not fail
-    the decision; the organiser hears of it), the session's post brought up to date."""
+    """Once the organiser has their answer: the proposer told by DM, in the server's language
+    (closed DMs do not fail the decision; the organiser hears of it, in theirs), the session's
+    post brought up to date."""
     bot = interaction.client
     event = embeds.literal((await bot.gate_settings(interaction.guild_id or 0)).name)
     title = embeds.literal(s.title)
-    text = (f"Your proposal **{title}** for **{event}** was approved: it is public now, and "
-            "people can say they are interested." if approved else
-            f"Your proposal **{title}** for **{event}** was not accepted.")
+    server = language_for(interaction, public=True)
+    text = (server.gettext("Your proposal **{title}** for **{event}** was approved: it is "
+                           "public now, and people can say they are interested.", title=title,
+                           event=event) if approved else
+            server.gettext("Your proposal **{title}** for **{event}** was not accepted.",
+                           title=title, event=event))
     if reason:
-        text += f"\nThe organisers say: {reason}"
+        text += "\n" + server.gettext("The organisers say: {reason}", reason=reason)
     outcome = await send_dm(bot, s.owner_id, text)
     if outcome != "sent":
-        why = ("their direct messages are closed" if outcome == "closed"
-               else "Discord refused it just now")
+        t = language_for(interaction)
         try:
-            await say(interaction, f"I could not tell the proposer of **{title}** by direct "
-                      f"message ({why}); tell them another way.")
+            await say(interaction, t.gettext(
+                "I could not tell the proposer of **{title}** by direct message (their direct "
+                "messages are closed); tell them another way.", title=title)
+                if outcome == "closed" else t.gettext(
+                "I could not tell the proposer of **{title}** by direct message (Discord "
+                "refused it just now); tell them another way.", title=title))
         except discord.HTTPException as e:
             log.warning("could not tell interaction %s: %s", interaction.id, e)
     await show_session(interaction, s, organiser=True)
 
 
-def _verb(approved: bool) -> str:
-    return "Approved" if approved else "Rejected"
+def decided_text(s: SessionView, approved: bool, language: Language = ENGLISH) -> str:
+    title = embeds.literal(s.title)
+    if approved:
+        return language.gettext("Approved **{title}** (#{id}).", title=title, id=s.id)
+    return language.gettext("Rejected **{title}** (#{id}).", title=title, id=s.id)
 
 
 @proposal.command(name="approve", description="Make a pending proposal public")
@@ -91,7 +104,7 @@ async def _decided(interaction: discord.Interaction[SchedulerBot], session: str,
                    approved: bool, reason: str | None) -> None:
     await admin_actor(interaction)  # a member hears that first, whatever they typed
     s, reason = await decide(interaction, session_id(session), approved, reason)
-    await say(interaction, f"{_verb(approved)} **{embeds.literal(s.title)}** (#{s.id}).")
+    await say(interaction, decided_text(s, approved, language_for(interaction)))
     await after_decision(interaction, s, approved, reason)
 
 
@@ -102,7 +115,7 @@ async def _decided(interaction: discord.Interaction[SchedulerBot], session: str,
 async def list_pending(interaction: discord.Interaction[SchedulerBot],
                        page: app_commands.Range[int, 1, 10_000] = 1) -> None:
     guild_id, actor = await admin_actor(interaction)
-    view = Queue(guild_id)
+    view = Queue(guild_id, language_for(interaction))
     embed = await view.render(interaction, page)
     await say(interaction, embed=embed, view=view)
 
@@ -111,10 +124,12 @@ class Queue(discord.ui.View):
     """One pending proposal a page; the queue is read afresh at each press, so a proposal
     decided elsewhere meanwhile is never shown stale (ephemeral: only its reader sees it)."""
 
-    def __init__(self, guild_id: int):
+    def __init__(self, guild_id: int, language: Language = ENGLISH):
         super().__init__(timeout=10 * 60)
-        self.guild_id = guild_id
+        self.guild_id, self.t = guild_id, language
         self.page, self.pages, self.current = 1, 1, None
+        self.approve.label = language.gettext("Approve")
+        self.reject.label = language.gettext("Reject…")
 
     async def render(self, interaction: discord.Interaction[SchedulerBot],
                      page: int, note: str = "") -> discord.Embed:
@@ -124,10 +139,11 @@ class Queue(discord.ui.View):
         self.page = min(max(1, page), self.pages)
         self.current = queue[self.page - 1].id if queue else None
         if queue:
-            embed = embeds.session_embed(queue[self.page - 1])
-            embed.set_author(name=f"Waiting for approval: {self.page} of {len(queue)}")
+            embed = embeds.session_embed(queue[self.page - 1], t=self.t)
+            embed.set_author(name=self.t.gettext("Waiting for approval: {page} of {pages}",
+                                                 page=self.page, pages=len(queue)))
         else:
-            embed = discord.Embed(title="No proposals wait for approval",
+            embed = discord.Embed(title=self.t.gettext("No proposals wait for approval"),
                                   colour=embeds.COLOUR)
         if note:
             embed.description = f"{note}\n\n{embed.description or ''}".strip()[
@@ -165,7 +181,7 @@ class Queue(discord.ui.View):
         if self.current is None:
             await self._show(interaction, self.page)
             return
-        await interaction.response.send_modal(RejectModal(self, self.current))
+        await interaction.response.send_modal(RejectModal(self, self.current, self.t))
 
     async def decided(self, interaction: discord.Interaction[SchedulerBot], approved: bool,
                       reason: str | None, sid: int | None = None) -> None:
@@ -174,8 +190,7 @@ class Queue(discord.ui.View):
             await self._show(interaction, self.page)
             return
         s, reason = await decide(interaction, sid, approved, reason)
-        await self._show(interaction, self.page,
-                         f"{_verb(approved)} **{embeds.literal(s.title)}** (#{s.id}).")
+        await self._show(interaction, self.page, decided_text(s, approved, self.t))
         await after_decision(interaction, s, approved, reason)
 
     async def on_error(self, interaction: discord.Interaction[SchedulerBot], error: Exception,
@@ -184,13 +199,16 @@ class Queue(discord.ui.View):
 
 
 class RejectModal(discord.ui.Modal, title="Reject a proposal"):
-    reason = discord.ui.TextInput(label="Why (sent to the proposer; optional)",
-                                  custom_id="reject:reason", style=discord.TextStyle.paragraph,
-                                  required=False, max_length=REASON_MAX)
+    """Why a proposal is rejected, asked in the organiser's language."""
 
-    def __init__(self, queue: Queue, sid: int):
-        super().__init__(timeout=15 * 60)
+    def __init__(self, queue: Queue, sid: int, language: Language = ENGLISH):
+        super().__init__(title=language.gettext("Reject a proposal"), timeout=15 * 60)
         self.queue, self.sid = queue, sid
+        self.reason = discord.ui.TextInput(
+            label=language.gettext("Why (sent to the proposer; optional)"),
+            custom_id="reject:reason", style=discord.TextStyle.paragraph, required=False,
+            max_length=REASON_MAX)
+        self.add_item(self.reason)
 
     async def on_submit(self, interaction: discord.Interaction[SchedulerBot]) -> None:
         await self.queue.decided(interaction, False, self.reason.value or None, self.sid)

@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 
 from bot.discord.checks import actor_of, admin_actor
+from bot.discord.languages import language_for
 from bot.event.errors import InvalidInput
 from bot.event.models import Actor
 from bot.i18n import N_
@@ -67,7 +68,8 @@ async def _frame_choices(interaction: discord.Interaction[SchedulerBot], kind: s
         return []
     try:
         return await interaction.client.service.timetable_choices(
-            interaction.guild_id, actor_of(interaction), kind, typed)
+            interaction.guild_id, actor_of(interaction), kind, typed,
+            language=language_for(interaction))
     except Exception:
         return []
 

@@ -16,9 +16,11 @@ from bot.discord import embeds, errors
 from bot.discord.checks import actor_of, attendee_actor, guild_id_of
 from bot.discord.errors import NO_MENTIONS, say
 from bot.discord.interest import interest_view
+from bot.discord.languages import language_for
 from bot.discord.options import own_sessions, session_id
 from bot.discord.pages import Page, show_pages
 from bot.event.models import EventSettings, SessionView
+from bot.i18n import ENGLISH, Language
 from bot.shards import enter_guild
 from bot.storage.posting import SESSION_POST
 
@@ -28,18 +30,27 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+def mention(channel_id: int) -> str:
+    return f"<#{channel_id}>"
 
 
-async def post_session(bot: SchedulerBot, settings: EventSettings,
-                       s: SessionView) -> str | None:
+def user_mention(user_id: int) -> str:
+    return f"<@{user_id}>"
+
+
+async def post_session(bot: SchedulerBot, settings: EventSettings, s: SessionView,
+                       language: Language | None = None) -> str | None:
     """Show the session in the proposals channel as it now is. Its post is edited in place
-    (title, description, status; the interest buttons live only while it is public); a
-    public session without a post is posted, with its discussion thread (opened once).
-    Returns a line for an organiser when it needs them (a permission, a channel)."""
+    (title, description, status; the interest buttons live only while it is public, labelled
+    in the server's language); a public session without a post is posted, with its
+    discussion thread (opened once). Returns a line for an organiser when it needs them (a
+    permission, a channel), in `language` (default: the server's)."""
     guild_id = settings.guild_id
+    server = language_for(bot.get_guild(guild_id))
+    t = language or server
     thread = await bot.threads.thread(guild_id, s.id)
-    embed = embeds.session_embed(s, None if thread is None else thread.thread_id)
-    view = interest_view(s.id, live=s.status == "public")
+    embed = embeds.session_embed(s, None if thread is None else thread.thread_id, server)
+    view = interest_view(s.id, live=s.status == "public", language=server)
     title = embeds.literal(s.title)
     posted = await bot.posting.posted_message(guild_id, SESSION_POST, str(s.id))
     if posted is None and thread is not None:  # posted before posts were recorded
@@ -53,22 +64,25 @@ async def post_session(bot: SchedulerBot, settings: EventSettings,
         except discord.NotFound:
             pass  # deleted in Discord: a public session is posted again
         except discord.Forbidden:
-            return (f"I could not update the post of **{title}** in <#{posted[0]}>: give me "
-                    "View Channel and Send Messages there.")
+            return t.gettext("I could not update the post of **{title}** in {channel}: give "
+                             "me View Channel and Send Messages there.", title=title,
+                             channel=mention(posted[0]))
     if s.status != "public":
         return None
     channel = bot.text_channel(settings.guild_id, settings.proposals_channel_id)
     if channel is None:
-        return (f"**{title}** is not posted with its interest buttons: there is no proposals "
-                "channel. Choose one with /admin setup (people can use /interest meanwhile).")
+        return t.gettext("**{title}** is not posted with its interest buttons: there is no "
+                         "proposals channel. Choose one with /admin setup (people can use "
+                         "/interest meanwhile).", title=title)
     try:
         msg = await channel.send(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
     except discord.Forbidden:
-        return (f"I could not post **{title}** in <#{channel.id}>: give me View Channel, Send "
-                "Messages and Embed Links there (people can use /interest meanwhile).")
+        return t.gettext("I could not post **{title}** in {channel}: give me View Channel, "
+                         "Send Messages and Embed Links there (people can use /interest "
+                         "meanwhile).", title=title, channel=mention(channel.id))
     await bot.posting.set_posted_message(guild_id, SESSION_POST, str(s.id), channel.id, msg.id)
     if thread is None:
-        return await bot.threads.open(guild_id, s, msg)
+        return await bot.threads.open(guild_id, s, msg, t)
     return None
 
 
@@ -78,12 +92,15 @@ async def show_session(interaction: discord.Interaction[SchedulerBot], s: Sessio
     succeeded, so a failure here is logged, never answered as a failure of the command; an
     organiser is told in plain words (a proposer could do nothing about it)."""
     bot = interaction.client
+    t = language_for(interaction)
     try:
-        problem = await post_session(bot, await bot.gate_settings(guild_id_of(interaction)), s)
+        problem = await post_session(bot, await bot.gate_settings(guild_id_of(interaction)), s,
+                                     t)
     except Exception:
         log.exception("could not show session %s in the proposals channel", s.id)
-        problem = (f"**{embeds.literal(s.title)}** is saved, but I could not update its post in "
-                   "the proposals channel; the bot's log has the details.")
+        problem = t.gettext("**{title}** is saved, but I could not update its post in the "
+                            "proposals channel; the bot's log has the details.",
+                            title=embeds.literal(s.title))
     if problem and organiser:
         try:
             await say(interaction, problem)
@@ -104,7 +121,7 @@ async def propose(interaction: discord.Interaction[SchedulerBot],
                   description: app_commands.Range[str, 0, 1500] | None = None) -> None:
     await attendee_actor(interaction, role=False)  # members who have not verified propose too
     if title is None or not description:
-        await interaction.response.send_modal(ProposeModal(title))
+        await interaction.response.send_modal(ProposeModal(title, language_for(interaction)))
         return
     await _proposed(interaction, title, description)
 
@@ -113,47 +130,62 @@ async def _proposed(interaction: discord.Interaction[SchedulerBot], title: str,
                     description: str) -> None:
     guild_id, actor, settings = await attendee_actor(interaction, role=False)
     s = await interaction.client.service.propose(guild_id, actor, title, description)
+    t = language_for(interaction)
+    title = embeds.literal(s.title)
     if s.status == "public":
-        await say(interaction, f"Proposed **{embeds.literal(s.title)}** (#{s.id}). It is "
-                  "public: people can now say they are interested.")
+        await say(interaction, t.gettext("Proposed **{title}** (#{id}). It is public: people "
+                                         "can now say they are interested.", title=title,
+                                         id=s.id))
         await show_session(interaction, s, organiser=actor.is_admin)
     else:  # the rules make a proposal wait only when its proposer has not verified
-        where = (f"<#{settings.proposals_channel_id}>" if settings.proposals_channel_id
-                 else "the proposals channel")
-        await say(interaction, f"Proposed **{embeds.literal(s.title)}** (#{s.id}). You have "
-                  "not entered the event's code yet, so it waits for an organiser's approval; "
-                  f"it appears in {where} once approved. After /verify code:<code> your "
-                  "proposals are public at once.")
+        channel = settings.proposals_channel_id
+        await say(interaction, t.gettext(
+            "Proposed **{title}** (#{id}). You have not entered the event's code yet, so it "
+            "waits for an organiser's approval; it appears in {channel} once approved. After "
+            "/verify code:<code> your proposals are public at once.", title=title, id=s.id,
+            channel=mention(channel)) if channel else t.gettext(
+            "Proposed **{title}** (#{id}). You have not entered the event's code yet, so it "
+            "waits for an organiser's approval; it appears in the proposals channel once "
+            "approved. After /verify code:<code> your proposals are public at once.",
+            title=title, id=s.id))
         await notify_pending(interaction, settings, s)
 
 
 async def notify_pending(interaction: discord.Interaction[SchedulerBot],
                          settings: EventSettings, s: SessionView) -> None:
-    """A notice in the moderation channel, when the event has one, that a proposal waits.
-    The proposal is stored whatever happens here: a failure is logged."""
+    """A notice in the moderation channel, when the event has one, that a proposal waits (in
+    the server's language). The proposal is stored whatever happens here: a failure is
+    logged."""
     channel = interaction.client.text_channel(settings.guild_id,
                                               settings.moderation_channel_id)
     if channel is None:
         return
     try:
-        await channel.send(f"**{embeds.literal(s.title)}** (#{s.id}) by <@{s.owner_id}> waits "
-                           "for approval: /admin proposal list.",
-                           embed=embeds.session_embed(s), allowed_mentions=NO_MENTIONS)
+        t = language_for(interaction, public=True)
+        await channel.send(t.gettext("**{title}** (#{id}) by {proposer} waits for approval: "
+                                     "/admin proposal list.", title=embeds.literal(s.title),
+                                     id=s.id, proposer=user_mention(s.owner_id)),
+                           embed=embeds.session_embed(s, t=t), allowed_mentions=NO_MENTIONS)
     except discord.HTTPException as e:
         log.warning("could not post to the moderation channel %s: %s", channel.id, e)
 
 
 class ProposeModal(discord.ui.Modal, title="Propose a session"):
-    session_title = discord.ui.TextInput(label="Title", custom_id="propose:title",
-                                         max_length=100)
-    description = discord.ui.TextInput(label="Description", custom_id="propose:description",
-                                       style=discord.TextStyle.paragraph, required=True,
-                                       max_length=1500)
+    """The form of `/propose`, in its reader's language (its fields made per form, since their
+    labels are)."""
 
-    def __init__(self, title: str | None = None):
-        super().__init__(timeout=15 * 60)
-        if title:
-            self.session_title.default = title
+    def __init__(self, title: str | None = None, language: Language | None = None):
+        t = language or ENGLISH
+        super().__init__(title=t.gettext("Propose a session"), timeout=15 * 60)
+        self.session_title = discord.ui.TextInput(label=t.gettext("Title"),
+                                                  custom_id="propose:title", max_length=100,
+                                                  default=title or None)
+        self.description = discord.ui.TextInput(label=t.gettext("Description"),
+                                                custom_id="propose:description",
+                                                style=discord.TextStyle.paragraph,
+                                                required=True, max_length=1500)
+        self.add_item(self.session_title)
+        self.add_item(self.description)
 
     async def interaction_check(self, interaction: discord.Interaction[SchedulerBot]) -> bool:
         enter_guild(interaction.guild_id)  # the log records of this interaction say its shard
@@ -183,9 +215,12 @@ async def edit(interaction: discord.Interaction[SchedulerBot], session: str,
     guild_id, actor = guild_id_of(interaction), actor_of(interaction)
     s = await interaction.client.service.edit_session(guild_id, actor, session_id(session),
                                                       title=title, description=description)
-    note = " It waits for an organiser's approval again." if s.status == "pending" else ""
-    await say(interaction, f"Updated **{embeds.literal(s.title)}** (#{s.id}).{note}",
-              embed=embeds.session_embed(s))
+    t = language_for(interaction)
+    text = (t.gettext("Updated **{title}** (#{id}). It waits for an organiser's approval "
+                      "again.", title=embeds.literal(s.title), id=s.id)
+            if s.status == "pending" else
+            t.gettext("Updated **{title}** (#{id}).", title=embeds.literal(s.title), id=s.id))
+    await say(interaction, text, embed=embeds.session_embed(s, t=t))
     await show_session(interaction, s, organiser=actor.is_admin)
 
 
@@ -198,7 +233,8 @@ async def edit(interaction: discord.Interaction[SchedulerBot], session: str,
 async def withdraw(interaction: discord.Interaction[SchedulerBot], session: str) -> None:
     guild_id, actor = guild_id_of(interaction), actor_of(interaction)
     s = await interaction.client.service.withdraw_session(guild_id, actor, session_id(session))
-    await say(interaction, f"Withdrew **{embeds.literal(s.title)}** (#{s.id}).")
+    await say(interaction, language_for(interaction).gettext(
+        "Withdrew **{title}** (#{id}).", title=embeds.literal(s.title), id=s.id))
     await show_session(interaction, s, organiser=actor.is_admin)
 
 

@@ -13,7 +13,7 @@ from discord import app_commands
 
 from bot.discord import embeds, web
 from bot.discord.checks import actor_of, guild_id_of
-from bot.discord.direct import CLOSED_NOTE
+from bot.discord.direct import CLOSED
 from bot.discord.errors import say_messages
 from bot.discord.languages import language_for
 from bot.event import calendar, explain
@@ -110,22 +110,25 @@ async def myschedule(interaction: discord.Interaction[SchedulerBot],
                                  version_id=tt.version_id,
                                  descriptions={s.id: s.description for s in mine.sessions},
                                  timezone=tt.timezone, left=mine.left, names=mine.names,
-                                 threads=await bot.threads.thread_ids(guild_id))
+                                 threads=await bot.threads.thread_ids(guild_id), language=t)
     note = t.gettext("Your schedule is attached as a calendar file (import it into your "
                      "calendar app).")
     if await bot.personal.dms_closed(guild_id, actor.user_id):
-        note += "\n" + CLOSED_NOTE
-    links = await bot.web.links(guild_id, actor, link.value if link else None)
+        note += "\n" + t.text(CLOSED)
+    links = await bot.web.links(guild_id, actor, link.value if link else None, t)
     if links:
         note += "\n" + links
     await say_messages(interaction, note, embeds.split_messages(shown),
                        file=discord.File(io.BytesIO(ics), filename="my-schedule.ics"))
 
 
-async def timetable_file(bot: SchedulerBot, guild_id: int, actor: Actor) -> discord.File:
-    """The whole published timetable as an .ics file (`/admin export-calendar`)."""
+async def timetable_file(bot: SchedulerBot, guild_id: int, actor: Actor,
+                         t: Language = ENGLISH) -> discord.File:
+    """The whole published timetable as an .ics file (`/admin export-calendar`), in the
+    language of those it is shared with."""
     view = await bot.service.published_view(guild_id, actor)
     ics = calendar.timetable_ics(view.timetable, guild_id=guild_id, event_name=view.event_name,
                                  descriptions={s.id: s.description for s in view.sessions},
-                                 names=view.names, threads=await bot.threads.thread_ids(guild_id))
+                                 names=view.names, threads=await bot.threads.thread_ids(guild_id),
+                                 language=t)
     return discord.File(io.BytesIO(ics), filename=f"timetable-v{view.timetable.version_id}.ics")

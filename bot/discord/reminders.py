@@ -10,11 +10,13 @@ import discord
 from discord import app_commands
 
 from bot.discord.checks import actor_of, guild_id_of
-from bot.discord.direct import CLOSED_NOTE, send_dm
+from bot.discord.direct import CLOSED, send_dm
 from bot.discord.embeds import literal, ts
 from bot.discord.errors import say
+from bot.discord.languages import language_for
 from bot.event.models import DmOutcome, EventSettings
 from bot.event.reminders import DEFAULT_MINUTES, MAX_MINUTES, MIN_MINUTES, ReminderPrefs
+from bot.i18n import ENGLISH, Language
 from bot.jobs.reminders import Reminder
 
 if TYPE_CHECKING:
@@ -23,18 +25,26 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def reminder_text(r: Reminder, settings: EventSettings) -> str:
-    e = r.entry
-    return (f"⏰ **{literal(e.title)}** starts {ts(r.slot.start, 'R')} "
-            f"({ts(r.slot.start, 't')}) in **{literal(e.room_name)}** · "
-            f"{literal(settings.name)}\n"
-            f"-# You asked for reminders {r.minutes} min before your sessions; /remind off in "
-            "the server stops them.")
+def reminder_text(r: Reminder, settings: EventSettings,
+                  language: Language = ENGLISH) -> str:
+    e, t = r.entry, language
+    return "\n".join((
+        t.gettext("⏰ **{title}** starts {when} ({time}) in **{room}** · {event}",
+                  title=literal(e.title), when=ts(r.slot.start, "R"),
+                  time=ts(r.slot.start, "t"), room=literal(e.room_name),
+                  event=literal(settings.name)),
+        "-# " + t.ngettext("You asked for reminders {n} minute before your sessions; /remind "
+                           "off in the server stops them.",
+                           "You asked for reminders {n} minutes before your sessions; /remind "
+                           "off in the server stops them.", r.minutes)))
 
 
 async def send_reminder(client: discord.Client, r: Reminder, settings: EventSettings,
                         nonce: str) -> DmOutcome:
-    return await send_dm(client, r.user_id, reminder_text(r, settings), nonce=nonce)
+    """One reminder by DM, in the server's language (the bot does not know the reader's
+    outside an interaction)."""
+    text = reminder_text(r, settings, language_for(client.get_guild(r.guild_id)))
+    return await send_dm(client, r.user_id, text, nonce=nonce)
 
 
 remind = app_commands.Group(name="remind",
@@ -46,7 +56,7 @@ remind = app_commands.Group(name="remind",
 async def _reply(interaction: discord.Interaction[SchedulerBot], prefs: ReminderPrefs,
                  text: str) -> None:
     if prefs.dms_closed:
-        text += "\n" + CLOSED_NOTE
+        text += "\n" + language_for(interaction).text(CLOSED)
     await say(interaction, text)
 
 
@@ -57,12 +67,17 @@ async def remind_on(interaction: discord.Interaction[SchedulerBot],
                     ) -> None:
     guild_id, actor = guild_id_of(interaction), actor_of(interaction)
     prefs = await interaction.client.service.set_reminders(guild_id, actor, True, minutes)
-    again = (" My last direct message to you failed because your DMs were closed; I will "
-             "try again from now on." if prefs.previous and prefs.previous.dms_closed else "")
-    await _reply(interaction, prefs,
-                 f"Reminders on: I will DM you {prefs.minutes_before} minutes before each "
-                 "session of your schedule (see /myschedule). Keep direct messages from this "
-                 f"server's members allowed.{again}")
+    t = language_for(interaction)
+    text = t.ngettext("Reminders on: I will DM you {n} minute before each session of your "
+                      "schedule (see /myschedule). Keep direct messages from this server's "
+                      "members allowed.",
+                      "Reminders on: I will DM you {n} minutes before each session of your "
+                      "schedule (see /myschedule). Keep direct messages from this server's "
+                      "members allowed.", prefs.minutes_before)
+    if prefs.previous and prefs.previous.dms_closed:
+        text += " " + t.gettext("My last direct message to you failed because your DMs were "
+                                "closed; I will try again from now on.")
+    await _reply(interaction, prefs, text)
     await _rearm(interaction.client, guild_id, actor.user_id)
 
 
@@ -71,7 +86,9 @@ async def remind_off(interaction: discord.Interaction[SchedulerBot]) -> None:
     guild_id, actor = guild_id_of(interaction), actor_of(interaction)
     prefs = await interaction.client.service.set_reminders(guild_id, actor, False)
     was_on = prefs.previous is not None and prefs.previous.enabled
-    await _reply(interaction, prefs, "Reminders off." if was_on else "Reminders were already off.")
+    t = language_for(interaction)
+    await _reply(interaction, prefs, t.gettext("Reminders off.") if was_on
+                 else t.gettext("Reminders were already off."))
     await _rearm(interaction.client, guild_id, actor.user_id)
 
 

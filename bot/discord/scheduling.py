@@ -28,7 +28,9 @@ from bot.discord.languages import language_for
 from bot.discord.picture import TimetablePictures
 from bot.event import changes
 from bot.event.errors import RunStopped
+from bot.event.models import Actor
 from bot.event.preview import Preview
+from bot.event.runs import NO_WORKER
 from bot.event.solving import SolveProgress
 from bot.event.times import from_utc_text
 from bot.i18n import ENGLISH, N_, SOURCE, Language
@@ -38,6 +40,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY = 1.0  # seconds between edits of the progress message
+WAITING_FOR_WORKER = N_("Waiting for a solve worker: none is running. The bot's operator starts "
+                        "them with `session-scheduler worker`; this run starts as soon as one "
+                        "does (or stop it with /admin schedule stop).")
 
 
 #: How many sessions changed, by kind ("{n} to another time"), in the order shown.
@@ -173,10 +178,38 @@ async def schedule_run(interaction: discord.Interaction[SchedulerBot],
         except discord.HTTPException as e:
             expired[0] = token_expired(e)  # then no more edits; a passing failure is skipped
 
+    async def waiting(reason: str | None) -> None:
+        text = (t.text(WAITING_FOR_WORKER) if reason == NO_WORKER
+                else t.gettext("A solve worker is running: scheduling for up to {seconds}s as "
+                               "soon as it is free…", seconds=seconds))
+        try:
+            await message.edit(content=text, allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException as e:
+            expired[0] = expired[0] or token_expired(e)
+
+    run = await bot.service.start_schedule_run(
+        guild_id, actor, time_limit=float(seconds),
+        freeze_minutes=bot.settings.freeze_minutes_before)
+    await bot.run_replies.remember(run.id, interaction, message)  # finished after a restart
     try:
-        version = await bot.service.run_schedule(
-            guild_id, actor, progress=progress, time_limit=float(seconds),
-            freeze_minutes=bot.settings.freeze_minutes_before)
+        await _finish_run(interaction, guild_id, actor, run.id, message, progress, waiting)
+    except asyncio.CancelledError:
+        raise  # this process stops: the guild's next owner finishes the message
+    except Exception:
+        await bot.run_replies.forget(run.id)
+        raise
+    await bot.run_replies.forget(run.id)
+
+
+async def _finish_run(interaction: discord.Interaction[SchedulerBot], guild_id: int,
+                      actor: Actor, run_id: int, message: discord.WebhookMessage, progress,
+                      waiting) -> None:
+    """Follow the run to its end and show its preview in `message` (or why it ended)."""
+    bot = interaction.client
+    t = language_for(interaction)
+    try:
+        version = await bot.service.wait_for_run(guild_id, actor, run_id, progress=progress,
+                                                 waiting=waiting)
     except Exception as e:
         what = "stopped" if isinstance(e, RunStopped) else "failed"
         try:
@@ -195,11 +228,11 @@ async def schedule_run(interaction: discord.Interaction[SchedulerBot],
     except discord.HTTPException as e:
         if not token_expired(e):
             raise
-        await _too_late(bot, actor.user_id, version.id, t)
+        await too_late(bot, actor.user_id, version.id, t)
 
 
-async def _too_late(bot: SchedulerBot, user_id: int, version_id: int,
-                    t: Language = ENGLISH) -> None:
+async def too_late(bot: SchedulerBot, user_id: int, version_id: int,
+                   t: Language = ENGLISH) -> None:
     """The run outlasted the interaction's token: the organiser hears by DM where to look (in
     the language they ran it in)."""
     outcome = await send_dm(

@@ -10,8 +10,10 @@ import discord
 
 from bot.discord import embeds
 from bot.discord.errors import NO_MENTIONS
+from bot.discord.languages import language_for
 from bot.event.models import SessionView
 from bot.event.text import cut
+from bot.i18n import ENGLISH, Language
 from bot.storage.mirror import MirrorStore, SessionThread
 
 log = logging.getLogger(__name__)
@@ -30,9 +32,11 @@ class SessionThreads:
         """The session's thread, with the message it was opened on."""
         return await self.store.thread_of(guild_id, session_id)
 
-    async def open(self, guild_id: int, s: SessionView, message: discord.Message) -> str | None:
+    async def open(self, guild_id: int, s: SessionView, message: discord.Message,
+                   language: Language = ENGLISH) -> str | None:
         """Open the session's thread on its freshly posted message, and show its link in the
-        message's embed. Returns a line for an organiser when Discord refused."""
+        message's embed. Returns a line for an organiser, in `language`, when Discord
+        refused."""
         if await self.store.thread_of(guild_id, s.id) is not None:
             return None
         try:
@@ -41,9 +45,10 @@ class SessionThreads:
                                                  auto_archive_duration=ARCHIVE_MINUTES,
                                                  reason=f"discussion of session #{s.id}")
         except discord.Forbidden:
-            return (f"I could not open a discussion thread for **{embeds.literal(s.title)}**: "
-                    "give me the "
-                    f"**Create Public Threads** permission in <#{message.channel.id}>.")
+            return language.gettext("I could not open a discussion thread for **{title}**: "
+                                    "give me the **Create Public Threads** permission in "
+                                    "{channel}.", title=embeds.literal(s.title),
+                                    channel=message.channel.mention)
         except discord.HTTPException as e:
             log.warning("could not open a thread for session %s: %s", s.id, e)
             return None
@@ -54,7 +59,8 @@ class SessionThreads:
                 await thread.delete()
             return None
         try:
-            await message.edit(embed=embeds.session_embed(s, thread.id),
+            await message.edit(embed=embeds.session_embed(s, thread.id,
+                                                          language_for(message.guild)),
                                allowed_mentions=NO_MENTIONS)
         except discord.HTTPException as e:
             log.warning("could not add the thread link to session %s: %s", s.id, e)

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event
 
 from bot.event.models import Entry, ItineraryItem, PublishedTimetable, SlotView, level_name
+from bot.i18n import ENGLISH, Language
 
 PRODID = "-//session-scheduler//session-scheduler//EN"
 UID_DOMAIN = "session-scheduler"
@@ -40,11 +41,11 @@ def mentioned(texts: Iterable[str]) -> set[int]:
 
 
 def plain(text: str, names: Mapping[int, str], *, guild_id: int,
-          timezone: str | None = None) -> str:
+          timezone: str | None = None, language: Language = ENGLISH) -> str:
     """Discord's markup written out for a calendar: a mentioned person by name ("@Alice",
     "@someone" when the bot never saw them), a role as "@role", a channel as its link, a
     custom emoji by its name (":party:"), a command ("/schedule"), a timestamp as a date and
-    time in `timezone`."""
+    time in `timezone` (the words in `language`)."""
     tz = ZoneInfo(timezone or "UTC")
 
     def one(m: re.Match[str]) -> str:
@@ -60,10 +61,10 @@ def plain(text: str, names: Mapping[int, str], *, guild_id: int,
                 return m.group(0)
             return f"{when:%Y-%m-%d %H:%M} ({tz.key})"
         if kind == "@&":
-            return "@role"
+            return "@" + language.gettext("role")
         if kind == "#":
             return thread_url(guild_id, int(ident))
-        return "@" + names.get(int(ident), "someone")
+        return "@" + names.get(int(ident), language.gettext("someone"))
     return _MARKUP.sub(one, text)
 
 
@@ -92,13 +93,15 @@ class _Writer:
 
     def __init__(self, guild_id: int, names: Mapping[int, str] | None,
                  threads: Mapping[int, int] | None, timezone: str | None,
-                 now: datetime | None, sequence: int):
+                 now: datetime | None, sequence: int, language: Language = ENGLISH):
         self.guild_id, self.names, self.threads = guild_id, names or {}, threads or {}
+        self.language = language
         self.timezone, self.sequence = timezone, max(0, sequence)
         self.stamp = (now or datetime.now(UTC)).astimezone(UTC)
 
     def text(self, raw: str) -> str:
-        return plain(raw, self.names, guild_id=self.guild_id, timezone=self.timezone)
+        return plain(raw, self.names, guild_id=self.guild_id, timezone=self.timezone,
+                     language=self.language)
 
     def event(self, entry: Entry, slot: SlotView, parts: Sequence[str],
               cancelled: bool = False) -> Event:
@@ -116,7 +119,7 @@ class _Writer:
         if thread is not None:
             url = thread_url(self.guild_id, thread)
             ev.add("url", url)
-            found.append(f"Discussion: {url}")
+            found.append(self.language.gettext("Discussion: {url}", url=url))
         description = "\n\n".join(p for p in found if p)
         if description:
             ev.add("description", description)
@@ -135,14 +138,16 @@ def itinerary_ics(items: Sequence[ItineraryItem], *, guild_id: int, event_name: 
                   timezone: str | None = None, now: datetime | None = None,
                   left: Sequence[ItineraryItem] = (), names: Mapping[int, str] | None = None,
                   threads: Mapping[int, int] | None = None,
-                  refresh: timedelta | None = None) -> bytes:
+                  refresh: timedelta | None = None, language: Language = ENGLISH) -> bytes:
     """One VEVENT per slot where the attendee is expected; the slot's alternatives are listed
     in the description so the file alone tells them what else they could attend. `left`: the
     sessions no longer in the itinerary, each cancelled where it was. `names`: user id →
-    display name for mentions; `threads`: session id → its discussion thread. A session of
-    several slots is one VEVENT until its end, from the slot the attendee joins it in."""
+    display name for mentions; `threads`: session id → its discussion thread; `language`:
+    the file's words. A session of several slots is one VEVENT until its end, from the slot
+    the attendee joins it in."""
     descriptions = descriptions or {}
-    w = _Writer(guild_id, names, threads, timezone, now, version_id)
+    t = language
+    w = _Writer(guild_id, names, threads, timezone, now, version_id, t)
     events = []
     shown: set[int] = set()
     for item in items:
@@ -153,27 +158,31 @@ def itinerary_ics(items: Sequence[ItineraryItem], *, guild_id: int, event_name: 
         shown.add(item.expected.session_id)
         parts = [descriptions.get(item.expected.session_id, "")]
         if item.alternatives:
-            parts.append("Also in this slot:\n" + "\n".join(
-                f"- {e.title} ({e.room_name}; your interest: {level_name(level)})"
-                for e, level in item.alternatives))
+            parts.append("\n".join([t.gettext("Also in this slot:"), *(
+                t.gettext("- {title} ({room}; your interest: {level})", title=e.title,
+                          room=e.room_name, level=level_name(level, t))
+                for e, level in item.alternatives)]))
         events.append(w.event(item.expected, item.slot, parts))
     for item in left:
         if item.expected is not None:
             events.append(w.event(item.expected, item.slot, [
-                "No longer in your schedule (moved, withdrawn or replaced by a session you "
-                "rated higher): see /myschedule."], cancelled=True))
-    return _bytes(_calendar(f"{event_name}: my sessions", timezone, refresh), events)
+                t.gettext("No longer in your schedule (moved, withdrawn or replaced by a session "
+                          "you rated higher): see /myschedule.")], cancelled=True))
+    name = t.gettext("{event}: my sessions", event=event_name)
+    return _bytes(_calendar(name, timezone, refresh), events)
 
 
 def timetable_ics(timetable: PublishedTimetable, *, guild_id: int, event_name: str,
                   descriptions: Mapping[int, str] | None = None,
                   now: datetime | None = None, names: Mapping[int, str] | None = None,
                   threads: Mapping[int, int] | None = None,
-                  refresh: timedelta | None = None) -> bytes:
+                  refresh: timedelta | None = None, language: Language = ENGLISH) -> bytes:
     """One VEVENT per placed session of the published version: the admins' export, and the
-    web's feeds of the whole event or one track (entries marked `withdrawn` are cancelled)."""
+    web's feeds of the whole event or one track (entries marked `withdrawn` are cancelled);
+    `language`: the file's words."""
     descriptions = descriptions or {}
-    w = _Writer(guild_id, names, threads, timetable.timezone, now, timetable.version_id)
+    w = _Writer(guild_id, names, threads, timetable.timezone, now, timetable.version_id,
+                language)
     events = []
     for day in timetable.days:
         for ps in day.slots:
@@ -181,7 +190,8 @@ def timetable_ics(timetable: PublishedTimetable, *, guild_id: int, event_name: s
                 continue
             for entry in ps.entries:
                 # as in the embeds: nothing said while nobody is expected yet
-                people = (f"Expected attendance: {entry.expected_attendance}"
+                people = (language.gettext("Expected attendance: {n}",
+                                           n=entry.expected_attendance)
                           if entry.expected_attendance else "")
                 events.append(w.event(entry, ps.slot,
                                       [descriptions.get(entry.session_id, ""), people],

@@ -25,6 +25,7 @@ from bot.event.errors import Conflict, InvalidInput, NotFound
 from bot.event.models import Actor, Pin, SessionScheduling, SessionView, SlotView
 from bot.event.text import clean_track
 from bot.event.times import from_utc_text, zone
+from bot.i18n import ENGLISH, N_, Language
 from bot.storage import Row, Tx, constraints, sessions, timetable
 
 #: Hosts a session may have besides its proposer.
@@ -35,7 +36,7 @@ CHOICES = 25
 
 def _running(row: Row) -> None:
     if row["status"] == "withdrawn":
-        raise Conflict("This session was withdrawn; it is no longer scheduled.")
+        raise Conflict(N_("This session was withdrawn; it is no longer scheduled."))
 
 
 class ConstraintRules(RulesBase):
@@ -50,7 +51,7 @@ class ConstraintRules(RulesBase):
         session_id = check_id(session_id, "session")
         for given in (user_ids, add, remove):
             if given is not None and not isinstance(given, list | tuple):
-                raise InvalidInput("The co-hosts must be a list of users.")
+                raise InvalidInput(N_("The co-hosts must be a list of users."))
         whole = None if user_ids is None else {check_id(u, "user") for u in user_ids}
         plus = {check_id(u, "user") for u in add}
         minus = {check_id(u, "user") for u in remove}
@@ -64,9 +65,10 @@ class ConstraintRules(RulesBase):
                 session_id, ())) if whole is None else whole
             ids = sorted((now | plus) - minus)
             if row["owner_id"] in ids:
-                raise InvalidInput("The proposer hosts the session already; name the others.")
+                raise InvalidInput(N_("The proposer hosts the session already; name the "
+                                      "others."))
             if len(ids) > MAX_COHOSTS:
-                raise InvalidInput(f"A session has at most {MAX_COHOSTS} co-hosts.")
+                raise InvalidInput(N_("A session has at most {max} co-hosts.", max=MAX_COHOSTS))
             await constraints.set_hosts(conn, guild_id, session_id, ids)
             return await session_view(conn, guild_id, session_id, actor.user_id)
         return await self.db.write(tx, guild=guild_id)
@@ -76,7 +78,8 @@ class ConstraintRules(RulesBase):
         """How many consecutive slots of one day, in one room, the session takes (admins)."""
         if isinstance(length, bool) or not isinstance(length, int) or not (
                 1 <= length <= MAX_LENGTH):
-            raise InvalidInput(f"A session takes from 1 to {MAX_LENGTH} consecutive slots.")
+            raise InvalidInput(N_("A session takes from 1 to {max} consecutive slots.",
+                                  max=MAX_LENGTH))
         return await self._admin_session_change(guild_id, actor, session_id,
                                                 {"length": length})
 
@@ -104,9 +107,9 @@ class ConstraintRules(RulesBase):
         session_id = check_id(session_id, "session")
         other_id = check_id(other_id, "session")
         if session_id == other_id:
-            raise InvalidInput("Choose two different sessions.")
+            raise InvalidInput(N_("Choose two different sessions."))
         if not isinstance(apart, bool):
-            raise InvalidInput("Say whether the sessions must be apart (true or false).")
+            raise InvalidInput(N_("Say whether the sessions must be apart (true or false)."))
 
         async def fn(conn: Tx, ev: Row) -> tuple[str, str]:
             one = await visible_session(conn, guild_id, session_id, actor)
@@ -127,7 +130,7 @@ class ConstraintRules(RulesBase):
         slot_id = None if slot_id is None else check_id(slot_id, "slot")
         room_id = None if room_id is None else check_id(room_id, "room")
         if slot_id is None and room_id is not None:
-            raise InvalidInput("Choose the slot as well as the room.")
+            raise InvalidInput(N_("Choose the slot as well as the room."))
 
         async def fn(conn: Tx, ev: Row) -> Pin:
             row = await visible_session(conn, guild_id, session_id, actor)
@@ -136,25 +139,25 @@ class ConstraintRules(RulesBase):
                 _running(row)
                 slot = await timetable.get_slot(conn, guild_id, slot_id)
                 if slot is None:
-                    raise NotFound("There is no such slot.")
+                    raise NotFound(N_("There is no such slot."))
                 if slot["is_break"]:
-                    raise InvalidInput("A session cannot be pinned to a break.")
+                    raise InvalidInput(N_("A session cannot be pinned to a break."))
                 run = timetable.covered(await timetable.slots(conn, guild_id), slot_id,
                                         row["length"])
                 if len(run) < row["length"]:
-                    raise InvalidInput(
-                        f"This session takes {row['length']} consecutive slots, and fewer "
-                        "follow that slot on its day before a break or the day's end: pin it "
-                        "to the slot it starts in.")
+                    raise InvalidInput(N_(
+                        "This session takes {n} consecutive slots, and fewer follow that slot "
+                        "on its day before a break or the day's end: pin it to the slot it "
+                        "starts in.", n=row["length"]))
                 if room_id is not None:
                     room = await timetable.get_room(conn, guild_id, room_id)
                     if room is None:
-                        raise NotFound("There is no such room.")
+                        raise NotFound(N_("There is no such room."))
                     for p in await constraints.pins(conn, guild_id):
                         if (p["session_id"] != session_id and p["slot_id"] == slot_id
                                 and p["room_id"] == room_id):
-                            raise Conflict(f"Session #{p['session_id']} is pinned to that slot "
-                                           "and room already.")
+                            raise Conflict(N_("Session #{id} is pinned to that slot and room "
+                                              "already.", id=p["session_id"]))
             await constraints.set_pin(conn, guild_id, session_id, slot_id, room_id)
             return Pin(session_id, row["title"], None if slot is None else views.slot(slot),
                        None if room is None else views.room(room),
@@ -202,7 +205,7 @@ class ConstraintRules(RulesBase):
         guild_id = check_id(guild_id, "server")
         check_actor(actor)
         if actor.is_system:
-            raise InvalidInput("Only attendees say when they are here.")
+            raise InvalidInput(N_("Only attendees say when they are here."))
 
         async def tx(conn: Tx) -> tuple[SlotView, ...]:
             await enter(conn, guild_id, actor)
@@ -224,15 +227,17 @@ class ConstraintRules(RulesBase):
     # ------------------------------------------------------------------ autocomplete
 
     async def timetable_choices(self, guild_id: int, actor: Actor,
-                                kind: Literal["day", "slot", "any-slot", "room"], typed: str
-                                ) -> list[tuple[int, str]]:
+                                kind: Literal["day", "slot", "any-slot", "room"], typed: str,
+                                *, language: Language = ENGLISH) -> list[tuple[int, str]]:
         """(id, words) of the first `CHOICES` days, slots (breaks too for "any-slot") or rooms
         whose words contain what the user typed (any case), or whose number it is (first),
-        for autocomplete. Times are the event's local times."""
+        for autocomplete; the words in `language` (the reader's). Times are the event's local
+        times."""
+        t = language
         guild_id = check_id(guild_id, "server")
         check_actor(actor)
         if kind not in ("day", "slot", "any-slot", "room"):
-            raise InvalidInput("Choose days, slots or rooms.")
+            raise InvalidInput(N_("Choose days, slots or rooms."))
         needle = str(typed).casefold().strip().lstrip("#")
 
         async def tx(conn: Tx) -> list[tuple[int, str]]:
@@ -240,11 +245,17 @@ class ConstraintRules(RulesBase):
             tz = zone(ev["timezone"])
             days = {d["id"]: d for d in await timetable.days(conn, guild_id)}
             if kind == "room":
-                found = [(r["id"], f"Room #{r['id']}: {r['name']} ({r['capacity']} seats)")
+                found = [(r["id"], t.ngettext("Room #{id}: {name} ({n} seat)",
+                                              "Room #{id}: {name} ({n} seats)", r["capacity"],
+                                              id=r["id"], name=r["name"]))
                          for r in await timetable.rooms(conn, guild_id)]
             elif kind == "day":
-                found = [(d["id"], f"Day #{d['id']}: {views.day(d, []).date:%a %Y-%m-%d}"
-                          + (f" · {d['label']}" if d["label"] else "")) for d in days.values()]
+                found = []
+                for d in days.values():
+                    when = views.day(d, []).date
+                    words = t.gettext("Day #{id}: {day} {date}", id=d["id"], day=t.day(when),
+                                      date=when.isoformat())
+                    found.append((d["id"], words + (f" · {d['label']}" if d["label"] else "")))
             else:
                 found = []
                 for r in await timetable.slots(conn, guild_id):
@@ -252,9 +263,13 @@ class ConstraintRules(RulesBase):
                         continue
                     s = views.slot(r)
                     start, end = s.start.astimezone(tz), s.end.astimezone(tz)
-                    found.append((s.id, f"Slot #{s.id}: {start:%a %d %b %H:%M}–{end:%H:%M}"
-                                  + (" · break" if s.is_break else "")
-                                  + (f" · {s.label}" if s.label else "")))
+                    words = (t.gettext("Slot #{id}: {day} {start}–{end} · break", id=s.id,
+                                       day=t.day(start.date()), start=start.strftime("%H:%M"),
+                                       end=end.strftime("%H:%M")) if s.is_break else
+                             t.gettext("Slot #{id}: {day} {start}–{end}", id=s.id,
+                                       day=t.day(start.date()), start=start.strftime("%H:%M"),
+                                       end=end.strftime("%H:%M")))
+                    found.append((s.id, words + (f" · {s.label}" if s.label else "")))
             exact = [(i, w) for i, w in found if needle == str(i)]  # its number first
             return [(i, words[:100]) for i, words in exact + [
                 (i, w) for i, w in found if needle in w.casefold() and needle != str(i)]

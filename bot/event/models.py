@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import IntEnum
 from typing import Literal
 
-from bot.i18n import Message
+from bot.i18n import ENGLISH, N_, Language, Message
 
 SessionStatus = Literal["pending", "public", "withdrawn"]
 
@@ -21,13 +21,19 @@ class Level(IntEnum):
     VERY = 100
 
 
+#: The levels' names in English (the texts' own language), as commands and exports write them.
 LEVEL_NAMES = {Level.NONE: "none", Level.A_LITTLE: "a little", Level.YES: "yes",
                Level.VERY: "very"}
+#: The same names, to show in the reader's language (`level_name`).
+LEVEL_TEXTS = {Level.NONE: N_("none"), Level.A_LITTLE: N_("a little"), Level.YES: N_("yes"),
+               Level.VERY: N_("very")}
 
 
-def level_name(level: int) -> str:
-    """The level's name ("a little"), or the number itself when it is not one of the levels."""
-    return LEVEL_NAMES.get(level, str(level))  # Level is an IntEnum: plain ints look it up
+def level_name(level: int, language: Language = ENGLISH) -> str:
+    """The level's name in `language` ("a little", "ein wenig"), or the number itself when it
+    is not one of the levels."""
+    found = LEVEL_TEXTS.get(level)  # Level is an IntEnum: plain ints look it up
+    return str(level) if found is None else language.text(found)
 
 
 #: How sending one direct message went: delivered, refused because the user's DMs are closed

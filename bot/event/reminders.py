@@ -9,6 +9,7 @@ import dataclasses
 from bot.event.base import RulesBase, check_actor, check_bool, check_id, event_row
 from bot.event.errors import InvalidInput
 from bot.event.models import Actor
+from bot.i18n import N_
 from bot.storage import Tx, personal
 from bot.storage.personal import DEFAULT_MINUTES, ReminderPrefs
 
@@ -32,8 +33,8 @@ class ReminderRules(RulesBase):
         on = check_bool(on, "Reminders")
         if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int)
                                     or not MIN_MINUTES <= minutes <= MAX_MINUTES):
-            raise InvalidInput(f"Reminders can come {MIN_MINUTES} to {MAX_MINUTES} minutes "
-                               "before a session.")
+            raise InvalidInput(N_("Reminders can come {min} to {max} minutes before a session.",
+                                  min=MIN_MINUTES, max=MAX_MINUTES))
 
         async def tx(conn: Tx) -> ReminderPrefs:
             await event_row(conn, guild_id)

@@ -33,6 +33,7 @@ import enum
 import inspect
 import json
 import logging
+import math
 import os
 import re
 import socket
@@ -114,6 +115,10 @@ def _lost(n: int) -> Message:
                "not finish; nothing was stored. Run it again.",
                "The scheduler was interrupted {n} times (the process solving it stopped) and "
                "did not finish; nothing was stored. Run it again.", n)
+#: Why a queued run waits, as `wait_for_end` reports it: no solve worker is running.
+NO_WORKER = "no solve worker"
+#: How often whoever waits for a queued run asks the solver why it waits.
+WHY_EVERY = 2.0
 
 
 def process_name(kind: str) -> str:
@@ -157,6 +162,11 @@ class Solver(abc.ABC):
     @abc.abstractmethod
     async def close(self) -> None:
         """Stop what this process executes."""
+
+    async def waiting_for(self) -> str | None:
+        """Why a queued run cannot start now (`NO_WORKER`), or None: it starts when its turn
+        comes."""
+        return None
 
 
 class LocalSolver(Solver):
@@ -381,15 +391,31 @@ async def _end(conn: Tx, run_id: int, attempt: int, status: str, error: str) -> 
 
 async def wait_for_end(db: Database, run_id: int, progress: ProgressCallback | None,
                        cancel: asyncio.Event | threading.Event | None,
-                       ask_to_stop: Callable[[], Awaitable[Any]]) -> Row:
+                       ask_to_stop: Callable[[], Awaitable[Any]],
+                       waiting: Callable[[str | None], Any] | None = None,
+                       why: Callable[[], Awaitable[str | None]] | None = None) -> Row:
     """Read the run until it ends; report its figures as they change (also the final ones,
-    however short the run), and ask it to stop once `cancel` is set. Its final row."""
+    however short the run), and ask it to stop once `cancel` is set. Its final row.
+    While it is queued, `why` says every `WHY_EVERY` seconds why it waits (`NO_WORKER`, or
+    None), and `waiting` hears each change of that."""
     reported = None
     asked = False
+    waits_for: str | None = None
+    asked_why = -math.inf
+    loop = asyncio.get_running_loop()
     while True:
         row = await db.read(lambda conn: runs.get(conn, run_id))
         if row is None:
             raise NotFound(N_("This run is gone: the event was replaced meanwhile."))
+        if (row["status"] == "queued" and why is not None and waiting is not None
+                and loop.time() - asked_why >= WHY_EVERY):
+            asked_why = loop.time()
+            reason = await why()
+            if reason != waits_for:
+                waits_for = reason
+                outcome = waiting(reason)
+                if inspect.isawaitable(outcome):
+                    await outcome
         if row["utility"] is not None:
             figures = (row["utility"], row["upper_bound"], row["elapsed"])
             if figures != reported and progress is not None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -75,6 +77,7 @@ class SchedulingRules(RulesBase):
     async def run_schedule(self, guild_id: int, actor: Actor, *,
                            progress: ProgressCallback | None = None,
                            cancel: asyncio.Event | threading.Event | None = None,
+                           waiting: Callable[[str | None], Any] | None = None,
                            time_limit: float = 10.0, seed: int = 0, move_weight: int = 100,
                            iterations: int | None = None,
                            freeze_minutes: int | None = None) -> ScheduleVersion:
@@ -85,7 +88,7 @@ class SchedulingRules(RulesBase):
             guild_id, actor, time_limit=time_limit, seed=seed, move_weight=move_weight,
             iterations=iterations, freeze_minutes=freeze_minutes)
         return await self.wait_for_run(guild_id, actor, run.id, progress=progress,
-                                       cancel=cancel)
+                                       cancel=cancel, waiting=waiting)
 
     async def start_schedule_run(self, guild_id: int, actor: Actor, *, time_limit: float = 10.0,
                                  seed: int = 0, move_weight: int = 100,
@@ -138,17 +141,20 @@ class SchedulingRules(RulesBase):
 
     async def wait_for_run(self, guild_id: int, actor: Actor, run_id: int, *,
                            progress: ProgressCallback | None = None,
-                           cancel: asyncio.Event | threading.Event | None = None
+                           cancel: asyncio.Event | threading.Event | None = None,
+                           waiting: Callable[[str | None], Any] | None = None
                            ) -> ScheduleVersion:
         """Follow a run until it ends (admins): its figures to `progress` as they improve, a
-        stop asked once `cancel` is set; the version it stored. A run that ended without one
-        raises: RunStopped when it was stopped without one, else EventError with the
-        reason."""
+        stop asked once `cancel` is set, why a queued run waits to `waiting` as it changes
+        (`runs.NO_WORKER`: no solve worker runs; None); the version it stored. A run that
+        ended without one raises: RunStopped when it was stopped without one, else
+        EventError with the reason."""
         guild_id = check_id(guild_id, "server")
         require_admin(check_actor(actor))
         await self._run_row(guild_id, check_id(run_id, "run"))
         final = await wait_for_end(self.db, run_id, progress, cancel,
-                                   lambda: self.cancel_run(guild_id, actor, run_id))
+                                   lambda: self.cancel_run(guild_id, actor, run_id),
+                                   waiting, self.solver.waiting_for)
         if final["status"] == "cancelled":
             raise RunStopped(stored_error(final["error"], STOPPED_BEFORE_START))
         if final["status"] != "done" or final["version_id"] is None:

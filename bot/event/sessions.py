@@ -22,6 +22,7 @@ from bot.event.base import (
 from bot.event.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bot.event.models import Actor, InterestResult, Level, SessionView
 from bot.event.text import clean_description, clean_title, title_key
+from bot.i18n import N_, NP_
 from bot.storage import Tx, events, now_text, sessions, timetable
 
 #: Discord shows at most 25 autocomplete choices.
@@ -45,16 +46,18 @@ class SessionRules(RulesBase):
         async def tx(conn: Tx) -> SessionView:
             ev, verified = await enter(conn, guild_id, actor)
             if not ev["proposals_open"] and not actor.is_admin:
-                raise Forbidden("Proposals are closed.")
+                raise Forbidden(N_("Proposals are closed."))
             if await sessions.title_taken(conn, guild_id, key):
-                raise Conflict(f"A session called “{title}” already exists; "
-                               "choose another title.")
+                raise Conflict(N_("A session called “{title}” already exists; choose another "
+                                  "title.", title=title))
             if not actor.is_admin:
                 limit = await timetable.count_schedulable_slots(conn, guild_id)
                 owned = await sessions.count_owned(conn, guild_id, actor.user_id)
                 if limit and owned >= limit:
-                    raise Conflict(f"You already propose {owned} session(s), as many as there "
-                                   "are slots: withdraw one to propose another.")
+                    raise Conflict(NP_("You already propose {n} session, as many as there are "
+                                       "slots: withdraw it to propose another.",
+                                       "You already propose {n} sessions, as many as there are "
+                                       "slots: withdraw one to propose another.", owned))
             trusted = actor.is_admin or verified or not ev["verification_required"]
             now = now_text()
             sid = await sessions.insert_session(conn, guild_id, title, key, description,
@@ -85,18 +88,18 @@ class SessionRules(RulesBase):
             require_admin(actor)
             owner_id = check_id(owner_id, "user")
         if not changes and owner_id is None:
-            raise InvalidInput("Nothing to change: give a new title, description or owner.")
+            raise InvalidInput(N_("Nothing to change: give a new title, description or owner."))
 
         async def tx(conn: Tx) -> SessionView:
             ev, verified = await enter(conn, guild_id, actor)
             row = await visible_session(conn, guild_id, session_id, actor)
             own_or_admin(row, actor, "edit")
             if row["status"] == "withdrawn":
-                raise Conflict("This session was withdrawn and can no longer be edited.")
+                raise Conflict(N_("This session was withdrawn and can no longer be edited."))
             if "title_key" in changes and await sessions.title_taken(
                     conn, guild_id, changes["title_key"], exclude_id=session_id):
-                raise Conflict(f"A session called “{changes['title']}” already exists; "
-                               "choose another title.")
+                raise Conflict(N_("A session called “{title}” already exists; choose another "
+                                  "title.", title=changes["title"]))
             now = now_text()
             if owner_id is not None and owner_id != row["owner_id"]:
                 await events.upsert_attendee(conn, guild_id, owner_id, "", None)
@@ -136,10 +139,13 @@ class SessionRules(RulesBase):
             await enter(conn, guild_id, actor)
             row = await visible_session(conn, guild_id, session_id, actor)
             own_or_admin(row, actor, "withdraw")
-            if required and row["status"] != required:
-                raise Conflict(f"This session is {row['status']}, not {required}.")
+            if required and row["status"] != required:  # only "pending" is ever required
+                raise Conflict(N_("This session is public already: it no longer waits for "
+                                  "approval.") if row["status"] == "public" else
+                               N_("This session is withdrawn: it no longer waits for "
+                                  "approval."))
             if row["status"] == "withdrawn":
-                raise Conflict("This session is already withdrawn.")
+                raise Conflict(N_("This session is already withdrawn."))
             await sessions.update_session(conn, guild_id, session_id,
                                           {"status": status, "updated_at": now_text()})
             return await session_view(conn, guild_id, session_id, actor.user_id)
@@ -237,16 +243,19 @@ class SessionRules(RulesBase):
             row, verified = await enter(conn, guild_id, actor, session_id)
             if not actor.is_admin:
                 if not row["interest_open"]:
-                    raise Forbidden("Interest is closed for now.")
+                    raise Forbidden(N_("Interest is closed for now."))
                 if row["verification_required"] and not verified:
-                    raise Forbidden("Verify first: enter the event's code with /verify code:<code> "
-                                    "(ask the organisers for the code).")
+                    raise Forbidden(N_("Verify first: enter the event's code with /verify "
+                                       "code:<code> (ask the organisers for the code)."))
             status = row["s_status"]
             if status is None or (status != "public" and row["s_owner_id"] != actor.user_id
                                   and not actor.is_admin):
-                raise NotFound("There is no such session.")
+                raise NotFound(N_("There is no such session."))
             if status != "public":
-                raise Conflict(f"Only public sessions take interest; this one is {status}.")
+                raise Conflict(N_("Only public sessions take interest; this one waits for "
+                                  "approval.") if status == "pending" else
+                               N_("Only public sessions take interest; this one was "
+                                  "withdrawn."))
             await sessions.set_level(conn, guild_id, session_id, actor.user_id, level,
                                      now_text())
             return InterestResult(session_id, level, row["s_my_level"], row["s_title"])

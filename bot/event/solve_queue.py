@@ -40,7 +40,7 @@ import psycopg
 from procrastinate import exceptions
 from psycopg import sql
 
-from bot.event.runs import Outcome, Solver, execute_run, process_name
+from bot.event.runs import NO_WORKER, Outcome, Solver, execute_run, process_name
 from bot.event.solving import engine_worker
 from bot.storage import Database, Row, now_text, open_database, runs
 from bot.storage.postgresql import MIGRATION_LOCK
@@ -49,6 +49,8 @@ log = logging.getLogger(__name__)
 SCHEMA = "procrastinate"
 TASK = "session_scheduler:solve_run"
 QUEUE = "solves"
+#: A worker silent this many seconds has stopped (default of `WorkerOptions.stalled`).
+STALLED = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +60,7 @@ class WorkerOptions:
     concurrency: int = 1
     attempts: int = 3
     heartbeat: float = 10.0   # seconds between a worker's heartbeats
-    stalled: float = 60.0     # a worker silent this long has stopped: its jobs are retried
+    stalled: float = STALLED  # a worker silent this long has stopped: its jobs are retried
     grace: float = 30.0       # on SIGTERM, how long running solves may take to finish
 
     @property
@@ -147,8 +149,8 @@ class QueueSolver(Solver):
     """PostgreSQL: a run is a job that any worker on the database may take. The queue is
     opened, and its schema made, on the first run this process asks for."""
 
-    def __init__(self, db: Database, url: str):
-        self.db, self.url = db, url
+    def __init__(self, db: Database, url: str, stalled: float = STALLED):
+        self.db, self.url, self.stalled = db, url, stalled
         self._app: procrastinate.App | None = None
         self._opening = asyncio.Lock()
 
@@ -170,6 +172,13 @@ class QueueSolver(Solver):
 
     def is_alive(self, run: Row) -> bool:
         return True  # the workers' checks take up the runs of workers that stopped
+
+    async def waiting_for(self) -> str | None:
+        """NO_WORKER when no worker said it was alive within `stalled` seconds."""
+        since = datetime.now(UTC) - timedelta(seconds=self.stalled)
+        seen = await self.db.read(runs.workers)
+        alive = any(datetime.fromisoformat(w["seen_at"]) >= since for w in seen)
+        return None if alive else NO_WORKER
 
     async def cancelled(self, run: Row) -> None:
         if run["job_id"] is not None:

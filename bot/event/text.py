@@ -25,11 +25,15 @@ import functools
 import unicodedata
 
 from bot.event.errors import InvalidInput
+from bot.i18n import N_, Message
 
 TITLE_MAX = 100
 TRACK_MAX = 50
 DESCRIPTION_MAX = 1500
 NAME_MAX = 100
+
+#: The fields' names in the refusals, in the reader's language ("The title must not be empty").
+TITLE, DESCRIPTION, TRACK = N_("title"), N_("description"), N_("track")
 
 #: Characters that reorder the text around them.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -55,53 +59,59 @@ def invisible(ch: str) -> bool:
     return any(lo <= cp <= hi for lo, hi in _IGNORABLE)
 
 
-def _check_characters(text: str, field: str, allow_newlines: bool) -> None:
+def _check_characters(text: str, field: str | Message, allow_newlines: bool) -> None:
     for ch in text:
         cat = unicodedata.category(ch)
         if cat == "Cc":
             if allow_newlines and ch in "\n\t":
                 continue
-            where = "line breaks or control characters" if ch in "\r\n" else "control characters"
-            raise InvalidInput(f"The {field} must not contain {where}.")
+            if ch in "\r\n":
+                raise InvalidInput(N_("The {field} must not contain line breaks or control "
+                                      "characters.", field=field))
+            raise InvalidInput(N_("The {field} must not contain control characters.",
+                                  field=field))
         if cat == "Cs":
-            raise InvalidInput(f"The {field} contains an invalid character.")
+            raise InvalidInput(N_("The {field} contains an invalid character.", field=field))
         if ch in BIDI_CONTROLS:
-            raise InvalidInput(
-                f"The {field} contains invisible characters that change the direction of the "
-                "text around them; please retype it without them.")
+            raise InvalidInput(N_(
+                "The {field} contains invisible characters that change the direction of the "
+                "text around them; please retype it without them.", field=field))
     if not any(not ch.isspace() and not invisible(ch) for ch in text):
-        raise InvalidInput(f"The {field} must not be empty (it shows nothing).")
+        raise InvalidInput(N_("The {field} must not be empty (it shows nothing).", field=field))
 
 
-def clean_title(raw: object, field: str = "title", limit: int = TITLE_MAX) -> str:
-    """A one-line text: trimmed, inner whitespace folded, checked. Raises InvalidInput."""
+def _check_length(text: str, field: str | Message, limit: int) -> None:
+    if not text:
+        raise InvalidInput(N_("The {field} must not be empty.", field=field))
+    if len(text) > limit:
+        raise InvalidInput(N_("The {field} is {length} characters long; the limit is {limit}.",
+                              field=field, length=len(text), limit=limit))
+
+
+def clean_title(raw: object, field: str | Message = TITLE, limit: int = TITLE_MAX) -> str:
+    """A one-line text: trimmed, inner whitespace folded, checked. Raises InvalidInput.
+    `field` names it in the refusals: a `Message` is named in the reader's language."""
     if not isinstance(raw, str):
-        raise InvalidInput(f"The {field} must be text.")
+        raise InvalidInput(N_("The {field} must be text.", field=field))
     _check_characters(raw, field, allow_newlines=False)
     text = " ".join(raw.split())
-    if not text:
-        raise InvalidInput(f"The {field} must not be empty.")
-    if len(text) > limit:
-        raise InvalidInput(f"The {field} is {len(text)} characters long; the limit is {limit}.")
+    _check_length(text, field, limit)
     return text
 
 
 def clean_track(raw: object) -> str:
     """A session's track: a short one-line name shared by related sessions."""
-    return clean_title(raw, field="track", limit=TRACK_MAX)
+    return clean_title(raw, field=TRACK, limit=TRACK_MAX)
 
 
-def clean_description(raw: object, field: str = "description",
+def clean_description(raw: object, field: str | Message = DESCRIPTION,
                       limit: int = DESCRIPTION_MAX) -> str:
     """A multi-line text: trimmed, `\\r\\n` made `\\n`, checked. Raises InvalidInput."""
     if not isinstance(raw, str):
-        raise InvalidInput(f"The {field} must be text.")
+        raise InvalidInput(N_("The {field} must be text.", field=field))
     text = raw.replace("\r\n", "\n").strip()
     _check_characters(text, field, allow_newlines=True)
-    if not text:
-        raise InvalidInput(f"The {field} must not be empty.")
-    if len(text) > limit:
-        raise InvalidInput(f"The {field} is {len(text)} characters long; the limit is {limit}.")
+    _check_length(text, field, limit)
     return text
 
 

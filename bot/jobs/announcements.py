@@ -54,12 +54,13 @@ class Planned:
 class Announcer(TimedJobs):
     def __init__(self, service: EventService, posting: PostingStore, send: Sender, *,
                  lead_minutes: int = 10, agenda_time: dtime | None = dtime(8, 0),
-                 catch_up_minutes: int = 15, clock: Callable[[], float] = time.time):
+                 catch_up_minutes: int = 15, clock: Callable[[], float] = time.time,
+                 holder: str | None = None):
         self.service, self.posting, self.send = service, posting, send
         self.lead = lead_minutes * 60
         self.agenda_time = agenda_time
         self.catch_up = catch_up_minutes * 60
-        super().__init__(clock)
+        super().__init__(clock, holder)
         self.sent = 0  # how many this process sent
 
     async def start(self, guild_ids: list[int]) -> None:

@@ -51,9 +51,9 @@ Sender = Callable[[Reminder, EventSettings, str], Awaitable[DmOutcome]]
 
 class Reminders(TimedJobs):
     def __init__(self, service: EventService, store: PersonalStore, send: Sender, *,
-                 clock: Callable[[], float] = time.time):
+                 clock: Callable[[], float] = time.time, holder: str | None = None):
         self.service, self.store, self.send = service, store, send
-        super().__init__(clock)
+        super().__init__(clock, holder)
         self.sent = 0  # how many this process sent
 
     async def start(self, guild_ids: list[int]) -> None:

@@ -38,11 +38,12 @@ def nonce(job_id: str, part: int = 0) -> str:
 
 
 class TimedJobs:
-    def __init__(self, clock: Callable[[], float] = time.time):
+    def __init__(self, clock: Callable[[], float] = time.time, holder: str | None = None):
         self.clock = clock
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.started = asyncio.Event()  # set once the jobs are armed after start
-        self.holder = secrets.token_hex(8)  # this process's name on the claims it makes
+        # this process's name on the claims it makes (the bot's `Process` name)
+        self.holder = holder or secrets.token_hex(8)
         self._born = datetime.now(UTC)
 
     def take_over(self) -> tuple[str, str]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC
 from pathlib import Path
@@ -27,7 +26,7 @@ from psycopg.rows import dict_row
 from psycopg.types.datetime import DateLoader, TimestamptzLoader
 from psycopg_pool import AsyncConnectionPool
 
-from bot.shards import Shards
+from bot.shards import Process, ShardOwner, Shards
 from bot.storage import migrations
 from bot.storage.database import (
     BackupUnsupported,
@@ -210,8 +209,8 @@ class ShardLocks:
     another count's lock held in the database gives its own up. Synchronous, like the file
     lock it stands in for, so that it is taken before the bot's event loop starts."""
 
-    def __init__(self, url: str, shards: Shards):
-        self._url, self._shards = url, shards
+    def __init__(self, url: str, shards: Shards, process: Process):
+        self._url, self._shards, self._process = url, shards, process
         self._conn: psycopg.Connection | None = None
         self._conflict = ""
 
@@ -259,12 +258,34 @@ class ShardLocks:
                 self._conn = psycopg.connect(
                     self._url, autocommit=True, keepalives=1, keepalives_idle=30,
                     keepalives_interval=10, keepalives_count=3,
-                    application_name=f"session-scheduler pid {os.getpid()} "
+                    application_name=f"session-scheduler {self._process} "
                                      f"shards {self._shards}")
             except psycopg.OperationalError as e:
                 raise DatabaseUnavailable(f"cannot connect to PostgreSQL ({_safe(self._url)}): "
                                           f"{str(e).strip()}") from None
         return self._conn
+
+    @staticmethod
+    def owners(url: str) -> list[ShardOwner]:
+        """Every shard lock held on the database, with the label (application_name) of the
+        process holding it."""
+        try:
+            with psycopg.connect(url, autocommit=True,
+                                 application_name="session-scheduler status") as conn:
+                rows = conn.execute(
+                    "SELECT l.classid::bigint, l.objid::bigint, a.application_name, "
+                    "a.backend_start, host(a.client_addr) FROM pg_locks l "
+                    "LEFT JOIN pg_stat_activity a ON a.pid = l.pid "
+                    "WHERE l.locktype = 'advisory' AND l.objsubid = 2 AND l.granted "
+                    "AND l.database = (SELECT oid FROM pg_database "
+                    "                  WHERE datname = current_database()) "
+                    "ORDER BY 1, 2").fetchall()
+        except psycopg.OperationalError as e:
+            raise DatabaseUnavailable(f"cannot connect to PostgreSQL ({_safe(url)}): "
+                                      f"{str(e).strip()}") from None
+        return [ShardOwner(count, shard, label or "", since and since.astimezone(UTC).isoformat(),
+                           client)
+                for count, shard, label, since, client in rows]
 
     def _held_by(self, conn: psycopg.Connection, count: int, shard: int) -> str:
         row = conn.execute(

@@ -77,10 +77,11 @@ _FLAGS = frozenset({"verification_required", "proposals_open", "interest_open",
                     "is_break", "locked", "enabled"})
 #: Tables that hold nothing worth moving to another database: wrong verification codes, the
 #: one-off fixes done, the runs of the scheduler (the versions they stored are exported), the
-#: solve workers, and the web links (an imported event gets a new public key; personal links
-#: are asked for again).
+#: solve workers, the shards' gateway sessions, the runs' messages, and the web links (an
+#: imported event gets a new public key; personal links are asked for again).
 NOT_EXPORTED = frozenset({"verify_failures", "maintenance", "solve_runs", "solve_workers",
-                          "web_events", "personal_links"})
+                          "shard_connections", "run_replies", "web_events",
+                          "personal_links"})
 # tables without a guild_id column are reached through the row they belong to
 _SCOPE = {
     "session_allowed_slots": "session_id IN (SELECT id FROM sessions WHERE guild_id = ?)",

@@ -2,7 +2,9 @@
 
 Jinja2 with autoescaping on for every template: titles, descriptions and names are user text.
 The server writes times in the event's zone; timetable.js rewrites them in the reader's zone
-(with a switch back), so the page reads right without script too.
+(with a switch back), so the page reads right without script too. The words are the event's
+language (its server's, `language`): the templates take them from `Words`, whose texts are in
+the catalogs like every other.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ from datetime import date, datetime, timedelta
 from urllib.parse import quote
 
 import jinja2
+from babel.dates import format_date
 
 from bot.event import calendar
 from bot.event.models import Entry, PublishedTimetable, WebTimetable
 from bot.event.times import zone
 from bot.event.web import only
+from bot.i18n import ENGLISH, SOURCE, Language
 
 #: How often calendar apps are asked to fetch a feed again.
 REFRESH = timedelta(minutes=30)
@@ -49,6 +53,107 @@ class Filters:
         return (self.day, self.room_id, self.track) != (None, None, None)
 
 
+class Words:
+    """The pages' words in one language, for the templates: texts, and the sentences around
+    the snapshot's values (Jinja escapes what they return, like any value)."""
+
+    def __init__(self, language: Language):
+        t = self.t = language
+        self.lang = str(language.locale).replace("_", "-")
+        self._source = language.code == SOURCE  # English keeps its day-first dates
+        self.skip = t.gettext("Skip to the timetable")
+        self.subscribe = t.gettext("Subscribe in your calendar app")
+        self.feed = t.gettext("Calendar feed (.ics)")
+        self.filters = t.gettext("Filters")
+        self.day = t.gettext("Day")
+        self.all_days = t.gettext("All days")
+        self.track = t.gettext("Track")
+        self.all_tracks = t.gettext("All tracks")
+        self.room = t.gettext("Room")
+        self.all_rooms = t.gettext("All rooms")
+        self.show = t.gettext("Show")
+        self.show_everything = t.gettext("Show everything")
+        self.break_ = t.gettext("Break")
+        self.no_match = t.gettext("No session matches these filters.")
+        self.footer = t.gettext("Served by session-scheduler. Personal schedules: /myschedule "
+                                "in the event's Discord server.")
+        self.cancelled = t.gettext("Cancelled")
+        self.about = t.gettext("About this session")
+        self.times_in = t.gettext("Times in")
+        self.yours = t.gettext("yours")
+        self.my_schedule = t.gettext("My schedule")
+        self.private = t.gettext("This page is yours: anyone with its address can read it. "
+                                 "/myschedule link: new in Discord replaces the address and "
+                                 "stops this one.")
+        self.whole = t.gettext("The whole timetable")
+        self.nothing_yet = t.gettext("Nothing on your schedule yet: rate the sessions you want "
+                                     "with /interest in Discord.")
+        self.not_found = t.gettext("Not found")
+        self.no_timetable = t.gettext("There is no timetable at this address. The link may be "
+                                      "mistyped, replaced by a newer one, or the timetable not "
+                                      "published yet.")
+        self.links_in_discord = t.gettext("Attendees get their links with /myschedule in the "
+                                          "event's Discord server.")
+        self.now = t.gettext("Now")
+        self.until = t.gettext("until")  # a session of several slots: until <its end>
+        self.continued_until = t.gettext("continued, until")
+
+    def page_title(self, event: str) -> str:
+        return self.t.gettext("{event}: timetable", event=event)
+
+    def personal_title(self, event: str) -> str:
+        return self.t.gettext("My schedule: {event}", event=event)
+
+    def calendar_link(self, event: str) -> str:
+        return self.t.gettext("{event} (calendar)", event=event)
+
+    def published(self, version: int, placed: int, when: datetime, timezone: str) -> str:
+        return self.t.ngettext(
+            "Version {version} of the timetable, {n} session, published {date}, {time} "
+            "({zone}).",
+            "Version {version} of the timetable, {n} sessions, published {date}, {time} "
+            "({zone}).", placed, version=version,
+            date=format_date(when.date(), "dd MMM y" if self._source else "medium",
+                             locale=self.t.locale),
+            time=when.strftime("%H:%M"), zone=timezone)
+
+    def subscribe_track(self, track: str) -> str:
+        return self.t.gettext("Subscribe to {track}", track=track)
+
+    def day_name(self, day: date) -> str:
+        return self.t.day_name(day)
+
+    def date(self, day: date) -> str:
+        return format_date(day, "dd MMMM y" if self._source else "long", locale=self.t.locale)
+
+    def by(self, host: str) -> str:
+        return self.t.gettext("by {host}", host=host)
+
+    def track_of(self, track: str) -> str:
+        return self.t.gettext("Track: {track}", track=track)
+
+    def slots(self, n: int) -> str:
+        return self.t.ngettext("{n} slot", "{n} slots", n)
+
+    def expected(self, n: int) -> str:
+        return self.t.ngettext("{n} expected", "{n} expected", n)
+
+    def discuss(self, title: str) -> str:
+        return self.t.gettext("Discuss “{title}” in Discord", title=title)
+
+    def zone_note(self, timezone: str) -> str:
+        return self.t.gettext("Times are in {zone}, the event's time zone.", zone=timezone)
+
+    def your_zone(self) -> str:
+        return self.t.gettext("your time zone")
+
+    def event_zone(self, timezone: str) -> str:
+        return self.t.gettext("the event's time zone ({zone})", zone=timezone)
+
+    def also(self) -> str:
+        return self.t.gettext("Also of interest then:")
+
+
 def _entries(tt: PublishedTimetable) -> list[Entry]:
     return [e for d in tt.days for ps in d.slots for e in ps.entries]
 
@@ -62,7 +167,7 @@ def webcal(url: str) -> str:
     return "webcal" + url[url.index(":"):]
 
 
-def _context(snap: WebTimetable, base: str) -> dict:
+def _context(snap: WebTimetable, base: str, language: Language) -> dict:
     tz = zone(snap.timetable.timezone)
 
     def clock(at: datetime) -> str:
@@ -73,21 +178,23 @@ def _context(snap: WebTimetable, base: str) -> dict:
 
     def text(raw: str) -> str:  # Discord's markup (<@123>, <t:…>) in words, as in calendars
         return calendar.plain(raw, snap.names, guild_id=snap.guild_id,
-                              timezone=snap.timetable.timezone)
-    return {"event_name": snap.event_name, "timezone": snap.timetable.timezone,
+                              timezone=snap.timetable.timezone, language=language)
+    return {"words": Words(language), "event_name": snap.event_name,
+            "timezone": snap.timetable.timezone,
             "version": snap.timetable.version_id, "published": snap.published_at.astimezone(tz),
             "hosts": snap.hosts, "descriptions": snap.descriptions, "threads": _urls(snap),
             "tracks": snap.tracks, "clock": clock, "iso": iso, "text": text, "base": base}
 
 
-def event_page(snap: WebTimetable, base: str, key: str, filters: Filters) -> str:
+def event_page(snap: WebTimetable, base: str, key: str, filters: Filters,
+               language: Language = ENGLISH) -> str:
     tt = snap.timetable
     rooms = sorted({(e.room_id, e.room_name) for e in _entries(tt)})
     feed = f"{base}/e/{key}/calendar.ics"
     track_feeds = [(t, f"{base}/e/{key}/track/{quote(t, safe='')}.ics")
                    for t in sorted(set(snap.tracks.values()))]
     return _env.get_template("event.html").render(
-        **_context(snap, base), key=key, filters=filters,
+        **_context(snap, base, language), key=key, filters=filters,
         days=only(tt, day=filters.day, room_id=filters.room_id, track=filters.track,
                   tracks=snap.tracks).days,
         all_days=tt.days, rooms=rooms, track_names=sorted(set(snap.tracks.values())),
@@ -95,15 +202,16 @@ def event_page(snap: WebTimetable, base: str, key: str, filters: Filters) -> str
         placed=len([e for e in _entries(tt) if not e.withdrawn]))
 
 
-def personal_page(snap: WebTimetable, base: str, key: str, token: str) -> str:
+def personal_page(snap: WebTimetable, base: str, key: str, token: str,
+                  language: Language = ENGLISH) -> str:
     feed = f"{base}/e/{key}/p/{token}/calendar.ics"
     return _env.get_template("personal.html").render(
-        **_context(snap, base), key=key, days=_personal_days(snap), feed=feed,
+        **_context(snap, base, language), key=key, days=_personal_days(snap), feed=feed,
         webcal=webcal(feed), event_url=f"{base}/e/{key}")
 
 
-def not_found_page() -> str:
-    return _env.get_template("not_found.html").render()
+def not_found_page(language: Language = ENGLISH) -> str:
+    return _env.get_template("not_found.html").render(words=Words(language))
 
 
 def _personal_days(snap: WebTimetable) -> list[tuple]:
@@ -132,18 +240,20 @@ def _personal_days(snap: WebTimetable) -> list[tuple]:
 
 # ---------------------------------------------------------------------------------- feeds
 
-def event_feed(snap: WebTimetable, track: str | None = None) -> bytes:
+def event_feed(snap: WebTimetable, track: str | None = None,
+               language: Language = ENGLISH) -> bytes:
     tt = snap.timetable if track is None else only(snap.timetable, track=track,
                                                    tracks=snap.tracks)
     name = snap.event_name if track is None else f"{snap.event_name}: {track}"
     return calendar.timetable_ics(tt, guild_id=snap.guild_id, event_name=name,
                                   descriptions=snap.descriptions, now=snap.published_at,
-                                  names=snap.names, threads=snap.threads, refresh=REFRESH)
+                                  names=snap.names, threads=snap.threads, refresh=REFRESH,
+                                  language=language)
 
 
-def personal_feed(snap: WebTimetable) -> bytes:
+def personal_feed(snap: WebTimetable, language: Language = ENGLISH) -> bytes:
     return calendar.itinerary_ics(
         snap.items, guild_id=snap.guild_id, event_name=snap.event_name,
         version_id=snap.timetable.version_id, descriptions=snap.descriptions,
         timezone=snap.timetable.timezone, now=snap.published_at, left=snap.left,
-        names=snap.names, threads=snap.threads, refresh=REFRESH)
+        names=snap.names, threads=snap.threads, refresh=REFRESH, language=language)

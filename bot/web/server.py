@@ -28,6 +28,7 @@ from aiohttp import web
 from bot.config import WebSettings
 from bot.event import EventService, NotFound
 from bot.event.models import WebTimetable
+from bot.i18n import ENGLISH, Language, language
 from bot.web import pages
 from bot.web.ratelimit import RateLimit, retry_after
 
@@ -57,12 +58,23 @@ class _Lru(OrderedDict):
             self.popitem(last=False)
 
 
+def _reader(request: web.Request) -> Language:
+    """The reader's language for what belongs to no event (a wrong address, too many
+    requests): the first of their browser's languages."""
+    first = request.headers.get("Accept-Language", "").split(",")[0].split(";")[0].strip()
+    return language(first[:35] or None)
+
+
 class WebServer:
     """Start with `start()`, stop with `stop()`; `base_url` is where its links point."""
 
     def __init__(self, service: EventService, settings: WebSettings, *,
-                 cache_seconds: float = 1.0, clock: Callable[[], float] = time.monotonic):
+                 cache_seconds: float = 1.0, clock: Callable[[], float] = time.monotonic,
+                 language_of: Callable[[int], Language] = lambda guild_id: ENGLISH):
+        """`language_of(guild_id)`: the language of an event's pages and feeds (its server's,
+        which only Discord knows)."""
         self.service = service
+        self.language_of = language_of
         self.settings = settings
         self.cache_seconds = cache_seconds
         self._clock = clock
@@ -163,13 +175,15 @@ class WebServer:
         wait = self._limit.take(self._client(request))
         if wait:
             response: web.StreamResponse = web.Response(
-                status=429, text="Too many requests: try again in a little while.\n",
+                status=429, text=_reader(request).gettext(
+                    "Too many requests: try again in a little while.") + "\n",
                 headers={"Retry-After": retry_after(wait)})
         else:
             try:
                 response = await handler(request)
             except (web.HTTPNotFound, web.HTTPForbidden, NotFound):  # Forbidden: a folder
-                response = web.Response(status=404, text=pages.not_found_page(),
+                response = web.Response(status=404,
+                                        text=pages.not_found_page(_reader(request)),
                                         content_type="text/html", charset="utf-8",
                                         headers={"Cache-Control": "no-store"})
             except web.HTTPException as e:  # 405 and the like: aiohttp's own answer
@@ -191,12 +205,13 @@ class WebServer:
         snap = await self._snapshot(key, None)
         filters = pages.Filters.of(dict(request.query), snap.timetable, snap.tracks)
         body = self._render(request, snap, lambda: pages.event_page(
-            snap, self._base(request), key, filters).encode(), filters)
+            snap, self._base(request), key, filters, self._language(snap)).encode(), filters)
         return self._respond(request, body, "text/html", private=False, variant=filters)
 
     async def _event_feed(self, request: web.Request) -> web.StreamResponse:
         snap = await self._snapshot(request.match_info["key"], None)
-        body = self._render(request, snap, lambda: pages.event_feed(snap))
+        body = self._render(request, snap, lambda: pages.event_feed(
+            snap, language=self._language(snap)))
         return self._respond(request, body, "text/calendar", private=False)
 
     async def _track_feed(self, request: web.Request) -> web.StreamResponse:
@@ -204,25 +219,34 @@ class WebServer:
         track = request.match_info["track"]
         if track not in set(snap.tracks.values()):
             raise web.HTTPNotFound()
-        body = self._render(request, snap, lambda: pages.event_feed(snap, track))
+        body = self._render(request, snap, lambda: pages.event_feed(
+            snap, track, self._language(snap)))
         return self._respond(request, body, "text/calendar", private=False)
 
     async def _personal_page(self, request: web.Request) -> web.StreamResponse:
         key, token = request.match_info["key"], request.match_info["token"]
         snap = await self._snapshot(key, token)
         body = self._render(request, snap, lambda: pages.personal_page(
-            snap, self._base(request), key, token).encode())
+            snap, self._base(request), key, token, self._language(snap)).encode())
         return self._respond(request, body, "text/html", private=True)
 
     async def _personal_feed(self, request: web.Request) -> web.StreamResponse:
         snap = await self._snapshot(request.match_info["key"], request.match_info["token"])
-        body = self._render(request, snap, lambda: pages.personal_feed(snap))
+        body = self._render(request, snap, lambda: pages.personal_feed(
+            snap, self._language(snap)))
         return self._respond(request, body, "text/calendar", private=True)
 
     async def _robots(self, request: web.Request) -> web.StreamResponse:
         return web.Response(text=ROBOTS)
 
     # ---------------------------------------------------------------------------- helpers
+
+    def _language(self, snap: WebTimetable) -> Language:
+        try:
+            return self.language_of(snap.guild_id)
+        except Exception:  # a page in English rather than none
+            log.exception("no language for the pages of guild %s", snap.guild_id)
+            return ENGLISH
 
     def _base(self, request: web.Request) -> str:
         """Absolute links (the calendar apps' webcal: ones) start here: the configured base

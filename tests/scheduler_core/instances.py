@@ -200,3 +200,41 @@ def brute_force_seated_optimum(inst: Instance) -> int:
             continue
         best = max(best, seated_utility(inst, placed))
     return best
+
+
+@st.composite
+def full_instances(draw, max_places: int = 6):
+    """Instances where some optimum fills every room: each session has a host of its own and
+    no other constraint keeps sessions apart, with at least as many sessions as places (the
+    case in which set partitioning lists only full columns and demands every room filled)."""
+    n_slots = draw(st.integers(1, 3))
+    n_rooms = draw(st.integers(1, max(1, min(3, max_places // n_slots))))
+    places = n_slots * n_rooms
+    n_sessions = draw(st.integers(places, places + 1))
+    people = [f"u{i}" for i in range(draw(st.integers(1, 5)))]
+    slots = [{"id": f"t{i}"} for i in range(n_slots)]
+    sessions = [{"id": f"s{i}", "proposers": [f"host{i}"]} for i in range(n_sessions)]
+    interest = [{"attendee": p, "session": s["id"], "level": level}
+                for p in people for s in sessions
+                if (level := draw(st.sampled_from(LEVELS)))]
+    availability = [{"attendee": p, "slots": draw(st.lists(st.sampled_from(
+                        [s["id"] for s in slots]), unique=True))}
+                    for p in people if draw(st.integers(0, 3)) == 0]
+    return Instance.model_validate({
+        "slots": slots, "rooms": [{"id": f"r{i}"} for i in range(n_rooms)],
+        "sessions": sessions, "interest": interest, "availability": availability})
+
+
+def hard_for_the_whole_model(seed: int = 1) -> Instance:
+    """Small enough for the whole-instance CP-SAT model, which does not prove it for a long
+    while (18 sessions, 6 slots of 3 rooms, 30 attendees rating 7 sessions each)."""
+    import random
+
+    rng = random.Random(seed)
+    interest = [{"attendee": f"u{a}", "session": f"s{s}", "level": rng.choice([25, 75, 100])}
+                for a in range(30) for s in rng.sample(range(18), 7)]
+    return Instance.model_validate({
+        "slots": [{"id": f"t{i}"} for i in range(6)],
+        "rooms": [{"id": f"r{i}"} for i in range(3)],
+        "sessions": [{"id": f"s{i}", "proposers": [f"h{i}"]} for i in range(18)],
+        "interest": interest})

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from scheduler_core import exact
 from scheduler_core.bounds import matching_bound, topk_bound
 from scheduler_core.engine import SolveOptions, solve
 from scheduler_core.evaluate import seated_utility, utility_of
@@ -24,6 +25,7 @@ from tests.scheduler_core.instances import (
     brute_force_optimum,
     brute_force_seated_optimum,
     feasibility_errors,
+    hard_for_the_whole_model,
     occupancy,
     small_instances,
 )
@@ -146,6 +148,24 @@ def test_progress_is_reported_and_cancel_stops_early():
     assert result.utility >= result.seed_heuristic_utility
 
 
+def test_a_cancel_stops_the_whole_instance_model_at_once():
+    """The whole-instance CP-SAT model runs first and would take half of the 120 s given;
+    cancelled soon after the first progress report, the solve returns its best at once."""
+    inst = hard_for_the_whole_model()
+    assert exact.small_enough(compile_problem(inst))
+    cancel = threading.Event()
+
+    def on_progress(_p):
+        if not cancel.is_set():
+            threading.Timer(0.5, cancel.set).start()
+
+    result = solve(inst, SolveOptions(time_limit=120), progress=on_progress, cancel=cancel)
+    assert cancel.is_set()
+    assert result.solve_seconds < 30, "the exact phase ran on after the cancel"
+    assert result.status in ("feasible", "optimal")
+    assert result.seed_heuristic_utility <= result.utility <= result.upper_bound
+
+
 def test_same_seed_and_iteration_budget_give_the_same_timetable():
     inst = _orbel(2017)
     opts = SolveOptions(time_limit=60, iterations=20_000, seed=7)
@@ -199,6 +219,32 @@ def test_annealing_keeps_every_constraint(inst, seed):
         assert tt.utility == utility_of(inst, placed)
     assert annealer.best <= matching_bound(problem)
     assert matching_bound(problem) <= topk_bound(problem)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_instances(constraints=True, multi_slot=False), st.booleans())
+def test_the_portfolio_keeps_every_constraint_and_an_honest_bound(inst, seats):
+    """The time-limited path: set partitioning in its process beside annealing (the whole-
+    instance model, which would prove these at once, is kept out by its size limit; where
+    the matching bound already equals the heuristic's timetable, nothing more runs)."""
+    if seats:
+        inst = inst.model_copy(update={"capacity_mode": "seats"})
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(exact, "MAX_ATTENDANCE_VARIABLES", 0)
+        result = solve(inst, SolveOptions(time_limit=5))
+    assert feasibility_errors(inst, seating(result)) == []
+    rooms = occupied_rooms(inst, result)
+    assert len(rooms) == len(set(rooms))
+    if seats:
+        triples = [(a.session, a.slot, a.room) for a in result.assignments]
+        assert result.utility == seated_utility(inst, triples)
+        optimum = brute_force_seated_optimum(inst)
+    else:
+        assert result.utility == utility_of(inst, result.assignments)
+        optimum = brute_force_optimum(inst)
+    assert result.utility <= optimum <= result.upper_bound
+    if result.status == "optimal":
+        assert result.utility == optimum
 
 
 def test_the_contract_refuses_bad_constraints_with_clear_messages():

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 from hypothesis import HealthCheck, given, settings
 
+from scheduler_core.generate import generate
 from scheduler_core.heuristic import seed_heuristic
 from scheduler_core.models import Instance
 from scheduler_core.partition import SetPartitioning
@@ -15,6 +17,7 @@ from scheduler_core.state import Timetable
 from tests.scheduler_core.instances import (
     brute_force_optimum,
     feasibility_errors,
+    full_instances,
     small_instances,
 )
 
@@ -25,10 +28,21 @@ PROPERTY = settings(max_examples=60, deadline=None,
 @PROPERTY
 @given(small_instances(max_sessions=6, max_slots=3, constraints=True, multi_slot=False))
 def test_bound_and_proof_match_brute_force(inst):
+    _check_against_brute_force(inst)
+
+
+@PROPERTY
+@given(full_instances())
+def test_when_every_room_can_be_filled_only_full_columns_are_needed(inst):
+    partition = _check_against_brute_force(inst)
+    assert partition is not None and partition.fill
+
+
+def _check_against_brute_force(inst: Instance) -> SetPartitioning | None:
     problem = compile_problem(inst)
     partition = SetPartitioning(problem)
     if not partition.applicable():
-        return
+        return None
     start = seed_heuristic(problem)
     bounds: list[int] = []
     outcome = partition.run(start, time.monotonic() + 30, bounds.append)
@@ -46,6 +60,7 @@ def test_bound_and_proof_match_brute_force(inst):
     # Tiny instances are proven within the time given; a proof is only claimed when true.
     assert outcome.optimal
     assert best == optimum
+    return partition
 
 
 @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -73,3 +88,19 @@ def test_a_stopped_portfolio_leaves_no_process():
     proc = portfolio._proc
     portfolio.stop()
     assert proc.poll() is not None
+
+
+def test_a_cancelled_proof_stops_at_once():
+    """xen-like seed 1: the relaxation converges within seconds; its integer phase then runs
+    far longer than it is given here before it is cancelled."""
+    problem = compile_problem(generate("xen-like", 1))
+    partition = SetPartitioning(problem)
+    start = seed_heuristic(problem)
+    assert partition.bound(start, time.monotonic() + 600)
+    cancel = threading.Event()
+    threading.Timer(0.5, cancel.set).start()
+    began = time.monotonic()
+    outcome = partition.prove(began + 120, cancel.is_set)
+    assert cancel.is_set() and not outcome.optimal
+    assert time.monotonic() - began < 60, "the integer phase ran on after the cancel"
+    assert outcome.bound >= start.utility

@@ -11,7 +11,7 @@
 
   function parts(date, zone) {
     var out = {};
-    new Intl.DateTimeFormat("en-GB", {
+    new Intl.DateTimeFormat(document.documentElement.lang || "en-GB", {
       timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit",
       weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23"
     }).formatToParts(date).forEach(function (p) { out[p.type] = p.value; });
@@ -86,7 +86,7 @@
       var p = parts(now, mode === "event" ? eventZone : readerZone);
       var line = document.createElement("li");
       line.className = "now";
-      line.textContent = "Now " + p.hour + ":" + p.minute;
+      line.textContent = (main.dataset.now || "Now") + " " + p.hour + ":" + p.minute;
       list.insertBefore(line, before);
     });
   }

@@ -56,6 +56,29 @@ def test_the_help_and_the_welcome_name_only_commands_that_exist() -> None:
     assert [m for m in mentions if m not in NAMES] == []
 
 
+def test_the_german_help_names_commands_as_a_german_client_shows_them() -> None:
+    """The help and the welcome in German, with every step (a channel, verification, the web
+    pages): each command they name is one a German client lists."""
+    from bot.discord.languages import NAME_CONTEXT
+    from bot.event.models import EventSettings
+    from bot.i18n import language
+    de = language("de")
+    german = {" ".join(de.pgettext(NAME_CONTEXT, w) for w in n.split()): n for n in NAMES}
+    settings = EventSettings(1, "Camp", "UTC", True, True, True, False, 2, 3, None, None, None,
+                             None)
+    texts = [*help.organiser_steps(de), help.welcome_message(de),
+             de.text(help.ORGANISER_ONLY_TEXT), *help.attendee_steps(None, de),
+             *help.attendee_steps(settings, de, web=True)]
+    found = []
+    for text in texts:
+        for m in re.finditer(r"(?<![\w<#&@])/([a-zäöü][\w-]*(?: [a-zäöü][\w-]*)*)", text):
+            words = m.group(1).split(" ")
+            found.append(next((" ".join(words[:n]) for n in range(len(words), 0, -1)
+                               if " ".join(words[:n]) in german), m.group(1)))
+    assert "orga zeitplan vorschau" in found and "mein-zeitplan" in found
+    assert [m for m in found if m not in german] == []
+
+
 def test_the_setup_checks_name_only_commands_that_exist() -> None:
     """Every text the checks can show, as the parser joins its pieces."""
     with open(setup_checks.__file__, encoding="utf-8") as f:

@@ -180,8 +180,8 @@ def test_each_shard_on_postgresql_runs_in_one_process(postgres) -> None:
         assert held
         with instance_lock(url, shards=Shards((1,), 2)) as beside:
             assert beside
-            with pytest.raises(AlreadyRunning, match=r"\(session-scheduler pid \d+ shards 1 "
-                                                     r"of 2\) runs shard 1 of 2"), \
+            with pytest.raises(AlreadyRunning, match=r"\(session-scheduler pid \d+ #[0-9a-f]{8} "
+                                                     r"shards 1 of 2\) runs shard 1 of 2"), \
                     instance_lock(url, shards=Shards((1,), 2)):
                 pass
             with pytest.raises(AlreadyRunning, match="in 2 shards, this one in 3"), \

@@ -172,3 +172,29 @@ def test_nobody_expected_yet_is_not_said_as_in_the_embeds():
     zero = replace(tt, days=(replace(day, slots=(replace(ps, entries=nobody),)),))
     _, [ev] = _parse(timetable_ics(zero, guild_id=GUILD, event_name="x", now=NOW))
     assert "DESCRIPTION" not in ev
+
+
+def test_a_calendar_in_german_says_everything_in_german():
+    """The files are written in the event's language: the alternatives, the interest levels,
+    the cancelled session's note, the thread's link, the calendar's name."""
+    from bot.i18n import language
+    de = language("de")
+    s1 = slot(1, datetime(2026, 7, 6, 7, 30, tzinfo=UTC))
+    s2 = slot(2, datetime(2026, 7, 6, 8, 30, tzinfo=UTC))
+    a, b, c = entry(1, "Live-Patching", 0), entry(2, "Rust", 1), entry(3, "Doku", 2)
+    data = itinerary_ics([ItineraryItem(s1, a, 100, ((b, 75),))], guild_id=GUILD,
+                         event_name="Camp", version_id=2, now=NOW, threads={1: 9001},
+                         left=[ItineraryItem(s2, c, 75)], language=de,
+                         descriptions={1: "Mit <@42> und <@&7>."}, names={})
+    cal, events = _parse(data)
+    assert str(cal["X-WR-CALNAME"]) == "Camp: meine Sessions"
+    text = str(events[0]["DESCRIPTION"])
+    assert text.startswith("Mit @jemand und @Rolle.")
+    assert "Außerdem in diesem Zeitfenster:\n- Rust (Workshop room; dein Interesse: ja)" in text
+    assert text.endswith("Diskussion: https://discord.com/channels/1001/9001")
+    assert str(events[1]["DESCRIPTION"]).startswith("Nicht mehr in deinem Zeitplan")
+    assert "/mein-zeitplan" in str(events[1]["DESCRIPTION"])
+    tt = build(days=1, slots_per_day=1, rooms=1, version_id=3)
+    _, events = _parse(timetable_ics(tt, guild_id=GUILD, event_name="Camp", now=NOW,
+                                     language=de))
+    assert str(events[0]["DESCRIPTION"]).startswith("Erwartete Teilnahme: ")

@@ -4,6 +4,7 @@ rules, refused when they should be, sent to the engine, exported and imported ba
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -238,3 +239,18 @@ def test_a_cohost_is_told_and_explained_as_a_host():
     told = {n.user_id: [i.reason for i in n.items]
             for n in notices(moves(mine, new), {})}
     assert told[me] == ["proposer"] and told[1003] == ["proposer"]
+
+
+async def test_choices_read_in_the_readers_language(event):
+    """Autocomplete shows days, slots and rooms in the reader's language (weekday names from
+    Babel), and what they type is matched against those words."""
+    from bot.i18n import language
+    de = language("de")
+    tt = await event.timetable(GUILD, ADMIN)
+    days = await event.timetable_choices(GUILD, ALICE, "day", "montag", language=de)
+    assert [i for i, _ in days] == [tt.days[0].id]
+    assert days[0][1].startswith(f"Tag #{tt.days[0].id}: Montag, 6. Juli 2026-07-06")
+    slots = await event.timetable_choices(GUILD, ALICE, "any-slot", "pause", language=de)
+    assert slots and all(w.startswith("Zeitfenster #") and "· Pause" in w for _, w in slots)
+    rooms = await event.timetable_choices(GUILD, ALICE, "room", "", language=de)
+    assert all(re.search(r"^Raum #\d+: .* \(\d+ Plätze\)$", w) for _, w in rooms), rooms

@@ -89,3 +89,18 @@ def test_display_names_are_tidied_not_refused():
     assert clean_display_name("  Al\u200bice\x00 ") == "Alice"
     assert clean_display_name(None) == ""
     assert len(clean_display_name("x" * 500)) == 100
+
+
+def test_refusals_name_the_field_in_the_readers_language():
+    """A refusal is kept as a message and shown in whichever language reads it, the field's
+    name too."""
+    from bot.i18n import language
+    with pytest.raises(InvalidInput) as refused:
+        clean_title("   ")
+    assert refused.value.user_message == "The title must not be empty (it shows nothing)."
+    assert language("de").text(refused.value.message) == (
+        "Das Feld „Titel“ darf nicht leer sein (es zeigt nichts).")
+    with pytest.raises(InvalidInput) as refused:
+        clean_description("d" * (DESCRIPTION_MAX + 1))
+    assert language("de").text(refused.value.message) == (
+        "Das Feld „Beschreibung“ ist 1501 Zeichen lang; erlaubt sind 1500.")

@@ -99,9 +99,10 @@ def test_a_session_of_several_slots_shows_over_them_and_in_one_feed_event():
     assert "Session 5" not in titles(page)  # it was in that room in the second slot
     until = f'until <time datetime="{long.ends.isoformat().replace("+00:00", "Z")}">'
     assert until in page and "(2 slots)" in page
-    assert re.search(r"↳ Session 2 goes on in <span class=\"room\">Workshop room</span>", page)
+    assert re.search(r"↳ Session 2 · <span class=\"room\">Workshop room</span> · continued, "
+                     r"until <time", page)
     by_room = pages.Filters.of({"room": str(long.room_id)}, tt, snap.tracks)
-    assert "↳ Session 2 goes on" in pages.event_page(snap, "https://x.org", "k" * 22, by_room)
+    assert "↳ Session 2 · " in pages.event_page(snap, "https://x.org", "k" * 22, by_room)
     cal = Calendar.from_ical(pages.event_feed(snap))
     (ev,) = [ev for ev in cal.walk("VEVENT") if str(ev["SUMMARY"]) == "Session 2"]
     assert (ev.decoded("DTSTART"), ev.decoded("DTEND")) == (first.slot.start, second.slot.end)
@@ -109,6 +110,6 @@ def test_a_session_of_several_slots_shows_over_them_and_in_one_feed_event():
              ItineraryItem(second.slot, long, 100, continued=True))
     mine = replace(snap, user_id=7, items=items)
     page = pages.personal_page(mine, "https://x.org", "k" * 22, "t" * 43)
-    assert titles(page) == {"Session 2"} and "↳ Session 2 goes on in" in page
+    assert titles(page) == {"Session 2"} and "↳ Session 2 · " in page
     (ev,) = Calendar.from_ical(pages.personal_feed(mine)).walk("VEVENT")
     assert (ev.decoded("DTSTART"), ev.decoded("DTEND")) == (first.slot.start, second.slot.end)

@@ -5,6 +5,7 @@ security headers, the rate limit, and the same 404 for every wrong address."""
 from __future__ import annotations
 
 import asyncio
+import re
 
 from icalendar import Calendar
 
@@ -192,3 +193,36 @@ async def test_a_track_set_by_the_organisers_has_its_filter_and_feed(published, 
     status, _, body = await get(http, f"{server.event_url(published.key)}/track/Kernel.ics")
     assert status == 200
     assert sorted(str(ev["SUMMARY"]) for ev in events_of(body).values()) == ["Talk 2", "Talk 3"]
+
+
+async def test_an_event_is_served_in_its_servers_language(published):
+    """The pages and feeds speak the event's language (its server's, which the bot asks of
+    Discord); an address that is no event's answers in the reader's browser language."""
+    from bot.i18n import language
+    asked = []
+
+    def language_of(guild_id: int):
+        asked.append(guild_id)
+        return language("de")
+    srv = WebServer(published.service, WebSettings(port=0, requests_per_minute=100_000),
+                    cache_seconds=0, language_of=language_of)
+    await srv.start()
+    try:
+        import aiohttp
+        async with aiohttp.ClientSession() as http:
+            status, _, body = await get(http, srv.event_url(published.key))
+            page = body.decode()
+            assert status == 200 and '<html lang="de">' in page
+            assert "Alle Tage" in page and "In deiner Kalender-App abonnieren" in page
+            assert "6. Juli 2026</span>" in page, re.findall(r"<h2.*?</h2>", page)
+            assert asked and set(asked) == {GUILD}
+            _, _, feed = await get(http, f"{srv.event_url(published.key)}/calendar.ics")
+            assert "Erwartete Teilnahme: " in Calendar.from_ical(feed).walk("VEVENT")[0][
+                "DESCRIPTION"]
+            status, _, body = await get(http, srv.event_url("x" * 22),
+                                        **{"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"})
+            assert status == 404 and "Nicht gefunden" in body.decode()
+            status, _, body = await get(http, srv.event_url("x" * 22))
+            assert status == 404 and "Not found" in body.decode()
+    finally:
+        await srv.stop()
