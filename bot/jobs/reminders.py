@@ -62,7 +62,8 @@ class Reminders(TimedJobs):
         except EventError:
             return []
         return [Reminder(guild_id, user_id, it.slot, it.expected, minutes)
-                for it in items if it.expected is not None and not it.slot.is_break]
+                for it in items if it.expected is not None and not it.slot.is_break
+                and not it.continued]  # a session of several slots: at its start only
 
     async def plan(self, guild_id: int) -> list[Reminder]:
         out = []
