@@ -7,13 +7,11 @@ import asyncio
 import sys
 from pathlib import Path
 
-from bot.config import ConfigError, load_settings
+from bot.config import load_settings
 from bot.event import EventService
 from bot.event.errors import EventError
 from bot.event.models import SYSTEM
-from bot.storage import DatabaseTooNew, DatabaseUnavailable
-
-EXIT_REFUSED = 2
+from bot.exits import command, refuse
 
 
 def add_export_instance_command(subparsers) -> None:
@@ -32,17 +30,14 @@ def add_export_instance_command(subparsers) -> None:
     p.set_defaults(func=export_instance_command)
 
 
+@command
 def export_instance_command(args) -> int:
+    overrides = {} if args.database is None else {"database": args.database}
+    settings = load_settings(args.config, **overrides)
     try:
-        overrides = {} if args.database is None else {"database": args.database}
-        settings = load_settings(args.config, **overrides)
         text = asyncio.run(_instance_json(settings.database, args.guild))
-    except (ConfigError, DatabaseTooNew, DatabaseUnavailable) as e:
-        print(f"session-scheduler: {e}", file=sys.stderr)
-        return EXIT_REFUSED
     except EventError as e:
-        print(f"session-scheduler: {e.user_message}", file=sys.stderr)
-        return EXIT_REFUSED
+        return refuse(e.user_message)
     if args.output == "-":
         sys.stdout.write(text + "\n")
     else:

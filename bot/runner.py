@@ -14,14 +14,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.config import TOKEN_HELP, ConfigError, Settings, load_settings
+from bot.config import TOKEN_HELP, Settings, load_settings
+from bot.exits import EXIT_CONFIG, EXIT_RUNNING, EXIT_UNREACHABLE, command, refuse
 from bot.shards import Process, ShardFilter, ShardOwner, Shards, parse_shards
-from bot.storage import DatabaseTooNew, DatabaseUnavailable, is_postgresql
+from bot.storage import is_postgresql
 
 log = logging.getLogger("session-scheduler")
-EXIT_CONFIG = 2
-EXIT_RUNNING = 3
-EXIT_UNREACHABLE = 4
 
 
 class AlreadyRunning(RuntimeError):
@@ -151,18 +149,14 @@ def add_run_command(subparsers) -> None:
     p.set_defaults(func=run_command)
 
 
+@command
 def run_command(args) -> int:
     overrides = {key: value for key, value in (("shards", args.shards),
                                                ("shard_count", args.shard_count))
                  if value is not None}
-    try:
-        settings = load_settings(args.config, **overrides)
-    except ConfigError as e:
-        print(f"session-scheduler: {e}", file=sys.stderr)
-        return EXIT_CONFIG
+    settings = load_settings(args.config, **overrides)
     if settings.token is None or not settings.token.get_secret_value().strip():
-        print(f"session-scheduler: {TOKEN_HELP}", file=sys.stderr)
-        return EXIT_CONFIG
+        return refuse(TOKEN_HELP)
     logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s [shard %(shard)s] %(name)s: "
                                "%(message)s")
@@ -179,16 +173,7 @@ def run_command(args) -> int:
                 return 0
             return _run_bot(settings, process)
     except AlreadyRunning as e:
-        print(f"session-scheduler: {e}", file=sys.stderr)
-        return EXIT_RUNNING
-    except DatabaseTooNew as e:
-        print(f"session-scheduler: {e}", file=sys.stderr)
-        return EXIT_CONFIG
-    except DatabaseUnavailable as e:
-        print(f"session-scheduler: {e}. Check that the server runs and the URL "
-              "(`database` in config.toml, or DATABASE_URL) is right; nothing was lost.",
-              file=sys.stderr)
-        return EXIT_UNREACHABLE
+        return refuse(e, EXIT_RUNNING)
 
 
 def _no_voice_warnings(record: logging.LogRecord) -> bool:
@@ -205,6 +190,5 @@ def _run_bot(settings: Settings, process: Process) -> int:
     try:
         run_bot(settings, process)
     except CannotConnect as e:
-        print(f"session-scheduler: {e}", file=sys.stderr)
-        return EXIT_CONFIG if e.token_refused else EXIT_UNREACHABLE
+        return refuse(e, EXIT_CONFIG if e.token_refused else EXIT_UNREACHABLE)
     return 0

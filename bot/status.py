@@ -8,14 +8,11 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
-import sys
 from typing import Any
 
-from bot.config import ConfigError, Settings, load_settings
-from bot.storage import DatabaseTooNew, DatabaseUnavailable, open_database
-
-EXIT_CONFIG = 2
-EXIT_UNREACHABLE = 4
+from bot.config import Settings, load_settings
+from bot.exits import command
+from bot.storage import open_database
 
 
 def add_status_command(subparsers) -> None:
@@ -60,22 +57,12 @@ def _as_json(settings: Settings, shards: Any, solving: Any, kind: str) -> str:
     return json.dumps(out, indent=2)
 
 
+@command
 def status_command(args) -> int:
     from bot.event import shard_status, solve_status
 
-    try:
-        settings = load_settings(args.config)
-    except ConfigError as e:
-        print(f"session-scheduler: {e}", file=sys.stderr)
-        return EXIT_CONFIG
-    try:
-        shards, solving, kind = asyncio.run(_status(settings, args.stalled_after))
-    except DatabaseTooNew as e:
-        print(f"session-scheduler: {e}", file=sys.stderr)
-        return EXIT_CONFIG
-    except DatabaseUnavailable as e:
-        print(f"session-scheduler: {e}", file=sys.stderr)
-        return EXIT_UNREACHABLE
+    settings = load_settings(args.config)
+    shards, solving, kind = asyncio.run(_status(settings, args.stalled_after))
     if args.json:
         print(_as_json(settings, shards, solving, kind))
         return 0

@@ -6,15 +6,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import sys
 
-from bot.config import ConfigError, load_settings
+from bot.config import load_settings
 from bot.event.runs import DEFAULT_ATTEMPTS, process_name
-from bot.storage import DatabaseTooNew, DatabaseUnavailable, is_postgresql
+from bot.exits import command, refuse
+from bot.storage import is_postgresql
 
 log = logging.getLogger("session-scheduler.worker")
-EXIT_CONFIG = 2
-EXIT_UNREACHABLE = 4
 
 
 def _positive(kind: type):
@@ -60,26 +58,20 @@ def add_worker_command(subparsers) -> None:
     p.set_defaults(func=worker_command)
 
 
+@command
 def worker_command(args) -> int:
     from bot.event.solve_queue import WorkerOptions, serve
 
-    try:
-        settings = load_settings(args.config)
-    except ConfigError as e:
-        print(f"session-scheduler: {e}", file=sys.stderr)
-        return EXIT_CONFIG
+    settings = load_settings(args.config)
     if not is_postgresql(settings.database):
-        print("session-scheduler: workers serve a PostgreSQL database (`database` in "
-              "config.toml, or DATABASE_URL). On SQLite the bot solves its runs itself; no "
-              "worker is needed.", file=sys.stderr)
-        return EXIT_CONFIG
+        return refuse("workers serve a PostgreSQL database (`database` in config.toml, or "
+                      "DATABASE_URL). On SQLite the bot solves its runs itself; no worker is "
+                      "needed.")
     if args.grace < 0:
-        print("session-scheduler: --grace must be 0 or more seconds.", file=sys.stderr)
-        return EXIT_CONFIG
+        return refuse("--grace must be 0 or more seconds.")
     if args.stalled_after <= args.heartbeat:
-        print("session-scheduler: --stalled-after must be longer than --heartbeat, or live "
-              "workers would be taken for stopped ones.", file=sys.stderr)
-        return EXIT_CONFIG
+        return refuse("--stalled-after must be longer than --heartbeat, or live workers would "
+                      "be taken for stopped ones.")
     logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     options = WorkerOptions(concurrency=args.concurrency, attempts=args.attempts,
@@ -87,14 +79,6 @@ def worker_command(args) -> int:
                             grace=args.grace)
     name = args.name or process_name("worker")
     log.info("%s on %s: %d at once", name, settings.database_label, options.concurrency)
-    try:
-        asyncio.run(serve(settings.database, options, name=name))
-    except DatabaseTooNew as e:
-        print(f"session-scheduler: {e}", file=sys.stderr)
-        return EXIT_CONFIG
-    except DatabaseUnavailable as e:
-        print(f"session-scheduler: {e}. Check that the server runs and the URL is right.",
-              file=sys.stderr)
-        return EXIT_UNREACHABLE
+    asyncio.run(serve(settings.database, options, name=name))
     log.info("%s stopped", name)
     return 0

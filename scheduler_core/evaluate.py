@@ -154,19 +154,15 @@ def assign_rooms(instance: Instance, placements: list[tuple[str, str]],
             taken[t].add(room)
     room_of: dict[str, str] = {s: fixed[s] for s in start if s in fixed}
     by_slot = _placed_by_slot(placements)
+    # first, the sessions of several slots: each needs a room free in every slot it spans
+    slot_index = {t: i for i, t in enumerate(slot_order)}
+    long = sorted((s for s in start if s not in fixed and len(span[s]) > 1),
+                  key=lambda s: (slot_index[start[s]], -attendance[s]))
+    room_of.update(_long_rooms(long, span, taken, [r.id for r in rooms_by_size], previous))
     for slot in slot_order:
         sessions = [s for s in by_slot.get(slot, []) if s not in fixed]
         if not sessions:
             continue
-        long = sorted((s for s in sessions if len(span[s]) > 1), key=lambda s: -attendance[s])
-        for s in long:  # first: they need a room free in every slot they span
-            free = [r.id for r in rooms_by_size
-                    if all(r.id not in taken[t] for t in span[s])]
-            room = previous.get(s) if previous.get(s) in free else (free or [
-                r.id for r in rooms_by_size if r.id not in taken[slot]])[0]
-            room_of[s] = room
-            for t in span[s]:
-                taken[t].add(room)
         free = [r.id for r in rooms_by_size if r.id not in taken[slot]]
         rest = sorted((s for s in sessions if len(span[s]) == 1), key=lambda s: -attendance[s])
         # Group sessions of equal attendance; within a group, previous rooms are honoured.
@@ -187,3 +183,56 @@ def assign_rooms(instance: Instance, placements: list[tuple[str, str]],
                 taken[slot].add(room_of[s])
             i = j
     return room_of
+
+
+#: How many rooms `_long_rooms` may try before it settles for the first free room of each.
+LONG_ROOM_TRIES = 20_000
+
+
+def _long_rooms(long: list[str], span: dict[str, list[str]], taken: dict[str, set[str]],
+                rooms: list[str], previous: dict[str, str]) -> dict[str, str]:
+    """A room for each session of several slots, free in every slot it spans (`taken` is
+    updated). Each tries its previous room first, then the largest; a choice that leaves a
+    later session no room is undone (rooms that fixed sessions hold in some slots can make the
+    largest-first choice a dead end where another exists)."""
+    chosen: dict[str, str] = {}
+    tries = 0
+
+    def candidates(s: str) -> list[str]:
+        free = [r for r in rooms if all(r not in taken[t] for t in span[s])]
+        if previous.get(s) in free:
+            free.remove(previous[s])
+            free.insert(0, previous[s])
+        return free
+
+    def hold(s: str, room: str, on: bool) -> None:
+        for t in span[s]:
+            (taken[t].add if on else taken[t].discard)(room)
+
+    def place(i: int) -> bool:
+        nonlocal tries
+        if i == len(long):
+            return True
+        s = long[i]
+        for room in candidates(s):
+            tries += 1
+            if tries > LONG_ROOM_TRIES:
+                return False
+            chosen[s] = room
+            hold(s, room, True)
+            if place(i + 1):
+                return True
+            hold(s, room, False)
+            del chosen[s]
+        return False
+
+    if len(long) < 500 and place(0):  # deeper would near Python's recursion limit
+        return chosen
+    for s, room in chosen.items():  # none found (or too costly): the first free room of each
+        hold(s, room, False)
+    chosen = {}
+    for s in long:
+        free = candidates(s) or [r for r in rooms if r not in taken[span[s][0]]] or rooms
+        chosen[s] = free[0]
+        hold(s, free[0], True)
+    return chosen

@@ -54,6 +54,7 @@ class Portfolio:
                          name="set-partitioning-pipe", daemon=True).start()
 
     def _talk(self, proc: subprocess.Popen, job: bytes) -> None:
+        """The pipes' one reader and closer (closing one under a read breaks the read)."""
         try:
             proc.stdin.write(job)
             proc.stdin.close()
@@ -61,6 +62,8 @@ class Portfolio:
                 self._messages.put(pickle.load(proc.stdout))
         except (EOFError, OSError, pickle.UnpicklingError):  # ended, or stopped
             self._messages.put(("closed", None))
+        finally:
+            proc.stdout.close()
 
     def poll(self) -> bool:
         """Take what the child sent; True when a new bound arrived."""
@@ -104,9 +107,7 @@ class Portfolio:
         if proc is not None and proc.poll() is None:
             proc.kill()
         if proc is not None:
-            proc.wait()
-            if proc.stdout is not None:
-                proc.stdout.close()
+            proc.wait()  # its pipe then ends: the reading thread closes it
 
 
 def _end_with_parent(parent: int) -> None:

@@ -147,7 +147,7 @@ def scheduling_text(found: SessionScheduling, language: Language = ENGLISH) -> s
 
 def pin_text(p: Pin, language: Language = ENGLISH) -> str:
     assert p.slot is not None
-    slot = f"#{p.slot.id} {embeds.ts(p.slot.start, 'f')}–{embeds.ts(p.slot.end)}"
+    slot = f"#{p.slot.id} {embeds.ts(p.slot.start, 'f')}–{embeds.ts(p.ends or p.slot.end)}"
     if p.room is None:
         return language.gettext("slot {slot}, any free room", slot=slot)
     return language.gettext("slot {slot}, {room} (room #{id})", slot=slot,

@@ -226,15 +226,18 @@ def fit_lines(lines: Sequence[str], limit: int, t: Language = ENGLISH) -> str:
 
 def _slot_lines(ps: PublishedSlot, mine: dict[int, int] | None,
                 threads: dict[int, int] | None = None, guild_id: int | None = None,
-                t: Language = ENGLISH) -> list[str]:
-    """One line per session: room, title (linked to its discussion thread), people expected."""
+                t: Language = ENGLISH, continuing: bool = True) -> list[str]:
+    """One line per session: room, title (linked to its discussion thread), people expected;
+    a session of several slots with its whole time, and (`continuing`) in its later slots as
+    going on in its room."""
     if ps.slot.is_break:
         return [t.gettext("Break")]
-    if not ps.entries:
+    going_on = ps.continuing if continuing else ()
+    if not ps.entries and not going_on:
         return ["—"]
     def lines(linked: bool) -> list[str]:
         out = []
-        for e in sorted(ps.entries, key=lambda e: e.room_name):
+        for e in sorted(ps.entries + going_on, key=lambda e: e.room_name):
             stars = mark(0 if mine is None else mine.get(e.session_id, 0), t)
             name = literal(e.title)
             thread = (threads or {}).get(e.session_id) if linked else None
@@ -242,10 +245,15 @@ def _slot_lines(ps: PublishedSlot, mine: dict[int, int] | None,
                 name = f"[{name}]({thread_url(guild_id, thread)})"
             elif thread is not None:
                 name = f"{name} · <#{thread}>"
+            if e in going_on:
+                out.append(f"{stars}**{literal(e.room_name)}**: ↳ {name} " + t.gettext(
+                    "(continued, until {end})", end=ts(e.until(ps.slot))))
+                continue
             # nobody expected yet: say nothing rather than discourage the proposer
             people = (" " + t.gettext("(≈{n} expected)", n=e.expected_attendance)
                       if e.expected_attendance else "")
-            out.append(f"{stars}**{literal(e.room_name)}**: {name}{people}")
+            span = f" · {ts(ps.slot.start)}–{ts(e.ends)}" if e.ends else ""
+            out.append(f"{stars}**{literal(e.room_name)}**: {name}{people}{span}")
         return out
 
     found = lines(linked=True)
@@ -346,8 +354,18 @@ def itinerary_embeds(items: list[ItineraryItem], local: ZoneInfo | None = None,
             lines.append(t.gettext("{when}: free", when=when))
             continue
         title, room = literal(it.expected.title), literal(it.expected.room_name)
-        if it.alternatives:
-            also = ", ".join(literal(x.title) for x, _ in it.alternatives[:3])
+        also = ", ".join(literal(x.title) for x, _ in it.alternatives[:3])
+        if it.continued:
+            going = t.gettext("{when}: ↳ **{title}** goes on in {room}, until {end}", when=when,
+                              title=title, room=room, end=ts(it.expected.until(it.slot)))
+            lines.append(going + (" " + t.gettext("(also: {also})", also=also)
+                                  if it.alternatives else ""))
+        elif it.expected.ends is not None:
+            lines.append(t.gettext("{when}: **{title}** in {room} (until {end})", when=when,
+                                   title=title, room=room, end=ts(it.expected.ends))
+                         + (" " + t.gettext("(also: {also})", also=also)
+                            if it.alternatives else ""))
+        elif it.alternatives:
             lines.append(t.gettext("{when}: **{title}** in {room} (also: {also})", when=when,
                                    title=title, room=room, also=also))
         else:
@@ -413,7 +431,8 @@ def up_next_embeds(ps: PublishedSlot, threads: dict[int, int] | None = None,
     """The "up next" post: every session of the slot (more embeds when one is not enough;
     send them with `split_messages`); `local`: the event's zone, its time shown beside."""
     head = t.gettext("Starts {when}", when=ts(ps.slot.start, 'R'))
-    chunks = pack_lines([head, *_slot_lines(ps, None, threads, guild_id, t)], DESCRIPTION)
+    chunks = pack_lines([head, *_slot_lines(ps, None, threads, guild_id, t, continuing=False)],
+                        DESCRIPTION)
     found = [discord.Embed(title=t.gettext("Up next") if i == 0 else None, colour=COLOUR,
                            description=chunk) for i, chunk in enumerate(chunks)]
     found[0].add_field(name=t.gettext("When"), value=_slot_heading(ps, local, t))

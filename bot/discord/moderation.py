@@ -14,9 +14,10 @@ from discord import app_commands
 from bot.discord import embeds, errors
 from bot.discord.checks import admin_actor
 from bot.discord.direct import send_dm
-from bot.discord.errors import NO_MENTIONS, say
+from bot.discord.errors import say
 from bot.discord.languages import language_for
 from bot.discord.options import pending_sessions, session_id
+from bot.discord.pages import PagedView
 from bot.discord.proposals import show_session
 from bot.event.models import SessionView
 from bot.event.text import clean_description
@@ -116,23 +117,23 @@ async def list_pending(interaction: discord.Interaction[SchedulerBot],
                        page: app_commands.Range[int, 1, 10_000] = 1) -> None:
     guild_id, actor = await admin_actor(interaction)
     view = Queue(guild_id, language_for(interaction))
-    embed = await view.render(interaction, page)
+    embed = await view.page_embed(interaction, page)
     await say(interaction, embed=embed, view=view)
 
 
-class Queue(discord.ui.View):
+class Queue(PagedView):
     """One pending proposal a page; the queue is read afresh at each press, so a proposal
     decided elsewhere meanwhile is never shown stale (ephemeral: only its reader sees it)."""
 
     def __init__(self, guild_id: int, language: Language = ENGLISH):
-        super().__init__(timeout=10 * 60)
+        super().__init__()
         self.guild_id, self.t = guild_id, language
-        self.page, self.pages, self.current = 1, 1, None
+        self.current: int | None = None
         self.approve.label = language.gettext("Approve")
         self.reject.label = language.gettext("Reject…")
 
-    async def render(self, interaction: discord.Interaction[SchedulerBot],
-                     page: int, note: str = "") -> discord.Embed:
+    async def embed_for(self, interaction: discord.Interaction[SchedulerBot],
+                        page: int, note: str = "") -> discord.Embed:
         _, actor = await admin_actor(interaction)
         queue = await interaction.client.service.moderation_queue(self.guild_id, actor)
         self.pages = max(1, len(queue))
@@ -148,26 +149,8 @@ class Queue(discord.ui.View):
         if note:
             embed.description = f"{note}\n\n{embed.description or ''}".strip()[
                 :embeds.DESCRIPTION]
-        self.previous.disabled = self.page <= 1
-        self.next.disabled = self.page >= self.pages
         self.approve.disabled = self.reject.disabled = self.current is None
         return embed
-
-    async def _show(self, interaction: discord.Interaction[SchedulerBot], page: int,
-                    note: str = "") -> None:
-        embed = await self.render(interaction, page, note)
-        await interaction.response.edit_message(embed=embed, view=self,
-                                                allowed_mentions=NO_MENTIONS)
-
-    @discord.ui.button(label="◀", style=discord.ButtonStyle.secondary)
-    async def previous(self, interaction: discord.Interaction[SchedulerBot],
-                       button: discord.ui.Button) -> None:
-        await self._show(interaction, self.page - 1)
-
-    @discord.ui.button(label="▶", style=discord.ButtonStyle.secondary)
-    async def next(self, interaction: discord.Interaction[SchedulerBot],
-                   button: discord.ui.Button) -> None:
-        await self._show(interaction, self.page + 1)
 
     @discord.ui.button(label="Approve", style=discord.ButtonStyle.success)
     async def approve(self, interaction: discord.Interaction[SchedulerBot],
@@ -192,10 +175,6 @@ class Queue(discord.ui.View):
         s, reason = await decide(interaction, sid, approved, reason)
         await self._show(interaction, self.page, decided_text(s, approved, self.t))
         await after_decision(interaction, s, approved, reason)
-
-    async def on_error(self, interaction: discord.Interaction[SchedulerBot], error: Exception,
-                       item: discord.ui.Item) -> None:
-        await errors.handle_error(interaction, error)
 
 
 class RejectModal(discord.ui.Modal, title="Reject a proposal"):

@@ -30,21 +30,33 @@ async def show_pages(interaction: discord.Interaction[SchedulerBot], render: Ren
         await say(interaction, embed=embed)
 
 
-class Pages(discord.ui.View):
-    """◀ ▶ under an ephemeral reply (only its reader sees it; 10 minutes)."""
+class PagedView(discord.ui.View):
+    """◀ ▶ under an ephemeral reply (only its reader sees it; 10 minutes). A subclass says what
+    a page shows (`embed_for`), read afresh at each press, and may add buttons of its own."""
 
-    def __init__(self, render: Render, page: int, pages: int):
+    def __init__(self, page: int = 1, pages: int = 1):
         super().__init__(timeout=10 * 60)
-        self.render, self.page, self.pages = render, page, pages
-        self._sync()
+        self.page, self.pages = page, pages
+
+    async def embed_for(self, interaction: discord.Interaction[SchedulerBot], page: int,
+                        note: str = "") -> discord.Embed:
+        """The page (setting `page` and `pages` to what it found), `note` above it."""
+        raise NotImplementedError
 
     def _sync(self) -> None:
         self.previous.disabled = self.page <= 1
         self.next.disabled = self.page >= self.pages
 
-    async def _show(self, interaction: discord.Interaction[SchedulerBot], page: int) -> None:
-        embed, self.page, self.pages = await self.render(page)
+    async def page_embed(self, interaction: discord.Interaction[SchedulerBot], page: int,
+                         note: str = "") -> discord.Embed:
+        """The page, with ◀ ▶ enabled where there is one to go to."""
+        embed = await self.embed_for(interaction, page, note)
         self._sync()
+        return embed
+
+    async def _show(self, interaction: discord.Interaction[SchedulerBot], page: int,
+                    note: str = "") -> None:
+        embed = await self.page_embed(interaction, page, note)
         await interaction.response.edit_message(embed=embed, view=self,
                                                 allowed_mentions=NO_MENTIONS)
 
@@ -65,3 +77,17 @@ class Pages(discord.ui.View):
     async def on_error(self, interaction: discord.Interaction[SchedulerBot], error: Exception,
                        item: discord.ui.Item) -> None:
         await errors.handle_error(interaction, error)
+
+
+class Pages(PagedView):
+    """The pages of a `Render`."""
+
+    def __init__(self, render: Render, page: int, pages: int):
+        super().__init__(page, pages)
+        self.render = render
+        self._sync()
+
+    async def embed_for(self, interaction: discord.Interaction[SchedulerBot], page: int,
+                        note: str = "") -> discord.Embed:
+        embed, self.page, self.pages = await self.render(page)
+        return embed

@@ -11,7 +11,7 @@ import discord
 
 from bot.discord import embeds
 from bot.event.models import EventSettings
-from bot.i18n import ENGLISH, Language
+from bot.i18n import ENGLISH, N_, Language, Message
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,57 +115,58 @@ def _missing(t: Language, guild: discord.Guild, channel: discord.abc.GuildChanne
     return ", ".join(f"**{_words(p)}**" for p in needed if not getattr(allowed, p))
 
 
+@dataclass(frozen=True)
+class _ChannelTexts:
+    """What a channel's check says: not chosen, deleted, lacking permissions, ready."""
+    unset: Message | None  # None: optional, nothing to say
+    deleted: Message
+    lacking: Message  # {channel}, {permissions}
+    ready: Message  # {channel}
+
+
+_CHANNELS = (
+    ("proposals_channel_id", PROPOSALS_NEEDS, _ChannelTexts(
+        N_("No proposals channel yet: choose one with /admin setup proposals_channel:."),
+        N_("The proposals channel was deleted: choose one with /admin setup "
+           "proposals_channel:."),
+        N_("In the proposals channel {channel} I lack {permissions}: give them to my role "
+           "there (Edit Channel → Permissions)."),
+        N_("The proposals channel {channel} is ready."))),
+    ("announcements_channel_id", ANNOUNCEMENTS_NEEDS, _ChannelTexts(
+        N_("No announcements channel yet: choose one with /admin setup announcements_channel:."),
+        N_("The announcements channel was deleted: choose one with /admin setup "
+           "announcements_channel:."),
+        N_("In the announcements channel {channel} I lack {permissions}: give them to my role "
+           "there (Edit Channel → Permissions)."),
+        N_("The announcements channel {channel} is ready."))),
+    # optional: without one the owner hears by DM instead
+    ("moderation_channel_id", MODERATION_NEEDS, _ChannelTexts(
+        None,
+        N_("The moderation channel was deleted: choose another."),
+        N_("In the moderation channel {channel} I lack {permissions}: give them to my role "
+           "there (Edit Channel → Permissions)."),
+        N_("The moderation channel {channel} is ready."))),
+)
+
+
 def _channel_checks(guild: discord.Guild, settings: EventSettings, t: Language) -> list[Check]:
     """The proposals and announcements channels (needed) and the moderation channel (optional:
     without one the owner hears by DM), each set, still there, and writable."""
     out = []
-    channel_id = settings.proposals_channel_id
-    channel = guild.get_channel(channel_id) if channel_id is not None else None
-    if channel_id is None:
-        out.append(Check(False, t.gettext("No proposals channel yet: choose one with /admin "
-                                          "setup proposals_channel:.")))
-    elif channel is None:
-        out.append(Check(False, t.gettext("The proposals channel was deleted: choose one with "
-                                          "/admin setup proposals_channel:.")))
-    elif missing := _missing(t, guild, channel, PROPOSALS_NEEDS):
-        out.append(Check(False, t.gettext(
-            "In the proposals channel {channel} I lack {permissions}: give them to my role "
-            "there (Edit Channel → Permissions).", channel=channel.mention,
-            permissions=missing)))
-    else:
-        out.append(Check(True, t.gettext("The proposals channel {channel} is ready.",
-                                         channel=channel.mention)))
-    channel_id = settings.announcements_channel_id
-    channel = guild.get_channel(channel_id) if channel_id is not None else None
-    if channel_id is None:
-        out.append(Check(False, t.gettext("No announcements channel yet: choose one with "
-                                          "/admin setup announcements_channel:.")))
-    elif channel is None:
-        out.append(Check(False, t.gettext("The announcements channel was deleted: choose one "
-                                          "with /admin setup announcements_channel:.")))
-    elif missing := _missing(t, guild, channel, ANNOUNCEMENTS_NEEDS):
-        out.append(Check(False, t.gettext(
-            "In the announcements channel {channel} I lack {permissions}: give them to my role "
-            "there (Edit Channel → Permissions).", channel=channel.mention,
-            permissions=missing)))
-    else:
-        out.append(Check(True, t.gettext("The announcements channel {channel} is ready.",
-                                         channel=channel.mention)))
-    channel_id = settings.moderation_channel_id
-    if channel_id is None:
-        return out  # optional: the owner hears by DM instead
-    channel = guild.get_channel(channel_id)
-    if channel is None:
-        out.append(Check(False, t.gettext("The moderation channel was deleted: choose "
-                                          "another.")))
-    elif missing := _missing(t, guild, channel, MODERATION_NEEDS):
-        out.append(Check(False, t.gettext(
-            "In the moderation channel {channel} I lack {permissions}: give them to my role "
-            "there (Edit Channel → Permissions).", channel=channel.mention,
-            permissions=missing)))
-    else:
-        out.append(Check(True, t.gettext("The moderation channel {channel} is ready.",
-                                         channel=channel.mention)))
+    for field, needs, says in _CHANNELS:
+        channel_id = getattr(settings, field)
+        if channel_id is None:
+            if says.unset is not None:
+                out.append(Check(False, t.text(says.unset)))
+            continue
+        channel = guild.get_channel(channel_id)
+        if channel is None:
+            out.append(Check(False, t.text(says.deleted)))
+        elif missing := _missing(t, guild, channel, needs):
+            out.append(Check(False, t.gettext(says.lacking.singular, channel=channel.mention,
+                                              permissions=missing)))
+        else:
+            out.append(Check(True, t.gettext(says.ready.singular, channel=channel.mention)))
     return out
 
 

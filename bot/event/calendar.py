@@ -111,7 +111,7 @@ class _Writer:
         ev.add("sequence", self.sequence)
         ev.add("summary", self.text(entry.title))
         ev.add("dtstart", slot.start.astimezone(UTC))
-        ev.add("dtend", slot.end.astimezone(UTC))
+        ev.add("dtend", entry.until(slot).astimezone(UTC))  # a session of several: its last
         ev.add("location", self.text(entry.room_name))
         ev.add("status", "CANCELLED" if cancelled else "CONFIRMED")
         thread = self.threads.get(entry.session_id)
@@ -143,14 +143,19 @@ def itinerary_ics(items: Sequence[ItineraryItem], *, guild_id: int, event_name: 
     in the description so the file alone tells them what else they could attend. `left`: the
     sessions no longer in the itinerary, each cancelled where it was. `names`: user id →
     display name for mentions; `threads`: session id → its discussion thread; `language`:
-    the file's words."""
+    the file's words. A session of several slots is one VEVENT until its end, from the slot
+    the attendee joins it in."""
     descriptions = descriptions or {}
     t = language
     w = _Writer(guild_id, names, threads, timezone, now, version_id, t)
     events = []
+    shown: set[int] = set()
     for item in items:
         if item.expected is None or item.slot.is_break:
             continue
+        if item.expected.session_id in shown:  # its later slots: in the event already
+            continue
+        shown.add(item.expected.session_id)
         parts = [descriptions.get(item.expected.session_id, "")]
         if item.alternatives:
             parts.append("\n".join([t.gettext("Also in this slot:"), *(

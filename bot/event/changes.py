@@ -29,6 +29,7 @@ class Placement:
     room_id: int
     room_name: str
     withdrawn: bool = False  # the session was withdrawn since this version
+    ends: datetime | None = None  # a session of several slots: when its last one ends
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +50,9 @@ class Move:
                 else "unscheduled"
         if self.before is None:
             return "scheduled"
-        return "room" if self.before.slot.id == self.after.slot.id else "moved"
+        same = (self.before.slot.id == self.after.slot.id
+                and self.before.ends == self.after.ends)
+        return "room" if same else "moved"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +71,8 @@ class Notice:
 
 def _placements(tt: PublishedTimetable
                 ) -> dict[int, tuple[Placement, str, int, tuple[int, ...]]]:
-    return {e.session_id: (Placement(ps.slot, e.room_id, e.room_name, e.withdrawn), e.title,
-                           e.owner_id, e.cohosts)
+    return {e.session_id: (Placement(ps.slot, e.room_id, e.room_name, e.withdrawn, e.ends),
+                           e.title, e.owner_id, e.cohosts)
             for d in tt.days for ps in d.slots for e in ps.entries}
 
 
@@ -80,7 +83,9 @@ def moves(old: PublishedTimetable, new: PublishedTimetable) -> list[Move]:
     out = []
     for sid in [*before, *(s for s in after if s not in before)]:
         b, a = before.get(sid), after.get(sid)
-        if b and a and (b[0].slot.id, b[0].room_id) == (a[0].slot.id, a[0].room_id):
+        if b and a and ((b[0].slot.id, b[0].room_id, b[0].slot.end if b[0].ends is None
+                         else b[0].ends) == (a[0].slot.id, a[0].room_id,
+                                             a[0].slot.end if a[0].ends is None else a[0].ends)):
             continue
         _, title, owner, cohosts = a or b
         out.append(Move(sid, title, owner, b[0] if b else None, a[0] if a else None, cohosts))
@@ -134,6 +139,13 @@ def local_time(timezone: str, t: Language = ENGLISH) -> TimeFormat:
     return fmt
 
 
+def _when(p: Placement, fmt: TimeFormat, t: Language) -> str:
+    """When a placement starts, and for a session of several slots when it ends."""
+    if p.ends is None:
+        return fmt(p.slot.start)
+    return t.gettext("{start} (until {end})", start=fmt(p.slot.start), end=fmt(p.ends))
+
+
 def describe(move: Move, fmt: TimeFormat, esc: TextFormat = plain,
              t: Language = ENGLISH) -> str:
     """One line, e.g. "“Rust in Xen” moved from Mon 6 Jul 09:30 in Garden to Tue 7 Jul 10:30
@@ -142,25 +154,25 @@ def describe(move: Move, fmt: TimeFormat, esc: TextFormat = plain,
     if move.kind == "withdrawn":
         assert move.before is not None
         return t.gettext("“{title}” was withdrawn: it will not take place (it was at {when} in "
-                         "{room})", title=title, when=fmt(move.before.slot.start),
+                         "{room})", title=title, when=_when(move.before, fmt, t),
                          room=esc(move.before.room_name))
     if move.kind == "unscheduled":
         assert move.before is not None
         return t.gettext("“{title}” is no longer in the timetable (it was at {when} in {room})",
-                         title=title, when=fmt(move.before.slot.start),
+                         title=title, when=_when(move.before, fmt, t),
                          room=esc(move.before.room_name))
     assert move.after is not None
     if move.kind == "scheduled":
         return t.gettext("“{title}” is now in the timetable at {when} in {room}", title=title,
-                         when=fmt(move.after.slot.start), room=esc(move.after.room_name))
+                         when=_when(move.after, fmt, t), room=esc(move.after.room_name))
     assert move.before is not None
     if move.kind == "room":
         return t.gettext("“{title}” at {when} changed room from {before} to {after}",
                          title=title, when=fmt(move.after.slot.start),
                          before=esc(move.before.room_name), after=esc(move.after.room_name))
     return t.gettext("“{title}” moved from {when} in {room} to {new_when} in {new_room}",
-                     title=title, when=fmt(move.before.slot.start),
-                     room=esc(move.before.room_name), new_when=fmt(move.after.slot.start),
+                     title=title, when=_when(move.before, fmt, t),
+                     room=esc(move.before.room_name), new_when=_when(move.after, fmt, t),
                      new_room=esc(move.after.room_name))
 
 

@@ -5,6 +5,7 @@ room choices the commands offer while people type."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from bot.event import views
@@ -23,7 +24,7 @@ from bot.event.base import (
 from bot.event.errors import Conflict, InvalidInput, NotFound
 from bot.event.models import Actor, Pin, SessionScheduling, SessionView, SlotView
 from bot.event.text import clean_track
-from bot.event.times import zone
+from bot.event.times import from_utc_text, zone
 from bot.i18n import ENGLISH, N_, Language
 from bot.storage import Row, Tx, constraints, sessions, timetable
 
@@ -141,6 +142,13 @@ class ConstraintRules(RulesBase):
                     raise NotFound(N_("There is no such slot."))
                 if slot["is_break"]:
                     raise InvalidInput(N_("A session cannot be pinned to a break."))
+                run = timetable.covered(await timetable.slots(conn, guild_id), slot_id,
+                                        row["length"])
+                if len(run) < row["length"]:
+                    raise InvalidInput(N_(
+                        "This session takes {n} consecutive slots, and fewer follow that slot "
+                        "on its day before a break or the day's end: pin it to the slot it "
+                        "starts in.", n=row["length"]))
                 if room_id is not None:
                     room = await timetable.get_room(conn, guild_id, room_id)
                     if room is None:
@@ -152,7 +160,8 @@ class ConstraintRules(RulesBase):
                                               "already.", id=p["session_id"]))
             await constraints.set_pin(conn, guild_id, session_id, slot_id, room_id)
             return Pin(session_id, row["title"], None if slot is None else views.slot(slot),
-                       None if room is None else views.room(room))
+                       None if room is None else views.room(room),
+                       _ends(run) if slot is not None else None)
         return await self._admin_write(guild_id, actor, fn)
 
     async def session_scheduling(self, guild_id: int, actor: Actor,
@@ -173,7 +182,8 @@ class ConstraintRules(RulesBase):
                         if p["session_id"] == session_id), None)
             pinned = None if pin is None else Pin(
                 session_id, s.title, views.slot(slots[pin["slot_id"]]),
-                None if pin["room_id"] is None else views.room(rooms[pin["room_id"]]))
+                None if pin["room_id"] is None else views.room(rooms[pin["room_id"]]),
+                _ends(timetable.covered(list(slots.values()), pin["slot_id"], s.length)))
             apart = sorted({b if a == session_id else a
                             for a, b in await constraints.not_in_parallel(conn, guild_id)
                             if session_id in (a, b)})
@@ -265,6 +275,11 @@ class ConstraintRules(RulesBase):
                 (i, w) for i, w in found if needle in w.casefold() and needle != str(i)]
             ][:CHOICES]
         return await self.db.read(tx)
+
+
+def _ends(run: list[Row]) -> datetime | None:
+    """When a session pinned over these slots ends, if it takes several."""
+    return from_utc_text(run[-1]["end_utc"]) if len(run) > 1 else None
 
 
 async def _mine(conn: Tx, guild_id: int, user_id: int) -> tuple[SlotView, ...]:

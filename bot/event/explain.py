@@ -59,16 +59,18 @@ def clashes(timetable: PublishedTimetable, levels: Mapping[int, int], fmt: TimeF
             allowed_slots: Mapping[int, tuple[int, ...] | None] | None = None,
             esc: TextFormat = plain, t: Language = ENGLISH) -> list[Clash]:
     """Slots holding two or more sessions the attendee rated `min_level` or more (or hosts),
-    each with a sentence saying which, which one they will probably attend, and why (in `t`)."""
+    each with a sentence saying which, which one they will probably attend, and why (in `t`).
+    A session of several slots clashes with what runs beside it in any of them; a clash is
+    told once, in the slot where the last of its sessions starts."""
     allowed_slots = allowed_slots or {}
     slots = [ps for d in timetable.days for ps in d.slots if not ps.slot.is_break]
-    wanted_total = sum(1 for ps in slots for e in ps.entries
+    wanted_total = sum(e.length for ps in slots for e in ps.entries
                        if levels.get(e.session_id, 0) >= min_level or e.hosted_by(user_id))
     out = []
     for ps in slots:
-        wanted = [e for e in ps.entries
+        wanted = [e for e in ps.held
                   if levels.get(e.session_id, 0) >= min_level or e.hosted_by(user_id)]
-        if len(wanted) < 2:
+        if len(wanted) < 2 or not any(e in ps.entries for e in wanted):
             continue
         wanted.sort(key=lambda e: (not e.hosted_by(user_id), -levels.get(e.session_id, 0),
                                    -e.expected_attendance, e.session_id))
@@ -133,20 +135,24 @@ def over_capacity(timetable: PublishedTimetable, rooms: Sequence[RoomView],
             for e in ps.entries:
                 cap = capacity.get(e.room_id)
                 if cap is not None and e.expected_attendance > cap:
+                    span = [x for x in d.slots if x is ps or e in x.continuing]
                     out.append(t.gettext(
                         "“{title}” at {when} expects about {people} people, but {room} holds "
                         "{capacity}.", title=esc(e.title), when=fmt(ps.slot.start),
                         people=e.expected_attendance, room=esc(e.room_name), capacity=cap)
-                        + " " + _room_advice(ps, e, cap, rooms, esc, t))
+                        + " " + _room_advice(span, e, cap, rooms, esc, t))
     return out
 
 
-def _room_advice(ps: PublishedSlot, e: Entry, cap: int, rooms: Sequence[RoomView],
+def _room_advice(span: Sequence[PublishedSlot], e: Entry, cap: int, rooms: Sequence[RoomView],
                  esc: TextFormat, t: Language = ENGLISH) -> str:
-    """What would seat `e`: a larger room free in its slot, or a room that does not exist yet.
-    The scheduler gives a slot's larger rooms to its sessions that draw more, and a locked
-    slot keeps its sessions in their rooms (then the advice starts by unlocking it)."""
-    need, slot, locked = e.expected_attendance, ps.slot.id, ps.slot.locked
+    """What would seat `e`: a larger room free in its slot (in every slot it takes, for a
+    session of several), or a room that does not exist yet. The scheduler gives a slot's
+    larger rooms to its sessions that draw more, and a locked slot keeps its sessions in their
+    rooms (then the advice starts by unlocking it)."""
+    ps = span[0]
+    locks = [x.slot.id for x in span if x.slot.locked]
+    need, slot, locked = e.expected_attendance, (locks or [ps.slot.id])[0], bool(locks)
     larger = sorted((r for r in rooms if r.capacity > cap), key=lambda r: -r.capacity)
     if not larger:
         if locked:
@@ -155,8 +161,9 @@ def _room_advice(ps: PublishedSlot, e: Entry, cap: int, rooms: Sequence[RoomView
                              "room add), then run the scheduler again.", slot=slot, people=need)
         return t.gettext("No room holds more: add a room for at least {people} people (/admin "
                          "room add), then run the scheduler again.", people=need)
-    holding = {x.room_id: x for x in ps.entries}
-    free = [r for r in larger if r.id not in holding]
+    busy = {x.room_id for later in span[1:] for x in later.held if x.session_id != e.session_id}
+    holding = {x.room_id: x for x in ps.held}
+    free = [r for r in larger if r.id not in holding and r.id not in busy]
     if free:
         room, holds = esc(free[0].name), free[0].capacity
         if locked:
@@ -165,7 +172,8 @@ def _room_advice(ps: PublishedSlot, e: Entry, cap: int, rooms: Sequence[RoomView
                              "seat it there.", room=room, capacity=holds, slot=slot)
         return t.gettext("{room} (holds {capacity}) is free at that time: run the scheduler "
                          "again to seat it there.", room=room, capacity=holds)
-    smaller_draw = [holding[r.id] for r in larger if holding[r.id].expected_attendance < need]
+    smaller_draw = [holding[r.id] for r in larger
+                    if r.id in holding and holding[r.id].expected_attendance < need]
     if smaller_draw:  # only a locked slot, or a version older than the rooms, leaves this
         other = smaller_draw[0]
         found = {"title": esc(other.title), "room": esc(other.room_name),
@@ -178,7 +186,17 @@ def _room_advice(ps: PublishedSlot, e: Entry, cap: int, rooms: Sequence[RoomView
                          "scheduler again to swap them.", **found)
     taken = [t.gettext("{room} (“{title}”, about {people})", room=esc(holding[r.id].room_name),
                        title=esc(holding[r.id].title),
-                       people=holding[r.id].expected_attendance) for r in larger[:3]]
+                       people=holding[r.id].expected_attendance) for r in larger[:3]
+             if r.id in holding]
+    if not taken:  # free where it starts, held in a later slot it takes
+        if locked:
+            return t.gettext("The larger rooms are taken in the later slots it runs in. To seat "
+                             "it, unlock its slot (/admin slot unlock slot:{slot}) and add a "
+                             "room for at least {people} people (/admin room add), then run "
+                             "the scheduler again.", slot=slot, people=need)
+        return t.gettext("The larger rooms are taken in the later slots it runs in. To seat it, "
+                         "add a room for at least {people} people (/admin room add), then run "
+                         "the scheduler again.", people=need)
     listed = ", ".join(taken)
     if len(larger) > 3:
         listed = t.ngettext("{listed} and {n} more", "{listed} and {n} more", len(larger) - 3,
@@ -203,7 +221,7 @@ def unplaced_advice(timetable: PublishedTimetable, rooms: Sequence[RoomView],
     if not open_slots:
         return t.gettext("Every slot is a break or locked: unlock a slot (/admin slot unlock) "
                          "or add one (/admin slot add), then run the scheduler again.")
-    if not rooms or any(len(ps.entries) < len(rooms) for ps in open_slots):
+    if not rooms or any(len(ps.held) < len(rooms) for ps in open_slots):
         return None
     return t.gettext("Every room is taken in every slot the scheduler may use: add a room "
                      "(/admin room add) or a slot (/admin slot add), then run the scheduler "

@@ -353,6 +353,7 @@ class Placement(_Part):
     slot_id: RowId
     room_id: RowId
     expected_attendance: Figure
+    length: Annotated[int, _rule(_whole(1, MAX_LENGTH, "placement's length in slots"))] = 1
 
 
 class Baseline(_Part):

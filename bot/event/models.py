@@ -249,6 +249,14 @@ class Entry:
     #: so that the change is listed and the people who wanted it are told.
     withdrawn: bool = False
     cohosts: tuple[int, ...] = ()  # hosts besides the proposer
+    #: Consecutive slots it takes from its slot, in this version (one room throughout).
+    length: int = 1
+    #: When its last slot ends, for a session of several slots (set when laid out by day).
+    ends: datetime | None = None
+
+    def until(self, slot: SlotView) -> datetime:
+        """When the session ends, placed in `slot`: that slot's end, or its last slot's."""
+        return self.ends or slot.end
 
     def hosted_by(self, user_id: int | None) -> bool:
         """Whether the user presents it (its proposer or a co-host)."""
@@ -258,7 +266,14 @@ class Entry:
 @dataclass(frozen=True, slots=True)
 class PublishedSlot:
     slot: SlotView
-    entries: tuple[Entry, ...]
+    entries: tuple[Entry, ...]  # the sessions that start in this slot
+    #: Sessions of several slots that started in an earlier slot and still hold their room.
+    continuing: tuple[Entry, ...] = ()
+
+    @property
+    def held(self) -> tuple[Entry, ...]:
+        """Every session running in this slot, each holding its room."""
+        return self.entries + self.continuing
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,6 +317,9 @@ class ItineraryItem:
     expected: Entry | None
     expected_level: int
     alternatives: tuple[tuple[Entry, int], ...] = field(default=())
+    #: The expected session started in an earlier slot (it takes several): nothing starts
+    #: here for the attendee, so no reminder and no new calendar entry.
+    continued: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,6 +356,8 @@ class Pin:
     title: str
     slot: SlotView | None
     room: RoomView | None  # None: any free room
+    #: A session of several slots starts in `slot` and ends when this one does (its last).
+    ends: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,7 +55,8 @@ from bot.event.runs import (
     wait_for_end,
 )
 from bot.event.solving import ProgressCallback
-from bot.event.times import from_utc_text
+from bot.event.spans import spans
+from bot.event.times import from_utc_text, zone
 from bot.i18n import ENGLISH, N_, Language, Message
 from bot.storage import (
     Row,
@@ -412,7 +413,8 @@ async def snapshot(conn: Tx, guild_id: int, frozen_before: datetime | None = Non
     if not session_rows:
         raise InvalidInput(N_("There are no public sessions to schedule yet."))
     public_ids = {s["id"] for s in session_rows}
-    allowed, pinned_rooms = await _allowed_now(conn, guild_id, public_ids)
+    allowed, pinned_rooms = await _allowed_now(conn, guild_id, public_ids, slot_rows,
+                                               {s["id"]: s for s in session_rows}, strict=True)
     hosts = await hosts_now(conn, guild_id, session_rows)
     locked = {s["id"] for s in slot_rows
               if s["locked"] or (frozen_before is not None
@@ -424,7 +426,9 @@ async def snapshot(conn: Tx, guild_id: int, frozen_before: datetime | None = Non
                   if p["session_id"] in public_ids]
         previous = [{"session": str(p["session_id"]), "slot": str(p["slot_id"]),
                      "room": str(p["room_id"])} for p in placed]
-        fixed = [f for f, p in zip(previous, placed, strict=True) if p["slot_id"] in locked]
+        fixed = [f for f, p in zip(previous, placed, strict=True)  # locked in any slot it takes
+                 if any(r["id"] in locked
+                        for r in timetable.covered(slot_rows, p["slot_id"], p["length"]))]
     locked_in = {int(f["session"]) for f in fixed}
     for sid in locked_in:  # a fixed session stays put even if its allowed slots changed since
         allowed.pop(sid, None)
@@ -432,8 +436,13 @@ async def snapshot(conn: Tx, guild_id: int, frozen_before: datetime | None = Non
         if sid not in locked_in:
             fixed.append({"session": str(sid), "slot": str(slot_id), "room": str(room_id)})
     usable = {s["id"] for s in slot_rows if not s["is_break"]}
+    tz = zone(ev["timezone"])
+
+    def local(utc_text: str) -> str:
+        return from_utc_text(utc_text).astimezone(tz).isoformat()
     data = {
-        "slots": [{"id": str(s["id"]), "start": s["start_utc"], "end": s["end_utc"],
+        # in the event's time zone: the engine reads a slot's day from its start as given
+        "slots": [{"id": str(s["id"]), "start": local(s["start_utc"]), "end": local(s["end_utc"]),
                    "is_break": bool(s["is_break"]), "locked": s["id"] in locked}
                   for s in slot_rows],
         "rooms": [{"id": str(r["id"]), "name": r["name"], "capacity": r["capacity"]}
@@ -473,17 +482,29 @@ async def hosts_now(conn: Tx, guild_id: int, session_rows: list[Row]) -> dict[in
                                        if u != s["owner_id"])] for s in session_rows}
 
 
-async def _allowed_now(conn: Tx, guild_id: int, public_ids: set[int]
+async def _allowed_now(conn: Tx, guild_id: int, public_ids: set[int], slot_rows: list[Row],
+                       session_rows: dict[int, Row], strict: bool = False
                        ) -> tuple[dict[int, list[int]], dict[int, tuple[int, int]]]:
     """The slots each session may take (absent: any), the hosts' availability overridden by
-    the organisers' pins; and the sessions pinned to a room too: id → (slot, room)."""
+    the organisers' pins (a session of several slots pinned to its first one may take the
+    ones after it); and the sessions pinned to a room too: id → (slot, room). `strict`:
+    refuse a pin that leaves too few slots for its session's length."""
     allowed = await sessions.allowed_slots(conn, sorted(public_ids))
     with_room: dict[int, tuple[int, int]] = {}
     for p in await constraints.pins(conn, guild_id):
-        if p["session_id"] in public_ids:
-            allowed[p["session_id"]] = [p["slot_id"]]
+        sid = p["session_id"]
+        if sid in public_ids:
+            length = session_rows[sid]["length"]
+            run = [r["id"] for r in timetable.covered(slot_rows, p["slot_id"], length)]
+            if len(run) < length and strict:
+                raise InvalidInput(N_(
+                    "Session #{session} is pinned to slot #{slot} but takes {n} slots, and "
+                    "fewer follow that slot on its day before a break or the day's end: pin it "
+                    "to an earlier slot, or shorten it.", session=sid, slot=p["slot_id"],
+                    n=length))
+            allowed[sid] = run
             if p["room_id"] is not None:
-                with_room[p["session_id"]] = (p["slot_id"], p["room_id"])
+                with_room[sid] = (p["slot_id"], p["room_id"])
     return allowed, with_room
 
 
@@ -496,7 +517,7 @@ async def store_run_result(conn: Tx, guild_id: int, actor: Actor, result: Result
     keep, unplaced = await _still_fitting(conn, guild_id, result, instance, frozen_before)
     utility, status = result.utility, result.status
     if unplaced:  # the timetable stored is not the one solved: its own figures, not proven
-        utility = utility_of(instance, [(str(sid), str(sl)) for sid, sl, _, _ in keep])
+        utility = utility_of(instance, [(str(sid), str(sl)) for sid, sl, *_ in keep])
         status = "feasible"
     unplaced = [{"session_id": int(u.session), "reason": u.reason}
                 for u in result.unplaced] + unplaced
@@ -514,20 +535,26 @@ async def store_run_result(conn: Tx, guild_id: int, actor: Actor, result: Result
 
 async def _still_fitting(conn: Tx, guild_id: int, result: Result, instance: Instance,
                          frozen_before: datetime | None
-                         ) -> tuple[list[tuple[int, int, int, int]], list[dict]]:
-    """The result's placements that still fit the timetable as it is now (a session whose
-    room was removed is seated in another free room of its slot), and the others with the
-    reason each was left out. A session fixed by the run may stay in its locked slot."""
-    slots = {r["id"]: r for r in await timetable.slots(conn, guild_id)}
+                         ) -> tuple[list[tuple[int, int, int, int, int]], list[dict]]:
+    """The result's placements that still fit the timetable as it is now, each over every slot
+    it takes (a session whose room was removed or taken is seated in the largest room free in
+    all of them), and the others with the reason each was left out. A session fixed by the run
+    may stay in its locked slots."""
+    slot_rows = await timetable.slots(conn, guild_id)
+    slots = {r["id"]: r for r in slot_rows}
     rooms = {r["id"]: r["capacity"] for r in await timetable.rooms(conn, guild_id)}
     public_rows = await sessions.public_sessions(conn, guild_id)
     public = await hosts_now(conn, guild_id, public_rows)
-    allowed, _ = await _allowed_now(conn, guild_id, set(public))
+    now = {r["id"]: r for r in public_rows}
+    allowed, _ = await _allowed_now(conn, guild_id, set(public), slot_rows, now)
     fixed = {(int(f.session), int(f.slot)) for f in instance.fixed}
-    placed: list[tuple[int, int, int, int]] = []
+    solved = {int(s.id): s.length for s in instance.sessions}
+    order = [s.id for s in instance.slots]
+    placed: list[tuple[int, int, int, int, int]] = []
     left_out: list[dict] = []
-    taken: set[tuple[int, int]] = set()
+    taken: set[tuple[int, int]] = set()  # (slot, room)
     owners: set[tuple[int, int]] = set()  # (slot, host)
+    tracks: set[tuple[int, str]] = set()  # (slot, track)
     apart: dict[int, set[int]] = {}
     for a, b in await constraints.not_in_parallel(conn, guild_id):
         apart.setdefault(a, set()).add(b)
@@ -537,39 +564,59 @@ async def _still_fitting(conn: Tx, guild_id: int, result: Result, instance: Inst
     def out(sid: int, reason: Message) -> None:  # stored in English, shown translated
         left_out.append({"session_id": sid, "reason": str(reason)})
 
-    for a in sorted(result.assignments, key=lambda a: (-a.expected_attendance, a.session)):
+    for a in sorted(result.assignments, key=lambda a: ((int(a.session), int(a.slot)) not in fixed,
+                                                       -a.expected_attendance, a.session)):
         sid, sl, rm = int(a.session), int(a.slot), int(a.room)
-        slot = slots.get(sl)
+        length = solved.get(sid, 1)
+        i = order.index(a.slot)
+        span = [int(x) for x in order[i:i + length]]  # the slots the run gave it
+        rows = [slots.get(x) for x in span]
         was_fixed = (sid, sl) in fixed
+        track = now[sid]["track"] if sid in now else None
         if sid not in public:
             out(sid, N_("it was withdrawn or sent back to moderation during the run"))
-        elif slot is None:
-            out(sid, N_("its slot was removed during the run"))
-        elif slot["is_break"]:
-            out(sid, N_("its slot became a break during the run"))
-        elif slot["locked"] and not was_fixed:
-            out(sid, N_("its slot was locked during the run"))
+        elif now[sid]["length"] != length:
+            out(sid, N_("its length was changed during the run"))
+        elif any(r is None for r in rows):
+            out(sid, N_("its slot was removed during the run") if length == 1
+                else N_("one of its slots was removed during the run"))
+        elif any(r["is_break"] for r in rows):
+            out(sid, N_("its slot became a break during the run") if length == 1
+                else N_("one of its slots became a break during the run"))
+        elif any(r["locked"] for r in rows) and not was_fixed:
+            out(sid, N_("its slot was locked during the run") if length == 1
+                else N_("one of its slots was locked during the run"))
+        elif [r["id"] for r in timetable.covered(slot_rows, sl, length)] != span:
+            out(sid, N_("its slots are no longer consecutive on one day"))
         elif (frozen_before is not None and not was_fixed
-              and from_utc_text(slot["start_utc"]) <= frozen_before):
+              and from_utc_text(rows[0]["start_utc"]) <= frozen_before):
             out(sid, N_("its slot starts too soon to change now"))
-        elif sid in allowed and sl not in allowed[sid] and not was_fixed:
+        elif sid in allowed and not set(span) <= set(allowed[sid]) and not was_fixed:
             out(sid, N_("its hosts or the organisers limited it to other slots during the run"))
-        elif any((sl, host) in owners for host in public[sid]):
+        elif any((x, host) in owners for x in span for host in public[sid]):
             out(sid, N_("one of its hosts has another session in that slot now"))
-        elif apart.get(sid, set()) & in_slot.get(sl, set()):
+        elif track is not None and any((x, track) in tracks for x in span):
+            out(sid, N_("another session of its track runs in that slot now"))
+        elif any(apart.get(sid, set()) & in_slot.get(x, set()) for x in span):
             out(sid, N_("the organisers keep it apart from another session in that slot now"))
         else:
-            if rm not in rooms or (sl, rm) in taken:
-                free = sorted((cap, r) for r, cap in rooms.items() if (sl, r) not in taken)
+            if rm not in rooms or any((x, rm) in taken for x in span):
+                free = sorted((cap, r) for r, cap in rooms.items()
+                              if not any((x, r) in taken for x in span))
                 if not free:
                     out(sid, N_("its room was removed during the run and no other room was "
-                                "free in its slot"))
+                                "free in its slot") if length == 1 else
+                        N_("its room was removed or taken and no other room was free in every "
+                           "slot it takes"))
                     continue
                 rm = free[-1][1]  # the largest free room
-            taken.add((sl, rm))
-            owners.update((sl, host) for host in public[sid])
-            in_slot.setdefault(sl, set()).add(sid)
-            placed.append((sid, sl, rm, a.expected_attendance))
+            for x in span:
+                taken.add((x, rm))
+                owners.update((x, host) for host in public[sid])
+                in_slot.setdefault(x, set()).add(sid)
+                if track is not None:
+                    tracks.add((x, track))
+            placed.append((sid, sl, rm, a.expected_attendance, length))
     return placed, left_out
 
 
@@ -622,7 +669,7 @@ async def _entries_by_slot(conn: Tx, version_id: int,
             session_id=p["session_id"], title=p["title"], owner_id=p["owner_id"],
             room_id=p["room_id"], room_name=p["room_name"],
             expected_attendance=p["expected_attendance"], withdrawn=gone,
-            cohosts=tuple(cohosts.get(p["session_id"], ()))))
+            cohosts=tuple(cohosts.get(p["session_id"], ())), length=p["length"]))
     return by_slot
 
 
@@ -639,11 +686,13 @@ async def _laid_out(conn: Tx, guild_id: int, ev: Row, version_id: int, slot_rows
     (`by_slot`: its placements, when the caller has read them already)."""
     if by_slot is None:
         by_slot = await _entries_by_slot(conn, version_id)
+    starting, continuing = spans(slot_rows, by_slot)
     days = []
     for d in await timetable.days(conn, guild_id):
         dv = views.day(d, slot_rows)
         days.append(PublishedDay(dv.date, dv.label, tuple(
-            PublishedSlot(s, tuple(by_slot.get(s.id, ()))) for s in dv.slots)))
+            PublishedSlot(s, tuple(starting.get(s.id, ())), tuple(continuing.get(s.id, ())))
+            for s in dv.slots)))
     physical = any(views.room(r).is_place for r in await timetable.rooms(conn, guild_id))
     return PublishedTimetable(version_id, ev["timezone"], tuple(days), physical)
 
@@ -668,7 +717,8 @@ async def _left(conn: Tx, guild_id: int, user_id: int, slot_rows: list[Row],
     for vid in await schedules.published_ids(conn, guild_id):  # oldest first: the last wins
         by_slot = await _entries_by_slot(conn, vid, withdrawn_since="")  # withdrawn kept
         for it in await _itinerary(conn, guild_id, user_id, slot_rows, by_slot):
-            if it.expected is not None and it.expected.session_id not in now:
+            if (it.expected is not None and not it.continued
+                    and it.expected.session_id not in now):
                 gone[it.expected.session_id] = ItineraryItem(it.slot, it.expected,
                                                              it.expected_level)
     return tuple(sorted(gone.values(), key=lambda it: (it.slot.start, it.slot.id)))
@@ -677,20 +727,25 @@ async def _left(conn: Tx, guild_id: int, user_id: int, slot_rows: list[Row],
 async def _itinerary(conn: Tx, guild_id: int, user_id: int, slot_rows: list[Row],
                      by_slot: dict[int, list[Entry]]) -> list[ItineraryItem]:
     """Per slot: the session the user presents (or co-hosts) there, else their highest level
-    (ties: the larger expected audience), and the others they rated, best first."""
+    (ties: a session of several slots already running, then the larger expected audience),
+    and the others they rated, best first. A session of several slots counts in each."""
     mine = await sessions.levels_of(conn, guild_id, user_id)
+    starting, continuing = spans(slot_rows, by_slot)
     items = []
     for s in slot_rows:
         if s["is_break"]:
             continue
+        running = {e.session_id for e in continuing.get(s["id"], ())}
         ranked = sorted(
-            by_slot.get(s["id"], ()),
+            [*starting.get(s["id"], ()), *continuing.get(s["id"], ())],
             key=lambda e: (not e.hosted_by(user_id), -mine.get(e.session_id, 0),
-                           -e.expected_attendance, e.session_id))
+                           e.session_id not in running, -e.expected_attendance,
+                           e.session_id))
         ranked = [e for e in ranked if e.hosted_by(user_id) or mine.get(e.session_id, 0) > 0]
         expected = ranked[0] if ranked else None
         items.append(ItineraryItem(
             slot=views.slot(s), expected=expected,
             expected_level=mine.get(expected.session_id, 0) if expected else 0,
-            alternatives=tuple((e, mine.get(e.session_id, 0)) for e in ranked[1:])))
+            alternatives=tuple((e, mine.get(e.session_id, 0)) for e in ranked[1:]),
+            continued=expected is not None and expected.session_id in running))
     return items

@@ -101,7 +101,9 @@ class TimetableRules(RulesBase):
             if dv.final:
                 raise Conflict(N_("This day is final (all its slots are locked): unlock a slot "
                                   "first."))
+            before = await _long_spans(conn, guild_id, ev)
             sid = await timetable.insert_slot(conn, guild_id, day_id, s, e, is_break, label)
+            await _spans_kept(conn, guild_id, ev, before)
             return views.slot(await timetable.get_slot(conn, guild_id, sid))
         return await self._admin_write(guild_id, actor, fn)
 
@@ -138,14 +140,18 @@ class TimetableRules(RulesBase):
                                         changes.get("end_utc", row["end_utc"]), slot_id)
             if is_break is not None:
                 if is_break and not row["is_break"]:
+                    over = await _running_over(conn, guild_id, ev, slot_id)
                     n = await schedules.count_published_in(conn, guild_id, slot_id=slot_id)
-                    if n and not force:
-                        raise Conflict(published_count_message(n, "slot"))
+                    if n + len(over) and not force:
+                        raise Conflict(published_count_message(n + len(over), "slot"))
                     await schedules.unschedule_slot(conn, slot_id)
+                    await schedules.unschedule(conn, ev["published_version_id"], over)
                 changes["is_break"] = is_break
             if new_label is not None:
                 changes["label"] = new_label
+            before = await _long_spans(conn, guild_id, ev)
             await timetable.update_slot(conn, guild_id, slot_id, changes)
+            await _spans_kept(conn, guild_id, ev, before)
             return views.slot(await timetable.get_slot(conn, guild_id, slot_id))
         return await self._admin_write(guild_id, actor, fn)
 
@@ -237,8 +243,11 @@ class TimetableRules(RulesBase):
             if check is not None:
                 check(row)
             n = await schedules.count_published_in(conn, guild_id, **{f"{kind}_id": item_id})
-            if n and not force:
-                raise Conflict(published_count_message(n, kind))
+            over = (await _running_over(conn, guild_id, ev, item_id) if kind == "slot"
+                    else [])
+            if n + len(over) and not force:
+                raise Conflict(published_count_message(n + len(over), kind))
+            await schedules.unschedule(conn, ev["published_version_id"], over)
             await delete(conn, guild_id, item_id)
         await self._admin_write(guild_id, actor, fn)
 
@@ -283,6 +292,42 @@ class TimetableRules(RulesBase):
             return TimetableImport(days=len(parsed.days), slots=slots, breaks=breaks,
                                    rooms=len(parsed.rooms))
         return await self._admin_write(guild_id, actor, fn)
+
+
+async def _running_over(conn: Tx, guild_id: int, ev: Row, slot_id: int) -> list[int]:
+    """The published sessions of several slots that take this slot but start before it."""
+    if ev["published_version_id"] is None:
+        return []
+    slot_rows = await timetable.slots(conn, guild_id)
+    return [p["session_id"]
+            for p in await schedules.placements(conn, ev["published_version_id"])
+            if p["length"] > 1 and p["slot_id"] != slot_id
+            and slot_id in {r["id"] for r in timetable.covered(slot_rows, p["slot_id"],
+                                                                p["length"])}]
+
+
+async def _long_spans(conn: Tx, guild_id: int, ev: Row) -> dict[int, list[int]]:
+    """The slots each published session of several slots takes now."""
+    if ev["published_version_id"] is None:
+        return {}
+    slot_rows = await timetable.slots(conn, guild_id)
+    return {p["session_id"]: [r["id"] for r in timetable.covered(slot_rows, p["slot_id"],
+                                                                 p["length"])]
+            for p in await schedules.placements(conn, ev["published_version_id"])
+            if p["length"] > 1}
+
+
+async def _spans_kept(conn: Tx, guild_id: int, ev: Row, before: dict[int, list[int]]) -> None:
+    """Refuse a change of slots that would change the slots a published session of several
+    slots takes (a slot added or moved among them): it would take other slots than
+    published. Turning one into a break or removing it is the way (with force)."""
+    after = await _long_spans(conn, guild_id, ev)
+    moved = sorted(sid for sid, run in before.items() if after.get(sid) != run)
+    if moved:
+        raise Conflict(N_("Session #{session} of the published schedule takes several "
+                          "slots, and this would change which: publish a schedule without it "
+                          "first, or turn one of its slots into a break (with force) to "
+                          "unschedule it.", session=moved[0]))
 
 
 async def _check_slot_times(conn: Tx, guild_id: int, s: str, e: str, exclude: int | None) -> None:

@@ -108,7 +108,8 @@ class WebRules(RulesBase):
                     by_slot.setdefault(r["slot_id"], []).append(Entry(
                         session_id=r["session_id"], title=r["title"], owner_id=r["owner_id"],
                         room_id=r["room_id"], room_name=r["room_name"],
-                        expected_attendance=r["expected_attendance"], withdrawn=True))
+                        expected_attendance=r["expected_attendance"], withdrawn=True,
+                        length=r["length"]))
             tt = await _laid_out(conn, guild_id, ev, vid, slot_rows, by_slot)
             details = await store.session_details(
                 conn, guild_id, sorted({e.session_id for es in by_slot.values() for e in es}))
@@ -146,10 +147,10 @@ def only(tt: PublishedTimetable, *, day: date | None = None, room_id: int | None
     for d in tt.days:
         if day is not None and d.date != day:
             continue
+        def kept(entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
+            return tuple(e for e in entries
+                         if (room_id is None or e.room_id == room_id)
+                         and (track is None or tracks.get(e.session_id) == track))
         days.append(PublishedDay(d.date, d.label, tuple(
-            PublishedSlot(ps.slot, tuple(
-                e for e in ps.entries
-                if (room_id is None or e.room_id == room_id)
-                and (track is None or tracks.get(e.session_id) == track)))
-            for ps in d.slots)))
-    return PublishedTimetable(tt.version_id, tt.timezone, tuple(days))
+            PublishedSlot(ps.slot, kept(ps.entries), kept(ps.continuing)) for ps in d.slots)))
+    return PublishedTimetable(tt.version_id, tt.timezone, tuple(days), tt.physical)

@@ -61,16 +61,6 @@ class Announcer(TimedJobs):
         self.agenda_time = agenda_time
         self.catch_up = catch_up_minutes * 60
         super().__init__(clock, holder)
-        self.sent = 0  # how many this process sent
-
-    async def start(self, guild_ids: list[int]) -> None:
-        """Arm the announcements of these guilds (those whose shard this process runs)."""
-        self.scheduler.start()
-        try:
-            for guild_id in guild_ids:
-                await self.rebuild(guild_id)
-        finally:
-            self.started.set()
 
     async def plan(self, guild_id: int, tt: PublishedTimetable | None = None) -> list[Planned]:
         """Every announcement of the guild's published timetable (past ones included); `tt`:

@@ -54,16 +54,6 @@ class Reminders(TimedJobs):
                  clock: Callable[[], float] = time.time, holder: str | None = None):
         self.service, self.store, self.send = service, store, send
         super().__init__(clock, holder)
-        self.sent = 0  # how many this process sent
-
-    async def start(self, guild_ids: list[int]) -> None:
-        """Arm the reminders of these guilds (those whose shard this process runs)."""
-        self.scheduler.start()
-        try:
-            for guild_id in guild_ids:
-                await self.rebuild(guild_id)
-        finally:
-            self.started.set()
 
     async def plan_user(self, guild_id: int, user_id: int, minutes: int) -> list[Reminder]:
         """The user's reminders over the published timetable (past ones included)."""
@@ -72,7 +62,8 @@ class Reminders(TimedJobs):
         except EventError:
             return []
         return [Reminder(guild_id, user_id, it.slot, it.expected, minutes)
-                for it in items if it.expected is not None and not it.slot.is_break]
+                for it in items if it.expected is not None and not it.slot.is_break
+                and not it.continued]  # a session of several slots: at its start only
 
     async def plan(self, guild_id: int) -> list[Reminder]:
         out = []

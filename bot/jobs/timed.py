@@ -45,6 +45,20 @@ class TimedJobs:
         # this process's name on the claims it makes (the bot's `Process` name)
         self.holder = holder or secrets.token_hex(8)
         self._born = datetime.now(UTC)
+        self.sent = 0  # how many this process sent
+
+    async def start(self, guild_ids: list[int]) -> None:
+        """Arm the jobs of these guilds (those whose shard this process runs)."""
+        self.scheduler.start()
+        try:
+            for guild_id in guild_ids:
+                await self.rebuild(guild_id)
+        finally:
+            self.started.set()
+
+    async def rebuild(self, guild_id: int) -> Any:
+        """Re-arm the guild's jobs from the database."""
+        raise NotImplementedError
 
     def take_over(self) -> tuple[str, str]:
         """The instants (as stored) between which a claim another holder still holds is

@@ -4,7 +4,9 @@ One portrait picture per day, a phone's width (`WIDTH`) with no text smaller tha
 it reads on a phone without zooming. Time runs down: each slot is a band with its times in the
 event's own time zone, followed by one row per session: the room and how many people are
 expected (said as in the embeds: nothing when nobody is expected yet) on its first line, the
-title wrapped below over the whole width, the row coloured by expected attendance. Breaks are
+title wrapped below over the whole width, the row coloured by expected attendance. A session
+of several slots is one box over them: its row in its first slot (with its whole time), a row
+saying it goes on in each later slot, and a spine down the left margin joining them. Breaks are
 hatched bands. A day taller than a phone screen (`MAX_HEIGHT`) goes on in another picture,
 "(2/2)", cut between slots or, in a crowded slot, between rows.
 
@@ -42,6 +44,7 @@ WIDTH = 1080              # a phone's width in pixels
 MAX_HEIGHT = 2400         # a phone screen's shape (20:9): taller pictures would be shown smaller
 MARGIN, PAD, GAP = 36, 16, 10
 NOTE_GAP = 24             # between a room's name and the people expected
+SPINE, SPINE_GAP = 22, 12  # a session of several slots: the bar joining its rows, and after it
 # Discord shows a picture in a phone's chat about 300 points wide: these sizes keep the smallest
 # text near 10 points there and titles near 13 (more once tapped open, at the screen's width).
 EVENT_PX, DAY_PX, SUB_PX = 36, 54, 34
@@ -88,6 +91,15 @@ class DrawnBox:
     day: date
     room_id: int
     runs: tuple[DrawnRun, ...]  # the title's runs, each with its font
+    continued: bool = False     # a later slot of a session of several: "↳ " before its title
+
+
+@dataclass(frozen=True, slots=True)
+class DrawnSpine:
+    """The bar joining the rows of a session of several slots, down the left margin."""
+
+    session_id: int
+    bbox: Box
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,12 +117,13 @@ class TimetablePicture:
     day: date | None    # None: a timetable without days
     part: int           # 1-based: a day taller than a phone screen takes several pictures
     parts: int
-    boxes: tuple[DrawnBox, ...]
+    boxes: tuple[DrawnBox, ...]         # a session of several slots: one row in each slot
     breaks: tuple[DrawnBreak, ...]
     bands: tuple[Box, ...]                # the slots' time bands
     texts: tuple[DrawnText, ...]          # every text drawn, titles included
     legend: tuple[tuple[str, str], ...]   # (colour, attendance range)
     alt: str            # the picture in words (the attachment's description)
+    spines: tuple[DrawnSpine, ...] = ()
 
 
 # ------------------------------------------------------------------------- colours, scale
@@ -265,6 +278,7 @@ class _Row:
     title: list[str]
     cut: bool
     height: float
+    continued: bool = False   # a later slot of a session of several
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,19 +303,50 @@ class _Layout:
         order = [r.id for r in rooms or ()]
         self.rank = {rid: i for i, rid in enumerate(order)}
         self.x0, self.x1 = MARGIN, width - MARGIN
+        self.lanes: dict[int, int] = {}  # the day's sessions of several slots → spine column
+        self.indent = 0                   # the spines' margin, left of everything else
         self.inner = self.x1 - self.x0 - 2 * PAD  # a row's text: the whole width
+
+    def start_day(self, day: PublishedDay | None) -> None:
+        """Give the day's sessions of several slots a spine column each, reused once one
+        has ended, and narrow the rest by the margin they take."""
+        self.lanes, ends = {}, []
+        for ps in day.slots if day is not None else ():
+            for e in ps.entries:
+                if e.ends is None:
+                    continue
+                free = [i for i, end in enumerate(ends) if end <= ps.slot.start]
+                lane = free[0] if free else len(ends)
+                ends[lane:lane + 1] = [e.ends]
+                self.lanes[e.session_id] = lane
+        self.indent = len(ends) * (SPINE + SPINE_GAP)
+        self.inner = self.x1 - self.x0 - self.indent - 2 * PAD
+
+    def lane_x(self, session_id: int) -> float:
+        return self.x0 + self.lanes[session_id] * (SPINE + SPINE_GAP)
 
     # ----------------------------------------------------------------- measuring
 
-    def row(self, e: Entry) -> _Row:
+    def row(self, e: Entry, ps: PublishedSlot | None = None, continued: bool = False) -> _Row:
         """A session's row: the room and the people expected on its first line, the title
-        below over the whole width (a phone is too narrow for a column beside it)."""
-        note = expected_note(e.expected_attendance, self.t)
-        room_w = self.inner - (NOTE_GAP + measure(note, NOTE_PX) if note else 0)
+        below over the whole width (a phone is too narrow for a column beside it). A session
+        of several slots says its whole time (`ps`: its first slot), or in a later slot
+        (`continued`) that it goes on until its end."""
+        width = self.inner + (self.indent - (self.lane_x(e.session_id) - self.x0)
+                              if e.session_id in self.lanes else 0)
+        if continued:
+            note = self.t.gettext("continued, until {end}", end=_hhmm(e.until(ps.slot), self.tz))
+        else:
+            note = expected_note(e.expected_attendance, self.t)
+            if e.ends is not None and ps is not None:
+                span = f"{_hhmm(ps.slot.start, self.tz)}–{_hhmm(e.ends, self.tz)}"
+                note = f"{span} · {note}" if note else span
+        room_w = width - (NOTE_GAP + measure(note, NOTE_PX) if note else 0)
         room = _fit(e.room_name, room_w, ROOM_PX, True)[0]
-        title, cut = _fit(e.title, self.inner, TITLE_PX, lines=TITLE_LINES)
+        title, cut = _fit(("↳ " if continued else "") + e.title, width, TITLE_PX,
+                          lines=2 if continued else TITLE_LINES)
         height = _lh(ROOM_PX) + max(1, len(title)) * _lh(TITLE_PX) + 2 * PAD
-        return _Row(e, room, note, title, cut, math.ceil(height))
+        return _Row(e, room, note, title, cut, math.ceil(height), continued)
 
     def items(self, day: PublishedDay) -> list[_Item]:
         out = []
@@ -310,12 +355,12 @@ class _Layout:
                 out.append(_Item("break", ps, math.ceil(_lh(BREAK_PX) + 20)))
                 continue
             out.append(_Item("slot", ps, math.ceil(_lh(SLOT_PX) + 16)))
-            entries = sorted(ps.entries, key=lambda e: (self.rank.get(e.room_id, len(self.rank)),
-                                                        e.room_id))
+            entries = sorted(ps.held, key=lambda e: (self.rank.get(e.room_id, len(self.rank)),
+                                                     e.room_id))
             if not entries:
                 out.append(_Item("empty", ps, math.ceil(_lh(NOTE_PX) + 2 * PAD)))
             for e in entries:
-                r = self.row(e)
+                r = self.row(e, ps, continued=e not in ps.entries)
                 out.append(_Item("row", ps, r.height, r))
         return out
 
@@ -400,12 +445,16 @@ class _Layout:
         boxes: list[DrawnBox] = []
         breaks: list[DrawnBreak] = []
         bands: list[Box] = []
+        spines = self._spines(c, items, y)
         if not items:
             note = (self.t.gettext("No slots on this day.") if day is not None
                     else self.t.gettext("No days yet."))
             c.line(self.x0, y + PAD, note, NOTE_PX, "empty", colour=MUTED)
         for it in items:
-            box = (self.x0, y, self.x1, y + it.height)
+            x = (self.lane_x(it.row.entry.session_id)
+                 if it.row is not None and it.row.entry.session_id in self.lanes
+                 else self.x0 + self.indent)
+            box = (x, y, self.x1, y + it.height)
             if it.kind == "break":
                 self._break(c, it.ps, box, breaks)
             elif it.kind == "slot":
@@ -413,7 +462,7 @@ class _Layout:
                 bands.append(box)
             elif it.kind == "empty":
                 c.draw.rectangle(box, outline=SLOT_BG, width=2)
-                c.line(self.x0 + PAD, y + PAD, self.t.gettext("No session in this slot."),
+                c.line(x + PAD, y + PAD, self.t.gettext("No session in this slot."),
                        NOTE_PX, "empty", colour=MUTED)
             elif it.row is not None and day is not None:
                 boxes.append(self._row(c, it.row, box, day.date))
@@ -421,13 +470,35 @@ class _Layout:
         alt = self._alt(heading, items)
         return TimetablePicture(c.png(), self.width, height, None if day is None else day.date,
                                 part, parts, tuple(boxes), tuple(breaks), tuple(bands),
-                                tuple(c.texts), legend, alt)
+                                tuple(c.texts), legend, alt, tuple(spines))
+
+    def _spines(self, c: _Canvas, items: list[_Item], top: float) -> list[DrawnSpine]:
+        """Each session of several slots: a bar in its column from its first row on this
+        picture to its last, drawn before the rows, which join it."""
+        reach: dict[int, tuple[float, float]] = {}
+        y = top
+        for it in items:
+            if it.row is not None and it.row.entry.session_id in self.lanes:
+                sid = it.row.entry.session_id
+                first = reach.get(sid, (y, y))[0]
+                reach[sid] = (first, y + it.height)
+            y += it.height + GAP
+        out = []
+        for sid, (y0, y1) in reach.items():
+            x = self.lane_x(sid)
+            fill = _colour(next(it.row.entry.expected_attendance for it in items
+                                if it.row is not None and it.row.entry.session_id == sid),
+                           self.bins)
+            box = (x, y0, x + SPINE, y1)
+            c.draw.rounded_rectangle(box, radius=8, fill=fill, outline=EDGE, width=2)
+            out.append(DrawnSpine(sid, box))
+        return out
 
     def _band(self, c: _Canvas, ps: PublishedSlot, box: Box, continued: bool) -> None:
         c.draw.rectangle(box, fill=SLOT_BG)
         times = _times(ps, self.tz)
         y = box[1] + 8
-        drawn = c.line(self.x0 + PAD, y, times, SLOT_PX, "slot", bold=True)
+        drawn = c.line(box[0] + PAD, y, times, SLOT_PX, "slot", bold=True)
         rest = " · ".join(x for x in (ps.slot.label,
                                       self.t.gettext("continued") if continued else "") if x)
         if rest:
@@ -442,7 +513,7 @@ class _Layout:
     def _break(self, c: _Canvas, ps: PublishedSlot, box: Box, out: list[DrawnBreak]) -> None:
         c.hatch(box)
         label = _fit(f"{ps.slot.label or self.t.gettext('Break')} · {_times(ps, self.tz)}",
-                     self.x1 - self.x0 - 4 * PAD, BREAK_PX, True)[0][0]
+                     box[2] - box[0] - 4 * PAD, BREAK_PX, True)[0][0]
         w = measure(label, BREAK_PX, True)
         mid = (box[0] + box[2]) / 2
         top = box[1] + (box[3] - box[1] - _lh(BREAK_PX)) / 2
@@ -456,7 +527,7 @@ class _Layout:
         fill = _colour(e.expected_attendance, self.bins)
         ink = ink_for(fill)
         c.draw.rounded_rectangle(box, radius=8, fill=fill, outline=EDGE, width=2)
-        x, y = self.x0 + PAD, box[1] + PAD
+        x, y = box[0] + PAD, box[1] + PAD
         for line in r.room:
             c.line(x, y, line, ROOM_PX, "room", bold=True, colour=ink)
             x += measure(line, ROOM_PX, True)
@@ -466,12 +537,12 @@ class _Layout:
         y += _lh(ROOM_PX)
         drawn = []
         for line in r.title:
-            drawn.append(c.line(self.x0 + PAD, y, line, TITLE_PX, "title", colour=ink))
+            drawn.append(c.line(box[0] + PAD, y, line, TITLE_PX, "title", colour=ink))
             y += _lh(TITLE_PX)
         inks = [t.bbox for t in drawn if t.runs]
         return DrawnBox(e.session_id, e.title, "\n".join(r.title), r.cut, box,
                         _union(inks) if inks else box, TITLE_PX, fill, ink, day, e.room_id,
-                        tuple(run for t in drawn for run in t.runs))
+                        tuple(run for t in drawn for run in t.runs), r.continued)
 
     def _alt(self, heading: str, items: list[_Item]) -> str:
         """The picture in words, for the attachment's description (screen readers)."""
@@ -484,7 +555,15 @@ class _Layout:
                 out.append(f"{_times(it.ps, self.tz)}:")
             elif it.row is not None:
                 e = it.row.entry
-                out.append(f"{e.room_name}: {e.title}.")
+                if it.row.continued:
+                    out.append(self.t.gettext("{room}: {title} goes on, until {end}.",
+                                              room=e.room_name, title=e.title,
+                                              end=_hhmm(e.until(it.ps.slot), self.tz)))
+                elif e.ends is not None:
+                    out.append(f"{e.room_name}: {e.title}, "
+                               f"{_hhmm(it.ps.slot.start, self.tz)}–{_hhmm(e.ends, self.tz)}.")
+                else:
+                    out.append(f"{e.room_name}: {e.title}.")
         text = " ".join(out)
         return text if len(text) <= 1000 else text[:999] + ELLIPSIS
 
@@ -505,6 +584,7 @@ def render_timetable(timetable: PublishedTimetable, *, event_name: str = "",
     out = []
     for day in timetable.days:
         heading = day_title(day.date, day.label, t)
+        lay.start_day(day)
         pages = lay.pages(day, heading)
         out += [lay.draw_page(day, heading, items, i, len(pages))
                 for i, items in enumerate(pages, 1)]

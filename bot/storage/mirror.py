@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.storage.database import Database, Tx, claim
+from bot.storage.timetable import covered, slots
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +57,10 @@ class MirrorStore:
                                      (guild_id,))
             if not on:
                 return False, []
+            slot_rows = await slots(conn, guild_id)
             rows = await conn.fetchall(
-                "SELECT p.session_id, s.title, s.description, sl.start_utc, sl.end_utc, "
+                "SELECT p.session_id, p.slot_id, p.length, s.title, s.description, "
+                "sl.start_utc, sl.end_utc, "
                 "r.name AS room_name, r.voice_channel_id "
                 "FROM events e JOIN placements p ON p.version_id = e.published_version_id "
                 "JOIN sessions s ON s.id = p.session_id JOIN slots sl ON sl.id = p.slot_id "
@@ -66,7 +69,8 @@ class MirrorStore:
                 "ORDER BY sl.start_utc, r.id, p.session_id", (guild_id,))
             return True, [MirrorItem(
                 session_id=r["session_id"], title=r["title"], description=r["description"],
-                start=_instant(r["start_utc"]), end=_instant(r["end_utc"]),
+                start=_instant(r["start_utc"]),
+                end=_instant(covered(slot_rows, r["slot_id"], r["length"])[-1]["end_utc"]),
                 room_name=r["room_name"], voice_channel_id=r["voice_channel_id"]) for r in rows]
         return await self.db.read(tx)
 

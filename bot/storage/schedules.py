@@ -17,12 +17,14 @@ async def insert_version(conn: Tx, guild_id: int, created_by: int, now: str,
 
 
 async def insert_placements(conn: Tx, version_id: int,
-                            rows: list[tuple[int, int, int, int]]) -> None:
-    """(session, slot, room, expected attendance) of each placed session."""
+                            rows: list[tuple[int, int, int, int, int]]) -> None:
+    """(session, first slot, room, expected attendance, length in slots) of each placed
+    session."""
     if rows:
         await conn.executemany(
             "INSERT INTO placements (version_id, session_id, slot_id, room_id, "
-            "expected_attendance) VALUES (?, ?, ?, ?, ?)", [(version_id, *r) for r in rows])
+            "expected_attendance, length) VALUES (?, ?, ?, ?, ?, ?)",
+            [(version_id, *r) for r in rows])
 
 
 #: A guild's stored versions, each with how many sessions it placed.
@@ -83,6 +85,13 @@ async def count_published_in(conn: Tx, guild_id: int, *, slot_id: int | None = N
 
 async def unschedule_slot(conn: Tx, slot_id: int) -> None:
     await conn.execute("DELETE FROM placements WHERE slot_id = ?", (slot_id,))
+
+
+async def unschedule(conn: Tx, version_id: int | None, session_ids: list[int]) -> None:
+    """Take these sessions out of a version."""
+    if version_id is not None and session_ids:
+        await conn.executemany("DELETE FROM placements WHERE version_id = ? AND session_id = ?",
+                               [(version_id, s) for s in session_ids])
 
 
 async def set_baseline(conn: Tx, version_id: int, based_on: int, kept_utility: int) -> None:

@@ -54,6 +54,21 @@ async def slots(conn: Tx, guild_id: int) -> list[Row]:
                                (guild_id,))
 
 
+def covered(slot_rows: list[Row], slot_id: int, length: int) -> list[Row]:
+    """The slots a session of `length` slots placed in `slot_id` takes: that slot and the ones
+    after it on its day, up to `length`, stopping at a break (fewer than `length` when the
+    timetable changed since; none when the slot is gone)."""
+    first = next((r for r in slot_rows if r["id"] == slot_id), None)
+    if first is None:
+        return []
+    out = [first]
+    for r in slot_rows[slot_rows.index(first) + 1:]:
+        if len(out) >= length or r["day_id"] != first["day_id"] or r["is_break"]:
+            break
+        out.append(r)
+    return out
+
+
 async def get_slot(conn: Tx, guild_id: int, slot_id: int) -> Row | None:
     return await conn.fetchone("SELECT * FROM slots WHERE guild_id = ? AND id = ?",
                                (guild_id, slot_id))

@@ -66,7 +66,7 @@ async def cancelled(conn: Tx, guild_id: int) -> list[Row]:
     """Withdrawn sessions that some published version placed, where the latest such version
     placed them (newest first): calendar apps that showed them are told they are cancelled."""
     return await conn.fetchall(
-        "SELECT p.session_id, p.slot_id, p.room_id, p.expected_attendance, s.title, "
+        "SELECT p.session_id, p.slot_id, p.room_id, p.expected_attendance, p.length, s.title, "
         "s.owner_id, r.name AS room_name FROM placements p "
         "JOIN schedule_versions v ON v.id = p.version_id "
         "JOIN sessions s ON s.id = p.session_id JOIN rooms r ON r.id = p.room_id "

@@ -95,6 +95,8 @@ class Words:
         self.links_in_discord = t.gettext("Attendees get their links with /myschedule in the "
                                           "event's Discord server.")
         self.now = t.gettext("Now")
+        self.until = t.gettext("until")  # a session of several slots: until <its end>
+        self.continued_until = t.gettext("continued, until")
 
     def page_title(self, event: str) -> str:
         return self.t.gettext("{event}: timetable", event=event)
@@ -129,6 +131,9 @@ class Words:
 
     def track_of(self, track: str) -> str:
         return self.t.gettext("Track: {track}", track=track)
+
+    def slots(self, n: int) -> str:
+        return self.t.ngettext("{n} slot", "{n} slots", n)
 
     def expected(self, n: int) -> str:
         return self.t.ngettext("{n} expected", "{n} expected", n)
@@ -210,8 +215,9 @@ def not_found_page(language: Language = ENGLISH) -> str:
 
 
 def _personal_days(snap: WebTimetable) -> list[tuple]:
-    """Per event day: (day, [(slot, expected entry, its level, alternatives, cancelled)]);
-    cancelled: the sessions withdrawn since that had the attendee's place in that slot."""
+    """Per event day: (day, [(slot, expected entry, its level, alternatives, cancelled,
+    continued)]); cancelled: the sessions withdrawn since that had the attendee's place in
+    that slot; continued: the expected session started in an earlier slot."""
     items = {i.slot.id: i for i in snap.items}
     gone: dict[int, list[Entry]] = {}
     for it in snap.left:
@@ -223,10 +229,10 @@ def _personal_days(snap: WebTimetable) -> list[tuple]:
         for ps in d.slots:
             item = items.get(ps.slot.id)
             if ps.slot.is_break:
-                rows.append((ps.slot, None, 0, (), ()))
+                rows.append((ps.slot, None, 0, (), (), False))
             elif item is not None and (item.expected is not None or ps.slot.id in gone):
                 rows.append((ps.slot, item.expected, item.expected_level, item.alternatives,
-                             tuple(gone.get(ps.slot.id, ()))))
+                             tuple(gone.get(ps.slot.id, ())), item.continued))
         if any(r[1] is not None or r[4] for r in rows):
             out.append((d, rows))
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from bot.event.models import Entry, PublishedDay, PublishedSlot, PublishedTimetable, SlotView
@@ -46,3 +47,27 @@ def build(days: int = 2, slots_per_day: int = 4, rooms: int = 3, *, version_id: 
             at += timedelta(minutes=60)
         out.append(PublishedDay(day, day.strftime("%A"), tuple(pslots)))
     return PublishedTimetable(version_id, "Europe/Brussels", tuple(out))
+
+
+def lengthen(tt: PublishedTimetable, session_id: int, length: int) -> PublishedTimetable:
+    """The timetable with one session taking `length` consecutive slots from its own, in its
+    room, as the rules lay it out (`bot.event.spans`): the sessions it displaces in that room
+    are left out, and it goes on in the slots after its first (none may be a break)."""
+    days = []
+    for d in tt.days:
+        slots = list(d.slots)
+        at = next((i for i, ps in enumerate(slots)
+                   if any(e.session_id == session_id for e in ps.entries)), None)
+        if at is not None:
+            first = next(e for e in slots[at].entries if e.session_id == session_id)
+            later = slots[at + 1:at + length]
+            assert len(later) == length - 1 and not any(ps.slot.is_break for ps in later)
+            e = replace(first, length=length, ends=later[-1].slot.end)
+            slots[at] = replace(slots[at], entries=tuple(
+                e if x.session_id == session_id else x for x in slots[at].entries))
+            for i in range(at + 1, at + length):
+                slots[i] = replace(slots[i], entries=tuple(
+                    x for x in slots[i].entries if x.room_id != e.room_id),
+                    continuing=(*slots[i].continuing, e))
+        days.append(replace(d, slots=tuple(slots)))
+    return replace(tt, days=tuple(days))

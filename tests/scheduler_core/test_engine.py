@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from scheduler_core import exact
 from scheduler_core.bounds import matching_bound, topk_bound
 from scheduler_core.engine import SolveOptions, solve
-from scheduler_core.evaluate import seated_utility, utility_of
+from scheduler_core.evaluate import assign_rooms, seated_utility, utility_of
 from scheduler_core.heuristic import seed_heuristic
 from scheduler_core.models import Instance, Placement
 from scheduler_core.problem import UNPLACED, compile_problem
@@ -283,6 +283,27 @@ def test_a_session_of_two_slots_keeps_one_room_and_counts_in_both():
     assert result.utility == 325 and result.status == "optimal"
     assert at["long"].slot in ("t0", "t1") and at["long"].room == "r2"
     assert feasibility_errors(inst, seating(result)) == []
+
+
+def test_sessions_of_several_slots_get_rooms_that_fixed_sessions_leave_free():
+    """Largest room first would put M in A and leave L only B, which the fixed F holds in
+    s2: the rooms are chosen so that every session keeps one room free over its slots."""
+    day = "2026-07-06T"
+    inst = Instance.model_validate({
+        "slots": [{"id": f"s{i}", "start": f"{day}{9 + i:02d}:00:00"} for i in range(3)],
+        "rooms": [{"id": "A", "capacity": 50}, {"id": "B", "capacity": 40}],
+        "sessions": [{"id": "M", "length": 2, "allowed_slots": ["s0", "s1"]},
+                     {"id": "L", "length": 2, "allowed_slots": ["s1", "s2"]}, {"id": "F"}],
+        "interest": [{"attendee": f"u{i}", "session": s, "level": 100}
+                     for i, s in enumerate("MLF")],
+        "fixed": [{"session": "F", "slot": "s2", "room": "B"}],
+    })
+    rooms = assign_rooms(inst, [("M", "s0"), ("L", "s1"), ("F", "s2")],
+                         {"M": 10, "L": 5, "F": 1})
+    assert rooms == {"M": "B", "L": "A", "F": "B"}
+    result = solve(inst, QUICK)
+    held = occupied_rooms(inst, result)
+    assert len(held) == len(set(held)) and len(result.assignments) == 3
 
 
 # -- seats count (issue 13) ------------------------------------------------------------------

@@ -10,7 +10,7 @@ from bot.event import Actor, Forbidden, NotFound
 from bot.event.changes import describe, local_time, moves, notice_text, notices
 from bot.event.models import PublishedDay, PublishedSlot, PublishedTimetable
 from tests.bot.conftest import ADMIN, ALICE, GUILD, OTHER_GUILD, verified
-from tests.bot.timetables import build
+from tests.bot.timetables import build, lengthen
 
 FMT = local_time("Europe/Brussels")
 
@@ -210,3 +210,16 @@ async def test_seats_count_by_default_and_the_preview_says_how_good_and_how_full
     assert second.overflow == 3 and second.overflow_before == 3
     # one seat for four: the engine proves what one person in it is worth, no more
     assert v2.utility == 100 and second.quality.startswith("Proven best possible")
+
+
+def test_a_session_made_longer_in_its_slot_and_room_is_a_change():
+    """Same start, same room, now two slots: it ends later, so it is told, with its end."""
+    old = build(days=1, slots_per_day=3, rooms=2, break_after=None)
+    new = replace(lengthen(old, 1, 2), version_id=2)
+    found = {m.session_id: m for m in moves(old, new)}
+    assert found[1].kind == "moved"
+    assert found[3].kind == "unscheduled"  # it held that room in the second slot
+    text = describe(found[1], FMT)
+    assert text == ("“Session 1” moved from Mon 6 Jul 09:30 in Main hall to Mon 6 Jul 09:30 "
+                    "(until Mon 6 Jul 11:15) in Main hall")
+    assert moves(new, replace(new, version_id=3)) == []  # the same again: nothing

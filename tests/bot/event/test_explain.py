@@ -145,6 +145,50 @@ def test_unplaced_advice_only_when_no_place_is_free():
         "Every slot is a break or locked: unlock a slot")
 
 
+def _long_session_day():
+    """Two slots: "Long" (25 expected) in the Workshop room over both; the Main hall is free
+    in the first slot only, the Garden taken in both."""
+    tt = build(days=1, slots_per_day=2, rooms=0, break_after=None)
+    day = tt.days[0]
+    one, two = day.slots
+    long = replace(entry(1, "Long", 1, attendance=25), length=2, ends=two.slot.end)
+    first = replace(one, entries=(long, entry(2, "Garden one", 2, attendance=28)))
+    second = replace(two, entries=(entry(3, "Big", 0, attendance=45),
+                                   entry(4, "Garden two", 2, attendance=28)),
+                     continuing=(long,))
+    return PublishedTimetable(1, tt.timezone, (replace(day, slots=(first, second)),))
+
+
+def test_a_session_of_several_slots_is_advised_rooms_free_in_all_of_them():
+    [text] = over_capacity(_long_session_day(), ROOMS3, FMT)
+    assert text.startswith("“Long” at ")
+    assert "is free at that time" not in text  # the Main hall is taken in its second slot
+    assert "Garden (“Garden one”, about 28)" in text
+    # were it one slot long, the Main hall would do
+    tt = _long_session_day()
+    one, two = tt.days[0].slots
+    short = replace(tt, days=(replace(tt.days[0], slots=(
+        replace(one, entries=(replace(one.entries[0], length=1, ends=None), one.entries[1])),
+        replace(two, continuing=()))),))
+    [text] = over_capacity(short, ROOMS3, FMT)
+    assert text.endswith("Main hall (holds 50) is free at that time: run the scheduler again "
+                         "to seat it there.")
+
+
+def test_a_session_of_several_slots_clashes_once_where_the_other_starts():
+    tt = _long_session_day()
+    found = clashes(tt, {1: 100, 3: 75}, FMT)
+    assert [c.slot.id for c in found] == [tt.days[0].slots[1].slot.id]
+    assert [e.session_id for e, _ in found[0].sessions] == [1, 3]
+    # all three rooms are held in the second slot: nowhere to place another session there
+    assert unplaced_advice(tt, ROOMS3) is None  # the first slot has a free room
+    full = replace(tt, days=(replace(tt.days[0], slots=(
+        replace(tt.days[0].slots[0], entries=(*tt.days[0].slots[0].entries,
+                                              entry(5, "Hall", 0, attendance=1))),
+        tt.days[0].slots[1])),))
+    assert unplaced_advice(full, ROOMS3).startswith("Every room is taken")
+
+
 def test_explanations_in_german():
     """The same sentences in the reader's language: German quotes, level words and list, the
     German names of the commands to use, and the engine's reasons translated."""

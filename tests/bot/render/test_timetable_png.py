@@ -28,7 +28,7 @@ from bot.render.timetable_png import (
     ink_for,
     render_timetable,
 )
-from tests.bot.timetables import build
+from tests.bot.timetables import build, lengthen
 
 DISCORD_LIMIT = 10 * 1024 * 1024
 LONG = ("Live patching the hypervisor without downtime: what we learnt in five years of doing "
@@ -55,6 +55,11 @@ def _squash(text: str) -> str:
     return "".join(text.split())
 
 
+def _union(boxes):
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+            max(b[3] for b in boxes))
+
+
 def _overlap(a, b) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
@@ -74,7 +79,7 @@ def _check_page(pic: TimetablePicture) -> None:
         assert _inside(box.bbox, whole, 0), box
         assert _inside(box.text_bbox, box.bbox), box  # the title's ink stays in its row
         assert box.font_px >= MIN_PX and box.text.strip(), box
-        shown = _squash(box.text.removesuffix(ELLIPSIS))
+        shown = _squash(box.text.removesuffix(ELLIPSIS).removeprefix("↳ " * box.continued))
         assert _squash(box.title).startswith(shown)
         assert box.ellipsised == box.text.endswith(ELLIPSIS)
         if not box.ellipsised:
@@ -82,6 +87,16 @@ def _check_page(pic: TimetablePicture) -> None:
     areas = [b.bbox for b in pic.boxes] + [b.bbox for b in pic.breaks] + list(pic.bands)
     for a, b in itertools.combinations(areas, 2):
         assert not _overlap(a, b), (a, b)
+    for spine in pic.spines:  # a session's spine joins its own rows and crosses nothing else
+        own = [b.bbox for b in pic.boxes if b.session_id == spine.session_id]
+        assert len(own) >= 2 or pic.parts > 1, spine
+        assert all(_overlap(spine.bbox, o) for o in own), spine
+        others = [b.bbox for b in pic.boxes if b.session_id != spine.session_id]
+        others += [b.bbox for b in pic.breaks] + list(pic.bands)
+        others += [s.bbox for s in pic.spines if s is not spine]
+        assert not any(_overlap(spine.bbox, o) for o in others), spine
+        assert _inside(spine.bbox, _union([spine.bbox, *own]), 0)
+        assert spine.bbox[1] == min(o[1] for o in own) and spine.bbox[3] == max(o[3] for o in own)
     for t in pic.texts:
         assert _inside(t.bbox, whole, 0), t
         assert t.px >= MIN_PX, t
@@ -212,6 +227,34 @@ def test_a_day_taller_than_a_phone_screen_goes_on_in_more_pictures():
         assert any("(2/" in t.text for t in parts[1].texts if t.role == "day")
     for pic in pics:
         _check_page(pic)
+
+
+def test_a_session_of_several_slots_is_one_box_over_them():
+    """Two sessions of two slots in one day, one of three: each drawn as a row in its first
+    slot with its whole time, a row in each later slot saying it goes on (its room is not
+    free there), joined by one spine; overlapping ones get spines of their own."""
+    tt = build(days=1, slots_per_day=5, rooms=3, break_after=None)
+    tt = lengthen(tt, 2, 2)    # Workshop room, 09:30–11:15
+    tt = lengthen(tt, 6, 3)    # Garden, 10:30–13:15: beside session 2 in the second slot
+    [pic, *more] = render_timetable(tt, event_name="Camp")
+    for p in [pic, *more]:
+        _check_page(p)
+    boxes = [b for p in [pic, *more] for b in p.boxes]
+    rows = {sid: [b for b in boxes if b.session_id == sid] for sid in (2, 6)}
+    assert [len(rows[2]), len(rows[6])] == [2, 3]
+    assert len({b.room_id for b in rows[6]}) == 1
+    assert rows[2][0].text == "Session 2" and rows[2][1].text == "↳ Session 2"
+    assert [b.continued for b in rows[6]] == [False, True, True]
+    spines = {s.session_id: s for p in [pic, *more] for s in p.spines}
+    assert set(spines) == {2, 6} and spines[2].bbox[0] != spines[6].bbox[0]  # two columns
+    notes = [t.text for t in pic.texts if t.role == "note"]
+    assert any(n.startswith("09:30–11:15") for n in notes)
+    assert "continued, until 11:15" in notes and "continued, until 13:15" in notes
+    # nothing else is drawn in a long session's room while it runs
+    assert [b.session_id for b in boxes if b.room_id == 3] == [3, 6, 6, 6, 15]
+    assert "Session 2, 09:30–11:15." in pic.alt and "Session 2 goes on, until 11:15." in pic.alt
+    # the rest are as wide as they were less the spines' margin; every row ends at the edge
+    assert len({b.bbox[2] for b in boxes}) == 1
 
 
 def test_alt_text_tells_the_picture_in_words():

@@ -12,7 +12,7 @@ from icalendar import Calendar
 
 from bot.event.models import ItineraryItem, WebTimetable
 from bot.web import pages
-from tests.bot.timetables import build
+from tests.bot.timetables import build, lengthen
 
 PUBLISHED = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
 
@@ -84,3 +84,32 @@ def test_the_personal_page_shows_a_cancelled_session_struck_out():
     status = {str(ev["SUMMARY"]): str(ev["STATUS"]) for ev in cal.walk("VEVENT")}
     assert status == {gone.title: "CANCELLED", moved.title: "CANCELLED",
                       html.unescape(second.entries[1].title): "CONFIRMED"}
+
+
+def test_a_session_of_several_slots_shows_over_them_and_in_one_feed_event():
+    """Session 2 takes the first two slots of Monday in its room: the page shows it once with
+    its end, then goes on in its room in the second slot (filtered by room too); the feed has
+    one event ending with its last slot; the personal page says it goes on."""
+    snap = snapshot()
+    tt = lengthen(snap.timetable, 2, 2)
+    snap = replace(snap, timetable=tt)
+    first, second = tt.days[0].slots[0], tt.days[0].slots[1]
+    (long,) = [e for e in first.entries if e.session_id == 2]
+    page = pages.event_page(snap, "https://x.org", "k" * 22, pages.Filters())
+    assert "Session 5" not in titles(page)  # it was in that room in the second slot
+    until = f'until <time datetime="{long.ends.isoformat().replace("+00:00", "Z")}">'
+    assert until in page and "(2 slots)" in page
+    assert re.search(r"↳ Session 2 · <span class=\"room\">Workshop room</span> · continued, "
+                     r"until <time", page)
+    by_room = pages.Filters.of({"room": str(long.room_id)}, tt, snap.tracks)
+    assert "↳ Session 2 · " in pages.event_page(snap, "https://x.org", "k" * 22, by_room)
+    cal = Calendar.from_ical(pages.event_feed(snap))
+    (ev,) = [ev for ev in cal.walk("VEVENT") if str(ev["SUMMARY"]) == "Session 2"]
+    assert (ev.decoded("DTSTART"), ev.decoded("DTEND")) == (first.slot.start, second.slot.end)
+    items = (ItineraryItem(first.slot, long, 100),
+             ItineraryItem(second.slot, long, 100, continued=True))
+    mine = replace(snap, user_id=7, items=items)
+    page = pages.personal_page(mine, "https://x.org", "k" * 22, "t" * 43)
+    assert titles(page) == {"Session 2"} and "↳ Session 2 · " in page
+    (ev,) = Calendar.from_ical(pages.personal_feed(mine)).walk("VEVENT")
+    assert (ev.decoded("DTSTART"), ev.decoded("DTEND")) == (first.slot.start, second.slot.end)

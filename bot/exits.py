@@ -1,0 +1,36 @@
+"""How the bot's commands end: their exit codes, and the refusals they all share (a bad config,
+a database too new for this version or out of reach), said one way by `command`."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+
+from bot.config import ConfigError
+from bot.storage import DatabaseTooNew, DatabaseUnavailable
+
+EXIT_CONFIG = 2
+EXIT_RUNNING = 3
+EXIT_UNREACHABLE = 4
+
+
+def refuse(message: object, code: int = EXIT_CONFIG) -> int:
+    """Say why the command cannot go on, on standard error; its exit code."""
+    print(f"session-scheduler: {message}", file=sys.stderr)
+    return code
+
+
+def command(handler: Callable[..., int]) -> Callable[..., int]:
+    """A command's handler, its shared refusals turned into a sentence and an exit code."""
+    @functools.wraps(handler)
+    def run(args) -> int:
+        try:
+            return handler(args)
+        except (ConfigError, DatabaseTooNew) as e:
+            return refuse(e)
+        except DatabaseUnavailable as e:
+            return refuse(f"{e}\nCheck that the server runs and the URL (`database` in "
+                          "config.toml, or DATABASE_URL) is right; nothing was lost.",
+                          EXIT_UNREACHABLE)
+    return run
