@@ -191,8 +191,13 @@ class LocalSolver(Solver):
                                     target=self.target, interrupted="fail",
                                     worker=self.name) is Outcome.RETRY:
                 pass
-        except Exception:
+        except Exception as e:
             log.exception("solve run %s failed", run_id)
+            # ended for whoever waits on it (else it would show as running until the next run)
+            error = _failed(f"{type(e).__name__}: {e}")
+            with contextlib.suppress(Exception):  # the database may be what failed
+                await self.db.write(
+                    lambda conn: runs.finish(conn, run_id, "failed", now_text(), error=error))
 
     def is_alive(self, run: Row) -> bool:
         return run["id"] in self._live

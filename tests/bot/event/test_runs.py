@@ -154,3 +154,16 @@ async def test_a_run_the_bot_stopped_during_is_failed_not_left_running(database,
         await asyncio.wait_for(svc.run_schedule(GUILD, ADMIN, **FAST), 120)
     finally:
         await svc.close()
+
+
+@pytest.mark.parametrize("solver_target", [lambda *args: None])
+async def test_a_run_whose_engine_cannot_start_fails_with_the_reason(event, talks):
+    """SQLite: the bot's own process cannot start the engine (here its entry point cannot be
+    sent to the child): the run ends as failed, with the reason, instead of showing as running
+    until the next one."""
+    if event.db.kind != "sqlite":
+        pytest.skip("on PostgreSQL a worker starts the engine")
+    with pytest.raises(EventError, match="The scheduler failed"):
+        await asyncio.wait_for(event.run_schedule(GUILD, ADMIN, **FAST), 60)
+    run = (await event.solve_runs(GUILD, ADMIN))[0]
+    assert run.status == "failed" and "The scheduler failed" in run.error
