@@ -160,6 +160,10 @@ async def schedule_run(interaction: discord.Interaction[SchedulerBot],
     bot = interaction.client
     t = language_for(interaction)
     await interaction.response.defer(ephemeral=True, thinking=True)  # private, as it ends
+    # started first: a refusal (a run already going on) is then the only answer shown
+    run = await bot.service.start_schedule_run(
+        guild_id, actor, time_limit=float(seconds),
+        freeze_minutes=bot.settings.freeze_minutes_before)
     message = await interaction.followup.send(
         t.gettext("Scheduling for up to {seconds}s…", seconds=seconds), wait=True,
         ephemeral=True, allowed_mentions=NO_MENTIONS)
@@ -187,9 +191,6 @@ async def schedule_run(interaction: discord.Interaction[SchedulerBot],
         except discord.HTTPException as e:
             expired[0] = expired[0] or token_expired(e)
 
-    run = await bot.service.start_schedule_run(
-        guild_id, actor, time_limit=float(seconds),
-        freeze_minutes=bot.settings.freeze_minutes_before)
     await bot.run_replies.remember(run.id, interaction, message)  # finished after a restart
     try:
         await _finish_run(interaction, guild_id, actor, run.id, message, progress, waiting)

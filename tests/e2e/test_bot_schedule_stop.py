@@ -32,6 +32,12 @@ async def test_stop_ends_the_run_with_the_best_found(fake_discord: FakeDiscord, 
     await fake.wait_until(lambda: [s for s in fake.responses(run.id)
                                    if s.content and s.content.startswith("Scheduling… utility")],
                           what="progress", timeout=60)
+    again = await fake.slash("admin schedule run", {"seconds": 60}, user=fake.owner)
+    said = await fake.wait_until(lambda: [s for s in fake.responses(again.id) if s.content],
+                                 what="the refusal of a second run")
+    assert "already running" in said[-1].content
+    assert not any("Scheduling for up to" in (s.content or "")
+                   for s in fake.responses(again.id))  # no promise left unkept
     cb = await answered(fake, "admin schedule stop", user=fake.owner)
     assert cb.ephemeral and "best timetable found so far" in cb.content
     done = await fake.wait_until(lambda: [s for s in fake.responses(run.id) if s.embeds],
