@@ -158,7 +158,7 @@ def assign_rooms(instance: Instance, placements: list[tuple[str, str]],
     slot_index = {t: i for i, t in enumerate(slot_order)}
     long = sorted((s for s in start if s not in fixed and len(span[s]) > 1),
                   key=lambda s: (slot_index[start[s]], -attendance[s]))
-    room_of.update(_long_rooms(long, span, taken, [r.id for r in rooms_by_size], previous))
+    room_of.update(_long_rooms(long, span, taken, rooms_by_size, previous, attendance))
     for slot in slot_order:
         sessions = [s for s in by_slot.get(slot, []) if s not in fixed]
         if not sessions:
@@ -190,16 +190,23 @@ LONG_ROOM_TRIES = 20_000
 
 
 def _long_rooms(long: list[str], span: dict[str, list[str]], taken: dict[str, set[str]],
-                rooms: list[str], previous: dict[str, str]) -> dict[str, str]:
+                rooms_by_size: list, previous: dict[str, str],
+                attendance: dict[str, int]) -> dict[str, str]:
     """A room for each session of several slots, free in every slot it spans (`taken` is
-    updated). Each tries its previous room first, then the largest; a choice that leaves a
-    later session no room is undone (rooms that fixed sessions hold in some slots can make the
-    largest-first choice a dead end where another exists)."""
+    updated). Each tries its previous room first, then the smallest room that holds the people
+    expected (the larger ones stay for the sessions of one slot that need them), then the
+    larger and the smaller ones; a choice that leaves a later session no room is undone (rooms
+    that fixed sessions hold in some slots can make a first choice a dead end where another
+    exists)."""
+    rooms = [r.id for r in rooms_by_size]
+    capacity = {r.id: r.capacity for r in rooms_by_size}
     chosen: dict[str, str] = {}
     tries = 0
 
     def candidates(s: str) -> list[str]:
         free = [r for r in rooms if all(r not in taken[t] for t in span[s])]
+        holds = [r for r in free if capacity[r] >= attendance[s]]
+        free = holds[::-1] + [r for r in free if capacity[r] < attendance[s]]
         if previous.get(s) in free:
             free.remove(previous[s])
             free.insert(0, previous[s])

@@ -306,6 +306,18 @@ def test_sessions_of_several_slots_get_rooms_that_fixed_sessions_leave_free():
     assert len(held) == len(set(held)) and len(result.assignments) == 3
 
 
+def test_a_small_session_of_several_slots_leaves_the_large_room_to_a_crowd():
+    day = "2026-07-06T"
+    inst = Instance.model_validate({
+        "slots": [{"id": f"s{i}", "start": f"{day}{9 + i:02d}:00:00"} for i in range(2)],
+        "rooms": [{"id": "hall", "capacity": 300}, {"id": "nook", "capacity": 30}],
+        "sessions": [{"id": "workshop", "length": 2}, {"id": "keynote"}],
+    })
+    rooms = assign_rooms(inst, [("workshop", "s0"), ("keynote", "s1")],
+                         {"workshop": 5, "keynote": 200})
+    assert rooms == {"workshop": "nook", "keynote": "hall"}
+
+
 # -- seats count (issue 13) ------------------------------------------------------------------
 
 
