@@ -301,20 +301,21 @@ async def _running_over(conn: Tx, guild_id: int, ev: Row, slot_id: int) -> list[
     slot_rows = await timetable.slots(conn, guild_id)
     return [p["session_id"]
             for p in await schedules.placements(conn, ev["published_version_id"])
-            if p["length"] > 1 and p["slot_id"] != slot_id
+            if p["length"] > 1 and p["status"] != "withdrawn" and p["slot_id"] != slot_id
             and slot_id in {r["id"] for r in timetable.covered(slot_rows, p["slot_id"],
                                                                 p["length"])}]
 
 
 async def _long_spans(conn: Tx, guild_id: int, ev: Row) -> dict[int, list[int]]:
-    """The slots each published session of several slots takes now."""
+    """The slots each published session of several slots takes now (a withdrawn one takes
+    none)."""
     if ev["published_version_id"] is None:
         return {}
     slot_rows = await timetable.slots(conn, guild_id)
     return {p["session_id"]: [r["id"] for r in timetable.covered(slot_rows, p["slot_id"],
                                                                  p["length"])]
             for p in await schedules.placements(conn, ev["published_version_id"])
-            if p["length"] > 1}
+            if p["length"] > 1 and p["status"] != "withdrawn"}
 
 
 async def _spans_kept(conn: Tx, guild_id: int, ev: Row, before: dict[int, list[int]]) -> None:

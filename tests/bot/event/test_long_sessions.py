@@ -281,3 +281,17 @@ async def test_a_result_overlapping_a_long_session_in_its_room_is_reseated_when_
     assert [u.session_id for u in version.unplaced] == [world["pair1"]]
     assert "no other room was free" in version.unplaced[0].reason
     assert version.status == "feasible"
+
+
+async def test_a_withdrawn_long_session_no_longer_holds_its_slots(event, world):
+    tt = await event.timetable(GUILD, ADMIN)
+    monday = [s for s in tt.days[0].slots if not s.is_break]
+    await event.pin(GUILD, ADMIN, world["workshop"], monday[0].id, tt.rooms[2].id)
+    version = await event.run_schedule(GUILD, ADMIN, time_limit=2)
+    await event.publish(GUILD, ADMIN, version.id, make_visible=True)
+    with pytest.raises(Conflict, match="takes several slots"):
+        await event.add_slot(GUILD, ADMIN, tt.days[0].id, "10:15", "10:30")
+    await event.withdraw_session(GUILD, ADMIN, world["workshop"])
+    added = await event.add_slot(GUILD, ADMIN, tt.days[0].id, "10:15", "10:30")
+    await event.edit_slot(GUILD, ADMIN, monday[1].id, is_break=True)  # no force needed
+    assert added.id in {s.id for s in (await event.timetable(GUILD, ADMIN)).days[0].slots}
