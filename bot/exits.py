@@ -6,9 +6,10 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from bot.config import ConfigError
-from bot.storage import DatabaseTooNew, DatabaseUnavailable
+from bot.storage import DatabaseTooNew, DatabaseUnavailable, is_postgresql
 
 EXIT_CONFIG = 2
 EXIT_RUNNING = 3
@@ -19,6 +20,15 @@ def refuse(message: object, code: int = EXIT_CONFIG) -> int:
     """Say why the command cannot go on, on standard error; its exit code."""
     print(f"session-scheduler: {message}", file=sys.stderr)
     return code
+
+
+def missing_database(database: str) -> str | None:
+    """Why a command that only reads cannot open `database`: a SQLite file that is not there
+    (opening it would create an empty one, and a typo would read as "no event yet")."""
+    if is_postgresql(database) or Path(database).is_file():
+        return None
+    return (f"{database}: no such database file (the bot creates it when it first starts; "
+            "check `database` in config.toml, or DATABASE_URL).")
 
 
 def command(handler: Callable[..., int]) -> Callable[..., int]:

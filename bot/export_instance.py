@@ -11,7 +11,7 @@ from bot.config import load_settings
 from bot.event import EventService
 from bot.event.errors import EventError
 from bot.event.models import SYSTEM
-from bot.exits import command, refuse
+from bot.exits import command, missing_database, refuse
 
 
 def add_export_instance_command(subparsers) -> None:
@@ -34,6 +34,8 @@ def add_export_instance_command(subparsers) -> None:
 def export_instance_command(args) -> int:
     overrides = {} if args.database is None else {"database": args.database}
     settings = load_settings(args.config, **overrides)
+    if missing := missing_database(settings.database):
+        return refuse(missing)
     try:
         text = asyncio.run(_instance_json(settings.database, args.guild))
     except EventError as e:

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from bot.config import Settings, load_settings
-from bot.exits import command
+from bot.exits import command, missing_database, refuse
 from bot.storage import open_database
 
 
@@ -62,6 +62,8 @@ def status_command(args) -> int:
     from bot.event import shard_status, solve_status
 
     settings = load_settings(args.config)
+    if missing := missing_database(settings.database):
+        return refuse(missing)
     shards, solving, kind = asyncio.run(_status(settings, args.stalled_after))
     if args.json:
         print(_as_json(settings, shards, solving, kind))

@@ -43,3 +43,13 @@ def test_export_instance_refuses_plainly(tmp_path, capsys):
     asyncio.run(_event(db))
     assert main(["export-instance", "12345", "--database", db]) == 2
     assert "no event" in capsys.readouterr().err
+    # a mistyped file is named, not created (nor read as an empty database)
+    typo = tmp_path / "typo" / "e.sqlite"
+    assert main(["export-instance", str(GUILD), "--database", str(typo)]) == 2
+    assert "no such database file" in capsys.readouterr().err
+    assert not typo.parent.exists()
+    config = tmp_path / "config.toml"
+    config.write_text(f'database = "{typo}"\n')
+    assert main(["status", "--config", str(config)]) == 2
+    assert "no such database file" in capsys.readouterr().err
+    assert not typo.parent.exists()
