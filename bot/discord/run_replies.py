@@ -20,7 +20,6 @@ from bot.discord.languages import language_for
 from bot.discord.scheduling import too_late
 from bot.event.errors import EventError, RunStopped
 from bot.event.models import Actor, ScheduleVersion
-from bot.event.runs import INTERRUPTED, stored_error
 from bot.i18n import Language
 from bot.shards import in_guild
 from bot.storage import Row
@@ -77,11 +76,8 @@ class RunReplies:
         t = language_for(self.bot.get_guild(guild_id))
         with in_guild(guild_id):
             version: ScheduleVersion | None = None
-            if self.bot.service.db.kind == "sqlite":
-                # the bot's own process solved it, so the run ended with that process
-                await self._finish(row, t.gettext("Scheduling failed: {why}",
-                                                  why=t.text(stored_error(INTERRUPTED))), None, t)
-                return
+            # on SQLite the run ended with the process that solved it: stored, or failed as
+            # interrupted when the service opened; on PostgreSQL a worker may still be at it
             try:
                 version = await self.bot.service.wait_for_run(
                     guild_id, Actor(row["user_id"], is_admin=True), run_id)
