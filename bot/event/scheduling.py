@@ -470,9 +470,18 @@ async def snapshot(conn: Tx, guild_id: int, frozen_before: datetime | None = Non
     try:
         return Instance.model_validate(data)
     except (InvalidInstance, ValidationError) as e:
-        problems = getattr(e, "problems", None) or [str(e)]
+        problems = _instance_problems(e)
         raise InvalidInput(N_("The event cannot be scheduled as it is: {problems}",
                               problems="; ".join(problems))) from None
+
+
+def _instance_problems(e: InvalidInstance | ValidationError) -> list[str]:
+    """The contract's own sentences (pydantic wraps them in a report of its own)."""
+    if isinstance(e, InvalidInstance):
+        return e.problems
+    found = [p for err in e.errors() for p in getattr((err.get("ctx") or {}).get("error"),
+                                                      "problems", ())]
+    return found or [err["msg"] for err in e.errors()]
 
 
 async def hosts_now(conn: Tx, guild_id: int, session_rows: list[Row]) -> dict[int, list[int]]:

@@ -295,3 +295,17 @@ async def test_a_withdrawn_long_session_no_longer_holds_its_slots(event, world):
     added = await event.add_slot(GUILD, ADMIN, tt.days[0].id, "10:15", "10:30")
     await event.edit_slot(GUILD, ADMIN, monday[1].id, is_break=True)  # no force needed
     assert added.id in {s.id for s in (await event.timetable(GUILD, ADMIN)).days[0].slots}
+
+
+async def test_pins_that_overlap_in_a_room_are_refused_in_the_contracts_words(event, world):
+    """A session pinned into a room a pinned long session holds in its second slot: the run is
+    refused with the engine's sentence (not a report of the validation library)."""
+    tt = await event.timetable(GUILD, ADMIN)
+    monday = [s for s in tt.days[0].slots if not s.is_break]
+    room = tt.rooms[0].id
+    await event.pin(GUILD, ADMIN, world["workshop"], monday[0].id, room)
+    await event.pin(GUILD, ADMIN, world["carol"], monday[1].id, room)
+    with pytest.raises(InvalidInput) as refused:
+        await event.run_schedule(GUILD, ADMIN, time_limit=2)
+    said = refused.value.user_message
+    assert "overlap in room" in said and "validation error" not in said, said
