@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 import jinja2
 from babel.dates import format_date
+from markupsafe import Markup, escape
 
 from bot.event import calendar
 from bot.event.models import Entry, PublishedTimetable, WebTimetable
@@ -95,8 +96,6 @@ class Words:
         self.links_in_discord = t.gettext("Attendees get their links with /myschedule in the "
                                           "event's Discord server.")
         self.now = t.gettext("Now")
-        self.until = t.gettext("until")  # a session of several slots: until <its end>
-        self.continued_until = t.gettext("continued, until")
 
     def page_title(self, event: str) -> str:
         return self.t.gettext("{event}: timetable", event=event)
@@ -132,6 +131,14 @@ class Words:
     def track_of(self, track: str) -> str:
         return self.t.gettext("Track: {track}", track=track)
 
+    def until(self, time: Markup) -> Markup:
+        """A session of several slots where it starts: "until 11:15", `time` its end."""
+        return _around(self.t.gettext("until {time}", time=_HOLE), time)
+
+    def continued_until(self, time: Markup) -> Markup:
+        """In its later slots: "continued, until 11:15"."""
+        return _around(self.t.gettext("continued, until {time}", time=_HOLE), time)
+
     def slots(self, n: int) -> str:
         return self.t.ngettext("{n} slot", "{n} slots", n)
 
@@ -162,6 +169,15 @@ def _urls(snap: WebTimetable) -> dict[int, str]:
     return {sid: calendar.thread_url(snap.guild_id, t) for sid, t in snap.threads.items()}
 
 
+#: Where markup goes in a translated sentence (which is escaped around it).
+_HOLE = "\x00"
+
+
+def _around(sentence: str, inner: Markup) -> Markup:
+    before, _, after = sentence.partition(_HOLE)
+    return escape(before) + inner + escape(after)
+
+
 def webcal(url: str) -> str:
     """The subscribe link calendar apps open (webcal: is their scheme for a feed over HTTP)."""
     return "webcal" + url[url.index(":"):]
@@ -176,6 +192,9 @@ def _context(snap: WebTimetable, base: str, language: Language) -> dict:
     def iso(at: datetime) -> str:
         return at.isoformat().replace("+00:00", "Z")
 
+    def timed(at: datetime) -> Markup:  # a time people read and machines too
+        return Markup('<time datetime="{}">{}</time>').format(iso(at), clock(at))
+
     def text(raw: str) -> str:  # Discord's markup (<@123>, <t:…>) in words, as in calendars
         return calendar.plain(raw, snap.names, guild_id=snap.guild_id,
                               timezone=snap.timetable.timezone, language=language)
@@ -183,7 +202,8 @@ def _context(snap: WebTimetable, base: str, language: Language) -> dict:
             "timezone": snap.timetable.timezone,
             "version": snap.timetable.version_id, "published": snap.published_at.astimezone(tz),
             "hosts": snap.hosts, "descriptions": snap.descriptions, "threads": _urls(snap),
-            "tracks": snap.tracks, "clock": clock, "iso": iso, "text": text, "base": base}
+            "tracks": snap.tracks, "clock": clock, "iso": iso, "timed": timed,
+            "text": text, "base": base}
 
 
 def event_page(snap: WebTimetable, base: str, key: str, filters: Filters,

@@ -113,3 +113,14 @@ def test_a_session_of_several_slots_shows_over_them_and_in_one_feed_event():
     assert titles(page) == {"Session 2"} and "↳ Session 2 · " in page
     (ev,) = Calendar.from_ical(pages.personal_feed(mine)).walk("VEVENT")
     assert (ev.decoded("DTSTART"), ev.decoded("DTEND")) == (first.slot.start, second.slot.end)
+
+
+def test_a_time_inside_a_sentence_keeps_its_place_in_every_language():
+    from markupsafe import Markup
+
+    from bot.i18n import language
+    from bot.web.pages import Words
+
+    at = Markup('<time datetime="2026-07-06T09:15:00Z">11:15</time>')
+    assert Words(language("en")).until(at) == "until " + at
+    assert Words(language("de")).continued_until(at) == "Fortsetzung, bis " + at
