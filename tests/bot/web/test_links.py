@@ -45,7 +45,9 @@ async def test_every_failure_is_the_same_not_found(published):
     await svc.setup_event(OTHER_GUILD, Actor(1, "Other admin", is_admin=True),
                           name="Other camp")
     other = await svc.web_link(OTHER_GUILD, BOB)
-    bad = [(published.key, "x" * 43), (published.key, published.token[:-1] + "A"),
+    # the token with its last character changed (to another one: tokens are random)
+    altered = published.token[:-1] + ("B" if published.token.endswith("A") else "A")
+    bad = [(published.key, "x" * 43), (published.key, altered),
            (published.key, other.token), (other.public_key, bob), ("nokey" * 5, None),
            ("../../etc", None), (published.key, "a b"), (published.key, "é" * 43),
            (other.public_key, None)]  # the other event has published nothing
