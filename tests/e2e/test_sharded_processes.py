@@ -116,20 +116,32 @@ async def ended(processes: list[BotProcess]) -> None:
     await asyncio.gather(*(p.ended() for p in processes))
 
 
+def shard_processes(fake: FakeDiscord, postgres, tmp_path, solve_worker_on
+                    ) -> tuple[dict[int, SeededGuild], list[BotProcess]]:
+    """A guild on each shard of 2, a solve worker, and a bot process per shard (not started)."""
+    db = postgres.new_database()
+    solve_worker_on(db)
+    guilds = guilds_by_shard(fake)
+    ids = [at.guild.id for at in guilds.values()]
+    return guilds, [BotProcess(fake, tmp_path / f"shard{s}", db, ids, 2, str(s))
+                    for s in (0, 1)]
+
+
+async def started_with_commands(fake: FakeDiscord, procs: list[BotProcess],
+                                guilds: dict[int, SeededGuild]) -> None:
+    await asyncio.gather(*(p.start() for p in procs))
+    await fake.wait_until(lambda: all(fake.state.commands.get(at.guild.id)
+                                      for at in guilds.values()), what="the commands synced")
+
+
 async def test_two_processes_serve_their_own_guilds(fake_discord: FakeDiscord, postgres,
                                                     tmp_path, solve_worker_on) -> None:
     """Shards 0 and 1 of 2 in two processes: a guild on each shard runs a whole event through
     the process of its shard, and each announcement goes out once, sent by that process."""
     fake = fake_discord
-    db = postgres.new_database()
-    solve_worker_on(db)
-    guilds = guilds_by_shard(fake)
-    ids = [at.guild.id for at in guilds.values()]
-    procs = [BotProcess(fake, tmp_path / f"shard{s}", db, ids, 2, str(s)) for s in (0, 1)]
+    guilds, procs = shard_processes(fake, postgres, tmp_path, solve_worker_on)
     try:
-        await asyncio.gather(*(p.start() for p in procs))
-        await fake.wait_until(lambda: all(fake.state.commands.get(g) for g in ids),
-                              what="the commands synced")
+        await started_with_commands(fake, procs, guilds)
         channels, _ = await run_events(fake, guilds, wait=20)
         await all_announced(fake, channels)
         once_each(fake, channels)
@@ -151,15 +163,9 @@ async def test_a_killed_process_leaves_the_other_shard_working_and_loses_nothing
     announcing meanwhile; restarted, the killed process sends what fell due while it was
     down, once, and nothing it had sent before again."""
     fake = fake_discord
-    db = postgres.new_database()
-    solve_worker_on(db)
-    guilds = guilds_by_shard(fake)
-    ids = [at.guild.id for at in guilds.values()]
-    procs = [BotProcess(fake, tmp_path / f"shard{s}", db, ids, 2, str(s)) for s in (0, 1)]
+    guilds, procs = shard_processes(fake, postgres, tmp_path, solve_worker_on)
     try:
-        await asyncio.gather(*(p.start() for p in procs))
-        await fake.wait_until(lambda: all(fake.state.commands.get(g) for g in ids),
-                              what="the commands synced")
+        await started_with_commands(fake, procs, guilds)
         channels, due = await run_events(fake, guilds, wait=60)
         procs[1].kill()
         await procs[1].proc.wait()
