@@ -2,9 +2,10 @@
 
 Pipeline: compile → seed heuristic (warm start and baseline) → on instances small enough, a full
 CP-SAT model warm-started by the heuristic, which usually proves optimality → otherwise a
-portfolio on the two cores: set partitioning in a process of its own (column generation, then
-CP-SAT over the columns left; it bounds and often proves) where a slot's contents can be
-listed, beside simulated annealing with exact incremental pricing → rooms and figures. The
+portfolio on the two cores: simulated annealing with exact incremental pricing, beside, in a
+process of its own, set partitioning (column generation, then CP-SAT over the columns left; it
+bounds and often proves) where a slot's contents can be listed, or else a second annealing
+chain from another seed → rooms and figures. The
 result is never worse than the seed heuristic: the heuristic's timetable is the search's
 starting point and the best is kept; it names the method that produced it.
 """
@@ -29,6 +30,10 @@ from scheduler_core.portfolio import Portfolio
 from scheduler_core.problem import UNPLACED, Problem, compile_problem
 from scheduler_core.search import Annealer, Budget, objective
 from scheduler_core.state import Timetable
+
+# A second annealing chain pays only when it has time to anneal after its interpreter starts.
+SECOND_CHAIN_MIN = 2.0
+SECOND_CHAIN_SEED = 7919  # the second chain's seed, offset from the caller's
 
 
 class SolveOptions(BaseModel):
@@ -114,13 +119,27 @@ def solve(instance: Instance, options: SolveOptions | None = None, *,
         # An iteration budget promises the same timetable on every run: only annealing,
         # whose work does not depend on the clock, keeps that promise.
         portfolio = Portfolio()
-        if (weight == 0 and options.iterations is None
-                and SetPartitioning(relaxed).applicable() and not cancelled()):
-            portfolio.start(relaxed.instance, best.placement(), finish_by, finish_by,
-                            prove=not problem.seats)
+        if options.iterations is None and not cancelled():
+            if weight == 0 and SetPartitioning(relaxed).applicable():
+                portfolio.partition(relaxed.instance, best.placement(), finish_by, finish_by,
+                                    prove=not problem.seats)
+            elif finish_by - time.monotonic() >= SECOND_CHAIN_MIN:
+                portfolio.anneal(instance, best.placement(), finish_by,
+                                 seed=options.seed + SECOND_CHAIN_SEED, weight=weight,
+                                 bound=bound)
         before = objective(problem, best, weight)
-        annealer = Annealer(problem, best, rng, weight,
-                            on_improve=lambda _obj, _placement: report(annealer.tt.utility),
+        own = [best.utility]  # the utility of this process's best timetable
+
+        def leading() -> int:
+            """The utility of the best timetable either chain has found."""
+            found = portfolio.found
+            return found[1] if found is not None and found[0] > annealer.best else own[0]
+
+        def improved(_objective: int, _placement: list[int]) -> None:
+            own[0] = annealer.tt.utility
+            report(leading())
+
+        annealer = Annealer(problem, best, rng, weight, on_improve=improved,
                             target=bound if weight == 0 else None)
 
         def stop_annealing() -> bool:
@@ -128,14 +147,20 @@ def solve(instance: Instance, options: SolveOptions | None = None, *,
                 report.bound = bound_now = min(report.bound, portfolio.bound)
                 if annealer.target is not None:
                     annealer.target = min(annealer.target, bound_now)
-                report(annealer.tt.utility, force=True)
+                report(leading(), force=True)
+            elif portfolio.found is not None:
+                report(leading())
             return cancelled() or portfolio.finished_optimal()
 
         if options.iterations is not None:
             budget = Budget(iterations=options.iterations, cancelled=stop_annealing)
         else:
             budget = Budget(deadline=finish_by, cancelled=stop_annealing)
-        annealer.run(budget)
+        try:
+            annealer.run(budget)
+        except BaseException:
+            portfolio.stop()
+            raise
         best = Timetable.from_placement(problem, annealer.best_placement)
         if annealer.best > before:
             method = "annealing"
@@ -144,7 +169,12 @@ def solve(instance: Instance, options: SolveOptions | None = None, *,
         outcome = portfolio.finish(time.monotonic() if enough else deadline - 0.05)
         if outcome is not None:
             bound = min(bound, outcome.bound)
-            if not problem.seats:
+            if portfolio.method == "annealing":
+                if outcome.placement is not None:
+                    other = Timetable.from_placement(problem, outcome.placement)
+                    if objective(problem, other, weight) > objective(problem, best, weight):
+                        best, method = other, "annealing"
+            elif not problem.seats:
                 proven_optimal = outcome.optimal and outcome.bound <= max(best.utility,
                                                                            outcome.utility)
                 if outcome.placement is not None and outcome.utility > best.utility:

@@ -30,6 +30,7 @@ from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from scheduler_core.cpsat import configure, solve
+from scheduler_core.outcome import Outcome
 from scheduler_core.problem import Problem
 from scheduler_core.state import Timetable
 
@@ -40,17 +41,6 @@ FIRST_STAGE_MIN = 1000           # columns kept for a τ from which a first stag
 FIRST_STAGE_SHARE = 4            # the first stage takes this fraction (1/n) of them, best first
 FIRST_STAGE_SLICE = 0.75         # of the time left
 EPS = 1e-6
-
-
-@dataclass
-class Outcome:
-    """What the set-partitioning run established; `placement` is None when it found nothing
-    better than its start."""
-
-    bound: int
-    placement: list[int] | None = None
-    utility: int = 0
-    optimal: bool = False
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,7 @@ def test_the_portfolio_child_process_reports_the_same_proof(inst):
     start = seed_heuristic(problem)
     portfolio = Portfolio()
     far = time.monotonic() + 120
-    portfolio.start(inst, start.placement(), far, far, prove=True)
+    portfolio.partition(inst, start.placement(), far, far, prove=True)
     outcome = portfolio.finish(far)
     assert outcome is not None and outcome.optimal
     assert portfolio.bound == outcome.bound >= brute_force_optimum(inst)
@@ -84,7 +84,7 @@ def test_a_stopped_portfolio_leaves_no_process():
     inst = Instance.model_validate({"slots": [{"id": "t"}], "rooms": [{"id": "r"}],
                                     "sessions": [{"id": "s"}]})
     portfolio = Portfolio()
-    portfolio.start(inst, [-1], time.monotonic() + 60, time.monotonic() + 60, prove=True)
+    portfolio.partition(inst, [-1], time.monotonic() + 60, time.monotonic() + 60, prove=True)
     proc = portfolio._proc
     portfolio.stop()
     assert proc.poll() is not None
