@@ -183,10 +183,10 @@ def _best_start(problem: Problem, seed: Timetable, weight: int) -> Timetable:
 
 
 def _give_rooms(problem: Problem, tt: Timetable) -> None:
-    """A session of several slots placed where no one room is free throughout (a timetable
-    rebuilt from a placement whose rooms were not kept, and re-seated within the search's
-    tries) moves to a start where one is, keeping every other constraint, or is left out.
-    The solvers' own moves never need this: it keeps the result free of double-booked rooms
+    """A session of several slots that holds no room (`Timetable.roomless`: rebuilt from a
+    placement whose seating was not found within `SEAT_TRIES` choices) moves to a start
+    where one room is free throughout, keeping every other constraint, or is left out. The
+    solvers only make moves that seat it; this keeps the result free of double-booked rooms
     whatever produced the placement."""
     for s in sorted(tt.roomless):
         tt.remove(s)
