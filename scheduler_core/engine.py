@@ -182,9 +182,13 @@ def solve(instance: Instance, options: SolveOptions | None = None, *,
                         "set partitioning"
         elif portfolio.bound is not None:
             bound = min(bound, portfolio.bound)
+    if best.roomless:
+        proven_optimal = False  # that proof was for a timetable that could not be seated
+    _give_rooms(problem, best)
     _fill_free_places(problem, best)
     if objective(problem, best, weight) < start_objective:
         best = Timetable.from_placement(problem, start_placement)  # never worse than the start
+        _give_rooms(problem, best)
         method = "seed heuristic" if start is seed else "previous timetable"
     report.bound = bound
     report(best.utility, force=True)
@@ -208,6 +212,19 @@ def _best_start(problem: Problem, seed: Timetable, weight: int) -> Timetable:
     return seed
 
 
+def _give_rooms(problem: Problem, tt: Timetable) -> None:
+    """A session of several slots that holds no room (`Timetable.roomless`: rebuilt from a
+    placement whose seating was not found within `SEAT_TRIES` choices) moves to a start
+    where one room is free throughout, keeping every other constraint, or is left out. The
+    solvers only make moves that seat it; this keeps the result free of double-booked rooms
+    whatever produced the placement."""
+    for s in sorted(tt.roomless):
+        tt.remove(s)
+        options = [t for t in problem.allowed[s] if tt.fits(s, t) and tt.proposer_free(s, t)]
+        if options:
+            tt.place(s, max(options, key=lambda t: tt.gain_if_added(s, t)))
+
+
 def _fill_free_places(problem: Problem, tt: Timetable) -> None:
     """Seat any unplaced session that still fits: it can only add utility."""
     for s in range(problem.n_sessions):
@@ -226,6 +243,10 @@ def unplaced_reason(problem: Problem, tt: Timetable, s: int) -> str:
                     "with fixed sessions")
         return "there is no slot open for sessions: every slot is a break, locked, or full"
     if not any(tt.fits(s, t) for t in problem.allowed[s]):
+        if any(tt.counts_fit(s, t) for t in problem.allowed[s]):
+            return ("no one room is free through all the slots it would span, wherever it "
+                    "may start: fixed sessions or other sessions of several slots hold "
+                    "different rooms in them")
         places = sum(problem.capacity)
         movable = sum(1 for x in range(problem.n_sessions) if problem.movable(x))
         if movable > places:
@@ -241,7 +262,8 @@ def _result(problem: Problem, tt: Timetable, seed_utility: int, bound: int, opti
     pairs = [(problem.session_ids[s], problem.slot_ids[t])
              for s, t in enumerate(tt.slot_of) if t != UNPLACED]
     attendance = expected_attendance(inst, pairs)
-    room_of = assign_rooms(inst, pairs, attendance)
+    seated = {problem.session_ids[s]: problem.room_ids[r] for s, r in tt.room_of.items()}
+    room_of = assign_rooms(inst, pairs, attendance, seated)
     # The figure is recomputed from the rooms given, as anyone checking the result would.
     utility = (seated_utility(inst, [(s, t, room_of[s]) for s, t in pairs]) if problem.seats
                else tt.utility)

@@ -131,12 +131,17 @@ def expected_attendance(instance: Instance,
 
 
 def assign_rooms(instance: Instance, placements: list[tuple[str, str]],
-                 attendance: dict[str, int]) -> dict[str, str]:
+                 attendance: dict[str, int],
+                 seated: dict[str, str] | None = None) -> dict[str, str]:
     """Room per session: fixed ones keep theirs; the rest, by attendance, largest to largest.
 
     A session of several slots keeps one room throughout: it takes its room in its first slot,
     among the rooms free in every slot it spans. Ties in attendance keep a session's previous
     room where that room is still free, so a re-run does not shuffle rooms for nothing.
+    `seated`: a room per session of several slots known to be free over its slots (the
+    engine's timetable holds one), taken when the search for better ones gives up; without
+    it, a placement that no such rooms exist for is refused (ValueError) rather than given a
+    room two sessions hold at once.
     """
     fixed = {p.session: p.room for p in instance.fixed}
     previous = {p.session: p.room for p in instance.previous or []}
@@ -158,7 +163,8 @@ def assign_rooms(instance: Instance, placements: list[tuple[str, str]],
     slot_index = {t: i for i, t in enumerate(slot_order)}
     long = sorted((s for s in start if s not in fixed and len(span[s]) > 1),
                   key=lambda s: (slot_index[start[s]], -attendance[s]))
-    room_of.update(_long_rooms(long, span, taken, rooms_by_size, previous, attendance))
+    room_of.update(_long_rooms(long, span, taken, rooms_by_size, previous, attendance,
+                               seated or {}))
     for slot in slot_order:
         sessions = [s for s in by_slot.get(slot, []) if s not in fixed]
         if not sessions:
@@ -185,19 +191,19 @@ def assign_rooms(instance: Instance, placements: list[tuple[str, str]],
     return room_of
 
 
-#: How many rooms `_long_rooms` may try before it settles for the first free room of each.
+#: How many rooms `_long_rooms` may try before it settles for the `seated` rooms.
 LONG_ROOM_TRIES = 20_000
 
 
 def _long_rooms(long: list[str], span: dict[str, list[str]], taken: dict[str, set[str]],
                 rooms_by_size: list, previous: dict[str, str],
-                attendance: dict[str, int]) -> dict[str, str]:
+                attendance: dict[str, int], seated: dict[str, str]) -> dict[str, str]:
     """A room for each session of several slots, free in every slot it spans (`taken` is
     updated). Each tries its previous room first, then the smallest room that holds the people
     expected (the larger ones stay for the sessions of one slot that need them), then the
     larger and the smaller ones; a choice that leaves a later session no room is undone (rooms
     that fixed sessions hold in some slots can make a first choice a dead end where another
-    exists)."""
+    exists). When that finds nothing, the `seated` rooms are taken."""
     rooms = [r.id for r in rooms_by_size]
     capacity = {r.id: r.capacity for r in rooms_by_size}
     chosen: dict[str, str] = {}
@@ -235,11 +241,13 @@ def _long_rooms(long: list[str], span: dict[str, list[str]], taken: dict[str, se
 
     if len(long) < 500 and place(0):  # deeper would near Python's recursion limit
         return chosen
-    for s, room in chosen.items():  # none found (or too costly): the first free room of each
+    for s, room in chosen.items():  # none found (or too costly): the rooms given
         hold(s, room, False)
-    chosen = {}
+    missing = [s for s in long if s not in seated]
+    if missing:
+        raise ValueError(f"no room is free through all the slots of {missing[0]!r}")
     for s in long:
-        free = candidates(s) or [r for r in rooms if r not in taken[span[s][0]]] or rooms
-        chosen[s] = free[0]
-        hold(s, free[0], True)
-    return chosen
+        if any(seated[s] in taken[t] for t in span[s]):
+            raise ValueError(f"room {seated[s]!r} is not free through all the slots of {s!r}")
+        hold(s, seated[s], True)
+    return {s: seated[s] for s in long}

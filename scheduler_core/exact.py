@@ -2,10 +2,11 @@
 
 x[s, t]: movable session s starts in slot t (at most one start each; it then occupies
 `Problem.covers(s, t)`; no more sessions than open rooms in a slot, sessions kept apart never
-share one). z: per attendee and slot at most one session is attended, one that runs there, and
-nothing where the attendee is absent. The objective is the levels of attended sessions above
-what the fixed sessions of that slot already give the attendee, so the total utility is that
-objective plus the fixed sessions' own utility.
+share one); a session of several slots also picks one room for all of them. z: per attendee
+and slot at most one session is attended, one that runs there, and nothing where the attendee
+is absent. The objective is the levels of attended sessions above what the fixed sessions of
+that slot already give the attendee, so the total utility is that objective plus the fixed
+sessions' own utility.
 """
 
 from __future__ import annotations
@@ -51,6 +52,26 @@ def solve_exact(problem: Problem, tt: Timetable, time_limit: float,
         col = [v for s in sessions for v in occupies.get(s, {}).get(t, [])]
         if col:
             model.add(sum(col) <= problem.capacity[t])
+    # A session of several slots needs one room free throughout: it picks one among those no
+    # fixed session holds in its slots, and two such sessions never hold one room in one slot.
+    # Whatever rooms they and the fixed sessions leave seat the sessions of one slot, so the
+    # counts above then say all that is left to say.
+    holders: dict[tuple[int, int], list] = {}  # (slot, room) -> the choices that hold it
+    for (s, t), var in x.items():
+        if problem.length[s] == 1:
+            continue
+        span = problem.covers(s, t)
+        rooms = [r for r in range(problem.n_rooms)
+                 if not any(r in problem.fixed_rooms[u] for u in span)]
+        choice = {r: model.new_bool_var(f"y{s}_{t}_{r}") for r in rooms}
+        model.add(sum(choice.values()) == var)
+        for r, y in choice.items():
+            model.add_hint(y, tt.slot_of[s] == t and tt.room_of.get(s) == r)
+            for u in span:
+                holders.setdefault((u, r), []).append(y)
+    for held in holders.values():
+        if len(held) > 1:
+            model.add_at_most_one(held)
     for s in sessions:
         for c in problem.conflicts[s]:
             if problem.movable(c):

@@ -34,6 +34,7 @@ class Problem:
     overflow_penalty: int          # seats mode: cost per attendee beyond a room's capacity
     fixed_room_capacity: list[int | None]  # per session: its fixed room's capacity
     free_room_capacities: list[list[int]]  # per slot: rooms fixed sessions leave, largest first
+    fixed_rooms: list[frozenset[int]]      # per slot: rooms (indices) fixed sessions hold
     tie_rank: list[int]            # per session: who wins an attendee torn between equal levels
     previous_slot: list[int]       # per session: slot in `previous`, or UNPLACED
     in_previous: list[bool]
@@ -152,6 +153,8 @@ def compile_problem(inst: Instance) -> Problem:
             held[u].add(p.room)
     free_room_capacities = [sorted((r.capacity for r in inst.rooms if r.id not in held[t]),
                                    reverse=True) for t in range(len(slot_ids))]
+    room_index = {r.id: i for i, r in enumerate(inst.rooms)}
+    fixed_rooms = [frozenset(room_index[r] for r in held[t]) for t in range(len(slot_ids))]
     total_interest = [sum(level for _, level in r) for r in raters]
     by_tie = sorted(range(len(session_ids)), key=lambda s: (total_interest[s], session_ids[s]))
     tie_rank = [0] * len(session_ids)
@@ -183,6 +186,7 @@ def compile_problem(inst: Instance) -> Problem:
         overflow_penalty=inst.overflow_penalty,
         fixed_room_capacity=fixed_room_capacity,
         free_room_capacities=free_room_capacities,
+        fixed_rooms=fixed_rooms,
         tie_rank=tie_rank,
         previous_slot=previous_slot,
         in_previous=in_previous,

@@ -12,6 +12,11 @@ first. An attendee absent from a slot gains nothing there: their levels are stil
 the bookkeeping stays one code, but every price is masked by `Problem.present`. When seats
 count, a slot's worth depends on all its sessions together (`seats.slot_worth`): prices are
 the worth recomputed for the one or two slots a move touches.
+
+A session of several slots keeps one room throughout, so a free room in each slot it spans is
+not enough: fixed sessions may hold different rooms in them. Each such session holds a room
+(`room_of`) free over its slots; a session of one slot needs only a free room where it is,
+since whatever the long sessions and fixed sessions leave can seat it.
 """
 
 from __future__ import annotations
@@ -22,6 +27,59 @@ from scheduler_core.problem import UNPLACED, Problem
 from scheduler_core.seats import slot_worth
 
 LEVEL = np.int32
+
+#: How many room choices `seat_long_sessions` may try before it gives up (and a move is
+#: refused: refusing a feasible move only narrows the search).
+SEAT_TRIES = 5000
+
+
+def seat_long_sessions(spans: dict[int, range], held: list[frozenset[int]],
+                       n_rooms: int, tries: int = SEAT_TRIES) -> dict[int, int] | None:
+    """One room per session, free of `held` (rooms fixed sessions hold, per slot) in every
+    slot of its span and of the other sessions' rooms where their spans meet; None when
+    there is none, or none found within `tries` choices.
+
+    Sessions go by start, so all a choice passes on to the later ones is which rooms are
+    held by sessions still running; a dead end is remembered by that and never searched
+    twice, which keeps chains of overlapping sessions cheap.
+    """
+    order = sorted(spans, key=lambda x: (spans[x].start, -len(spans[x])))
+    if len(order) > 400:  # deeper would near Python's recursion limit
+        return None
+    chosen: dict[int, int] = {}
+    ends: dict[int, int] = {}  # room -> the slot after its latest holder's span
+    dead: set[tuple[int, frozenset]] = set()
+    left = [tries]
+
+    def go(i: int) -> bool:
+        if i == len(order):
+            return True
+        x = order[i]
+        span = spans[x]
+        state = (i, frozenset((r, e) for r, e in ends.items() if e > span.start))
+        if state in dead:
+            return False
+        for r in range(n_rooms):
+            if ends.get(r, 0) > span.start or any(r in held[u] for u in span):
+                continue
+            left[0] -= 1
+            if left[0] < 0:
+                return False
+            before = ends.get(r)
+            ends[r], chosen[x] = span.stop, r
+            if go(i + 1):
+                return True
+            if before is None:
+                del ends[r]
+            else:
+                ends[r] = before
+            del chosen[x]
+            if left[0] < 0:
+                return False  # gave up: not a proven dead end
+        dead.add(state)
+        return False
+
+    return chosen if go(0) else None
 
 
 class Timetable:
@@ -44,6 +102,12 @@ class Timetable:
         self.multi_slot = problem.multi_slot
         # Today's rule on one-slot sessions: the prices below take their shortest path.
         self.plain = not (self.seats or self.multi_slot or self.present is not None)
+        # Movable sessions of several slots: the room each holds, and per slot who holds
+        # which room; `roomless` are those placed where no seating was found (only a
+        # placement given from outside, `from_placement`, can do that: the engine repairs it).
+        self.room_of: dict[int, int] = {}
+        self.long_in: list[dict[int, int]] = [{} for _ in range(n_t)]
+        self.roomless: set[int] = set()
         self.worth = [0] * n_t  # seats mode: each slot's worth (`seats.slot_worth`)
         self.utility = 0
         for s in range(problem.n_sessions):
@@ -122,11 +186,41 @@ class Timetable:
         return int(d[d > 0].sum()) - loss
 
     def fits(self, s: int, t: int) -> bool:
-        """A room is free in every slot s would occupy from t (s itself not counted)."""
+        """s may start in t (s itself not counted where it is): a free room in each slot it
+        would occupy, and for a session of several slots one room free throughout."""
         if not self.multi_slot or self.p.length[s] == 1:
             return self.free[t] > 0
+        return self.counts_fit(s, t) and self._rooms_for(s, t) is not None
+
+    def counts_fit(self, s: int, t: int) -> bool:
+        """Some room is free in every slot s would occupy from t, not necessarily the same."""
         mine = self.p.covers(s, self.slot_of[s]) if self.slot_of[s] != UNPLACED else range(0)
         return all(self.free[u] > 0 or u in mine for u in self.p.covers(s, t))
+
+    def _rooms_for(self, s: int, t: int) -> dict[int, int] | None:
+        """Rooms that seat s of several slots from t: {s: room} when one room is free
+        throughout, else a new seating of s and of the sessions whose slots chain with its
+        own (only they can make room for it); None when there is none."""
+        p = self.p
+        span = p.covers(s, t)
+        held, long_in = p.fixed_rooms, self.long_in
+        for r in range(p.n_rooms):
+            if all(r not in held[u] and long_in[u].get(r, s) == s for u in span):
+                return {s: r}
+        group = {s: span}
+        lo, hi = span.start, span.stop
+        grew = True
+        while grew:
+            grew = False
+            for x in self.room_of:
+                if x in group:
+                    continue
+                other = p.covers(x, self.slot_of[x])
+                if other.start < hi and other.stop > lo:
+                    group[x] = other
+                    lo, hi = min(lo, other.start), max(hi, other.stop)
+                    grew = True
+        return seat_long_sessions(group, held, p.n_rooms)
 
     def proposer_free(self, s: int, t: int, ignoring: int = UNPLACED) -> bool:
         """No session kept apart from s (a host, a track, a pair) runs beside it from t."""
@@ -143,7 +237,27 @@ class Timetable:
     def place(self, s: int, t: int) -> None:
         for u in self.p.covers(s, t):
             self.free[u] -= 1
+        if self.multi_slot and self.p.length[s] > 1:
+            self._hold_room(s, t)
         self._occupy(s, t)
+
+    def _hold_room(self, s: int, t: int) -> None:
+        seating = self._rooms_for(s, t)
+        if seating is None:
+            self.roomless.add(s)
+            return
+        for x in seating:
+            if x != s:
+                self._release_room(x)
+        for x, r in seating.items():
+            self.room_of[x] = r
+            for u in self.p.covers(x, t if x == s else self.slot_of[x]):
+                self.long_in[u][r] = x
+
+    def _release_room(self, s: int) -> None:
+        r = self.room_of.pop(s)
+        for u in self.p.covers(s, self.slot_of[s]):
+            del self.long_in[u][r]
 
     def _occupy(self, s: int, t: int) -> None:
         for u in self.p.covers(s, t):
@@ -156,6 +270,9 @@ class Timetable:
 
     def remove(self, s: int) -> None:
         start = self.slot_of[s]
+        if s in self.room_of:
+            self._release_room(s)
+        self.roomless.discard(s)
         for t in self.p.covers(s, start):
             self._leave(s, t)
         self.slot_of[s] = self.slot_array[s] = UNPLACED

@@ -71,8 +71,51 @@ def small_instances(draw, max_sessions: int = 6, max_slots: int = 3, with_fixed:
         if starts:
             slot = draw(st.sampled_from(starts))
             fixed.append({"session": sess["id"], "slot": slot, "room": rooms[0]["id"]})
+    # Up to two more fixed sessions, in any room: fixed sessions that hold different rooms in
+    # different slots are what makes one room over several slots hard to find.
+    for sess in sessions[1:3] if fixed else []:
+        starts = [r[0] for r in _runs(slots, sess, sess.get("length", 1))]
+        if not starts or not draw(st.booleans()):
+            continue
+        pin = {"session": sess["id"], "slot": draw(st.sampled_from(starts)),
+               "room": draw(st.sampled_from(rooms))["id"]}
+        try:
+            Instance.model_validate({"slots": slots, "rooms": rooms, "sessions": sessions,
+                                     "interest": interest, "fixed": [*fixed, pin], **extra})
+        except ValueError:
+            continue  # it would meet another fixed session in a room, a host, a track...
+        fixed.append(pin)
     return Instance.model_validate({"slots": slots, "rooms": rooms, "sessions": sessions,
                                     "interest": interest, "fixed": fixed, **extra})
+
+
+@st.composite
+def pinned_instances(draw):
+    """One day of 2-4 slots, 2-3 rooms, fixed sessions in scattered rooms and slots, and a few
+    movable sessions, most of several slots: a free room in each slot is often not one room
+    free throughout."""
+    n_slots = draw(st.integers(2, 4))
+    n_rooms = draw(st.integers(2, 3))
+    slot_ids = [f"t{i}" for i in range(n_slots)]
+    rooms = [{"id": f"r{i}"} for i in range(n_rooms)]
+    fixed = [{"session": f"f{t}{r}", "slot": slot_ids[t], "room": f"r{r}"}
+             for t in range(n_slots) for r in range(n_rooms) if draw(st.integers(0, 2)) == 0]
+    people = [f"u{i}" for i in range(draw(st.integers(1, 4)))]
+    sessions = []
+    for i in range(draw(st.integers(1, 4))):
+        length = draw(st.integers(1, min(3, n_slots)))
+        allowed = draw(st.one_of(st.none(), st.lists(st.sampled_from(slot_ids), min_size=length,
+                                                     unique=True)))
+        sess = {"id": f"s{i}", "length": length, "allowed_slots": allowed}
+        if not _runs([{"id": t} for t in slot_ids], sess, length):
+            sess["allowed_slots"] = None
+        sessions.append(sess)
+    interest = [{"attendee": p, "session": s["id"], "level": level}
+                for p in people for s in sessions if (level := draw(st.sampled_from(LEVELS)))]
+    return Instance.model_validate({
+        "slots": [{"id": t} for t in slot_ids], "rooms": rooms,
+        "sessions": sessions + [{"id": p["session"]} for p in fixed],
+        "interest": interest, "fixed": fixed})
 
 
 def _runs(slots: list[dict], sess: dict, length: int) -> list[list[str]]:
@@ -129,8 +172,9 @@ def brute_force_optimum(inst: Instance) -> int:
 
 
 def feasibility_errors(inst: Instance, seating: list[tuple[str, str]]) -> list[str]:
-    """Every hard constraint the seating (session, first slot) breaks (rooms ignored: counted
-    per slot)."""
+    """Every hard constraint the seating (session, first slot) breaks. Rooms are counted per
+    slot, and the sessions of several slots must find one room each, free throughout (what
+    they and the fixed sessions leave then seats the sessions of one slot)."""
     errors = []
     breaks = {s.id for s in inst.slots if s.is_break}
     by_id = {s.id: s for s in inst.sessions}
@@ -171,7 +215,26 @@ def feasibility_errors(inst: Instance, seating: list[tuple[str, str]]) -> list[s
     for p in inst.fixed:
         if placed.get(p.session) != p.slot:
             errors.append(f"fixed {p.session} moved")
+    if not errors and not long_rooms_exist(inst, seating):
+        errors.append("no one room for each session of several slots")
     return errors
+
+
+def long_rooms_exist(inst: Instance, seating: list[tuple[str, str]]) -> bool:
+    """Some choice of rooms, by enumeration, gives every movable session of several slots one
+    room over all its slots that no fixed session and no other such session holds there."""
+    fixed = {p.session: p.room for p in inst.fixed}
+    length = {s.id: s.length for s in inst.sessions}
+    held = {(slot, fixed[s]) for s, slot in occupancy(inst, [(s, t) for s, t in seating
+                                                              if s in fixed])}
+    long = [(s, t) for s, t in seating if length[s] > 1 and s not in fixed]
+    rooms = [r.id for r in inst.rooms]
+    for choice in itertools.product(rooms, repeat=len(long)):
+        used = [(slot, room) for (s, t), room in zip(long, choice, strict=True)
+                for _, slot in occupancy(inst, [(s, t)])]
+        if len(used) == len(set(used)) and not set(used) & held:
+            return True
+    return False
 
 
 def brute_force_seated_optimum(inst: Instance) -> int:

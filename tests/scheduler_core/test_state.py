@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from scheduler_core.evaluate import utility_of
 from scheduler_core.problem import UNPLACED, compile_problem
 from scheduler_core.state import Timetable
-from tests.scheduler_core.instances import small_instances
+from tests.scheduler_core.instances import feasibility_errors, pinned_instances, small_instances
 
 
 def recomputed(problem, tt):
@@ -58,3 +58,39 @@ def test_prices_match_recomputation_through_random_moves(inst, seed):
             tt.remove(s)
             assert before - tt.utility == loss
     assert tt.utility == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(pinned_instances(), st.integers(0, 10**6))
+def test_a_session_fits_exactly_when_every_session_of_several_slots_can_keep_one_room(inst,
+                                                                                     seed):
+    """fits() against enumeration: one room per session of several slots, free throughout of
+    fixed sessions and of each other, re-seating the others if need be; the rooms held always
+    say so."""
+    problem = compile_problem(inst)
+    tt = Timetable(problem)
+    rng = random.Random(seed)
+    movable = problem.placeable
+    ids, slots = problem.session_ids, problem.slot_ids
+    for _ in range(30):
+        if not movable:
+            break
+        s = rng.choice(movable)
+        t = rng.choice(problem.allowed[s])
+        if tt.slot_of[s] == t:
+            continue
+        seating = [(ids[x], slots[u]) for x, u in enumerate(tt.slot_of)
+                   if u != UNPLACED and x != s] + [(ids[s], slots[t])]
+        possible = feasibility_errors(inst, seating) == []
+        assert tt.fits(s, t) == possible
+        if possible:
+            tt.move(s, t)
+        elif tt.slot_of[s] != UNPLACED and rng.random() < 0.3:
+            tt.remove(s)
+        assert tt.roomless == set()
+        held = {(u, r) for u in range(problem.n_slots) for r in problem.fixed_rooms[u]}
+        for x, r in tt.room_of.items():
+            for u in problem.covers(x, tt.slot_of[x]):
+                assert (u, r) not in held and tt.long_in[u][r] == x
+                held.add((u, r))
+        assert sum(map(len, tt.long_in)) == sum(problem.length[x] for x in tt.room_of)
