@@ -34,6 +34,9 @@ from scheduler_core.state import Timetable
 # A second annealing chain pays only when it has time to anneal after its interpreter starts.
 SECOND_CHAIN_MIN = 2.0
 SECOND_CHAIN_SEED = 7919  # the second chain's seed, offset from the caller's
+# It ends this much earlier than the caller's chain, for its timetable to arrive in time on a
+# busy machine.
+SECOND_CHAIN_HANDOVER = 0.2
 
 
 class SolveOptions(BaseModel):
@@ -124,7 +127,7 @@ def solve(instance: Instance, options: SolveOptions | None = None, *,
                 portfolio.partition(relaxed.instance, best.placement(), finish_by, finish_by,
                                     prove=not problem.seats)
             elif finish_by - time.monotonic() >= SECOND_CHAIN_MIN:
-                portfolio.anneal(instance, best.placement(), finish_by,
+                portfolio.anneal(instance, best.placement(), finish_by - SECOND_CHAIN_HANDOVER,
                                  seed=options.seed + SECOND_CHAIN_SEED, weight=weight,
                                  bound=bound)
         before = objective(problem, best, weight)
