@@ -60,13 +60,22 @@ def test_the_second_chain_returns_a_better_timetable_with_honest_figures():
     assert children() == []
 
 
-def test_the_engine_takes_the_better_chain_and_names_it(monkeypatch):
-    """The caller's own chain is kept from improving: what improves is the second one's."""
-    monkeypatch.setattr(Annealer, "run", lambda self, budget: 0)
+def test_the_engine_shows_and_takes_the_better_chain(monkeypatch):
+    """The caller's own chain only waits: what improves is the second one's, shown in the
+    progress reports while the caller's chain runs, and taken."""
+    def idle(self, budget):
+        while not budget.cancelled() and time.monotonic() < budget.deadline:
+            time.sleep(0.05)
+        return 0
+
+    monkeypatch.setattr(Annealer, "run", idle)
     inst = generate("medium", 1)
-    result = solve(inst, SolveOptions(time_limit=5, seed=2))
+    reports = []
+    result = solve(inst, SolveOptions(time_limit=5, seed=2), progress=reports.append)
     assert result.method == "annealing"
     assert result.utility > result.seed_heuristic_utility
+    shown = [r.utility for r in reports[:-1]]  # before the final report
+    assert max(shown) > result.seed_heuristic_utility
     assert result.utility == utility_of(inst, [(a.session, a.slot)
                                                for a in result.assignments])
     assert children() == []
