@@ -92,7 +92,7 @@ def solve(instance: Instance, options: SolveOptions | None = None, *,
     report = _Reporter(progress, bound, started)
     start = _best_start(problem, seed, weight)
     start_objective = objective(problem, start, weight)
-    start_placement = start.placement()
+    start_placement, start_rooms = start.placement(), dict(start.room_of)
     report(start.utility, force=True)
 
     proven_optimal = False
@@ -107,12 +107,13 @@ def solve(instance: Instance, options: SolveOptions | None = None, *,
     if weight == 0 and exact.small_enough(problem):
         # Small enough to prove: CP-SAT on the whole instance, warm-started by the heuristic.
         limit = options.time_limit if options.iterations is not None else 0.5 * options.time_limit
-        outcome = exact.solve_exact(relaxed, Timetable.from_placement(relaxed, start.placement()),
-                                    limit, cancelled)
+        outcome = exact.solve_exact(
+            relaxed, Timetable.from_placement(relaxed, start_placement, start_rooms), limit,
+            cancelled)
         if outcome is not None:
             found, exact_bound, proven_optimal = outcome
             proven_optimal = proven_optimal and not problem.seats
-            improved = Timetable.from_placement(problem, found.placement())
+            improved = Timetable.from_placement(problem, found.placement(), found.room_of)
             if improved.utility > best.utility:
                 best, method = improved, "cp-sat"
             bound = min(bound, exact_bound)
@@ -189,13 +190,26 @@ def solve(instance: Instance, options: SolveOptions | None = None, *,
         proven_optimal = False  # that proof was for a timetable that could not be seated
     _give_rooms(problem, best)
     _fill_free_places(problem, best)
-    if objective(problem, best, weight) < start_objective:
-        best = Timetable.from_placement(problem, start_placement)  # never worse than the start
-        _give_rooms(problem, best)
+    shown = _shown(problem, best)
+    if problem.seats:  # never worse than the start, in the figures the result shows
+        again = Timetable.from_placement(problem, start_placement, start_rooms)
+        _give_rooms(problem, again)
+        start_shown = _shown(problem, again)
+        worse = (shown.utility - _moves_cost(problem, best, weight)
+                 < start_shown.utility - _moves_cost(problem, again, weight))
+    else:
+        again = None
+        worse = objective(problem, best, weight) < start_objective
+    if worse:
+        if again is None:
+            again = Timetable.from_placement(problem, start_placement, start_rooms)
+            _give_rooms(problem, again)
+            start_shown = _shown(problem, again)
+        best, shown = again, start_shown
         method = "seed heuristic" if start is seed else "previous timetable"
     report.bound = bound
-    report(best.utility, force=True)
-    return _result(problem, best, seed_utility, bound, proven_optimal, weight,
+    report(shown.utility, force=True)
+    return _result(problem, best, shown, seed_utility, bound, proven_optimal, weight,
                    time.monotonic() - started, method)
 
 
@@ -241,6 +255,9 @@ def _fill_free_places(problem: Problem, tt: Timetable) -> None:
 def unplaced_reason(problem: Problem, tt: Timetable, s: int) -> str:
     sess = problem.instance.sessions[s]
     if not problem.allowed[s]:
+        if s in problem.no_one_room:
+            return ("no one room is free through all the slots it would span, wherever it "
+                    "may start: fixed sessions hold different rooms in them")
         if sess.allowed_slots is not None:
             return ("none of the slots it allows is open: they are breaks, locked, or full "
                     "with fixed sessions")
@@ -259,8 +276,17 @@ def unplaced_reason(problem: Problem, tt: Timetable, s: int) -> str:
     return ("its proposer already has a session in every slot it allows that has a free room")
 
 
-def _result(problem: Problem, tt: Timetable, seed_utility: int, bound: int, optimal: bool,
-            weight: int, seconds: float, method: Method) -> Result:
+@dataclass(frozen=True)
+class _Shown:
+    """What the result shows of a timetable: its rooms, attendance and utility."""
+
+    pairs: list[tuple[str, str]]
+    attendance: dict[str, int]
+    room_of: dict[str, str]
+    utility: int
+
+
+def _shown(problem: Problem, tt: Timetable) -> _Shown:
     inst = problem.instance
     pairs = [(problem.session_ids[s], problem.slot_ids[t])
              for s, t in enumerate(tt.slot_of) if t != UNPLACED]
@@ -270,6 +296,19 @@ def _result(problem: Problem, tt: Timetable, seed_utility: int, bound: int, opti
     # The figure is recomputed from the rooms given, as anyone checking the result would.
     utility = (seated_utility(inst, [(s, t, room_of[s]) for s, t in pairs]) if problem.seats
                else tt.utility)
+    return _Shown(pairs, attendance, room_of, utility)
+
+
+def _moves_cost(problem: Problem, tt: Timetable, weight: int) -> int:
+    """What moving sessions from the previous timetable costs (`search.objective`)."""
+    return tt.utility - objective(problem, tt, weight)
+
+
+def _result(problem: Problem, tt: Timetable, shown: _Shown, seed_utility: int, bound: int,
+            optimal: bool, weight: int, seconds: float, method: Method) -> Result:
+    inst = problem.instance
+    pairs, attendance, room_of, utility = (shown.pairs, shown.attendance, shown.room_of,
+                                           shown.utility)
     capacity = {r.id: r.capacity for r in inst.rooms}
     slot_order = {sid: i for i, sid in enumerate(problem.slot_ids)}
     room_order = {rid: i for i, rid in enumerate(problem.room_ids)}

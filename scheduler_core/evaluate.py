@@ -139,9 +139,11 @@ def assign_rooms(instance: Instance, placements: list[tuple[str, str]],
     among the rooms free in every slot it spans. Ties in attendance keep a session's previous
     room where that room is still free, so a re-run does not shuffle rooms for nothing.
     `seated`: a room per session of several slots known to be free over its slots (the
-    engine's timetable holds one), taken when the search for better ones gives up; without
-    it, a placement that no such rooms exist for is refused (ValueError) rather than given a
-    room two sessions hold at once.
+    engine's timetable holds one), taken when the search for better ones gives up, and taken
+    first when seats count (the engine valued the timetable with those rooms; the sessions of
+    one slot then share the rooms left as `seats.slot_worth` shares them); without it, a
+    placement that no such rooms exist for is refused (ValueError) rather than given a room
+    two sessions hold at once.
     """
     fixed = {p.session: p.room for p in instance.fixed}
     previous = {p.session: p.room for p in instance.previous or []}
@@ -164,7 +166,7 @@ def assign_rooms(instance: Instance, placements: list[tuple[str, str]],
     long = sorted((s for s in start if s not in fixed and len(span[s]) > 1),
                   key=lambda s: (slot_index[start[s]], -attendance[s]))
     room_of.update(_long_rooms(long, span, taken, rooms_by_size, previous, attendance,
-                               seated or {}))
+                               seated or {}, keep=instance.capacity_mode == "seats"))
     for slot in slot_order:
         sessions = [s for s in by_slot.get(slot, []) if s not in fixed]
         if not sessions:
@@ -197,13 +199,28 @@ LONG_ROOM_TRIES = 20_000
 
 def _long_rooms(long: list[str], span: dict[str, list[str]], taken: dict[str, set[str]],
                 rooms_by_size: list, previous: dict[str, str],
-                attendance: dict[str, int], seated: dict[str, str]) -> dict[str, str]:
+                attendance: dict[str, int], seated: dict[str, str],
+                keep: bool = False) -> dict[str, str]:
     """A room for each session of several slots, free in every slot it spans (`taken` is
     updated). Each tries its previous room first, then the smallest room that holds the people
     expected (the larger ones stay for the sessions of one slot that need them), then the
     larger and the smaller ones; a choice that leaves a later session no room is undone (rooms
     that fixed sessions hold in some slots can make a first choice a dead end where another
-    exists). When that finds nothing, the `seated` rooms are taken."""
+    exists). When that finds nothing, the `seated` rooms are taken; with `keep`, they are
+    taken first when they are free and apart."""
+    if keep and all(s in seated for s in long):
+        held: list[tuple[str, str]] = []
+        for s in long:
+            if any(seated[s] in taken[t] for t in span[s]):
+                break
+            held.append((s, seated[s]))
+            for t in span[s]:
+                taken[t].add(seated[s])
+        else:
+            return dict(held)
+        for s, room in held:
+            for t in span[s]:
+                taken[t].discard(room)
     rooms = [r.id for r in rooms_by_size]
     capacity = {r.id: r.capacity for r in rooms_by_size}
     chosen: dict[str, str] = {}

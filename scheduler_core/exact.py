@@ -57,13 +57,14 @@ def solve_exact(problem: Problem, tt: Timetable, time_limit: float,
     # Whatever rooms they and the fixed sessions leave seat the sessions of one slot, so the
     # counts above then say all that is left to say.
     holders: dict[tuple[int, int], list] = {}  # (slot, room) -> the choices that hold it
+    picks: dict[tuple[int, int], dict] = {}  # (s, t) -> {room: its choice}
     for (s, t), var in x.items():
         if problem.length[s] == 1:
             continue
         span = problem.covers(s, t)
         rooms = [r for r in range(problem.n_rooms)
                  if not any(r in problem.fixed_rooms[u] for u in span)]
-        choice = {r: model.new_bool_var(f"y{s}_{t}_{r}") for r in rooms}
+        choice = picks[s, t] = {r: model.new_bool_var(f"y{s}_{t}_{r}") for r in rooms}
         model.add(sum(choice.values()) == var)
         for r, y in choice.items():
             model.add_hint(y, tt.slot_of[s] == t and tt.room_of.get(s) == r)
@@ -128,7 +129,10 @@ def solve_exact(problem: Problem, tt: Timetable, time_limit: float,
     if round(solver.objective_value) > tt.utility - fixed_only.utility:
         seat = {s: next((t for t in problem.allowed[s] if solver.value(x[s, t])), UNPLACED)
                 for s in sessions}
+        rooms = {s: r for (s, t), choice in picks.items() if seat[s] == t
+                 for r, y in choice.items() if solver.value(y)}
         better = Timetable.from_placement(
-            problem, [seat.get(s, problem.fixed_slot[s]) for s in range(problem.n_sessions)])
+            problem, [seat.get(s, problem.fixed_slot[s]) for s in range(problem.n_sessions)],
+            rooms)
     bound = fixed_only.utility + int(solver.best_objective_bound + 1e-6)
     return better, bound, status == cp_model.OPTIMAL

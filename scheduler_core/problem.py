@@ -39,6 +39,8 @@ class Problem:
     previous_slot: list[int]       # per session: slot in `previous`, or UNPLACED
     in_previous: list[bool]
     total_interest: list[int]      # per session: sum of levels
+    # sessions of several slots whose every open start lacks one room free of fixed sessions
+    no_one_room: frozenset[int] = frozenset()
 
     @property
     def n_slots(self) -> int:
@@ -91,18 +93,36 @@ def compile_problem(inst: Instance) -> Problem:
             if slot_ids[u] not in locked:
                 capacity[u] -= 1
 
+    room_index = {r.id: i for i, r in enumerate(inst.rooms)}
+    held: list[set[int]] = [set() for _ in slot_ids]  # per slot: rooms fixed sessions hold
+    for p in inst.fixed:
+        s = session_index[p.session]
+        for u in range(fixed_slot[s], fixed_slot[s] + length[s]):
+            held[u].add(room_index[p.room])
+
     starts: dict[int, list[tuple[int, set[str]]]] = {}  # length -> (first slot, its run)
     for n in set(length):
         starts[n] = [(slot_index[r[0]], set(r)) for r in runs(inst.slots, n)]
+    # A session of several slots keeps one room: a start where fixed sessions leave no room
+    # free throughout is no start at all (`no_one_room`: those that lose every start so).
+    one_room = {(t, n): bool(set(range(len(inst.rooms))).difference(*held[t:t + n]))
+                for n in starts if n > 1 for t, _ in starts[n]}
     allowed: list[list[int]] = []
+    no_one_room: set[int] = set()
     for i, sess in enumerate(inst.sessions):
         if fixed_slot[i] != UNPLACED:
             allowed.append([fixed_slot[i]])
             continue
         ok = None if sess.allowed_slots is None else set(sess.allowed_slots)
-        allowed.append([t for t, run in starts[length[i]]
-                        if (ok is None or run <= ok)
-                        and all(capacity[u] > 0 for u in range(t, t + length[i]))])
+        open_ = [t for t, run in starts[length[i]]
+                 if (ok is None or run <= ok)
+                 and all(capacity[u] > 0 for u in range(t, t + length[i]))]
+        if length[i] > 1:
+            kept = [t for t in open_ if one_room[t, length[i]]]
+            if open_ and not kept:
+                no_one_room.add(i)
+            open_ = kept
+        allowed.append(open_)
 
     attendee_ids: list[str] = []
     attendee_index: dict[str, int] = {}
@@ -145,16 +165,12 @@ def compile_problem(inst: Instance) -> Problem:
 
     room_capacity = {r.id: r.capacity for r in inst.rooms}
     fixed_room_capacity: list[int | None] = [None] * len(session_ids)
-    held: list[set[str]] = [set() for _ in slot_ids]
     for p in inst.fixed:
-        s = session_index[p.session]
-        fixed_room_capacity[s] = room_capacity[p.room]
-        for u in range(fixed_slot[s], fixed_slot[s] + length[s]):
-            held[u].add(p.room)
-    free_room_capacities = [sorted((r.capacity for r in inst.rooms if r.id not in held[t]),
-                                   reverse=True) for t in range(len(slot_ids))]
-    room_index = {r.id: i for i, r in enumerate(inst.rooms)}
-    fixed_rooms = [frozenset(room_index[r] for r in held[t]) for t in range(len(slot_ids))]
+        fixed_room_capacity[session_index[p.session]] = room_capacity[p.room]
+    free_room_capacities = [sorted((r.capacity for i, r in enumerate(inst.rooms)
+                                    if i not in held[t]), reverse=True)
+                            for t in range(len(slot_ids))]
+    fixed_rooms = [frozenset(held[t]) for t in range(len(slot_ids))]
     total_interest = [sum(level for _, level in r) for r in raters]
     by_tie = sorted(range(len(session_ids)), key=lambda s: (total_interest[s], session_ids[s]))
     tie_rank = [0] * len(session_ids)
@@ -191,4 +207,5 @@ def compile_problem(inst: Instance) -> Problem:
         previous_slot=previous_slot,
         in_previous=in_previous,
         total_interest=total_interest,
+        no_one_room=frozenset(no_one_room),
     )

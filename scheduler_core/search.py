@@ -27,6 +27,7 @@ from scheduler_core.problem import UNPLACED, Problem
 from scheduler_core.state import Timetable
 
 CHECK_EVERY = 256
+WATCH_EVERY = 0.01  # seconds between looks at the clock where proposals may be slow
 
 
 @dataclass
@@ -102,14 +103,13 @@ class Annealer:
         t1 = tt.slot_of[s1]
         allowed = p.allowed[s1]
         t2 = allowed[rng.randrange(len(allowed))]
+        w = self.weight
+        if tt.multi_slot and p.length[s1] > 1:
+            return self._relocation(s1, t1, t2)
         if t2 == t1:
             return None
-        w = self.weight
         if (tt.free[t2] > 0 if tt.plain else tt.fits(s1, t2)) and tt.proposer_free(s1, t2):
-            if tt.multi_slot and p.length[s1] > 1:
-                delta = self._relocation_delta(s1, t2)
-            else:
-                delta = tt.gain_if_added(s1, t2) - tt.loss_if_removed(s1)
+            delta = tt.gain_if_added(s1, t2) - tt.loss_if_removed(s1)
             if w:
                 delta += penalty(p, s1, t1, w) - penalty(p, s1, t2, w)
             return delta, s1, t2, UNPLACED
@@ -119,7 +119,7 @@ class Annealer:
         s2 = members[rng.randrange(len(members))]
         if not p.movable(s2):
             return None
-        if tt.multi_slot and (p.length[s1] > 1 or p.length[s2] > 1):
+        if tt.multi_slot and p.length[s2] > 1:
             return None  # sessions of several slots only relocate
         if t1 != UNPLACED and (t1 not in p.allowed[s2] or not tt.proposer_free(s2, t1, s1)):
             return None
@@ -133,14 +133,20 @@ class Annealer:
                       + penalty(p, s2, t2, w) - penalty(p, s2, t1, w))
         return delta, s1, t2, s2
 
-    def _relocation_delta(self, s: int, t: int) -> int:
-        """Priced by doing it: the slots before and after may overlap."""
-        tt = self.tt
-        t1, before = tt.slot_of[s], tt.utility
-        tt.move(s, t)
-        delta = tt.utility - before
-        tt.move(s, t1)
-        return delta
+    def _relocation(self, s: int, t1: int, t2: int) -> tuple[int, int, int, int] | None:
+        """A session of several slots only relocates; to its own start too when seats count,
+        where it may take a room worth more."""
+        tt, p, w = self.tt, self.p, self.weight
+        if t2 == t1 and not tt.seats:
+            return None
+        if not (tt.counts_fit(s, t2) and tt.proposer_free(s, t2)):
+            return None
+        delta = tt.relocation_delta(s, t2)
+        if delta is None:
+            return None
+        if w:
+            delta += penalty(p, s, t1, w) - penalty(p, s, t2, w)
+        return delta, s, t2, UNPLACED
 
     def apply(self, s1: int, t2: int, s2: int, delta: int) -> None:
         tt = self.tt
@@ -194,7 +200,16 @@ class Annealer:
         temp, done, check = t0, 0, 0
         ratio = t_end / t0
         many = self.neighbourhood is not None
+        # A proposal of a session of several slots may search rooms for a while: the clock
+        # and the cancel are then watched by time too, not only every CHECK_EVERY proposals.
+        timed = not many and self.tt.multi_slot
+        look_at = started + WATCH_EVERY
         while True:
+            if timed and done < check and time.monotonic() >= look_at:
+                look_at = time.monotonic() + WATCH_EVERY
+                if budget.cancelled() or (budget.deadline is not None
+                                          and time.monotonic() >= budget.deadline):
+                    break
             if done >= check:
                 check = done + CHECK_EVERY
                 frac = budget.fraction(started, done)

@@ -3,8 +3,10 @@
 Each attendee present goes to their best session of the slot (ties: the session more people
 want, as `evaluate.expected_attendance` decides). A session seats as many of them as its room
 holds, those who want it most first; the others gain nothing from it and each costs
-`overflow_penalty`. Rooms go largest to the session expecting most, as `evaluate.assign_rooms`
-gives them, so the search values a slot with the rooms it will really get.
+`overflow_penalty`. A session with a room of its own (fixed, or held by a session of several
+slots over all its slots) sits there; the other rooms go largest to the session expecting
+most, as `evaluate.assign_rooms` gives them, so the search values a slot with the rooms it will
+really get.
 """
 
 from __future__ import annotations
@@ -39,8 +41,9 @@ def choose(who: np.ndarray, lv: np.ndarray, rank: np.ndarray, owner: np.ndarray
 def slot_worth(offers: list[tuple[np.ndarray, np.ndarray]], ranks: list[int],
                fixed_caps: list[int | None], free_caps: list[int], penalty: int) -> int:
     """A slot's worth: offers[i] = (attendees, their levels) of the i-th session there, already
-    limited to attendees present; fixed_caps[i] its room's capacity when fixed, else None;
-    free_caps the other rooms' capacities, largest first."""
+    limited to attendees present; fixed_caps[i] its room's capacity when it has one of its own
+    (fixed, or held over several slots), else None; free_caps the other rooms' capacities,
+    largest first."""
     if not offers:
         return 0
     sizes = [len(w) for w, _ in offers]

@@ -16,7 +16,11 @@ the worth recomputed for the one or two slots a move touches.
 A session of several slots keeps one room throughout, so a free room in each slot it spans is
 not enough: fixed sessions may hold different rooms in them. Each such session holds a room
 (`room_of`) free over its slots; a session of one slot needs only a free room where it is,
-since whatever the long sessions and fixed sessions leave can seat it.
+since whatever the long sessions and fixed sessions leave can seat it. When seats count, a
+held room seats that session in every slot it spans, like a fixed session's, and the sessions
+of one slot share the rooms left: the worth is that of the rooms the result will show
+(`evaluate.assign_rooms` keeps the held rooms), and a session of several slots takes the room
+worth most where it starts (`_seating`).
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ SEAT_TRIES = 5000
 
 
 def seat_long_sessions(spans: dict[int, range], held: list[frozenset[int]],
-                       n_rooms: int, tries: int = SEAT_TRIES) -> dict[int, int] | None:
+                       n_rooms: int, tries: int | None = None) -> dict[int, int] | None:
     """One room per session, free of `held` (rooms fixed sessions hold, per slot) in every
     slot of its span and of the other sessions' rooms where their spans meet; None when
     there is none, or none found within `tries` choices.
@@ -49,7 +53,7 @@ def seat_long_sessions(spans: dict[int, range], held: list[frozenset[int]],
     chosen: dict[int, int] = {}
     ends: dict[int, int] = {}  # room -> the slot after its latest holder's span
     dead: set[tuple[int, frozenset]] = set()
-    left = [tries]
+    left = [SEAT_TRIES if tries is None else tries]
 
     def go(i: int) -> bool:
         if i == len(order):
@@ -109,6 +113,7 @@ class Timetable:
         self.long_in: list[dict[int, int]] = [{} for _ in range(n_t)]
         self.roomless: set[int] = set()
         self.worth = [0] * n_t  # seats mode: each slot's worth (`seats.slot_worth`)
+        self.room_capacity = [r.capacity for r in problem.instance.rooms]
         self.utility = 0
         for s in range(problem.n_sessions):
             t = problem.fixed_slot[s]
@@ -117,13 +122,22 @@ class Timetable:
 
     # -- pricing -------------------------------------------------------------------------------
     def gain_if_added(self, s: int, t: int) -> int:
+        """What placing s (unplaced) in t adds; for a session of several slots when seats
+        count, with the room it would take there (`fits` says whether it has one)."""
         if self.plain:
             d = self.lv[s] - self.best1[t][self.who[s]]
             return int(d[d > 0].sum())
+        if self.seats and self.multi_slot and self.p.length[s] > 1:
+            found = self._seating(s, t)
+            return 0 if found is None else found[1]
         return sum(self._gain1(s, u) for u in self.p.covers(s, t))
 
-    def _slot_worth(self, t: int, sessions: list[int]) -> int:
+    def _slot_worth(self, t: int, sessions: list[int],
+                    rooms: dict[int, int] | None = None) -> int:
+        """Slot t's worth with these sessions, each session of several slots in its room in
+        `rooms` (default `room_of`) and the others sharing the rooms left."""
         p = self.p
+        sessions = sorted(sessions)  # ties share rooms as `evaluate.assign_rooms` does
         offers = []
         for s in sessions:
             who, lv = self.who[s], self.lv[s]
@@ -131,9 +145,18 @@ class Timetable:
                 here = self.present[t][who]
                 who, lv = who[here], lv[here]
             offers.append((who, lv))
-        return slot_worth(offers, [p.tie_rank[s] for s in sessions],
-                          [p.fixed_room_capacity[s] for s in sessions],
-                          p.free_room_capacities[t], p.overflow_penalty)
+        caps = [p.fixed_room_capacity[s] for s in sessions]
+        free = p.free_room_capacities[t]
+        if self.multi_slot:
+            rooms = self.room_of if rooms is None else rooms
+            held = [i for i, s in enumerate(sessions) if s in rooms]
+            if held:
+                free = list(free)
+                for i in held:
+                    caps[i] = self.room_capacity[rooms[sessions[i]]]
+                    free.remove(caps[i])
+        return slot_worth(offers, [p.tie_rank[s] for s in sessions], caps, free,
+                          p.overflow_penalty)
 
     def _gain1(self, s: int, t: int) -> int:
         if self.seats:
@@ -201,14 +224,25 @@ class Timetable:
         """Rooms that seat s of several slots from t: {s: room} when one room is free
         throughout, else a new seating of s and of the sessions whose slots chain with its
         own (only they can make room for it); None when there is none."""
+        for r in self._free_rooms(s, t):
+            return {s: r}
+        return self._group_seating(s, t)
+
+    def _free_rooms(self, s: int, t: int):
+        """The rooms free from t throughout s's slots (its own room counts as free)."""
         p = self.p
         span = p.covers(s, t)
         held, long_in = p.fixed_rooms, self.long_in
         for r in range(p.n_rooms):
             if all(r not in held[u] and long_in[u].get(r, s) == s for u in span):
-                return {s: r}
-        group = {s: span}
+                yield r
+
+    def _group_seating(self, s: int, t: int) -> dict[int, int] | None:
+        p = self.p
+        span = p.covers(s, t)
+        held = p.fixed_rooms
         lo, hi = span.start, span.stop
+        group = {s: span}
         grew = True
         while grew:
             grew = False
@@ -221,6 +255,56 @@ class Timetable:
                     lo, hi = min(lo, other.start), max(hi, other.stop)
                     grew = True
         return seat_long_sessions(group, held, p.n_rooms)
+
+    def _seating(self, s: int, t: int) -> tuple[dict[int, int], int] | None:
+        """(rooms, utility change) for moving s of several slots to start t, priced without
+        changing anything; None when it cannot keep one room there. When seats count it takes,
+        of the rooms free throughout (one per capacity), the one worth most, else re-seats the
+        sessions chained with it; `place` makes the same choice."""
+        p = self.p
+        old = p.covers(s, self.slot_of[s]) if self.slot_of[s] != UNPLACED else range(0)
+        new = p.covers(s, t)
+        if not self.seats:  # rooms change nothing: the slots s leaves and enters do
+            rooms = self._rooms_for(s, t)
+            if rooms is None:
+                return None
+            gain = sum(self._gain1(s, u) for u in new if u not in old)
+            return rooms, gain - sum(self._loss1(s, u) for u in old if u not in new)
+        best, caps = None, set()
+        left = [u for u in old if u not in new]  # worth the same whatever room s takes
+        leaving = self._seats_delta(s, left, new, {}) if left else 0
+        for r in self._free_rooms(s, t):
+            if self.room_capacity[r] not in caps:
+                caps.add(self.room_capacity[r])
+                delta = leaving + self._seats_delta(s, new, new, {s: r})
+                if best is None or delta > best[1]:
+                    best = ({s: r}, delta)
+        if best is None:
+            group = self._group_seating(s, t)
+            if group is None:
+                return None
+            touched = set(old) | set(new)
+            for x, r in group.items():
+                if x != s and self.room_of.get(x) != r:
+                    touched.update(p.covers(x, self.slot_of[x]))
+            best = (group, self._seats_delta(s, touched, new, group))
+        return best
+
+    def _seats_delta(self, s: int, slots, new: range, seating: dict[int, int]) -> int:
+        """The change in these slots' worth when s occupies `new` and `seating` holds."""
+        rooms = {x: r for x, r in self.room_of.items() if x != s}
+        rooms.update(seating)
+        delta = 0
+        for u in slots:
+            members = [m for m in self.members[u] if m != s] + ([s] if u in new else [])
+            delta += self._slot_worth(u, members, rooms) - self.worth[u]
+        return delta
+
+    def relocation_delta(self, s: int, t: int) -> int | None:
+        """Utility change when s of several slots moves to start t (its own start too: when
+        seats count, it may change rooms), or None when it cannot keep one room there."""
+        found = self._seating(s, t)
+        return None if found is None else found[1]
 
     def proposer_free(self, s: int, t: int, ignoring: int = UNPLACED) -> bool:
         """No session kept apart from s (a host, a track, a pair) runs beside it from t."""
@@ -241,11 +325,17 @@ class Timetable:
             self._hold_room(s, t)
         self._occupy(s, t)
 
-    def _hold_room(self, s: int, t: int) -> None:
-        seating = self._rooms_for(s, t)
+    def _hold_room(self, s: int, t: int, seating: dict[int, int] | None = None) -> None:
+        if seating is None:
+            if self.seats:
+                found = self._seating(s, t)
+                seating = None if found is None else found[0]
+            else:
+                seating = self._rooms_for(s, t)
         if seating is None:
             self.roomless.add(s)
             return
+        moved = [x for x, r in seating.items() if x != s and self.room_of.get(x) != r]
         for x in seating:
             if x != s:
                 self._release_room(x)
@@ -253,6 +343,11 @@ class Timetable:
             self.room_of[x] = r
             for u in self.p.covers(x, t if x == s else self.slot_of[x]):
                 self.long_in[u][r] = x
+        if self.seats:  # the slots of the sessions that changed rooms are worth anew
+            for u in {u for x in moved for u in self.p.covers(x, self.slot_of[x])}:
+                worth = self._slot_worth(u, self.members[u])
+                self.utility += worth - self.worth[u]
+                self.worth[u] = worth
 
     def _release_room(self, s: int) -> None:
         r = self.room_of.pop(s)
@@ -312,9 +407,45 @@ class Timetable:
         return list(self.slot_of)
 
     @classmethod
-    def from_placement(cls, problem: Problem, slot_of: list[int]) -> Timetable:
+    def from_placement(cls, problem: Problem, slot_of: list[int],
+                       rooms: dict[int, int] | None = None) -> Timetable:
+        """The timetable of a placement; its sessions of several slots keep `rooms` where
+        those are free over their slots and apart, else are seated all together by one
+        `seat_long_sessions` search (seating them one by one could miss a seating the
+        placement had). When seats count, each then takes a room worth more if one is free."""
         tt = cls(problem)
+        long = {s: t for s, t in enumerate(slot_of) if t != UNPLACED and problem.movable(s)
+                and problem.length[s] > 1}
+        spans = {s: problem.covers(s, t) for s, t in long.items()}
+        seating = rooms if rooms is not None and _seats_apart(problem, spans, rooms) else \
+            seat_long_sessions(spans, problem.fixed_rooms, problem.n_rooms) if long else {}
         for s, t in enumerate(slot_of):
-            if t != UNPLACED and problem.fixed_slot[s] == UNPLACED:
+            if t == UNPLACED or not problem.movable(s):
+                continue
+            if s in long and seating is not None:
+                for u in problem.covers(s, t):
+                    tt.free[u] -= 1
+                tt._hold_room(s, t, {s: seating[s]})
+                tt._occupy(s, t)
+            else:
                 tt.place(s, t)
+        if problem.seats:
+            for s, t in long.items():
+                found = tt._seating(s, t)
+                if found is not None and found[1] > 0:
+                    tt.move(s, t)
         return tt
+
+
+def _seats_apart(problem: Problem, spans: dict[int, range], rooms: dict[int, int]) -> bool:
+    """Every session has a room free of fixed sessions over its span, no two share one."""
+    used: set[tuple[int, int]] = set()
+    for s, span in spans.items():
+        r = rooms.get(s)
+        if r is None:
+            return False
+        for u in span:
+            if r in problem.fixed_rooms[u] or (u, r) in used:
+                return False
+            used.add((u, r))
+    return True
