@@ -92,7 +92,7 @@ def solve(instance: Instance, options: SolveOptions | None = None, *,
     report = _Reporter(progress, bound, started)
     start = _best_start(problem, seed, weight)
     start_objective = objective(problem, start, weight)
-    start_placement, start_rooms = start.placement(), dict(start.room_of)
+    start_placement = start.placement()  # with its rooms (`state.Seating`)
     report(start.utility, force=True)
 
     proven_optimal = False
@@ -107,13 +107,12 @@ def solve(instance: Instance, options: SolveOptions | None = None, *,
     if weight == 0 and exact.small_enough(problem):
         # Small enough to prove: CP-SAT on the whole instance, warm-started by the heuristic.
         limit = options.time_limit if options.iterations is not None else 0.5 * options.time_limit
-        outcome = exact.solve_exact(
-            relaxed, Timetable.from_placement(relaxed, start_placement, start_rooms), limit,
-            cancelled)
+        outcome = exact.solve_exact(relaxed, Timetable.from_placement(relaxed, start_placement),
+                                    limit, cancelled)
         if outcome is not None:
             found, exact_bound, proven_optimal = outcome
             proven_optimal = proven_optimal and not problem.seats
-            improved = Timetable.from_placement(problem, found.placement(), found.room_of)
+            improved = Timetable.from_placement(problem, found.placement())
             if improved.utility > best.utility:
                 best, method = improved, "cp-sat"
             bound = min(bound, exact_bound)
@@ -192,7 +191,7 @@ def solve(instance: Instance, options: SolveOptions | None = None, *,
     _fill_free_places(problem, best)
     shown = _shown(problem, best)
     if problem.seats:  # never worse than the start, in the figures the result shows
-        again = Timetable.from_placement(problem, start_placement, start_rooms)
+        again = Timetable.from_placement(problem, start_placement)
         _give_rooms(problem, again)
         start_shown = _shown(problem, again)
         worse = (shown.utility - _moves_cost(problem, best, weight)
@@ -202,7 +201,7 @@ def solve(instance: Instance, options: SolveOptions | None = None, *,
         worse = objective(problem, best, weight) < start_objective
     if worse:
         if again is None:
-            again = Timetable.from_placement(problem, start_placement, start_rooms)
+            again = Timetable.from_placement(problem, start_placement)
             _give_rooms(problem, again)
             start_shown = _shown(problem, again)
         best, shown = again, start_shown

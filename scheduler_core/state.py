@@ -86,6 +86,13 @@ def seat_long_sessions(spans: dict[int, range], held: list[frozenset[int]],
     return chosen if go(0) else None
 
 
+class Seating(list):
+    """A placement (the start slot per session) with the rooms its sessions of several slots
+    held (`rooms`), so that the timetable rebuilt from it keeps them (`from_placement`)."""
+
+    rooms: dict[int, int]
+
+
 class Timetable:
     def __init__(self, problem: Problem):
         self.p = problem
@@ -404,7 +411,11 @@ class Timetable:
             self.place(s, t)
 
     def placement(self) -> list[int]:
-        return list(self.slot_of)
+        if not self.multi_slot:
+            return list(self.slot_of)
+        placed = Seating(self.slot_of)
+        placed.rooms = dict(self.room_of)
+        return placed
 
     @classmethod
     def from_placement(cls, problem: Problem, slot_of: list[int],
@@ -412,7 +423,10 @@ class Timetable:
         """The timetable of a placement; its sessions of several slots keep `rooms` where
         those are free over their slots and apart, else are seated all together by one
         `seat_long_sessions` search (seating them one by one could miss a seating the
-        placement had). When seats count, each then takes a room worth more if one is free."""
+        placement had). When seats count, each then takes a room worth more if one is free.
+        A `Seating` brings its rooms."""
+        if rooms is None:
+            rooms = getattr(slot_of, "rooms", None)
         tt = cls(problem)
         long = {s: t for s, t in enumerate(slot_of) if t != UNPLACED and problem.movable(s)
                 and problem.length[s] > 1}

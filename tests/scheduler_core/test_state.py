@@ -225,6 +225,8 @@ def test_a_placement_rebuilt_with_its_rooms_keeps_them(monkeypatch):
     monkeypatch.setattr(state, "SEAT_TRIES", 0)
     tt = Timetable.from_placement(problem, placement, {0: 1, 1: 1, 2: 0})
     assert tt.roomless == set() and tt.room_of == {0: 1, 1: 1, 2: 0} and tt.utility == 600
+    again = Timetable.from_placement(problem, tt.placement())  # the placement brings them
+    assert again.roomless == set() and again.room_of == tt.room_of
 
 
 @pytest.mark.parametrize(("slots", "allowed"), [(2, []), (3, [1])])
