@@ -262,8 +262,8 @@ def section_text(rows: list[Row], skipped: list[str], command: str) -> str:
              "the solver proves). Engine s is wall time of the solve call; first ≥ heuristic is "
              "the first progress report at least as good as the heuristic. Peak RSS is the "
              "maximum resident set size of the fresh process that generated the instance, ran "
-             "the heuristic and the engine; helper RSS that of the largest process it started (set "
-             "partitioning's own process), 0 when none.", ""]
+             "the heuristic and the engine; helper RSS that of the largest process it started (the "
+             "second solver's: set partitioning or a second annealing chain), 0 when none.", ""]
     return "\n".join(body)
 
 

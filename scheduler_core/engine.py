@@ -119,72 +119,14 @@ def solve(instance: Instance, options: SolveOptions | None = None, *,
             report.bound = bound
             report(best.utility, force=True)
     if not proven_optimal and best.utility < bound:
-        # An iteration budget promises the same timetable on every run: only annealing,
-        # whose work does not depend on the clock, keeps that promise.
         portfolio = Portfolio()
-        if options.iterations is None and not cancelled():
-            if weight == 0 and SetPartitioning(relaxed).applicable():
-                portfolio.partition(relaxed.instance, best.placement(), finish_by, finish_by,
-                                    prove=not problem.seats)
-            elif finish_by - time.monotonic() >= SECOND_CHAIN_MIN:
-                portfolio.anneal(instance, best.placement(), finish_by - SECOND_CHAIN_HANDOVER,
-                                 seed=options.seed + SECOND_CHAIN_SEED, weight=weight,
-                                 bound=bound)
-        before = objective(problem, best, weight)
-        own = [best.utility]  # the utility of this process's best timetable
-
-        def leading() -> int:
-            """The utility of the best timetable either chain has found."""
-            found = portfolio.found
-            return found[1] if found is not None and found[0] > annealer.best else own[0]
-
-        def improved(_objective: int, _placement: list[int]) -> None:
-            own[0] = annealer.tt.utility
-            report(leading())
-
-        annealer = Annealer(problem, best, rng, weight, on_improve=improved,
-                            target=bound if weight == 0 else None)
-
-        def stop_annealing() -> bool:
-            if portfolio.poll():  # a better bound: shown at once, and the annealer's target
-                report.bound = bound_now = min(report.bound, portfolio.bound)
-                if annealer.target is not None:
-                    annealer.target = min(annealer.target, bound_now)
-                report(leading(), force=True)
-            elif portfolio.found is not None:
-                report(leading())
-            return cancelled() or portfolio.finished_optimal()
-
-        if options.iterations is not None:
-            budget = Budget(iterations=options.iterations, cancelled=stop_annealing)
-        else:
-            budget = Budget(deadline=finish_by, cancelled=stop_annealing)
         try:
-            annealer.run(budget)
+            best, method, bound, proven_optimal = _portfolio(
+                problem, relaxed, options, portfolio, best, method, bound, weight, rng, report,
+                cancelled, finish_by, deadline)
         except BaseException:
-            portfolio.stop()
+            portfolio.stop()  # the second solver must not work on
             raise
-        best = Timetable.from_placement(problem, annealer.best_placement)
-        if annealer.best > before:
-            method = "annealing"
-        proven = min(bound, report.bound, portfolio.bound or bound)
-        enough = cancelled() or best.utility >= proven  # nothing left to prove or find
-        outcome = portfolio.finish(time.monotonic() if enough else deadline - 0.05)
-        if outcome is not None:
-            bound = min(bound, outcome.bound)
-            if portfolio.method == "annealing":
-                if outcome.placement is not None:
-                    other = Timetable.from_placement(problem, outcome.placement)
-                    if objective(problem, other, weight) > objective(problem, best, weight):
-                        best, method = other, "annealing"
-            elif not problem.seats:
-                proven_optimal = outcome.optimal and outcome.bound <= max(best.utility,
-                                                                           outcome.utility)
-                if outcome.placement is not None and outcome.utility > best.utility:
-                    best, method = Timetable.from_placement(problem, outcome.placement), \
-                        "set partitioning"
-        elif portfolio.bound is not None:
-            bound = min(bound, portfolio.bound)
     if best.roomless:
         proven_optimal = False  # that proof was for a timetable that could not be seated
     _give_rooms(problem, best)
@@ -210,6 +152,82 @@ def solve(instance: Instance, options: SolveOptions | None = None, *,
     report(shown.utility, force=True)
     return _result(problem, best, shown, seed_utility, bound, proven_optimal, weight,
                    time.monotonic() - started, method)
+
+
+def _portfolio(problem: Problem, relaxed: Problem, options: SolveOptions, portfolio: Portfolio,
+               best: Timetable, method: Method, bound: int, weight: int, rng: random.Random,
+               report: _Reporter, cancelled: Callable[[], bool], finish_by: float,
+               deadline: float) -> tuple[Timetable, Method, int, bool]:
+    """Annealing here, the second solver beside it; (best, method, bound, proven optimal)."""
+    # An iteration budget promises the same timetable on every run: only annealing,
+    # whose work does not depend on the clock, keeps that promise.
+    if options.iterations is None and not cancelled():
+        if weight == 0 and SetPartitioning(relaxed).applicable():
+            portfolio.partition(relaxed.instance, best.placement(), finish_by, finish_by,
+                                prove=not problem.seats)
+        elif finish_by - time.monotonic() >= SECOND_CHAIN_MIN:
+            portfolio.anneal(problem.instance, best.placement(),
+                             finish_by - SECOND_CHAIN_HANDOVER,
+                             seed=options.seed + SECOND_CHAIN_SEED, weight=weight, bound=bound)
+    before = objective(problem, best, weight)
+    own = [best.utility]  # the utility of this process's best timetable
+
+    def leading() -> int:
+        """The utility of the best timetable either chain has found."""
+        found = portfolio.found
+        return found[1] if found is not None and found[0] > annealer.best else own[0]
+
+    def improved(_objective: int, _placement: list[int]) -> None:
+        own[0] = annealer.tt.utility
+        report(leading())
+
+    annealer = Annealer(problem, best, rng, weight, on_improve=improved,
+                        target=bound if weight == 0 else None)
+
+    def stop_annealing() -> bool:
+        if portfolio.poll():  # a better bound: shown at once, and the annealer's target
+            report.bound = bound_now = min(report.bound, portfolio.bound)
+            if annealer.target is not None:
+                annealer.target = min(annealer.target, bound_now)
+            report(leading(), force=True)
+        elif portfolio.found is not None:
+            report(leading())
+        return cancelled() or portfolio.finished_optimal()
+
+    if options.iterations is not None:
+        budget = Budget(iterations=options.iterations, cancelled=stop_annealing)
+    else:
+        budget = Budget(deadline=finish_by, cancelled=stop_annealing)
+    annealer.run(budget)
+    proven = min(bound, report.bound, portfolio.bound or bound)
+    # Nothing left to find (with a move weight, a timetable of equal utility may still be
+    # worth more) or to prove.
+    enough = cancelled() or (weight == 0 and annealer.best >= proven)
+    proven_optimal = False
+    if portfolio.method == "annealing":
+        # The second chain has ended by now; only the better timetable of the two is rebuilt.
+        outcome = portfolio.finish(time.monotonic() if enough else finish_by)
+        found = portfolio.found
+        if (outcome is not None and outcome.placement is not None and found is not None
+                and found[0] > annealer.best):
+            return Timetable.from_placement(problem, outcome.placement), "annealing", bound, False
+        return (Timetable.from_placement(problem, annealer.best_placement),
+                "annealing" if annealer.best > before else method, bound, False)
+    best = Timetable.from_placement(problem, annealer.best_placement)
+    if annealer.best > before:
+        method = "annealing"
+    outcome = portfolio.finish(time.monotonic() if enough else deadline - 0.05)
+    if outcome is not None:
+        bound = min(bound, outcome.bound)
+        if not problem.seats:
+            proven_optimal = outcome.optimal and outcome.bound <= max(best.utility,
+                                                                       outcome.utility)
+            if outcome.placement is not None and outcome.utility > best.utility:
+                best, method = (Timetable.from_placement(problem, outcome.placement),
+                                "set partitioning")
+    elif portfolio.bound is not None:
+        bound = min(bound, portfolio.bound)
+    return best, method, bound, proven_optimal
 
 
 def _best_start(problem: Problem, seed: Timetable, weight: int) -> Timetable:

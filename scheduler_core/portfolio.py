@@ -63,9 +63,13 @@ class Portfolio:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(
             [_PACKAGE_ROOT, *filter(None, [env.get("PYTHONPATH")])])
-        self._proc = subprocess.Popen(
-            [sys.executable, "-m", "scheduler_core.portfolio"], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, env=env)
+        try:
+            self._proc = subprocess.Popen(
+                [sys.executable, "-m", "scheduler_core.portfolio"], stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, env=env)
+        except OSError:  # no process to be had (a limit reached): the caller's chain alone
+            self._closed = True
+            return
         job = pickle.dumps(job_data)
         # The pipe holds less than a big instance: the child takes it once it has started,
         # which the caller, annealing meanwhile, must not wait for.
@@ -172,7 +176,7 @@ def _anneal(instance: Instance, placement: list[int], deadline: float, seed: int
     import random
 
     from scheduler_core.problem import compile_problem
-    from scheduler_core.search import Annealer, Budget
+    from scheduler_core.search import Annealer, Budget, penalty
     from scheduler_core.state import Timetable
 
     problem = compile_problem(instance)
@@ -189,11 +193,11 @@ def _anneal(instance: Instance, placement: list[int], deadline: float, seed: int
                         target=bound if weight == 0 else None)
     before = annealer.best
     annealer.run(Budget(deadline=deadline))
-    best = Timetable.from_placement(problem, annealer.best_placement)
-    send("found", (annealer.best, best.utility))
+    utility = annealer.best + sum(penalty(problem, s, t, weight)  # the objective's converse
+                                  for s, t in enumerate(annealer.best_placement))
+    send("found", (annealer.best, utility))
     return Outcome(bound=bound, placement=annealer.best_placement if annealer.best > before
-                   else None, utility=best.utility,
-                   optimal=weight == 0 and best.utility >= bound)
+                   else None, utility=utility, optimal=weight == 0 and utility >= bound)
 
 
 if __name__ == "__main__":

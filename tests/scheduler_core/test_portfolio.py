@@ -4,6 +4,8 @@ and no process left behind whatever happens to the caller."""
 from __future__ import annotations
 
 import os
+import random
+import subprocess
 import time
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from scheduler_core.engine import SolveOptions, solve
 from scheduler_core.evaluate import utility_of
 from scheduler_core.generate import generate
 from scheduler_core.heuristic import seed_heuristic
+from scheduler_core.models import Instance
 from scheduler_core.partition import SetPartitioning
 from scheduler_core.portfolio import Portfolio
 from scheduler_core.problem import UNPLACED, compile_problem
@@ -91,3 +94,38 @@ def test_an_error_while_annealing_leaves_no_second_solver_running(monkeypatch):
     with pytest.raises(RuntimeError, match="annealing failed"):
         solve(generate("medium", 1), SolveOptions(time_limit=30))
     assert children() == []
+
+
+def test_with_a_move_weight_the_second_chain_weighs_moves_too(monkeypatch):
+    """A previous timetable kept at a price per session moved: the second chain's timetable
+    is taken by that objective, and the result's figures say what it costs."""
+    def idle(self, budget):
+        while not budget.cancelled() and time.monotonic() < budget.deadline:
+            time.sleep(0.05)
+        return 0
+
+    inst = generate("medium", 1)
+    rng = random.Random(5)
+    slots = [s.id for s in inst.slots if not s.is_break]
+    previous = [{"session": s.id, "slot": rng.choice(slots), "room": inst.rooms[0].id}
+                for s in inst.sessions]
+    inst = Instance.model_validate({**inst.model_dump(mode="json"), "previous": previous})
+    kept = solve(inst, SolveOptions(time_limit=60, iterations=0, move_weight=40))
+    monkeypatch.setattr(Annealer, "run", idle)
+    result = solve(inst, SolveOptions(time_limit=5, seed=1, move_weight=40))
+    assert result.method == "annealing" and result.move_weight == 40
+    assert result.utility == utility_of(inst, [(a.session, a.slot)
+                                               for a in result.assignments])
+    assert result.utility - 40 * result.moved > kept.utility - 40 * kept.moved
+    assert children() == []
+
+
+def test_without_a_second_process_the_engine_anneals_alone(monkeypatch):
+    def no_process(*args, **kwargs):
+        raise OSError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(subprocess, "Popen", no_process)
+    inst = generate("medium", 1)
+    result = solve(inst, SolveOptions(time_limit=3, seed=1))
+    assert result.method == "annealing"
+    assert result.utility > result.seed_heuristic_utility
