@@ -58,6 +58,7 @@ from bot.event.uploads import scan_json, upload_text
 from bot.i18n import N_, NP_, Message
 from bot.storage import transfer
 from bot.storage.posting import SESSION_POST
+from bot.storage.timetable import covered
 
 MAX_JSON_CHARS = 20_000_000
 #: Problems named in a refusal; the others are counted.
@@ -566,6 +567,25 @@ def _reason(error: ErrorDetails) -> str | Message:
     return msg.replace("Input should be", "must be").rstrip(".") + "."
 
 
+def _rooms_held_once(rows: dict[str, list], problems: _Problems) -> None:
+    """A session of several slots holds its room in each slot it runs through
+    (`bot.storage.timetable.covered`, as the timetable shows it): no other session of that
+    version may be placed there. Two sessions starting in one room and slot are the key
+    check's."""
+    slot_rows = sorted((s.model_dump() for s in rows["slots"]), key=lambda r: r["start_utc"])
+    withdrawn = {s.id for s in rows["sessions"] if s.status == "withdrawn"}  # hold no room
+    held: dict[tuple[int, int, int], tuple[int, bool]] = {}
+    for n, p in enumerate(rows["placements"]):
+        through = covered(slot_rows, p.slot_id, 1 if p.session_id in withdrawn else p.length)
+        for i, slot in enumerate(through):
+            key = (p.version_id, slot["id"], p.room_id)
+            if key in held and not (i == 0 and held[key][1]):
+                problems.add(_row("placements", n), N_(
+                    "its room is also taken by row {row} in a slot the session runs in.",
+                    row=held[key][0] + 1))
+                break
+            held.setdefault(key, (n, i == 0))
+
 def _check_file(doc: Export, problems: _Problems) -> None:
     """What no single value shows: missing tables, ids, references, duplicates, overlaps."""
     if doc.format_version >= 2:
@@ -586,6 +606,7 @@ def _check_file(doc: Export, problems: _Problems) -> None:
                                                     columns=", ".join(columns),
                                                     row=first[value] + 1))
                 first.setdefault(value, n)
+    _rooms_held_once(rows, problems)
     pairs: dict[tuple[int, int], int] = {}
     for n, p in enumerate(rows["not_in_parallel"]):
         pair = (min(p.session_a, p.session_b), max(p.session_a, p.session_b))

@@ -48,6 +48,25 @@ def _second_slot_at_first(doc: dict) -> None:
     doc["slots"][1]["end_utc"] = doc["slots"][0]["end_utc"]
 
 
+def _a_long_session_over_another(doc: dict) -> None:
+    """A placement made two slots long, and another session placed in its room in the second
+    slot it runs through, in the same version."""
+    by_id = {s["id"]: s for s in doc["slots"]}
+    order = sorted(doc["slots"], key=lambda s: s["start_utc"])
+    for p in doc["placements"]:
+        first = by_id[p["slot_id"]]
+        later = order[order.index(first) + 1:order.index(first) + 2]
+        if later and later[0]["day_id"] == first["day_id"] and not later[0]["is_break"]:
+            break
+    else:
+        raise AssertionError("no placement with a slot after it on its day")
+    placed = {q["session_id"] for q in doc["placements"] if q["version_id"] == p["version_id"]}
+    other = next(s["id"] for s in doc["sessions"] if s["id"] not in placed)
+    p["length"] = 2
+    doc["placements"].append({**p, "session_id": other, "slot_id": later[0]["id"],
+                              "length": 1})
+
+
 def _a_table_missing(doc: dict) -> None:
     del doc["dms_closed"]
 
@@ -115,6 +134,8 @@ HOSTILE: dict[str, tuple[Change, str]] = {
     "announcement of a far day": (put("sent_announcements", 0, key="day:9999-12-31"),
                                   "years 2000 to 2100"),
     "overlapping slots": (_second_slot_at_first, "overlap"),
+    "a session of two slots over another in its room": (_a_long_session_over_another,
+                                                         "also taken by row"),
     "slot ending before it starts": (put("slots", 0, end_utc="2020-01-01T00:00:00+00:00"),
                                      "ends before"),
     "two rooms of one name": (put("rooms", 1, name="MAIN  hall"), "same name_key"),
