@@ -142,8 +142,8 @@ class ConstraintRules(RulesBase):
                     raise NotFound(N_("There is no such slot."))
                 if slot["is_break"]:
                     raise InvalidInput(N_("A session cannot be pinned to a break."))
-                run = timetable.covered(await timetable.slots(conn, guild_id), slot_id,
-                                        row["length"])
+                slot_rows = await timetable.slots(conn, guild_id)
+                run = timetable.covered(slot_rows, slot_id, row["length"])
                 if len(run) < row["length"]:
                     raise InvalidInput(N_(
                         "This session takes {n} consecutive slots, and fewer follow that slot "
@@ -153,11 +153,18 @@ class ConstraintRules(RulesBase):
                     room = await timetable.get_room(conn, guild_id, room_id)
                     if room is None:
                         raise NotFound(N_("There is no such room."))
+                    mine = {r["id"] for r in run}
                     for p in await constraints.pins(conn, guild_id):
-                        if (p["session_id"] != session_id and p["slot_id"] == slot_id
-                                and p["room_id"] == room_id):
+                        if p["session_id"] == session_id or p["room_id"] != room_id:
+                            continue
+                        if p["slot_id"] == slot_id:
                             raise Conflict(N_("Session #{id} is pinned to that slot and room "
                                               "already.", id=p["session_id"]))
+                        theirs = timetable.covered(slot_rows, p["slot_id"], p["length"])
+                        if mine & {r["id"] for r in theirs}:  # sessions of several slots
+                            raise Conflict(N_(
+                                "Session #{id} is pinned to that room in a slot this session "
+                                "would run through.", id=p["session_id"]))
             await constraints.set_pin(conn, guild_id, session_id, slot_id, room_id)
             return Pin(session_id, row["title"], None if slot is None else views.slot(slot),
                        None if room is None else views.room(room),

@@ -65,9 +65,12 @@ async def set_not_in_parallel(conn: Tx, guild_id: int, a: int, b: int, apart: bo
 # -------------------------------------------------------------------------------- pins
 
 async def pins(conn: Tx, guild_id: int) -> list[Row]:
-    """session_id, slot_id, room_id (None: any room) of the guild's pinned sessions."""
-    return await conn.fetchall("SELECT session_id, slot_id, room_id FROM session_pins "
-                               "WHERE guild_id = ? ORDER BY session_id", (guild_id,))
+    """session_id, slot_id, room_id (None: any room) and the session's length (slots) of the
+    guild's pinned sessions."""
+    return await conn.fetchall(
+        "SELECT p.session_id, p.slot_id, p.room_id, s.length FROM session_pins p "
+        "JOIN sessions s ON s.id = p.session_id WHERE p.guild_id = ? ORDER BY p.session_id",
+        (guild_id,))
 
 
 async def set_pin(conn: Tx, guild_id: int, session_id: int, slot_id: int | None,

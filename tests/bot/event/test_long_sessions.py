@@ -182,6 +182,24 @@ async def test_a_pinned_long_session_takes_the_slots_after_its_pin(event, world)
     assert world["workshop"] not in _where(await event.published_timetable(GUILD, ADMIN))
 
 
+async def test_pins_never_share_a_room_over_a_long_sessions_slots(event, world):
+    """A pin in a room is refused where another session pinned to that room runs, whichever
+    of the two is pinned first, in any slot the session of several slots takes."""
+    tt = await event.timetable(GUILD, ADMIN)
+    monday = [s for s in tt.days[0].slots if not s.is_break]
+    room = tt.rooms[2].id
+    await event.pin(GUILD, ADMIN, world["workshop"], monday[0].id, room)  # its 2nd: monday[1]
+    with pytest.raises(Conflict, match=f"#{world['workshop']} is pinned to that room"):
+        await event.pin(GUILD, ADMIN, world["carol"], monday[1].id, room)
+    await event.pin(GUILD, ADMIN, world["carol"], monday[1].id, tt.rooms[0].id)  # another room
+    await event.pin(GUILD, ADMIN, world["workshop"], None)
+    await event.pin(GUILD, ADMIN, world["carol"], monday[1].id, room)
+    with pytest.raises(Conflict, match=f"#{world['carol']} is pinned to that room"):
+        await event.pin(GUILD, ADMIN, world["workshop"], monday[0].id, room)
+    pin = await event.pin(GUILD, ADMIN, world["workshop"], monday[0].id)  # any room: the run's
+    assert pin.room is None
+
+
 async def test_locking_its_second_slot_keeps_a_long_session_where_it_is(event, world):
     tt = await event.timetable(GUILD, ADMIN)
     monday = [s for s in tt.days[0].slots if not s.is_break]
@@ -298,13 +316,15 @@ async def test_a_withdrawn_long_session_no_longer_holds_its_slots(event, world):
 
 
 async def test_pins_that_overlap_in_a_room_are_refused_in_the_contracts_words(event, world):
-    """A session pinned into a room a pinned long session holds in its second slot: the run is
-    refused with the engine's sentence (not a report of the validation library)."""
+    """A session pinned into a room a pinned session holds in its second slot once it was made
+    longer (pinning it there is refused at once, see above): the run is refused with the
+    engine's sentence (not a report of the validation library)."""
     tt = await event.timetable(GUILD, ADMIN)
     monday = [s for s in tt.days[0].slots if not s.is_break]
     room = tt.rooms[0].id
-    await event.pin(GUILD, ADMIN, world["workshop"], monday[0].id, room)
+    await event.pin(GUILD, ADMIN, world["sec1"], monday[0].id, room)
     await event.pin(GUILD, ADMIN, world["carol"], monday[1].id, room)
+    await event.set_length(GUILD, ADMIN, world["sec1"], 2)
     with pytest.raises(InvalidInput) as refused:
         await event.run_schedule(GUILD, ADMIN, time_limit=2)
     said = refused.value.user_message
