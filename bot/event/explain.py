@@ -237,6 +237,8 @@ REASONS = (
     N_("there is no slot open for sessions: every slot is a break, locked, or full"),
     N_("every slot it allows is full"),
     N_("no one room is free through all the slots it would span, wherever it may start: "
+       "fixed sessions hold different rooms in them"),
+    N_("no one room is free through all the slots it would span, wherever it may start: "
        "fixed sessions or other sessions of several slots hold different rooms in them"),
     N_("its proposer already has a session in every slot it allows that has a free room"),
 )
