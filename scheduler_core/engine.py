@@ -132,21 +132,12 @@ def solve(instance: Instance, options: SolveOptions | None = None, *,
     _give_rooms(problem, best)
     _fill_free_places(problem, best)
     shown = _shown(problem, best)
-    if problem.seats:  # never worse than the start, in the figures the result shows
-        again = Timetable.from_placement(problem, start_placement)
-        _give_rooms(problem, again)
-        start_shown = _shown(problem, again)
-        worse = (shown.utility - _moves_cost(problem, best, weight)
-                 < start_shown.utility - _moves_cost(problem, again, weight))
-    else:
-        again = None
-        worse = objective(problem, best, weight) < start_objective
-    if worse:
-        if again is None:
-            again = Timetable.from_placement(problem, start_placement)
-            _give_rooms(problem, again)
-            start_shown = _shown(problem, again)
-        best, shown = again, start_shown
+    # Never worse than the start, in the figures the result shows: those are the search's own
+    # unless seats count, where the start is rebuilt to be valued with its rooms.
+    again = _rebuilt(problem, start_placement) if problem.seats else None
+    start_worth = _worth(problem, *again, weight) if again else start_objective
+    if _worth(problem, best, shown, weight) < start_worth:
+        best, shown = again or _rebuilt(problem, start_placement)
         method = "seed heuristic" if start is seed else "previous timetable"
     report.bound = bound
     report(shown.utility, force=True)
@@ -316,9 +307,15 @@ def _shown(problem: Problem, tt: Timetable) -> _Shown:
     return _Shown(pairs, attendance, room_of, utility)
 
 
-def _moves_cost(problem: Problem, tt: Timetable, weight: int) -> int:
-    """What moving sessions from the previous timetable costs (`search.objective`)."""
-    return tt.utility - objective(problem, tt, weight)
+def _rebuilt(problem: Problem, placement: list[int]) -> tuple[Timetable, _Shown]:
+    tt = Timetable.from_placement(problem, placement)
+    _give_rooms(problem, tt)
+    return tt, _shown(problem, tt)
+
+
+def _worth(problem: Problem, tt: Timetable, shown: _Shown, weight: int) -> int:
+    """The objective (`search.objective`) with the utility the result shows."""
+    return shown.utility - (tt.utility - objective(problem, tt, weight))
 
 
 def _result(problem: Problem, tt: Timetable, shown: _Shown, seed_utility: int, bound: int,

@@ -17,7 +17,7 @@ from ortools.sat.python import cp_model
 
 from scheduler_core.cpsat import configure, solve
 from scheduler_core.problem import UNPLACED, Problem
-from scheduler_core.state import Timetable
+from scheduler_core.state import Seating, Timetable
 
 MAX_ATTENDANCE_VARIABLES = 4000
 
@@ -131,8 +131,7 @@ def solve_exact(problem: Problem, tt: Timetable, time_limit: float,
                 for s in sessions}
         rooms = {s: r for (s, t), choice in picks.items() if seat[s] == t
                  for r, y in choice.items() if solver.value(y)}
-        better = Timetable.from_placement(
-            problem, [seat.get(s, problem.fixed_slot[s]) for s in range(problem.n_sessions)],
-            rooms)
+        better = Timetable.from_placement(problem, Seating(
+            [seat.get(s, problem.fixed_slot[s]) for s in range(problem.n_sessions)], rooms))
     bound = fixed_only.utility + int(solver.best_objective_bound + 1e-6)
     return better, bound, status == cp_model.OPTIMAL

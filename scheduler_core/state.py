@@ -90,7 +90,9 @@ class Seating(list):
     """A placement (the start slot per session) with the rooms its sessions of several slots
     held (`rooms`), so that the timetable rebuilt from it keeps them (`from_placement`)."""
 
-    rooms: dict[int, int]
+    def __init__(self, slots, rooms: dict[int, int]):
+        super().__init__(slots)
+        self.rooms = rooms
 
 
 class Timetable:
@@ -325,11 +327,12 @@ class Timetable:
                    for c in self.p.conflicts[s])
 
     # -- changes -------------------------------------------------------------------------------
-    def place(self, s: int, t: int) -> None:
+    def place(self, s: int, t: int, seating: dict[int, int] | None = None) -> None:
+        """`seating`: the rooms a session of several slots takes (default: found here)."""
         for u in self.p.covers(s, t):
             self.free[u] -= 1
         if self.multi_slot and self.p.length[s] > 1:
-            self._hold_room(s, t)
+            self._hold_room(s, t, seating)
         self._occupy(s, t)
 
     def _hold_room(self, s: int, t: int, seating: dict[int, int] | None = None) -> None:
@@ -413,20 +416,16 @@ class Timetable:
     def placement(self) -> list[int]:
         if not self.multi_slot:
             return list(self.slot_of)
-        placed = Seating(self.slot_of)
-        placed.rooms = dict(self.room_of)
-        return placed
+        return Seating(self.slot_of, dict(self.room_of))
 
     @classmethod
-    def from_placement(cls, problem: Problem, slot_of: list[int],
-                       rooms: dict[int, int] | None = None) -> Timetable:
-        """The timetable of a placement; its sessions of several slots keep `rooms` where
-        those are free over their slots and apart, else are seated all together by one
-        `seat_long_sessions` search (seating them one by one could miss a seating the
-        placement had). When seats count, each then takes a room worth more if one is free.
-        A `Seating` brings its rooms."""
-        if rooms is None:
-            rooms = getattr(slot_of, "rooms", None)
+    def from_placement(cls, problem: Problem, slot_of: list[int]) -> Timetable:
+        """The timetable of a placement; its sessions of several slots keep the rooms a
+        `Seating` brings where those are free over their slots and apart, else are seated all
+        together by one `seat_long_sessions` search (seating them one by one could miss a
+        seating the placement had). When seats count, each then takes a room worth more if one
+        is free."""
+        rooms = getattr(slot_of, "rooms", None)
         tt = cls(problem)
         long = {s: t for s, t in enumerate(slot_of) if t != UNPLACED and problem.movable(s)
                 and problem.length[s] > 1}
@@ -436,13 +435,7 @@ class Timetable:
         for s, t in enumerate(slot_of):
             if t == UNPLACED or not problem.movable(s):
                 continue
-            if s in long and seating is not None:
-                for u in problem.covers(s, t):
-                    tt.free[u] -= 1
-                tt._hold_room(s, t, {s: seating[s]})
-                tt._occupy(s, t)
-            else:
-                tt.place(s, t)
+            tt.place(s, t, {s: seating[s]} if s in long and seating is not None else None)
         if problem.seats:
             for s, t in long.items():
                 found = tt._seating(s, t)

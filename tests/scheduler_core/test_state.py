@@ -12,7 +12,7 @@ from scheduler_core import engine, state
 from scheduler_core.evaluate import utility_of
 from scheduler_core.models import Instance
 from scheduler_core.problem import UNPLACED, compile_problem
-from scheduler_core.state import Timetable
+from scheduler_core.state import Seating, Timetable
 from tests.scheduler_core.instances import feasibility_errors, pinned_instances, small_instances
 
 
@@ -220,10 +220,10 @@ def test_a_placement_rebuilt_with_its_rooms_keeps_them(monkeypatch):
     placement given with its rooms is still rebuilt whole."""
     _, problem = _chain()
     placement = [0, 2, 1, 3]
-    tt = Timetable.from_placement(problem, placement, {0: 0, 1: 1, 2: 0})  # not apart
+    tt = Timetable.from_placement(problem, Seating(placement, {0: 0, 1: 1, 2: 0}))  # not apart
     assert tt.roomless == set() and tt.room_of == {0: 1, 1: 1, 2: 0}  # seated all at once
     monkeypatch.setattr(state, "SEAT_TRIES", 0)
-    tt = Timetable.from_placement(problem, placement, {0: 1, 1: 1, 2: 0})
+    tt = Timetable.from_placement(problem, Seating(placement, {0: 1, 1: 1, 2: 0}))
     assert tt.roomless == set() and tt.room_of == {0: 1, 1: 1, 2: 0} and tt.utility == 600
     again = Timetable.from_placement(problem, tt.placement())  # the placement brings them
     assert again.roomless == set() and again.room_of == tt.room_of
