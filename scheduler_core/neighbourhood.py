@@ -8,6 +8,11 @@ Timetable would price each alone. For that it keeps, for every seated session, w
 attendee would have in its slot without it (`without`) and what its leaving would cost
 (`loss`), brought up to date for the slots a move touches.
 
+The places s1 may go are the sessions (a swap) and, after them, one per slot standing for a
+free room there (`n_sessions + slot`, seated in its slot while the slot has a free room): an
+empty room takes nothing from anyone where it is and brings nothing where it goes, so a move
+into a free room is priced as a swap with it, in the same calls as the swaps.
+
 It serves the objective that is a sum over slots and attendees (each attendee's highest level
 in a slot, where present): sessions of one slot each and capacities ignored. When seats count
 or a session spans several slots, a slot's worth is not that sum, and moves are priced one at
@@ -29,54 +34,86 @@ class Neighbourhood:
         p = self.p = tt.p
         self.tt = tt
         n_s, n_t, n_a = p.n_sessions, p.n_slots, p.n_attendees
-        counts = np.fromiter((len(r) for r in p.raters), dtype=np.intp, count=n_s)
+        self.n_sessions = n_s
+        n = n_s + n_t
+        self.places = np.arange(n)
+        self.rooms = self.places[n_s:]
+        # Every place's ratings, at least one each (`np.add.reduceat` sums no empty run):
+        # a place rated by no one gets a level 0 from attendee n_a, who is nobody.
+        nobody = [(n_a, 0)]
+        ratings = [r or nobody for r in p.raters] + [nobody] * n_t
+        counts = np.fromiter(map(len, ratings), dtype=np.intp, count=n)
         self.count = counts
-        self.first = np.cumsum(counts) - counts  # per session: where its ratings start
-        self.rated = np.repeat(np.arange(n_s), counts)  # per rating: its session
-        self.rater = np.fromiter((a for r in p.raters for a, _ in r), dtype=np.intp)
-        self.level = np.fromiter((lv for r in p.raters for _, lv in r), dtype=np.int32)
-        self.levels = np.zeros((n_s, n_a), dtype=np.int32)
-        self.levels[self.rated, self.rater] = self.level
-        # enter[s, t]: s may move into slot t; leave[s, t]: s may take slot t of a session it
-        # swaps with, the last column standing for UNPLACED (index -1): a session swapped
-        # with an unplaced one is left unplaced. Fixed sessions do neither.
+        self.first = np.cumsum(counts) - counts  # per place: where its ratings start
+        self.rater = np.fromiter((a for r in ratings for a, _ in r), dtype=np.intp)
+        self.level = np.fromiter((lv for r in ratings for _, lv in r), dtype=np.int32)
+        self.levels = p.levels
+        self.lv = [lv[:, None] for lv in tt.lv]
+        # enter[s, t]: s may move into slot t; leave_to[t, x]: place x may take slot t of the
+        # session swapping with it, the last row standing for UNPLACED (index -1): a session
+        # swapped with an unplaced one is left unplaced, a free room goes anywhere. Fixed
+        # sessions do neither.
         self.enter = np.zeros((n_s, n_t + 1), dtype=bool)
         for s in p.placeable:
             self.enter[s, p.allowed[s]] = True
-        self.leave = self.enter.copy()
-        self.leave[p.placeable, n_t] = True
-        self.apart = np.zeros((n_s, n_s), dtype=bool)  # never in parallel
-        for s, others in enumerate(p.conflicts):
-            self.apart[s, others] = True
+        leave = np.zeros((n, n_t + 1), dtype=bool)
+        leave[:n_s] = self.enter
+        leave[p.placeable, n_t] = True
+        leave[n_s:] = True
+        self.leave_to = np.ascontiguousarray(leave.T)
         self.conflicts = [np.asarray(c, dtype=np.intp) for c in p.conflicts]
-        self.present = p.present
-        self.in_previous = np.asarray(p.in_previous, dtype=bool)
-        self.previous_slot = np.asarray(p.previous_slot, dtype=np.intp)
-        self.without = np.zeros((n_s, n_a), dtype=np.int32)
-        self.loss = np.zeros(n_s, dtype=np.int64)
+        self.apart = None  # never in parallel, between places
+        if any(p.conflicts):
+            self.apart = np.zeros((n, n), dtype=bool)
+            for s, others in enumerate(p.conflicts):
+                self.apart[s, others] = True
+        self.present = None  # slots × attendees and nobody
+        if p.present is not None:
+            self.present = np.zeros((n_t, n_a + 1), dtype=p.present.dtype)
+            self.present[:, :n_a] = p.present
+        self.in_previous = np.zeros(n, dtype=bool)
+        self.in_previous[:n_s] = p.in_previous
+        self.previous_slot = np.full(n, UNPLACED, dtype=np.intp)
+        self.previous_slot[:n_s] = p.previous_slot
+        self.slot = np.full(n, UNPLACED, dtype=np.intp)  # per place: its slot
+        self.slot[:n_s] = tt.slot_array
+        # attendees (and nobody) × places: what each would have in the place's slot without it
+        self.without = np.zeros((n_a + 1, n), dtype=np.int32)
+        self.loss = np.zeros(n, dtype=np.int64)
         self.update(range(n_t))
 
     @staticmethod
     def applies(problem: Problem) -> bool:
         return not (problem.seats or problem.multi_slot)
 
+    def session(self, place: int) -> int:
+        """The session at a place `moves` returned; UNPLACED for a free room."""
+        return place if place < self.n_sessions else UNPLACED
+
     def update(self, slots, sessions=()) -> None:
-        """Bring `without` and `loss` up to date in these slots, after a change there that
-        moved these sessions."""
-        tt = self.tt
+        """Bring the figures up to date in these slots, after a change there that moved these
+        sessions."""
+        tt, slot = self.tt, self.slot
         for s in sessions:
-            if s != UNPLACED and tt.slot_of[s] == UNPLACED:
-                self.loss[s] = 0  # costs nothing to leave
+            if s != UNPLACED:
+                slot[s] = tt.slot_of[s]
+                if slot[s] == UNPLACED:
+                    self.loss[s] = 0  # costs nothing to leave
         for t in slots:
-            if t == UNPLACED or not tt.members[t]:
+            if t == UNPLACED:
                 continue
-            m = np.asarray(tt.members[t])
             b1 = tt.best1[t]
+            room = self.n_sessions + t
+            self.without[:-1, room] = b1
+            slot[room] = t if tt.free[t] > 0 else UNPLACED
+            if not tt.members[t]:
+                continue
+            m = tt.members[t]
             w = np.where(self.levels[m] == b1, tt.best2[t], b1)
-            self.without[m] = w
+            self.without[:-1, m] = w.T
             lost = b1 - w
             if self.present is not None:
-                lost *= self.present[t]
+                lost *= self.present[t, :-1]
             self.loss[m] = lost.sum(axis=1)
 
     def _penalty(self, s, t, weight: int):
@@ -84,72 +121,57 @@ class Neighbourhood:
 
     def moves(self, s1: int, weight: int, rng: np.random.Generator
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(delta, s2, t2) for moves of s1 that keep every constraint: into a free room of
-        slot t2 (s2 = UNPLACED), or a swap with s2, seated in t2 (s2 takes s1's slot, or is
-        left unplaced when s1 was). Swap partners: every session when there are at most
-        `SAMPLE`, else `SAMPLE` drawn at random. delta is the change of utility less
-        `weight` per session moved away from its previous slot."""
-        tt, present = self.tt, self.present
-        slot = tt.slot_array
+        """(delta, place, t2) for moves of s1 that keep every constraint: a swap with the
+        session at `place`, seated in t2 (it takes s1's slot, or is left unplaced when s1
+        was), or into a free room of t2 (`session(place)` is UNPLACED). Swap partners: every
+        session when there are at most `SAMPLE`, else `SAMPLE` drawn at random. delta is the
+        change of utility less `weight` per session moved away from its previous slot."""
+        tt, present, n_s = self.tt, self.present, self.n_sessions
         t1 = tt.slot_of[s1]
-        who1, lv1 = tt.who[s1], tt.lv[s1]
-        n_s = self.p.n_sessions
+        who1 = tt.who[s1]
         into = self.enter[s1].copy()
         if t1 != UNPLACED:
             into[t1] = False
-        conf1 = self.conflicts[s1]
-        apart1 = None
-        if len(conf1):  # per slot: the sessions kept apart from s1 there
-            apart1 = np.bincount(slot[conf1] + 1, minlength=self.p.n_slots + 1)[1:]
         if n_s <= SAMPLE:
-            cand, without = slice(None), self.without
-            rated, rater, level = self.rated, self.rater, self.level
+            cand = slice(None)
+            first, rater, level = self.first, self.rater, self.level
+            taken = self.without[who1]
+            leave = self.leave_to[t1]
         else:
-            cand = rng.integers(n_s, size=SAMPLE)
-            without = self.without[cand]
+            cand = np.concatenate([rng.integers(n_s, size=SAMPLE), self.rooms])
             counts = self.count[cand]
-            rated = np.repeat(np.arange(SAMPLE), counts)
-            at = np.arange(rated.size) + np.repeat(self.first[cand] - (np.cumsum(counts)
-                                                                          - counts), counts)
+            first = np.cumsum(counts) - counts
+            at = np.arange(counts.sum()) + np.repeat(self.first[cand] - first, counts)
             rater, level = self.rater[at], self.level[at]
-        t2 = slot[cand]
-        ok = into[t2] & self.leave[cand, t1]  # into[-1] is False: s2 is seated
-        if apart1 is not None:  # only s2 itself may be kept apart from s1 in t2
-            ok &= apart1[t2] == self.apart[s1, cand]
-        if t1 != UNPLACED:
-            others = [m for m in tt.members[t1] if m != s1 and len(self.conflicts[m])]
-            if others:
-                ok &= ~self.apart[others][:, cand].any(axis=0)
+            taken = self.without[np.ix_(who1, cand)]
+            leave = self.leave_to[t1, cand]
+        t2 = self.slot[cand]
+        ok = into[t2] & leave  # into[-1] is False: the place is seated
+        if self.apart is not None:
+            conf1 = self.conflicts[s1]
+            if len(conf1):  # only the place itself may be kept apart from s1 in t2
+                apart1 = np.bincount(self.slot[conf1] + 1, minlength=self.p.n_slots + 1)[1:]
+                ok &= apart1[t2] == self.apart[s1, cand]
+            if t1 != UNPLACED:
+                others = [m for m in tt.members[t1] if m != s1 and len(self.conflicts[m])]
+                if others:
+                    ok &= ~self.apart[others][:, cand].any(axis=0)
 
-        # s1 enters t2 in place of s2; s2 leaves t2 and enters t1, without s1
-        gain = np.maximum(lv1 - without[:, who1], 0)
+        # s1 enters t2 in place of the place's session; that one leaves t2 and enters t1
+        # without s1
+        gain = np.maximum(self.lv[s1] - taken, 0)
         if present is not None:
-            gain *= present[t2[:, None], who1]
-        delta = gain.sum(axis=1) - self.loss[cand]
+            gain *= present[t2, who1[:, None]]
+        delta = gain.sum(axis=0) - self.loss[cand]
+        delta -= self.loss[s1]
         if t1 != UNPLACED:
-            back = np.maximum(level - self.without[s1][rater], 0)
+            back = np.maximum(level - self.without[rater, s1], 0)
             if present is not None:
                 back *= present[t1, rater]
-            delta += np.bincount(rated, weights=back, minlength=len(t2)).astype(np.int64)
-        ok = np.flatnonzero(ok)
-        delta, partner, target = delta[ok], (ok if n_s <= SAMPLE else cand[ok]), t2[ok]
-
-        if any(tt.free):  # s1 into a free room
-            free = np.asarray(tt.free) > 0
-            free &= into[:-1]
-            if apart1 is not None:
-                free &= apart1 == 0
-            free = np.flatnonzero(free)
-            if len(free):
-                gain = np.maximum(lv1 - tt.best1[free[:, None], who1], 0)
-                if present is not None:
-                    gain *= present[free[:, None], who1]
-                delta = np.concatenate([delta, gain.sum(axis=1)])
-                partner = np.concatenate([partner, np.full(len(free), UNPLACED)])
-                target = np.concatenate([target, free])
-        delta -= self.loss[s1]
+            delta += np.add.reduceat(back, first, dtype=np.int64)
         if weight:
-            delta += (self._penalty(s1, t1, weight) - self._penalty(s1, target, weight)
-                      + np.where(partner != UNPLACED, self._penalty(partner, target, weight)
-                                 - self._penalty(partner, t1, weight), 0))
-        return delta, partner, target
+            places = self.places if n_s <= SAMPLE else cand
+            delta += (self._penalty(s1, t1, weight) - self._penalty(s1, t2, weight)
+                      + self._penalty(places, t2, weight) - self._penalty(places, t1, weight))
+        ok = ok.nonzero()[0]
+        return delta[ok], (ok if n_s <= SAMPLE else cand[ok]), t2[ok]

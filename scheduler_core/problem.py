@@ -70,6 +70,15 @@ class Problem:
         return range(t, t + self.length[s])
 
     @functools.cached_property
+    def levels(self) -> np.ndarray:
+        """sessions × attendees: each attendee's level for each session (0: not rated)."""
+        levels = np.zeros((self.n_sessions, self.n_attendees), dtype=np.int32)
+        for s, rated in enumerate(self.raters):
+            for a, lv in rated:
+                levels[s, a] = lv
+        return levels
+
+    @functools.cached_property
     def placeable(self) -> list[int]:
         """The sessions a solver may seat: movable, with some slot allowed."""
         return [s for s in range(self.n_sessions) if self.movable(s) and self.allowed[s]]

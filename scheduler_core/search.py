@@ -81,18 +81,20 @@ class Annealer:
     def step_many(self, temp: float) -> int:
         """Makes one of s1's moves that the Metropolis rule accepts, an improving one if it
         accepts any; returns how many moves were priced."""
-        s1, delta, partner, target = self.priced_moves()
+        s1, delta, place, target = self.priced_moves()
         n = len(delta)
         if n == 0:
             return 1
-        rng = self.np_rng
-        accepted = np.flatnonzero(rng.random(n) < np.exp(np.minimum(delta, 0) / temp))
-        if len(accepted):
-            better = accepted[delta[accepted] > 0]
-            if len(better):
-                accepted = better
-            k = accepted[rng.integers(len(accepted))]
-            self.apply(s1, int(target[k]), int(partner[k]), int(delta[k]))
+        better = (delta > 0).nonzero()[0]
+        if len(better):  # the rule accepts every one
+            k = better[self.rng.randrange(len(better))]
+        else:  # u < exp(delta / temp) is delta + temp * -log(u) >= 0
+            accepted = (delta + self.np_rng.exponential(temp, n) >= 0).nonzero()[0]
+            if not len(accepted):
+                return n
+            k = accepted[self.rng.randrange(len(accepted))]
+        self.apply(s1, int(target[k]), self.neighbourhood.session(int(place[k])),
+                   int(delta[k]))
         return n
 
     # -- one proposal ----------------------------------------------------------------------
@@ -151,15 +153,16 @@ class Annealer:
     def apply(self, s1: int, t2: int, s2: int, delta: int) -> None:
         tt = self.tt
         t1 = tt.slot_of[s1]
-        if s2 == UNPLACED:
+        if self.neighbourhood is not None:
+            tt.shift([(s1, t2)] if s2 == UNPLACED else [(s1, t2), (s2, t1)])
+            self.neighbourhood.update((t1, t2), (s1, s2))
+        elif s2 == UNPLACED:
             tt.move(s1, t2)
         else:
             tt.remove(s2)
             tt.move(s1, t2)
             if t1 != UNPLACED:
                 tt.place(s2, t1)
-        if self.neighbourhood is not None:
-            self.neighbourhood.update((t1, t2), (s2,))
         self.current += delta
         if self.current > self.best:
             self.best = self.current

@@ -4,8 +4,8 @@ For every slot and attendee we keep the two highest levels (counting repeats) am
 sessions placed there: an attendee's utility in a slot is the highest, and what is left when a
 session leaves is the second. A move touches only the raters of the sessions involved, priced
 with a few numpy operations on their index arrays, so a popular session costs little more
-than an obscure one. The full multiset of levels per cell is kept too, for exact updates when
-a session really leaves.
+than an obscure one. When a session really leaves, its raters' two highest levels are
+recounted from the sessions that stay (`Problem.levels`), a handful of them per slot.
 
 A session spanning several slots is in each of them (`Problem.covers`); `slot_of` holds its
 first. An attendee absent from a slot gains nothing there: their levels are still tracked, so
@@ -105,7 +105,7 @@ class Timetable:
         self.free = list(problem.capacity)
         self.best1 = np.zeros((n_t, n_a), dtype=LEVEL)
         self.best2 = np.zeros((n_t, n_a), dtype=LEVEL)
-        self.cells: dict[tuple[int, int], list[int]] = {}  # (slot, attendee) -> levels there
+        self.levels = problem.levels
         self.who = [np.fromiter((a for a, _ in r), dtype=np.intp, count=len(r))
                     for r in problem.raters]
         self.lv = [np.fromiter((lv for _, lv in r), dtype=LEVEL, count=len(r))
@@ -386,16 +386,19 @@ class Timetable:
         loss = self._loss1(s, t)
         self.utility -= loss
         self.worth[t] -= loss
-        cells, b1, b2 = self.cells, self.best1[t], self.best2[t]
-        for a, lv in self.p.raters[s]:
-            cell = cells[t, a]
-            cell.remove(lv)
-            if lv >= b2[a]:  # one of the top two left: recompute them from the cell
-                top = sorted(cell, reverse=True)[:2]
-                b1[a] = top[0] if top else 0
-                b2[a] = top[1] if len(top) > 1 else 0
         self.members[t].remove(s)
         self.free[t] += 1
+        self._top_two(t, self.who[s])
+
+    def _top_two(self, t: int, who: np.ndarray) -> None:
+        """Recount these attendees' two highest levels in slot t from its sessions."""
+        rest, b1, b2 = self.members[t], self.best1[t], self.best2[t]
+        if len(rest) < 2:
+            b2[who] = 0
+            b1[who] = self.levels[rest[0], who] if rest else 0
+        else:
+            top = np.sort(self.levels[rest][:, who], axis=0)
+            b1[who], b2[who] = top[-1], top[-2]
 
     def _enter(self, s: int, t: int) -> None:
         who, lv = self.who[s], self.lv[s]
@@ -403,15 +406,36 @@ class Timetable:
         top, second = b1[who], b2[who]
         b2[who] = np.where(lv >= top, top, np.maximum(second, lv))
         b1[who] = np.maximum(top, lv)
-        cells = self.cells
-        for a, level in self.p.raters[s]:
-            cells.setdefault((t, a), []).append(level)
 
     def move(self, s: int, t: int) -> None:
         if self.slot_of[s] != UNPLACED:
             self.remove(s)
         if t != UNPLACED:
             self.place(s, t)
+
+    def shift(self, moves: list[tuple[int, int]]) -> None:
+        """Several sessions of one slot to new slots (UNPLACED: out) at once, where seats do
+        not count: each slot touched is recounted once, over the raters of the sessions that
+        left or entered it, instead of a session at a time."""
+        touched: dict[int, list[np.ndarray]] = {}
+        for s, _ in moves:
+            t = self.slot_of[s]
+            if t != UNPLACED:
+                self.members[t].remove(s)
+                self.free[t] += 1
+                touched.setdefault(t, []).append(self.who[s])
+        for s, t in moves:
+            if t != UNPLACED:
+                self.members[t].append(s)
+                self.free[t] -= 1
+                touched.setdefault(t, []).append(self.who[s])
+            self.slot_of[s] = self.slot_array[s] = t
+        for t, whos in touched.items():
+            self._top_two(t, np.concatenate(whos))
+            b1 = self.best1[t]
+            worth = int(b1.sum() if self.present is None else np.dot(b1, self.present[t]))
+            self.utility += worth - self.worth[t]
+            self.worth[t] = worth
 
     def placement(self) -> list[int]:
         if not self.multi_slot:

@@ -78,9 +78,9 @@ def test_the_moves_priced_together_are_every_feasible_move_at_its_price(sample, 
         for _ in range(8):
             made = []
             for s1 in problem.placeable:
-                delta, partner, target = moves.moves(s1, weight, np_rng)
-                got = {(int(s2), int(t2)): int(d) for d, s2, t2 in zip(delta, partner, target,
-                                                                       strict=True)}
+                delta, place, target = moves.moves(s1, weight, np_rng)
+                got = {(moves.session(int(x)), int(t2)): int(d)
+                       for d, x, t2 in zip(delta, place, target, strict=True)}
                 expected = feasible_moves(inst, problem, tt, s1, weight)
                 if sample is None:
                     assert len(got) == len(delta)
@@ -94,3 +94,4 @@ def test_the_moves_priced_together_are_every_feasible_move_at_its_price(sample, 
                 break
             s1, (s2, t2), d = rng.choice(made)
             annealer.apply(s1, t2, s2, d)  # and the kept figures follow the change
+            assert tt.utility == worth(inst, problem, tt.placement(), 0)
