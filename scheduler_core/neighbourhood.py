@@ -108,13 +108,14 @@ class Neighbourhood:
             slot[room] = t if tt.free[t] > 0 else UNPLACED
             if not tt.members[t]:
                 continue
-            m = tt.members[t]
-            w = np.where(self.levels[m] == b1, tt.best2[t], b1)
-            self.without[:-1, m] = w.T
-            lost = b1 - w
+            m = np.array(tt.members[t])
+            b2 = tt.best2[t]
+            top = self.levels[m] == b1  # where each member gives the slot's best
+            self.without[:-1, m] = np.where(top, b2, b1).T
+            gap = b1 - b2
             if self.present is not None:
-                lost *= self.present[t, :-1]
-            self.loss[m] = lost.sum(axis=1)
+                gap *= self.present[t, :-1]
+            self.loss[m] = top @ gap
 
     def _penalty(self, s, t, weight: int):
         return weight * (self.in_previous[s] & (self.previous_slot[s] != t))
@@ -159,16 +160,20 @@ class Neighbourhood:
 
         # s1 enters t2 in place of the place's session; that one leaves t2 and enters t1
         # without s1
-        gain = np.maximum(self.lv[s1] - taken, 0)
+        gain = np.subtract(self.lv[s1], taken, out=taken)
+        np.maximum(gain, 0, out=gain)
         if present is not None:
             gain *= present[t2, who1[:, None]]
-        delta = gain.sum(axis=0) - self.loss[cand]
+        delta = gain.sum(axis=0, dtype=np.int64)
+        delta -= self.loss[cand]
         delta -= self.loss[s1]
         if t1 != UNPLACED:
-            back = np.maximum(level - self.without[rater, s1], 0)
+            back = self.without[rater, s1]
+            np.subtract(level, back, out=back)
+            np.maximum(back, 0, out=back)
             if present is not None:
                 back *= present[t1, rater]
-            delta += np.add.reduceat(back, first, dtype=np.int64)
+            delta += np.add.reduceat(back, first)
         if weight:
             places = self.places if n_s <= SAMPLE else cand
             delta += (self._penalty(s1, t1, weight) - self._penalty(s1, t2, weight)

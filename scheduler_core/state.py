@@ -433,7 +433,7 @@ class Timetable:
         for t, whos in touched.items():
             self._top_two(t, np.concatenate(whos))
             b1 = self.best1[t]
-            worth = int(b1.sum() if self.present is None else np.dot(b1, self.present[t]))
+            worth = int(np.add.reduce(b1) if self.present is None else b1 @ self.present[t])
             self.utility += worth - self.worth[t]
             self.worth[t] = worth
 
