@@ -168,7 +168,7 @@ class Neighbourhood:
         delta -= self.loss[cand]
         delta -= self.loss[s1]
         if t1 != UNPLACED:
-            back = self.without[rater, s1]
+            back = self.without[:, s1].take(rater)
             np.subtract(level, back, out=back)
             np.maximum(back, 0, out=back)
             if present is not None:

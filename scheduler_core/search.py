@@ -27,6 +27,7 @@ from scheduler_core.problem import UNPLACED, Problem
 from scheduler_core.state import Timetable
 
 CHECK_EVERY = 256
+DRAWS = 1 << 16  # random draws made at once for the Metropolis rule
 WATCH_EVERY = 0.01  # seconds between looks at the clock where proposals may be slow
 
 
@@ -71,6 +72,17 @@ class Annealer:
         self.neighbourhood = Neighbourhood(tt) if Neighbourhood.applies(problem) else None
         if self.neighbourhood is not None:
             self.np_rng = np.random.default_rng(rng.getrandbits(64))
+            self._exponentials = np.empty(0)
+            self._drawn = 0
+
+    def exponentials(self, n: int) -> np.ndarray:
+        """n fresh standard exponential draws, from blocks drawn at once: one call per block
+        instead of one per step."""
+        if self._drawn + n > len(self._exponentials):
+            self._exponentials = self.np_rng.standard_exponential(max(DRAWS, n))
+            self._drawn = 0
+        self._drawn += n
+        return self._exponentials[self._drawn - n:self._drawn]
 
     # -- many moves at once ----------------------------------------------------------------
     def priced_moves(self) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
@@ -88,8 +100,8 @@ class Annealer:
         better = (delta > 0).nonzero()[0]
         if len(better):  # the rule accepts every one
             k = better[self.rng.randrange(len(better))]
-        else:  # u < exp(delta / temp) is delta + temp * -log(u) >= 0
-            accepted = (delta + self.np_rng.exponential(temp, n) >= 0).nonzero()[0]
+        else:  # u < exp(delta / temp) is -log(u) >= -delta / temp
+            accepted = (self.exponentials(n) >= delta * (-1.0 / temp)).nonzero()[0]
             if not len(accepted):
                 return n
             k = accepted[self.rng.randrange(len(accepted))]
