@@ -73,9 +73,10 @@ class Problem:
     def levels(self) -> np.ndarray:
         """sessions × attendees: each attendee's level for each session (0: not rated)."""
         levels = np.zeros((self.n_sessions, self.n_attendees), dtype=np.int32)
-        for s, rated in enumerate(self.raters):
-            for a, lv in rated:
-                levels[s, a] = lv
+        ratings = [(s, a, lv) for s, rated in enumerate(self.raters) for a, lv in rated]
+        if ratings:
+            s, a, lv = np.array(ratings, dtype=np.int64).T
+            levels[s, a] = lv
         return levels
 
     @functools.cached_property
