@@ -48,7 +48,6 @@ class Neighbourhood:
         self.rater = np.fromiter((a for r in ratings for a, _ in r), dtype=np.intp)
         self.level = np.fromiter((lv for r in ratings for _, lv in r), dtype=np.int32)
         self.levels = p.levels
-        self.lv = [lv[:, None] for lv in tt.lv]
         # enter[s, t]: s may move into slot t; leave_to[t, x]: place x may take slot t of the
         # session swapping with it, the last row standing for UNPLACED (index -1): a session
         # swapped with an unplaced one is left unplaced, a free room goes anywhere. Fixed
@@ -77,8 +76,8 @@ class Neighbourhood:
         self.previous_slot[:n_s] = p.previous_slot
         self.slot = np.full(n, UNPLACED, dtype=np.intp)  # per place: its slot
         self.slot[:n_s] = tt.slot_array
-        # attendees (and nobody) × places: what each would have in the place's slot without it
-        self.without = np.zeros((n_a + 1, n), dtype=np.int32)
+        # places × attendees (and nobody): what each would have in the place's slot without it
+        self.without = np.zeros((n, n_a + 1), dtype=np.int32)
         self.loss = np.zeros(n, dtype=np.int64)
         self.update(range(n_t))
 
@@ -104,14 +103,14 @@ class Neighbourhood:
                 continue
             b1 = tt.best1[t]
             room = self.n_sessions + t
-            self.without[:-1, room] = b1
+            self.without[room, :-1] = b1
             slot[room] = t if tt.free[t] > 0 else UNPLACED
             if not tt.members[t]:
                 continue
             m = np.array(tt.members[t])
             b2 = tt.best2[t]
             top = self.levels[m] == b1  # where each member gives the slot's best
-            self.without[:-1, m] = np.where(top, b2, b1).T
+            self.without[m, :-1] = np.where(top, b2, b1)
             gap = b1 - b2
             if self.present is not None:
                 gap *= self.present[t, :-1]
@@ -136,7 +135,7 @@ class Neighbourhood:
         if n_s <= SAMPLE:
             cand = slice(None)
             first, rater, level = self.first, self.rater, self.level
-            taken = self.without[who1]
+            taken = self.without[:, who1]
             leave = self.leave_to[t1]
         else:
             cand = np.concatenate([rng.integers(n_s, size=SAMPLE), self.rooms])
@@ -144,7 +143,7 @@ class Neighbourhood:
             first = np.cumsum(counts) - counts
             at = np.arange(counts.sum()) + np.repeat(self.first[cand] - first, counts)
             rater, level = self.rater[at], self.level[at]
-            taken = self.without[np.ix_(who1, cand)]
+            taken = self.without[np.ix_(cand, who1)]
             leave = self.leave_to[t1, cand]
         t2 = self.slot[cand]
         ok = into[t2] & leave  # into[-1] is False: the place is seated
@@ -160,15 +159,15 @@ class Neighbourhood:
 
         # s1 enters t2 in place of the place's session; that one leaves t2 and enters t1
         # without s1
-        gain = np.subtract(self.lv[s1], taken, out=taken)
+        gain = np.subtract(tt.lv[s1], taken, out=taken)  # place × rater of s1
         np.maximum(gain, 0, out=gain)
         if present is not None:
-            gain *= present[t2, who1[:, None]]
-        delta = gain.sum(axis=0, dtype=np.int64)
+            gain *= present[t2[:, None], who1]
+        delta = gain.sum(axis=1, dtype=np.int64)
         delta -= self.loss[cand]
         delta -= self.loss[s1]
         if t1 != UNPLACED:
-            back = self.without[:, s1].take(rater)
+            back = self.without[s1].take(rater)
             np.subtract(level, back, out=back)
             np.maximum(back, 0, out=back)
             if present is not None:
