@@ -75,7 +75,7 @@ class Neighbourhood:
         self.previous_slot = np.full(n, UNPLACED, dtype=np.intp)
         self.previous_slot[:n_s] = p.previous_slot
         self.slot = np.full(n, UNPLACED, dtype=np.intp)  # per place: its slot
-        self.slot[:n_s] = tt.slot_array
+        self.slot[:n_s] = tt.slot_of
         # places × attendees (and nobody): what each would have in the place's slot without it
         self.without = np.zeros((n, n_a + 1), dtype=np.int32)
         self.loss = np.zeros(n, dtype=np.int64)
@@ -124,7 +124,8 @@ class Neighbourhood:
         """(delta, place, t2) for moves of s1 that keep every constraint: a swap with the
         session at `place`, seated in t2 (it takes s1's slot, or is left unplaced when s1
         was), or into a free room of t2 (`session(place)` is UNPLACED). Swap partners: every
-        session when there are at most `SAMPLE`, else `SAMPLE` drawn at random. delta is the
+        session when there are at most `SAMPLE`, else `SAMPLE` drawn at random with repeats
+        (a session drawn twice is offered twice, as two draws would). delta is the
         change of utility less `weight` per session moved away from its previous slot."""
         tt, present, n_s = self.tt, self.present, self.n_sessions
         t1 = tt.slot_of[s1]

@@ -5,7 +5,8 @@ sessions placed there: an attendee's utility in a slot is the highest, and what 
 session leaves is the second. A move touches only the raters of the sessions involved, priced
 with a few numpy operations on their index arrays, so a popular session costs little more
 than an obscure one. When a session really leaves, its raters' two highest levels are
-recounted from the sessions that stay (`Problem.levels`), a handful of them per slot.
+recounted from the sessions that stay (`Problem.levels`), a handful of them per slot; the
+annealer's moves (`shift`) then sum the slot's worth anew over all its attendees.
 
 A session spanning several slots is in each of them (`Problem.covers`); `slot_of` holds its
 first. An attendee absent from a slot gains nothing there: their levels are still tracked, so
@@ -100,7 +101,6 @@ class Timetable:
         self.p = problem
         n_t, n_a = problem.n_slots, problem.n_attendees
         self.slot_of = [UNPLACED] * problem.n_sessions
-        self.slot_array = np.full(problem.n_sessions, UNPLACED, dtype=np.intp)  # the same
         self.members: list[list[int]] = [[] for _ in range(n_t)]
         self.free = list(problem.capacity)
         self.best1 = np.zeros((n_t, n_a), dtype=LEVEL)
@@ -371,7 +371,7 @@ class Timetable:
             self._enter(s, u)
             self.utility += gain
             self.worth[u] += gain
-        self.slot_of[s] = self.slot_array[s] = t
+        self.slot_of[s] = t
 
     def remove(self, s: int) -> None:
         start = self.slot_of[s]
@@ -380,7 +380,7 @@ class Timetable:
         self.roomless.discard(s)
         for t in self.p.covers(s, start):
             self._leave(s, t)
-        self.slot_of[s] = self.slot_array[s] = UNPLACED
+        self.slot_of[s] = UNPLACED
 
     def _leave(self, s: int, t: int) -> None:
         loss = self._loss1(s, t)
@@ -414,9 +414,12 @@ class Timetable:
             self.place(s, t)
 
     def shift(self, moves: list[tuple[int, int]]) -> None:
-        """Several sessions of one slot to new slots (UNPLACED: out) at once, where seats do
-        not count: each slot touched is recounted once, over the raters of the sessions that
-        left or entered it, instead of a session at a time."""
+        """Several sessions to new slots (UNPLACED: out) at once, where a slot's worth is the
+        sum of its attendees' best levels (seats do not count, every session lasts one slot):
+        each slot touched is recounted once, over the raters of the sessions that left or
+        entered it, and its worth summed anew, instead of a session at a time."""
+        if self.seats or self.multi_slot:
+            raise ValueError("shift needs sessions of one slot and capacities ignored")
         touched: dict[int, list[np.ndarray]] = {}
         for s, _ in moves:
             t = self.slot_of[s]
@@ -429,7 +432,7 @@ class Timetable:
                 self.members[t].append(s)
                 self.free[t] -= 1
                 touched.setdefault(t, []).append(self.who[s])
-            self.slot_of[s] = self.slot_array[s] = t
+            self.slot_of[s] = t
         for t, whos in touched.items():
             self._top_two(t, np.concatenate(whos))
             b1 = self.best1[t]

@@ -60,6 +60,15 @@ def feasible_moves(inst: Instance, problem, tt, s1: int, weight: int) -> dict:
     return out
 
 
+def assert_two_highest(problem, tt) -> None:
+    """Each slot's two highest levels per attendee, as its sessions give them."""
+    for t in range(problem.n_slots):
+        levels = np.sort(problem.levels[tt.members[t]], axis=0)
+        top = np.zeros((2, problem.n_attendees), dtype=levels.dtype)
+        top[2 - min(2, len(levels)):] = levels[-2:]
+        assert (tt.best2[t] == top[0]).all() and (tt.best1[t] == top[1]).all()
+
+
 @pytest.mark.parametrize("sample", [None, 2])
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(small_instances(max_sessions=8, max_slots=4, constraints=True, multi_slot=False),
@@ -95,3 +104,7 @@ def test_the_moves_priced_together_are_every_feasible_move_at_its_price(sample, 
             s1, (s2, t2), d = rng.choice(made)
             annealer.apply(s1, t2, s2, d)  # and the kept figures follow the change
             assert tt.utility == worth(inst, problem, tt.placement(), 0)
+            for _ in range(3):  # hot: most steps make a move of their own choosing
+                annealer.step_many(temp=1000.0)
+            assert annealer.current == worth(inst, problem, tt.placement(), weight)
+            assert_two_highest(problem, tt)
