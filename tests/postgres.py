@@ -69,16 +69,25 @@ class PostgresServer:
         data = self.root / "data"
         self._run("initdb", "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8",
                   "--locale=C.UTF-8")
-        options = [f"-p {self.port}", "-c listen_addresses=127.0.0.1", f"-k {self.root}",
-                   "-c max_connections=300"]
-        if not self.durable:  # tests: nothing survives them anyway
-            options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
-        self._run("pg_ctl", "-D", str(data), "-l", str(self.root / "log"), "-w", "-t", "60",
-                  "-o", " ".join(options), "start")
+        self.up()
         with self.admin() as conn:
             conn.execute(f"CREATE DATABASE {TEMPLATE}")
         self.migrate_template()
         return self
+
+    def up(self) -> None:
+        """Start the server on its data (again, after `down`)."""
+        options = [f"-p {self.port}", "-c listen_addresses=127.0.0.1", f"-k {self.root}",
+                   "-c max_connections=300"]
+        if not self.durable:  # tests: nothing survives them anyway
+            options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
+        self._run("pg_ctl", "-D", str(self.root / "data"), "-l", str(self.root / "log"), "-w",
+                  "-t", "60", "-o", " ".join(options), "start")
+
+    def down(self) -> None:
+        """Stop the server, dropping its clients' connections and keeping its data: an
+        outage, which `up` ends."""
+        self._run("pg_ctl", "-D", str(self.root / "data"), "-m", "fast", "-w", "stop")
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"

@@ -54,7 +54,7 @@ from bot.event.solving import (
     solve_in_process,
 )
 from bot.i18n import N_, NP_, Message
-from bot.storage import Database, Row, Tx, now_text, runs
+from bot.storage import Database, DatabaseUnavailable, Row, Tx, now_text, runs
 from scheduler_core.evaluate import utility_of
 from scheduler_core.models import Instance, Result
 
@@ -63,6 +63,9 @@ log = logging.getLogger(__name__)
 PROGRESS_EVERY = 1.0
 #: How often whoever waits for a run reads it.
 WAIT_EVERY = 0.25
+#: How long whoever waits for a run keeps reading through a database that cannot be reached
+#: (a restart, a failover) before giving up.
+OUTAGE_GRACE = 120.0
 DEFAULT_ATTEMPTS = 3
 #: How long an engine asked to stop may take to answer with its best timetable before its
 #: process is ended (a phase of the engine that cannot be interrupted, say).
@@ -402,14 +405,25 @@ async def wait_for_end(db: Database, run_id: int, progress: ProgressCallback | N
     """Read the run until it ends; report its figures as they change (also the final ones,
     however short the run), and ask it to stop once `cancel` is set. Its final row.
     While it is queued, `why` says every `WHY_EVERY` seconds why it waits (`NO_WORKER`, or
-    None), and `waiting` hears each change of that."""
+    None), and `waiting` hears each change of that. A database out of reach is read again
+    until `OUTAGE_GRACE` has passed: the run goes on meanwhile, in a worker or here."""
     reported = None
     asked = False
     waits_for: str | None = None
     asked_why = -math.inf
     loop = asyncio.get_running_loop()
+    lost_since: float | None = None
     while True:
-        row = await db.read(lambda conn: runs.get(conn, run_id))
+        try:
+            row = await db.read(lambda conn: runs.get(conn, run_id))
+        except DatabaseUnavailable as e:
+            lost_since = loop.time() if lost_since is None else lost_since
+            if loop.time() - lost_since >= OUTAGE_GRACE:
+                raise
+            log.warning("run %s: reading it again: %s", run_id, e)
+            await asyncio.sleep(WAIT_EVERY)
+            continue
+        lost_since = None
         if row is None:
             raise NotFound(N_("This run is gone: the event was replaced meanwhile."))
         if (row["status"] == "queued" and why is not None and waiting is not None

@@ -24,7 +24,7 @@ import psycopg
 from psycopg import pq, sql
 from psycopg.rows import dict_row
 from psycopg.types.datetime import DateLoader, TimestamptzLoader
-from psycopg_pool import AsyncConnectionPool
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from bot.shards import Process, ShardOwner, Shards
 from bot.storage import migrations
@@ -41,6 +41,9 @@ from bot.storage.dialect import pyformat
 
 T = TypeVar("T")
 POOL_SIZE = 10
+#: Seconds a statement waits for a pooled connection while the server cannot be reached
+#: before it fails with DatabaseUnavailable.
+POOL_TIMEOUT = 30.0
 #: Advisory lock key of the migrations; guilds use their (positive) ids, shards two int4 keys
 #: (ShardLocks).
 MIGRATION_LOCK = -1
@@ -116,7 +119,7 @@ class PostgresDatabase(Database):
         async with conn:
             await _migrate(conn, _safe(url))
         pool = AsyncConnectionPool(url, min_size=1, max_size=pool_size, open=False,
-                                   configure=_configure,
+                                   configure=_configure, timeout=POOL_TIMEOUT,
                                    kwargs={"autocommit": True, "row_factory": dict_row})
         try:
             await pool.open(wait=True)
@@ -133,13 +136,30 @@ class PostgresDatabase(Database):
             begin = sql.SQL("BEGIN; SELECT {}({})").format(sql.Identifier(lock),
                                                            sql.Literal(int(guild)))
         self._check_open()
-        async with self._turns, self._pool.connection() as conn:
+        async with self._connection() as conn:
             return await _transaction(conn, begin, fn)
 
     async def read(self, fn: Callable[[Tx], Awaitable[T]]) -> T:
         self._check_open()
-        async with self._turns, self._pool.connection() as conn:
+        async with self._connection() as conn:
             return await _transaction(conn, READ, fn)
+
+    @contextlib.asynccontextmanager
+    async def _connection(self):
+        """A pooled connection. Losing the server, or finding none within `POOL_TIMEOUT`, is
+        DatabaseUnavailable, which callers may wait out; other errors stay what they are."""
+        try:
+            async with self._turns, self._pool.connection() as conn:
+                try:
+                    yield conn
+                except psycopg.OperationalError as e:
+                    if not conn.broken:
+                        raise
+                    raise DatabaseUnavailable(f"lost PostgreSQL ({_safe(self.url)}): "
+                                              f"{str(e).strip()}") from e
+        except PoolTimeout as e:
+            raise DatabaseUnavailable(f"cannot connect to PostgreSQL ({_safe(self.url)}): "
+                                      f"{str(e).strip()}") from e
 
     async def backup(self, target: Path) -> None:
         raise BackupUnsupported(
