@@ -4,6 +4,7 @@ outage and reports the run's end; past `OUTAGE_GRACE` it gives up in plain words
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import pytest
 
@@ -16,8 +17,23 @@ from tests.bot.conftest import ADMIN, GUILD
 WAIT = 120  # seconds: a bound for a loaded machine, never a figure
 
 
-async def _queued_run(db) -> int:
-    return await db.write(lambda c: runs.insert(c, GUILD, ADMIN.user_id, now_text(), "{}", "{}"))
+async def _waiting(db) -> tuple[int, asyncio.Task]:
+    """A queued run, and an organiser's wait for it that has read it once."""
+    run_id = await db.write(lambda c: runs.insert(c, GUILD, ADMIN.user_id, now_text(), "{}",
+                                                  "{}"))
+    waiter = asyncio.create_task(wait_for_end(db, run_id, None, None, _never_asked))
+    await asyncio.sleep(0.5)
+    return run_id, waiter
+
+
+@contextlib.asynccontextmanager
+async def _outage(postgres):
+    """The server down for the block's length, its connections dropped, its data kept."""
+    await asyncio.to_thread(postgres.down)
+    try:
+        yield
+    finally:
+        await asyncio.to_thread(postgres.up)
 
 
 async def _finished(db, run_id: int) -> bool:
@@ -36,15 +52,10 @@ async def _never_asked() -> None:
 
 
 async def test_a_wait_reads_on_through_a_database_restart(event: EventService, postgres):
-    run_id = await _queued_run(event.db)
-    waiter = asyncio.create_task(wait_for_end(event.db, run_id, None, None, _never_asked))
-    await asyncio.sleep(0.5)  # it has read the queued run
-    await asyncio.to_thread(postgres.down)
-    try:
+    run_id, waiter = await _waiting(event.db)
+    async with _outage(postgres):
         await asyncio.sleep(1.0)
         assert not waiter.done()
-    finally:
-        await asyncio.to_thread(postgres.up)
     # the pool's connections were dropped: they are replaced, not used and failed
     assert await event.db.write(lambda c: runs.finish(c, run_id, "done", now_text()))
     row = await asyncio.wait_for(waiter, WAIT)
@@ -56,29 +67,19 @@ async def test_past_the_pools_wait_reads_fail_as_unavailable_and_the_wait_outlas
     monkeypatch.setattr(postgresql, "POOL_TIMEOUT", 0.3)
     db = await open_database(event.db.url)
     try:
-        run_id = await _queued_run(db)
-        waiter = asyncio.create_task(wait_for_end(db, run_id, None, None, _never_asked))
-        await asyncio.sleep(0.5)
-        await asyncio.to_thread(postgres.down)
-        try:
+        run_id, waiter = await _waiting(db)
+        async with _outage(postgres):
             with pytest.raises(DatabaseUnavailable, match="PostgreSQL"):
                 await db.read(lambda c: runs.get(c, run_id))
             await asyncio.sleep(1.5)  # several reads failed meanwhile
             assert not waiter.done()
-        finally:
-            await asyncio.to_thread(postgres.up)
         assert await _finished(db, run_id)
         assert (await asyncio.wait_for(waiter, WAIT))["status"] == "done"
 
         monkeypatch.setattr(run_rules, "OUTAGE_GRACE", 1.0)
-        run_id = await _queued_run(db)
-        waiter = asyncio.create_task(wait_for_end(db, run_id, None, None, _never_asked))
-        await asyncio.sleep(0.5)
-        await asyncio.to_thread(postgres.down)
-        try:
+        _, waiter = await _waiting(db)
+        async with _outage(postgres):
             with pytest.raises(DatabaseUnavailable):
                 await asyncio.wait_for(waiter, WAIT)
-        finally:
-            await asyncio.to_thread(postgres.up)
     finally:
         await db.close()
